@@ -1,0 +1,217 @@
+"""The pipeline, top to bottom: config -> content -> site model -> plan -> render -> write."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__, state as cache
+from .config import SiteConfig, load_config
+from .content.discover import discover, is_junk
+from .context import RenderInputs
+from .dates import now as tz_now
+from .errors import BuildError, Diagnostic
+from .model import Article
+from .output import Staging, check_output_folder, mark, prune, stage_copy
+from .pages import PageSpec, collisions, plan
+from .render import make_env, template_digests, theme_dir
+from .site import Selection, build_site, select
+from .urls import UnsafePath
+from .workers import RenderJob, jobs_wanted, parse_all, render_all
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    out: Path | None = None  # default: <site>/public
+    drafts: bool = False
+    future: bool = False
+    base_url: str | None = None
+    preview: bool = False  # newsgen serve: badges on drafts and scheduled articles
+    jobs: int | None = None  # processes; default: every core
+    explain: bool = False  # collect why each page was re-rendered (build -v)
+
+
+@dataclass
+class BuildResult:
+    articles: int = 0
+    pages: int = 0  # files planned (pages, feeds, sitemaps)
+    rendered: int = 0
+    unchanged: int = 0  # pages skipped because nothing they show changed
+    written: int = 0  # files actually written (pages whose bytes changed, copies)
+    removed: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)  # output files written this build
+
+    def summary(self) -> str:
+        return (f"{self.articles} articles, {self.pages} pages: {self.rendered} rendered, "
+                f"{self.unchanged} unchanged, {self.written} files written, {len(self.removed)} removed "
+                f"in {self.seconds:.2f} s")
+
+
+def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress | None = None,
+          state: cache.State | None = None) -> BuildResult:
+    """Build the site in `root`. Raises BuildError (nothing written) on any user mistake."""
+    started = time.perf_counter()
+    result = BuildResult()
+    config = load_config(root)
+    if options.base_url:
+        config = _with_base_url(config, options.base_url)
+    out = (options.out or root / "public").absolute()
+    problems = check_output_folder(out, root)
+    if problems:
+        raise BuildError(problems)
+    if state is None:
+        state, warning = cache.load(root, out)
+        if warning:
+            result.warnings.append(warning)
+    jobs = jobs_wanted(options.jobs)
+
+    # content: discover, parse (what changed), validate
+    articles = _parse(root, config, state, jobs, progress)
+    diags = [d for e in state.parsed.values() for d in e.diagnostics]
+    if diags:
+        raise BuildError(diags)
+    now = tz_now(config.tz)
+    chosen = select(articles, now, Selection(drafts=options.drafts or options.preview,
+                                             future=options.future or options.preview))
+    # site model and plan
+    site, diags = build_site(chosen, config)
+    specs = plan(site, config)
+    for first, second in collisions(specs):
+        diags.append(Diagnostic(second.out, None, f"two pages would be written to /{second.url}",
+                                f"a {first.kind} page and a {second.kind} page share it: rename one"))
+    if diags:
+        raise BuildError(diags)
+    result.articles, result.pages = len(site.articles), len(specs)
+
+    # decide what to render: a page whose fingerprint is unchanged and whose file exists is skipped
+    env = make_env(config)
+    digests = template_digests(env, sorted({s.template for s in specs if s.template}))
+    common = f"{__version__}|{config.digest}|{options.preview}|{config.base_url}"
+    fingerprints: dict[str, str] = {}
+    todo: list[PageSpec] = []
+    for spec in specs:
+        fp = _fingerprint(common, digests.get(spec.template, ""), spec)
+        fingerprints[spec.out] = fp
+        previous = state.pages.get(spec.out)
+        if previous == fp and (out / spec.out).exists():
+            result.unchanged += 1
+            continue
+        todo.append(spec)
+        if options.explain:
+            result.reasons.append(f"/{spec.url}: " + ("new page" if previous is None else
+                                                     "output missing" if previous == fp else
+                                                     f"{spec.reason or 'its inputs or template changed'}"))
+    result.rendered = len(todo)
+
+    # render and stage; nothing replaces the old output until everything has succeeded
+    mark(out)
+    staging = Staging(out)
+    inputs = RenderInputs(config=config, site=site, now=now, preview=options.preview)
+    tick = (lambda n, total=len(todo): progress("render", n, total)) if progress else None
+    page_results = render_all(RenderJob(inputs, todo, out), jobs, tick)
+    render_diags = [r.diagnostic for r in page_results if r.diagnostic]
+    for r in page_results:
+        staging.add(r.staged)
+    keep = {s.out for s in specs}
+    try:
+        if render_diags:
+            raise BuildError(render_diags)
+        for rel, source in _files_to_copy(config, site.articles):
+            keep.add(rel)
+            staging.add(stage_copy(out, rel, source))
+    except (BuildError, UnsafePath, OSError) as exc:
+        staging.rollback()
+        if isinstance(exc, BuildError):
+            raise
+        raise BuildError([Diagnostic(str(getattr(exc, "filename", "") or exc), None,
+                                     "cannot write this file into the output folder")]) from None
+    result.changed = sorted(os.path.relpath(t, out) for _, t in staging.pending)
+    result.written = staging.commit()
+    result.removed = prune(out, keep | {".newsgen-output"})
+
+    state.pages = {k: v for k, v in fingerprints.items()}
+    cache.save(root, out, state)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _fingerprint(common: str, template_digest: str, spec: PageSpec) -> str:
+    return hashlib.blake2b(f"{common}|{template_digest}|{spec.kind}|{spec.ref if spec.kind in ('feed',) else ''}"
+                           f"|{spec.inputs}".encode(), digest_size=12).hexdigest()
+
+
+def _with_base_url(config: SiteConfig, base_url: str) -> SiteConfig:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise BuildError([Diagnostic("--base-url", None, f'"{base_url}" is not a web address',
+                                     "e.g. https://news.example.org/")])
+    if not base_url.endswith("/"):
+        base_url += "/"
+    return dataclasses.replace(config, base_url=base_url)
+
+
+def _parse(root: Path, config: SiteConfig, state: cache.State, jobs: int,
+           progress: Progress | None) -> list[Article]:
+    """Parse the files that changed since the last build; reuse the rest."""
+    if state.config_digest != config.digest:
+        state.parsed = {}
+        state.config_digest = config.digest
+    rels = discover(root)
+    todo: list[str] = []
+    fresh: dict[str, cache.ParsedEntry] = {}
+    for rel in rels:
+        entry = state.parsed.get(rel)
+        if entry is not None and entry.stamp == cache.stamp(root, rel) and all(
+            cache.stamp(root, d[0]) == d for d in entry.deps
+        ):
+            fresh[rel] = entry
+        else:
+            todo.append(rel)
+    tick = (lambda n, total=len(todo): progress("parse", n, total)) if progress else None
+    for rel, article, diags in parse_all(root, config, todo, jobs, tick):
+        fresh[rel] = cache.ParsedEntry(cache.stamp(root, rel), _deps(root, rel, article), article, diags)
+    state.parsed = fresh
+    return [e.article for e in fresh.values() if e.article is not None]
+
+
+def _deps(root: Path, rel: str, article: Article | None) -> tuple[cache.Stamp, ...]:
+    """Files besides the article itself whose change must re-parse it: its images and its folder
+    (for bundles and bodies that name local files, so a newly dropped image is picked up)."""
+    if article is None:
+        return ()
+    deps = [cache.stamp(root, a.source) for a in article.assets]
+    if article.image and article.image.source:
+        deps.append(cache.stamp(root, article.image.source))
+    if article.assets or rel.endswith(("/index.md", "/index.markdown")):
+        deps.append(cache.stamp(root, os.path.dirname(rel)))
+    return tuple(dict.fromkeys(deps))
+
+
+def _files_to_copy(config: SiteConfig, articles: tuple[Article, ...]) -> list[tuple[str, Path]]:
+    """Theme assets under theme/, the site's static/ (which wins), and every article's own files."""
+    files: dict[str, Path] = {}
+    for base, prefix in ((theme_dir() / "static", "theme/"), (config.static_dir, "")):
+        if not base.is_dir():
+            continue
+        for dirpath, dirnames, filenames in os.walk(base):
+            dirnames[:] = [d for d in dirnames if not is_junk(d)]
+            for name in filenames:
+                if not is_junk(name):
+                    path = Path(dirpath) / name
+                    files[prefix + path.relative_to(base).as_posix()] = path
+    for a in articles:
+        for asset in a.assets:
+            files[asset.url] = config.root / asset.source
+    return sorted(files.items())

@@ -1,0 +1,41 @@
+"""`newsgen check`: every stage but writing. Config, articles, site model, and each template once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .build import _parse
+from .config import load_config
+from .context import RenderInputs
+from .dates import now as tz_now
+from .errors import BuildError, Diagnostic
+from .pages import collisions, plan
+from .site import Selection, build_site, select
+from .state import State
+from .workers import Renderer, jobs_wanted, template_diagnostic
+
+
+def check_site(root: Path, drafts: bool = False) -> int:
+    config = load_config(root)
+    state = State()
+    articles = _parse(root, config, state, jobs_wanted(None), None)
+    diags: list[Diagnostic] = [d for e in state.parsed.values() for d in e.diagnostics]
+    now = tz_now(config.tz)
+    site, more = build_site(select(articles, now, Selection(drafts=drafts, future=True)), config)
+    diags += more
+    specs = plan(site, config)
+    diags += [Diagnostic(b.out, None, f"two pages would be written to /{b.url}") for _, b in collisions(specs)]
+    if not diags:  # render one page of each kind, in memory
+        renderer = Renderer(RenderInputs(config=config, site=site, now=now, preview=True))
+        seen: set[tuple[str, str]] = set()
+        for spec in specs:
+            if (spec.kind, spec.template) in seen:
+                continue
+            seen.add((spec.kind, spec.template))
+            try:
+                renderer.render(spec)
+            except Exception as exc:  # noqa: BLE001 - reported with the template's line
+                diags.append(template_diagnostic(exc, config, spec))
+    if diags:
+        raise BuildError(diags)
+    return len(articles)

@@ -1,0 +1,146 @@
+"""The command line: options in, one line per diagnostic out, exit codes. Nothing else lives here."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import BuildError
+
+SITE_OPTION = click.option("--site", "-s", "site", type=click.Path(file_okay=False, path_type=Path),
+                           default=".", show_default=True, help="The site folder (holds newsgen.yaml).")
+
+
+def fail(exc: BuildError) -> None:
+    for d in exc.diagnostics:
+        click.echo(str(d), err=True)
+    n = len(exc.diagnostics)
+    click.echo(f"newsgen: {n} error{'s' if n != 1 else ''}, nothing was written", err=True)
+    sys.exit(1)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="newsgen", message="%(prog)s %(version)s")
+def main() -> None:
+    """newsgen: build a news site from Markdown articles.
+
+    Run the commands in the site folder (the one with newsgen.yaml), or pass --site.
+    """
+
+
+@main.command()
+@SITE_OPTION
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder.  [default: public]")
+@click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
+@click.option("--future", is_flag=True, help="Include scheduled articles (dated in the future).")
+@click.option("--base-url", default=None, help="Override base_url from newsgen.yaml.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Processes to use.  [default: all cores]")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@click.option("-v", "--verbose", is_flag=True, help="Say why each page was rendered again.")
+def build(site: Path, out: Path | None, drafts: bool, future: bool, base_url: str | None, jobs: int | None,
+          quiet: bool, verbose: bool) -> None:
+    """Build the site into the output folder (only what changed is written)."""
+    from .build import BuildOptions, build as run_build
+
+    options = BuildOptions(out=out if out is None or out.is_absolute() else Path.cwd() / out,
+                           drafts=drafts, future=future, base_url=base_url, jobs=jobs, explain=verbose)
+    bar = _ProgressBar() if not quiet and sys.stderr.isatty() else None
+    try:
+        result = run_build(site, options, progress=bar)
+    except BuildError as exc:
+        if bar:
+            bar.close()
+        fail(exc)
+        return
+    if bar:
+        bar.close()
+    for w in result.warnings:
+        click.echo(f"warning: {w}", err=True)
+    if verbose:
+        for reason in result.reasons:
+            click.echo(reason)
+        for rel in result.removed:
+            click.echo(f"removed {rel}")
+    if not quiet:
+        click.echo(result.summary())
+
+
+class _ProgressBar:
+    """A progress bar on a terminal, shown only once a build has run for a second."""
+
+    def __init__(self) -> None:
+        import time
+
+        self._start = time.perf_counter()
+        self._bar: object | None = None
+        self._stage = ""
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        import time
+
+        if self._bar is None or stage != self._stage:
+            if time.perf_counter() - self._start < 1.0 and self._bar is None:
+                return
+            self.close()
+            self._stage = stage
+            self._bar = click.progressbar(length=total, label=f"{stage:<7}", file=sys.stderr)
+            self._bar.__enter__()  # type: ignore[attr-defined]
+        self._bar.update(done)  # type: ignore[attr-defined]
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)  # type: ignore[attr-defined]
+            self._bar = None
+
+
+@main.command()
+@SITE_OPTION
+@click.option("--drafts", is_flag=True, help="Check drafts too (always parsed; this only affects URLs).")
+def check(site: Path, drafts: bool) -> None:
+    """Validate the config, every article and every template; write nothing."""
+    from .check import check_site
+
+    try:
+        count = check_site(site, drafts=drafts)
+    except BuildError as exc:
+        fail(exc)
+        return
+    click.echo(f"ok: {count} articles, no problems found")
+
+
+@main.command()
+@SITE_OPTION
+@click.argument("title")
+@click.option("--section", required=True, help="Section name, as in newsgen.yaml.")
+@click.option("--author", "authors", multiple=True, help="Author name (repeat for several).")
+@click.option("--draft/--no-draft", default=True, show_default=True, help="Start it as a draft.")
+def new(site: Path, title: str, section: str, authors: tuple[str, ...], draft: bool) -> None:
+    """Write a new article file, filled in, and print its path."""
+    from .scaffold import new_article
+
+    try:
+        path = new_article(site, title, section, list(authors), draft=draft)
+    except BuildError as exc:
+        fail(exc)
+        return
+    click.echo(str(path))
+
+
+@main.command()
+@SITE_OPTION
+@click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--no-drafts", is_flag=True, help="Preview without drafts and scheduled articles.")
+def serve(site: Path, port: int, host: str, no_drafts: bool) -> None:
+    """Preview the site with live reload while you write."""
+    from .serve.server import run
+
+    sys.exit(run(site, host=host, port=port, drafts=not no_drafts))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,263 @@
+"""SiteConfig: newsgen.yaml, every key validated, all problems reported together."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from babel import Locale, UnknownLocaleError
+
+from . import yamlio
+from .errors import BuildError, Diagnostic, did_you_mean
+from .slugs import is_valid_slug, slugify
+
+CONFIG_NAME = "newsgen.yaml"
+RESERVED_SLUGS = frozenset({"authors", "tags", "page", "search", "theme", "images", "static", "pagefind"})
+DEFAULT_EMBED_HOSTS = (
+    "www.youtube.com",
+    "www.youtube-nocookie.com",
+    "player.vimeo.com",
+    "www.google.com",
+    "open.spotify.com",
+)
+
+
+@dataclass(frozen=True)
+class SectionConfig:
+    name: str
+    slug: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class AuthorProfile:
+    name: str
+    slug: str
+    bio: str = ""
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    root: Path
+    title: str = "News"
+    base_url: str = "http://localhost:8000/"
+    language: str = "en"
+    timezone: str = "UTC"
+    description: str = ""
+    sections: tuple[SectionConfig, ...] = ()
+    authors: tuple[AuthorProfile, ...] = ()
+    latest_news: int = 10
+    per_page: int = 20
+    home_per_section: int = 4
+    logo: str = ""
+    comments_html: str = ""
+    unsafe_html: bool = False
+    embed_hosts: tuple[str, ...] = DEFAULT_EMBED_HOSTS
+    feed_items: int = 20
+    feed_full_content: bool = True
+    pagination: str = "stable"  # "stable": archive pages never shift; "classic": newest first
+    shared_latest_news: bool = True  # article pages refresh "Latest News" from /latest-news.json
+    search: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+    digest: str = ""  # hash of the config file: part of every page fingerprint
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def base_path(self) -> str:
+        """The URL path the site lives under: "/" or e.g. "/news/"."""
+        return urlsplit(self.base_url).path or "/"
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def static_dir(self) -> Path:
+        return self.root / "static"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+    def section_by_name(self, name: str) -> SectionConfig | None:
+        for s in self.sections:
+            if name in (s.name, s.slug) or name.casefold() == s.name.casefold():
+                return s
+        return None
+
+
+_FIELDS: dict[str, type | tuple[type, ...]] = {
+    "title": str,
+    "base_url": str,
+    "language": str,
+    "timezone": str,
+    "description": str,
+    "sections": list,
+    "authors": list,
+    "latest_news": int,
+    "per_page": int,
+    "home_per_section": int,
+    "logo": str,
+    "comments_html": str,
+    "unsafe_html": bool,
+    "embed_hosts": list,
+    "feed_items": int,
+    "feed_full_content": bool,
+    "pagination": str,
+    "shared_latest_news": bool,
+    "search": bool,
+    "extra": dict,
+}
+_TYPE_WORDS = {str: "text", int: "a whole number", bool: "true or false", list: "a list", dict: "a mapping"}
+
+
+def load_config(root: Path) -> SiteConfig:
+    """Read and validate `root/newsgen.yaml`. Raises BuildError with every problem found."""
+    path = root / CONFIG_NAME
+    if not path.is_file():
+        raise BuildError([Diagnostic(CONFIG_NAME, None, "no newsgen.yaml here",
+                                     "run newsgen in the site folder, or `newsgen init DIR` for a new site")])
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig").replace("\r\n", "\n")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise BuildError([Diagnostic(CONFIG_NAME, line, "file is not UTF-8 text", "save it as UTF-8")]) from None
+    return parse_config(text, root, digest=hashlib.sha256(raw).hexdigest()[:16])
+
+
+def parse_config(text: str, root: Path, digest: str = "") -> SiteConfig:
+    diags: list[Diagnostic] = []
+    try:
+        data = yamlio.load(text)
+    except yamlio.YamlProblem as p:
+        raise BuildError([Diagnostic(CONFIG_NAME, p.line, p.message, p.hint)]) from None
+    if data is None:
+        data = yamlio.LineMap()
+    if not isinstance(data, yamlio.LineMap):
+        raise BuildError([Diagnostic(CONFIG_NAME, 1, "newsgen.yaml must be a mapping of settings",
+                                     "e.g. `title: Daily Chronicle`")])
+
+    def err(key: str, message: str, hint: str | None = None, line: int | None = None) -> None:
+        diags.append(Diagnostic(CONFIG_NAME, line or data.lines.get(key), message, hint))
+
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in _FIELDS:
+            err(key, f'unknown setting "{key}"',
+                did_you_mean(key, _FIELDS) or "put your own settings under `extra:`")
+            continue
+        want = _FIELDS[key]
+        ok = isinstance(value, want) and not (want is int and isinstance(value, bool))
+        if want is str and isinstance(value, int | float) and not isinstance(value, bool):
+            value, ok = str(value), True
+        if not ok:
+            err(key, f"{key} must be {_TYPE_WORDS[want]}")  # type: ignore[index]
+            continue
+        values[key] = value
+
+    for key in ("latest_news", "per_page", "home_per_section", "feed_items"):
+        if key in values and values[key] < 1:
+            err(key, f"{key} must be at least 1")
+            values.pop(key)
+
+    if "base_url" in values:
+        parts = urlsplit(values["base_url"])
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            err("base_url", f'base_url "{values["base_url"]}" is not a web address',
+                "e.g. https://news.example.org/")
+            values.pop("base_url")
+        elif not values["base_url"].endswith("/"):
+            values["base_url"] += "/"
+
+    if "timezone" in values:
+        try:
+            ZoneInfo(values["timezone"])
+        except (ZoneInfoNotFoundError, ValueError):
+            err("timezone", f'unknown timezone "{values["timezone"]}"',
+                did_you_mean(values["timezone"], available_timezones()) or "e.g. Asia/Ho_Chi_Minh or UTC")
+            values.pop("timezone")
+
+    if "language" in values:
+        try:
+            Locale.parse(values["language"].replace("-", "_"))
+        except (UnknownLocaleError, ValueError):
+            err("language", f'unknown language "{values["language"]}"', "a code like en, vi or fr")
+            values.pop("language")
+
+    if values.get("pagination", "stable") not in ("stable", "classic"):
+        err("pagination", f'pagination must be "stable" or "classic", not "{values["pagination"]}"')
+        values.pop("pagination")
+
+    if "sections" in values:
+        values["sections"] = _sections(values["sections"], data.lines.get("sections"), diags)
+    else:
+        err("sections", "newsgen.yaml has no sections", "add `sections:` with at least one `- name: ...`", 1)
+    if "authors" in values:
+        values["authors"] = _authors(values["authors"], diags)
+    if "embed_hosts" in values:
+        values["embed_hosts"] = tuple(str(h).lower() for h in values["embed_hosts"])
+
+    if diags:
+        raise BuildError(diags)
+    return SiteConfig(root=root, digest=digest, **values)
+
+
+def _item_line(item: Any, fallback: int | None) -> int | None:
+    if isinstance(item, yamlio.LineMap) and item.lines:
+        return min(item.lines.values())
+    return fallback
+
+
+def _sections(items: list[Any], line: int | None, diags: list[Diagnostic]) -> tuple[SectionConfig, ...]:
+    out: list[SectionConfig] = []
+    seen: dict[str, str] = {}
+    for item in items:
+        at = _item_line(item, line)
+        if isinstance(item, str):
+            item = {"name": item}
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"].strip():
+            diags.append(Diagnostic(CONFIG_NAME, at, "each section needs a name", "- name: Politics"))
+            continue
+        unknown = set(item) - {"name", "slug", "description"}
+        for key in sorted(unknown):
+            diags.append(Diagnostic(CONFIG_NAME, item.lines.get(key, at) if isinstance(item, yamlio.LineMap) else at,
+                                    f'unknown section setting "{key}"', "a section has name, slug and description"))
+        name = item["name"].strip()
+        slug = str(item.get("slug") or slugify(name))
+        if not is_valid_slug(slug):
+            diags.append(Diagnostic(CONFIG_NAME, at, f'section slug "{slug}" is not a valid slug',
+                                    "use lower-case letters, digits and hyphens"))
+            continue
+        if slug in RESERVED_SLUGS:
+            diags.append(Diagnostic(CONFIG_NAME, at, f'section slug "{slug}" is reserved for newsgen pages',
+                                    "set another `slug:`"))
+            continue
+        if slug in seen:
+            diags.append(Diagnostic(CONFIG_NAME, at, f'section "{name}" has the same slug as "{seen[slug]}"',
+                                    "give one of them its own `slug:`"))
+            continue
+        seen[slug] = name
+        out.append(SectionConfig(name=name, slug=slug, description=str(item.get("description") or "")))
+    if not out and not diags:
+        diags.append(Diagnostic(CONFIG_NAME, line, "sections is empty", "add at least one `- name: ...`"))
+    return tuple(out)
+
+
+def _authors(items: list[Any], diags: list[Diagnostic]) -> tuple[AuthorProfile, ...]:
+    out: list[AuthorProfile] = []
+    for item in items:
+        at = _item_line(item, None)
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            diags.append(Diagnostic(CONFIG_NAME, at, "each author needs a name", "- name: Hung Anh"))
+            continue
+        slug = str(item.get("slug") or slugify(item["name"]))
+        out.append(AuthorProfile(name=item["name"], slug=slug, bio=str(item.get("bio") or "")))
+    return tuple(out)

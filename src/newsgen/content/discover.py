@@ -1,0 +1,39 @@
+"""Find article files under content/, skipping editor junk."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+_JUNK_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".orig", ".part", ".crdownload")
+
+
+def is_junk(name: str) -> bool:
+    """Hidden files, backups, swap and lock files that editors leave next to real files."""
+    return (
+        name.startswith((".", "#", "~"))
+        or name.endswith(_JUNK_SUFFIXES)
+        or name == "4913"  # vim's write test
+        or name.lower() in ("thumbs.db", "desktop.ini")
+    )
+
+
+def is_article(name: str) -> bool:
+    return name.endswith(MARKDOWN_SUFFIXES) and not is_junk(name)
+
+
+def discover(root: Path) -> list[str]:
+    """Article files as paths relative to `root` (the site folder), sorted."""
+    content = root / "content"
+    found: list[str] = []
+    if not content.is_dir():
+        return found
+    for dirpath, dirnames, filenames in os.walk(content):
+        dirnames[:] = sorted(d for d in dirnames if not is_junk(d))
+        rel_dir = os.path.relpath(dirpath, root)
+        for name in filenames:
+            if is_article(name):
+                found.append(os.path.join(rel_dir, name).replace(os.sep, "/"))
+    found.sort()
+    return found

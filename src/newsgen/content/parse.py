@@ -1,0 +1,163 @@
+"""Parse one article: text in, Article (or diagnostics) out. Pure but for checking that files exist."""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+from pathlib import Path
+from typing import Any
+
+from ..config import SiteConfig
+from ..errors import Diagnostic
+from ..model import Article, Asset
+from ..slugs import slugify
+from ..yamlio import LineMap, YamlProblem, load
+from . import frontmatter as fmv
+from .markdown import plain_text
+from .source import SourceProblem, decode, split
+
+_LOCAL_REF = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)")
+_NOT_LEAD = ("#", "!", "<", ">", "- ", "* ", "+ ", "|", "```", "~~~", "[^", "    ", "\t")
+
+
+def parse_file(root: Path, rel: str, config: SiteConfig) -> tuple[Article | None, list[Diagnostic]]:
+    """Read `root/rel` and parse it."""
+    try:
+        raw = (root / rel).read_bytes()
+    except OSError as exc:
+        return None, [Diagnostic(rel, None, f"cannot read file: {exc.strerror}")]
+    return parse_bytes(raw, rel, root, config)
+
+
+def parse_bytes(raw: bytes, rel: str, root: Path, config: SiteConfig) -> tuple[Article | None, list[Diagnostic]]:
+    try:
+        src = split(decode(raw, rel), rel)
+    except SourceProblem as p:
+        return None, [p.diagnostic]
+    diags: list[Diagnostic] = []
+    try:
+        fm = load(src.front_matter)
+    except YamlProblem as p:
+        line = (p.line or 1) + src.front_matter_line - 1
+        return None, [Diagnostic(rel, line, p.message, p.hint)]
+    if fm is None:
+        fm = LineMap()
+    if not isinstance(fm, LineMap):
+        return None, [Diagnostic(rel, src.front_matter_line, "front matter must be a list of `key: value` lines",
+                                 "e.g. title: My headline")]
+
+    def line_of(key: str) -> int:
+        return fm.lines.get(key, 0) + src.front_matter_line - 1 if key in fm.lines else 1
+
+    def report(key: str, message: str, hint: str | None = None) -> None:
+        diags.append(Diagnostic(rel, line_of(key), message, hint))
+
+    values: dict[str, Any] = {}
+
+    def field(key: str, check: Any, *args: Any) -> None:
+        if key not in fm or fm[key] is None:
+            return
+        try:
+            values[key] = check(fm[key], *args)
+        except fmv.FieldError as e:
+            report(key, e.message, e.hint)
+
+    for key in ("title", "section", "date"):
+        if key not in fm or fm[key] in (None, ""):
+            example = {"title": "title: My headline", "section": f"section: {config.sections[0].name}",
+                       "date": "date: 2025-03-19 17:40"}[key]
+            report(key, f"missing {key}", f"add `{example}` to the front matter")
+    field("title", fmv.required_text, "title")
+    field("section", fmv.section, config)
+    field("date", fmv.date, "date", config)
+    field("updated", fmv.date, "updated", config)
+    field("summary", fmv.text, "summary")
+    field("tags", fmv.text_list, "tags")
+    field("slug", fmv.slug)
+    field("draft", fmv.boolean, "draft")
+    field("corrections", fmv.corrections, config)
+    if "author" in fm and "authors" in fm:
+        report("authors", "use either author or authors, not both")
+    field("author", fmv.text_list, "author")
+    field("authors", fmv.text_list, "authors")
+
+    title = values.get("title", "")
+    slug = values.get("slug") or slugify(title)
+    if title and not slug:
+        report("title", "cannot make a URL slug from this title", "add `slug: a-readable-slug`")
+    section = values.get("section", "")
+    url = f"{section}/{slug}/"
+    image = fmv.image(fm, rel, url, root, report)
+    assets = _assets(src.body, rel, root, url, image)
+
+    if diags or "title" not in values or "section" not in values or "date" not in values:
+        return None, diags
+
+    body = src.body
+    summary = values.get("summary") or lead_paragraph(body)
+    extra = {k: v for k, v in fm.items() if k not in fmv.KNOWN}
+    article = Article(
+        source=rel,
+        title=title,
+        section=section,
+        slug=slug,
+        date=values["date"],
+        authors=values.get("authors") or values.get("author") or (),
+        updated=values.get("updated"),
+        summary=summary,
+        summary_given=bool(values.get("summary")),
+        image=image,
+        tags=values.get("tags", ()),
+        draft=values.get("draft", False),
+        corrections=values.get("corrections", ()),
+        extra=extra,
+        assets=assets,
+        body_line=src.body_line,
+        word_count=len(body.split()),
+        digest=hashlib.blake2b(raw, digest_size=12).hexdigest(),
+    )
+    card = repr((article.title, article.url, article.date.isoformat(), article.summary, article.image,
+                 article.authors, article.section, article.updated, article.tags, article.draft))
+    return _with_card(article, hashlib.blake2b(card.encode(), digest_size=12).hexdigest()), []
+
+
+def _with_card(article: Article, card: str) -> Article:
+    from dataclasses import replace
+
+    return replace(article, card_digest=card)
+
+
+def lead_paragraph(body: str) -> str:
+    """The first paragraph of the body as plain text: the default standfirst."""
+    for block in re.split(r"\n\s*\n", body):
+        block = block.strip("\n")
+        if block.strip() and not block.lstrip().startswith(_NOT_LEAD) and not re.match(r"\s*\d+[.)]\s", block):
+            return plain_text(block)
+    return ""
+
+
+def _assets(body: str, rel: str, root: Path, url: str, image: Any) -> tuple[Asset, ...]:
+    """Files published next to the article page: its bundle folder's files, and local files the body names."""
+    found: dict[str, Asset] = {}
+    if image is not None and image.source.startswith("content/"):
+        found[image.source] = Asset(image.source, image.url)
+    folder = posixpath.dirname(rel)
+    if posixpath.basename(rel) in ("index.md", "index.markdown"):
+        from .discover import is_article, is_junk
+
+        for entry in sorted((root / folder).iterdir()):
+            if entry.is_file() and not is_junk(entry.name) and not is_article(entry.name):
+                src = f"{folder}/{entry.name}"
+                found.setdefault(src, Asset(src, url + entry.name))
+    for ref in _LOCAL_REF.findall(body):
+        if ":" in ref or ref.startswith(("/", "#")) or "/" in ref:
+            continue
+        src = posixpath.normpath(posixpath.join(folder, ref.split("#")[0].split("?")[0]))
+        if src.startswith("content/") and (root / src).is_file() and not is_article_file(src):
+            found.setdefault(src, Asset(src, url + posixpath.basename(src)))
+    return tuple(found.values())
+
+
+def is_article_file(path: str) -> bool:
+    return path.endswith((".md", ".markdown"))

@@ -1,0 +1,51 @@
+"""Read an article file: UTF-8 (BOM accepted), CRLF normalized, front matter split with line offsets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import Diagnostic
+
+
+@dataclass(frozen=True)
+class Source:
+    front_matter: str  # the YAML text between the fences
+    front_matter_line: int  # 1-based line where the YAML text starts
+    body: str
+    body_line: int  # 1-based line where the body starts
+
+
+class SourceProblem(Exception):
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(str(diagnostic))
+        self.diagnostic = diagnostic
+
+
+def decode(raw: bytes, path: str) -> str:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise SourceProblem(Diagnostic(path, line, "file is not UTF-8 text",
+                                       "save it as UTF-8 in your editor")) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split(text: str, path: str) -> Source:
+    if not text.strip():
+        raise SourceProblem(Diagnostic(path, 1, "article file is empty",
+                                       "start it with front matter: ---, title:, section:, date:, ---"))
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        raise SourceProblem(Diagnostic(path, 1, "article has no front matter",
+                                       "the first line must be --- and the front matter must end with ---"))
+    for i in range(1, len(lines)):
+        if lines[i].rstrip() in ("---", "..."):
+            return Source(
+                front_matter="\n".join(lines[1:i]),
+                front_matter_line=2,
+                body="\n".join(lines[i + 1 :]),
+                body_line=i + 2,
+            )
+    raise SourceProblem(Diagnostic(path, 1, "front matter is not closed",
+                                   "end it with a line of three dashes: ---"))

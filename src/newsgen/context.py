@@ -1,0 +1,119 @@
+"""What each page's template receives. Article HTML becomes Markup here, after the sanitizer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
+
+from .config import SiteConfig
+from .content.markdown import render_body
+from .content.source import decode, split
+from .model import Article, Author, Site, Tag
+from .pages import PageSpec
+
+
+@dataclass(frozen=True)
+class RenderInputs:
+    """Everything a renderer needs, shared read-only by every worker."""
+
+    config: SiteConfig
+    site: Site
+    now: dt.datetime
+    preview: bool = False  # `newsgen serve`: drafts and scheduled articles carry a badge
+
+
+def article_body(config: SiteConfig, article: Article) -> Markup:
+    """Read the article again and render its body: bodies are never all held in memory."""
+    raw = (config.root / article.source).read_bytes()
+    body = split(decode(raw, article.source), article.source).body
+    html = render_body(body, trust_html=config.unsafe_html, embed_hosts=config.embed_hosts)
+    return Markup(html)  # noqa: S704 - sanitized by render_body (the one place)
+
+
+class Helpers:
+    """Small lookups templates use: authors and tags of an article, its section, its status."""
+
+    def __init__(self, inputs: RenderInputs) -> None:
+        self._in = inputs
+        self._sections = {s.slug: s for s in inputs.config.sections}
+
+    def authors(self, article: Article) -> list[Author]:
+        return [self._in.site.authors[n] for n in article.authors]
+
+    def tags(self, article: Article) -> list[Tag]:
+        return [self._in.site.tags[t] for t in article.tags]
+
+    def section(self, article: Article) -> Any:
+        return self._sections[article.section]
+
+    def status(self, article: Article) -> str:
+        """"draft" / "scheduled" in preview, "" otherwise (the badge never reaches `build` output)."""
+        if not self._in.preview:
+            return ""
+        if article.draft:
+            return "draft"
+        return "scheduled" if article.date > self._in.now else ""
+
+
+def context(spec: PageSpec, inputs: RenderInputs, helpers: Helpers) -> dict[str, Any]:
+    config, site = inputs.config, inputs.site
+    arts = site.articles
+    ctx: dict[str, Any] = {
+        "site": config,
+        "sections": config.sections,
+        "page": spec,
+        "h": helpers,
+        "now": inputs.now,
+        "preview": inputs.preview,
+        "latest": [arts[i] for i in site.latest],
+        "comments_html": Markup(config.comments_html),  # noqa: S704 - the site's own setting
+        "feed_url": "feed.xml",
+        "section": None,
+    }
+    if spec.kind == "article":
+        (i,) = spec.ref
+        a = arts[i]
+        older, newer = site.prev_next[i]
+        ctx.update(
+            article=a,
+            body=article_body(config, a),
+            section=helpers.section(a),
+            related=[arts[j] for j in site.related[i]],
+            older=arts[older] if older is not None else None,
+            newer=arts[newer] if newer is not None else None,
+            feed_url=f"{a.section}/feed.xml",
+        )
+    elif spec.kind == "listing":
+        li, pi = spec.ref
+        listing = site.listings[li]
+        pager = listing.pages[pi]
+        ctx.update(listing=listing, pager=pager, articles=[arts[j] for j in pager.items])
+        if listing.kind == "section":
+            ctx.update(section=helpers._sections[listing.key], feed_url=f"{listing.key}/feed.xml")
+    elif spec.kind == "home":
+        ctx.update(home_sections=[(s, [arts[j] for j in site.by_section[s.slug][: config.home_per_section]])
+                                  for s in config.sections])
+    elif spec.kind == "feed":
+        if spec.ref:
+            s = config.sections[spec.ref[0]]
+            ids = site.by_section[s.slug][: config.feed_items]
+            ctx.update(section=s, feed_url=f"{s.slug}/feed.xml")
+        else:
+            ids = tuple(range(min(config.feed_items, len(arts))))
+        items = [arts[j] for j in ids]
+        ctx.update(items=items, bodies=_bodies(config, items))
+    elif spec.kind == "sitemap":
+        ctx.update(articles=arts, listings=site.listings)
+    elif spec.kind == "news_sitemap":
+        cutoff = inputs.now - dt.timedelta(days=2)
+        ctx.update(articles=[a for a in arts[:1000] if a.date >= cutoff])
+    return ctx
+
+
+def _bodies(config: SiteConfig, items: list[Article]) -> dict[str, Markup]:
+    if not config.feed_full_content:
+        return {}
+    return {a.source: article_body(config, a) for a in items}

@@ -1,0 +1,129 @@
+"""The data newsgen works on: plain frozen dataclasses, no behaviour beyond derived fields."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from .config import SectionConfig
+
+
+@dataclass(frozen=True)
+class Image:
+    url: str  # site-relative URL path without leading slash, e.g. "politics/summit/photo.jpg"
+    source: str  # file it comes from, relative to the site root ("" when unknown)
+    caption: str = ""
+    credit: str = ""
+    alt: str = ""
+    width: int | None = None
+    height: int | None = None
+    length: int = 0  # bytes, for feed enclosures
+    mime: str = ""
+
+
+@dataclass(frozen=True)
+class Correction:
+    date: dt.datetime
+    text: str
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A file published next to an article (bundle images, body images)."""
+
+    source: str  # relative to the site root
+    url: str  # site-relative output path
+
+
+@dataclass(frozen=True)
+class Article:
+    source: str  # path relative to the site root, e.g. "content/politics/2025/x.md"
+    title: str
+    section: str  # section slug
+    slug: str
+    date: dt.datetime
+    authors: tuple[str, ...] = ()
+    updated: dt.datetime | None = None
+    summary: str = ""
+    summary_given: bool = False
+    image: Image | None = None
+    tags: tuple[str, ...] = ()
+    draft: bool = False
+    corrections: tuple[Correction, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+    assets: tuple[Asset, ...] = ()
+    body_line: int = 1  # 1-based line in the file where the Markdown body starts
+    word_count: int = 0
+    digest: str = ""  # hash of the whole file: any change re-renders the article page
+    card_digest: str = ""  # hash of what lists show of it (title, url, date, summary, image...)
+
+    @property
+    def url(self) -> str:
+        return f"{self.section}/{self.slug}/"
+
+    @property
+    def modified(self) -> dt.datetime:
+        latest = self.updated or self.date
+        for c in self.corrections:
+            latest = max(latest, c.date)
+        return latest
+
+
+@dataclass(frozen=True)
+class Author:
+    name: str
+    slug: str
+    bio: str = ""
+
+    @property
+    def url(self) -> str:
+        return f"authors/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class Tag:
+    name: str
+    slug: str
+
+    @property
+    def url(self) -> str:
+        return f"tags/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class Pager:
+    """One page of a paginated list: which articles it shows and where its neighbours are."""
+
+    number: int  # 1 = the first (front) page
+    total: int
+    url: str
+    items: tuple[int, ...]  # indexes into Site.articles
+    newer_url: str | None = None
+    older_url: str | None = None
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A paginated list of articles: a section, an author, a tag."""
+
+    kind: str  # "section" | "author" | "tag"
+    key: str  # slug
+    title: str
+    description: str
+    url: str
+    pages: tuple[Pager, ...]
+
+
+@dataclass(frozen=True)
+class Site:
+    articles: tuple[Article, ...]  # newest first
+    sections: tuple[SectionConfig, ...]
+    authors: dict[str, Author]  # by name as written in articles
+    tags: dict[str, Tag]  # by name as written in articles
+    listings: tuple[Listing, ...]
+    by_section: dict[str, tuple[int, ...]]  # section slug -> article indexes, newest first
+    latest: tuple[int, ...]
+    related: dict[int, tuple[int, ...]]
+    prev_next: dict[int, tuple[int | None, int | None]]  # (older, newer) in the same section

@@ -1,0 +1,134 @@
+"""Writing the output: stage every changed file next to its target, then commit or roll back.
+
+A page is first written to a temporary file in its own folder; only when the whole build has
+succeeded are the temporary files moved into place with `os.replace` (atomic per file). A failed
+build removes its temporary files and leaves the previous output as it was. Files whose bytes
+did not change are never rewritten, and every path goes through `urls.safe_join`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Diagnostic
+from .urls import safe_join
+
+MARKER = ".newsgen-output"
+_TMP_SUFFIX = ".newsgen-tmp"
+
+
+def _tmp_for(target: Path) -> Path:
+    return target.with_name(f".{target.name}.{os.getpid()}{_TMP_SUFFIX}")
+
+
+def stage_bytes(out: Path, rel: str, data: bytes) -> tuple[str, str] | None:
+    """Write `data` for `rel` to a temporary file, unless the file already holds these bytes.
+    Returns (temporary path, target path) to commit, or None when nothing changed."""
+    target = safe_join(out, rel)
+    try:
+        if target.stat().st_size == len(data) and target.read_bytes() == data:
+            return None
+    except (FileNotFoundError, NotADirectoryError):
+        pass
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _tmp_for(target)
+    tmp.write_bytes(data)
+    return str(tmp), str(target)
+
+
+def stage_copy(out: Path, rel: str, source: Path) -> tuple[str, str] | None:
+    """Copy `source` to `rel` (via a temporary file) unless the target has its size and mtime."""
+    target = safe_join(out, rel)
+    st = source.stat()
+    try:
+        tt = target.stat()
+        if tt.st_size == st.st_size and tt.st_mtime_ns == st.st_mtime_ns:
+            return None
+    except (FileNotFoundError, NotADirectoryError):
+        pass
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _tmp_for(target)
+    shutil.copy2(source, tmp)
+    return str(tmp), str(target)
+
+
+@dataclass
+class Staging:
+    out: Path
+    pending: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, staged: tuple[str, str] | None) -> None:
+        if staged is not None:
+            self.pending.append(staged)
+
+    def commit(self) -> int:
+        for tmp, target in self.pending:
+            os.replace(tmp, target)
+        count = len(self.pending)
+        self.pending.clear()
+        return count
+
+    def rollback(self) -> None:
+        for tmp, _ in self.pending:
+            Path(tmp).unlink(missing_ok=True)
+            _remove_empty_parents(Path(tmp).parent, self.out)
+        self.pending.clear()
+
+
+def _remove_empty_parents(folder: Path, stop: Path) -> None:
+    while folder != stop and stop in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
+
+
+def prune(out: Path, keep: set[str]) -> list[str]:
+    """Remove every file in the output that this build did not produce (deleted articles, renamed
+    pages, leftovers of interrupted builds), then the folders left empty."""
+    removed: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(out, topdown=False):
+        rel_dir = os.path.relpath(dirpath, out)
+        for name in filenames:
+            rel = name if rel_dir == "." else f"{rel_dir}/{name}".replace(os.sep, "/")
+            if rel not in keep and rel != MARKER:
+                os.unlink(os.path.join(dirpath, name))
+                removed.append(rel)
+        if dirpath != str(out):
+            try:
+                os.rmdir(dirpath)
+            except OSError:
+                pass
+    return removed
+
+
+def check_output_folder(out: Path, root: Path) -> list[Diagnostic]:
+    """Refuse an output folder that would destroy the site or someone else's files."""
+    resolved, site = out.resolve(), root.resolve()
+    shown = str(out)
+    if resolved == site or resolved in site.parents or resolved == Path.home().resolve():
+        return [Diagnostic(shown, None, "the output folder cannot be the site folder or one of its parents",
+                           "use --out public")]
+    for special in ("content", "templates", "static"):
+        own = (site / special).resolve()
+        if resolved == own or own in resolved.parents:
+            return [Diagnostic(shown, None, f"the output folder cannot be inside {special}/",
+                               "use --out public")]
+    if resolved.exists() and not resolved.is_dir():
+        return [Diagnostic(shown, None, "the output path is a file, not a folder")]
+    if resolved.is_dir() and not (resolved / MARKER).exists() and any(resolved.iterdir()):
+        return [Diagnostic(shown, None, "the output folder is not empty and was not made by newsgen",
+                           "choose an empty folder, or empty this one: newsgen replaces what is in it")]
+    return []
+
+
+def mark(out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    marker = out / MARKER
+    if not marker.exists():
+        marker.write_text("This folder is written by newsgen build; files in it are replaced.\n",
+                          encoding="utf-8")

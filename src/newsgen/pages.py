@@ -1,0 +1,96 @@
+"""The build plan: one PageSpec per output file, with a fingerprint of everything it shows.
+
+A page whose fingerprint (plus its template's and the config's) matches the last build's is not
+rendered again; that is the whole incremental-build rule, made explicit here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from . import urls
+from .config import SiteConfig
+from .model import Pager, Site
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    out: str  # file in the output folder, e.g. "politics/x/index.html"
+    url: str  # site-relative URL, e.g. "politics/x/"
+    kind: str  # article | listing | home | notfound | feed | sitemap | news_sitemap | robots | latest
+    template: str
+    ref: tuple[int, ...] = ()  # (article index) or (listing index, page index) or (section index)
+    inputs: str = ""  # fingerprint of what the page shows (template and config are added by build)
+    reason: str = ""  # what the inputs are made of, for `build -v`
+
+
+def _h(*parts: object) -> str:
+    h = hashlib.blake2b(digest_size=12)
+    for p in parts:
+        h.update(str(p).encode())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def plan(site: Site, config: SiteConfig) -> list[PageSpec]:
+    arts = site.articles
+
+    def cards(ids: tuple[int, ...] | list[int]) -> str:
+        return ",".join(arts[i].card_digest for i in ids)
+
+    latest_cards = cards(site.latest)
+    specs: list[PageSpec] = []
+    add = specs.append
+
+    add(PageSpec("index.html", "", "home", "home.html",
+                 inputs=_h(latest_cards, *(cards(site.by_section[s.slug][: config.home_per_section])
+                                           for s in config.sections))))
+    for i, a in enumerate(arts):
+        older, newer = site.prev_next[i]
+        shown = [cards(site.related[i]), cards([j for j in (older, newer) if j is not None]),
+                 [site.authors[n].slug for n in a.authors], [site.tags[t].slug for t in a.tags]]
+        if not config.shared_latest_news:
+            shown.append(latest_cards)
+        add(PageSpec(urls.output_file(a.url), a.url, "article", "article.html", (i,),
+                     inputs=_h(a.digest, *shown)))
+    for li, listing in enumerate(site.listings):
+        template = f"{listing.kind}.html"
+        for pi, pager in enumerate(listing.pages):
+            add(PageSpec(urls.output_file(pager.url), pager.url, "listing", template, (li, pi),
+                         inputs=_h(listing.title, listing.description, _pager_shape(pager, config),
+                                   cards(pager.items))))
+    feed_ids = list(range(min(config.feed_items, len(arts))))
+    add(PageSpec("feed.xml", "feed.xml", "feed", "feed.xml", (),
+                 inputs=_h(*(arts[i].digest for i in feed_ids))))
+    for si, s in enumerate(config.sections):
+        ids = site.by_section[s.slug][: config.feed_items]
+        add(PageSpec(f"{s.slug}/feed.xml", f"{s.slug}/feed.xml", "feed", "feed.xml", (si,),
+                     inputs=_h(s, *(arts[i].digest for i in ids))))
+    add(PageSpec("latest-news.json", "latest-news.json", "latest", "", (), inputs=latest_cards))
+    everything = _h(*(a.card_digest for a in arts), *(p.url for lst in site.listings for p in lst.pages))
+    add(PageSpec("sitemap.xml", "sitemap.xml", "sitemap", "sitemap.xml", (), inputs=everything))
+    add(PageSpec("news-sitemap.xml", "news-sitemap.xml", "news_sitemap", "news-sitemap.xml", (),
+                 inputs=_h(*(a.card_digest for a in arts[:1000]))))
+    add(PageSpec("robots.txt", "robots.txt", "robots", "robots.txt", ()))
+    add(PageSpec("404.html", "404.html", "notfound", "404.html", ()))
+    return specs
+
+
+def _pager_shape(pager: Pager, config: SiteConfig) -> tuple[object, ...]:
+    """What a pager shows besides its items. Item indexes are left out (they move whenever an
+    article is added); the page count only in classic mode, where every page moves anyway."""
+    shape: tuple[object, ...] = (pager.number, pager.url, pager.newer_url, pager.older_url, pager.label)
+    return (*shape, pager.total) if config.pagination == "classic" else shape
+
+
+def collisions(specs: list[PageSpec]) -> list[tuple[PageSpec, PageSpec]]:
+    """Two planned pages that would write the same file (e.g. an author slug equal to a tag page)."""
+    seen: dict[str, PageSpec] = {}
+    out = []
+    for s in specs:
+        if s.out in seen:
+            out.append((seen[s.out], s))
+        else:
+            seen[s.out] = s
+    return out

@@ -1,0 +1,131 @@
+"""Jinja: the site's templates/ over the built-in theme, autoescaped, strict, with newsgen's filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from babel.dates import format_date, format_time
+from jinja2 import meta
+from markupsafe import Markup
+
+from . import urls
+from .config import SiteConfig
+
+
+def theme_dir() -> Path:
+    """The built-in theme, shipped as package data (the one copy)."""
+    return Path(str(resources.files("newsgen") / "theme"))
+
+
+def make_env(config: SiteConfig) -> jinja2.Environment:
+    theme = jinja2.FileSystemLoader(str(theme_dir() / "templates"))
+    loaders: list[jinja2.BaseLoader] = []
+    if config.templates_dir.is_dir():
+        loaders.append(jinja2.FileSystemLoader(str(config.templates_dir)))
+    loaders.append(theme)
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader([jinja2.PrefixLoader({"theme": theme}), *loaders]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    locale = config.language.replace("-", "_")
+    env.filters["datetime"] = functools.partial(format_datetime, locale=locale, tz=config.tz)
+    env.filters["date"] = functools.partial(format_day, locale=locale, tz=config.tz)
+    env.filters["iso"] = lambda d: d.isoformat(timespec="seconds")
+    env.filters["rfc822"] = rfc822
+    env.filters["jsonld"] = jsonld
+    env.globals["url"] = functools.partial(urls.href, config)
+    env.globals["abs_url"] = functools.partial(urls.absolute, config)
+    return env
+
+
+def format_datetime(value: dt.datetime, locale: str, tz: Any) -> str:
+    """"March 19, 2025 17:40" in English; "19 tháng 3, 2025 17:40" in Vietnamese."""
+    local = value.astimezone(tz)
+    return f"{format_date(local, 'long', locale=locale)} {format_time(local, 'HH:mm', locale=locale)}"
+
+
+def format_day(value: dt.datetime, locale: str, tz: Any) -> str:
+    return format_date(value.astimezone(tz), "long", locale=locale)
+
+
+def rfc822(value: dt.datetime) -> str:
+    from email.utils import format_datetime as fmt
+
+    return fmt(value)
+
+
+def jsonld(value: Any) -> Markup:
+    """JSON for a <script type="application/ld+json">: `<`, `>`, `&` escaped so that no
+    `</script>` in a title can break out of the element."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)  # noqa: S704 - escaped above for the script context
+
+
+def template_digests(env: jinja2.Environment, names: list[str]) -> dict[str, str]:
+    """For each page template, a hash of its source and of every template it extends, includes or
+    imports (transitively). A template change re-renders exactly the pages that use it."""
+    loader = env.loader
+    assert loader is not None
+    source_cache: dict[str, str | None] = {}
+
+    def source(name: str) -> str | None:
+        if name not in source_cache:
+            try:
+                source_cache[name] = loader.get_source(env, name)[0]
+            except jinja2.TemplateNotFound:
+                source_cache[name] = None
+        return source_cache[name]
+
+    def closure(name: str) -> list[str] | None:
+        seen: list[str] = []
+        stack = [name]
+        while stack:
+            current = stack.pop()
+            if current in seen:
+                continue
+            seen.append(current)
+            text = source(current)
+            if text is None:
+                continue
+            try:
+                refs = list(meta.find_referenced_templates(env.parse(text)))
+            except jinja2.TemplateSyntaxError:
+                continue  # rendering reports the error with its line
+            if any(r is None for r in refs):
+                return None  # a dynamic include: depend on every template
+            stack.extend(r for r in refs if r is not None)
+        return sorted(seen)
+
+    everything: str | None = None
+    out: dict[str, str] = {}
+    for name in names:
+        deps = closure(name)
+        if deps is None:
+            if everything is None:
+                everything = _hash_all(env)
+            out[name] = everything
+        else:
+            h = hashlib.blake2b(digest_size=12)
+            for dep in deps:
+                h.update(dep.encode() + b"\0" + (source(dep) or "<missing>").encode() + b"\0")
+            out[name] = h.hexdigest()
+    return out
+
+
+def _hash_all(env: jinja2.Environment) -> str:
+    h = hashlib.blake2b(digest_size=12)
+    for name in sorted(env.list_templates()):
+        h.update(name.encode() + b"\0" + env.loader.get_source(env, name)[0].encode())  # type: ignore[union-attr]
+    return h.hexdigest()

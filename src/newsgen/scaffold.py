@@ -1,0 +1,52 @@
+"""`newsgen new`: a correctly filled article file in the right folder."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .config import load_config
+from .dates import now as tz_now
+from .errors import BuildError, Diagnostic, did_you_mean
+from .slugs import slugify
+
+
+def _yaml_text(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid YAML scalar
+
+
+def new_article(root: Path, title: str, section: str, authors: list[str], draft: bool = True) -> Path:
+    config = load_config(root)
+    found = config.section_by_name(section)
+    if found is None:
+        raise BuildError([Diagnostic("--section", None, f'unknown section "{section}"',
+                                     did_you_mean(section, [s.name for s in config.sections])
+                                     or "sections: " + ", ".join(s.name for s in config.sections))])
+    slug = slugify(title)
+    if not title.strip() or not slug:
+        raise BuildError([Diagnostic("TITLE", None, "the title needs letters or digits")])
+    now = tz_now(config.tz)
+    folder = root / "content" / found.slug / f"{now:%Y}"
+    path = folder / f"{slug}.md"
+    if path.exists():
+        raise BuildError([Diagnostic(str(path), None, "an article with this file name exists already",
+                                     "choose another title")])
+    lines = ["---", f"title: {_yaml_text(title.strip())}", f"section: {_yaml_text(found.name)}"]
+    if len(authors) == 1:
+        lines.append(f"author: {_yaml_text(authors[0])}")
+    elif authors:
+        lines.append("authors: [" + ", ".join(_yaml_text(a) for a in authors) + "]")
+    lines += [
+        f"date: {now:%Y-%m-%d %H:%M}",
+        'summary: ""',
+        "tags: []",
+        "# image: photo.jpg",
+        "# image_caption: ",
+        "# image_credit: ",
+    ]
+    if draft:
+        lines.append("draft: true")
+    lines += ["---", "", "Write the lead paragraph here.", "", "## A subheading", "", "More text.", ""]
+    folder.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path

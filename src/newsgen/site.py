@@ -1,0 +1,209 @@
+"""The site model: everything the pages show, computed once from the parsed articles.
+
+Every index here is built in one pass (no quadratic step): sections, authors, tags, Latest News,
+previous/next, related articles and paginated listings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from .config import SiteConfig
+from .errors import Diagnostic
+from .model import Article, Author, Listing, Pager, Site, Tag
+from .slugs import slugify
+
+RELATED_COUNT = 4
+_RELATED_SCAN = 30  # candidates looked at per shared tag
+
+
+@dataclass(frozen=True)
+class Selection:
+    drafts: bool = False
+    future: bool = False
+
+
+def select(articles: list[Article], now: dt.datetime, selection: Selection) -> list[Article]:
+    """Drafts and scheduled articles are left out unless asked for."""
+    return [a for a in articles
+            if (selection.drafts or not a.draft) and (selection.future or a.date <= now)]
+
+
+def order(articles: list[Article]) -> list[Article]:
+    """Newest first; ties broken by title and file so that every build gives the same order."""
+    return sorted(articles, key=lambda a: (-a.date.timestamp(), a.title, a.source))
+
+
+def build_site(articles: list[Article], config: SiteConfig) -> tuple[Site, list[Diagnostic]]:
+    diags = _url_collisions(articles, config)
+    arts = tuple(order(articles))
+    authors = _authors(arts, config)
+    tags = _tags(arts)
+
+    by_section: dict[str, list[int]] = {s.slug: [] for s in config.sections}
+    by_author: dict[str, list[int]] = defaultdict(list)
+    by_tag: dict[str, list[int]] = defaultdict(list)
+    for i, a in enumerate(arts):
+        by_section[a.section].append(i)
+        for name in a.authors:
+            by_author[authors[name].slug].append(i)
+        for name in a.tags:
+            by_tag[tags[name].slug].append(i)
+
+    prev_next: dict[int, tuple[int | None, int | None]] = {}
+    for items in by_section.values():
+        for pos, i in enumerate(items):
+            older = items[pos + 1] if pos + 1 < len(items) else None
+            newer = items[pos - 1] if pos > 0 else None
+            prev_next[i] = (older, newer)
+
+    listings: list[Listing] = []
+    for s in config.sections:
+        listings.append(Listing("section", s.slug, s.name, s.description, f"{s.slug}/",
+                                paginate(tuple(by_section[s.slug]), f"{s.slug}/", config, arts)))
+    for author in _unique(authors.values()):
+        listings.append(Listing("author", author.slug, author.name, author.bio, author.url,
+                                paginate(tuple(by_author[author.slug]), author.url, config, arts)))
+    for tag in _unique(tags.values()):
+        listings.append(Listing("tag", tag.slug, tag.name, "", tag.url,
+                                paginate(tuple(by_tag[tag.slug]), tag.url, config, arts)))
+
+    site = Site(
+        articles=arts,
+        sections=config.sections,
+        authors=authors,
+        tags=tags,
+        listings=tuple(listings),
+        by_section={k: tuple(v) for k, v in by_section.items()},
+        latest=tuple(range(min(config.latest_news, len(arts)))),
+        related=_related(arts, by_tag, tags, by_section),
+        prev_next=prev_next,
+    )
+    return site, diags
+
+
+def _unique(values: object) -> list[Author] | list[Tag]:
+    seen: dict[str, object] = {}
+    for v in values:  # type: ignore[attr-defined]
+        seen.setdefault(v.slug, v)
+    return sorted(seen.values(), key=lambda v: v.slug)  # type: ignore[attr-defined,return-value]
+
+
+def _authors(arts: tuple[Article, ...], config: SiteConfig) -> dict[str, Author]:
+    profiles = {p.slug: p for p in config.authors}
+    by_slug: dict[str, Author] = {}
+    out: dict[str, Author] = {}
+    for a in arts:
+        for name in a.authors:
+            if name in out:
+                continue
+            slug = slugify(name) or "author"
+            if slug not in by_slug:
+                p = profiles.get(slug)
+                by_slug[slug] = Author(name=p.name if p else name, slug=slug, bio=p.bio if p else "")
+            out[name] = by_slug[slug]
+    return out
+
+
+def _tags(arts: tuple[Article, ...]) -> dict[str, Tag]:
+    by_slug: dict[str, Tag] = {}
+    out: dict[str, Tag] = {}
+    for a in reversed(arts):  # the oldest spelling of a tag names it
+        for name in a.tags:
+            slug = slugify(name) or "tag"
+            out[name] = by_slug.setdefault(slug, Tag(name=name, slug=slug))
+    return out
+
+
+def _related(arts: tuple[Article, ...], by_tag: dict[str, list[int]], tags: dict[str, Tag],
+             by_section: dict[str, list[int]]) -> dict[int, tuple[int, ...]]:
+    """Up to four EARLIER articles sharing the most tags (same section breaks ties).
+
+    Only older articles are candidates, so publishing a new article never changes the related
+    list of an archived one: the archive's pages stay as they are.
+    """
+    out: dict[int, tuple[int, ...]] = {}
+    tag_pos: dict[str, dict[int, int]] = {slug: {i: p for p, i in enumerate(items)} for slug, items in by_tag.items()}
+    sec_pos: dict[str, dict[int, int]] = {slug: {i: p for p, i in enumerate(items)} for slug, items in by_section.items()}
+    for i, a in enumerate(arts):
+        score: dict[int, int] = defaultdict(int)
+        for name in a.tags:
+            slug = tags[name].slug
+            items = by_tag[slug]
+            start = tag_pos[slug][i] + 1
+            for j in items[start : start + _RELATED_SCAN]:
+                score[j] += 2
+        for j in list(score):
+            if arts[j].section == a.section:
+                score[j] += 1
+        ranked = sorted(score, key=lambda j: (-score[j], j))[:RELATED_COUNT]
+        if len(ranked) < RELATED_COUNT:
+            items = by_section[a.section]
+            start = sec_pos[a.section][i] + 1
+            for j in items[start : start + RELATED_COUNT]:
+                if j not in ranked and len(ranked) < RELATED_COUNT:
+                    ranked.append(j)
+        out[i] = tuple(ranked)
+    return out
+
+
+def paginate(items: tuple[int, ...], base: str, config: SiteConfig,
+             arts: tuple[Article, ...]) -> tuple[Pager, ...]:
+    if config.pagination == "classic":
+        chunks = [items[k : k + config.per_page] for k in range(0, max(len(items), 1), config.per_page)]
+        numbers = list(range(1, len(chunks) + 1))
+    else:
+        chunks, numbers = _stable_chunks(items, config.per_page)
+    total = len(chunks)
+
+    def url(number: int) -> str:
+        return base if number == 1 else f"{base}page/{number}/"
+
+    # display order: front page first, then older and older pages
+    pagers = []
+    for pos, (number, chunk) in enumerate(zip(numbers, chunks, strict=True)):
+        newer = url(numbers[pos - 1]) if pos > 0 else None
+        older = url(numbers[pos + 1]) if pos + 1 < total else None
+        label = ""
+        if chunk:
+            first, last = arts[chunk[-1]].date, arts[chunk[0]].date
+            label = f"{first:%Y-%m-%d} – {last:%Y-%m-%d}"
+        pagers.append(Pager(number=number, total=total, url=url(number), items=tuple(chunk),
+                            newer_url=newer, older_url=older, label=label))
+    return tuple(pagers)
+
+
+def _stable_chunks(items: tuple[int, ...], per_page: int) -> tuple[list[tuple[int, ...]], list[int]]:
+    """Archive pages that never shift: counted from the OLDEST article.
+
+    Archive page N (N >= 2) always holds the same `per_page` articles: the (N-1)th block of
+    `per_page` counting from the oldest. The front page holds everything newer than the
+    archive: between `per_page` and `2 * per_page - 1` articles. A new article therefore changes
+    the front page only, and once per `per_page` articles adds one archive page.
+    """
+    n = len(items)
+    full = n // per_page  # complete blocks, oldest first
+    archived = max(full - 1, 0)  # the newest complete block stays on the front page
+    front_count = n - archived * per_page
+    chunks = [items[:front_count]]
+    numbers = [1]
+    for k in range(archived - 1, -1, -1):  # newest archive block first (display order)
+        end = n - k * per_page
+        chunks.append(items[end - per_page : end])
+        numbers.append(k + 2)
+    return chunks, numbers
+
+
+def _url_collisions(articles: list[Article], config: SiteConfig) -> list[Diagnostic]:
+    diags: list[Diagnostic] = []
+    seen: dict[str, Article] = {}
+    for a in sorted(articles, key=lambda a: a.source):
+        other = seen.get(a.url)
+        if other is not None:
+            diags.append(Diagnostic(a.source, None, f'publishes to the same URL /{a.url} as {other.source}',
+                                    "give one of them its own `slug:`"))
+        else:
+            seen[a.url] = a
+    return diags

@@ -1,0 +1,30 @@
+"""Readable ASCII slugs: "Hội nghị Trung ương" -> "hoi-nghi-trung-uong"."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from text_unidecode import unidecode
+
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def slugify(text: str) -> str:
+    """Lower-case ASCII words joined by hyphens.
+
+    Latin letters with diacritics are folded (Vietnamese đ -> d); other scripts are
+    transliterated by text-unidecode (python-slugify's dependency), so a slug is never empty for real text.
+    """
+    folded = text.replace("đ", "d").replace("Đ", "D")
+    folded = unicodedata.normalize("NFKD", folded)
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    if not folded.isascii():
+        folded = _NON_ASCII.sub(lambda m: unidecode(m.group(0)), folded)
+    return _NON_ALNUM.sub("-", folded.lower()).strip("-")
+
+
+def is_valid_slug(slug: str) -> bool:
+    return bool(SLUG_RE.match(slug))

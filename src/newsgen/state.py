@@ -1,0 +1,84 @@
+"""The build cache (.newsgen-cache/): what the last build parsed and rendered. Safe to delete.
+
+It holds, per output folder: the parsed articles keyed by file stamp (with the files each one
+depends on), and the fingerprint of every page written. It is versioned by newsgen's version and
+the Python version; an unreadable or mismatched cache means a full build, with a warning.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .errors import Diagnostic
+from .model import Article
+
+CACHE_DIR = ".newsgen-cache"
+FORMAT = 1
+VERSION = f"newsgen {__version__} format {FORMAT} python {sys.version_info[:2]}"
+
+Stamp = tuple[str, int, int]  # path relative to the site, mtime_ns, size
+
+
+@dataclass
+class ParsedEntry:
+    stamp: Stamp
+    deps: tuple[Stamp, ...]
+    article: Article | None
+    diagnostics: list[Diagnostic]
+
+
+@dataclass
+class State:
+    config_digest: str = ""
+    parsed: dict[str, ParsedEntry] = field(default_factory=dict)
+    pages: dict[str, str] = field(default_factory=dict)  # output file -> fingerprint
+
+
+def stamp(root: Path, rel: str) -> Stamp:
+    try:
+        st = os.stat(root / rel)
+    except OSError:
+        return (rel, -1, -1)
+    return (rel, st.st_mtime_ns, st.st_size)
+
+
+def cache_file(root: Path, out: Path) -> Path:
+    key = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:12]
+    return root / CACHE_DIR / f"build-{key}.pickle"
+
+
+def load(root: Path, out: Path) -> tuple[State, str | None]:
+    """The last build's state, or an empty one and a warning saying why it was not usable."""
+    path = cache_file(root, out)
+    if not path.exists():
+        return State(), None
+    try:
+        with path.open("rb") as f:
+            version = pickle.load(f)  # noqa: S301 - our own cache file
+            if version != VERSION:
+                return State(), None  # an upgrade: silently start over
+            state = pickle.load(f)  # noqa: S301
+        if not isinstance(state, State):
+            raise TypeError("not a build state")
+        return state, None
+    except Exception as exc:  # noqa: BLE001 - any damage means: rebuild everything
+        return State(), f"{path}: build cache unreadable ({type(exc).__name__}), doing a full build"
+
+
+def save(root: Path, out: Path, state: State) -> None:
+    path = cache_file(root, out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    gitignore = path.parent / ".gitignore"
+    if not gitignore.exists():
+        gitignore.write_text("*\n", encoding="utf-8")
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    with tmp.open("wb") as f:
+        pickle.dump(VERSION, f, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(state, f, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)

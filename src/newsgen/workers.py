@@ -1,0 +1,196 @@
+"""Parallel work: parsing and rendering spread over a process pool (or done inline when small).
+
+Workers are forked after the site model is built, so each inherits it read-only; a task names
+page numbers, and a worker returns staged files and diagnostics. Output is byte-identical to a
+serial build because every page is rendered by the same pure function.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import jinja2
+
+from . import urls
+from .config import SiteConfig
+from .content.parse import parse_file
+from .context import Helpers, RenderInputs, context
+from .errors import Diagnostic
+from .model import Article
+from .output import stage_bytes
+from .pages import PageSpec
+from .render import make_env
+
+T = TypeVar("T")
+R = TypeVar("R")
+PARALLEL_MIN = 150  # below this many tasks a pool costs more than it saves
+
+
+@dataclass
+class RenderJob:
+    inputs: RenderInputs
+    specs: Sequence[PageSpec]
+    out: Path
+
+
+@dataclass
+class PageResult:
+    out: str
+    staged: tuple[str, str] | None
+    diagnostic: Diagnostic | None = None
+
+
+class Renderer:
+    """Renders pages to bytes; one per process."""
+
+    def __init__(self, inputs: RenderInputs) -> None:
+        self.inputs = inputs
+        self.env = make_env(inputs.config)
+        self.helpers = Helpers(inputs)
+
+    def render(self, spec: PageSpec) -> bytes:
+        if spec.kind == "latest":
+            return latest_json(self.inputs)
+        template = self.env.get_template(spec.template)
+        return template.render(context(spec, self.inputs, self.helpers)).encode("utf-8")
+
+
+def latest_json(inputs: RenderInputs) -> bytes:
+    """The shared "Latest News" list article pages refresh themselves from."""
+    from .render import format_datetime
+
+    config, arts = inputs.config, inputs.site.articles
+    items = [{"title": arts[i].title, "url": urls.href(config, arts[i].url),
+              "date": arts[i].date.isoformat(timespec="seconds"),
+              "when": format_datetime(arts[i].date, config.language.replace("-", "_"), config.tz)}
+             for i in inputs.site.latest]
+    return (json.dumps({"items": items}, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def template_diagnostic(exc: BaseException, config: SiteConfig, spec: PageSpec) -> Diagnostic:
+    """A template error as `path:line: message`, pointing into the template that failed."""
+    path, line = _template_location(exc, config)
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return Diagnostic(path, line, f"template syntax error: {exc.message}", "check the {% %} and {{ }} tags")
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return Diagnostic(path, line, f'template "{exc.name}" not found',
+                          "check the name in extends/include, or add it under templates/")
+    if isinstance(exc, jinja2.UndefinedError):
+        return Diagnostic(path, line, f"template error: {exc.message}", f"while rendering /{spec.url}")
+    if isinstance(exc, OSError):
+        return Diagnostic(getattr(exc, "filename", None) or path, None, f"cannot read: {exc.strerror}")
+    return Diagnostic(path, line, f"template error: {type(exc).__name__}: {exc}", f"while rendering /{spec.url}")
+
+
+def _template_location(exc: BaseException, config: SiteConfig) -> tuple[str, int | None]:
+    filename: str | None = getattr(exc, "filename", None)
+    line: int | None = getattr(exc, "lineno", None)
+    tb = exc.__traceback__
+    while tb is not None:  # jinja rewrites frames to point into templates
+        code = tb.tb_frame.f_code.co_filename
+        if code.endswith((".html", ".xml", ".txt", ".j2", ".jinja")):
+            filename, line = code, tb.tb_lineno
+        tb = tb.tb_next
+    if not filename:
+        return "templates", None
+    p = Path(filename)
+    try:
+        return str(p.resolve().relative_to(config.root.resolve())), line
+    except ValueError:
+        return f"theme/{p.name}", line
+
+
+def render_pages(renderer: Renderer, specs: Sequence[PageSpec], out: Path) -> list[PageResult]:
+    results = []
+    for spec in specs:
+        try:
+            data = renderer.render(spec)
+        except Exception as exc:  # noqa: BLE001 - reported as a diagnostic with the template line
+            results.append(PageResult(spec.out, None, template_diagnostic(exc, renderer.inputs.config, spec)))
+            continue
+        results.append(PageResult(spec.out, stage_bytes(out, spec.out, data)))
+    return results
+
+
+# ---------------------------------------------------------------------------- the pool
+
+_JOB: dict[str, Any] = {}  # per-process worker state, set by fork before tasks run
+
+
+def _render_chunk(indexes: list[int]) -> list[PageResult]:
+    renderer = _JOB.get("renderer")
+    if renderer is None:
+        renderer = _JOB["renderer"] = Renderer(_JOB["job"].inputs)
+    job: RenderJob = _JOB["job"]
+    return render_pages(renderer, [job.specs[i] for i in indexes], job.out)
+
+
+def _parse_chunk(rels: list[str]) -> list[tuple[str, Article | None, list[Diagnostic]]]:
+    root, config = _JOB["parse"]
+    return [(rel, *parse_file(root, rel, config)) for rel in rels]
+
+
+def jobs_wanted(requested: int | None) -> int:
+    if requested:
+        return max(1, requested)
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _chunks(items: Sequence[T], jobs: int) -> Iterator[list[T]]:
+    size = max(16, min(400, len(items) // (jobs * 8) or 1))
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])
+
+
+def _pool(jobs: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
+
+
+def _run(fn: Callable[[list[T]], list[R]], items: Sequence[T], jobs: int,
+         progress: Callable[[int], None] | None) -> list[R]:
+    results: list[R] = []
+    with _pool(jobs) as pool:
+        for part in pool.map(fn, _chunks(items, jobs)):
+            results.extend(part)
+            if progress:
+                progress(len(part))
+    return results
+
+
+def render_all(job: RenderJob, jobs: int, progress: Callable[[int], None] | None = None) -> list[PageResult]:
+    if jobs <= 1 or len(job.specs) < PARALLEL_MIN:
+        renderer = Renderer(job.inputs)
+        out: list[PageResult] = []
+        for chunk in _chunks(job.specs, 1):
+            out.extend(render_pages(renderer, chunk, job.out))
+            if progress:
+                progress(len(chunk))
+        return out
+    _JOB.clear()
+    _JOB["job"] = job
+    try:
+        return _run(_render_chunk, list(range(len(job.specs))), jobs, progress)
+    finally:
+        _JOB.clear()
+
+
+def parse_all(root: Path, config: SiteConfig, rels: list[str], jobs: int,
+              progress: Callable[[int], None] | None = None) -> list[tuple[str, Article | None, list[Diagnostic]]]:
+    if jobs <= 1 or len(rels) < PARALLEL_MIN:
+        return [(rel, *parse_file(root, rel, config)) for rel in rels]
+    _JOB.clear()
+    _JOB["parse"] = (root, config)
+    try:
+        return _run(_parse_chunk, rels, jobs, progress)
+    finally:
+        _JOB.clear()
