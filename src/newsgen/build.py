@@ -78,17 +78,18 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     # content: discover, parse (what changed), validate
     articles = _parse(root, config, state, jobs, progress)
     diags = [d for e in state.parsed.values() for d in e.diagnostics]
-    if diags:
-        raise BuildError(diags)
     now = tz_now(config.tz)
     chosen = select(articles, now, Selection(drafts=options.drafts or options.preview,
                                              future=options.future or options.preview))
-    # site model and plan
-    site, diags = build_site(chosen, config)
+    # site model and plan (built even when some articles failed, so every error shows at once)
+    site, more = build_site(chosen, config)
+    diags += more
     specs = plan(site, config)
     for first, second in collisions(specs):
+        if first.kind == second.kind == "article":
+            continue  # reported above with both files named
         diags.append(Diagnostic(second.out, None, f"two pages would be written to /{second.url}",
-                                f"a {first.kind} page and a {second.kind} page share it: rename one"))
+                                f"the {first.kind} page and the {second.kind} page share it: rename one"))
     if diags:
         raise BuildError(diags)
     result.articles, result.pages = len(site.articles), len(specs)

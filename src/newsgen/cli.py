@@ -131,6 +131,21 @@ def new(site: Path, title: str, section: str, authors: tuple[str, ...], draft: b
 
 
 @main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", default="Daily Chronicle", show_default=True, help="The site's name.")
+def init(folder: Path, title: str) -> None:
+    """Start a new site in FOLDER: config, sample articles, templates/, static/, CI workflows."""
+    from .init import init_site
+
+    try:
+        written = init_site(folder, title=title)
+    except BuildError as exc:
+        fail(exc)
+        return
+    click.echo(f"created {folder} ({len(written)} files). Next: cd {folder} && newsgen build")
+
+
+@main.command()
 @SITE_OPTION
 @click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
