@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+import jinja2
 from markupsafe import Markup
 
 from .config import SiteConfig
@@ -34,11 +35,35 @@ def article_body(config: SiteConfig, article: Article) -> Markup:
 
 
 class Helpers:
-    """Small lookups templates use: authors and tags of an article, its section, its status."""
+    """What templates call: authors and tags of an article, its section, its status, and the two
+    fragments every page repeats (article cards, the Latest News list), rendered once per process
+    from their own overridable templates (_card.html, _latest.html) and reused."""
 
-    def __init__(self, inputs: RenderInputs) -> None:
+    def __init__(self, inputs: RenderInputs, env: jinja2.Environment | None = None) -> None:
         self._in = inputs
+        self._env = env
         self._sections = {s.slug: s for s in inputs.config.sections}
+        self._cards: dict[tuple[str, int, bool, bool, bool], Markup] = {}
+        self._latest: Markup | None = None
+
+    def card(self, article: Article, level: int = 3, image: bool = True, summary: bool = True,
+             eager: bool = False) -> Markup:
+        key = (article.source, level, image, summary, eager)
+        html = self._cards.get(key)
+        if html is None:
+            assert self._env is not None
+            html = Markup(self._env.get_template("_card.html").render(  # noqa: S704 - autoescaped template
+                article=article, h=self, level=level, image=image, summary=summary, eager=eager))
+            self._cards[key] = html
+        return html
+
+    def latest_list(self) -> Markup:
+        if self._latest is None:
+            assert self._env is not None
+            latest = [self._in.site.articles[i] for i in self._in.site.latest]
+            self._latest = Markup(self._env.get_template("_latest.html").render(  # noqa: S704 - autoescaped
+                latest=latest, h=self))
+        return self._latest
 
     def authors(self, article: Article) -> list[Author]:
         return [self._in.site.authors[n] for n in article.authors]

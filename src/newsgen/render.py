@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from babel.dates import format_date, format_time
+from babel import Locale
+from babel.dates import get_date_format, parse_pattern
 from jinja2 import meta
 from markupsafe import Markup
 
@@ -41,7 +42,7 @@ def make_env(config: SiteConfig) -> jinja2.Environment:
     locale = config.language.replace("-", "_")
     env.filters["datetime"] = functools.partial(format_datetime, locale=locale, tz=config.tz)
     env.filters["date"] = functools.partial(format_day, locale=locale, tz=config.tz)
-    env.filters["iso"] = lambda d: d.isoformat(timespec="seconds")
+    env.filters["iso"] = iso
     env.filters["rfc822"] = rfc822
     env.filters["jsonld"] = jsonld
     env.globals["url"] = functools.partial(urls.href, config)
@@ -49,14 +50,29 @@ def make_env(config: SiteConfig) -> jinja2.Environment:
     return env
 
 
+@functools.lru_cache(maxsize=8)
+def _patterns(locale: str) -> tuple[Locale, Any, Any]:
+    loc = Locale.parse(locale)
+    return loc, get_date_format("long", locale=loc), parse_pattern("HH:mm")
+
+
+@functools.lru_cache(maxsize=65536)
 def format_datetime(value: dt.datetime, locale: str, tz: Any) -> str:
     """"March 19, 2025 17:40" in English; "19 tháng 3, 2025 17:40" in Vietnamese."""
+    loc, date_pattern, time_pattern = _patterns(locale)
     local = value.astimezone(tz)
-    return f"{format_date(local, 'long', locale=locale)} {format_time(local, 'HH:mm', locale=locale)}"
+    return f"{date_pattern.apply(local, loc)} {time_pattern.apply(local, loc)}"
 
 
+@functools.lru_cache(maxsize=65536)
 def format_day(value: dt.datetime, locale: str, tz: Any) -> str:
-    return format_date(value.astimezone(tz), "long", locale=locale)
+    loc, date_pattern, _ = _patterns(locale)
+    return str(date_pattern.apply(value.astimezone(tz), loc))
+
+
+@functools.lru_cache(maxsize=65536)
+def iso(value: dt.datetime) -> str:
+    return value.isoformat(timespec="seconds")
 
 
 def rfc822(value: dt.datetime) -> str:
@@ -71,6 +87,9 @@ def jsonld(value: Any) -> Markup:
     text = json.dumps(value, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(text)  # noqa: S704 - escaped above for the script context
+
+
+FRAGMENTS = ("_card.html", "_latest.html")  # rendered through helpers (h.card, h.latest_list), memoized
 
 
 def template_digests(env: jinja2.Environment, names: list[str]) -> dict[str, str]:
@@ -90,7 +109,7 @@ def template_digests(env: jinja2.Environment, names: list[str]) -> dict[str, str
 
     def closure(name: str) -> list[str] | None:
         seen: list[str] = []
-        stack = [name]
+        stack = [name, *FRAGMENTS]
         while stack:
             current = stack.pop()
             if current in seen:

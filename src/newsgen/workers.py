@@ -53,7 +53,7 @@ class Renderer:
     def __init__(self, inputs: RenderInputs) -> None:
         self.inputs = inputs
         self.env = make_env(inputs.config)
-        self.helpers = Helpers(inputs)
+        self.helpers = Helpers(inputs, self.env)
 
     def render(self, spec: PageSpec) -> bytes:
         if spec.kind == "latest":

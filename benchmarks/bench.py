@@ -1,0 +1,510 @@
+#!/usr/bin/env python3
+"""newsgen against Hugo, Eleventy and Pelican on the same corpus, in one run. Standard library only.
+
+    python benchmarks/bench.py 1000 10000 [--peers hugo,eleventy,pelican] [--runs 3] [--warmup 1]
+                               [--jobs N] [--peer-rebuild] [--shared DIR] [--work DIR] [--out-root DIR]
+    python benchmarks/bench.py --rss100k             # newsgen only: peak RSS of a 100,000-article cold build
+
+Run by hand (not part of the test suite), with newsgen installed (`--newsgen` names the command;
+default: `newsgen` on PATH, else the one beside this Python). For each N it:
+
+1. makes the corpus with the shared `make_corpus.py` (`<work>/<N>/corpus`, the folder
+   `run_peers.sh` uses too, so both build the same bytes) and copies it to `<work>/<N>/newsgen-site`,
+   the copy newsgen builds and that the scenarios below edit;
+2. times the peers with the shared `run_peers.sh` (full builds; with `--peer-rebuild` also its
+   one-article-changed rebuilds), its JSON lines going to `<work>/bench-<stamp>.jsonl`;
+3. times newsgen with the shared `timecmd.py` (wall, user+sys CPU, peak RSS; median of --runs
+   after --warmup), output on tmpfs (`<out-root>/<N>/out-newsgen`), in four scenarios:
+   cold   cache and output removed before each run;
+   warm   nothing changed, warm cache;
+   edit   one sentence appended to the middle article's body before each run;
+   new    one new article, dated now, written into the middle article's section before each run;
+   counting the files each last run wrote (mtime newer than the change; and the summary line's
+   "W files written") and checking that the changed or new page shows the change;
+4. prints one table per scenario with newsgen's ratio to each peer's full build and the targets of
+   issue 5, and writes them to `benchmarks/RESULTS.md` (unless --no-save).
+
+The shared folder is `../shared/bench` relative to the repo root (override: --shared or NEWSGEN_SHARED).
+The system load (1-minute average) is noted before and after every scenario: other work on the
+machine inflates wall times; compare CPU seconds too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PEERS = ("hugo", "eleventy", "pelican")
+SCENARIOS = ("cold", "warm", "edit", "new")
+TITLES = {
+    "cold": "Cold full build (cache and output removed before each run)",
+    "warm": "No change, warm cache",
+    "edit": "One article's body edited (a sentence appended to the middle article)",
+    "new": "One new article published (dated now, into the middle article's section)",
+}
+# issue 5's targets: newsgen wall / Hugo full-build wall, and files rewritten
+TARGET_RATIO = {"cold": 1.5, "warm": 0.1, "edit": 0.15, "new": 0.3}
+TARGET_TEXT = {
+    "cold": "<= 1.5x Hugo; RSS <= 400 MB at 10k",
+    "warm": "<= 0.1x Hugo full",
+    "edit": "<= 0.15x Hugo full; <= 5 files",
+    "new": "<= 0.3x Hugo full; <= 2% of files",
+}
+SUMMARY = re.compile(r"(\d+) articles, (\d+) pages: (\d+) rendered, (\d+) unchanged, (\d+) files written, "
+                     r"(\d+) removed in ([\d.]+) s")
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def load() -> float:
+    return round(os.getloadavg()[0], 2)
+
+
+def find_shared(arg: str | None) -> Path:
+    for cand in (arg, os.environ.get("NEWSGEN_SHARED"), REPO.parent / "shared", Path("/work/shared")):
+        if cand and (Path(cand) / "bench" / "timecmd.py").is_file():
+            return Path(cand).resolve() / "bench"
+        if cand and (Path(cand) / "timecmd.py").is_file():
+            return Path(cand).resolve()
+    sys.exit("bench: cannot find the shared bench folder (../shared/bench); pass --shared DIR")
+
+
+def find_newsgen(arg: str | None) -> list[str]:
+    if arg:
+        return shlex.split(arg)
+    exe = shutil.which("newsgen") or str(Path(sys.executable).parent / "newsgen")
+    if not Path(exe).exists():
+        sys.exit("bench: newsgen is not installed here; pass --newsgen /path/to/venv/bin/newsgen")
+    return [exe]
+
+
+# ------------------------------------------------------------------------------------------ timing
+def timecmd(shared: Path, cmd: list[str], *, cwd: Path, runs: int, warmup: int, clean: Path | None = None,
+            before: str | None = None, logfile: Path, limit: float = 1800) -> dict:
+    args = [sys.executable, str(shared / "timecmd.py"), "--runs", str(runs), "--warmup", str(warmup),
+            "--cwd", str(cwd), "--log", str(logfile), "--limit", str(limit)]
+    if clean:
+        args += ["--clean", str(clean)]
+    if before:
+        args += ["--before", before]
+    proc = subprocess.run(args + ["--", *cmd], capture_output=True, text=True)
+    try:
+        return json.loads(proc.stdout)
+    except json.JSONDecodeError:
+        sys.exit(f"bench: timecmd failed: {proc.stderr or proc.stdout}")
+
+
+def last_summary(logfile: Path) -> dict | None:
+    text = logfile.read_text(errors="replace") if logfile.exists() else ""
+    found = SUMMARY.findall(text)
+    if not found:
+        return None
+    keys = ("articles", "pages", "rendered", "unchanged", "written", "removed", "seconds")
+    return {k: (float(v) if k == "seconds" else int(v)) for k, v in zip(keys, found[-1], strict=True)}
+
+
+def count_files(out: Path, newer_than_ns: int | None = None) -> int:
+    n = 0
+    for dirpath, _dirs, files in os.walk(out):
+        for name in files:
+            if newer_than_ns is None:
+                n += 1
+            else:
+                try:
+                    if os.stat(os.path.join(dirpath, name)).st_mtime_ns > newer_than_ns:
+                        n += 1
+                except OSError:
+                    pass
+    return n
+
+
+def find_page(out: Path, needle: str, guess: Path) -> Path | None:
+    """The page holding `needle`: the guessed one if it does, else any .html page that does."""
+    if guess.is_file() and needle in guess.read_text(errors="replace"):
+        return guess
+    for path in out.rglob("*.html"):
+        if needle in path.read_text(errors="replace"):
+            return path
+    return None
+
+
+# ---------------------------------------------------------------------------------------- corpus
+def make_corpus(shared: Path, n: int, work: Path, seed: int) -> Path:
+    corpus = work / str(n) / "corpus"
+    if not (corpus / "content").is_dir():
+        log(f"corpus {n}: writing {corpus}")
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, str(shared / "make_corpus.py"), "--articles", str(n), "--out",
+                        str(corpus), "--seed", str(seed)], check=True)
+        log(f"corpus {n}: written in {time.perf_counter() - t0:.1f} s")
+    return corpus
+
+
+def middle_article(site: Path) -> Path:
+    """The same article run_peers.sh changes: the middle one of the sorted content paths."""
+    rels = sorted(str(p.relative_to(site / "content")) for p in (site / "content").rglob("*.md"))
+    return site / "content" / rels[len(rels) // 2]
+
+
+def front_matter(path: Path) -> dict[str, str]:
+    """Top-level `key: value` lines of an article's front matter (the corpus writes one per line)."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    fm: dict[str, str] = {}
+    for line in lines[1:]:
+        if line.strip() == "---":
+            break
+        key, sep, value = line.partition(":")
+        if sep and not line.startswith((" ", "-")):
+            fm[key.strip()] = value.strip()
+    return fm
+
+
+EDIT_SCRIPT = r"""
+import sys, time
+art, marker = sys.argv[1], sys.argv[2]
+with open(art, "a", encoding="utf-8") as f:
+    f.write("\nAn added sentence, changed at %d.\n" % time.time_ns())
+open(marker, "w").close()
+"""
+
+NEW_SCRIPT = r"""
+import datetime as dt, json, os, sys, time
+site, spec, marker = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3]
+ns = time.time_ns()
+now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0) - dt.timedelta(seconds=1)
+folder = os.path.join(site, "content", spec["section_dir"], str(now.year))
+os.makedirs(folder, exist_ok=True)
+title = "Bench breaking news %d" % ns
+fm = ["---", "title: " + title, "date: " + now.isoformat()] + spec["lines"] + ["---", ""]
+with open(os.path.join(folder, "bench-breaking-news-%d.md" % ns), "w", encoding="utf-8") as f:
+    f.write("\n".join(fm) + spec["body"])
+with open(marker, "w", encoding="utf-8") as f:
+    f.write(title)
+"""
+
+
+# -------------------------------------------------------------------------------------- newsgen
+def run_newsgen(args, shared: Path, n: int, corpus: Path, work: Path, out_root: Path) -> dict:
+    site = work / str(n) / "newsgen-site"
+    out = out_root / str(n) / "out-newsgen"
+    logs = work / str(n) / "newsgen-logs"
+    shutil.rmtree(site, ignore_errors=True)
+    shutil.rmtree(logs, ignore_errors=True)
+    shutil.copytree(corpus, site)
+    logs.mkdir(parents=True)
+    cache = site / ".newsgen-cache"
+    cmd = [*args.newsgen_cmd, "build", "--out", str(out)]
+    if args.jobs:
+        cmd += ["-j", str(args.jobs)]
+    py = shlex.quote(sys.executable)
+    runs, warmup = args.runs, args.warmup
+    res: dict[str, dict] = {}
+
+    def scenario(name: str, **kw) -> dict:
+        lg = logs / f"{name}.log"
+        l0 = load()
+        log(f"newsgen {n} {name}: load {l0} ...")
+        r = timecmd(shared, cmd, cwd=site, runs=runs, warmup=warmup, logfile=lg, **kw)
+        r["load_before"], r["load_after"] = l0, load()
+        r["summary"] = last_summary(lg)
+        r["ok"] = bool(r.get("wall")) and not any(r.get("rc") or [1]) and not r.get("timed_out")
+        log(f"newsgen {n} {name}: median {r.get('median')} s, cpu {r.get('cpu_median')} s, "
+            f"rss {r.get('rss_mb_median')} MB, load {l0}->{r['load_after']}, summary {r['summary']}")
+        return r
+
+    # (a) cold
+    res["cold"] = scenario("cold", clean=out, before=f"rm -rf {shlex.quote(str(cache))}")
+    res["cold"]["files"] = count_files(out)
+    total_files = res["cold"]["files"]
+    # (b) warm, nothing changed
+    marker = work / str(n) / "newsgen-marker"
+    marker.touch()
+    m0 = marker.stat().st_mtime_ns
+    res["warm"] = scenario("warm")
+    res["warm"]["files_mtime"] = count_files(out, m0)
+    # (c) one body edited
+    art = middle_article(site)
+    original = art.read_bytes()
+    before = f"{py} -c {shlex.quote(EDIT_SCRIPT)} {shlex.quote(str(art))} {shlex.quote(str(marker))}"
+    res["edit"] = scenario("edit", before=before)
+    m0 = marker.stat().st_mtime_ns
+    res["edit"]["files_mtime"] = count_files(out, m0)
+    needle = art.read_text(encoding="utf-8").rstrip().rsplit("\n", 1)[-1].strip()
+    rel = art.relative_to(site / "content")
+    guess = out / rel.parts[0] / rel.stem / "index.html"
+    page = find_page(out, needle, guess)
+    res["edit"]["changed_page"] = str(page.relative_to(out)) if page else None
+    res["edit"]["article"] = str(art.relative_to(site))
+    art.write_bytes(original)
+    # (d) one new article
+    fm = front_matter(art)
+    text = art.read_text(encoding="utf-8")
+    body = text.split("\n---\n", 1)[1] if "\n---\n" in text else "A new article.\n"
+    lines = [f"{k}: {fm[k]}" for k in ("section", "author", "authors", "summary", "image", "image_caption",
+                                       "image_credit", "tags") if k in fm]
+    spec = json.dumps({"section_dir": rel.parts[0], "lines": lines, "body": body})
+    before = (f"{py} -c {shlex.quote(NEW_SCRIPT)} {shlex.quote(str(site))} {shlex.quote(spec)} "
+              f"{shlex.quote(str(marker))}")
+    res["new"] = scenario("new", before=before)
+    m0 = marker.stat().st_mtime_ns
+    res["new"]["files_mtime"] = count_files(out, m0)
+    title = marker.read_text(encoding="utf-8")
+    page = find_page(out, f">{title}<", out / rel.parts[0] / title.lower().replace(" ", "-") / "index.html")
+    res["new"]["changed_page"] = str(page.relative_to(out)) if page else None
+    res["new"]["total_files"] = count_files(out)
+    for r in res.values():
+        r["total_files"] = r.get("total_files", total_files)
+    return res
+
+
+# ----------------------------------------------------------------------------------------- peers
+def run_peers(args, shared: Path, n: int, work: Path, out_root: Path, results: Path) -> dict:
+    if not args.peers:
+        return {}
+    cmd = ["bash", str(shared / "run_peers.sh"), "-n", str(args.runs), "-w", str(args.warmup),
+           "-p", ",".join(args.peers), "-o", str(results)]
+    if args.peer_rebuild:
+        cmd.append("-r")
+    env = dict(os.environ, WORK=str(work), OUT_ROOT=str(out_root))
+    if args.peers_dir:
+        env["PEERS_DIR"] = args.peers_dir
+    start = results.stat().st_size if results.exists() else 0
+    l0 = load()
+    log(f"peers {n}: {' '.join(cmd)} {n} (load {l0})")
+    with open(work / str(n) / "run_peers.log", "w") as lg:
+        subprocess.run([*cmd, str(n)], env=env, stdout=lg, stderr=subprocess.STDOUT)
+    l1 = load()
+    found: dict[str, dict] = {}
+    with open(results) as f:
+        f.seek(start)
+        for line in f:
+            rec = json.loads(line)
+            if rec.get("articles") == n:
+                rec["load_before"], rec["load_after"] = l0, l1
+                found[rec["generator"]] = rec
+    for name, rec in sorted(found.items()):
+        log(f"peers {n}: {name} median {rec.get('median')} s, rss {rec.get('rss_mb_median')} MB")
+    return found
+
+
+# ----------------------------------------------------------------------------------------- table
+def fmt_s(v: float | None) -> str:
+    return "-" if v is None else f"{v:.2f}" if v >= 0.1 else f"{v:.3f}"
+
+
+def tables(all_results: dict[int, dict], peers: list[str]) -> str:
+    out: list[str] = []
+    for sc in SCENARIOS:
+        out.append(f"### {TITLES[sc]}\n")
+        out.append(f"Target (issue 5, at 10k): {TARGET_TEXT[sc]}.\n")
+        head = ["N", "newsgen wall s (min-max)", "own s", "CPU s", "RSS MB", "load"]
+        if sc == "cold":
+            head.append("files")
+        else:
+            head += ["files written (mtime / summary)", "pages rendered"]
+            if sc != "warm":
+                head.append("page shows it")
+        head += [f"{p.capitalize()} full s" for p in peers] + [f"x {p.capitalize()}" for p in peers]
+        head.append("meets target")
+        out.append("| " + " | ".join(head) + " |")
+        out.append("|" + "|".join(" ---: " for _ in head) + "|")
+        for n, r in sorted(all_results.items()):
+            ng = r["newsgen"].get(sc)
+            if not ng:
+                continue
+            pr = r["peers"]
+            med = ng.get("median")
+            row = [f"{n:,}", f"{fmt_s(med)} ({fmt_s(ng.get('min'))}-{fmt_s(ng.get('max'))})"
+                   if ng.get("ok") else f"failed {ng.get('rc')}",
+                   fmt_s((ng.get("summary") or {}).get("seconds")), fmt_s(ng.get("cpu_median")),
+                   f"{ng.get('rss_mb_median', 0):.0f}",
+                   f"{ng['load_before']:.1f}-{ng['load_after']:.1f}"]
+            summ = ng.get("summary") or {}
+            if sc == "cold":
+                row.append(f"{ng.get('files', 0):,}")
+            else:
+                row += [f"{ng.get('files_mtime', '-')} / {summ.get('written', '-')}",
+                        f"{summ.get('rendered', '-')}"]
+                if sc != "warm":
+                    row.append("yes" if ng.get("changed_page") else "NO")
+            ratios = {}
+            for p in peers:
+                row.append(fmt_s(pr.get(p, {}).get("median")))
+            for p in peers:
+                pm = pr.get(p, {}).get("median")
+                ratios[p] = med / pm if med and pm else None
+                row.append("-" if ratios[p] is None else f"{ratios[p]:.2f}")
+            verdict = []
+            if ratios.get("hugo") is not None:
+                verdict.append("time ok" if ratios["hugo"] <= TARGET_RATIO[sc] else "time NO")
+            if sc == "cold":
+                verdict.append("RSS ok" if ng.get("rss_mb_median", 1e9) <= 400 else "RSS NO")
+            elif sc == "edit":
+                verdict.append("files ok" if ng.get("files_mtime", 1e9) <= 5 else "files NO")
+            elif sc == "new":
+                verdict.append("files ok" if ng.get("files_mtime", 1e9) <= 0.02 * ng["total_files"]
+                               else "files NO")
+            row.append(", ".join(verdict) or "-")
+            out.append("| " + " | ".join(row) + " |")
+        out.append("")
+    # the peers' own figures for reference
+    rows = []
+    for n, r in sorted(all_results.items()):
+        for name, rec in sorted(r["peers"].items()):
+            rows.append(f"| {name} | {n:,} | {fmt_s(rec.get('median'))} ({fmt_s(rec.get('min'))}-"
+                        f"{fmt_s(rec.get('max'))}) | {fmt_s(rec.get('cpu_median'))} | "
+                        f"{rec.get('rss_mb_median') or 0:.0f} | {rec.get('pages', '-')} | "
+                        f"{rec.get('load_before', 0):.1f}-{rec.get('load_after', 0):.1f} |")
+    if rows:
+        out.append("### Peers (run_peers.sh in the same run)\n")
+        out.append("| generator | N | wall s (min-max) | CPU s | RSS MB | pages (rebuild: files written) "
+                   "| load |")
+        out.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+        out += rows
+        out.append("")
+    return "\n".join(out)
+
+
+def machine() -> str:
+    cpu = ""
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem = next(int(line.split()[1]) for line in open("/proc/meminfo") if line.startswith("MemTotal"))
+        mem_s = f"{mem / 1048576:.0f} GiB"
+    except (OSError, StopIteration):
+        mem_s = "?"
+    return f"{os.cpu_count()} cores ({cpu or platform.machine()}), {mem_s}, {platform.system()} " \
+           f"{platform.release()}, Python {platform.python_version()}"
+
+
+def newsgen_version(cmd: list[str]) -> str:
+    try:
+        return subprocess.run([*cmd, "--version"], capture_output=True, text=True).stdout.strip()
+    except OSError:
+        return "?"
+
+
+def write_results(path: Path, body: str, argv: list[str], args, extra: str = "") -> None:
+    cmd = "python benchmarks/bench.py " + " ".join(shlex.quote(a) for a in argv)
+    text = f"""# newsgen benchmark results
+
+Latest run of `benchmarks/bench.py` (see its docstring for what each scenario does).
+
+- date: {dt.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')}
+- machine: {machine()}
+- {newsgen_version(args.newsgen_cmd)}; newsgen -j {args.jobs or 'default (all cores)'}
+- command: `{cmd}`
+- wall: median of {args.runs} runs after {args.warmup} warm-up (min-max); CPU: user+sys s of the build
+  process and its children (above wall = both cores used); RSS: peak of the largest single process
+  (ru_maxrss); load: 1-minute load average before-after the scenario (2 cores: above ~1 means other work
+  shared the machine, inflating wall times); output on tmpfs; "x Peer" = newsgen wall / peer's full
+  cold build wall in the same run (the issue's targets are all relative to Hugo's full build).
+- own s: the seconds newsgen's summary line reports for the last run (wall minus start-up and imports).
+- files written: files in the output whose mtime is newer than the last run's change / the summary
+  line's "files written"; "page shows it": the edited (new) article's page contains the new sentence (title).
+
+{body}
+{extra}"""
+    path.write_text(text)
+    log(f"written {path}")
+
+
+# ------------------------------------------------------------------------------------------ main
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    ap.add_argument("sizes", nargs="*", type=int, help="article counts, e.g. 1000 10000")
+    ap.add_argument("--peers", default="hugo,eleventy,pelican", help="comma list, or 'none'")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--warmup", type=int, default=1)
+    ap.add_argument("--jobs", "-j", type=int, default=None, help="newsgen build -j N (default: its own)")
+    ap.add_argument("--peer-rebuild", action="store_true",
+                    help="also run_peers.sh -r (the peers' one-edit rebuilds)")
+    ap.add_argument("--rss100k", action="store_true",
+                    help="newsgen only: 100,000-article cold build, peak RSS")
+    ap.add_argument("--shared", default=None, help="the shared folder (default: ../shared beside the repo)")
+    ap.add_argument("--work", default="/tmp/newsbench", help="corpora, site copies, logs")
+    ap.add_argument("--out-root", default="/dev/shm/newsbench", help="build outputs (tmpfs)")
+    ap.add_argument("--peers-dir", default=None, help="PEERS_DIR for run_peers.sh (default /tmp/peers)")
+    ap.add_argument("--newsgen", default=None, help="the newsgen command (default: newsgen on PATH)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--no-save", action="store_true", help="do not write benchmarks/RESULTS.md")
+    ap.add_argument("--results-md", default=str(REPO / "benchmarks" / "RESULTS.md"))
+    args = ap.parse_args(argv)
+    args.peers = [] if args.peers in ("", "none") else [p for p in args.peers.split(",") if p]
+    bad = [p for p in args.peers if p not in PEERS]
+    if bad:
+        ap.error(f"unknown peer(s): {', '.join(bad)}")
+    if not args.sizes and not args.rss100k:
+        ap.error("give article counts, or --rss100k")
+    shared = find_shared(args.shared)
+    args.newsgen_cmd = find_newsgen(args.newsgen)
+    work, out_root = Path(args.work), Path(args.out_root)
+    work.mkdir(parents=True, exist_ok=True)
+    results = work / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.jsonl"
+    log(f"bench: shared {shared}, newsgen {' '.join(args.newsgen_cmd)}, results {results}")
+
+    all_results: dict[int, dict] = {}
+    for n in args.sizes:
+        corpus = make_corpus(shared, n, work, args.seed)
+        (out_root / str(n)).mkdir(parents=True, exist_ok=True)
+        peers = run_peers(args, shared, n, work, out_root, results)
+        ng = run_newsgen(args, shared, n, corpus, work, out_root)
+        all_results[n] = {"newsgen": ng, "peers": peers}
+        with open(results, "a") as f:
+            f.write(json.dumps({"generator": "newsgen-bench", "articles": n, "scenarios": ng}) + "\n")
+    body = tables(all_results, args.peers) if all_results else ""
+    extra = ""
+    if args.rss100k:
+        extra = rss100k(args, shared, work, out_root)
+    print(body)
+    print(extra)
+    if not args.no_save:
+        write_results(Path(args.results_md), body, argv, args, extra)
+    return 0
+
+
+def rss100k(args, shared: Path, work: Path, out_root: Path) -> str:
+    n = 100_000
+    corpus = make_corpus(shared, n, work, args.seed)
+    out = out_root / str(n) / "out-newsgen"
+    cache = corpus / ".newsgen-cache"
+    cmd = [*args.newsgen_cmd, "build", "--out", str(out)] + (["-j", str(args.jobs)] if args.jobs else [])
+    lg = work / str(n) / "newsgen-cold.log"
+    lg.unlink(missing_ok=True)
+    l0 = load()
+    r = timecmd(shared, cmd, cwd=corpus, runs=1, warmup=0, clean=out,
+                before=f"rm -rf {shlex.quote(str(cache))}", logfile=lg, limit=3600)
+    l1 = load()
+    summ = last_summary(lg) or {}
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(cache, ignore_errors=True)
+    ok = r.get("wall") and not any(r.get("rc") or [1])
+    rss = r.get("rss_mb_median") or 0
+    line = (f"| 100,000 | {fmt_s(r.get('median'))} | {fmt_s(r.get('cpu_median'))} | {rss:.0f} | "
+            f"{summ.get('pages', '-')} | {l0:.1f}-{l1:.1f} | {'ok' if ok and rss <= 2048 else 'NO'} |")
+    log(f"rss100k: {r}")
+    return ("### 100,000 articles, cold build (newsgen only; target: peak RSS <= 2 GB)\n\n"
+            "| N | wall s | CPU s | peak RSS MB | pages | load | meets target |\n"
+            "| ---: | ---: | ---: | ---: | ---: | ---: | --- |\n" + line + "\n")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,120 @@
+"""output.py: stage to temporary files, commit with os.replace, roll back, prune, guard the folder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from newsgen.output import MARKER, Staging, check_output_folder, mark, prune, stage_bytes, stage_copy
+from newsgen.urls import UnsafePath
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_stage_then_commit(tmp_path: Path) -> None:
+    staging = Staging(tmp_path)
+    staging.add(stage_bytes(tmp_path, "politics/x/index.html", b"<p>new</p>"))
+    staging.add(stage_bytes(tmp_path, "feed.xml", b"<rss/>"))
+    target = tmp_path / "politics/x/index.html"
+    assert not target.exists()  # nothing in place before the commit
+    tmp_files = [Path(t) for t, _ in staging.pending]
+    assert all(t.exists() and t.parent == Path(final).parent for t, (_, final) in zip(tmp_files, staging.pending,
+                                                                                       strict=True))
+    assert staging.commit() == 2
+    assert files(tmp_path) == {"feed.xml": b"<rss/>", "politics/x/index.html": b"<p>new</p>"}
+    assert staging.pending == []
+
+
+def test_same_bytes_are_not_staged_again(tmp_path: Path) -> None:
+    (tmp_path / "a.html").write_bytes(b"same")
+    before = os.stat(tmp_path / "a.html").st_mtime_ns
+    assert stage_bytes(tmp_path, "a.html", b"same") is None
+    assert os.stat(tmp_path / "a.html").st_mtime_ns == before
+    assert stage_bytes(tmp_path, "a.html", b"diff") is not None
+
+
+def test_rollback_removes_temporary_files_and_new_empty_folders(tmp_path: Path) -> None:
+    (tmp_path / "old.html").write_bytes(b"old")
+    staging = Staging(tmp_path)
+    staging.add(stage_bytes(tmp_path, "old.html", b"replaced?"))
+    staging.add(stage_bytes(tmp_path, "new/deep/index.html", b"new"))
+    staging.rollback()
+    assert files(tmp_path) == {"old.html": b"old"}
+    assert not (tmp_path / "new").exists()
+
+
+def test_stage_copy_skips_an_identical_copy(tmp_path: Path) -> None:
+    out, src = tmp_path / "out", tmp_path / "photo.jpg"
+    out.mkdir()
+    src.write_bytes(b"jpeg")
+    staging = Staging(out)
+    staging.add(stage_copy(out, "politics/x/photo.jpg", src))
+    staging.commit()
+    assert (out / "politics/x/photo.jpg").read_bytes() == b"jpeg"
+    assert stage_copy(out, "politics/x/photo.jpg", src) is None  # same size and mtime: nothing to do
+    src.write_bytes(b"jpeg2")
+    assert stage_copy(out, "politics/x/photo.jpg", src) is not None
+
+
+@pytest.mark.parametrize("rel", ["../escape.html", "/etc/x", "a/../../b"])
+def test_staging_refuses_paths_outside(tmp_path: Path, rel: str) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(UnsafePath):
+        stage_bytes(out, rel, b"x")
+    with pytest.raises(UnsafePath):
+        stage_copy(out, rel, Path(__file__))
+    assert list(tmp_path.iterdir()) == [out] and list(out.iterdir()) == []
+
+
+def test_prune_removes_what_was_not_produced_and_empty_folders(tmp_path: Path) -> None:
+    for rel in ("index.html", "politics/x/index.html", "politics/gone/index.html", "old/deep/a.txt", MARKER,
+                "theme/.newsgen.css.123.newsgen-tmp"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x", encoding="utf-8")
+    removed = prune(tmp_path, {"index.html", "politics/x/index.html"})
+    assert sorted(removed) == ["old/deep/a.txt", "politics/gone/index.html", "theme/.newsgen.css.123.newsgen-tmp"]
+    assert sorted(files(tmp_path)) == [MARKER, "index.html", "politics/x/index.html"]
+    assert not (tmp_path / "old").exists() and not (tmp_path / "politics/gone").exists()
+    assert (tmp_path / "politics/x").is_dir()
+
+
+def test_mark_writes_the_marker_once(tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    mark(out)
+    first = (out / MARKER).read_bytes()
+    mark(out)
+    assert (out / MARKER).read_bytes() == first
+
+
+def test_output_folder_guards(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    for sub in ("content/politics", "static", "templates"):
+        (site / sub).mkdir(parents=True)
+
+    def refused(out: Path) -> str:
+        (d,) = check_output_folder(out, site)
+        return d.message
+
+    assert "site folder" in refused(site)
+    assert "site folder" in refused(tmp_path)  # a parent of the site
+    assert "inside content/" in refused(site / "content")
+    assert "inside content/" in refused(site / "content/politics/out")
+    assert "inside static/" in refused(site / "static/out")
+    assert "inside templates/" in refused(site / "templates")
+    (site / "notes.txt").write_text("x", encoding="utf-8")
+    assert "is a file" in refused(site / "notes.txt")
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "thesis.docx").write_text("precious", encoding="utf-8")
+    assert "not empty and was not made by newsgen" in refused(foreign)
+    # fine: a new folder, an empty one, and one newsgen made before
+    assert check_output_folder(site / "public", site) == []
+    (tmp_path / "empty").mkdir()
+    assert check_output_folder(tmp_path / "empty", site) == []
+    mark(foreign)
+    assert check_output_folder(foreign, site) == []

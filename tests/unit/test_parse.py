@@ -1,0 +1,243 @@
+"""content/parse.py: text in, Article (or every diagnostic of the file) out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from newsgen.config import parse_config
+from newsgen.content.parse import lead_paragraph, parse_bytes, parse_file
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "content"
+HCM = dt.timezone(dt.timedelta(hours=7))
+
+
+@pytest.fixture
+def site(tmp_path: Path):  # type: ignore[no-untyped-def]
+    (tmp_path / "content").mkdir()
+    config = parse_config("timezone: Asia/Ho_Chi_Minh\nsections: [Politics, Sports, Culture]\n", tmp_path)
+    return tmp_path, config
+
+
+def parse(site, text: str | bytes, rel: str = "content/politics/a.md"):  # type: ignore[no-untyped-def]
+    root, config = site
+    raw = text.encode("utf-8") if isinstance(text, str) else text
+    return parse_bytes(raw, rel, root, config)
+
+
+def lines(diags) -> list[str]:  # type: ignore[no-untyped-def]
+    return [str(d) for d in diags]
+
+
+def test_a_full_article(site) -> None:  # type: ignore[no-untyped-def]
+    article, diags = parse(site, """---
+title: Hội nghị Trung ương mở rộng
+section: politics
+authors: [Hung Anh, Minh Chau]
+date: 2025-03-19 17:40
+updated: 2025-03-20T08:05:00+07:00
+tags: [Russia, Ukraine, Russia]
+draft: false
+corrections:
+  - date: 2025-03-20 09:00
+    text: An earlier version misstated the length of the call.
+---
+
+The lead paragraph.
+
+## A subheading
+
+More.
+""")
+    assert diags == []
+    assert article is not None
+    assert article.source == "content/politics/a.md"
+    assert article.title == "Hội nghị Trung ương mở rộng"
+    assert article.slug == "hoi-nghi-trung-uong-mo-rong"
+    assert article.section == "politics"
+    assert article.url == "politics/hoi-nghi-trung-uong-mo-rong/"
+    assert article.authors == ("Hung Anh", "Minh Chau")
+    assert article.date == dt.datetime(2025, 3, 19, 17, 40, tzinfo=HCM)
+    assert article.updated == dt.datetime(2025, 3, 20, 8, 5, tzinfo=HCM)
+    assert article.modified == dt.datetime(2025, 3, 20, 9, 0, tzinfo=HCM)  # the correction is the latest change
+    assert article.tags == ("Russia", "Ukraine")
+    assert article.draft is False
+    assert article.summary == "The lead paragraph." and not article.summary_given
+    assert article.body_line == 13
+    assert article.digest and article.card_digest
+
+
+def test_single_author_and_explicit_slug(site) -> None:  # type: ignore[no-untyped-def]
+    article, diags = parse(site, "---\ntitle: X\nsection: Politics\ndate: 2025-01-01\nauthor: Hung Anh\n"
+                                 "slug: my-own-slug\n---\nBody\n")
+    assert diags == [] and article is not None
+    assert article.authors == ("Hung Anh",)
+    assert article.url == "politics/my-own-slug/"
+
+
+def test_unknown_keys_are_kept_in_extra(site) -> None:  # type: ignore[no-untyped-def]
+    article, diags = parse(site, (FIXTURES / "unknown_keys.md").read_bytes())
+    assert diags == [] and article is not None
+    assert article.extra == {"location": "Hà Nội", "sponsor": {"name": "The Foundation", "url": "https://example.org/"},
+                             "rating": 4}
+
+
+def test_summary_defaults_to_the_first_paragraph(site) -> None:  # type: ignore[no-untyped-def]
+    article, _ = parse(site, (FIXTURES / "summary_default.md").read_bytes())
+    assert article is not None
+    assert article.summary == "The first real paragraph, with a link and code on two lines."
+    assert not article.summary_given
+
+
+def test_given_summary_wins(site) -> None:  # type: ignore[no-untyped-def]
+    article, _ = parse(site, (FIXTURES / "summary_given.md").read_bytes())
+    assert article is not None
+    assert article.summary == "The editor's own standfirst." and article.summary_given
+
+
+def test_lead_paragraph_of_an_empty_body() -> None:
+    assert lead_paragraph("") == ""
+    assert lead_paragraph("## Only a heading\n") == ""
+
+
+def test_bom_and_crlf_file(site) -> None:  # type: ignore[no-untyped-def]
+    article, diags = parse(site, (FIXTURES / "bom_crlf.md").read_bytes())
+    assert diags == [] and article is not None
+    assert article.title == "With a BOM and CRLF"
+    assert article.summary == "First paragraph still first."
+
+
+@pytest.mark.parametrize(("fixture", "line", "start"), [
+    ("not_utf8.md", 2, "file is not UTF-8 text"),
+    ("empty.md", 1, "article file is empty"),
+    ("unclosed_front_matter.md", 1, "front matter is not closed"),
+    ("front_matter_not_mapping.md", 2, "front matter must be a list of `key: value` lines"),
+    ("invalid_yaml_colon.md", 2, "invalid YAML: mapping values are not allowed"),
+    ("duplicate_key.md", 4, 'duplicate key "title"'),
+])
+def test_file_level_problems(site, fixture: str, line: int, start: str) -> None:  # type: ignore[no-untyped-def]
+    rel = f"content/politics/{fixture}"
+    article, diags = parse(site, (FIXTURES / fixture).read_bytes(), rel)
+    assert article is None
+    (d,) = diags
+    assert (d.path, d.line) == (rel, line)
+    assert d.message.startswith(start)
+
+
+def test_duplicate_key_hint_names_the_file_line(site) -> None:  # type: ignore[no-untyped-def]
+    """The hint must count lines in the FILE, like the diagnostic itself (title is first set on line 2)."""
+    _, (d,) = parse(site, (FIXTURES / "duplicate_key.md").read_bytes())
+    assert d.line == 4
+    assert d.hint == "first set on line 2"
+
+
+def test_every_field_problem_of_a_file_is_reported(site) -> None:  # type: ignore[no-untyped-def]
+    article, diags = parse(site, """---
+title: [not, text]
+section: Sprots
+date: next tuesday
+updated: 2025-99-01
+draft: "maybe"
+tags: {a: 1}
+slug: ../../x
+image: ../../../etc/passwd
+author: A
+authors: [B]
+---
+Body
+""")
+    assert article is None
+    assert sorted(lines(diags)) == sorted([
+        'content/politics/a.md:2: title must be text (write it as title: "...")',
+        'content/politics/a.md:3: unknown section "Sprots" (did you mean "Sports"?)',
+        'content/politics/a.md:4: date: "next tuesday" is not a date (write it as YYYY-MM-DD HH:MM, e.g. 2025-03-19 17:40)',
+        'content/politics/a.md:5: updated: "2025-99-01" is not a date (write it as YYYY-MM-DD HH:MM, e.g. 2025-03-19 17:40)',
+        "content/politics/a.md:6: draft must be true or false",
+        "content/politics/a.md:7: tags must be a list (write it as tags: [One, Two])",
+        'content/politics/a.md:8: slug "../../x" may only hold lower-case letters, digits and hyphens (e.g. slug: x)',
+        'content/politics/a.md:9: image "../../../etc/passwd" is outside the site folder (put it next to the article or under static/)',
+        "content/politics/a.md:11: use either author or authors, not both",
+    ])
+
+
+@pytest.mark.parametrize("missing", ["title", "section", "date"])
+def test_missing_required_field(site, missing: str) -> None:  # type: ignore[no-untyped-def]
+    fields = {"title": "title: X", "section": "section: Politics", "date": "date: 2025-01-01"}
+    del fields[missing]
+    article, diags = parse(site, "---\n" + "\n".join(fields.values()) + "\n---\nBody\n")
+    assert article is None
+    (d,) = diags
+    assert d.message == f"missing {missing}"
+    assert d.hint and f"{missing}:" in d.hint
+    assert d.line == 1
+
+
+def test_blank_required_field_is_missing(site) -> None:  # type: ignore[no-untyped-def]
+    _, diags = parse(site, "---\ntitle:\nsection: Politics\ndate: 2025-01-01\n---\n")
+    assert [d.message for d in diags] == ["missing title"]
+
+
+def test_title_without_slug_material(site) -> None:  # type: ignore[no-untyped-def]
+    _, diags = parse(site, '---\ntitle: "!!!"\nsection: Politics\ndate: 2025-01-01\n---\n')
+    assert lines(diags) == ["content/politics/a.md:2: cannot make a URL slug from this title "
+                            "(add `slug: a-readable-slug`)"]
+
+
+def test_bundle_assets_are_published_next_to_the_page(site, png) -> None:  # type: ignore[no-untyped-def]
+    root, _ = site
+    bundle = root / "content/politics/2025/summit"
+    bundle.mkdir(parents=True)
+    (bundle / "photo.png").write_bytes(png())
+    (bundle / "chart.png").write_bytes(png())
+    (bundle / "data.csv").write_text("a,b\n", encoding="utf-8")
+    (bundle / ".photo.png.swp").write_text("junk", encoding="utf-8")
+    (bundle / "photo.png~").write_text("junk", encoding="utf-8")
+    (bundle / "index.md").write_text(
+        "---\ntitle: Summit\nsection: Politics\ndate: 2025-01-01\nimage: photo.png\n---\n\n![Chart](chart.png)\n",
+        encoding="utf-8")
+    article, diags = parse_file(root, "content/politics/2025/summit/index.md", site[1])
+    assert diags == [] and article is not None
+    assert article.image is not None and article.image.url == "politics/summit/photo.png"
+    assert {a.source: a.url for a in article.assets} == {
+        "content/politics/2025/summit/photo.png": "politics/summit/photo.png",
+        "content/politics/2025/summit/chart.png": "politics/summit/chart.png",
+        "content/politics/2025/summit/data.csv": "politics/summit/data.csv",
+    }
+
+
+def test_local_image_named_by_a_plain_article(site, png) -> None:  # type: ignore[no-untyped-def]
+    root, config = site
+    (root / "content/politics").mkdir(parents=True)
+    (root / "content/politics/map.png").write_bytes(png())
+    (root / "content/politics/other.md").write_text("x", encoding="utf-8")
+    article, diags = parse(site, "---\ntitle: Map\nsection: Politics\ndate: 2025-01-01\n---\n\n"
+                                 "![Map](map.png) [other](other.md) ![remote](https://x.org/a.png) [up](../x.png)\n")
+    assert diags == [] and article is not None
+    assert [(a.source, a.url) for a in article.assets] == [("content/politics/map.png", "politics/map/map.png")]
+
+
+def test_digests_follow_what_changed(site) -> None:  # type: ignore[no-untyped-def]
+    base = "---\ntitle: X\nsection: Politics\ndate: 2025-01-01\nsummary: S\n---\n\nBody one.\n"
+    a, _ = parse(site, base)
+    body_edit, _ = parse(site, base.replace("Body one.", "Body two."))
+    title_edit, _ = parse(site, base.replace("title: X", "title: Y"))
+    assert a and body_edit and title_edit
+    assert body_edit.digest != a.digest and body_edit.card_digest == a.card_digest
+    assert title_edit.card_digest != a.card_digest
+
+
+def test_file_that_cannot_be_read(site) -> None:  # type: ignore[no-untyped-def]
+    root, config = site
+    article, (d,) = parse_file(root, "content/missing.md", config)
+    assert article is None and d.path == "content/missing.md" and "cannot read" in d.message
+
+
+def test_fixture_copy_parses_from_disk(site) -> None:  # type: ignore[no-untyped-def]
+    root, config = site
+    (root / "content/politics").mkdir(parents=True)
+    shutil.copy(FIXTURES / "bom_crlf.md", root / "content/politics/bom.md")
+    article, diags = parse_file(root, "content/politics/bom.md", config)
+    assert diags == [] and article is not None and article.url == "politics/with-a-bom-and-crlf/"

@@ -1,0 +1,78 @@
+"""render.py: autoescaped, strict Jinja with the site's templates over the theme; safe JSON-LD."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import jinja2
+import pytest
+
+from newsgen.config import parse_config
+from newsgen.render import format_datetime, format_day, jsonld, make_env, rfc822, template_digests, theme_dir
+
+
+@pytest.fixture
+def site(tmp_path: Path):  # type: ignore[no-untyped-def]
+    return parse_config("timezone: Asia/Ho_Chi_Minh\nsections: [A]\nbase_url: https://x.org/news/\n", tmp_path)
+
+
+def test_theme_is_package_data() -> None:
+    names = {p.name for p in (theme_dir() / "templates").iterdir()}
+    assert {"base.html", "article.html", "home.html", "section.html", "404.html", "feed.xml"} <= names
+
+
+def test_autoescape_and_strict_undefined(site) -> None:  # type: ignore[no-untyped-def]
+    env = make_env(site)
+    assert env.from_string("{{ x }}").render(x="<b>&</b>") == "&lt;b&gt;&amp;&lt;/b&gt;"
+    with pytest.raises(jinja2.UndefinedError):
+        env.from_string("{{ missing }}").render()
+
+
+def test_url_helpers_respect_the_sub_path(site) -> None:  # type: ignore[no-untyped-def]
+    env = make_env(site)
+    assert env.from_string("{{ url('politics/') }} {{ abs_url('feed.xml') }}").render() == \
+        "/news/politics/ https://x.org/news/feed.xml"
+
+
+def test_site_templates_override_and_extend_the_theme(site) -> None:  # type: ignore[no-untyped-def]
+    (site.root / "templates").mkdir()
+    (site.root / "templates/404.html").write_text(
+        '{% extends "theme/404.html" %}{% block title %}Lost{% endblock %}', encoding="utf-8")
+    env = make_env(site)
+    assert env.get_template("404.html").filename.startswith(str(site.root))
+    assert "Lost" in env.get_template("404.html").blocks["title"](env.get_template("404.html").new_context({}))
+    assert env.get_template("theme/404.html").filename.startswith(str(theme_dir()))
+
+
+def test_dates_in_the_site_zone() -> None:
+    tz = ZoneInfo("Asia/Ho_Chi_Minh")
+    when = dt.datetime(2025, 3, 19, 10, 40, tzinfo=dt.UTC)
+    assert format_datetime(when, "en", tz) == "March 19, 2025 17:40"
+    assert format_day(when, "en", tz) == "March 19, 2025"
+    assert format_datetime(dt.datetime(2025, 3, 9, 8, 5, tzinfo=tz), "en", tz) == "March 9, 2025 08:05"
+    assert rfc822(dt.datetime(2025, 3, 19, 17, 40, tzinfo=tz)) == "Wed, 19 Mar 2025 17:40:00 +0700"
+
+
+@pytest.mark.parametrize("title", ["</script><script>alert(1)</script>", '"><img src=x onerror=alert(1)>',
+                                   "<!-- x", "a & b", "\u2028line\u2029sep", "{{ 7*7 }}"])
+def test_jsonld_cannot_break_out_of_its_script(title: str) -> None:
+    text = str(jsonld({"headline": title}))
+    assert "<" not in text and ">" not in text
+    assert json.loads(text) == {"headline": title}
+
+
+def test_template_digests_follow_includes(site) -> None:  # type: ignore[no-untyped-def]
+    env = make_env(site)
+    before = template_digests(env, ["article.html", "404.html", "feed.xml"])
+    (site.root / "templates").mkdir()
+    (site.root / "templates/_article_meta.html").write_text("<!-- mine -->", encoding="utf-8")
+    after = template_digests(make_env(site), ["article.html", "404.html", "feed.xml"])
+    assert after["article.html"] != before["article.html"]  # article.html includes _article_meta.html
+    assert after["404.html"] == before["404.html"]
+    assert after["feed.xml"] == before["feed.xml"]
+    (site.root / "templates/base.html").write_text("{% block content %}{% endblock %}", encoding="utf-8")
+    last = template_digests(make_env(site), ["article.html", "404.html", "feed.xml"])
+    assert last["404.html"] != after["404.html"] and last["feed.xml"] == after["feed.xml"]

@@ -1,0 +1,75 @@
+"""yamlio.py: YAML that knows the line of every key, rejects duplicates, and keeps dates as text."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsgen import yamlio
+from newsgen.yamlio import LineMap, YamlProblem
+
+
+def test_lines_of_keys_are_one_based_and_nested() -> None:
+    data = yamlio.load("title: A\nsections:\n  - name: Politics\n    slug: pol\nper_page: 3\n")
+    assert isinstance(data, LineMap)
+    assert data.lines == {"title": 1, "sections": 2, "per_page": 5}
+    section = data["sections"][0]
+    assert isinstance(section, LineMap)
+    assert section.lines == {"name": 3, "slug": 4}
+
+
+def test_dates_stay_strings() -> None:
+    data = yamlio.load("date: 2025-03-19 17:40\nday: 2025-03-19\nwith_offset: 2025-03-19T17:40:00+07:00\n")
+    assert data == {"date": "2025-03-19 17:40", "day": "2025-03-19", "with_offset": "2025-03-19T17:40:00+07:00"}
+
+
+def test_plain_scalars_keep_their_types() -> None:
+    data = yamlio.load("n: 3\nflag: true\ntags: [a, b]\nempty:\n")
+    assert data == {"n": 3, "flag": True, "tags": ["a", "b"], "empty": None}
+
+
+def test_empty_text_is_none() -> None:
+    assert yamlio.load("") is None
+
+
+def test_duplicate_key_is_rejected_with_both_lines() -> None:
+    with pytest.raises(YamlProblem) as info:
+        yamlio.load("title: A\nsection: B\ntitle: C\n")
+    assert info.value.message == 'duplicate key "title"'
+    assert info.value.line == 3
+    assert info.value.hint == "first set on line 1"
+
+
+def test_non_text_key_is_rejected() -> None:
+    with pytest.raises(YamlProblem) as info:
+        yamlio.load("? [a, b]\n: 1\n")
+    assert info.value.line == 1
+    assert "key" in info.value.message
+
+
+def test_colon_in_value_gives_line_and_quoting_hint() -> None:
+    with pytest.raises(YamlProblem) as info:
+        yamlio.load("section: Politics\ntitle: Vote: what next\n")
+    assert info.value.message.startswith("invalid YAML")
+    assert info.value.line == 2
+    assert info.value.hint and "quote" in info.value.hint
+
+
+def test_unclosed_flow_list_gives_a_line() -> None:
+    with pytest.raises(YamlProblem) as info:
+        yamlio.load("tags: [a, b\ntitle: x\n")
+    assert info.value.message.startswith("invalid YAML")
+    assert info.value.line in (2, 3)
+
+
+def test_tab_indentation_gets_the_tab_hint() -> None:
+    """A tab where YAML wants spaces is the most common editor mistake; the hint must say so.
+    (libyaml words this error without naming the tab character, so the hint has to look at the text.)"""
+    with pytest.raises(YamlProblem) as info:
+        yamlio.load("tags:\n\t- a\n")
+    assert info.value.line == 2
+    assert info.value.hint == "indent with spaces, not tabs"
+
+
+def test_unsafe_tags_are_refused() -> None:
+    with pytest.raises(YamlProblem):
+        yamlio.load("x: !!python/object/apply:os.system ['echo hi']\n")
