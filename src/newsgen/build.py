@@ -10,13 +10,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__, state as cache
+from . import images, state as cache
 from .config import SiteConfig, load_config
 from .content.discover import discover, is_junk
 from .context import RenderInputs
 from .dates import now as tz_now
 from .errors import BuildError, Diagnostic
-from .model import Article
+from .model import Article, Image
 from .output import Staging, check_output_folder, mark, prune, stage_copy
 from .pages import PageSpec, collisions, plan
 from .render import make_env, template_digests, theme_dir
@@ -97,7 +97,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     # decide what to render: a page whose fingerprint is unchanged and whose file exists is skipped
     env = make_env(config)
     digests = template_digests(env, sorted({s.template for s in specs if s.template}))
-    common = f"{__version__}|{config.digest}|{options.preview}|{config.base_url}"
+    common = f"{cache.VERSION}|{config.digest}|{options.preview}|{config.base_url}"
     fingerprints: dict[str, str] = {}
     todo: list[PageSpec] = []
     for spec in specs:
@@ -127,7 +127,11 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     try:
         if render_diags:
             raise BuildError(render_diags)
-        for rel, source in _files_to_copy(config, site.articles):
+        variants = images.for_article_images(_article_images(site.articles))
+        made, image_diags = images.process(root, variants, root / cache.CACHE_DIR / "images", state.images)
+        if image_diags:
+            raise BuildError(image_diags)
+        for rel, source in [*_files_to_copy(config, site.articles), *made.items()]:
             keep.add(rel)
             staging.add(stage_copy(out, rel, source))
     except (BuildError, UnsafePath, OSError) as exc:
@@ -198,6 +202,17 @@ def _deps(root: Path, rel: str, article: Article | None) -> tuple[cache.Stamp, .
     if article.assets or rel.endswith(("/index.md", "/index.markdown")):
         deps.append(cache.stamp(root, os.path.dirname(rel)))
     return tuple(dict.fromkeys(deps))
+
+
+def _article_images(articles: tuple[Article, ...]) -> list[Image]:
+    found: dict[str, Image] = {}
+    for a in articles:
+        if a.image is not None and a.image.source:
+            found.setdefault(a.image.url, a.image)
+        for asset in a.assets:
+            if asset.image is not None:
+                found.setdefault(asset.url, asset.image)
+    return list(found.values())
 
 
 def _files_to_copy(config: SiteConfig, articles: tuple[Article, ...]) -> list[tuple[str, Path]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,8 +12,9 @@ from markupsafe import Markup
 
 from .config import SiteConfig
 from .content.markdown import render_body
+from .images import Srcset, enhance_body, srcset
 from .content.source import decode, split
-from .model import Article, Author, Site, Tag
+from .model import Article, Author, Image, Site, Tag
 from .pages import PageSpec
 
 
@@ -31,7 +33,12 @@ def article_body(config: SiteConfig, article: Article) -> Markup:
     raw = (config.root / article.source).read_bytes()
     body = split(decode(raw, article.source), article.source).body
     html = render_body(body, trust_html=config.unsafe_html, embed_hosts=config.embed_hosts)
-    return Markup(html)  # noqa: S704 - sanitized by render_body (the one place)
+    local = {posixpath.basename(a.url): a.image for a in article.assets if a.image is not None}
+    html = enhance_body(html, local, BODY_SIZES)
+    return Markup(html)  # noqa: S704 - sanitized by render_body (the one place); enhance_body escapes
+
+
+BODY_SIZES = "(min-width: 48rem) 44rem, 100vw"
 
 
 class Helpers:
@@ -56,6 +63,9 @@ class Helpers:
                 article=article, h=self, level=level, image=image, summary=summary, eager=eager))
             self._cards[key] = html
         return html
+
+    def srcset(self, image: Image | None) -> Srcset | None:
+        return srcset(image) if image is not None else None
 
     def latest_list(self) -> Markup:
         if self._latest is None:

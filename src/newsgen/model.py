@@ -34,6 +34,7 @@ class Asset:
 
     source: str  # relative to the site root
     url: str  # site-relative output path
+    image: Image | None = None  # set when the file is an image (size known, so responsive variants)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,19 @@ from .model import Article
 
 CACHE_DIR = ".newsgen-cache"
 FORMAT = 1
-VERSION = f"newsgen {__version__} format {FORMAT} python {sys.version_info[:2]}"
+
+
+def _code_digest() -> str:
+    """newsgen's own code: any change to it (an upgrade, an editable install being edited)
+    invalidates the cache, so a cache can never outlive the code that wrote it."""
+    h = hashlib.blake2b(digest_size=8)
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+VERSION = f"newsgen {__version__} format {FORMAT} python {sys.version_info[:2]} code {_code_digest()}"
 
 Stamp = tuple[str, int, int]  # path relative to the site, mtime_ns, size
 
@@ -38,6 +50,7 @@ class State:
     config_digest: str = ""
     parsed: dict[str, ParsedEntry] = field(default_factory=dict)
     pages: dict[str, str] = field(default_factory=dict)  # output file -> fingerprint
+    images: dict[str, tuple[Stamp, str]] = field(default_factory=dict)  # image source -> (stamp, digest)
 
 
 def stamp(root: Path, rel: str) -> Stamp:

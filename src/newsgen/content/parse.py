@@ -10,7 +10,7 @@ from typing import Any
 
 from ..config import SiteConfig
 from ..errors import Diagnostic
-from ..model import Article, Asset
+from ..model import Article, Asset, Image
 from ..slugs import slugify
 from ..yamlio import LineMap, YamlProblem, load
 from . import frontmatter as fmv
@@ -18,6 +18,7 @@ from .markdown import plain_text
 from .source import SourceProblem, decode, split
 
 _LOCAL_REF = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)")
+_IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
 _NOT_LEAD = ("#", "!", "<", ">", "- ", "* ", "+ ", "|", "```", "~~~", "[^", "    ", "\t")
 
 
@@ -141,7 +142,7 @@ def _assets(body: str, rel: str, root: Path, url: str, image: Any) -> tuple[Asse
     """Files published next to the article page: its bundle folder's files, and local files the body names."""
     found: dict[str, Asset] = {}
     if image is not None and image.source.startswith("content/"):
-        found[image.source] = Asset(image.source, image.url)
+        found[image.source] = Asset(image.source, image.url, image)
     folder = posixpath.dirname(rel)
     if posixpath.basename(rel) in ("index.md", "index.markdown"):
         from .discover import is_article, is_junk
@@ -156,7 +157,18 @@ def _assets(body: str, rel: str, root: Path, url: str, image: Any) -> tuple[Asse
         src = posixpath.normpath(posixpath.join(folder, ref.split("#")[0].split("?")[0]))
         if src.startswith("content/") and (root / src).is_file() and not is_article_file(src):
             found.setdefault(src, Asset(src, url + posixpath.basename(src)))
-    return tuple(found.values())
+    return tuple(_with_image_info(a, root) for a in found.values())
+
+
+def _with_image_info(asset: Asset, root: Path) -> Asset:
+    if asset.image is not None or not asset.source.lower().endswith(_IMAGE_SUFFIXES):
+        return asset
+    info = fmv.image_info(root / asset.source)
+    if info is None:
+        return asset
+    width, height, mime, length = info
+    return Asset(asset.source, asset.url, Image(url=asset.url, source=asset.source, width=width, height=height,
+                                                mime=mime, length=length))
 
 
 def is_article_file(path: str) -> bool:

@@ -1,0 +1,150 @@
+"""Responsive images: lead and body images resized to a few widths, as WebP and in their own format.
+
+Each variant is made once with Pillow and kept in `.newsgen-cache/images/`, keyed by the source's
+bytes and the variant's width and format, so later builds only copy it (and only when it changed).
+Variants are published next to the original: `photo.jpg` -> `photo-480w.webp`, `photo-480w.jpg`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from html import escape
+import os
+import posixpath
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import Diagnostic
+from .model import Image
+from .state import Stamp, stamp
+
+WIDTHS = (480, 800, 1200)
+_RESIZABLE = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
+_EXT = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
+
+
+@dataclass(frozen=True)
+class Variant:
+    source: str  # relative to the site root
+    url: str  # site-relative output path
+    width: int
+    height: int
+    format: str  # JPEG | PNG | WEBP
+
+
+@dataclass(frozen=True)
+class Srcset:
+    webp: str  # "a-480w.webp 480w, ..." (URLs site-relative; templates pass them through url())
+    original: str
+    webp_items: tuple[tuple[str, int], ...]
+    original_items: tuple[tuple[str, int], ...]
+
+
+def variants(image: Image) -> list[Variant]:
+    """The variants to publish for one image: each width below the original's, plus a WebP at the
+    original width. Images newsgen cannot resize (SVG, GIF, remote) get none."""
+    fmt = _RESIZABLE.get(image.mime)
+    if not image.source or fmt is None or not image.width or not image.height:
+        return []
+    stem, _ = posixpath.splitext(image.url)
+    out: list[Variant] = []
+    widths = [w for w in WIDTHS if w < image.width] + [image.width]
+    for w in widths:
+        h = max(1, round(image.height * w / image.width))
+        out.append(Variant(image.source, f"{stem}-{w}w.webp", w, h, "WEBP"))
+        if w != image.width and fmt != "WEBP":
+            out.append(Variant(image.source, f"{stem}-{w}w{_EXT[fmt]}", w, h, fmt))
+    return out
+
+
+def srcset(image: Image) -> Srcset | None:
+    vs = variants(image)
+    if not vs:
+        return None
+    webp = tuple((v.url, v.width) for v in vs if v.format == "WEBP")
+    orig = tuple((v.url, v.width) for v in vs if v.format != "WEBP") + ((image.url, image.width or 0),)
+    return Srcset(
+        webp=", ".join(f"{u} {w}w" for u, w in webp),
+        original=", ".join(f"{u} {w}w" for u, w in orig),
+        webp_items=webp,
+        original_items=orig,
+    )
+
+
+def process(root: Path, wanted: Iterable[Variant], cache_dir: Path,
+            known: dict[str, tuple[Stamp, str]]) -> tuple[dict[str, Path], list[Diagnostic]]:
+    """Make every variant that is not cached yet. Returns output URL -> file to copy, and problems.
+    `known` (source -> (stamp, content digest)) is read and updated, so unchanged sources are not re-read."""
+    from PIL import Image as PILImage, UnidentifiedImageError
+
+    files: dict[str, Path] = {}
+    diags: list[Diagnostic] = []
+    digests: dict[str, str] = {}
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    for v in wanted:
+        if v.url in files:
+            continue
+        src = root / v.source
+        if v.source not in digests:
+            try:
+                st = stamp(root, v.source)
+                cached = known.get(v.source)
+                if cached is not None and cached[0] == st:
+                    digests[v.source] = cached[1]
+                else:
+                    digests[v.source] = hashlib.blake2b(src.read_bytes(), digest_size=10).hexdigest()
+                    known[v.source] = (st, digests[v.source])
+            except OSError as exc:
+                diags.append(Diagnostic(v.source, None, f"cannot read image: {exc.strerror}"))
+                continue
+        target = cache_dir / f"{digests[v.source]}-{v.width}{_EXT[v.format]}"
+        if not target.exists():
+            try:
+                with PILImage.open(src) as im:
+                    im.load()
+                    resized = im if im.width == v.width else im.resize((v.width, v.height), PILImage.LANCZOS)
+                    if v.format == "JPEG" and resized.mode not in ("RGB", "L"):
+                        resized = resized.convert("RGB")
+                    tmp = target.with_suffix(f".{os.getpid()}.tmp")
+                    options = {"quality": 80, "method": 4} if v.format == "WEBP" else (
+                        {"quality": 82, "optimize": True, "progressive": True} if v.format == "JPEG" else
+                        {"optimize": True})
+                    resized.save(tmp, v.format, **options)
+                    os.replace(tmp, target)
+            except (UnidentifiedImageError, OSError, ValueError) as exc:
+                diags.append(Diagnostic(v.source, None, f"cannot resize image: {exc}",
+                                        "re-export it as a normal JPEG, PNG or WebP"))
+                continue
+        files[v.url] = target
+    return files, diags
+
+
+def for_article_images(images: Iterable[Image]) -> list[Variant]:
+    return [v for im in images for v in variants(im)]
+
+
+_IMG_TAG = re.compile(r"<img\b[^>]*>")
+_SRC = re.compile(r'\ssrc="([^"/:?#]+)"')
+
+
+def enhance_body(html: str, by_name: dict[str, Image], sizes: str) -> str:
+    """Give body images that live next to the article their size and WebP variants."""
+    if "<img" not in html or not by_name:
+        return html
+
+    def sub(m: re.Match[str]) -> str:
+        tag = m.group(0)
+        src = _SRC.search(tag)
+        im = by_name.get(src.group(1)) if src else None
+        if im is None or not im.width or " width=" in tag or " srcset=" in tag:
+            return tag
+        extra = f' width="{im.width}" height="{im.height}"'
+        ss = srcset(im)
+        if ss is not None:
+            items = ", ".join(f"{escape(posixpath.basename(u))} {w}w" for u, w in ss.webp_items)
+            extra += f' srcset="{items}" sizes="{escape(sizes)}"'
+        return tag[:-1] + extra + ">"
+
+    return _IMG_TAG.sub(sub, html)

@@ -1,0 +1,128 @@
+"""The open browser tabs: one Server-Sent Events stream each, with the page it shows.
+
+Every HTML response carries a build token ("<server id>-<generation>"). A tab connects with its
+token and its path; the hub remembers in which generation each output file last changed, so a
+tab that loaded a page just before a build (or from a previous server) is told to reload as soon
+as it connects: no change is lost between the page load and the stream opening.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import secrets
+import threading
+from collections.abc import Collection
+from dataclasses import dataclass, field
+
+from .changes import output_for_url, tab_action
+
+Message = tuple[str, str]  # (SSE event name, JSON data)
+_CLOSE: Message = ("", "")
+
+
+@dataclass(eq=False)
+class Tab:
+    shown: str | None  # the output file it shows ("politics/x/index.html"), None outside the site
+    messages: queue.Queue[Message] = field(default_factory=queue.Queue)
+
+    def send(self, event: str, data: object) -> None:
+        self.messages.put((event, json.dumps(data, ensure_ascii=False)))
+
+    def next(self, timeout: float) -> Message | None:
+        """The next message; None on timeout (send a keep-alive), ("", "") when the server closes."""
+        try:
+            return self.messages.get(timeout=timeout)
+        except queue.Empty:
+            return None
+
+
+class Hub:
+    def __init__(self, base_path: str = "/") -> None:
+        self.server_id = secrets.token_hex(4)
+        self.base_path = base_path
+        self.generation = 0
+        self._tabs: list[Tab] = []
+        self._last_changed: dict[str, int] = {}
+        self._errors: list[str] = []
+        self._lock = threading.Lock()
+        self._closed = False
+
+    @property
+    def token(self) -> str:
+        """The token that HTML responses carry now."""
+        return f"{self.server_id}-{self.generation}"
+
+    @property
+    def errors(self) -> list[str]:
+        with self._lock:
+            return list(self._errors)
+
+    def connect(self, path: str, token: str) -> Tab:
+        tab = Tab(output_for_url(path, self.base_path))
+        with self._lock:
+            if self._closed:
+                tab.messages.put(_CLOSE)
+                return tab
+            self._tabs.append(tab)
+            tab.send("hello", {"server": self.server_id})
+            if self._stale(tab, token):
+                tab.send("reload", {})
+            elif self._errors:
+                tab.send("errors", {"errors": self._errors})
+        return tab
+
+    def disconnect(self, tab: Tab) -> None:
+        with self._lock:
+            if tab in self._tabs:
+                self._tabs.remove(tab)
+
+    def shown(self) -> set[str]:
+        """The output files the open tabs show: a rebuild renders these first."""
+        with self._lock:
+            return {t.shown for t in self._tabs if t.shown is not None}
+
+    def count(self) -> int:
+        with self._lock:
+            return len(self._tabs)
+
+    def built(self, changed: Collection[str], removed: Collection[str]) -> int:
+        """A build succeeded: clear the overlay, reload the tabs it affects. Returns how many tabs
+        were told to reload or to refresh their styles."""
+        with self._lock:
+            self.generation += 1
+            for rel in (*changed, *removed):
+                self._last_changed[rel] = self.generation
+            had_errors, self._errors = bool(self._errors), []
+            told = 0
+            for tab in self._tabs:
+                action = tab_action(tab.shown, changed, removed)
+                if had_errors:
+                    tab.send("ok", {})
+                if action is not None:
+                    tab.send(action, {})
+                    told += 1
+            return told
+
+    def failed(self, errors: list[str]) -> None:
+        """A build failed: every tab shows these lines over the last good page."""
+        with self._lock:
+            self._errors = list(errors)
+            for tab in self._tabs:
+                tab.send("errors", {"errors": self._errors})
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            for tab in self._tabs:
+                tab.messages.put(_CLOSE)
+            self._tabs.clear()
+
+    def _stale(self, tab: Tab, token: str) -> bool:
+        server, _, gen = token.rpartition("-")
+        if server != self.server_id or not gen.isdigit():
+            return bool(token)  # a page from an earlier server: reload once
+        loaded = int(gen)
+        if tab.shown is None:
+            return False
+        return self._last_changed.get(tab.shown, 0) > loaded

@@ -1,0 +1,97 @@
+"""Coalescing: a burst of file events (an editor's save, a `git checkout` of 500 files) becomes
+one batch, handed over once the disk has been quiet for a moment.
+
+`Coalescer` is the pure rule (the clock is passed in, so tests need no sleeping); `ChangeQueue`
+is the thread-safe wrapper the watcher feeds and the build loop waits on.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable
+
+QUIET = 0.1  # seconds without a new event before a batch is due
+LONGEST = 5.0  # a batch is due at the latest this long after its first event (no starvation)
+
+
+class Coalescer:
+    """Collects paths; a batch is due `quiet` seconds after the last one was added, or `longest`
+    seconds after the first, whichever comes first."""
+
+    def __init__(self, quiet: float = QUIET, longest: float = LONGEST) -> None:
+        self.quiet = quiet
+        self.longest = longest
+        self._paths: set[str] = set()
+        self._first = 0.0
+        self._last = 0.0
+
+    def add(self, paths: Iterable[str], now: float) -> None:
+        fresh = set(paths)
+        if not fresh:
+            return
+        if not self._paths:
+            self._first = now
+        self._paths |= fresh
+        self._last = now
+
+    def __bool__(self) -> bool:
+        return bool(self._paths)
+
+    def due_in(self, now: float) -> float | None:
+        """Seconds until the batch is due (0 when it is), None when nothing is waiting."""
+        if not self._paths:
+            return None
+        due = min(self._last + self.quiet, self._first + self.longest)
+        return max(0.0, due - now)
+
+    def take(self, now: float) -> set[str] | None:
+        """The batch, if it is due; it is then emptied."""
+        if self.due_in(now) != 0.0:
+            return None
+        batch, self._paths = self._paths, set()
+        return batch
+
+
+class ChangeQueue:
+    """The hand-over between the watcher thread (put) and the build loop (get)."""
+
+    def __init__(self, quiet: float = QUIET, longest: float = LONGEST,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self._coalescer = Coalescer(quiet, longest)
+        self._clock = clock
+        self._cond = threading.Condition()
+        self._closed = False
+
+    def put(self, paths: Iterable[str]) -> None:
+        with self._cond:
+            self._coalescer.add(paths, self._clock())
+            self._cond.notify_all()
+
+    def pending(self) -> bool:
+        """True when changes are waiting (due or not): the build loop checks this between builds."""
+        with self._cond:
+            return bool(self._coalescer)
+
+    def get(self, timeout: float | None = None) -> set[str] | None:
+        """Wait for the next due batch. None on timeout or once closed."""
+        deadline = None if timeout is None else self._clock() + timeout
+        with self._cond:
+            while not self._closed:
+                now = self._clock()
+                batch = self._coalescer.take(now)
+                if batch is not None:
+                    return batch
+                waits = [w for w in (self._coalescer.due_in(now),
+                                     None if deadline is None else deadline - now) if w is not None]
+                wait = min(waits) if waits else None
+                if wait is not None and wait <= 0:
+                    return None
+                # bounded waits keep Ctrl-C responsive on the main thread
+                self._cond.wait(0.5 if wait is None else min(wait, 0.5))
+            return None
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()

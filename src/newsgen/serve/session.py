@@ -1,0 +1,146 @@
+"""The build loop of the preview: the first build, then one rebuild per batch of changes.
+
+Every build goes through `newsgen.build.build` into the preview's own output folder, with one
+State kept in memory (the incremental cache), so a rebuild parses, renders and writes only what
+changed. What the open tabs show is rendered first (hugo `commands/server.go`): when `build()`
+supports `BuildOptions.only`, a rebuild renders just the pages on screen, tells those tabs to
+reload, and brings the rest of the site up to date in chunks afterwards, looking for new changes
+between chunks. A failed build leaves the last good output in place and reports every line.
+
+The first build may use every core (`build()` forks worker processes); it runs before any thread
+is started. Rebuilds run with jobs=1: forking while the HTTP and watchdog threads run can
+deadlock a child, and a rebuild renders few pages (the chunks keep big ones responsive).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import logging
+import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
+from pathlib import Path
+from typing import Any
+
+from ..build import BuildOptions, BuildResult, build
+from ..errors import BuildError
+from ..state import State
+from .changes import Rebuild
+from .clients import Hub
+from .rwlock import ReadWriteLock
+
+log = logging.getLogger(__name__)
+
+CHUNK = 200  # pages per catch-up build after the tabs' own pages were rendered
+
+# Optional build() features (proposed for build.py; used when present):
+#   BuildOptions.only: render only these output files; BuildResult.deferred lists the rest
+#   build(..., publish_lock=cm): held only while the build moves files into place and prunes
+_HAS_ONLY = "only" in {f.name for f in dataclasses.fields(BuildOptions)}
+_HAS_PUBLISH_LOCK = "publish_lock" in inspect.signature(build).parameters
+
+Builder = Callable[..., BuildResult]
+
+
+class Session:
+    def __init__(self, root: Path, out: Path, hub: Hub, lock: ReadWriteLock, drafts: bool = True,
+                 builder: Builder = build) -> None:
+        self.root = root
+        self.out = out
+        self.hub = hub
+        self.lock = lock
+        self.options = BuildOptions(out=out, preview=drafts, jobs=1)
+        self.state = State()
+        self.deferred: list[str] = []  # pages still showing an older build (rendered in chunks)
+        self.ok: bool | None = None  # did the last build succeed
+        self.builds = 0
+        self._builder = builder
+        self._catch_up_started = 0.0
+
+    # ------------------------------------------------------------------ the steps
+
+    def first(self, jobs: int | None = None) -> BuildResult | None:
+        """The first build, before any thread runs (it may fork worker processes)."""
+        result = self._build(None, jobs)
+        if result is not None:
+            log.info("built %s", result.summary())
+        return result
+
+    def rebuild(self, change: Rebuild) -> BuildResult | None:
+        """One rebuild for a batch of changes: the pages on screen first when pages may change."""
+        shown = self.hub.shown() if change.pages_may_change and _HAS_ONLY else set()
+        result = self._build(frozenset(shown) if shown else None)
+        if result is None:
+            return None
+        told = self._tabs_told
+        more = f"; {len(self.deferred)} more pages to update" if self.deferred else ""
+        log.info("%s: %s%s%s", change.describe(), _short(result), _tabs(told), more)
+        if self.deferred:
+            self._catch_up_started = time.perf_counter() - result.seconds
+        return result
+
+    def catch_up(self) -> BuildResult | None:
+        """Render the next chunk of pages left stale by a shown-first rebuild."""
+        if not self.deferred:
+            return None
+        result = self._build(frozenset(self.deferred[:CHUNK]) | self.hub.shown())
+        if result is not None and not self.deferred:
+            log.info("all pages up to date (%.2f s after the change)",
+                     time.perf_counter() - self._catch_up_started)
+        return result
+
+    # ------------------------------------------------------------------ one build
+
+    def _build(self, only: frozenset[str] | None, jobs: int | None = 1) -> BuildResult | None:
+        changes: dict[str, Any] = {"jobs": jobs}
+        if _HAS_ONLY:
+            changes["only"] = only
+        options = dataclasses.replace(self.options, **changes)
+        kwargs: dict[str, Any] = {}
+        guard: AbstractContextManager[object] = nullcontext()
+        if _HAS_PUBLISH_LOCK:
+            kwargs["publish_lock"] = self.lock.writing()
+        else:
+            guard = self.lock.writing()  # until build() can say when it publishes: all of it
+        self.builds += 1
+        try:
+            with guard:
+                result = self._builder(self.root, options, state=self.state, **kwargs)
+        except BuildError as exc:
+            self._failed([str(d) for d in exc.diagnostics])
+            return None
+        except Exception as exc:  # a bug in newsgen: report it, keep serving the last good build
+            log.exception("newsgen failed while building (a bug: please report it)")
+            self._failed([f"newsgen failed while building: {type(exc).__name__}: {exc} "
+                          "(a bug in newsgen; the terminal shows the details)"])
+            return None
+        self.deferred = list(getattr(result, "deferred", []))
+        for warning in result.warnings:
+            log.warning("warning: %s", warning)
+        self.ok = True
+        self._tabs_told = self.hub.built(result.changed, result.removed)
+        return result
+
+    def _failed(self, lines: list[str]) -> None:
+        self.ok = False
+        self.deferred = []
+        for line in lines:
+            log.error("%s", line)
+        n = len(lines)
+        log.error("%d error%s: still serving the last good build; save a fix and it rebuilds by itself",
+                  n, "s" if n != 1 else "")
+        self.hub.failed(lines)
+
+    _tabs_told = 0
+
+
+def _short(result: BuildResult) -> str:
+    text = f"{result.rendered} rendered, {result.written} written"
+    if result.removed:
+        text += f", {len(result.removed)} removed"
+    return f"{text} in {result.seconds:.2f} s"
+
+
+def _tabs(told: int) -> str:
+    return f"; {told} tab{'s' if told != 1 else ''} reloaded" if told else ""

@@ -1,0 +1,237 @@
+"""Every error rule of issue 2 point 9, end to end through the CLI: one `path:line: message (hint)` line
+on stderr, exit code 1, no traceback, and the previous output byte-identical."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+GOOD = """---
+title: The council votes on the flood barrier
+section: Politics
+author: Hung Anh
+date: 2025-03-19 17:40
+tags: [Flood]
+---
+
+The lead paragraph.
+
+## A subheading
+
+More text.
+"""
+BAD = "content/politics/2025/bad.md"
+LINE = re.compile(r"^(?P<path>[^:\s]+)(?::(?P<line>\d+))?: (?P<message>.+?)(?: \((?P<hint>.*)\))?$")
+
+
+@dataclass(frozen=True)
+class Rule:
+    files: dict[str, str | bytes]  # written after the first, good build
+    path: str
+    line: int | None
+    message: str  # the diagnostic's message starts with this
+    hint: str | None = None  # the hint contains this
+    mentions: tuple[str, ...] = ()  # ... and the whole line mentions these
+
+
+def article(front_matter: str, body: str = "Body text.\n") -> str:
+    return f"---\n{front_matter.strip()}\n---\n\n{body}"
+
+
+def config_with(old: str, new: str) -> str:
+    from conftest import DEFAULT_CONFIG  # type: ignore[import-not-found]
+
+    assert old in DEFAULT_CONFIG
+    return DEFAULT_CONFIG.replace(old, new)
+
+
+RULES = {
+    "missing-title": Rule({BAD: article("section: Politics\ndate: 2025-03-19 17:40")},
+                          BAD, 1, "missing title", "title:"),
+    "missing-section": Rule({BAD: article("title: No section\ndate: 2025-03-19 17:40")},
+                            BAD, 1, "missing section", "section:"),
+    "missing-date": Rule({BAD: article("title: No date\nsection: Politics")},
+                         BAD, 1, "missing date", "date:"),
+    "unparsable-date": Rule({BAD: article("title: Bad date\nsection: Politics\ndate: next tuesday")},
+                            BAD, 4, 'date: "next tuesday" is not a date', "YYYY-MM-DD"),
+    "impossible-date": Rule({BAD: article("title: Bad date\nsection: Politics\ndate: 2025-02-30 10:00")},
+                            BAD, 4, 'date: "2025-02-30 10:00" is not a date', "YYYY-MM-DD"),
+    "unparsable-updated": Rule({BAD: article("title: T\nsection: Politics\ndate: 2025-01-01\nupdated: later")},
+                               BAD, 5, 'updated: "later" is not a date', "YYYY-MM-DD"),
+    "unknown-section": Rule({BAD: article("title: Typo\nsection: Sprots\ndate: 2025-03-19 17:40")},
+                            BAD, 3, 'unknown section "Sprots"', 'did you mean "Sports"?'),
+    "front-matter-not-a-mapping": Rule({BAD: article("- title\n- section")},
+                                       BAD, 2, "front matter must be a list of `key: value` lines"),
+    "front-matter-a-plain-string": Rule({BAD: article("just a sentence")},
+                                        BAD, 2, "front matter must be a list of `key: value` lines"),
+    "wrong-type-title": Rule({BAD: article("title: [a, b]\nsection: Politics\ndate: 2025-03-19")},
+                             BAD, 2, "title must be text"),
+    "wrong-type-tags": Rule({BAD: article("title: T\nsection: Politics\ndate: 2025-03-19\ntags: {a: 1}")},
+                            BAD, 5, "tags must be a list"),
+    "wrong-type-draft": Rule({BAD: article('title: T\nsection: Politics\ndate: 2025-03-19\ndraft: "maybe"')},
+                             BAD, 5, "draft must be true or false"),
+    "wrong-type-date": Rule({BAD: article("title: T\nsection: Politics\ndate: [2025]")},
+                            BAD, 4, "date:", "YYYY-MM-DD"),
+    "invalid-yaml-in-article": Rule({BAD: article("title: Vote: what next\nsection: Politics\ndate: 2025-03-19")},
+                                    BAD, 2, "invalid YAML", "quote"),
+    "duplicate-key-in-article": Rule({BAD: article("title: A\nsection: Politics\ntitle: B\ndate: 2025-03-19")},
+                                     BAD, 4, 'duplicate key "title"'),
+    "invalid-yaml-in-config": Rule({"newsgen.yaml": config_with("description: News for tests.",
+                                                                "description: News: for tests.")},
+                                   "newsgen.yaml", 5, "invalid YAML", "quote"),
+    "unknown-setting-in-config": Rule({"newsgen.yaml": config_with("per_page: 3", "per_paeg: 3")},
+                                      "newsgen.yaml", 12, 'unknown setting "per_paeg"', 'did you mean "per_page"?'),
+    "unknown-timezone": Rule({"newsgen.yaml": config_with("Asia/Ho_Chi_Minh", "Asia/Ho_Chi_Minn")},
+                             "newsgen.yaml", 4, 'unknown timezone "Asia/Ho_Chi_Minn"',
+                             'did you mean "Asia/Ho_Chi_Minh"?'),
+    "config-not-utf8": Rule({"newsgen.yaml": config_with("News for tests.", "News for tests.").encode()
+                             .replace(b"News for tests.", b"Caf\xe9 news.")},
+                            "newsgen.yaml", 5, "file is not UTF-8 text"),
+    "article-not-utf8": Rule({BAD: b"---\ntitle: Caf\xe9 society\nsection: Culture\ndate: 2025-03-19\n---\n\nx\n"},
+                             BAD, 2, "file is not UTF-8 text", "UTF-8"),
+    "empty-article": Rule({BAD: b""}, BAD, 1, "article file is empty"),
+    "whitespace-only-article": Rule({BAD: "\n  \n"}, BAD, 1, "article file is empty"),
+    "no-front-matter": Rule({BAD: "Just some text.\n"}, BAD, 1, "article has no front matter"),
+    "unclosed-front-matter": Rule({BAD: "---\ntitle: T\nsection: Politics\ndate: 2025-03-19\n\nBody\n"},
+                                  BAD, 1, "front matter is not closed"),
+    "same-url-twice": Rule({"content/politics/2025/zz-copy.md": GOOD},
+                           "content/politics/2025/zz-copy.md", None,
+                           "publishes to the same URL /politics/the-council-votes-on-the-flood-barrier/",
+                           "slug", ("content/politics/2025/good.md",)),
+    "same-url-by-slug": Rule({BAD: article("title: Other\nsection: Politics\ndate: 2025-03-19\n"
+                                           "slug: the-council-votes-on-the-flood-barrier")},
+                             BAD, None, "publishes to the same URL", None, ("content/politics/2025/good.md",)),
+    "missing-image": Rule({BAD: article("title: T\nsection: Politics\ndate: 2025-03-19\nimage: nowhere.jpg")},
+                          BAD, 5, 'image "nowhere.jpg" not found'),
+    "missing-static-image": Rule({BAD: article("title: T\nsection: Politics\ndate: 2025-03-19\n"
+                                               "image: /images/nowhere.jpg")},
+                                 BAD, 5, 'image "/images/nowhere.jpg" not found'),
+    "image-not-an-image": Rule({BAD: article("title: T\nsection: Politics\ndate: 2025-03-19\nimage: fake.jpg"),
+                                "content/politics/2025/fake.jpg": "this is text"},
+                               BAD, 5, '"fake.jpg" is not an image'),
+    "escaping-slug": Rule({BAD: article("title: T\nsection: Politics\ndate: 2025-03-19\nslug: ../../x")},
+                          BAD, 5, 'slug "../../x" may only hold lower-case letters, digits and hyphens'),
+    "escaping-image": Rule({BAD: article("title: T\nsection: Politics\ndate: 2025-03-19\n"
+                                         "image: ../../../../../../etc/passwd")},
+                           BAD, 5, 'image "../../../../../../etc/passwd" is outside the site folder'),
+}
+
+
+@pytest.fixture
+def built(make_site, run_cli, snapshot):  # type: ignore[no-untyped-def]
+    """A site with one good article, built once: (root, snapshot of public/)."""
+    root = make_site({"content/politics/2025/good.md": GOOD})
+    first = run_cli(["build", "--jobs", "1"], root)
+    assert first.exit_code == 0, first.stderr
+    return root, snapshot(root / "public")
+
+
+def check_one_line(result, rule: Rule) -> None:  # type: ignore[no-untyped-def]
+    assert result.exit_code == 1, (result.stdout, result.stderr)
+    assert not result.traceback, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert lines[-1] == "newsgen: 1 error, nothing was written"
+    assert len(lines) == 2, result.stderr
+    m = LINE.match(lines[0])
+    assert m, lines[0]
+    assert m["path"] == rule.path, lines[0]
+    assert (int(m["line"]) if m["line"] else None) == rule.line, lines[0]
+    assert m["message"].startswith(rule.message), lines[0]
+    if rule.hint:
+        assert m["hint"] and rule.hint in m["hint"], lines[0]
+    for text in rule.mentions:
+        assert text in lines[0]
+
+
+@pytest.mark.parametrize("rule", RULES.values(), ids=RULES.keys())
+def test_build_error_rule(rule: Rule, built, run_cli, snapshot, write_file) -> None:  # type: ignore[no-untyped-def]
+    root, before = built
+    for rel, data in rule.files.items():
+        write_file(root, rel, data)
+    result = run_cli(["build", "--jobs", "1"], root)
+    check_one_line(result, rule)
+    assert result.stdout == ""
+    assert snapshot(root / "public") == before
+
+
+@pytest.mark.parametrize("rule", [RULES[k] for k in ("unknown-section", "invalid-yaml-in-config", "same-url-twice",
+                                                     "article-not-utf8", "missing-image")],
+                         ids=["unknown-section", "invalid-yaml-in-config", "same-url-twice", "article-not-utf8",
+                              "missing-image"])
+def test_check_reports_the_same_errors_and_writes_nothing(rule: Rule, make_site, run_cli, snapshot,  # type: ignore[no-untyped-def]
+                                                          write_file) -> None:
+    root = make_site({"content/politics/2025/good.md": GOOD})
+    for rel, data in rule.files.items():
+        write_file(root, rel, data)
+    before = snapshot(root)
+    result = run_cli(["check"], root)
+    check_one_line(result, rule)
+    assert snapshot(root) == before
+    assert not (root / "public").exists()
+
+
+def test_every_error_of_a_run_is_reported(built, run_cli, snapshot, write_file) -> None:  # type: ignore[no-untyped-def]
+    root, before = built
+    write_file(root, "content/politics/a.md", article("title: A\nsection: Sprots\ndate: 2025-03-19"))
+    write_file(root, "content/sports/b.md", article("title: B\nsection: Sports\ndate: someday\ntags: {x: 1}"))
+    write_file(root, "content/culture/c.md", b"")
+    write_file(root, "content/culture/d.md", article("title: D\nsection: Culture\ndate: 2025-03-19\nimage: no.jpg"))
+    write_file(root, "content/culture/e.md", GOOD.replace("Politics", "Culture"))
+    write_file(root, "content/culture/f.md", GOOD.replace("Politics", "Culture"))
+    result = run_cli(["build", "--jobs", "1"], root)
+    assert result.exit_code == 1 and not result.traceback
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert lines[-1] == "newsgen: 6 errors, nothing was written"
+    located = [(m["path"], m["line"]) for m in map(LINE.match, lines[:-1])]  # type: ignore[index]
+    assert located == [
+        ("content/culture/c.md", "1"),
+        ("content/culture/d.md", "5"),
+        ("content/culture/f.md", None),
+        ("content/politics/a.md", "3"),
+        ("content/sports/b.md", "4"),
+        ("content/sports/b.md", "5"),
+    ]
+    assert snapshot(root / "public") == before
+
+
+def test_errors_in_a_fresh_site_create_no_output(make_site, run_cli) -> None:  # type: ignore[no-untyped-def]
+    root = make_site({"content/politics/bad.md": article("title: T\nsection: Nope\ndate: 2025-03-19")})
+    result = run_cli(["build", "--jobs", "1"], root)
+    assert result.exit_code == 1 and not result.traceback
+    assert not (root / "public").exists()
+    assert not (root / ".newsgen-cache").exists()
+
+
+def test_fixing_the_error_builds_again(built, run_cli, write_file) -> None:  # type: ignore[no-untyped-def]
+    root, _ = built
+    write_file(root, BAD, article("title: Fixed later\nsection: Sprots\ndate: 2025-03-19"))
+    assert run_cli(["build", "--jobs", "1"], root).exit_code == 1
+    write_file(root, BAD, article("title: Fixed later\nsection: Sports\ndate: 2025-03-19"))
+    result = run_cli(["build", "--jobs", "1"], root)
+    assert result.exit_code == 0, result.stderr
+    assert (root / "public/sports/fixed-later/index.html").is_file()
+
+
+def test_missing_config(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli(["build"], tmp_path)
+    assert result.exit_code == 1 and not result.traceback
+    assert result.stderr.splitlines()[0].startswith("newsgen.yaml: no newsgen.yaml here")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_real_console_script_error_has_no_traceback(make_site, run_script, snapshot) -> None:  # type: ignore[no-untyped-def]
+    root = make_site({"content/politics/2025/good.md": GOOD})
+    assert run_script(["build", "--jobs", "1"], root).exit_code == 0
+    before = snapshot(root / "public")
+    (root / BAD).write_text(article("title: Typo\nsection: Sprots\ndate: 2025-03-19 17:40"), encoding="utf-8")
+    result = run_script(["build", "--jobs", "1"], root)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [
+        f'{BAD}:3: unknown section "Sprots" (did you mean "Sports"?)',
+        "newsgen: 1 error, nothing was written",
+    ]
+    assert snapshot(root / "public") == before
