@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import images, state as cache
+from . import images, search, state as cache
 from .config import SiteConfig, load_config
 from .content.discover import discover, is_junk
 from .context import RenderInputs
@@ -142,7 +142,9 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
                                      "cannot write this file into the output folder")]) from None
     result.changed = sorted(os.path.relpath(t, out) for _, t in staging.pending)
     result.written = staging.commit()
-    result.removed = prune(out, keep | {".newsgen-output"})
+    result.removed = prune(out, keep | {".newsgen-output"}, keep_folders=(search.FOLDER,) if config.search else ())
+    if config.search and (result.written or result.removed or not (out / search.FOLDER).is_dir()):
+        search.index(out)
 
     state.pages = {k: v for k, v in fingerprints.items()}
     cache.save(root, out, state)

@@ -87,12 +87,15 @@ def _remove_empty_parents(folder: Path, stop: Path) -> None:
         folder = folder.parent
 
 
-def prune(out: Path, keep: set[str]) -> list[str]:
+def prune(out: Path, keep: set[str], keep_folders: tuple[str, ...] = ()) -> list[str]:
     """Remove every file in the output that this build did not produce (deleted articles, renamed
-    pages, leftovers of interrupted builds), then the folders left empty."""
+    pages, leftovers of interrupted builds), then the folders left empty. `keep_folders` belong to
+    tools that run after the build (the search index)."""
     removed: list[str] = []
     for dirpath, dirnames, filenames in os.walk(out, topdown=False):
         rel_dir = os.path.relpath(dirpath, out)
+        if rel_dir.split(os.sep)[0] in keep_folders:
+            continue
         for name in filenames:
             rel = name if rel_dir == "." else f"{rel_dir}/{name}".replace(os.sep, "/")
             if rel not in keep and rel != MARKER:

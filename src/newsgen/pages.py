@@ -74,6 +74,8 @@ def plan(site: Site, config: SiteConfig) -> list[PageSpec]:
                  inputs=_h(*(a.card_digest for a in arts[:1000]))))
     add(PageSpec("robots.txt", "robots.txt", "robots", "robots.txt", ()))
     add(PageSpec("404.html", "404.html", "notfound", "404.html", ()))
+    if config.search:
+        add(PageSpec("search/index.html", "search/", "search", "search.html", ()))
     return specs
 
 
