@@ -141,7 +141,16 @@ def context(spec: PageSpec, inputs: RenderInputs, helpers: Helpers) -> dict[str,
         items = [arts[j] for j in ids]
         ctx.update(items=items, bodies=_bodies(config, items))
     elif spec.kind == "sitemap":
-        ctx.update(articles=arts, listings=site.listings)
+        entries = sitemap_entries(site)
+        if spec.ref:
+            from .pages import SITEMAP_LIMIT
+
+            k = spec.ref[0]
+            entries = entries[(k - 1) * SITEMAP_LIMIT : k * SITEMAP_LIMIT]
+        ctx.update(entries=entries)
+    elif spec.kind == "sitemap_index":
+        ctx.update(parts=[f"sitemap-{k}.xml" for k in range(1, spec.ref[0] + 1)],
+                   lastmod=arts[0].modified if arts else None)
     elif spec.kind == "news_sitemap":
         cutoff = inputs.now - dt.timedelta(days=2)
         ctx.update(articles=[a for a in arts[:1000] if a.date >= cutoff])
@@ -152,3 +161,15 @@ def _bodies(config: SiteConfig, items: list[Article]) -> dict[str, Markup]:
     if not config.feed_full_content:
         return {}
     return {a.source: article_body(config, a) for a in items}
+
+
+def sitemap_entries(site: Site) -> list[tuple[str, dt.datetime | None]]:
+    """Every public page: home, listing pages, articles (with their last change)."""
+    arts = site.articles
+    entries: list[tuple[str, dt.datetime | None]] = [("", arts[0].modified if arts else None)]
+    for listing in site.listings:
+        for i, p in enumerate(listing.pages):
+            newest = arts[p.items[0]].modified if p.items and i == 0 else None
+            entries.append((p.url, newest))
+    entries.extend((a.url, a.modified) for a in arts)
+    return entries

@@ -25,6 +25,9 @@ class PageSpec:
     reason: str = ""  # what the inputs are made of, for `build -v`
 
 
+SITEMAP_LIMIT = 50_000
+
+
 def _h(*parts: object) -> str:
     h = hashlib.blake2b(digest_size=12)
     for p in parts:
@@ -69,7 +72,16 @@ def plan(site: Site, config: SiteConfig) -> list[PageSpec]:
                      inputs=_h(s, *(arts[i].digest for i in ids))))
     add(PageSpec("latest-news.json", "latest-news.json", "latest", "", (), inputs=latest_cards))
     everything = _h(*(a.card_digest for a in arts), *(p.url for lst in site.listings for p in lst.pages))
-    add(PageSpec("sitemap.xml", "sitemap.xml", "sitemap", "sitemap.xml", (), inputs=everything))
+    n_urls = 1 + sum(len(lst.pages) for lst in site.listings) + len(arts)
+    if n_urls <= SITEMAP_LIMIT:
+        add(PageSpec("sitemap.xml", "sitemap.xml", "sitemap", "sitemap.xml", (), inputs=everything))
+    else:  # a sitemap index and files of at most SITEMAP_LIMIT URLs each (the sitemaps.org rule)
+        parts = -(-n_urls // SITEMAP_LIMIT)
+        add(PageSpec("sitemap.xml", "sitemap.xml", "sitemap_index", "sitemap-index.xml", (parts,),
+                     inputs=everything))
+        for k in range(1, parts + 1):
+            add(PageSpec(f"sitemap-{k}.xml", f"sitemap-{k}.xml", "sitemap", "sitemap.xml", (k,),
+                         inputs=everything))
     add(PageSpec("news-sitemap.xml", "news-sitemap.xml", "news_sitemap", "news-sitemap.xml", (),
                  inputs=_h(*(a.card_digest for a in arts[:1000]))))
     add(PageSpec("robots.txt", "robots.txt", "robots", "robots.txt", ()))

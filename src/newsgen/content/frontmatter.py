@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import posixpath
 from collections.abc import Callable
 from pathlib import Path
@@ -147,9 +148,20 @@ def image(fm: LineMap, article_path: str, article_url: str, root: Path,
 
 
 def image_info(path: Path) -> tuple[int, int, str, int] | None:
-    """Width, height, MIME type and size of an image file, reading only its header."""
+    """Width, height, MIME type and size of an image file, reading only its header.
+    Many articles share one static image: the answer is remembered per file version."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return _image_info(str(path), st.st_mtime_ns, st.st_size)
+
+
+@functools.lru_cache(maxsize=4096)
+def _image_info(name: str, mtime_ns: int, size: int) -> tuple[int, int, str, int] | None:
     from PIL import Image as PILImage, UnidentifiedImageError
 
+    path = Path(name)
     if path.suffix.lower() == ".svg":
         return (0, 0, "image/svg+xml", path.stat().st_size)
     try:

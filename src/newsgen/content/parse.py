@@ -17,7 +17,7 @@ from . import frontmatter as fmv
 from .markdown import plain_text
 from .source import SourceProblem, decode, split
 
-_LOCAL_REF = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)")
+_LOCAL_REF = re.compile(r"\]\(\s*<?([^)\s>]+)")
 _IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
 _NOT_LEAD = ("#", "!", "<", ">", "- ", "* ", "+ ", "|", "```", "~~~", "[^", "    ", "\t")
 
