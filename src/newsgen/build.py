@@ -10,7 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import images, search, state as cache
+from . import images, search
+from . import state as cache
 from .config import SiteConfig, load_config
 from .content.discover import discover, is_junk
 from .context import RenderInputs
@@ -84,7 +85,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     # site model and plan (built even when some articles failed, so every error shows at once)
     site, more = build_site(chosen, config)
     diags += more
-    specs = plan(site, config)
+    specs = plan(site, config, now)
     for first, second in collisions(specs):
         if first.kind == second.kind == "article":
             continue  # reported above with both files named
@@ -118,7 +119,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     mark(out)
     staging = Staging(out)
     inputs = RenderInputs(config=config, site=site, now=now, preview=options.preview)
-    tick = (lambda n, total=len(todo): progress("render", n, total)) if progress else None
+    tick = _ticker(progress, "render", len(todo))
     page_results = render_all(RenderJob(inputs, todo, out), jobs, tick)
     render_diags = [r.diagnostic for r in page_results if r.diagnostic]
     for r in page_results:
@@ -152,6 +153,12 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     return result
 
 
+def _ticker(progress: Progress | None, stage: str, total: int) -> Callable[[int], None] | None:
+    if progress is None:
+        return None
+    return lambda n: progress(stage, n, total)
+
+
 def _fingerprint(common: str, template_digest: str, spec: PageSpec) -> str:
     return hashlib.blake2b(f"{common}|{template_digest}|{spec.kind}|{spec.ref if spec.kind in ('feed',) else ''}"
                            f"|{spec.inputs}".encode(), digest_size=12).hexdigest()
@@ -180,30 +187,30 @@ def _parse(root: Path, config: SiteConfig, state: cache.State, jobs: int,
     fresh: dict[str, cache.ParsedEntry] = {}
     for rel in rels:
         entry = state.parsed.get(rel)
-        if entry is not None and entry.stamp == cache.stamp(root, rel) and all(
-            cache.stamp(root, d[0]) == d for d in entry.deps
-        ):
-            fresh[rel] = entry
+        valid = cache.still_valid(root, entry) if entry is not None else None
+        if valid is not None:
+            fresh[rel] = valid
         else:
             todo.append(rel)
-    tick = (lambda n, total=len(todo): progress("parse", n, total)) if progress else None
+    tick = _ticker(progress, "parse", len(todo))
     for rel, article, diags in parse_all(root, config, todo, jobs, tick):
-        fresh[rel] = cache.ParsedEntry(cache.stamp(root, rel), _deps(root, rel, article), article, diags)
+        fresh[rel] = cache.ParsedEntry(cache.stamp(root, rel), cache.digest(root, rel),
+                                       _deps(root, rel, article), article, diags)
     state.parsed = fresh
     return [e.article for e in fresh.values() if e.article is not None]
 
 
-def _deps(root: Path, rel: str, article: Article | None) -> tuple[cache.Stamp, ...]:
+def _deps(root: Path, rel: str, article: Article | None) -> tuple[tuple[cache.Stamp, str], ...]:
     """Files besides the article itself whose change must re-parse it: its images and its folder
     (for bundles and bodies that name local files, so a newly dropped image is picked up)."""
     if article is None:
         return ()
-    deps = [cache.stamp(root, a.source) for a in article.assets]
+    paths = [a.source for a in article.assets]
     if article.image and article.image.source:
-        deps.append(cache.stamp(root, article.image.source))
+        paths.append(article.image.source)
     if article.assets or rel.endswith(("/index.md", "/index.markdown")):
-        deps.append(cache.stamp(root, os.path.dirname(rel)))
-    return tuple(dict.fromkeys(deps))
+        paths.append(os.path.dirname(rel))
+    return tuple(cache.dep(root, p) for p in dict.fromkeys(paths))
 
 
 def _article_images(articles: tuple[Article, ...]) -> list[Image]:

@@ -23,7 +23,7 @@ def check_site(root: Path, drafts: bool = False) -> int:
     now = tz_now(config.tz)
     site, more = build_site(select(articles, now, Selection(drafts=drafts, future=True)), config)
     diags += more
-    specs = plan(site, config)
+    specs = plan(site, config, now)
     diags += [Diagnostic(b.out, None, f"two pages would be written to /{b.url}") for _, b in collisions(specs)]
     if not diags:  # render one page of each kind, in memory
         renderer = Renderer(RenderInputs(config=config, site=site, now=now, preview=True))

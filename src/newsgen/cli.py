@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -44,7 +45,8 @@ def main() -> None:
 def build(site: Path, out: Path | None, drafts: bool, future: bool, base_url: str | None, jobs: int | None,
           quiet: bool, verbose: bool) -> None:
     """Build the site into the output folder (only what changed is written)."""
-    from .build import BuildOptions, build as run_build
+    from .build import BuildOptions
+    from .build import build as run_build
 
     options = BuildOptions(out=out if out is None or out.is_absolute() else Path.cwd() / out,
                            drafts=drafts, future=future, base_url=base_url, jobs=jobs, explain=verbose)
@@ -76,7 +78,7 @@ class _ProgressBar:
         import time
 
         self._start = time.perf_counter()
-        self._bar: object | None = None
+        self._bar: Any = None
         self._stage = ""
 
     def __call__(self, stage: str, done: int, total: int) -> None:
@@ -88,12 +90,12 @@ class _ProgressBar:
             self.close()
             self._stage = stage
             self._bar = click.progressbar(length=total, label=f"{stage:<7}", file=sys.stderr)
-            self._bar.__enter__()  # type: ignore[attr-defined]
-        self._bar.update(done)  # type: ignore[attr-defined]
+            self._bar.__enter__()
+        self._bar.update(done)
 
     def close(self) -> None:
         if self._bar is not None:
-            self._bar.__exit__(None, None, None)  # type: ignore[attr-defined]
+            self._bar.__exit__(None, None, None)
             self._bar = None
 
 

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import posixpath
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urljoin
 
 import jinja2
 from markupsafe import Markup
 
+from . import urls
 from .config import SiteConfig
 from .content.markdown import render_body
-from .images import Srcset, enhance_body, srcset
 from .content.source import decode, split
+from .images import Srcset, enhance_body, srcset
 from .model import Article, Author, Image, Site, Tag
 from .pages import PageSpec
 
@@ -35,6 +38,7 @@ def article_body(config: SiteConfig, article: Article) -> Markup:
     html = render_body(body, trust_html=config.unsafe_html, embed_hosts=config.embed_hosts)
     local = {posixpath.basename(a.url): a.image for a in article.assets if a.image is not None}
     html = enhance_body(html, local, BODY_SIZES)
+    html = urls.rebase_html(html, functools.partial(urls.site_rooted, config))  # base_url with a path
     return Markup(html)  # noqa: S704 - sanitized by render_body (the one place); enhance_body escapes
 
 
@@ -152,7 +156,7 @@ def context(spec: PageSpec, inputs: RenderInputs, helpers: Helpers) -> dict[str,
         ctx.update(parts=[f"sitemap-{k}.xml" for k in range(1, spec.ref[0] + 1)],
                    lastmod=arts[0].modified if arts else None)
     elif spec.kind == "news_sitemap":
-        cutoff = inputs.now - dt.timedelta(days=2)
+        cutoff = inputs.now - dt.timedelta(days=2)  # the Google News rule: the last two days
         ctx.update(articles=[a for a in arts[:1000] if a.date >= cutoff])
     return ctx
 
@@ -160,7 +164,10 @@ def context(spec: PageSpec, inputs: RenderInputs, helpers: Helpers) -> dict[str,
 def _bodies(config: SiteConfig, items: list[Article]) -> dict[str, Markup]:
     if not config.feed_full_content:
         return {}
-    return {a.source: article_body(config, a) for a in items}
+    # feed readers show items away from the site: every URL in a body must be absolute
+    return {a.source: Markup(urls.rebase_html(article_body(config, a),  # noqa: S704 - sanitized above
+                                              functools.partial(urljoin, urls.absolute(config, a.url))))
+            for a in items}
 
 
 def sitemap_entries(site: Site) -> list[tuple[str, dt.datetime | None]]:

@@ -8,12 +8,12 @@ Variants are published next to the original: `photo.jpg` -> `photo-480w.webp`, `
 from __future__ import annotations
 
 import hashlib
-import re
-from html import escape
 import os
 import posixpath
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 
 from .errors import Diagnostic
@@ -77,7 +77,8 @@ def process(root: Path, wanted: Iterable[Variant], cache_dir: Path,
             known: dict[str, tuple[Stamp, str]]) -> tuple[dict[str, Path], list[Diagnostic]]:
     """Make every variant that is not cached yet. Returns output URL -> file to copy, and problems.
     `known` (source -> (stamp, content digest)) is read and updated, so unchanged sources are not re-read."""
-    from PIL import Image as PILImage, UnidentifiedImageError
+    from PIL import Image as PILImage
+    from PIL import UnidentifiedImageError
 
     files: dict[str, Path] = {}
     diags: list[Diagnostic] = []
@@ -104,7 +105,7 @@ def process(root: Path, wanted: Iterable[Variant], cache_dir: Path,
             try:
                 with PILImage.open(src) as im:
                     im.load()
-                    resized = im if im.width == v.width else im.resize((v.width, v.height), PILImage.LANCZOS)
+                    resized = im if im.width == v.width else im.resize((v.width, v.height), PILImage.Resampling.LANCZOS)
                     if v.format == "JPEG" and resized.mode not in ("RGB", "L"):
                         resized = resized.convert("RGB")
                     tmp = target.with_suffix(f".{os.getpid()}.tmp")

@@ -8,6 +8,7 @@ did not change are never rewritten, and every path goes through `urls.safe_join`
 
 from __future__ import annotations
 
+import filecmp
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -45,8 +46,12 @@ def stage_copy(out: Path, rel: str, source: Path) -> tuple[str, str] | None:
     st = source.stat()
     try:
         tt = target.stat()
-        if tt.st_size == st.st_size and tt.st_mtime_ns == st.st_mtime_ns:
-            return None
+        if tt.st_size == st.st_size:
+            if tt.st_mtime_ns == st.st_mtime_ns:
+                return None
+            if filecmp.cmp(source, target, shallow=False):  # same bytes, new mtime (a fresh checkout)
+                os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
+                return None
     except (FileNotFoundError, NotADirectoryError):
         pass
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -92,7 +97,7 @@ def prune(out: Path, keep: set[str], keep_folders: tuple[str, ...] = ()) -> list
     pages, leftovers of interrupted builds), then the folders left empty. `keep_folders` belong to
     tools that run after the build (the search index)."""
     removed: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(out, topdown=False):
+    for dirpath, _dirnames, filenames in os.walk(out, topdown=False):
         rel_dir = os.path.relpath(dirpath, out)
         if rel_dir.split(os.sep)[0] in keep_folders:
             continue

@@ -6,6 +6,7 @@ rendered again; that is the whole incremental-build rule, made explicit here.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
@@ -36,7 +37,7 @@ def _h(*parts: object) -> str:
     return h.hexdigest()
 
 
-def plan(site: Site, config: SiteConfig) -> list[PageSpec]:
+def plan(site: Site, config: SiteConfig, now: dt.datetime) -> list[PageSpec]:
     arts = site.articles
 
     def cards(ids: tuple[int, ...] | list[int]) -> str:
@@ -56,7 +57,7 @@ def plan(site: Site, config: SiteConfig) -> list[PageSpec]:
         if not config.shared_latest_news:
             shown.append(latest_cards)
         add(PageSpec(urls.output_file(a.url), a.url, "article", "article.html", (i,),
-                     inputs=_h(a.digest, *shown)))
+                     inputs=_h(a.digest, a.card_digest, a.assets, *shown)))
     for li, listing in enumerate(site.listings):
         template = f"{listing.kind}.html"
         for pi, pager in enumerate(listing.pages):
@@ -82,8 +83,9 @@ def plan(site: Site, config: SiteConfig) -> list[PageSpec]:
         for k in range(1, parts + 1):
             add(PageSpec(f"sitemap-{k}.xml", f"sitemap-{k}.xml", "sitemap", "sitemap.xml", (k,),
                          inputs=everything))
+    recent = [a.card_digest for a in arts[:1000] if a.date >= now - dt.timedelta(days=2)]
     add(PageSpec("news-sitemap.xml", "news-sitemap.xml", "news_sitemap", "news-sitemap.xml", (),
-                 inputs=_h(*(a.card_digest for a in arts[:1000]))))
+                 inputs=_h(*recent)))
     add(PageSpec("robots.txt", "robots.txt", "robots", "robots.txt", ()))
     add(PageSpec("404.html", "404.html", "notfound", "404.html", ()))
     if config.search:

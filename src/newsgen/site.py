@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from .config import SiteConfig
 from .errors import Diagnostic
 from .model import Article, Author, Listing, Pager, Site, Tag
 from .slugs import slugify
 
+T = TypeVar("T", Author, Tag)
 RELATED_COUNT = 4
 _RELATED_SCAN = 30  # candidates looked at per shared tag
 
@@ -84,11 +87,12 @@ def build_site(articles: list[Article], config: SiteConfig) -> tuple[Site, list[
     return site, diags
 
 
-def _unique(values: object) -> list[Author] | list[Tag]:
-    seen: dict[str, object] = {}
-    for v in values:  # type: ignore[attr-defined]
+def _unique(values: Iterable[T]) -> list[T]:
+    """One entry per slug (several spellings of a name share one page), sorted by slug."""
+    seen: dict[str, T] = {}
+    for v in values:
         seen.setdefault(v.slug, v)
-    return sorted(seen.values(), key=lambda v: v.slug)  # type: ignore[attr-defined,return-value]
+    return sorted(seen.values(), key=lambda v: v.slug)
 
 
 def _authors(arts: tuple[Article, ...], config: SiteConfig) -> dict[str, Author]:
@@ -126,7 +130,9 @@ def _related(arts: tuple[Article, ...], by_tag: dict[str, list[int]], tags: dict
     """
     out: dict[int, tuple[int, ...]] = {}
     tag_pos: dict[str, dict[int, int]] = {slug: {i: p for p, i in enumerate(items)} for slug, items in by_tag.items()}
-    sec_pos: dict[str, dict[int, int]] = {slug: {i: p for p, i in enumerate(items)} for slug, items in by_section.items()}
+    sec_pos: dict[str, dict[int, int]] = {
+        slug: {i: p for p, i in enumerate(items)} for slug, items in by_section.items()
+    }
     for i, a in enumerate(arts):
         score: dict[int, int] = defaultdict(int)
         for name in a.tags:

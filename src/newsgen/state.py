@@ -19,7 +19,7 @@ from .errors import Diagnostic
 from .model import Article
 
 CACHE_DIR = ".newsgen-cache"
-FORMAT = 1
+FORMAT = 2
 
 
 def _code_digest() -> str:
@@ -40,7 +40,8 @@ Stamp = tuple[str, int, int]  # path relative to the site, mtime_ns, size
 @dataclass
 class ParsedEntry:
     stamp: Stamp
-    deps: tuple[Stamp, ...]
+    digest: str  # of the file's bytes: a new mtime with the same bytes (a fresh git checkout) is no change
+    deps: tuple[tuple[Stamp, str], ...]  # files and folders the article depends on, with their digests
     article: Article | None
     diagnostics: list[Diagnostic]
 
@@ -59,6 +60,41 @@ def stamp(root: Path, rel: str) -> Stamp:
     except OSError:
         return (rel, -1, -1)
     return (rel, st.st_mtime_ns, st.st_size)
+
+
+def digest(root: Path, rel: str) -> str:
+    """Content digest of a file, or of a folder's list of names."""
+    path = root / rel
+    try:
+        if path.is_dir():
+            data = "\0".join(sorted(os.listdir(path))).encode()
+        else:
+            data = path.read_bytes()
+    except OSError:
+        return "-"
+    return hashlib.blake2b(data, digest_size=12).hexdigest()
+
+
+def dep(root: Path, rel: str) -> tuple[Stamp, str]:
+    return stamp(root, rel), digest(root, rel)
+
+
+def still_valid(root: Path, entry: ParsedEntry) -> ParsedEntry | None:
+    """The entry, if its file and every dependency are unchanged: by stamp when possible, else by
+    content (a checkout gives every file a new mtime). Returns it with refreshed stamps, or None."""
+    current = stamp(root, entry.stamp[0])
+    if current != entry.stamp:
+        if current[2] != entry.stamp[2] or digest(root, entry.stamp[0]) != entry.digest:
+            return None
+    deps = []
+    for (st, dg) in entry.deps:
+        now = stamp(root, st[0])
+        if now != st and digest(root, st[0]) != dg:
+            return None
+        deps.append((now, dg))
+    if current == entry.stamp and all(d[0] == e[0] for d, e in zip(deps, entry.deps, strict=True)):
+        return entry
+    return ParsedEntry(current, entry.digest, tuple(deps), entry.article, entry.diagnostics)
 
 
 def cache_file(root: Path, out: Path) -> Path:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import posixpath
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 from .config import SiteConfig
@@ -45,3 +48,26 @@ def safe_join(out: Path, rel: str) -> Path:
     if parent != resolved_out and resolved_out not in parent.parents:
         raise UnsafePath(rel)  # e.g. through a symlinked folder inside the output
     return target
+
+
+_URL_ATTRIBUTE = re.compile(r'(\s(?:href|src|srcset)=")([^"]*)"')
+
+
+def rebase_html(markup: str, resolve: Callable[[str], str]) -> str:
+    """Every href, src and srcset URL of sanitized article HTML passed through `resolve`."""
+
+    def one(m: re.Match[str]) -> str:
+        value = html.unescape(m.group(2))
+        if m.group(1).lstrip().startswith("srcset"):
+            parts = [p.split(None, 1) for p in value.split(",") if p.strip()]
+            value = ", ".join(" ".join([resolve(p[0]), *p[1:]]) for p in parts)
+        else:
+            value = resolve(value)
+        return f'{m.group(1)}{html.escape(value)}"'
+
+    return _URL_ATTRIBUTE.sub(one, markup)
+
+
+def site_rooted(config: SiteConfig, url: str) -> str:
+    """A root-relative URL written in an article ("/politics/x/") under the site's base path."""
+    return href(config, url) if url.startswith("/") and not url.startswith("//") else url

@@ -47,7 +47,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "Summit ends with a deal", "Politics", _when(5),
         "author: Hung Anh\nupdated: " + _when(1) + "\nsummary: Leaders agreed on a plan.\n"
         "image: photo.jpg\nimage_caption: Leaders at the summit.\nimage_credit: AFP\n"
-        "tags: [Diplomacy, Trade]\ncorrections:\n  - date: " + _when(2) + "\n    text: An earlier version misspelled a name.\n"),
+        "tags: [Diplomacy, Trade]\ncorrections:\n  - date: " + _when(2) + "\n    text: An earlier version misspelled a name.\n",
+        body="Leaders met.\n\n## Sub\n\n![A photo](photo.jpg)\n\n---\n\nSee [the section](/politics/) & more."),
         encoding="utf-8")
     (root / "content" / "sports").mkdir(parents=True)
     (root / "content" / "sports" / "final.md").write_text(_article(
@@ -87,6 +88,9 @@ def test_rss_feeds_parse_without_error(site: Path) -> None:
     # full content, with the correction carried into the item
     content = summit.content[0].value
     assert "<h2" in content and "misspelled a name" in content
+    body = lxml.html.fromstring(content)  # HTML carried as text: absolute URLs, feed readers show it anywhere
+    assert body.xpath("//img/@src")[0] == "https://news.example.org/politics/summit-ends-with-a-deal/photo.jpg"
+    assert "https://news.example.org/politics/" in body.xpath("//a/@href")
     section_feed = feedparser.parse((site / "sports/feed.xml").read_bytes())
     assert {e.title for e in section_feed.entries} == {HOSTILE, "An old match report"}
 

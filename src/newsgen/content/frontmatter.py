@@ -11,7 +11,7 @@ from typing import Any
 
 from ..config import SiteConfig
 from ..dates import DateProblem, parse_date
-from ..errors import Diagnostic, did_you_mean
+from ..errors import did_you_mean
 from ..model import Correction, Image
 from ..slugs import is_valid_slug, slugify
 from ..yamlio import LineMap
@@ -159,7 +159,8 @@ def image_info(path: Path) -> tuple[int, int, str, int] | None:
 
 @functools.lru_cache(maxsize=4096)
 def _image_info(name: str, mtime_ns: int, size: int) -> tuple[int, int, str, int] | None:
-    from PIL import Image as PILImage, UnidentifiedImageError
+    from PIL import Image as PILImage
+    from PIL import UnidentifiedImageError
 
     path = Path(name)
     if path.suffix.lower() == ".svg":

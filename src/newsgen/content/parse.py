@@ -119,7 +119,7 @@ def parse_bytes(raw: bytes, rel: str, root: Path, config: SiteConfig) -> tuple[A
         digest=hashlib.blake2b(raw, digest_size=12).hexdigest(),
     )
     card = repr((article.title, article.url, article.date.isoformat(), article.summary, article.image,
-                 article.authors, article.section, article.updated, article.tags, article.draft))
+                 article.authors, article.section, article.modified, article.tags, article.draft))
     return _with_card(article, hashlib.blake2b(card.encode(), digest_size=12).hexdigest()), []
 
 
