@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Install the HTML-quality tools used by tests/quality (Nu Html Checker,
-# axe-core, Lighthouse, Chromium, Java, Playwright for Python).
+# axe-core, Lighthouse, Chromium, Java; optionally Playwright for Python).
 #
 # Idempotent and fast when everything is present: apt is only touched when a
 # binary is missing, npm only when the pinned versions are not already in the
-# prefix, pip only when the pinned Playwright is not importable.
+# prefix, pip only when PYTHON is set and lacks the pinned Playwright.
 #
 #   NEWSGEN_TOOLS   npm prefix (default /opt/newsgen-tools)
+#   PYTHON          optional interpreter that must get playwright==PLAYWRIGHT_VERSION
 #
 # Never run `playwright install`: browser downloads are not reachable here.
 # Playwright drives Debian's /usr/bin/chromium instead.
@@ -30,7 +31,13 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 # --- apt: chromium, java, fonts ---------------------------------------------
 apt_pkgs=()
 command -v chromium >/dev/null 2>&1 || apt_pkgs+=(chromium)
-command -v java >/dev/null 2>&1 || apt_pkgs+=(default-jre-headless)
+# vnu.jar 26.x needs Java >= 17 (Debian 12's default-jre-headless is 17).
+java_major() { java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p'; }
+if ! command -v java >/dev/null 2>&1 || [ "$(java_major)" -lt 17 ] 2>/dev/null; then
+    apt_pkgs+=(default-jre-headless)
+fi
+# Lighthouse 12 needs Node >= 18.16 (Debian 12's nodejs is 18.19).
+command -v node >/dev/null 2>&1 || apt_pkgs+=(nodejs npm)
 # A basic font so text renders (layout/contrast checks, screenshots).
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || apt_pkgs+=(fonts-dejavu-core)
 
@@ -65,11 +72,16 @@ if [ "${#npm_want[@]}" -gt 0 ]; then
 fi
 
 # --- pip: Playwright for Python (driver only, no browser download) ---------
-PY="${PYTHON:-python3}"
-if ! "$PY" -c "import sys, importlib.metadata as m; sys.exit(m.version('playwright') != '$PLAYWRIGHT_VERSION')" >/dev/null 2>&1; then
-    log "pip install playwright==$PLAYWRIGHT_VERSION"
-    "$PY" -m pip install -q --disable-pip-version-check "playwright==$PLAYWRIGHT_VERSION"
-    installed+=("pip:playwright==$PLAYWRIGHT_VERSION")
+# The test virtualenv gets Playwright from the project's `.[test]` extra, so
+# by default nothing is pip-installed here.  Set PYTHON=/path/to/python to
+# make sure that interpreter has the verified Playwright version.
+if [ -n "${PYTHON:-}" ]; then
+    if ! "$PYTHON" -c "import sys, importlib.metadata as m; sys.exit(m.version('playwright') != '$PLAYWRIGHT_VERSION')" >/dev/null 2>&1; then
+        log "pip install playwright==$PLAYWRIGHT_VERSION ($PYTHON)"
+        "$PYTHON" -m pip install -q --disable-pip-version-check --root-user-action=ignore \
+            "playwright==$PLAYWRIGHT_VERSION"
+        installed+=("pip:playwright==$PLAYWRIGHT_VERSION")
+    fi
 fi
 
 # --- sanity checks (cheap) --------------------------------------------------
