@@ -57,8 +57,12 @@ per_page: 3
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-golden", action="store_true", default=False,
-                     help="Rewrite tests/golden/expected/ from the current output instead of comparing.")
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="Rewrite tests/golden/expected/ from the current output instead of comparing.",
+    )
 
 
 @pytest.fixture
@@ -117,9 +121,13 @@ def frozen(freeze_clock: Callable[[dt.datetime], None]) -> dt.datetime:
 # ---------------------------------------------------------------------------- sites
 
 
-def article_text(title: str | None = "A headline", section: str | None = "Politics",
-                 date: str | None = "2025-03-19 17:40", body: str = "The lead paragraph.\n\nMore text.\n",
-                 **fields: Any) -> str:
+def article_text(
+    title: str | None = "A headline",
+    section: str | None = "Politics",
+    date: str | None = "2025-03-19 17:40",
+    body: str = "The lead paragraph.\n\nMore text.\n",
+    **fields: Any,
+) -> str:
     """An article file. Values are written as JSON scalars/lists (valid YAML, no quoting surprises);
     pass None to leave a required field out. `raw_front_matter=` appends YAML lines as they are."""
     raw = fields.pop("raw_front_matter", "")
@@ -142,15 +150,22 @@ class SiteFactory:
     article = staticmethod(article_text)
     default_config = DEFAULT_CONFIG
 
-    def __call__(self, files: Mapping[str, str | bytes] | None = None, *, config: str | None = None,
-                 extra_config: str = "", name: str | None = None) -> Path:
+    def __call__(
+        self,
+        files: Mapping[str, str | bytes] | None = None,
+        *,
+        config: str | None = None,
+        extra_config: str = "",
+        name: str | None = None,
+    ) -> Path:
         """Write a site: newsgen.yaml (DEFAULT_CONFIG + extra_config, or `config` verbatim) and
         `files` as {path relative to the site: text or bytes}. Returns the site root."""
         self.count += 1
         root = self.base / (name or f"site{self.count}")
         root.mkdir(parents=True)
-        (root / "newsgen.yaml").write_text((DEFAULT_CONFIG if config is None else config) + extra_config,
-                                           encoding="utf-8")
+        (root / "newsgen.yaml").write_text(
+            (DEFAULT_CONFIG if config is None else config) + extra_config, encoding="utf-8"
+        )
         (root / "content").mkdir()
         for rel, data in (files or {}).items():
             write(root, rel, data)
@@ -198,7 +213,8 @@ def png() -> Callable[..., bytes]:
 @pytest.fixture
 def build(frozen: dt.datetime) -> Callable[..., Any]:
     """`build(root, out=None, jobs=1, **BuildOptions)` through the Python API, clock frozen."""
-    from newsgen.build import BuildOptions, build as run_build
+    from newsgen.build import BuildOptions
+    from newsgen.build import build as run_build
 
     def run(root: Path, out: Path | None = None, jobs: int = 1, **options: Any) -> Any:
         return run_build(root, BuildOptions(out=out, jobs=jobs, **options))
@@ -206,10 +222,46 @@ def build(frozen: dt.datetime) -> Callable[..., Any]:
     return run
 
 
+class Prebuilt:
+    """Sites built once per session and handed to each test as a fresh copy (a build compiles every
+    template, so sharing the first build keeps the suite fast)."""
+
+    def __init__(self, base: Path) -> None:
+        self.base = base
+        self.built: dict[str, Path] = {}
+
+    def __call__(self, key: str, files: Mapping[str, str | bytes], dest: Path, config: str | None = None) -> Path:
+        if key not in self.built:
+            from newsgen.build import BuildOptions
+            from newsgen.build import build as run_build
+
+            factory = SiteFactory(self.base)
+            root = factory(files, config=config, name=key)
+            with pytest.MonkeyPatch.context() as mp:
+                import newsgen.build
+
+                mp.setattr(newsgen.build, "tz_now", lambda tz: FIXED_NOW.astimezone(tz))
+                run_build(root, BuildOptions(jobs=1))
+            self.built[key] = root
+        copy = dest / key
+        shutil.copytree(self.built[key], copy, symlinks=True)
+        return copy
+
+
+@pytest.fixture(scope="session")
+def prebuilt(tmp_path_factory: pytest.TempPathFactory) -> Prebuilt:
+    """`prebuilt("name", files, tmp_path)`: a copy of a site (as make_site writes it) already built once
+    into its public/ with the clock at FIXED_NOW. The same key always means the same files."""
+    return Prebuilt(tmp_path_factory.mktemp("prebuilt"))
+
+
 def snapshot_tree(folder: Path) -> dict[str, bytes]:
     """Every file under `folder` (hidden ones included) with its bytes."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.is_symlink()
+    }
 
 
 @pytest.fixture
@@ -256,8 +308,15 @@ def console_script() -> list[str]:
 
 def run_script_in(args: list[str], cwd: Path, timeout: float = 60) -> CliResult:
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    proc = subprocess.run([*console_script(), *[str(a) for a in args]], cwd=cwd, capture_output=True,
-                          text=True, timeout=timeout, env=env, check=False)
+    proc = subprocess.run(
+        [*console_script(), *[str(a) for a in args]],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        check=False,
+    )
     return CliResult(proc.returncode, proc.stdout, proc.stderr, None)
 
 

@@ -77,7 +77,8 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     jobs = jobs_wanted(options.jobs)
 
     # content: discover, parse (what changed), validate
-    articles = _parse(root, config, state, jobs, progress)
+    images_before = dict(state.images)
+    articles, parsed_any = _parse(root, config, state, jobs, progress)
     diags = [d for e in state.parsed.values() for d in e.diagnostics]
     now = tz_now(config.tz)
     chosen = select(articles, now, Selection(drafts=options.drafts or options.preview,
@@ -97,7 +98,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
 
     # decide what to render: a page whose fingerprint is unchanged and whose file exists is skipped
     env = make_env(config)
-    digests = template_digests(env, sorted({s.template for s in specs if s.template}))
+    digests = template_digests(env, sorted({s.template for s in specs if s.template}), state.template_refs)
     common = f"{cache.VERSION}|{config.digest}|{options.preview}|{config.base_url}"
     fingerprints: dict[str, str] = {}
     todo: list[PageSpec] = []
@@ -143,12 +144,19 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
                                      "cannot write this file into the output folder")]) from None
     result.changed = sorted(os.path.relpath(t, out) for _, t in staging.pending)
     result.written = staging.commit()
-    result.removed = prune(out, keep | {".newsgen-output"}, keep_folders=(search.FOLDER,) if config.search else ())
+    keep.add(".newsgen-output")
+    outputs_known = state.outputs is not None and (out / ".newsgen-output").exists()
+    result.removed = prune(out, keep, keep_folders=(search.FOLDER,) if config.search else (),
+                           previous=state.outputs if outputs_known else None)
     if config.search and (result.written or result.removed or not (out / search.FOLDER).is_dir()):
         search.index(out)
 
-    state.pages = {k: v for k, v in fingerprints.items()}
-    cache.save(root, out, state)
+    changed_state = (parsed_any or state.pages != fingerprints or state.outputs != keep
+                     or state.images != images_before)
+    state.pages = fingerprints
+    state.outputs = frozenset(keep)
+    if changed_state:
+        cache.save(root, out, state)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -177,8 +185,9 @@ def _with_base_url(config: SiteConfig, base_url: str) -> SiteConfig:
 
 
 def _parse(root: Path, config: SiteConfig, state: cache.State, jobs: int,
-           progress: Progress | None) -> list[Article]:
-    """Parse the files that changed since the last build; reuse the rest."""
+           progress: Progress | None) -> tuple[list[Article], bool]:
+    """Parse the files that changed since the last build; reuse the rest. Also says whether
+    anything was parsed or dropped (the cache then needs saving)."""
     if state.config_digest != config.digest:
         state.parsed = {}
         state.config_digest = config.digest
@@ -196,8 +205,10 @@ def _parse(root: Path, config: SiteConfig, state: cache.State, jobs: int,
     for rel, article, diags in parse_all(root, config, todo, jobs, tick):
         fresh[rel] = cache.ParsedEntry(cache.stamp(root, rel), cache.digest(root, rel),
                                        _deps(root, rel, article), article, diags)
+    changed = bool(todo) or len(fresh) != len(state.parsed) or any(
+        fresh[rel] is not state.parsed.get(rel) for rel in fresh)
     state.parsed = fresh
-    return [e.article for e in fresh.values() if e.article is not None]
+    return [e.article for e in fresh.values() if e.article is not None], changed
 
 
 def _deps(root: Path, rel: str, article: Article | None) -> tuple[tuple[cache.Stamp, str], ...]:

@@ -18,15 +18,16 @@ from .workers import Renderer, jobs_wanted, template_diagnostic
 def check_site(root: Path, drafts: bool = False) -> int:
     config = load_config(root)
     state = State()
-    articles = _parse(root, config, state, jobs_wanted(None), None)
+    articles, _ = _parse(root, config, state, jobs_wanted(None), None)
     diags: list[Diagnostic] = [d for e in state.parsed.values() for d in e.diagnostics]
     now = tz_now(config.tz)
     site, more = build_site(select(articles, now, Selection(drafts=drafts, future=True)), config)
     diags += more
     specs = plan(site, config, now)
-    diags += [Diagnostic(b.out, None, f"two pages would be written to /{b.url}") for _, b in collisions(specs)]
+    diags += [Diagnostic(b.out, None, f"two pages would be written to /{b.url}")
+              for a, b in collisions(specs) if not a.kind == b.kind == "article"]  # reported with both files
     if not diags:  # render one page of each kind, in memory
-        renderer = Renderer(RenderInputs(config=config, site=site, now=now, preview=True))
+        renderer = Renderer(RenderInputs(config=config, site=site, now=now, preview=True), cache=False)
         seen: set[tuple[str, str]] = set()
         for spec in specs:
             if (spec.kind, spec.template) in seen:

@@ -138,7 +138,7 @@ def parse_config(text: str, root: Path, digest: str = "") -> SiteConfig:
     try:
         data = yamlio.load(text)
     except yamlio.YamlProblem as p:
-        raise BuildError([Diagnostic(CONFIG_NAME, p.line, p.message, p.hint)]) from None
+        raise BuildError([Diagnostic(CONFIG_NAME, p.line, p.message, p.hint_at(0))]) from None
     if data is None:
         data = yamlio.LineMap()
     if not isinstance(data, yamlio.LineMap):

@@ -9,7 +9,7 @@ from typing import Any
 from .config import SectionConfig
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Image:
     url: str  # site-relative URL path without leading slash, e.g. "politics/summit/photo.jpg"
     source: str  # file it comes from, relative to the site root ("" when unknown)
@@ -22,13 +22,13 @@ class Image:
     mime: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Correction:
     date: dt.datetime
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Asset:
     """A file published next to an article (bundle images, body images)."""
 
@@ -37,7 +37,7 @@ class Asset:
     image: Image | None = None  # set when the file is an image (size known, so responsive variants)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Article:
     source: str  # path relative to the site root, e.g. "content/politics/2025/x.md"
     title: str
@@ -71,7 +71,7 @@ class Article:
         return latest
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Author:
     name: str
     slug: str
@@ -82,7 +82,7 @@ class Author:
         return f"authors/{self.slug}/"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Tag:
     name: str
     slug: str
@@ -92,7 +92,7 @@ class Tag:
         return f"tags/{self.slug}/"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Pager:
     """One page of a paginated list: which articles it shows and where its neighbours are."""
 
@@ -105,7 +105,7 @@ class Pager:
     label: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Listing:
     """A paginated list of articles: a section, an author, a tag."""
 
@@ -117,7 +117,7 @@ class Listing:
     pages: tuple[Pager, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Site:
     articles: tuple[Article, ...]  # newest first
     sections: tuple[SectionConfig, ...]

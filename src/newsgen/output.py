@@ -92,10 +92,19 @@ def _remove_empty_parents(folder: Path, stop: Path) -> None:
         folder = folder.parent
 
 
-def prune(out: Path, keep: set[str], keep_folders: tuple[str, ...] = ()) -> list[str]:
+def prune(out: Path, keep: set[str], keep_folders: tuple[str, ...] = (),
+          previous: frozenset[str] | None = None) -> list[str]:
     """Remove every file in the output that this build did not produce (deleted articles, renamed
     pages, leftovers of interrupted builds), then the folders left empty. `keep_folders` belong to
-    tools that run after the build (the search index)."""
+    tools that run after the build (the search index). With `previous` (what the last build left),
+    only the files that dropped out are removed, without walking the whole output."""
+    if previous is not None:
+        gone = sorted(p for p in previous - keep if p.split("/", 1)[0] not in keep_folders)
+        for rel in gone:
+            target = safe_join(out, rel)
+            target.unlink(missing_ok=True)
+            _remove_empty_parents(target.parent, out)
+        return gone
     removed: list[str] = []
     for dirpath, _dirnames, filenames in os.walk(out, topdown=False):
         rel_dir = os.path.relpath(dirpath, out)

@@ -87,7 +87,7 @@ def plan(site: Site, config: SiteConfig, now: dt.datetime) -> list[PageSpec]:
     add(PageSpec("news-sitemap.xml", "news-sitemap.xml", "news_sitemap", "news-sitemap.xml", (),
                  inputs=_h(*recent)))
     add(PageSpec("robots.txt", "robots.txt", "robots", "robots.txt", ()))
-    add(PageSpec("404.html", "404.html", "notfound", "404.html", ()))
+    add(PageSpec("404.html", "404.html", "notfound", "404.html", (), inputs=latest_cards))
     if config.search:
         add(PageSpec("search/index.html", "search/", "search", "search.html", ()))
     return specs

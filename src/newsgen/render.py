@@ -25,14 +25,23 @@ def theme_dir() -> Path:
     return Path(str(resources.files("newsgen") / "theme"))
 
 
-def make_env(config: SiteConfig) -> jinja2.Environment:
+def make_env(config: SiteConfig, cache: bool = True) -> jinja2.Environment:
     theme = jinja2.FileSystemLoader(str(theme_dir() / "templates"))
     loaders: list[jinja2.BaseLoader] = []
     if config.templates_dir.is_dir():
         loaders.append(jinja2.FileSystemLoader(str(config.templates_dir)))
     loaders.append(theme)
+    bytecode: jinja2.BytecodeCache | None = None
+    if cache:  # compiled templates kept between builds (not by `newsgen check`, which writes nothing)
+        cache_dir = config.root / ".newsgen-cache" / "jinja"
+        try:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            bytecode = jinja2.FileSystemBytecodeCache(str(cache_dir))
+        except OSError:  # a read-only site folder: compile every time
+            bytecode = None
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader([jinja2.PrefixLoader({"theme": theme}), *loaders]),
+        bytecode_cache=bytecode,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -92,9 +101,12 @@ def jsonld(value: Any) -> Markup:
 FRAGMENTS = ("_card.html", "_latest.html")  # rendered through helpers (h.card, h.latest_list), memoized
 
 
-def template_digests(env: jinja2.Environment, names: list[str]) -> dict[str, str]:
+def template_digests(env: jinja2.Environment, names: list[str],
+                     memo: dict[str, tuple[str, ...] | None] | None = None) -> dict[str, str]:
     """For each page template, a hash of its source and of every template it extends, includes or
-    imports (transitively). A template change re-renders exactly the pages that use it."""
+    imports (transitively). A template change re-renders exactly the pages that use it.
+    `memo` keeps each template source's references between builds (parsing is the slow part)."""
+    memo = {} if memo is None else memo
     loader = env.loader
     assert loader is not None
     source_cache: dict[str, str | None] = {}
@@ -118,13 +130,17 @@ def template_digests(env: jinja2.Environment, names: list[str]) -> dict[str, str
             text = source(current)
             if text is None:
                 continue
-            try:
-                refs = list(meta.find_referenced_templates(env.parse(text)))
-            except jinja2.TemplateSyntaxError:
-                continue  # rendering reports the error with its line
-            if any(r is None for r in refs):
+            key = hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+            if key not in memo:
+                try:
+                    found = list(meta.find_referenced_templates(env.parse(text)))
+                    memo[key] = None if any(r is None for r in found) else tuple(str(r) for r in found)
+                except jinja2.TemplateSyntaxError:
+                    memo[key] = ()  # rendering reports the error with its line
+            refs = memo[key]
+            if refs is None:
                 return None  # a dynamic include: depend on every template
-            stack.extend(r for r in refs if r is not None)
+            stack.extend(refs)
         return sorted(seen)
 
     everything: str | None = None

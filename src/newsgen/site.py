@@ -7,6 +7,7 @@ previous/next, related articles and paginated listings.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from .slugs import slugify
 
 T = TypeVar("T", Author, Tag)
 RELATED_COUNT = 4
-_RELATED_SCAN = 30  # candidates looked at per shared tag
+_RELATED_SCAN = 20  # candidates looked at per shared tag
 
 
 @dataclass(frozen=True)
@@ -123,32 +124,31 @@ def _tags(arts: tuple[Article, ...]) -> dict[str, Tag]:
 
 def _related(arts: tuple[Article, ...], by_tag: dict[str, list[int]], tags: dict[str, Tag],
              by_section: dict[str, list[int]]) -> dict[int, tuple[int, ...]]:
-    """Up to four EARLIER articles sharing the most tags (same section breaks ties).
+    """Up to four EARLIER articles sharing the most tags (same section breaks ties, then recency).
 
     Only older articles are candidates, so publishing a new article never changes the related
-    list of an archived one: the archive's pages stay as they are.
+    list of an archived one: the archive's pages stay as they are. Linear: each article looks at
+    a bounded window of each of its tags' lists.
     """
+    tag_pos = {slug: {i: p for p, i in enumerate(items)} for slug, items in by_tag.items()}
+    sec_pos = {slug: {i: p for p, i in enumerate(items)} for slug, items in by_section.items()}
+    section_of = [a.section for a in arts]
+    tag_slugs = {name: t.slug for name, t in tags.items()}
     out: dict[int, tuple[int, ...]] = {}
-    tag_pos: dict[str, dict[int, int]] = {slug: {i: p for p, i in enumerate(items)} for slug, items in by_tag.items()}
-    sec_pos: dict[str, dict[int, int]] = {
-        slug: {i: p for p, i in enumerate(items)} for slug, items in by_section.items()
-    }
     for i, a in enumerate(arts):
-        score: dict[int, int] = defaultdict(int)
+        score: dict[int, int] = {}
         for name in a.tags:
-            slug = tags[name].slug
-            items = by_tag[slug]
+            slug = tag_slugs[name]
             start = tag_pos[slug][i] + 1
-            for j in items[start : start + _RELATED_SCAN]:
-                score[j] += 2
-        for j in list(score):
-            if arts[j].section == a.section:
-                score[j] += 1
-        ranked = sorted(score, key=lambda j: (-score[j], j))[:RELATED_COUNT]
-        if len(ranked) < RELATED_COUNT:
-            items = by_section[a.section]
-            start = sec_pos[a.section][i] + 1
-            for j in items[start : start + RELATED_COUNT]:
+            for j in by_tag[slug][start : start + _RELATED_SCAN]:
+                score[j] = score.get(j, 1) + 2  # the 1 is replaced below by the section bonus
+        sec = a.section
+        ranked = heapq.nsmallest(RELATED_COUNT, score,
+                                 key=lambda j: (-(score[j] - (0 if section_of[j] == sec else 1)), j))
+        if len(ranked) < RELATED_COUNT:  # fill with earlier stories: the section's, then the site's
+            items = by_section[sec]
+            start = sec_pos[sec][i] + 1
+            for j in [*items[start : start + RELATED_COUNT], *range(i + 1, min(i + 1 + RELATED_COUNT, len(arts)))]:
                 if j not in ranked and len(ranked) < RELATED_COUNT:
                     ranked.append(j)
         out[i] = tuple(ranked)

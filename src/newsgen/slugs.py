@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -12,6 +13,7 @@ _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
+@functools.lru_cache(maxsize=65536)
 def slugify(text: str) -> str:
     """Lower-case ASCII words joined by hyphens.
 

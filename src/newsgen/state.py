@@ -52,6 +52,8 @@ class State:
     parsed: dict[str, ParsedEntry] = field(default_factory=dict)
     pages: dict[str, str] = field(default_factory=dict)  # output file -> fingerprint
     images: dict[str, tuple[Stamp, str]] = field(default_factory=dict)  # image source -> (stamp, digest)
+    outputs: frozenset[str] | None = None  # every file the last build left in the output (None: unknown)
+    template_refs: dict[str, tuple[str, ...] | None] = field(default_factory=dict)  # source hash -> refs
 
 
 def stamp(root: Path, rel: str) -> Stamp:

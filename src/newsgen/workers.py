@@ -27,6 +27,7 @@ from .model import Article
 from .output import stage_bytes
 from .pages import PageSpec
 from .render import make_env
+from .urls import UnsafePath
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -50,9 +51,9 @@ class PageResult:
 class Renderer:
     """Renders pages to bytes; one per process."""
 
-    def __init__(self, inputs: RenderInputs) -> None:
+    def __init__(self, inputs: RenderInputs, cache: bool = True) -> None:
         self.inputs = inputs
-        self.env = make_env(inputs.config)
+        self.env = make_env(inputs.config, cache=cache)
         self.helpers = Helpers(inputs, self.env)
 
     def render(self, spec: PageSpec) -> bytes:
@@ -115,7 +116,12 @@ def render_pages(renderer: Renderer, specs: Sequence[PageSpec], out: Path) -> li
         except Exception as exc:  # noqa: BLE001 - reported as a diagnostic with the template line
             results.append(PageResult(spec.out, None, template_diagnostic(exc, renderer.inputs.config, spec)))
             continue
-        results.append(PageResult(spec.out, stage_bytes(out, spec.out, data)))
+        try:
+            results.append(PageResult(spec.out, stage_bytes(out, spec.out, data)))
+        except (UnsafePath, OSError) as exc:
+            results.append(PageResult(spec.out, None, Diagnostic(
+                spec.out, None, "cannot write this file into the output folder",
+                f"{type(exc).__name__}: check for links or special files in the output folder")))
     return results
 
 

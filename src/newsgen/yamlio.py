@@ -6,7 +6,7 @@ Timestamps are NOT resolved by YAML: dates stay strings and are parsed by `dates
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -32,7 +32,13 @@ class YamlProblem(Exception):
     message: str
     line: int | None  # 1-based, relative to the YAML text
     hint: str | None = None
-    extra: list[tuple[str, int | None]] = field(default_factory=list)
+    first_line: int | None = None  # for duplicate keys: where the key was first set
+
+    def hint_at(self, offset: int) -> str | None:
+        """The hint, with any line number in it shifted by `offset` (YAML inside a file)."""
+        if self.first_line is not None:
+            return f"first set on line {self.first_line + offset}"
+        return self.hint
 
 
 class _Loader(_Base):  # type: ignore[misc]
@@ -56,9 +62,8 @@ def _construct_mapping(loader: Any, node: yaml.MappingNode) -> LineMap:
             raise YamlProblem("a key must be plain text", line)
         key = str(key)
         if key in out:
-            raise YamlProblem(
-                f'duplicate key "{key}"', line, f"first set on line {out.lines[key]}"
-            )
+            raise YamlProblem(f'duplicate key "{key}"', line, f"first set on line {out.lines[key]}",
+                              first_line=out.lines[key])
         out[key] = loader.construct_object(value_node, deep=True)
         out.lines[key] = line
     return out
@@ -78,6 +83,10 @@ def load(text: str) -> Any:
         line = mark.line + 1 if mark is not None else None
         problem = exc.problem or exc.context or "invalid YAML"
         hint = _hint_for(problem)
+        if mark is not None and hint is None and "cannot start any token" in problem:
+            lines = text.split("\n")
+            if mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
+                hint = "indent with spaces, not tabs"
         raise YamlProblem(f"invalid YAML: {problem}", line, hint) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(f"invalid YAML: {exc}", None) from None

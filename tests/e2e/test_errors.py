@@ -4,7 +4,7 @@ on stderr, exit code 1, no traceback, and the previous output byte-identical."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -35,98 +35,209 @@ class Rule:
     message: str  # the diagnostic's message starts with this
     hint: str | None = None  # the hint contains this
     mentions: tuple[str, ...] = ()  # ... and the whole line mentions these
+    edits: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)  # file -> (old, new) bytes
 
 
 def article(front_matter: str, body: str = "Body text.\n") -> str:
     return f"---\n{front_matter.strip()}\n---\n\n{body}"
 
 
-def config_with(old: str, new: str) -> str:
-    from conftest import DEFAULT_CONFIG  # type: ignore[import-not-found]
-
-    assert old in DEFAULT_CONFIG
-    return DEFAULT_CONFIG.replace(old, new)
+def config_edit(old: str | bytes, new: str | bytes) -> dict[str, tuple[bytes, bytes]]:
+    """An edit of the test site's newsgen.yaml (conftest.DEFAULT_CONFIG), applied after the good build."""
+    as_bytes = [x.encode() if isinstance(x, str) else x for x in (old, new)]
+    return {"newsgen.yaml": (as_bytes[0], as_bytes[1])}
 
 
 RULES = {
-    "missing-title": Rule({BAD: article("section: Politics\ndate: 2025-03-19 17:40")},
-                          BAD, 1, "missing title", "title:"),
-    "missing-section": Rule({BAD: article("title: No section\ndate: 2025-03-19 17:40")},
-                            BAD, 1, "missing section", "section:"),
-    "missing-date": Rule({BAD: article("title: No date\nsection: Politics")},
-                         BAD, 1, "missing date", "date:"),
-    "unparsable-date": Rule({BAD: article("title: Bad date\nsection: Politics\ndate: next tuesday")},
-                            BAD, 4, 'date: "next tuesday" is not a date', "YYYY-MM-DD"),
-    "impossible-date": Rule({BAD: article("title: Bad date\nsection: Politics\ndate: 2025-02-30 10:00")},
-                            BAD, 4, 'date: "2025-02-30 10:00" is not a date', "YYYY-MM-DD"),
-    "unparsable-updated": Rule({BAD: article("title: T\nsection: Politics\ndate: 2025-01-01\nupdated: later")},
-                               BAD, 5, 'updated: "later" is not a date', "YYYY-MM-DD"),
-    "unknown-section": Rule({BAD: article("title: Typo\nsection: Sprots\ndate: 2025-03-19 17:40")},
-                            BAD, 3, 'unknown section "Sprots"', 'did you mean "Sports"?'),
-    "front-matter-not-a-mapping": Rule({BAD: article("- title\n- section")},
-                                       BAD, 2, "front matter must be a list of `key: value` lines"),
-    "front-matter-a-plain-string": Rule({BAD: article("just a sentence")},
-                                        BAD, 2, "front matter must be a list of `key: value` lines"),
-    "wrong-type-title": Rule({BAD: article("title: [a, b]\nsection: Politics\ndate: 2025-03-19")},
-                             BAD, 2, "title must be text"),
-    "wrong-type-tags": Rule({BAD: article("title: T\nsection: Politics\ndate: 2025-03-19\ntags: {a: 1}")},
-                            BAD, 5, "tags must be a list"),
-    "wrong-type-draft": Rule({BAD: article('title: T\nsection: Politics\ndate: 2025-03-19\ndraft: "maybe"')},
-                             BAD, 5, "draft must be true or false"),
-    "wrong-type-date": Rule({BAD: article("title: T\nsection: Politics\ndate: [2025]")},
-                            BAD, 4, "date:", "YYYY-MM-DD"),
-    "invalid-yaml-in-article": Rule({BAD: article("title: Vote: what next\nsection: Politics\ndate: 2025-03-19")},
-                                    BAD, 2, "invalid YAML", "quote"),
-    "duplicate-key-in-article": Rule({BAD: article("title: A\nsection: Politics\ntitle: B\ndate: 2025-03-19")},
-                                     BAD, 4, 'duplicate key "title"'),
-    "invalid-yaml-in-config": Rule({"newsgen.yaml": config_with("description: News for tests.",
-                                                                "description: News: for tests.")},
-                                   "newsgen.yaml", 5, "invalid YAML", "quote"),
-    "unknown-setting-in-config": Rule({"newsgen.yaml": config_with("per_page: 3", "per_paeg: 3")},
-                                      "newsgen.yaml", 12, 'unknown setting "per_paeg"', 'did you mean "per_page"?'),
-    "unknown-timezone": Rule({"newsgen.yaml": config_with("Asia/Ho_Chi_Minh", "Asia/Ho_Chi_Minn")},
-                             "newsgen.yaml", 4, 'unknown timezone "Asia/Ho_Chi_Minn"',
-                             'did you mean "Asia/Ho_Chi_Minh"?'),
-    "config-not-utf8": Rule({"newsgen.yaml": config_with("News for tests.", "News for tests.").encode()
-                             .replace(b"News for tests.", b"Caf\xe9 news.")},
-                            "newsgen.yaml", 5, "file is not UTF-8 text"),
-    "article-not-utf8": Rule({BAD: b"---\ntitle: Caf\xe9 society\nsection: Culture\ndate: 2025-03-19\n---\n\nx\n"},
-                             BAD, 2, "file is not UTF-8 text", "UTF-8"),
+    "missing-title": Rule(
+        {BAD: article("section: Politics\ndate: 2025-03-19 17:40")}, BAD, 1, "missing title", "title:"
+    ),
+    "missing-section": Rule(
+        {BAD: article("title: No section\ndate: 2025-03-19 17:40")}, BAD, 1, "missing section", "section:"
+    ),
+    "missing-date": Rule({BAD: article("title: No date\nsection: Politics")}, BAD, 1, "missing date", "date:"),
+    "unparsable-date": Rule(
+        {BAD: article("title: Bad date\nsection: Politics\ndate: next tuesday")},
+        BAD,
+        4,
+        'date: "next tuesday" is not a date',
+        "YYYY-MM-DD",
+    ),
+    "impossible-date": Rule(
+        {BAD: article("title: Bad date\nsection: Politics\ndate: 2025-02-30 10:00")},
+        BAD,
+        4,
+        'date: "2025-02-30 10:00" is not a date',
+        "YYYY-MM-DD",
+    ),
+    "unparsable-updated": Rule(
+        {BAD: article("title: T\nsection: Politics\ndate: 2025-01-01\nupdated: later")},
+        BAD,
+        5,
+        'updated: "later" is not a date',
+        "YYYY-MM-DD",
+    ),
+    "unknown-section": Rule(
+        {BAD: article("title: Typo\nsection: Sprots\ndate: 2025-03-19 17:40")},
+        BAD,
+        3,
+        'unknown section "Sprots"',
+        'did you mean "Sports"?',
+    ),
+    "front-matter-not-a-mapping": Rule(
+        {BAD: article("- title\n- section")}, BAD, 2, "front matter must be a list of `key: value` lines"
+    ),
+    "front-matter-a-plain-string": Rule(
+        {BAD: article("just a sentence")}, BAD, 2, "front matter must be a list of `key: value` lines"
+    ),
+    "wrong-type-title": Rule(
+        {BAD: article("title: [a, b]\nsection: Politics\ndate: 2025-03-19")}, BAD, 2, "title must be text"
+    ),
+    "wrong-type-tags": Rule(
+        {BAD: article("title: T\nsection: Politics\ndate: 2025-03-19\ntags: {a: 1}")},
+        BAD,
+        5,
+        "tags must be a list",
+    ),
+    "wrong-type-draft": Rule(
+        {BAD: article('title: T\nsection: Politics\ndate: 2025-03-19\ndraft: "maybe"')},
+        BAD,
+        5,
+        "draft must be true or false",
+    ),
+    "wrong-type-date": Rule({BAD: article("title: T\nsection: Politics\ndate: [2025]")}, BAD, 4, "date:", "YYYY-MM-DD"),
+    "invalid-yaml-in-article": Rule(
+        {BAD: article("title: Vote: what next\nsection: Politics\ndate: 2025-03-19")},
+        BAD,
+        2,
+        "invalid YAML",
+        "quote",
+    ),
+    "duplicate-key-in-article": Rule(
+        {BAD: article("title: A\nsection: Politics\ntitle: B\ndate: 2025-03-19")},
+        BAD,
+        4,
+        'duplicate key "title"',
+    ),
+    "invalid-yaml-in-config": Rule(
+        {},
+        "newsgen.yaml",
+        5,
+        "invalid YAML",
+        "quote",
+        edits=config_edit("description: News for tests.", "description: News: for tests."),
+    ),
+    "unknown-setting-in-config": Rule(
+        {},
+        "newsgen.yaml",
+        12,
+        'unknown setting "per_paeg"',
+        'did you mean "per_page"?',
+        edits=config_edit("per_page: 3", "per_paeg: 3"),
+    ),
+    "unknown-timezone": Rule(
+        {},
+        "newsgen.yaml",
+        4,
+        'unknown timezone "Asia/Ho_Chi_Minn"',
+        'did you mean "Asia/Ho_Chi_Minh"?',
+        edits=config_edit("Asia/Ho_Chi_Minh", "Asia/Ho_Chi_Minn"),
+    ),
+    "config-not-utf8": Rule(
+        {},
+        "newsgen.yaml",
+        5,
+        "file is not UTF-8 text",
+        edits=config_edit(b"News for tests.", b"Caf\xe9 news."),
+    ),
+    "article-not-utf8": Rule(
+        {BAD: b"---\ntitle: Caf\xe9 society\nsection: Culture\ndate: 2025-03-19\n---\n\nx\n"},
+        BAD,
+        2,
+        "file is not UTF-8 text",
+        "UTF-8",
+    ),
     "empty-article": Rule({BAD: b""}, BAD, 1, "article file is empty"),
     "whitespace-only-article": Rule({BAD: "\n  \n"}, BAD, 1, "article file is empty"),
     "no-front-matter": Rule({BAD: "Just some text.\n"}, BAD, 1, "article has no front matter"),
-    "unclosed-front-matter": Rule({BAD: "---\ntitle: T\nsection: Politics\ndate: 2025-03-19\n\nBody\n"},
-                                  BAD, 1, "front matter is not closed"),
-    "same-url-twice": Rule({"content/politics/2025/zz-copy.md": GOOD},
-                           "content/politics/2025/zz-copy.md", None,
-                           "publishes to the same URL /politics/the-council-votes-on-the-flood-barrier/",
-                           "slug", ("content/politics/2025/good.md",)),
-    "same-url-by-slug": Rule({BAD: article("title: Other\nsection: Politics\ndate: 2025-03-19\n"
-                                           "slug: the-council-votes-on-the-flood-barrier")},
-                             BAD, None, "publishes to the same URL", None, ("content/politics/2025/good.md",)),
-    "missing-image": Rule({BAD: article("title: T\nsection: Politics\ndate: 2025-03-19\nimage: nowhere.jpg")},
-                          BAD, 5, 'image "nowhere.jpg" not found'),
-    "missing-static-image": Rule({BAD: article("title: T\nsection: Politics\ndate: 2025-03-19\n"
-                                               "image: /images/nowhere.jpg")},
-                                 BAD, 5, 'image "/images/nowhere.jpg" not found'),
-    "image-not-an-image": Rule({BAD: article("title: T\nsection: Politics\ndate: 2025-03-19\nimage: fake.jpg"),
-                                "content/politics/2025/fake.jpg": "this is text"},
-                               BAD, 5, '"fake.jpg" is not an image'),
-    "escaping-slug": Rule({BAD: article("title: T\nsection: Politics\ndate: 2025-03-19\nslug: ../../x")},
-                          BAD, 5, 'slug "../../x" may only hold lower-case letters, digits and hyphens'),
-    "escaping-image": Rule({BAD: article("title: T\nsection: Politics\ndate: 2025-03-19\n"
-                                         "image: ../../../../../../etc/passwd")},
-                           BAD, 5, 'image "../../../../../../etc/passwd" is outside the site folder'),
+    "unclosed-front-matter": Rule(
+        {BAD: "---\ntitle: T\nsection: Politics\ndate: 2025-03-19\n\nBody\n"},
+        BAD,
+        1,
+        "front matter is not closed",
+    ),
+    "same-url-twice": Rule(
+        {"content/politics/2025/zz-copy.md": GOOD},
+        "content/politics/2025/zz-copy.md",
+        None,
+        "publishes to the same URL /politics/the-council-votes-on-the-flood-barrier/",
+        "slug",
+        ("content/politics/2025/good.md",),
+    ),
+    "same-url-by-slug": Rule(
+        {
+            BAD: article(
+                "title: Other\nsection: Politics\ndate: 2025-03-19\nslug: the-council-votes-on-the-flood-barrier"
+            )
+        },
+        "content/politics/2025/good.md",
+        None,
+        "publishes to the same URL",
+        None,
+        (BAD,),
+    ),
+    "missing-image": Rule(
+        {BAD: article("title: T\nsection: Politics\ndate: 2025-03-19\nimage: nowhere.jpg")},
+        BAD,
+        5,
+        'image "nowhere.jpg" not found',
+    ),
+    "missing-static-image": Rule(
+        {BAD: article("title: T\nsection: Politics\ndate: 2025-03-19\nimage: /images/nowhere.jpg")},
+        BAD,
+        5,
+        'image "/images/nowhere.jpg" not found',
+    ),
+    "image-not-an-image": Rule(
+        {
+            BAD: article("title: T\nsection: Politics\ndate: 2025-03-19\nimage: fake.jpg"),
+            "content/politics/2025/fake.jpg": "this is text",
+        },
+        BAD,
+        5,
+        '"fake.jpg" is not an image',
+    ),
+    "escaping-slug": Rule(
+        {BAD: article("title: T\nsection: Politics\ndate: 2025-03-19\nslug: ../../x")},
+        BAD,
+        5,
+        'slug "../../x" may only hold lower-case letters, digits and hyphens',
+    ),
+    "escaping-image": Rule(
+        {BAD: article("title: T\nsection: Politics\ndate: 2025-03-19\nimage: ../../../../../../etc/passwd")},
+        BAD,
+        5,
+        'image "../../../../../../etc/passwd" is outside the site folder',
+    ),
 }
 
 
 @pytest.fixture
-def built(make_site, run_cli, snapshot):  # type: ignore[no-untyped-def]
-    """A site with one good article, built once: (root, snapshot of public/)."""
-    root = make_site({"content/politics/2025/good.md": GOOD})
-    first = run_cli(["build", "--jobs", "1"], root)
-    assert first.exit_code == 0, first.stderr
-    return root, snapshot(root / "public")
+def built(prebuilt, tmp_path, snapshot):  # type: ignore[no-untyped-def]
+    """A site with one good article, already built: (root, snapshot of public/)."""
+    root = prebuilt("errors-base", {"content/politics/2025/good.md": GOOD}, tmp_path)
+    before = snapshot(root / "public")
+    assert "politics/the-council-votes-on-the-flood-barrier/index.html" in before
+    return root, before
+
+
+def apply(root: Path, rule: Rule, write_file) -> None:  # type: ignore[no-untyped-def]
+    for rel, data in rule.files.items():
+        write_file(root, rel, data)
+    for rel, (old, new) in rule.edits.items():
+        raw = (root / rel).read_bytes()
+        assert old in raw, (rel, old)
+        (root / rel).write_bytes(raw.replace(old, new))
 
 
 def check_one_line(result, rule: Rule) -> None:  # type: ignore[no-untyped-def]
@@ -149,23 +260,36 @@ def check_one_line(result, rule: Rule) -> None:  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("rule", RULES.values(), ids=RULES.keys())
 def test_build_error_rule(rule: Rule, built, run_cli, snapshot, write_file) -> None:  # type: ignore[no-untyped-def]
     root, before = built
-    for rel, data in rule.files.items():
-        write_file(root, rel, data)
+    apply(root, rule, write_file)
     result = run_cli(["build", "--jobs", "1"], root)
     check_one_line(result, rule)
     assert result.stdout == ""
     assert snapshot(root / "public") == before
 
 
-@pytest.mark.parametrize("rule", [RULES[k] for k in ("unknown-section", "invalid-yaml-in-config", "same-url-twice",
-                                                     "article-not-utf8", "missing-image")],
-                         ids=["unknown-section", "invalid-yaml-in-config", "same-url-twice", "article-not-utf8",
-                              "missing-image"])
-def test_check_reports_the_same_errors_and_writes_nothing(rule: Rule, make_site, run_cli, snapshot,  # type: ignore[no-untyped-def]
-                                                          write_file) -> None:
+@pytest.mark.parametrize(
+    "rule",
+    [
+        RULES[k]
+        for k in (
+            "unknown-section",
+            "invalid-yaml-in-config",
+            "same-url-twice",
+            "article-not-utf8",
+            "missing-image",
+        )
+    ],
+    ids=["unknown-section", "invalid-yaml-in-config", "same-url-twice", "article-not-utf8", "missing-image"],
+)
+def test_check_reports_the_same_errors_and_writes_nothing(
+    rule: Rule,
+    make_site,
+    run_cli,
+    snapshot,  # type: ignore[no-untyped-def]
+    write_file,
+) -> None:
     root = make_site({"content/politics/2025/good.md": GOOD})
-    for rel, data in rule.files.items():
-        write_file(root, rel, data)
+    apply(root, rule, write_file)
     before = snapshot(root)
     result = run_cli(["check"], root)
     check_one_line(result, rule)

@@ -31,10 +31,14 @@ def test_minimal_config_gets_defaults() -> None:
 
 def test_sections_keep_order_slug_and_description() -> None:
     config = parse_config(
-        "sections:\n  - name: Thời sự\n  - Sports\n  - name: World News\n    slug: world\n"
-        "    description: Abroad\n", ROOT)
+        "sections:\n  - name: Thời sự\n  - Sports\n  - name: World News\n    slug: world\n    description: Abroad\n",
+        ROOT,
+    )
     assert [(s.name, s.slug, s.description) for s in config.sections] == [
-        ("Thời sự", "thoi-su", ""), ("Sports", "sports", ""), ("World News", "world", "Abroad")]
+        ("Thời sự", "thoi-su", ""),
+        ("Sports", "sports", ""),
+        ("World News", "world", "Abroad"),
+    ]
 
 
 def test_section_lookup_by_name_slug_or_case() -> None:
@@ -60,12 +64,7 @@ def test_derived_paths() -> None:
 
 
 def test_every_problem_is_reported_together_with_its_line() -> None:
-    text = ("title: X\n"
-            "timezone: Asia/Ho_Chi_Minn\n"
-            "sections: [A]\n"
-            "per_page: 0\n"
-            "latest_news: true\n"
-            "titel: x\n")
+    text = "title: X\ntimezone: Asia/Ho_Chi_Minn\nsections: [A]\nper_page: 0\nlatest_news: true\ntitel: x\n"
     assert problems(text) == [
         'newsgen.yaml:2: unknown timezone "Asia/Ho_Chi_Minn" (did you mean "Asia/Ho_Chi_Minh"?)',
         "newsgen.yaml:4: per_page must be at least 1",
@@ -82,7 +81,10 @@ def test_unknown_timezone_without_near_miss_gets_an_example() -> None:
 
 def test_wrong_types_are_named_in_editors_words() -> None:
     found = problems("title: [a]\nsections: [A]\nunsafe_html: yes please\n")
-    assert found == ["newsgen.yaml:1: title must be text", "newsgen.yaml:3: unsafe_html must be true or false"]
+    assert found == [
+        "newsgen.yaml:1: title must be text",
+        "newsgen.yaml:3: unsafe_html must be true or false",
+    ]
     assert not any("<class" in line for line in found)
 
 
@@ -99,8 +101,9 @@ def test_bad_base_url_language_and_pagination() -> None:
 
 
 def test_sections_rules() -> None:
-    found = problems("sections:\n  - name: Tags\n  - name: A\n  - name: a\n  - description: x\n"
-                     "  - name: B\n    colour: red\n")
+    found = problems(
+        "sections:\n  - name: Tags\n  - name: A\n  - name: a\n  - description: x\n  - name: B\n    colour: red\n"
+    )
     assert found == [
         'newsgen.yaml:2: section slug "tags" is reserved for newsgen pages (set another `slug:`)',
         'newsgen.yaml:4: section "a" has the same slug as "A" (give one of them its own `slug:`)',
@@ -111,7 +114,8 @@ def test_sections_rules() -> None:
 
 def test_missing_and_empty_sections() -> None:
     assert problems("title: X\n") == [
-        "newsgen.yaml:1: newsgen.yaml has no sections (add `sections:` with at least one `- name: ...`)"]
+        "newsgen.yaml:1: newsgen.yaml has no sections (add `sections:` with at least one `- name: ...`)"
+    ]
     assert problems("sections: []\n") == ["newsgen.yaml:1: sections is empty (add at least one `- name: ...`)"]
 
 
@@ -131,7 +135,8 @@ def test_authors_profiles() -> None:
     (author,) = config.authors
     assert (author.name, author.slug, author.bio) == ("Trần Minh Châu", "tran-minh-chau", "Editor")
     assert problems("sections: [A]\nauthors:\n  - bio: nobody\n") == [
-        "newsgen.yaml:3: each author needs a name (- name: Hung Anh)"]
+        "newsgen.yaml:3: each author needs a name (- name: Hung Anh)"
+    ]
 
 
 def test_extra_and_embed_hosts() -> None:
@@ -161,5 +166,4 @@ def test_load_config_not_utf8(tmp_path: Path) -> None:
     (tmp_path / "newsgen.yaml").write_bytes(b"title: X\nsections: [A]\ndescription: caf\xe9\n")
     with pytest.raises(BuildError) as info:
         load_config(tmp_path)
-    assert [str(d) for d in info.value.diagnostics] == [
-        "newsgen.yaml:3: file is not UTF-8 text (save it as UTF-8)"]
+    assert [str(d) for d in info.value.diagnostics] == ["newsgen.yaml:3: file is not UTF-8 text (save it as UTF-8)"]

@@ -13,27 +13,33 @@ HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("2025-03-19", dt.datetime(2025, 3, 19, 0, 0, tzinfo=HCM)),
-    ("2025-03-19 17:40", dt.datetime(2025, 3, 19, 17, 40, tzinfo=HCM)),
-    ("2025-03-19 17:40:05", dt.datetime(2025, 3, 19, 17, 40, 5, tzinfo=HCM)),
-    ("2025-03-19T17:40", dt.datetime(2025, 3, 19, 17, 40, tzinfo=HCM)),
-    ("  2025-03-19 17:40  ", dt.datetime(2025, 3, 19, 17, 40, tzinfo=HCM)),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2025-03-19", dt.datetime(2025, 3, 19, 0, 0, tzinfo=HCM)),
+        ("2025-03-19 17:40", dt.datetime(2025, 3, 19, 17, 40, tzinfo=HCM)),
+        ("2025-03-19 17:40:05", dt.datetime(2025, 3, 19, 17, 40, 5, tzinfo=HCM)),
+        ("2025-03-19T17:40", dt.datetime(2025, 3, 19, 17, 40, tzinfo=HCM)),
+        ("  2025-03-19 17:40  ", dt.datetime(2025, 3, 19, 17, 40, tzinfo=HCM)),
+    ],
+)
 def test_naive_dates_are_in_the_site_timezone(text: str, expected: dt.datetime) -> None:
     parsed = parse_date(text, HCM)
     assert parsed == expected
     assert parsed.utcoffset() == dt.timedelta(hours=7)
 
 
-@pytest.mark.parametrize(("text", "offset"), [
-    ("2025-03-19T17:40+07:00", dt.timedelta(hours=7)),
-    ("2025-03-19T17:40:00+02:00", dt.timedelta(hours=2)),
-    ("2025-03-19 17:40 +02:00", dt.timedelta(hours=2)),
-    ("2025-03-19 17:40 -0530", dt.timedelta(hours=-5, minutes=-30)),
-    ("2025-03-19T10:40Z", dt.timedelta(0)),
-    ("2025-03-19 10:40 Z", dt.timedelta(0)),
-])
+@pytest.mark.parametrize(
+    ("text", "offset"),
+    [
+        ("2025-03-19T17:40+07:00", dt.timedelta(hours=7)),
+        ("2025-03-19T17:40:00+02:00", dt.timedelta(hours=2)),
+        ("2025-03-19 17:40 +02:00", dt.timedelta(hours=2)),
+        ("2025-03-19 17:40 -0530", dt.timedelta(hours=-5, minutes=-30)),
+        ("2025-03-19T10:40Z", dt.timedelta(0)),
+        ("2025-03-19 10:40 Z", dt.timedelta(0)),
+    ],
+)
 def test_offsets_are_kept(text: str, offset: dt.timedelta) -> None:
     parsed = parse_date(text, HCM)
     assert parsed.utcoffset() == offset
@@ -55,8 +61,9 @@ def test_date_and_datetime_objects() -> None:
     assert parse_date(aware, HCM) is aware
 
 
-@pytest.mark.parametrize("value", ["yesterday", "2025-13-01", "19/03/2025", "2025-02-30 10:00", "", 2025, True,
-                                   ["2025-03-19"]])
+@pytest.mark.parametrize(
+    "value", ["yesterday", "2025-13-01", "19/03/2025", "2025-02-30 10:00", "", 2025, True, ["2025-03-19"]]
+)
 def test_not_a_date(value: object) -> None:
     with pytest.raises(DateProblem) as info:
         parse_date(value, HCM)

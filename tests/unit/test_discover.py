@@ -8,8 +8,22 @@ import pytest
 
 from newsgen.content.discover import discover, is_article, is_junk
 
-JUNK = [".hidden.md", "foo.md~", ".foo.md.swp", ".foo.md.swo", "#foo.md#", "4913", ".#lock.md", "~$draft.md",
-        "foo.md.tmp", "foo.md.bak", "foo.md.orig", "Thumbs.db", ".DS_Store", "desktop.ini"]
+JUNK = [
+    ".hidden.md",
+    "foo.md~",
+    ".foo.md.swp",
+    ".foo.md.swo",
+    "#foo.md#",
+    "4913",
+    ".#lock.md",
+    "~$draft.md",
+    "foo.md.tmp",
+    "foo.md.bak",
+    "foo.md.orig",
+    "Thumbs.db",
+    ".DS_Store",
+    "desktop.ini",
+]
 
 
 @pytest.mark.parametrize("name", JUNK)
@@ -29,10 +43,18 @@ def test_not_articles(name: str) -> None:
 
 
 def test_discover_walks_any_depth_sorted_and_skips_junk(tmp_path: Path) -> None:
-    files = ["content/politics/2025/b.md", "content/politics/2025/a.md", "content/culture/x/index.md",
-             "content/culture/x/photo.jpg", "content/top.markdown", "content/notes.txt",
-             *(f"content/politics/{j}" for j in JUNK),
-             "content/.git/objects/x.md", "content/.obsidian/workspace.md", "content/#tmp#/y.md"]
+    files = [
+        "content/politics/2025/b.md",
+        "content/politics/2025/a.md",
+        "content/culture/x/index.md",
+        "content/culture/x/photo.jpg",
+        "content/top.markdown",
+        "content/notes.txt",
+        *(f"content/politics/{j}" for j in JUNK),
+        "content/.git/objects/x.md",
+        "content/.obsidian/workspace.md",
+        "content/#tmp#/y.md",
+    ]
     for rel in files:
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text("x", encoding="utf-8")

@@ -12,8 +12,10 @@ from newsgen.content import frontmatter as fmv
 from newsgen.content.frontmatter import FieldError
 from newsgen.yamlio import load
 
-CONFIG = parse_config("timezone: Asia/Ho_Chi_Minh\nsections: [Politics, Sports, {name: World News, slug: world}]\n",
-                      Path("/site"))
+CONFIG = parse_config(
+    "timezone: Asia/Ho_Chi_Minh\nsections: [Politics, Sports, {name: World News, slug: world}]\n",
+    Path("/site"),
+)
 
 
 def fails(check, *args) -> FieldError:  # type: ignore[no-untyped-def]
@@ -90,24 +92,29 @@ def test_slug_ok() -> None:
 
 
 def test_corrections_sorted_oldest_first() -> None:
-    fixes = fmv.corrections([{"date": "2025-03-21 09:00", "text": "Second."},
-                             {"date": "2025-03-20 09:00", "text": "First."}], CONFIG)
+    fixes = fmv.corrections(
+        [{"date": "2025-03-21 09:00", "text": "Second."}, {"date": "2025-03-20 09:00", "text": "First."}],
+        CONFIG,
+    )
     assert [c.text for c in fixes] == ["First.", "Second."]
     assert fails(fmv.corrections, "oops", CONFIG).message == "corrections must be a list"
     assert fails(fmv.corrections, [{"text": "no date"}], CONFIG).message == "each correction needs a date and a text"
     assert "not a date" in fails(fmv.corrections, [{"date": "soon", "text": "x"}], CONFIG).message
 
 
-@pytest.mark.parametrize(("ref", "expected"), [
-    ("photo.jpg", "content/politics/x/photo.jpg"),
-    ("img/photo.jpg", "content/politics/x/img/photo.jpg"),
-    ("../shared.jpg", "content/politics/shared.jpg"),
-    ("/images/a.jpg", "static/images/a.jpg"),
-    ("../../../etc/passwd", None),
-    ("/../../etc/passwd", None),
-    ("..\\..\\secret.jpg", None),
-    ("/images/../../newsgen.yaml", None),
-])
+@pytest.mark.parametrize(
+    ("ref", "expected"),
+    [
+        ("photo.jpg", "content/politics/x/photo.jpg"),
+        ("img/photo.jpg", "content/politics/x/img/photo.jpg"),
+        ("../shared.jpg", "content/politics/shared.jpg"),
+        ("/images/a.jpg", "static/images/a.jpg"),
+        ("../../../etc/passwd", None),
+        ("/../../etc/passwd", None),
+        ("..\\..\\secret.jpg", None),
+        ("/images/../../newsgen.yaml", None),
+    ],
+)
 def test_resolve_file_stays_inside_the_site(ref: str, expected: str | None) -> None:
     assert fmv.resolve_file(ref, "content/politics/x/index.md", Path("/site")) == expected
 

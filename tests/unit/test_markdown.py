@@ -22,7 +22,10 @@ def test_tables_with_alignment() -> None:
     table = doc.find("table")
     assert table is not None
     assert [th.text for th in table.iterfind("thead/tr/th")] == ["Name", "Votes"]
-    assert [[td.text for td in tr.iterfind("td")] for tr in table.iterfind("tbody/tr")] == [["Yes", "31"], ["No", "12"]]
+    assert [[td.text for td in tr.iterfind("td")] for tr in table.iterfind("tbody/tr")] == [
+        ["Yes", "31"],
+        ["No", "12"],
+    ]
     assert table.find("thead/tr/th").get("style") == "text-align:left"
     assert table.find("tbody/tr/td[2]").get("style") == "text-align:right"
 
@@ -62,7 +65,7 @@ def test_typographic_quotes_and_dashes() -> None:
 
 
 def test_code_is_left_alone() -> None:
-    doc = html("Use `\"straight\"` quotes.\n\n```\n\"also\" -- here\n```\n")
+    doc = html('Use `"straight"` quotes.\n\n```\n"also" -- here\n```\n')
     assert doc.find("p/code").text == '"straight"'
     assert doc.find("pre/code").text == '"also" -- here\n'
 
@@ -78,7 +81,7 @@ def test_image_with_title_alone_in_a_paragraph_is_a_figure() -> None:
 
 
 def test_image_without_title_or_with_text_stays_inline() -> None:
-    doc = html("![Plain](a.jpg)\n\n![Titled](b.jpg \"Title\") with words after it\n")
+    doc = html('![Plain](a.jpg)\n\n![Titled](b.jpg "Title") with words after it\n')
     assert doc.find("figure") is None
     assert [img.getparent().tag for img in doc.iter("img")] == ["p", "p"]
     assert all(img.get("alt") for img in doc.iter("img"))

@@ -22,8 +22,9 @@ def test_stage_then_commit(tmp_path: Path) -> None:
     target = tmp_path / "politics/x/index.html"
     assert not target.exists()  # nothing in place before the commit
     tmp_files = [Path(t) for t, _ in staging.pending]
-    assert all(t.exists() and t.parent == Path(final).parent for t, (_, final) in zip(tmp_files, staging.pending,
-                                                                                       strict=True))
+    assert all(
+        t.exists() and t.parent == Path(final).parent for t, (_, final) in zip(tmp_files, staging.pending, strict=True)
+    )
     assert staging.commit() == 2
     assert files(tmp_path) == {"feed.xml": b"<rss/>", "politics/x/index.html": b"<p>new</p>"}
     assert staging.pending == []
@@ -72,12 +73,22 @@ def test_staging_refuses_paths_outside(tmp_path: Path, rel: str) -> None:
 
 
 def test_prune_removes_what_was_not_produced_and_empty_folders(tmp_path: Path) -> None:
-    for rel in ("index.html", "politics/x/index.html", "politics/gone/index.html", "old/deep/a.txt", MARKER,
-                "theme/.newsgen.css.123.newsgen-tmp"):
+    for rel in (
+        "index.html",
+        "politics/x/index.html",
+        "politics/gone/index.html",
+        "old/deep/a.txt",
+        MARKER,
+        "theme/.newsgen.css.123.newsgen-tmp",
+    ):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text("x", encoding="utf-8")
     removed = prune(tmp_path, {"index.html", "politics/x/index.html"})
-    assert sorted(removed) == ["old/deep/a.txt", "politics/gone/index.html", "theme/.newsgen.css.123.newsgen-tmp"]
+    assert sorted(removed) == [
+        "old/deep/a.txt",
+        "politics/gone/index.html",
+        "theme/.newsgen.css.123.newsgen-tmp",
+    ]
     assert sorted(files(tmp_path)) == [MARKER, "index.html", "politics/x/index.html"]
     assert not (tmp_path / "old").exists() and not (tmp_path / "politics/gone").exists()
     assert (tmp_path / "politics/x").is_dir()

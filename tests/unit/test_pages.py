@@ -14,18 +14,27 @@ from newsgen.site import build_site
 
 TZ = dt.timezone(dt.timedelta(hours=7))
 T0 = dt.datetime(2025, 1, 1, 8, 0, tzinfo=TZ)
+NOW = T0 + dt.timedelta(hours=12)  # every test article is less than two days old: all in the news sitemap
 
 
 def config(**settings: object) -> SiteConfig:
-    cfg = parse_config("sections: [Politics, Sports, Culture]\nper_page: 2\nlatest_news: 3\nhome_per_section: 2\n"
-                       "feed_items: 4\n", Path("/site"))
+    cfg = parse_config(
+        "sections: [Politics, Sports, Culture]\nper_page: 2\nlatest_news: 3\nhome_per_section: 2\nfeed_items: 4\n",
+        Path("/site"),
+    )
     return dataclasses.replace(cfg, **settings)
 
 
 def art(n: int, section: str = "politics", **kw: object) -> Article:
-    fields: dict[str, object] = {"source": f"content/{section}/a{n:02}.md", "title": f"Article {n:02}",
-                                 "section": section, "slug": f"a{n:02}", "date": T0 + dt.timedelta(hours=n),
-                                 "card_digest": f"card{n}", "digest": f"body{n}"}
+    fields: dict[str, object] = {
+        "source": f"content/{section}/a{n:02}.md",
+        "title": f"Article {n:02}",
+        "section": section,
+        "slug": f"a{n:02}",
+        "date": T0 + dt.timedelta(hours=n),
+        "card_digest": f"card{n}",
+        "digest": f"body{n}",
+    }
     fields.update(kw)
     return Article(**fields)  # type: ignore[arg-type]
 
@@ -35,14 +44,15 @@ SECTIONS = ("politics", "politics", "sports", "politics", "culture", "politics",
 
 def corpus() -> list[Article]:
     tags = {0: ("Flood",), 3: ("Flood", "Budget"), 5: ("Budget",), 7: ("Flood",)}
-    return [art(i, SECTIONS[i], tags=tags.get(i, ()), authors=("Hung Anh",) if i % 2 else ("Minh Chau",))
-            for i in range(8)]
+    return [
+        art(i, SECTIONS[i], tags=tags.get(i, ()), authors=("Hung Anh",) if i % 2 else ("Minh Chau",)) for i in range(8)
+    ]
 
 
 def specs_of(articles: list[Article], cfg: SiteConfig | None = None) -> dict[str, PageSpec]:
     site, diags = build_site(articles, cfg or config())
     assert diags == []
-    return {s.out: s for s in plan(site, cfg or config())}
+    return {s.out: s for s in plan(site, cfg or config(), NOW)}
 
 
 def changed(before: dict[str, PageSpec], after: dict[str, PageSpec]) -> set[str]:
@@ -57,20 +67,43 @@ def replace(articles: list[Article], n: int, **kw: object) -> list[Article]:
 def test_plan_covers_every_url_of_the_contract() -> None:
     specs = specs_of(corpus())
     expected = {
-        "index.html", "404.html", "feed.xml", "sitemap.xml", "news-sitemap.xml", "robots.txt", "latest-news.json",
-        "politics/index.html", "politics/page/2/index.html",  # 5 politics articles, per_page 2 (stable)
-        "sports/index.html", "culture/index.html",
-        "politics/feed.xml", "sports/feed.xml", "culture/feed.xml",
-        "authors/hung-anh/index.html", "authors/hung-anh/page/2/index.html", "authors/minh-chau/index.html",
+        "index.html",
+        "404.html",
+        "feed.xml",
+        "sitemap.xml",
+        "news-sitemap.xml",
+        "robots.txt",
+        "latest-news.json",
+        "politics/index.html",
+        "politics/page/2/index.html",  # 5 politics articles, per_page 2 (stable)
+        "sports/index.html",
+        "culture/index.html",
+        "politics/feed.xml",
+        "sports/feed.xml",
+        "culture/feed.xml",
+        "authors/hung-anh/index.html",
+        "authors/hung-anh/page/2/index.html",
+        "authors/minh-chau/index.html",
         "authors/minh-chau/page/2/index.html",
-        "tags/flood/index.html", "tags/budget/index.html",
+        "tags/flood/index.html",
+        "tags/budget/index.html",
         *(f"{SECTIONS[i]}/a{i:02}/index.html" for i in range(8)),
     }
     assert set(specs) == expected
     for out, spec in specs.items():
         assert spec.url == (out.removesuffix("index.html") if out.endswith("index.html") else out)
     kinds = {s.kind for s in specs.values()}
-    assert kinds == {"home", "article", "listing", "feed", "latest", "sitemap", "news_sitemap", "robots", "notfound"}
+    assert kinds == {
+        "home",
+        "article",
+        "listing",
+        "feed",
+        "latest",
+        "sitemap",
+        "news_sitemap",
+        "robots",
+        "notfound",
+    }
     assert specs["politics/a00/index.html"].template == "article.html"
     assert specs["tags/flood/index.html"].template == "tag.html"
     assert specs["authors/hung-anh/index.html"].template == "author.html"
@@ -115,7 +148,7 @@ def test_title_edit_changes_every_page_that_shows_the_card() -> None:
     assert "authors/hung-anh/index.html" not in got  # its front page shows a07 and a05
     assert {"sitemap.xml", "news-sitemap.xml"} <= got
     assert "politics/a05/index.html" in got  # a05's previous article is a03
-    assert "politics/a03/index.html" not in got  # its own page changed through its body digest only
+    assert "politics/a03/index.html" in got  # its own page shows its title
     assert "index.html" not in got and "latest-news.json" not in got
     assert "politics/page/2/index.html" not in got
     assert "sports/index.html" not in got and "culture/index.html" not in got
@@ -136,8 +169,9 @@ def test_new_article_changes_front_pages_but_not_the_archive() -> None:
     assert {"index.html", "politics/index.html", "latest-news.json", "feed.xml", "politics/feed.xml"} <= got
     # archived article pages do not change (Latest News comes from the shared latest-news.json);
     # only a08 does, whose "Next" link now points at a09
-    assert {out for out in got if out.count("/") == 2 and out.startswith(("politics/a", "sports/a", "culture/a"))} \
-        == {"politics/a08/index.html"}
+    assert {out for out in got if out.count("/") == 2 and out.startswith(("politics/a", "sports/a", "culture/a"))} == {
+        "politics/a08/index.html"
+    }
 
 
 def test_new_archive_page_changes_only_the_page_next_to_it() -> None:
@@ -154,6 +188,21 @@ def test_new_article_with_inline_latest_news_changes_every_article_page() -> Non
     after = specs_of([*corpus(), art(8, "sports")], cfg)
     got = changed(before, {k: v for k, v in after.items() if k in before})
     assert {f"{SECTIONS[i]}/a{i:02}/index.html" for i in range(8)} <= got
+
+
+def test_news_sitemap_follows_the_clock() -> None:
+    site, _ = build_site(corpus(), config())
+    recent = {s.out: s for s in plan(site, config(), NOW)}["news-sitemap.xml"].inputs
+    later = {s.out: s for s in plan(site, config(), NOW + dt.timedelta(days=3))}["news-sitemap.xml"].inputs
+    assert recent != later
+
+
+def test_latest_news_change_reaches_the_404_page() -> None:
+    """404.html shows the Latest News list (and loads no script to refresh it): a new article must
+    re-render it, or it shows stale news until some template changes."""
+    before = specs_of(corpus())
+    after = specs_of([*corpus(), art(8, "sports")])
+    assert "404.html" in changed(before, {k: v for k, v in after.items() if k in before})
 
 
 def test_collisions_are_found() -> None:

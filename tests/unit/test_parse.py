@@ -13,6 +13,7 @@ from newsgen.content.parse import lead_paragraph, parse_bytes, parse_file
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "content"
 HCM = dt.timezone(dt.timedelta(hours=7))
+DATE_HINT = "write it as YYYY-MM-DD HH:MM, e.g. 2025-03-19 17:40"
 
 
 @pytest.fixture
@@ -33,7 +34,9 @@ def lines(diags) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def test_a_full_article(site) -> None:  # type: ignore[no-untyped-def]
-    article, diags = parse(site, """---
+    article, diags = parse(
+        site,
+        """---
 title: Hội nghị Trung ương mở rộng
 section: politics
 authors: [Hung Anh, Minh Chau]
@@ -51,7 +54,8 @@ The lead paragraph.
 ## A subheading
 
 More.
-""")
+""",
+    )
     assert diags == []
     assert article is not None
     assert article.source == "content/politics/a.md"
@@ -71,8 +75,10 @@ More.
 
 
 def test_single_author_and_explicit_slug(site) -> None:  # type: ignore[no-untyped-def]
-    article, diags = parse(site, "---\ntitle: X\nsection: Politics\ndate: 2025-01-01\nauthor: Hung Anh\n"
-                                 "slug: my-own-slug\n---\nBody\n")
+    article, diags = parse(
+        site,
+        "---\ntitle: X\nsection: Politics\ndate: 2025-01-01\nauthor: Hung Anh\nslug: my-own-slug\n---\nBody\n",
+    )
     assert diags == [] and article is not None
     assert article.authors == ("Hung Anh",)
     assert article.url == "politics/my-own-slug/"
@@ -81,8 +87,11 @@ def test_single_author_and_explicit_slug(site) -> None:  # type: ignore[no-untyp
 def test_unknown_keys_are_kept_in_extra(site) -> None:  # type: ignore[no-untyped-def]
     article, diags = parse(site, (FIXTURES / "unknown_keys.md").read_bytes())
     assert diags == [] and article is not None
-    assert article.extra == {"location": "Hà Nội", "sponsor": {"name": "The Foundation", "url": "https://example.org/"},
-                             "rating": 4}
+    assert article.extra == {
+        "location": "Hà Nội",
+        "sponsor": {"name": "The Foundation", "url": "https://example.org/"},
+        "rating": 4,
+    }
 
 
 def test_summary_defaults_to_the_first_paragraph(site) -> None:  # type: ignore[no-untyped-def]
@@ -110,14 +119,17 @@ def test_bom_and_crlf_file(site) -> None:  # type: ignore[no-untyped-def]
     assert article.summary == "First paragraph still first."
 
 
-@pytest.mark.parametrize(("fixture", "line", "start"), [
-    ("not_utf8.md", 2, "file is not UTF-8 text"),
-    ("empty.md", 1, "article file is empty"),
-    ("unclosed_front_matter.md", 1, "front matter is not closed"),
-    ("front_matter_not_mapping.md", 2, "front matter must be a list of `key: value` lines"),
-    ("invalid_yaml_colon.md", 2, "invalid YAML: mapping values are not allowed"),
-    ("duplicate_key.md", 4, 'duplicate key "title"'),
-])
+@pytest.mark.parametrize(
+    ("fixture", "line", "start"),
+    [
+        ("not_utf8.md", 2, "file is not UTF-8 text"),
+        ("empty.md", 1, "article file is empty"),
+        ("unclosed_front_matter.md", 1, "front matter is not closed"),
+        ("front_matter_not_mapping.md", 2, "front matter must be a list of `key: value` lines"),
+        ("invalid_yaml_colon.md", 2, "invalid YAML: mapping values are not allowed"),
+        ("duplicate_key.md", 4, 'duplicate key "title"'),
+    ],
+)
 def test_file_level_problems(site, fixture: str, line: int, start: str) -> None:  # type: ignore[no-untyped-def]
     rel = f"content/politics/{fixture}"
     article, diags = parse(site, (FIXTURES / fixture).read_bytes(), rel)
@@ -135,7 +147,9 @@ def test_duplicate_key_hint_names_the_file_line(site) -> None:  # type: ignore[n
 
 
 def test_every_field_problem_of_a_file_is_reported(site) -> None:  # type: ignore[no-untyped-def]
-    article, diags = parse(site, """---
+    article, diags = parse(
+        site,
+        """---
 title: [not, text]
 section: Sprots
 date: next tuesday
@@ -148,19 +162,24 @@ author: A
 authors: [B]
 ---
 Body
-""")
+""",
+    )
     assert article is None
-    assert sorted(lines(diags)) == sorted([
-        'content/politics/a.md:2: title must be text (write it as title: "...")',
-        'content/politics/a.md:3: unknown section "Sprots" (did you mean "Sports"?)',
-        'content/politics/a.md:4: date: "next tuesday" is not a date (write it as YYYY-MM-DD HH:MM, e.g. 2025-03-19 17:40)',
-        'content/politics/a.md:5: updated: "2025-99-01" is not a date (write it as YYYY-MM-DD HH:MM, e.g. 2025-03-19 17:40)',
-        "content/politics/a.md:6: draft must be true or false",
-        "content/politics/a.md:7: tags must be a list (write it as tags: [One, Two])",
-        'content/politics/a.md:8: slug "../../x" may only hold lower-case letters, digits and hyphens (e.g. slug: x)',
-        'content/politics/a.md:9: image "../../../etc/passwd" is outside the site folder (put it next to the article or under static/)',
-        "content/politics/a.md:11: use either author or authors, not both",
-    ])
+    assert sorted(lines(diags)) == sorted(
+        [
+            'content/politics/a.md:2: title must be text (write it as title: "...")',
+            'content/politics/a.md:3: unknown section "Sprots" (did you mean "Sports"?)',
+            f'content/politics/a.md:4: date: "next tuesday" is not a date ({DATE_HINT})',
+            f'content/politics/a.md:5: updated: "2025-99-01" is not a date ({DATE_HINT})',
+            "content/politics/a.md:6: draft must be true or false",
+            "content/politics/a.md:7: tags must be a list (write it as tags: [One, Two])",
+            'content/politics/a.md:8: slug "../../x" may only hold lower-case letters, digits and hyphens '
+            "(e.g. slug: x)",
+            'content/politics/a.md:9: image "../../../etc/passwd" is outside the site folder '
+            "(put it next to the article or under static/)",
+            "content/politics/a.md:11: use either author or authors, not both",
+        ]
+    )
 
 
 @pytest.mark.parametrize("missing", ["title", "section", "date"])
@@ -182,8 +201,9 @@ def test_blank_required_field_is_missing(site) -> None:  # type: ignore[no-untyp
 
 def test_title_without_slug_material(site) -> None:  # type: ignore[no-untyped-def]
     _, diags = parse(site, '---\ntitle: "!!!"\nsection: Politics\ndate: 2025-01-01\n---\n')
-    assert lines(diags) == ["content/politics/a.md:2: cannot make a URL slug from this title "
-                            "(add `slug: a-readable-slug`)"]
+    assert lines(diags) == [
+        "content/politics/a.md:2: cannot make a URL slug from this title (add `slug: a-readable-slug`)"
+    ]
 
 
 def test_bundle_assets_are_published_next_to_the_page(site, png) -> None:  # type: ignore[no-untyped-def]
@@ -197,7 +217,8 @@ def test_bundle_assets_are_published_next_to_the_page(site, png) -> None:  # typ
     (bundle / "photo.png~").write_text("junk", encoding="utf-8")
     (bundle / "index.md").write_text(
         "---\ntitle: Summit\nsection: Politics\ndate: 2025-01-01\nimage: photo.png\n---\n\n![Chart](chart.png)\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     article, diags = parse_file(root, "content/politics/2025/summit/index.md", site[1])
     assert diags == [] and article is not None
     assert article.image is not None and article.image.url == "politics/summit/photo.png"
@@ -213,8 +234,11 @@ def test_local_image_named_by_a_plain_article(site, png) -> None:  # type: ignor
     (root / "content/politics").mkdir(parents=True)
     (root / "content/politics/map.png").write_bytes(png())
     (root / "content/politics/other.md").write_text("x", encoding="utf-8")
-    article, diags = parse(site, "---\ntitle: Map\nsection: Politics\ndate: 2025-01-01\n---\n\n"
-                                 "![Map](map.png) [other](other.md) ![remote](https://x.org/a.png) [up](../x.png)\n")
+    article, diags = parse(
+        site,
+        "---\ntitle: Map\nsection: Politics\ndate: 2025-01-01\n---\n\n"
+        "![Map](map.png) [other](other.md) ![remote](https://x.org/a.png) [up](../x.png)\n",
+    )
     assert diags == [] and article is not None
     assert [(a.source, a.url) for a in article.assets] == [("content/politics/map.png", "politics/map/map.png")]
 

@@ -33,14 +33,17 @@ def test_autoescape_and_strict_undefined(site) -> None:  # type: ignore[no-untyp
 
 def test_url_helpers_respect_the_sub_path(site) -> None:  # type: ignore[no-untyped-def]
     env = make_env(site)
-    assert env.from_string("{{ url('politics/') }} {{ abs_url('feed.xml') }}").render() == \
-        "/news/politics/ https://x.org/news/feed.xml"
+    assert (
+        env.from_string("{{ url('politics/') }} {{ abs_url('feed.xml') }}").render()
+        == "/news/politics/ https://x.org/news/feed.xml"
+    )
 
 
 def test_site_templates_override_and_extend_the_theme(site) -> None:  # type: ignore[no-untyped-def]
     (site.root / "templates").mkdir()
     (site.root / "templates/404.html").write_text(
-        '{% extends "theme/404.html" %}{% block title %}Lost{% endblock %}', encoding="utf-8")
+        '{% extends "theme/404.html" %}{% block title %}Lost{% endblock %}', encoding="utf-8"
+    )
     env = make_env(site)
     assert env.get_template("404.html").filename.startswith(str(site.root))
     assert "Lost" in env.get_template("404.html").blocks["title"](env.get_template("404.html").new_context({}))
@@ -56,8 +59,17 @@ def test_dates_in_the_site_zone() -> None:
     assert rfc822(dt.datetime(2025, 3, 19, 17, 40, tzinfo=tz)) == "Wed, 19 Mar 2025 17:40:00 +0700"
 
 
-@pytest.mark.parametrize("title", ["</script><script>alert(1)</script>", '"><img src=x onerror=alert(1)>',
-                                   "<!-- x", "a & b", "\u2028line\u2029sep", "{{ 7*7 }}"])
+@pytest.mark.parametrize(
+    "title",
+    [
+        "</script><script>alert(1)</script>",
+        '"><img src=x onerror=alert(1)>',
+        "<!-- x",
+        "a & b",
+        "\u2028line\u2029sep",
+        "{{ 7*7 }}",
+    ],
+)
 def test_jsonld_cannot_break_out_of_its_script(title: str) -> None:
     text = str(jsonld({"headline": title}))
     assert "<" not in text and ">" not in text

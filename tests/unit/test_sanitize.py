@@ -19,19 +19,22 @@ def attributes(doc: lxml.html.HtmlElement) -> list[tuple[str, str, str]]:
     return [(el.tag, k, v) for el in doc.iter() if isinstance(el.tag, str) for k, v in el.attrib.items()]
 
 
-@pytest.mark.parametrize("raw", [
-    "<script>alert(1)</script>",
-    "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
-    "<scr<script>ipt>alert(1)</script>",
-    "<style>body{display:none}</style>",
-    "<object data=x></object><embed src=x>",
-    "<svg onload=alert(1)><circle/></svg>",
-    '<math><mi xlink:href="javascript:alert(1)">x</mi></math>',
-    "<form action=https://evil.example><input name=a><button>go</button></form>",
-    '<meta http-equiv="refresh" content="0;url=https://evil.example">',
-    '<base href="https://evil.example/">',
-    '<link rel=stylesheet href="https://evil.example/x.css">',
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "<script>alert(1)</script>",
+        "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
+        "<scr<script>ipt>alert(1)</script>",
+        "<style>body{display:none}</style>",
+        "<object data=x></object><embed src=x>",
+        "<svg onload=alert(1)><circle/></svg>",
+        '<math><mi xlink:href="javascript:alert(1)">x</mi></math>',
+        "<form action=https://evil.example><input name=a><button>go</button></form>",
+        '<meta http-equiv="refresh" content="0;url=https://evil.example">',
+        '<base href="https://evil.example/">',
+        '<link rel=stylesheet href="https://evil.example/x.css">',
+    ],
+)
 def test_dangerous_elements_are_removed(raw: str) -> None:
     doc = tree(raw + "<p>kept</p>")
     tags = {el.tag for el in doc.iter() if isinstance(el.tag, str)}
@@ -39,28 +42,34 @@ def test_dangerous_elements_are_removed(raw: str) -> None:
     assert "kept" in doc.text_content()
 
 
-@pytest.mark.parametrize("raw", [
-    "<img src=x onerror=alert(1)>",
-    '<p onclick="x()" onmouseover="y()">t</p>',
-    '<a href="https://example.org" onfocus=alert(1) autofocus>t</a>',
-    '<td onpointerenter="x()">t</td>',
-    '<details open ontoggle=alert(1)><summary>s</summary></details>',
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "<img src=x onerror=alert(1)>",
+        '<p onclick="x()" onmouseover="y()">t</p>',
+        '<a href="https://example.org" onfocus=alert(1) autofocus>t</a>',
+        '<td onpointerenter="x()">t</td>',
+        "<details open ontoggle=alert(1)><summary>s</summary></details>",
+    ],
+)
 def test_event_handlers_are_removed(raw: str) -> None:
     assert not [a for a in attributes(tree(raw)) if a[1].lower().startswith("on")]
 
 
-@pytest.mark.parametrize("raw", [
-    '<a href="javascript:alert(1)">t</a>',
-    '<a href="JaVaScRiPt:alert(1)">t</a>',
-    '<a href="java&#x09;script:alert(1)">t</a>',
-    '<a href=" javascript:alert(1)">t</a>',
-    '<a href="vbscript:msgbox(1)">t</a>',
-    '<a href="data:text/html,<script>alert(1)</script>">t</a>',
-    '<img src="javascript:alert(1)">',
-    '<img src="data:image/svg+xml,<svg onload=alert(1)>">',
-    '<iframe src="javascript:alert(1)"></iframe>',
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '<a href="javascript:alert(1)">t</a>',
+        '<a href="JaVaScRiPt:alert(1)">t</a>',
+        '<a href="java&#x09;script:alert(1)">t</a>',
+        '<a href=" javascript:alert(1)">t</a>',
+        '<a href="vbscript:msgbox(1)">t</a>',
+        '<a href="data:text/html,<script>alert(1)</script>">t</a>',
+        '<img src="javascript:alert(1)">',
+        '<img src="data:image/svg+xml,<svg onload=alert(1)>">',
+        '<iframe src="javascript:alert(1)"></iframe>',
+    ],
+)
 def test_script_urls_are_removed(raw: str) -> None:
     for _tag, name, value in attributes(tree(raw, DEFAULT_EMBED_HOSTS)):
         if name in ("href", "src"):
@@ -68,10 +77,16 @@ def test_script_urls_are_removed(raw: str) -> None:
 
 
 def test_safe_links_and_markup_stay() -> None:
-    doc = tree('<p><a href="https://example.org/x?a=1&amp;b=2">ok</a> <a href="mailto:desk@example.org">m</a>'
-               ' <a href="/politics/">rel</a> <a href="#fn1">fn</a></p><blockquote><p>q</p></blockquote>')
-    assert [a.get("href") for a in doc.iter("a")] == ["https://example.org/x?a=1&b=2", "mailto:desk@example.org",
-                                                      "/politics/", "#fn1"]
+    doc = tree(
+        '<p><a href="https://example.org/x?a=1&amp;b=2">ok</a> <a href="mailto:desk@example.org">m</a>'
+        ' <a href="/politics/">rel</a> <a href="#fn1">fn</a></p><blockquote><p>q</p></blockquote>'
+    )
+    assert [a.get("href") for a in doc.iter("a")] == [
+        "https://example.org/x?a=1&b=2",
+        "mailto:desk@example.org",
+        "/politics/",
+        "#fn1",
+    ]
     assert doc.find("blockquote/p").text == "q"
 
 
@@ -89,14 +104,17 @@ def test_iframe_keeps_its_own_title() -> None:
     assert frame.get("title") == "Interview"
 
 
-@pytest.mark.parametrize("src", [
-    "https://evil.example/embed",
-    "http://www.youtube.com/embed/abc",  # not https
-    "https://www.youtube.com.evil.example/x",
-    "https://evil.example/?u=https://www.youtube.com/",
-    "//www.youtube.com/embed/abc",
-    "https://user@evil.example/www.youtube.com",
-])
+@pytest.mark.parametrize(
+    "src",
+    [
+        "https://evil.example/embed",
+        "http://www.youtube.com/embed/abc",  # not https
+        "https://www.youtube.com.evil.example/x",
+        "https://evil.example/?u=https://www.youtube.com/",
+        "//www.youtube.com/embed/abc",
+        "https://user@evil.example/www.youtube.com",
+    ],
+)
 def test_iframe_from_other_hosts_is_removed_whole(src: str) -> None:
     doc = tree(f'<p>before</p><iframe src="{src}">fallback</iframe><p>after</p>')
     assert doc.find(".//iframe") is None
@@ -104,11 +122,21 @@ def test_iframe_from_other_hosts_is_removed_whole(src: str) -> None:
 
 
 def test_iframe_dangerous_attributes_are_dropped() -> None:
-    frame = tree('<iframe src="https://www.youtube.com/embed/x" srcdoc="<script>alert(1)</script>" '
-                 'onload="x()" sandbox="allow-scripts"></iframe>').find("iframe")
+    frame = tree(
+        '<iframe src="https://www.youtube.com/embed/x" srcdoc="<script>alert(1)</script>" '
+        'onload="x()" sandbox="allow-scripts"></iframe>'
+    ).find("iframe")
     assert frame is not None
-    assert set(frame.attrib) <= {"src", "title", "width", "height", "allow", "allowfullscreen", "loading",
-                                 "referrerpolicy"}
+    assert set(frame.attrib) <= {
+        "src",
+        "title",
+        "width",
+        "height",
+        "allow",
+        "allowfullscreen",
+        "loading",
+        "referrerpolicy",
+    }
 
 
 def test_no_embed_hosts_means_no_iframes() -> None:
@@ -122,8 +150,10 @@ def test_images_get_alt() -> None:
 
 
 def test_style_only_for_table_alignment() -> None:
-    doc = tree('<table><tr><td style="text-align:right">1</td><td style="background:url(x)">2</td></tr></table>'
-               '<p style="color:red">p</p>')
+    doc = tree(
+        '<table><tr><td style="text-align:right">1</td><td style="background:url(x)">2</td></tr></table>'
+        '<p style="color:red">p</p>'
+    )
     assert [td.get("style") for td in doc.iter("td")] == ["text-align:right", None]
     assert doc.find("p").get("style") is None
 

@@ -17,17 +17,28 @@ T0 = dt.datetime(2025, 1, 1, 8, 0, tzinfo=TZ)
 
 
 def config(**settings: object) -> SiteConfig:
-    cfg = parse_config("sections: [Politics, Sports, Culture]\nauthors:\n  - name: Hùng Anh\n    bio: Editor\n",
-                       Path("/site"))
+    cfg = parse_config(
+        "sections: [Politics, Sports, Culture]\nauthors:\n  - name: Hùng Anh\n    bio: Editor\n",
+        Path("/site"),
+    )
     return dataclasses.replace(cfg, **settings)
 
 
-def art(n: int, section: str = "politics", tags: tuple[str, ...] = (), authors: tuple[str, ...] = (),
-        **kw: object) -> Article:
+def art(
+    n: int, section: str = "politics", tags: tuple[str, ...] = (), authors: tuple[str, ...] = (), **kw: object
+) -> Article:
     """Article number n, published n hours after T0 (a bigger n is newer)."""
-    fields: dict[str, object] = {"source": f"content/{section}/a{n:03}.md", "title": f"Article {n:03}",
-                                 "section": section, "slug": f"a{n:03}", "date": T0 + dt.timedelta(hours=n),
-                                 "tags": tags, "authors": authors, "card_digest": f"card{n}", "digest": f"d{n}"}
+    fields: dict[str, object] = {
+        "source": f"content/{section}/a{n:03}.md",
+        "title": f"Article {n:03}",
+        "section": section,
+        "slug": f"a{n:03}",
+        "date": T0 + dt.timedelta(hours=n),
+        "tags": tags,
+        "authors": authors,
+        "card_digest": f"card{n}",
+        "digest": f"d{n}",
+    }
     fields.update(kw)
     return Article(**fields)  # type: ignore[arg-type]
 
@@ -41,11 +52,20 @@ def titles(site, ids) -> list[str]:  # type: ignore[no-untyped-def]
 
 def test_order_is_newest_first_with_stable_ties() -> None:
     same = T0 + dt.timedelta(days=1)
-    arts = [art(1), art(3), art(2, title="B tie", date=same, source="content/z.md"),
-            art(4, title="B tie", date=same, source="content/a.md"), art(5, title="A tie", date=same)]
+    arts = [
+        art(1),
+        art(3),
+        art(2, title="B tie", date=same, source="content/z.md"),
+        art(4, title="B tie", date=same, source="content/a.md"),
+        art(5, title="A tie", date=same),
+    ]
     assert [(a.title, a.source) for a in order(arts)] == [
-        ("A tie", "content/politics/a005.md"), ("B tie", "content/a.md"), ("B tie", "content/z.md"),
-        ("Article 003", "content/politics/a003.md"), ("Article 001", "content/politics/a001.md")]
+        ("A tie", "content/politics/a005.md"),
+        ("B tie", "content/a.md"),
+        ("B tie", "content/z.md"),
+        ("Article 003", "content/politics/a003.md"),
+        ("Article 001", "content/politics/a001.md"),
+    ]
 
 
 def test_order_compares_instants_across_offsets() -> None:
@@ -58,8 +78,16 @@ def test_select_leaves_out_drafts_and_future_unless_asked() -> None:
     now = T0 + dt.timedelta(hours=10)
     arts = [art(1), art(2, draft=True), art(20), art(5, date=now)]
     assert [a.title for a in select(arts, now, Selection())] == ["Article 001", "Article 005"]
-    assert {a.title for a in select(arts, now, Selection(drafts=True))} == {"Article 001", "Article 002", "Article 005"}
-    assert {a.title for a in select(arts, now, Selection(future=True))} == {"Article 001", "Article 020", "Article 005"}
+    assert {a.title for a in select(arts, now, Selection(drafts=True))} == {
+        "Article 001",
+        "Article 002",
+        "Article 005",
+    }
+    assert {a.title for a in select(arts, now, Selection(future=True))} == {
+        "Article 001",
+        "Article 020",
+        "Article 005",
+    }
     assert len(select(arts, now, Selection(drafts=True, future=True))) == 4
 
 
@@ -90,8 +118,10 @@ def test_prev_next_within_the_section() -> None:
 
     def neighbours(title: str) -> tuple[str | None, str | None]:
         older, newer = site.prev_next[index[title]]
-        return (site.articles[older].title if older is not None else None,
-                site.articles[newer].title if newer is not None else None)
+        return (
+            site.articles[older].title if older is not None else None,
+            site.articles[newer].title if newer is not None else None,
+        )
 
     assert neighbours("Article 003") == ("Article 001", "Article 004")
     assert neighbours("Article 001") == (None, "Article 003")
@@ -101,28 +131,33 @@ def test_prev_next_within_the_section() -> None:
 
 def test_related_are_older_only_ranked_by_shared_tags_then_section() -> None:
     arts = [
-        art(1, "sports", tags=("Flood", "Budget")),   # 2 shared tags, other section
-        art(2, "politics", tags=("Flood",)),          # 1 shared tag, same section
-        art(3, "culture", tags=("Flood",)),           # 1 shared tag, other section
-        art(4, "politics"),                           # same section, no tag
-        art(5, "culture"),                            # nothing in common
+        art(1, "sports", tags=("Flood", "Budget")),  # 2 shared tags, other section
+        art(2, "politics", tags=("Flood",)),  # 1 shared tag, same section
+        art(3, "culture", tags=("Flood",)),  # 1 shared tag, other section
+        art(4, "politics"),  # same section, no tag
+        art(5, "culture"),  # nothing in common
         art(6, "politics", tags=("Flood", "Budget")),  # the article
         art(7, "politics", tags=("Flood", "Budget")),  # NEWER: never related to 6
     ]
     site, _ = build_site(arts, config())
     index = {a.title: i for i, a in enumerate(site.articles)}
     assert titles(site, site.related[index["Article 006"]]) == [
-        "Article 001", "Article 002", "Article 003", "Article 004"]
+        "Article 001",
+        "Article 002",
+        "Article 003",
+        "Article 004",
+    ]
     for i, related in site.related.items():
         assert all(site.articles[j].date < site.articles[i].date for j in related)
         assert len(related) <= 4 and i not in related
 
 
-def test_related_falls_back_to_older_in_the_same_section() -> None:
+def test_related_falls_back_to_older_in_the_same_section_then_the_site() -> None:
     arts = [art(1), art(2), art(3, "sports"), art(4)]
     site, _ = build_site(arts, config())
     index = {a.title: i for i, a in enumerate(site.articles)}
-    assert titles(site, site.related[index["Article 004"]]) == ["Article 002", "Article 001"]
+    assert titles(site, site.related[index["Article 004"]]) == ["Article 002", "Article 001", "Article 003"]
+    assert titles(site, site.related[index["Article 003"]]) == ["Article 002", "Article 001"]
     assert site.related[index["Article 001"]] == ()
 
 
@@ -139,8 +174,10 @@ def test_publishing_a_new_article_never_changes_older_related_lists() -> None:
 
 
 def test_authors_use_profiles_and_tags_merge_by_slug() -> None:
-    arts = [art(1, tags=("Flood Barrier",), authors=("Hùng Anh", "Guest Writer")),
-            art(2, tags=("flood barrier", "Đà Nẵng"), authors=("hung anh",))]
+    arts = [
+        art(1, tags=("Flood Barrier",), authors=("Hùng Anh", "Guest Writer")),
+        art(2, tags=("flood barrier", "Đà Nẵng"), authors=("hung anh",)),
+    ]
     site, _ = build_site(arts, config())
     assert site.authors["Hùng Anh"].slug == "hung-anh"
     assert site.authors["Hùng Anh"].bio == "Editor"
@@ -151,9 +188,15 @@ def test_authors_use_profiles_and_tags_merge_by_slug() -> None:
     assert site.tags["Flood Barrier"].name == "Flood Barrier"  # the oldest spelling names the tag
     assert site.tags["Đà Nẵng"].url == "tags/da-nang/"
     kinds = [(lst.kind, lst.key) for lst in site.listings]
-    assert kinds == [("section", "politics"), ("section", "sports"), ("section", "culture"),
-                     ("author", "guest-writer"), ("author", "hung-anh"),
-                     ("tag", "da-nang"), ("tag", "flood-barrier")]
+    assert kinds == [
+        ("section", "politics"),
+        ("section", "sports"),
+        ("section", "culture"),
+        ("author", "guest-writer"),
+        ("author", "hung-anh"),
+        ("tag", "da-nang"),
+        ("tag", "flood-barrier"),
+    ]
 
 
 def test_url_collision_names_both_files() -> None:
@@ -194,7 +237,7 @@ def test_stable_pagination_maths(n: int, per_page: int) -> None:
     assert list(front.items) == sorted(front.items)  # newest first
     # archive page N always holds the (N-1)th block of per_page counted from the OLDEST
     for pager in archive:
-        block = oldest_first[(pager.number - 2) * per_page:(pager.number - 1) * per_page]
+        block = oldest_first[(pager.number - 2) * per_page : (pager.number - 1) * per_page]
         assert sorted(pager.items) == sorted(block)
         assert len(pager.items) == per_page
         assert pager.url == f"politics/page/{pager.number}/"
@@ -225,7 +268,7 @@ def test_stable_pages_never_shift_when_an_article_is_published(n: int) -> None:
 def test_classic_pagination_is_newest_first(n: int) -> None:
     pagers = pages_of(n, 3, "classic")
     assert [p.number for p in pagers] == list(range(1, len(pagers) + 1))
-    assert [list(p.items) for p in pagers] == ([list(range(n))[k:k + 3] for k in range(0, n, 3)] or [[]])
+    assert [list(p.items) for p in pagers] == ([list(range(n))[k : k + 3] for k in range(0, n, 3)] or [[]])
     assert [p.url for p in pagers][1:] == [f"politics/page/{k}/" for k in range(2, len(pagers) + 1)]
 
 

@@ -11,10 +11,17 @@ from newsgen.config import parse_config
 from newsgen.urls import UnsafePath, absolute, href, output_file, safe_join
 
 
-@pytest.mark.parametrize(("url", "file"), [
-    ("", "index.html"), ("politics/", "politics/index.html"), ("politics/page/2/", "politics/page/2/index.html"),
-    ("politics/x/", "politics/x/index.html"), ("feed.xml", "feed.xml"), ("404.html", "404.html"),
-])
+@pytest.mark.parametrize(
+    ("url", "file"),
+    [
+        ("", "index.html"),
+        ("politics/", "politics/index.html"),
+        ("politics/page/2/", "politics/page/2/index.html"),
+        ("politics/x/", "politics/x/index.html"),
+        ("feed.xml", "feed.xml"),
+        ("404.html", "404.html"),
+    ],
+)
 def test_output_file(url: str, file: str) -> None:
     assert output_file(url) == file
 
@@ -38,8 +45,23 @@ def test_safe_join_inside(tmp_path: Path, rel: str) -> None:
     assert tmp_path.resolve() in target.resolve().parents
 
 
-@pytest.mark.parametrize("rel", ["", "..", "../x", "../../etc/passwd", "a/../../x", "a/b/../../../x", "/etc/passwd",
-                                 "//server/share", "a\\..\\..\\x", "..\\x", "a\x00b", "./../x"])
+@pytest.mark.parametrize(
+    "rel",
+    [
+        "",
+        "..",
+        "../x",
+        "../../etc/passwd",
+        "a/../../x",
+        "a/b/../../../x",
+        "/etc/passwd",
+        "//server/share",
+        "a\\..\\..\\x",
+        "..\\x",
+        "a\x00b",
+        "./../x",
+    ],
+)
 def test_safe_join_refuses_escapes(tmp_path: Path, rel: str) -> None:
     with pytest.raises(UnsafePath):
         safe_join(tmp_path, rel)

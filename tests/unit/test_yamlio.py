@@ -19,7 +19,11 @@ def test_lines_of_keys_are_one_based_and_nested() -> None:
 
 def test_dates_stay_strings() -> None:
     data = yamlio.load("date: 2025-03-19 17:40\nday: 2025-03-19\nwith_offset: 2025-03-19T17:40:00+07:00\n")
-    assert data == {"date": "2025-03-19 17:40", "day": "2025-03-19", "with_offset": "2025-03-19T17:40:00+07:00"}
+    assert data == {
+        "date": "2025-03-19 17:40",
+        "day": "2025-03-19",
+        "with_offset": "2025-03-19T17:40:00+07:00",
+    }
 
 
 def test_plain_scalars_keep_their_types() -> None:

@@ -41,7 +41,7 @@ def parse_bytes(raw: bytes, rel: str, root: Path, config: SiteConfig) -> tuple[A
         fm = load(src.front_matter)
     except YamlProblem as p:
         line = (p.line or 1) + src.front_matter_line - 1
-        return None, [Diagnostic(rel, line, p.message, p.hint)]
+        return None, [Diagnostic(rel, line, p.message, p.hint_at(src.front_matter_line - 1))]
     if fm is None:
         fm = LineMap()
     if not isinstance(fm, LineMap):

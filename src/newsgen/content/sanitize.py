@@ -60,6 +60,7 @@ def sanitize(html: str, embed_hosts: tuple[str, ...] = ()) -> str:
 
 
 _IMG_NO_ALT = re.compile(r"<img(?![^>]*\salt=)")
+_IMG_NO_SRC = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
 _IFRAME_NO_SRC = re.compile(r"<iframe(?![^>]*\ssrc=)[^>]*>.*?</iframe>", re.S)
 _IFRAME_NO_TITLE = re.compile(r"<iframe(?![^>]*\stitle=)")
 
@@ -68,6 +69,7 @@ def _accessible(html: str) -> str:
     """Raw HTML that passed the allowlist still gets what a valid, accessible page needs:
     an `alt` on every image, a `title` on every embed; an iframe whose src was refused goes whole."""
     if "<img" in html:
+        html = _IMG_NO_SRC.sub("", html)
         html = _IMG_NO_ALT.sub('<img alt=""', html)
     if "<iframe" in html:
         html = _IFRAME_NO_SRC.sub("", html)

@@ -58,9 +58,12 @@ class Rebuild:
         return self.kinds == {"static"} and all(p.endswith(_STYLES) for p in self.paths)
 
     def describe(self) -> str:
-        if len(self.paths) == 1:
-            return f"{self.paths[0]} changed"
-        return f"{len(self.paths)} files changed ({', '.join(sorted(self.kinds))})"
+        """"content/x.md changed". Names without a suffix (an editor's temporary file renamed
+        over the real one, a folder) are left out of the wording when there is anything else."""
+        named = [p for p in self.paths if "." in p.rsplit("/", 1)[-1]] or list(self.paths)
+        if len(named) == 1:
+            return f"{named[0]} changed"
+        return f"{len(named)} files changed ({', '.join(sorted(self.kinds))})"
 
 
 def rebuild_for(rels: Iterable[str]) -> Rebuild | None:

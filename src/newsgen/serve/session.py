@@ -55,6 +55,8 @@ class Session:
         self.deferred: list[str] = []  # pages still showing an older build (rendered in chunks)
         self.ok: bool | None = None  # did the last build succeed
         self.builds = 0
+        self.building = False
+        self._tabs_told = 0
         self._builder = builder
         self._catch_up_started = 0.0
 
@@ -104,6 +106,7 @@ class Session:
         else:
             guard = self.lock.writing()  # until build() can say when it publishes: all of it
         self.builds += 1
+        self.building = True
         try:
             with guard:
                 result = self._builder(self.root, options, state=self.state, **kwargs)
@@ -115,6 +118,8 @@ class Session:
             self._failed([f"newsgen failed while building: {type(exc).__name__}: {exc} "
                           "(a bug in newsgen; the terminal shows the details)"])
             return None
+        finally:
+            self.building = False
         self.deferred = list(getattr(result, "deferred", []))
         for warning in result.warnings:
             log.warning("warning: %s", warning)
@@ -131,8 +136,6 @@ class Session:
         log.error("%d error%s: still serving the last good build; save a fix and it rebuilds by itself",
                   n, "s" if n != 1 else "")
         self.hub.failed(lines)
-
-    _tabs_told = 0
 
 
 def _short(result: BuildResult) -> str:

@@ -14,9 +14,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from watchdog.events import (
+    EVENT_TYPE_ATTRIB,
+    EVENT_TYPE_CLOSED,
     EVENT_TYPE_CLOSED_NO_WRITE,
     EVENT_TYPE_CREATED,
     EVENT_TYPE_DELETED,
+    EVENT_TYPE_MODIFIED,
     EVENT_TYPE_MOVED,
     EVENT_TYPE_OPENED,
     FileSystemEvent,
@@ -25,17 +28,20 @@ from watchdog.events import (
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 
+from ..config import CONFIG_NAME
+from ..content.discover import is_junk
 from .changes import WATCHED_FOLDERS, classify
 
 log = logging.getLogger(__name__)
 _IGNORED_TYPES = (EVENT_TYPE_OPENED, EVENT_TYPE_CLOSED_NO_WRITE)
+_NOISE_TYPES = (EVENT_TYPE_MODIFIED, EVENT_TYPE_CLOSED, EVENT_TYPE_ATTRIB)
 _FOLDER_TYPES = (EVENT_TYPE_CREATED, EVENT_TYPE_DELETED, EVENT_TYPE_MOVED)
 
 
 def event_paths(event: FileSystemEvent, root: Path) -> list[str]:
     """The site-relative paths an event touches that the preview cares about."""
-    if event.event_type in _IGNORED_TYPES:
-        return []
+    if event.event_type in _IGNORED_TYPES or (event.is_directory and event.event_type in _NOISE_TYPES):
+        return []  # a folder "modified" when an entry changes: the entry's own event says which
     found: list[str] = []
     for raw in (event.src_path, getattr(event, "dest_path", "")):
         if not raw:
@@ -105,3 +111,29 @@ class Watcher:
                 self._watches[name] = self._observer.schedule(self._handler, str(folder), recursive=True)
             except OSError as exc:  # e.g. out of inotify watches: say so, keep serving
                 log.warning("cannot watch %s: %s", folder, exc)
+
+
+def modified_since(root: Path, since_ns: int) -> list[str]:
+    """Watched paths (files and folders) whose mtime is `since_ns` or later: what changed while
+    the first build ran, before the watcher was started."""
+    found: list[str] = []
+    config = root / CONFIG_NAME
+    try:
+        if config.stat().st_mtime_ns >= since_ns:
+            found.append(CONFIG_NAME)
+    except OSError:
+        pass
+    for name in WATCHED_FOLDERS:
+        for dirpath, dirnames, filenames in os.walk(root / name):
+            dirnames[:] = [d for d in dirnames if not is_junk(d)]
+            folder = Path(dirpath)
+            for entry in (folder, *(folder / f for f in filenames)):
+                rel = entry.relative_to(root).as_posix()
+                if classify(rel) is None:
+                    continue
+                try:
+                    if entry.stat().st_mtime_ns >= since_ns:
+                        found.append(rel)
+                except OSError:
+                    continue
+    return found

@@ -1,0 +1,241 @@
+"""HTTP for the preview: GET and HEAD of files inside the output folder, the reload script, and
+one Server-Sent Events stream per open tab. Standard library only (model: mkdocs
+`livereload/__init__.py`).
+
+Requests read the output under the publish lock's read side, so a build moving its files into
+place makes them wait instead of mixing two builds. The reload script goes into HTML responses
+only; the files on disk are exactly what `build()` wrote.
+"""
+
+from __future__ import annotations
+
+import logging
+import select
+import socket
+import threading
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from .clients import Hub
+from .files import (
+    CLIENT_URL,
+    EVENTS_URL,
+    client_script,
+    content_type,
+    inject,
+    not_found_page,
+    placeholder_page,
+    resolve,
+)
+from .rwlock import ReadWriteLock
+
+log = logging.getLogger(__name__)
+
+KEEP_ALIVE = 15.0  # seconds between SSE comments: keeps proxies and browsers from timing out
+_GONE_CHECK = 0.5  # seconds between checks that an SSE client is still there
+_LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
+
+
+class PreviewServer(ThreadingHTTPServer):
+    """A threading HTTP server that knows the output folder, the tabs and the publish lock, and
+    closes every open connection when it stops."""
+
+    daemon_threads = True
+    allow_reuse_address = True  # restart at once on the same port (TIME_WAIT), as http.server does
+
+    def __init__(self, address: tuple[str, int], out: Path, hub: Hub, lock: ReadWriteLock) -> None:
+        self.out = out
+        self.hub = hub
+        self.lock = lock
+        self.built_once = threading.Event()  # set when a build has succeeded: else a placeholder
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
+        super().__init__(address, PreviewHandler)
+
+    @property
+    def base_path(self) -> str:
+        return self.hub.base_path
+
+    @property
+    def port(self) -> int:
+        return int(self.server_address[1])
+
+    @property
+    def loopback(self) -> bool:
+        address = str(self.server_address[0])
+        return address == "::1" or address.startswith("127.")
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        with self._open_lock:
+            for sock in list(self._open):
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # a tab closed mid-response is normal; anything else is logged, never printed raw
+        log.debug("request from %s failed", client_address, exc_info=True)
+
+
+class PreviewHandler(BaseHTTPRequestHandler):
+    server: PreviewServer
+    protocol_version = "HTTP/1.1"  # keep-alive: a page and its assets over one connection
+    timeout = 60  # an idle keep-alive connection is closed after this long
+    server_version = "newsgen-serve"
+
+    def version_string(self) -> str:
+        return self.server_version
+
+    def do_GET(self) -> None:
+        self._respond(head=False)
+
+    def do_HEAD(self) -> None:
+        self._respond(head=True)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+        log.debug("%s %s", self.address_string(), format % args)
+
+    # ------------------------------------------------------------------ responses
+
+    def _respond(self, head: bool) -> None:
+        if not self._host_allowed():
+            self._send(HTTPStatus.FORBIDDEN, b"This preview only answers to localhost.\n",
+                       "text/plain; charset=utf-8", head)
+            return
+        parts = urlsplit(self.path)
+        if parts.path == CLIENT_URL:
+            self._send(HTTPStatus.OK, client_script(), "text/javascript; charset=utf-8", head)
+            return
+        if parts.path == EVENTS_URL:
+            self._events(parts.query, head)
+            return
+        if parts.path == "/" and self.server.base_path != "/":
+            self._redirect(self.server.base_path, head)
+            return
+        srv = self.server
+        data: bytes | None = None
+        tag = ""
+        with srv.lock.reading():
+            found = resolve(srv.out, parts.path, srv.base_path)
+            page, status = found.path, HTTPStatus.OK
+            if page is None:
+                status = HTTPStatus.NOT_FOUND
+                page = not_found_page(srv.out, srv.base_path)
+            if page is not None and found.status != HTTPStatus.MOVED_PERMANENTLY:
+                try:
+                    stat = page.stat()
+                    data = page.read_bytes()
+                    tag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
+                except OSError:
+                    data, status = None, HTTPStatus.NOT_FOUND
+            token = srv.hub.token
+        if found.status == HTTPStatus.MOVED_PERMANENTLY:
+            self._redirect(found.location + (f"?{parts.query}" if parts.query else ""), head)
+            return
+        if data is None:  # no 404.html: no build has succeeded yet, or the site has none
+            if not srv.built_once.is_set():
+                status = HTTPStatus.SERVICE_UNAVAILABLE
+            data, kind, tag = placeholder_page(), "text/html; charset=utf-8", ""
+        else:
+            kind = content_type(page.name if page is not None else "404.html")
+        if kind.startswith("text/html"):
+            data, tag = inject(data, token), ""  # always fresh: it carries the build token
+        elif status == HTTPStatus.OK and tag and self.headers.get("If-None-Match") == tag:
+            self._send(HTTPStatus.NOT_MODIFIED, b"", kind, head=True, etag=tag)
+            return
+        self._send(status, data, kind, head, etag=tag)
+
+    def _send(self, status: int, data: bytes, kind: str, head: bool, etag: str = "") -> None:
+        """HTML is never cached (every response carries the current build token); other files
+        are revalidated on every use (ETag), so a reload costs a 304 per unchanged asset."""
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        if status != HTTPStatus.NOT_MODIFIED:
+            self.send_header("Content-Length", str(len(data)))
+        if etag:
+            self.send_header("ETag", etag)
+            self.send_header("Cache-Control", "no-cache")
+        else:
+            self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+        if not head:
+            self.wfile.write(data)
+
+    def _redirect(self, location: str, head: bool) -> None:
+        self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+
+    def _events(self, query: str, head: bool) -> None:
+        params = parse_qs(query)
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        if head:
+            return
+        tab = self.server.hub.connect(params.get("path", ["/"])[0], params.get("build", [""])[0])
+        try:
+            self.wfile.write(b"retry: 1000\n\n")
+            quiet = 0.0
+            while True:
+                message = tab.next(_GONE_CHECK)
+                if message is None:
+                    if self._client_gone():  # a reloading tab: forget it now, not at the next write
+                        break
+                    quiet += _GONE_CHECK
+                    if quiet >= KEEP_ALIVE:
+                        self.wfile.write(b": keep-alive\n\n")
+                        quiet = 0.0
+                    continue
+                event, data = message
+                if not event:  # the server is stopping
+                    break
+                self.wfile.write(f"event: {event}\ndata: {data}\n\n".encode())
+        except OSError:  # the tab went away
+            pass
+        finally:
+            self.server.hub.disconnect(tab)
+
+    def _client_gone(self) -> bool:
+        """An event stream's client never sends anything after its request: a readable socket
+        means it was closed."""
+        try:
+            readable, _, _ = select.select([self.connection], [], [], 0)
+            return bool(readable) and not self.connection.recv(1, socket.MSG_PEEK)
+        except (OSError, ValueError):
+            return True
+
+    def _host_allowed(self) -> bool:
+        """On a loopback address, answer only requests addressed to localhost: a web page elsewhere
+        cannot read the preview through a DNS name that points at 127.0.0.1 (DNS rebinding)."""
+        if not self.server.loopback:
+            return True
+        host = (self.headers.get("Host") or "").strip().lower()
+        if host.startswith("["):
+            name = host[1:].split("]", 1)[0]
+        else:
+            name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+        return not host or name in _LOOPBACK_NAMES or name.endswith(".localhost")
+

@@ -1,0 +1,242 @@
+"""`newsgen serve`: build into a temporary folder, serve it, rebuild on every change, reload tabs.
+
+This module talks to the terminal, like the CLI: the lines it prints (the address, one line per
+rebuild, every `path:line: message` of a failed build) are the command's output, so they go out
+through click.echo. The other serve modules log to the "newsgen.serve" logger, and `run()` sends
+those records to the terminal the same way (errors to stderr, the rest to stdout).
+
+Order matters: bind the port (a port in use fails at once, before a long build), build once
+(worker processes may be forked: no thread exists yet), then start the HTTP and watchdog
+threads. The main thread runs the build loop, so Ctrl-C lands there and everything stops cleanly.
+"""
+
+from __future__ import annotations
+
+import _thread
+import contextlib
+import errno
+import logging
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+
+import click
+
+from .. import state as cache
+from ..config import CONFIG_NAME, load_config
+from ..errors import BuildError
+from .changes import rebuild_for
+from .clients import Hub
+from .events import ChangeQueue
+from .handler import PreviewServer
+from .rwlock import ReadWriteLock
+from .session import Session
+from .watch import Watcher, modified_since
+
+log = logging.getLogger("newsgen.serve")
+_ALL_INTERFACES = ("0.0.0.0", "::", "")  # noqa: S104 - names we warn about, not a default
+
+
+def run(site: Path, host: str = "127.0.0.1", port: int = 8000, drafts: bool = True) -> int:
+    """Serve `site` until Ctrl-C. Returns the exit code: 0 after Ctrl-C, 1 when it cannot start."""
+    root = site.absolute()
+    with _terminal_logging():
+        if not (root / CONFIG_NAME).is_file():
+            click.echo(f"{CONFIG_NAME}: no newsgen.yaml in {root} (run newsgen serve in the site folder, "
+                       "or pass --site)", err=True)
+            return 1
+        try:
+            preview = Preview.open(root, host, port, drafts)
+        except OSError as exc:
+            click.echo(f"newsgen serve: {_bind_problem(exc, host, port)}", err=True)
+            return 1
+        if host in _ALL_INTERFACES:
+            click.echo(f"warning: listening on all interfaces ({host or '*'}): anyone who can reach "
+                       "this machine can open the preview, drafts included", err=True)
+        with _signals_as_interrupt():
+            try:
+                preview.start(announce=True)
+                preview.loop()
+            except KeyboardInterrupt:
+                pass
+            finally:
+                signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not break cleanup
+                preview.close()
+        click.echo("stopped")
+    return 0
+
+
+@dataclass
+class Preview:
+    """One running preview: the output folder, the server, the tabs, the build loop. Tests drive
+    it in-process: `Preview.open(root, port=0)`, `.start()`, `.loop()` in a thread, `.close()`."""
+
+    root: Path
+    folder: Path  # the temporary folder; the output is folder/site
+    server: PreviewServer
+    session: Session
+    hub: Hub
+    changes: ChangeQueue = field(default_factory=ChangeQueue)
+    watcher: Watcher | None = None
+    stopping: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+
+    @classmethod
+    def open(cls, root: Path, host: str = "127.0.0.1", port: int = 0, drafts: bool = True) -> Preview:
+        """Bind the port and prepare; nothing is built and no thread runs yet."""
+        folder = Path(tempfile.mkdtemp(prefix="newsgen-serve-"))
+        out = folder / "site"
+        hub, lock = Hub(_base_path(root)), ReadWriteLock()
+        try:
+            server = PreviewServer((host, port), out, hub, lock)
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        return cls(root, folder, server, Session(root, out, hub, lock, drafts=drafts), hub)
+
+    @property
+    def url(self) -> str:
+        host = str(self.server.server_address[0])
+        if host in _ALL_INTERFACES:
+            host = "localhost"
+        elif ":" in host:
+            host = f"[{host}]"
+        return f"http://{host}:{self.server.port}{self.hub.base_path}"
+
+    def start(self, announce: bool = False, jobs: int | None = None) -> None:
+        """The first build (every core), then the HTTP and watchdog threads."""
+        started = time.time_ns()
+        if announce:
+            log.info("building %s ...", self.root)
+        self.session.first(jobs=jobs)
+        self._after_build()
+        self.watcher = Watcher(self.root, self.changes.put)
+        self.watcher.start()
+        self._thread = threading.Thread(target=self.server.serve_forever, name="newsgen-http", daemon=True)
+        self._thread.start()
+        missed = modified_since(self.root, started)  # saved during the first build
+        if missed:
+            self.changes.put(missed)
+        if announce:
+            shown = "drafts and scheduled articles shown" if self.session.options.preview else "no drafts"
+            log.info("serving %s (%s) · Ctrl-C to stop", self.url, shown)
+
+    def loop(self) -> None:
+        """Rebuild on every batch of changes until `stopping` is set (or Ctrl-C)."""
+        while not self.stopping.is_set():
+            batch = self.changes.get(timeout=0.0 if self.session.deferred else 0.5)
+            change = rebuild_for(batch) if batch else None
+            if change is not None:
+                self.session.rebuild(change)
+                self._after_build()
+            elif self.session.deferred and not self.changes.pending():
+                self.session.catch_up()
+
+    def close(self) -> None:
+        self.stopping.set()
+        self.changes.close()
+        if self.watcher is not None:
+            self.watcher.stop()
+        self.hub.close()
+        if self._thread is not None:
+            self.server.shutdown()
+        self.server.close_connections()
+        self.server.server_close()
+        cache.cache_file(self.root, self.session.out).unlink(missing_ok=True)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def _after_build(self) -> None:
+        if self.session.ok:
+            self.server.built_once.set()
+            self.hub.base_path = _base_path(self.root, self.hub.base_path)
+
+
+def _base_path(root: Path, fallback: str = "/") -> str:
+    """The URL path the site lives under (its base_url's path): the preview serves it there."""
+    try:
+        return load_config(root).base_path
+    except BuildError:  # reported by the build
+        return fallback
+
+
+def _bind_problem(exc: OSError, host: str, port: int) -> str:
+    if exc.errno == errno.EADDRINUSE:
+        return (f"port {port} is already in use on {host} "
+                f"(stop the other server, or choose another port: --port {port + 1})")
+    if exc.errno == errno.EACCES:
+        return f"not allowed to listen on port {port} (ports below 1024 need privileges: try --port 8000)"
+    return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+
+
+# ---------------------------------------------------------------------------- the terminal
+
+
+class _EchoHandler(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            text = record.getMessage()
+            if record.exc_info and record.levelno >= logging.ERROR:
+                text += "\n" + logging.Formatter().formatException(record.exc_info)
+            if record.levelno >= logging.WARNING:
+                click.echo(text, err=True)
+            else:
+                click.echo(f"{time.strftime('%H:%M:%S')} {text}")
+        except Exception:  # noqa: BLE001 - a closed terminal must not stop the preview
+            self.handleError(record)
+
+
+@contextlib.contextmanager
+def _terminal_logging() -> Iterator[None]:
+    logger = logging.getLogger("newsgen.serve")
+    handler = _EchoHandler(logging.INFO)
+    logger.addHandler(handler)
+    old_level, old_propagate = logger.level, logger.propagate
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+        logger.propagate = old_propagate
+
+
+@contextlib.contextmanager
+def _signals_as_interrupt() -> Iterator[None]:
+    """Ctrl-C and SIGTERM stop the preview through KeyboardInterrupt in the main thread.
+
+    Worker processes forked by the first build inherit the handler and leave quietly instead of
+    each printing a traceback; the parent then stops the build and cleans up. An interrupt that
+    lands inside a Python callback of a native library (nh3 calls back for every attribute) is
+    swallowed there and reported as "Exception ignored"; it is raised again instead, from the
+    next Python line outside the callback."""
+    parent = os.getpid()
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        if os.getpid() != parent:
+            os._exit(1)
+        raise KeyboardInterrupt
+
+    def unraisable(info: sys.UnraisableHookArgs) -> None:
+        if info.exc_type is not None and issubclass(info.exc_type, KeyboardInterrupt):
+            _thread.interrupt_main(signal.SIGINT)
+            return
+        old_hook(info)
+
+    old_int = signal.signal(signal.SIGINT, stop)
+    old_term = signal.signal(signal.SIGTERM, stop)
+    old_hook, sys.unraisablehook = sys.unraisablehook, unraisable
+    try:
+        yield
+    finally:
+        sys.unraisablehook = old_hook
+        signal.signal(signal.SIGINT, old_int)
+        signal.signal(signal.SIGTERM, old_term)

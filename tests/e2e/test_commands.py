@@ -1,0 +1,178 @@
+"""The CLI surface: check, new, --version, --help of every command, the build summary."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import newsgen
+from newsgen.cli import main
+
+
+def test_version(run_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli(["--version"], tmp_path)
+    assert result.exit_code == 0
+    assert result.stdout.strip() == f"newsgen {newsgen.__version__}"
+
+
+def test_version_of_the_real_console_script(run_script, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    result = run_script(["--version"], tmp_path)
+    assert result.exit_code == 0 and result.stdout.strip() == f"newsgen {newsgen.__version__}"
+
+
+def test_help_lists_every_command(run_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli(["--help"], tmp_path)
+    assert result.exit_code == 0
+    for name in ("build", "check", "new"):
+        assert re.search(rf"^\s+{name}\s+\S", result.stdout, re.M), name
+
+
+@pytest.mark.parametrize("command", sorted(main.commands))  # type: ignore[attr-defined]
+def test_help_of_each_command(command: str, run_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli([command, "--help"], tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith(f"Usage: main {command}") or result.stdout.startswith(f"Usage: newsgen {command}")
+    described = result.stdout.split("\n\n")[1].strip()
+    assert described and not described.startswith("Options")
+
+
+def test_build_help_documents_its_options(run_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    text = run_cli(["build", "--help"], tmp_path).stdout
+    for option in ("--out", "--drafts", "--future", "--base-url", "-q", "-v"):
+        assert option in text
+
+
+def test_build_prints_one_summary_line(make_site, run_cli) -> None:  # type: ignore[no-untyped-def]
+    root = make_site(
+        {
+            "content/politics/a.md": make_site.article("A"),
+            "content/sports/b.md": make_site.article("B", section="Sports"),
+        }
+    )
+    result = run_cli(["build", "--jobs", "1"], root)
+    assert result.exit_code == 0 and result.stderr == ""
+    (line,) = result.stdout.splitlines()
+    m = re.match(
+        r"^2 articles, (\d+) pages: (\d+) rendered, 0 unchanged, (\d+) files written, 0 removed in "
+        r"[\d.]+ s$",
+        line,
+    )
+    assert m, line
+    assert m[1] == m[2]
+
+
+def test_quiet_build_prints_nothing(make_site, run_cli) -> None:  # type: ignore[no-untyped-def]
+    root = make_site({"content/politics/a.md": make_site.article("A")})
+    result = run_cli(["build", "--jobs", "1", "-q"], root)
+    assert result.exit_code == 0 and result.stdout == "" and result.stderr == ""
+
+
+def test_verbose_build_says_why(make_site, run_cli) -> None:  # type: ignore[no-untyped-def]
+    root = make_site({"content/politics/a.md": make_site.article("A")})
+    result = run_cli(["build", "--jobs", "1", "-v"], root)
+    assert "/politics/a/: new page" in result.stdout.splitlines()
+
+
+def test_base_url_override(make_site, run_cli, parse_html) -> None:  # type: ignore[no-untyped-def]
+    root = make_site({"content/politics/a.md": make_site.article("A")})
+    result = run_cli(["build", "--jobs", "1", "--base-url", "https://preview.example.net"], root)
+    assert result.exit_code == 0, result.stderr
+    doc = parse_html(root / "public/politics/a/index.html")
+    assert doc.find(".//link[@rel='canonical']").get("href") == "https://preview.example.net/politics/a/"
+    bad = run_cli(["build", "--jobs", "1", "--base-url", "not a url"], root)
+    assert bad.exit_code == 1 and not bad.traceback
+    assert bad.stderr.startswith('--base-url: "not a url" is not a web address')
+
+
+def test_check_ok_writes_nothing(make_site, run_cli, snapshot) -> None:  # type: ignore[no-untyped-def]
+    root = make_site(
+        {
+            "content/politics/a.md": make_site.article("A"),
+            "content/politics/d.md": make_site.article("D", draft=True),
+        }
+    )
+    before = snapshot(root)
+    result = run_cli(["check"], root)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.strip() == "ok: 2 articles, no problems found"
+    assert snapshot(root) == before
+    assert sorted(p.name for p in root.iterdir()) == ["content", "newsgen.yaml"]
+
+
+def test_check_finds_template_errors(make_site, run_cli, snapshot) -> None:  # type: ignore[no-untyped-def]
+    root = make_site(
+        {
+            "content/politics/a.md": make_site.article("A"),
+            "templates/404.html": ('{% extends "theme/404.html" %}\n{% block title %}{{ nope.x }}{% endblock %}\n'),
+        }
+    )
+    before = snapshot(root)
+    result = run_cli(["check"], root)
+    assert result.exit_code == 1 and not result.traceback
+    assert result.stderr.splitlines()[0].startswith("templates/404.html:2: template error")
+    assert snapshot(root) == before
+
+
+def test_new_article(make_site, run_cli, fixed_now) -> None:  # type: ignore[no-untyped-def]
+    from newsgen.config import load_config
+    from newsgen.content.parse import parse_file
+
+    root = make_site({})
+    result = run_cli(["new", "Hội nghị Trung ương: kết quả", "--section", "politics", "--author", "Hùng Anh"], root)
+    assert result.exit_code == 0, result.stderr
+    printed = result.stdout.strip()
+    rel = f"content/politics/{fixed_now:%Y}/hoi-nghi-trung-uong-ket-qua.md"
+    assert printed.endswith(rel)
+    assert (root / rel).is_file()
+    article, diags = parse_file(root, rel, load_config(root))
+    assert diags == [] and article is not None
+    assert article.title == "Hội nghị Trung ương: kết quả"
+    assert article.section == "politics" and article.authors == ("Hùng Anh",)
+    assert article.draft is True
+    assert article.date == fixed_now.replace(second=0, microsecond=0)
+    # it builds with --drafts, and is left out without
+    assert run_cli(["build", "--jobs", "1"], root).exit_code == 0
+    assert not (root / "public/politics/hoi-nghi-trung-uong-ket-qua").exists()
+    assert run_cli(["build", "--jobs", "1", "--drafts"], root).exit_code == 0
+    assert (root / "public/politics/hoi-nghi-trung-uong-ket-qua/index.html").is_file()
+
+
+def test_new_article_with_several_authors_and_no_draft(make_site, run_cli) -> None:  # type: ignore[no-untyped-def]
+    from newsgen.config import load_config
+    from newsgen.content.parse import parse_file
+
+    root = make_site({})
+    result = run_cli(
+        [
+            "new",
+            'Quotes "inside" the title',
+            "--section",
+            "Sports",
+            "--author",
+            "A. One",
+            "--author",
+            "B: Two",
+            "--no-draft",
+        ],
+        root,
+    )
+    assert result.exit_code == 0, result.stderr
+    rel = next((root / "content/sports").rglob("*.md")).relative_to(root).as_posix()
+    article, diags = parse_file(root, rel, load_config(root))
+    assert diags == [] and article is not None
+    assert article.title == 'Quotes "inside" the title' and article.authors == ("A. One", "B: Two")
+    assert article.draft is False
+
+
+def test_new_article_errors(make_site, run_cli) -> None:  # type: ignore[no-untyped-def]
+    root = make_site({})
+    result = run_cli(["new", "Match report", "--section", "Sprots"], root)
+    assert result.exit_code == 1 and not result.traceback
+    assert result.stderr.splitlines()[0] == '--section: unknown section "Sprots" (did you mean "Sports"?)'
+    assert list((root / "content").iterdir()) == []
+    assert run_cli(["new", "Match report", "--section", "Sports"], root).exit_code == 0
+    again = run_cli(["new", "Match report", "--section", "Sports"], root)
+    assert again.exit_code == 1 and "exists already" in again.stderr
+    missing = run_cli(["new", "Match report"], root)
+    assert missing.exit_code == 2 and "--section" in missing.stderr

@@ -1,0 +1,202 @@
+"""Incremental builds: nothing changed -> nothing rendered or written; one body edit -> that page and the
+feeds carrying it; deletions prune; a damaged cache means a full, correct build; parallel == serial."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def small_site(make_site) -> Path:  # type: ignore[no-untyped-def]
+    a = make_site.article
+    return make_site(
+        {
+            "content/politics/one.md": a("One", date="2025-03-01 09:00", tags=["Flood"], author="Hung Anh"),
+            "content/politics/two.md": a("Two", date="2025-03-02 09:00", tags=["Flood"], author="Hung Anh"),
+            "content/politics/three.md": a("Three", date="2025-03-03 09:00"),
+            "content/politics/four.md": a("Four", date="2025-03-04 09:00"),
+            "content/sports/five.md": a("Five", section="Sports", date="2025-03-05 09:00", tags=["Flood"]),
+            "content/culture/six.md": a("Six", section="Culture", date="2025-03-06 09:00"),
+        },
+        extra_config="feed_items: 3\n",
+    )
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_second_build_without_change_renders_and_writes_nothing(make_site, build, snapshot) -> None:  # type: ignore[no-untyped-def]
+    root = small_site(make_site)
+    first = build(root)
+    assert first.rendered == first.pages and first.unchanged == 0
+    before = {p: os.stat(root / "public" / p).st_mtime_ns for p in snapshot(root / "public")}
+    second = build(root)
+    assert (second.rendered, second.written, second.removed, second.changed) == (0, 0, [], [])
+    assert second.unchanged == second.pages == first.pages
+    assert {p: os.stat(root / "public" / p).st_mtime_ns for p in snapshot(root / "public")} == before
+
+
+def test_body_edit_rerenders_that_article_and_the_feeds_it_is_in(make_site, build) -> None:  # type: ignore[no-untyped-def]
+    root = small_site(make_site)
+    build(root)
+    edit(root / "content/culture/six.md", "More text.", "More text, and a new sentence at the end.")
+    result = build(root)
+    assert sorted(result.changed) == ["culture/feed.xml", "culture/six/index.html", "feed.xml"]
+    assert result.rendered == 3 and result.written == 3
+
+
+def test_body_edit_of_an_old_article_outside_every_feed(make_site, build) -> None:  # type: ignore[no-untyped-def]
+    root = small_site(make_site)
+    build(root)
+    edit(root / "content/politics/one.md", "More text.", "More text, corrected and longer.")
+    result = build(root)
+    # "one" is the oldest of politics: its section feed (3 items) and the site feed do not carry it
+    assert result.changed == ["politics/one/index.html"]
+    assert result.rendered == 1
+
+
+def test_title_edit_rerenders_the_pages_that_list_it(make_site, build, parse_html) -> None:  # type: ignore[no-untyped-def]
+    root = small_site(make_site)
+    build(root)
+    edit(root / "content/culture/six.md", 'title: "Six"', 'title: "Six, renamed"')
+    result = build(root)
+    out = root / "public"
+    assert "culture/six-renamed/index.html" in result.changed
+    assert "culture/six/index.html" in result.removed and not (out / "culture/six").exists()
+    assert {"index.html", "culture/index.html", "latest-news.json", "feed.xml", "sitemap.xml"} <= set(result.changed)
+    assert "politics/one/index.html" not in result.changed  # shows neither Six nor its section
+    assert parse_html(out / "culture/index.html").findtext(".//h2[@class='card-title']/a") == "Six, renamed"
+
+
+def test_deleting_an_article_removes_its_page(make_site, build, parse_html) -> None:  # type: ignore[no-untyped-def]
+    root = small_site(make_site)
+    build(root)
+    (root / "content/sports/five.md").unlink()
+    result = build(root)
+    out = root / "public"
+    assert "sports/five/index.html" in result.removed
+    assert not (out / "sports/five").exists()
+    assert "Five" not in parse_html(out / "tags/flood/index.html").text_content()
+    assert "Five" not in parse_html(out / "index.html").text_content()
+
+
+def test_removed_output_file_is_written_again(make_site, build) -> None:  # type: ignore[no-untyped-def]
+    root = small_site(make_site)
+    build(root)
+    (root / "public/politics/two/index.html").unlink()
+    result = build(root)
+    assert result.changed == ["politics/two/index.html"]
+
+
+def test_config_change_rerenders_everything(make_site, build) -> None:  # type: ignore[no-untyped-def]
+    root = small_site(make_site)
+    first = build(root)
+    edit(root / "newsgen.yaml", "title: Test Gazette", "title: Test Gazette Weekly")
+    result = build(root)
+    assert result.rendered == first.pages
+
+
+def test_corrupt_cache_warns_and_rebuilds_fully_and_correctly(make_site, build, run_cli, snapshot) -> None:  # type: ignore[no-untyped-def]
+    root = small_site(make_site)
+    first = build(root)
+    good = snapshot(root / "public")
+    (cache,) = (root / ".newsgen-cache").glob("*.pickle")
+    cache.write_bytes(b"\x80\x05not really a pickle")
+    edit(root / "content/politics/two.md", "More text.", "More text, edited while the cache was broken.")
+    result = run_cli(["build", "--jobs", "1"], root)
+    assert result.exit_code == 0, result.stderr
+    assert "warning:" in result.stderr and "full build" in result.stderr
+    assert f"{first.pages} rendered" in result.stdout
+    after = snapshot(root / "public")
+    assert after.keys() == good.keys()
+    changed = {k for k in good if good[k] != after[k]}
+    assert "politics/two/index.html" in changed
+    # and the next build trusts the fresh cache again
+    assert build(root).rendered == 0
+
+
+def without_latest_list(html: bytes) -> bytes:
+    """An article page without the items of its Latest News aside: by design (issue 5) archived article
+    pages are not rewritten when Latest News changes; latest.js refreshes the list from latest-news.json."""
+    import lxml.html
+
+    doc = lxml.html.fromstring(html)
+    for ol in doc.xpath("//aside[@data-latest]//ol"):
+        ol.clear()
+    return lxml.html.tostring(doc)
+
+
+def test_incremental_output_equals_a_clean_build(make_site, build, snapshot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    root = small_site(make_site)
+    build(root)
+    edit(root / "content/politics/three.md", "The lead paragraph.", "A new lead paragraph, longer than before.")
+    (root / "content/politics/seven.md").write_text(
+        make_site.article("Seven", date="2025-03-07 09:00"), encoding="utf-8"
+    )
+    (root / "content/sports/five.md").unlink()
+    build(root)
+    clean = tmp_path / "clean"
+    build(root, out=clean)
+    incremental, fresh = snapshot(root / "public"), snapshot(clean)
+    assert incremental.keys() == fresh.keys()
+    article_pages = {f"{a.section}/{a.slug}/index.html" for a in _articles(root)}
+    differ = sorted(k for k in fresh if incremental[k] != fresh[k])
+    assert [k for k in differ if k not in article_pages] == []  # 404.html shows Latest News too, with no script
+    for k in differ:
+        assert without_latest_list(incremental[k]) == without_latest_list(fresh[k]), k
+
+
+def _articles(root: Path) -> list:  # type: ignore[type-arg]
+    from newsgen.config import load_config
+    from newsgen.content.discover import discover
+    from newsgen.content.parse import parse_file
+
+    config = load_config(root)
+    return [a for a in (parse_file(root, rel, config)[0] for rel in discover(root)) if a is not None]
+
+
+def generated_site(make_site, n: int) -> Path:  # type: ignore[no-untyped-def]
+    sections = ("Politics", "Sports", "Culture")
+    files = {}
+    for i in range(n):
+        day = 1 + i % 28
+        files[f"content/{sections[i % 3].lower()}/2024/story-{i:03}.md"] = make_site.article(
+            f"Story number {i}",
+            section=sections[i % 3],
+            date=f"2024-{1 + i // 28 % 12:02}-{day:02} {i % 24:02}:{i % 60:02}",
+            tags=[f"Tag {i % 7}", f"Topic {i % 11}"],
+            author=f"Writer {i % 5}",
+            body=f"Lead paragraph of story {i}.\n\n## Details\n\nMore about *story {i}*.\n",
+        )
+    return make_site(files)
+
+
+def test_parallel_and_serial_builds_are_byte_identical(make_site, build, snapshot, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import newsgen.workers as workers
+
+    root = generated_site(make_site, 200)
+    pools: list[int] = []
+    real_pool = workers._pool
+    monkeypatch.setattr(workers, "_pool", lambda jobs: pools.append(jobs) or real_pool(jobs))
+    serial = build(root, out=tmp_path / "serial", jobs=1)
+    assert pools == []
+    parallel = build(root, out=tmp_path / "parallel", jobs=2)
+    assert pools and set(pools) == {2}  # the pool really ran (parse and render)
+    assert serial.pages == parallel.pages > workers.PARALLEL_MIN
+    assert serial.articles == parallel.articles == 200
+    one, two = snapshot(tmp_path / "serial"), snapshot(tmp_path / "parallel")
+    assert one.keys() == two.keys()
+    assert [k for k in one if one[k] != two[k]] == []
+
+
+def test_incremental_edit_in_a_larger_site(make_site, build) -> None:  # type: ignore[no-untyped-def]
+    root = generated_site(make_site, 60)
+    build(root)
+    assert build(root).rendered == 0
+    edit(root / "content/politics/2024/story-000.md", "More about", "Much more about")
+    result = build(root)
+    # story 0 is the oldest of all: in its section's feed (20 items of 20), not in the site feed
+    assert result.changed == ["politics/feed.xml", "politics/story-number-0/index.html"]

@@ -1,0 +1,117 @@
+"""Template overrides: a site's templates/ replaces the theme file by file and can extend it; template
+mistakes are one-line errors pointing into the template."""
+
+from __future__ import annotations
+
+import re
+
+OVERRIDE = """{% extends "theme/article.html" %}
+{% block title %}Override: {{ article.title }}{% endblock %}
+{% block scripts %}{{ super() }}<p class="override-marker">{{ article.extra.location }}</p>{% endblock %}
+"""
+
+
+def test_override_extends_the_builtin_template(make_site, run_cli, parse_html) -> None:  # type: ignore[no-untyped-def]
+    root = make_site(
+        {
+            "content/politics/a.md": make_site.article("Alpha", location="Huế <city>"),
+            "templates/article.html": OVERRIDE,
+        }
+    )
+    result = run_cli(["build", "--jobs", "1"], root)
+    assert result.exit_code == 0, result.stderr
+    doc = parse_html(root / "public/politics/alpha/index.html")
+    assert doc.findtext(".//title") == "Override: Alpha"
+    assert doc.findtext(".//h1") == "Alpha"  # the rest of the built-in page is there
+    assert doc.find(".//aside[@class='latest']") is not None
+    assert doc.findtext(".//p[@class='override-marker']") == "Huế <city>"  # extra keys reach templates, escaped
+    assert any(s.get("src", "").endswith("/theme/latest.js") for s in doc.iter("script"))  # super() kept
+    home = parse_html(root / "public/index.html")  # other pages still use the theme
+    assert home.findtext(".//title") == "Test Gazette"
+
+
+def test_override_of_a_partial_reaches_every_page_that_includes_it(make_site, run_cli, parse_html) -> None:  # type: ignore[no-untyped-def]
+    base = '{% extends "theme/base.html" %}{% block head %}<meta name="x-site" content="custom">{% endblock %}'
+    root = make_site({"content/politics/a.md": make_site.article("Alpha"), "templates/base.html": base})
+    assert run_cli(["build", "--jobs", "1"], root).exit_code == 0
+    for page in ("index.html", "politics/alpha/index.html", "politics/index.html", "404.html"):
+        doc = parse_html(root / "public" / page)
+        assert doc.find(".//meta[@name='x-site']") is not None, page
+
+
+def test_comments_slot_from_config(make_site, run_cli, parse_html) -> None:  # type: ignore[no-untyped-def]
+    root = make_site({"content/politics/a.md": make_site.article("Alpha")})
+    assert run_cli(["build", "--jobs", "1"], root).exit_code == 0
+    assert parse_html(root / "public/politics/alpha/index.html").find(".//*[@id='comments_slot']") is None
+    root2 = make_site(
+        {"content/politics/a.md": make_site.article("Alpha")},
+        extra_config='comments_html: "<div id=\\"talk\\">Comments here</div>"\n',
+    )
+    assert run_cli(["build", "--jobs", "1"], root2).exit_code == 0
+    slot = parse_html(root2 / "public/politics/alpha/index.html").find(".//*[@id='comments_slot']")
+    assert slot is not None and slot.findtext(".//div[@id='talk']") == "Comments here"
+
+
+def test_jinja_syntax_error_in_a_site_template(make_site, run_cli, snapshot, write_file) -> None:  # type: ignore[no-untyped-def]
+    root = make_site({"content/politics/a.md": make_site.article("Alpha")})
+    assert run_cli(["build", "--jobs", "1"], root).exit_code == 0
+    before = snapshot(root / "public")
+    write_file(
+        root,
+        "templates/article.html",
+        '{% extends "theme/article.html" %}\n\n{% block title %}{% if %}{% endblock %}\n',
+    )
+    result = run_cli(["build", "--jobs", "1"], root)
+    assert result.exit_code == 1 and not result.traceback, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert lines[-1] == "newsgen: 1 error, nothing was written"
+    assert len(lines) == 2, lines
+    assert re.match(r"^templates/article\.html:3: template syntax error: .+", lines[0]), lines[0]
+    assert snapshot(root / "public") == before
+
+
+def test_undefined_variable_in_a_site_template(make_site, run_cli, snapshot, write_file) -> None:  # type: ignore[no-untyped-def]
+    root = make_site({"content/politics/a.md": make_site.article("Alpha")})
+    assert run_cli(["build", "--jobs", "1"], root).exit_code == 0
+    before = snapshot(root / "public")
+    write_file(
+        root,
+        "templates/404.html",
+        '{% extends "theme/404.html" %}\n{% block title %}\n{{ site.no_such_setting }}{% endblock %}\n',
+    )
+    result = run_cli(["build", "--jobs", "1"], root)
+    assert result.exit_code == 1 and not result.traceback
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 2, lines
+    assert lines[0].startswith("templates/404.html:3: template error"), lines[0]
+    assert "no_such_setting" in lines[0]
+    assert snapshot(root / "public") == before
+
+
+def test_missing_parent_template(make_site, run_cli) -> None:  # type: ignore[no-untyped-def]
+    root = make_site(
+        {
+            "content/politics/a.md": make_site.article("Alpha"),
+            "templates/404.html": '{% extends "theme/nope.html" %}\n',
+        }
+    )
+    result = run_cli(["build", "--jobs", "1"], root)
+    assert result.exit_code == 1 and not result.traceback
+    first = result.stderr.splitlines()[0]
+    assert first.startswith("templates/404.html:1: ") and "nope.html" in first
+
+
+def test_template_change_rerenders_exactly_the_pages_that_use_it(make_site, build, write_file) -> None:  # type: ignore[no-untyped-def]
+    root = make_site(
+        {
+            "content/politics/a.md": make_site.article("Alpha"),
+            "content/sports/b.md": make_site.article("Beta", section="Sports"),
+        }
+    )
+    build(root)
+    write_file(root, "templates/404.html", '{% extends "theme/404.html" %}{% block title %}Lost{% endblock %}')
+    result = build(root)
+    assert result.rendered == 1 and result.changed == ["404.html"]
+    write_file(root, "templates/article.html", '{% extends "theme/article.html" %}{% block title %}A{% endblock %}')
+    result = build(root)
+    assert sorted(result.changed) == ["politics/alpha/index.html", "sports/beta/index.html"]
