@@ -318,6 +318,8 @@ def tables(all_results: dict[int, dict], peers: list[str]) -> str:
             if sc != "warm":
                 head.append("page shows it")
         head += [f"{p.capitalize()} full s" for p in peers] + [f"x {p.capitalize()}" for p in peers]
+        if "hugo" in peers:
+            head.append("CPU x Hugo CPU")
         head.append("meets target")
         out.append("| " + " | ".join(head) + " |")
         out.append("|" + "|".join(" ---: " for _ in head) + "|")
@@ -347,6 +349,9 @@ def tables(all_results: dict[int, dict], peers: list[str]) -> str:
                 pm = pr.get(p, {}).get("median")
                 ratios[p] = med / pm if med and pm else None
                 row.append("-" if ratios[p] is None else f"{ratios[p]:.2f}")
+            if "hugo" in peers:
+                hc, nc = pr.get("hugo", {}).get("cpu_median"), ng.get("cpu_median")
+                row.append(f"{nc / hc:.2f}" if hc and nc else "-")
             verdict = []
             if ratios.get("hugo") is not None:
                 verdict.append("time ok" if ratios["hugo"] <= TARGET_RATIO[sc] else "time NO")
@@ -414,7 +419,9 @@ Latest run of `benchmarks/bench.py` (see its docstring for what each scenario do
   process and its children (above wall = both cores used); RSS: peak of the largest single process
   (ru_maxrss); load: 1-minute load average before-after the scenario (2 cores: above ~1 means other work
   shared the machine, inflating wall times); output on tmpfs; "x Peer" = newsgen wall / peer's full
-  cold build wall in the same run (the issue's targets are all relative to Hugo's full build).
+  cold build wall in the same run (the issue's targets are all relative to Hugo's full build);
+  "CPU x Hugo CPU" = newsgen CPU s / Hugo full-build CPU s (less sensitive to other load than wall;
+  Hugo uses both cores, so its CPU is about 1.8x its wall on an idle machine).
 - own s: the seconds newsgen's summary line reports for the last run (wall minus start-up and imports).
 - files written: files in the output whose mtime is newer than the last run's change / the summary
   line's "files written"; "page shows it": the edited (new) article's page contains the new sentence (title).
@@ -447,12 +454,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--no-save", action="store_true", help="do not write benchmarks/RESULTS.md")
     ap.add_argument("--results-md", default=str(REPO / "benchmarks" / "RESULTS.md"))
+    ap.add_argument("--table-from", default=None, metavar="JSONL",
+                    help="run nothing: re-make the tables from an earlier run's results file")
     args = ap.parse_args(argv)
     args.peers = [] if args.peers in ("", "none") else [p for p in args.peers.split(",") if p]
     bad = [p for p in args.peers if p not in PEERS]
     if bad:
         ap.error(f"unknown peer(s): {', '.join(bad)}")
-    if not args.sizes and not args.rss100k:
+    if not args.sizes and not args.rss100k and not args.table_from:
         ap.error("give article counts, or --rss100k")
     shared = find_shared(args.shared)
     args.newsgen_cmd = find_newsgen(args.newsgen)
@@ -462,7 +471,13 @@ def main(argv: list[str] | None = None) -> int:
     log(f"bench: shared {shared}, newsgen {' '.join(args.newsgen_cmd)}, results {results}")
 
     all_results: dict[int, dict] = {}
-    for n in args.sizes:
+    if args.table_from:
+        all_results, argv = from_results(Path(args.table_from), args, argv)
+    else:
+        with open(results, "a") as f:
+            f.write(json.dumps({"generator": "bench-meta", "argv": argv, "runs": args.runs,
+                                "warmup": args.warmup, "jobs": args.jobs}) + "\n")
+    for n in [] if args.table_from else args.sizes:
         corpus = make_corpus(shared, n, work, args.seed)
         (out_root / str(n)).mkdir(parents=True, exist_ok=True)
         peers = run_peers(args, shared, n, work, out_root, results)
@@ -479,6 +494,24 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_save:
         write_results(Path(args.results_md), body, argv, args, extra)
     return 0
+
+
+def from_results(path: Path, args, argv: list[str]) -> tuple[dict[int, dict], list[str]]:
+    """The per-N results (and the original command) stored in a bench-*.jsonl file."""
+    found: dict[int, dict] = {}
+    for line in path.read_text().splitlines():
+        rec = json.loads(line)
+        gen = rec.get("generator")
+        if gen == "bench-meta":
+            argv = rec["argv"]
+            args.runs, args.warmup, args.jobs = rec["runs"], rec["warmup"], rec["jobs"]
+            continue
+        slot = found.setdefault(rec["articles"], {"newsgen": {}, "peers": {}})
+        if gen == "newsgen-bench":
+            slot["newsgen"] = rec["scenarios"]
+        else:
+            slot["peers"][gen] = rec
+    return {n: r for n, r in found.items() if r["newsgen"]}, argv
 
 
 def rss100k(args, shared: Path, work: Path, out_root: Path) -> str:

@@ -151,7 +151,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     if config.search and (result.written or result.removed or not (out / search.FOLDER).is_dir()):
         search.index(out)
 
-    changed_state = (parsed_any or state.pages != fingerprints or state.outputs != keep
+    changed_state = (parsed_any or state.pages != fingerprints or state.outputs != frozenset(keep)
                      or state.images != images_before)
     state.pages = fingerprints
     state.outputs = frozenset(keep)

@@ -313,7 +313,9 @@ def axe_violations(urls: Sequence[str], *, expect_ok: bool = True) -> dict[str, 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=list(CHROME_FLAGS))
         try:
-            context = browser.new_context()
+            # bypass_csp: axe is injected as an inline script, which a strict
+            # Content-Security-Policy in the page would otherwise block.
+            context = browser.new_context(bypass_csp=True)
             for url in urls:
                 page = context.new_page()
                 try:
