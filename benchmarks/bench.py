@@ -6,7 +6,10 @@
     python benchmarks/bench.py --rss100k             # newsgen only: peak RSS of a 100,000-article cold build
 
 Run by hand (not part of the test suite), with newsgen installed (`--newsgen` names the command;
-default: `newsgen` on PATH, else the one beside this Python). For each N it:
+default: `newsgen` on PATH, else the one beside this Python). By default the run measures a copy of
+`src/newsgen` taken at its start (run with the installed newsgen's Python via PYTHONPATH), so that
+edits to the repo during a long run do not mix versions; `--no-snapshot` runs the installed one.
+For each N it:
 
 1. makes the corpus with the shared `make_corpus.py` (`<work>/<N>/corpus`, the folder
    `run_peers.sh` uses too, so both build the same bytes) and copies it to `<work>/<N>/newsgen-site`,
@@ -91,16 +94,38 @@ def find_newsgen(arg: str | None) -> list[str]:
     return [exe]
 
 
+def snapshot(cmd: list[str], work: Path) -> tuple[list[str], dict]:
+    """Copy src/newsgen aside and run that copy (with the installed newsgen's Python and its
+    dependencies), so that edits to the repo during a long run do not mix versions."""
+    dest = work / "newsgen-src" / time.strftime("%Y%m%d-%H%M%S")
+    shutil.copytree(REPO / "src" / "newsgen", dest / "newsgen",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    py = sys.executable
+    try:
+        first = Path(cmd[0]).read_text(errors="replace").split("\n", 1)[0]
+        if first.startswith("#!") and "python" in first:
+            py = first[2:].strip().split()[0]
+    except OSError:
+        pass
+    env = dict(os.environ, PYTHONPATH=str(dest))
+    where = subprocess.run([py, "-c", "import newsgen; print(newsgen.__file__)"], env=env,
+                           capture_output=True, text=True).stdout.strip()
+    if not where.startswith(str(dest)):
+        sys.exit(f"bench: the snapshot in {dest} is not what {py} imports ({where}); use --no-snapshot")
+    log(f"bench: newsgen source snapshot {dest} (run with {py})")
+    return [py, "-m", "newsgen.cli"], env
+
+
 # ------------------------------------------------------------------------------------------ timing
 def timecmd(shared: Path, cmd: list[str], *, cwd: Path, runs: int, warmup: int, clean: Path | None = None,
-            before: str | None = None, logfile: Path, limit: float = 1800) -> dict:
+            before: str | None = None, logfile: Path, limit: float = 1800, env: dict | None = None) -> dict:
     args = [sys.executable, str(shared / "timecmd.py"), "--runs", str(runs), "--warmup", str(warmup),
             "--cwd", str(cwd), "--log", str(logfile), "--limit", str(limit)]
     if clean:
         args += ["--clean", str(clean)]
     if before:
         args += ["--before", before]
-    proc = subprocess.run(args + ["--", *cmd], capture_output=True, text=True)
+    proc = subprocess.run(args + ["--", *cmd], capture_output=True, text=True, env=env)
     try:
         return json.loads(proc.stdout)
     except json.JSONDecodeError:
@@ -217,7 +242,7 @@ def run_newsgen(args, shared: Path, n: int, corpus: Path, work: Path, out_root: 
         lg = logs / f"{name}.log"
         l0 = load()
         log(f"newsgen {n} {name}: load {l0} ...")
-        r = timecmd(shared, cmd, cwd=site, runs=runs, warmup=warmup, logfile=lg, **kw)
+        r = timecmd(shared, cmd, cwd=site, runs=runs, warmup=warmup, logfile=lg, env=args.newsgen_env, **kw)
         r["load_before"], r["load_after"] = l0, load()
         r["summary"] = last_summary(lg)
         r["ok"] = bool(r.get("wall")) and not any(r.get("rc") or [1]) and not r.get("timed_out")
@@ -398,9 +423,9 @@ def machine() -> str:
            f"{platform.release()}, Python {platform.python_version()}"
 
 
-def newsgen_version(cmd: list[str]) -> str:
+def newsgen_version(cmd: list[str], env: dict | None) -> str:
     try:
-        return subprocess.run([*cmd, "--version"], capture_output=True, text=True).stdout.strip()
+        return subprocess.run([*cmd, "--version"], capture_output=True, text=True, env=env).stdout.strip()
     except OSError:
         return "?"
 
@@ -413,7 +438,8 @@ Latest run of `benchmarks/bench.py` (see its docstring for what each scenario do
 
 - date: {dt.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')}
 - machine: {machine()}
-- {newsgen_version(args.newsgen_cmd)}; newsgen -j {args.jobs or 'default (all cores)'}
+- {newsgen_version(args.newsgen_cmd, args.newsgen_env)}, {"its source copied at the start of the run"
+  if args.newsgen_env else "as installed"}; newsgen -j {args.jobs or 'default (all cores)'}
 - command: `{cmd}`
 - wall: median of {args.runs} runs after {args.warmup} warm-up (min-max); CPU: user+sys s of the build
   process and its children (above wall = both cores used); RSS: peak of the largest single process
@@ -452,6 +478,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--peers-dir", default=None, help="PEERS_DIR for run_peers.sh (default /tmp/peers)")
     ap.add_argument("--newsgen", default=None, help="the newsgen command (default: newsgen on PATH)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--no-snapshot", action="store_true",
+                    help="run the installed newsgen as it is (default: a copy of src/newsgen taken at start)")
     ap.add_argument("--no-save", action="store_true", help="do not write benchmarks/RESULTS.md")
     ap.add_argument("--results-md", default=str(REPO / "benchmarks" / "RESULTS.md"))
     ap.add_argument("--table-from", default=None, metavar="JSONL",
@@ -468,6 +496,9 @@ def main(argv: list[str] | None = None) -> int:
     work, out_root = Path(args.work), Path(args.out_root)
     work.mkdir(parents=True, exist_ok=True)
     results = work / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.jsonl"
+    args.newsgen_env = None
+    if not args.no_snapshot and not args.newsgen and not args.table_from:
+        args.newsgen_cmd, args.newsgen_env = snapshot(args.newsgen_cmd, work)
     log(f"bench: shared {shared}, newsgen {' '.join(args.newsgen_cmd)}, results {results}")
 
     all_results: dict[int, dict] = {}
@@ -524,7 +555,7 @@ def rss100k(args, shared: Path, work: Path, out_root: Path) -> str:
     lg.unlink(missing_ok=True)
     l0 = load()
     r = timecmd(shared, cmd, cwd=corpus, runs=1, warmup=0, clean=out,
-                before=f"rm -rf {shlex.quote(str(cache))}", logfile=lg, limit=3600)
+                before=f"rm -rf {shlex.quote(str(cache))}", logfile=lg, limit=3600, env=args.newsgen_env)
     l1 = load()
     summ = last_summary(lg) or {}
     shutil.rmtree(out, ignore_errors=True)

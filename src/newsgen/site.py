@@ -7,7 +7,6 @@ previous/next, related articles and paginated listings.
 from __future__ import annotations
 
 import datetime as dt
-import heapq
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -143,8 +142,8 @@ def _related(arts: tuple[Article, ...], by_tag: dict[str, list[int]], tags: dict
             for j in by_tag[slug][start : start + _RELATED_SCAN]:
                 score[j] = score.get(j, 1) + 2  # the 1 is replaced below by the section bonus
         sec = a.section
-        ranked = heapq.nsmallest(RELATED_COUNT, score,
-                                 key=lambda j: (-(score[j] - (0 if section_of[j] == sec else 1)), j))
+        ranked = [j for _, j in sorted([(-(v if section_of[j] == sec else v - 1), j) for j, v in score.items()])
+                  [:RELATED_COUNT]]
         if len(ranked) < RELATED_COUNT:  # fill with earlier stories: the section's, then the site's
             items = by_section[sec]
             start = sec_pos[sec][i] + 1
