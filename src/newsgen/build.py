@@ -99,21 +99,22 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     # decide what to render: a page whose fingerprint is unchanged and whose file exists is skipped
     env = make_env(config)
     digests = template_digests(env, sorted({s.template for s in specs if s.template}), state.template_refs)
-    common = f"{cache.VERSION}|{config.digest}|{options.preview}|{config.base_url}"
-    fingerprints: dict[str, str] = {}
+    common = hashlib.blake2b(f"{cache.VERSION}|{config.digest}|{options.preview}|{config.base_url}".encode(),
+                             digest_size=12).hexdigest()
+    fingerprints: dict[str, cache.Fingerprint] = {}
     todo: list[PageSpec] = []
+    out_prefix = f"{out}/"
     for spec in specs:
-        fp = _fingerprint(common, digests.get(spec.template, ""), spec)
+        fp = (common, digests.get(spec.template, ""), f"{spec.kind}|{spec.ref if spec.kind == 'feed' else ''}|"
+              f"{spec.inputs}")
         fingerprints[spec.out] = fp
         previous = state.pages.get(spec.out)
-        if previous == fp and (out / spec.out).exists():
+        if previous == fp and os.path.exists(out_prefix + spec.out):
             result.unchanged += 1
             continue
         todo.append(spec)
         if options.explain:
-            result.reasons.append(f"/{spec.url}: " + ("new page" if previous is None else
-                                                     "output missing" if previous == fp else
-                                                     f"{spec.reason or 'its inputs or template changed'}"))
+            result.reasons.append(f"/{spec.url}: {_why(previous, fp, spec)}")
     result.rendered = len(todo)
 
     # render and stage; nothing replaces the old output until everything has succeeded
@@ -167,9 +168,19 @@ def _ticker(progress: Progress | None, stage: str, total: int) -> Callable[[int]
     return lambda n: progress(stage, n, total)
 
 
-def _fingerprint(common: str, template_digest: str, spec: PageSpec) -> str:
-    return hashlib.blake2b(f"{common}|{template_digest}|{spec.kind}|{spec.ref if spec.kind in ('feed',) else ''}"
-                           f"|{spec.inputs}".encode(), digest_size=12).hexdigest()
+def _why(previous: cache.Fingerprint | None, now: cache.Fingerprint, spec: PageSpec) -> str:
+    """Why a page is rendered again, for `build -v`."""
+    if previous is None:
+        return "new page"
+    if previous == now:
+        return "its file was missing from the output"
+    if previous[0] != now[0]:
+        return "newsgen.yaml, --base-url or newsgen itself changed"
+    if previous[1] != now[1]:
+        return f"template {spec.template} (or a template it uses) changed"
+    what = {"article": "the article or a story it links to changed",
+            "listing": "an article it lists changed, or its page range moved"}
+    return what.get(spec.kind, "what it shows changed")
 
 
 def _with_base_url(config: SiteConfig, base_url: str) -> SiteConfig:

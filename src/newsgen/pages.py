@@ -23,7 +23,6 @@ class PageSpec:
     template: str
     ref: tuple[int, ...] = ()  # (article index) or (listing index, page index) or (section index)
     inputs: str = ""  # fingerprint of what the page shows (template and config are added by build)
-    reason: str = ""  # what the inputs are made of, for `build -v`
 
 
 SITEMAP_LIMIT = 50_000

@@ -19,7 +19,7 @@ from .errors import Diagnostic
 from .model import Article
 
 CACHE_DIR = ".newsgen-cache"
-FORMAT = 2
+FORMAT = 3
 
 
 def _code_digest() -> str:
@@ -35,6 +35,7 @@ def _code_digest() -> str:
 VERSION = f"newsgen {__version__} format {FORMAT} python {sys.version_info[:2]} code {_code_digest()}"
 
 Stamp = tuple[str, int, int]  # path relative to the site, mtime_ns, size
+Fingerprint = tuple[str, str, str]  # (config + newsgen version, templates used, what the page shows)
 
 
 @dataclass
@@ -50,7 +51,7 @@ class ParsedEntry:
 class State:
     config_digest: str = ""
     parsed: dict[str, ParsedEntry] = field(default_factory=dict)
-    pages: dict[str, str] = field(default_factory=dict)  # output file -> fingerprint
+    pages: dict[str, Fingerprint] = field(default_factory=dict)  # output file -> fingerprint
     images: dict[str, tuple[Stamp, str]] = field(default_factory=dict)  # image source -> (stamp, digest)
     outputs: frozenset[str] | None = None  # every file the last build left in the output (None: unknown)
     template_refs: dict[str, tuple[str, ...] | None] = field(default_factory=dict)  # source hash -> refs
@@ -84,6 +85,8 @@ def dep(root: Path, rel: str) -> tuple[Stamp, str]:
 def still_valid(root: Path, entry: ParsedEntry) -> ParsedEntry | None:
     """The entry, if its file and every dependency are unchanged: by stamp when possible, else by
     content (a checkout gives every file a new mtime). Returns it with refreshed stamps, or None."""
+    if entry.article is None:
+        return None  # a file with errors is read again every build: what it names may exist now
     current = stamp(root, entry.stamp[0])
     if current != entry.stamp:
         if current[2] != entry.stamp[2] or digest(root, entry.stamp[0]) != entry.digest:
