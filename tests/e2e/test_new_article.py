@@ -1,0 +1,86 @@
+"""Publishing one article must not rewrite the archive (issue 5, point 4), and a fresh checkout of
+an unchanged site must not rewrite anything."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from newsgen.build import BuildOptions, build
+
+SECTIONS = ("politics", "sports", "culture")
+TAGS = ("Harbour", "Budget", "Festivals", "Rail", "Rice")
+
+
+def _write(root: Path, i: int, day: int) -> None:
+    section = SECTIONS[i % 3]
+    tags = ", ".join({TAGS[i % 5], TAGS[(i * 7) % 5]})
+    (root / "content" / section / f"story-{i:03d}.md").write_text(
+        f"---\ntitle: Story number {i}\nsection: {section.title()}\nauthor: Writer {i % 4}\n"
+        f"date: 2025-{1 + day // 28:02d}-{1 + day % 28:02d} 10:00\ntags: [{tags}]\n---\n\nBody of story {i}.\n",
+        encoding="utf-8")
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Path:
+    (tmp_path / "newsgen.yaml").write_text(
+        "title: T\nbase_url: https://e.org/\ntimezone: UTC\nper_page: 5\nlatest_news: 5\n"
+        "sections: [Politics, Sports, Culture]\n", encoding="utf-8")
+    for s in SECTIONS:
+        (tmp_path / "content" / s).mkdir(parents=True)
+    for i in range(120):
+        _write(tmp_path, i, i)
+    build(tmp_path, BuildOptions(jobs=1))
+    return tmp_path
+
+
+def _mtimes(out: Path) -> dict[str, int]:
+    return {str(p.relative_to(out)): p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+
+
+def test_one_new_article_rewrites_only_the_pages_that_show_it(archive: Path) -> None:
+    out = archive / "public"
+    before = _mtimes(out)
+    _write(archive, 120, 130)  # the newest story: politics, tags Harbour (+ Harbour)
+    result = build(archive, BuildOptions(jobs=1))
+    after = _mtimes(out)
+    written = {f for f in after if before.get(f) != after[f]}
+    articles = [f for f in written if f.count("/") == 2 and f.endswith("/index.html")
+                and f.split("/")[0] in SECTIONS]
+    # the new page, and the previous newest politics story (its "Next" link)
+    assert sorted(articles) == ["politics/story-number-117/index.html", "politics/story-number-120/index.html"]
+    # front pages of its section, tag and author listing; no archive page moved. Once per per_page
+    # articles a listing gains an archive page: then that page is new, and the one below it gains
+    # a "Newer" link to it.
+    for f in (f for f in written if "/page/" in f):
+        base, number = f.rsplit("/page/", 1)
+        n = int(number.split("/")[0])
+        assert f not in before or f"{base}/page/{n + 1}/index.html" not in before, f
+    assert {"index.html", "politics/index.html", "tags/harbour/index.html", "authors/writer-0/index.html",
+            "feed.xml", "politics/feed.xml", "sitemap.xml", "latest-news.json"} <= written
+    assert len(written) <= 14, sorted(written)
+    assert len(written) <= 0.1 * len(after)
+    assert result.written == len(written)
+
+
+def test_classic_pagination_shifts_every_page(archive: Path) -> None:
+    cfg = archive / "newsgen.yaml"
+    cfg.write_text(cfg.read_text(encoding="utf-8") + "pagination: classic\n", encoding="utf-8")
+    build(archive, BuildOptions(jobs=1))
+    before = _mtimes(archive / "public")
+    _write(archive, 120, 130)
+    build(archive, BuildOptions(jobs=1))
+    after = _mtimes(archive / "public")
+    moved = [f for f in after if "/page/" in f and f.startswith("politics/") and before.get(f) != after[f]]
+    assert len(moved) == 8  # 41 politics stories, 5 a page: every page after the first shifts (and a 9th)
+
+
+def test_a_fresh_checkout_of_an_unchanged_site_writes_nothing(archive: Path) -> None:
+    """A new clone gives every file a new mtime: newsgen compares content, not just dates."""
+    for dirpath, _, files in os.walk(archive / "content"):
+        for name in files:
+            os.utime(Path(dirpath) / name, ns=(1, 1))
+    result = build(archive, BuildOptions(jobs=1))
+    assert (result.rendered, result.written, result.removed) == (0, 0, [])
