@@ -216,8 +216,8 @@ def _signals_as_interrupt() -> Iterator[None]:
     Worker processes forked by the first build inherit the handler and leave quietly instead of
     each printing a traceback; the parent then stops the build and cleans up. An interrupt that
     lands inside a Python callback of a native library (nh3 calls back for every attribute) is
-    swallowed there and reported as "Exception ignored"; it is raised again instead, from the
-    next Python line outside the callback."""
+    swallowed there (reported as "Exception ignored"); it is delivered again instead, until it
+    lands outside such a callback."""
     parent = os.getpid()
 
     def stop(signum: int, frame: FrameType | None) -> None:
@@ -227,7 +227,11 @@ def _signals_as_interrupt() -> Iterator[None]:
 
     def unraisable(info: sys.UnraisableHookArgs) -> None:
         if info.exc_type is not None and issubclass(info.exc_type, KeyboardInterrupt):
-            _thread.interrupt_main(signal.SIGINT)
+            # not from here: this hook still runs inside the callback; a moment later the main
+            # thread is most likely back in Python code (if not, this happens once more)
+            retry = threading.Timer(0.02, _thread.interrupt_main, (signal.SIGINT,))
+            retry.daemon = True
+            retry.start()
             return
         old_hook(info)
 
