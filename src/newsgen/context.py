@@ -56,6 +56,7 @@ class Helpers:
         self._sections = {s.slug: s for s in inputs.config.sections}
         self._cards: dict[tuple[str, int, bool, bool, bool], Markup] = {}
         self._latest: Markup | None = None
+        self._fragments: dict[tuple[str, str], Markup] = {}
 
     def card(self, article: Article, level: int = 3, image: bool = True, summary: bool = True,
              eager: bool = False) -> Markup:
@@ -70,6 +71,17 @@ class Helpers:
 
     def srcset(self, image: Image | None) -> Srcset | None:
         return srcset(image) if image is not None else None
+
+    def nav(self, current: str) -> Markup:
+        """The sections navigation, with `current` (a section slug, "home" or "") marked."""
+        key = ("nav", current)
+        html = self._fragments.get(key)
+        if html is None:
+            assert self._env is not None
+            html = Markup(self._env.get_template("_nav.html").render(  # noqa: S704 - autoescaped template
+                sections=self._in.config.sections, site=self._in.config, current=current))
+            self._fragments[key] = html
+        return html
 
     def latest_list(self) -> Markup:
         if self._latest is None:

@@ -7,6 +7,7 @@ Variants are published next to the original: `photo.jpg` -> `photo-480w.webp`, `
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import posixpath
@@ -59,6 +60,7 @@ def variants(image: Image) -> list[Variant]:
     return out
 
 
+@functools.lru_cache(maxsize=16384)
 def srcset(image: Image) -> Srcset | None:
     vs = variants(image)
     if not vs:

@@ -98,7 +98,7 @@ def jsonld(value: Any) -> Markup:
     return Markup(text)  # noqa: S704 - escaped above for the script context
 
 
-FRAGMENTS = ("_card.html", "_latest.html")  # rendered through helpers (h.card, h.latest_list), memoized
+FRAGMENTS = ("_card.html", "_latest.html", "_nav.html", "_picture.html")  # rendered through helpers (h.card, h.latest_list), memoized
 
 
 def template_digests(env: jinja2.Environment, names: list[str],
