@@ -26,8 +26,8 @@ def test_tables_with_alignment() -> None:
         ["Yes", "31"],
         ["No", "12"],
     ]
-    assert table.find("thead/tr/th").get("style") == "text-align:left"
-    assert table.find("tbody/tr/td[2]").get("style") == "text-align:right"
+    assert table.find("thead/tr/th").get("class") == "align-left"  # a class: no style attribute passes
+    assert table.find("tbody/tr/td[2]").get("class") == "align-right"
 
 
 def test_strikethrough() -> None:

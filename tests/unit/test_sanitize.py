@@ -149,12 +149,13 @@ def test_images_get_alt() -> None:
     assert tree('<img src="a.jpg" alt="A dog">').find("img").get("alt") == "A dog"
 
 
-def test_style_only_for_table_alignment() -> None:
+def test_no_style_passes_table_alignment_becomes_a_class() -> None:
     doc = tree(
         '<table><tr><td style="text-align:right">1</td><td style="background:url(x)">2</td></tr></table>'
         '<p style="color:red">p</p>'
     )
-    assert [td.get("style") for td in doc.iter("td")] == ["text-align:right", None]
+    assert [td.get("style") for td in doc.iter("td")] == [None, None]
+    assert [td.get("class") for td in doc.iter("td")] == ["align-right", None]
     assert doc.find("p").get("style") is None
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import select
 import socket
+import sys
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -89,8 +90,11 @@ class PreviewServer(ThreadingHTTPServer):
                     pass
 
     def handle_error(self, request: Any, client_address: Any) -> None:
-        # a tab closed mid-response is normal; anything else is logged, never printed raw
-        log.debug("request from %s failed", client_address, exc_info=True)
+        """A tab closed mid-response is normal; anything else is a bug, shown with its traceback."""
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            log.debug("connection from %s closed early", client_address)
+        else:
+            log.error("newsgen serve failed to answer a request (a bug: please report it)", exc_info=True)
 
 
 class PreviewHandler(BaseHTTPRequestHandler):

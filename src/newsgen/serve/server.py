@@ -133,12 +133,14 @@ class Preview:
     def loop(self) -> None:
         """Rebuild on every batch of changes until `stopping` is set (or Ctrl-C)."""
         while not self.stopping.is_set():
-            batch = self.changes.get(timeout=0.0 if self.session.deferred else 0.5)
+            # pages left stale by a shown-first rebuild are brought up to date while nothing waits
+            catch_up = bool(self.session.deferred) and not self.changes.pending()
+            batch = self.changes.get(timeout=0.0 if catch_up else 0.5)
             change = rebuild_for(batch) if batch else None
             if change is not None:
                 self.session.rebuild(change)
                 self._after_build()
-            elif self.session.deferred and not self.changes.pending():
+            elif catch_up:
                 self.session.catch_up()
 
     def close(self) -> None:

@@ -54,9 +54,9 @@ class Session:
         self.state = State()
         self.deferred: list[str] = []  # pages still showing an older build (rendered in chunks)
         self.ok: bool | None = None  # did the last build succeed
+        self.succeeded = False  # has any build succeeded (is there a last good output)
         self.builds = 0
         self.building = False
-        self._tabs_told = 0
         self._builder = builder
         self._catch_up_started = 0.0
 
@@ -64,7 +64,7 @@ class Session:
 
     def first(self, jobs: int | None = None) -> BuildResult | None:
         """The first build, before any thread runs (it may fork worker processes)."""
-        result = self._build(None, jobs)
+        result, _ = self._build(None, jobs)
         if result is not None:
             log.info("built %s", result.summary())
         return result
@@ -72,10 +72,9 @@ class Session:
     def rebuild(self, change: Rebuild) -> BuildResult | None:
         """One rebuild for a batch of changes: the pages on screen first when pages may change."""
         shown = self.hub.shown() if change.pages_may_change and _HAS_ONLY else set()
-        result = self._build(frozenset(shown) if shown else None)
+        result, told = self._build(frozenset(shown) if shown else None)
         if result is None:
             return None
-        told = self._tabs_told
         more = f"; {len(self.deferred)} more pages to update" if self.deferred else ""
         log.info("%s: %s%s%s", change.describe(), _short(result), _tabs(told), more)
         if self.deferred:
@@ -86,7 +85,7 @@ class Session:
         """Render the next chunk of pages left stale by a shown-first rebuild."""
         if not self.deferred:
             return None
-        result = self._build(frozenset(self.deferred[:CHUNK]) | self.hub.shown())
+        result, _ = self._build(frozenset(self.deferred[:CHUNK]) | self.hub.shown())
         if result is not None and not self.deferred:
             log.info("all pages up to date (%.2f s after the change)",
                      time.perf_counter() - self._catch_up_started)
@@ -94,7 +93,9 @@ class Session:
 
     # ------------------------------------------------------------------ one build
 
-    def _build(self, only: frozenset[str] | None, jobs: int | None = 1) -> BuildResult | None:
+    def _build(self, only: frozenset[str] | None, jobs: int | None = 1) -> tuple[BuildResult | None, int]:
+        """One build; on success the tabs hear about it. Returns the result (None when the build
+        failed) and how many tabs were told to reload or refresh their styles."""
         changes: dict[str, Any] = {"jobs": jobs}
         if _HAS_ONLY:
             changes["only"] = only
@@ -112,20 +113,19 @@ class Session:
                 result = self._builder(self.root, options, state=self.state, **kwargs)
         except BuildError as exc:
             self._failed([str(d) for d in exc.diagnostics])
-            return None
+            return None, 0
         except Exception as exc:  # a bug in newsgen: report it, keep serving the last good build
             log.exception("newsgen failed while building (a bug: please report it)")
             self._failed([f"newsgen failed while building: {type(exc).__name__}: {exc} "
                           "(a bug in newsgen; the terminal shows the details)"])
-            return None
+            return None, 0
         finally:
             self.building = False
         self.deferred = list(getattr(result, "deferred", []))
         for warning in result.warnings:
             log.warning("warning: %s", warning)
-        self.ok = True
-        self._tabs_told = self.hub.built(result.changed, result.removed)
-        return result
+        self.ok = self.succeeded = True
+        return result, self.hub.built(result.changed, result.removed)
 
     def _failed(self, lines: list[str]) -> None:
         self.ok = False
@@ -133,8 +133,8 @@ class Session:
         for line in lines:
             log.error("%s", line)
         n = len(lines)
-        log.error("%d error%s: still serving the last good build; save a fix and it rebuilds by itself",
-                  n, "s" if n != 1 else "")
+        showing = "still serving the last good build" if self.succeeded else "nothing to show yet"
+        log.error("%d error%s: %s; save a fix and it rebuilds by itself", n, "s" if n != 1 else "", showing)
         self.hub.failed(lines)
 
 
