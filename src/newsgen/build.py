@@ -213,16 +213,19 @@ def _parse(root: Path, config: SiteConfig, state: cache.State, jobs: int,
         else:
             todo.append(rel)
     tick = _ticker(progress, "parse", len(todo))
+    dep_memo: dict[str, tuple[cache.Stamp, str]] = {}  # many articles share one static image
     for rel, article, diags in parse_all(root, config, todo, jobs, tick):
-        fresh[rel] = cache.ParsedEntry(cache.stamp(root, rel), cache.digest(root, rel),
-                                       _deps(root, rel, article), article, diags)
+        digest = article.digest if article is not None else cache.digest(root, rel)  # same hash of the bytes
+        fresh[rel] = cache.ParsedEntry(cache.stamp(root, rel), digest, _deps(root, rel, article, dep_memo),
+                                       article, diags)
     changed = bool(todo) or len(fresh) != len(state.parsed) or any(
         fresh[rel] is not state.parsed.get(rel) for rel in fresh)
     state.parsed = fresh
     return [e.article for e in fresh.values() if e.article is not None], changed
 
 
-def _deps(root: Path, rel: str, article: Article | None) -> tuple[tuple[cache.Stamp, str], ...]:
+def _deps(root: Path, rel: str, article: Article | None,
+          memo: dict[str, tuple[cache.Stamp, str]]) -> tuple[tuple[cache.Stamp, str], ...]:
     """Files besides the article itself whose change must re-parse it: its images and its folder
     (for bundles and bodies that name local files, so a newly dropped image is picked up)."""
     if article is None:
@@ -232,7 +235,12 @@ def _deps(root: Path, rel: str, article: Article | None) -> tuple[tuple[cache.St
         paths.append(article.image.source)
     if article.assets or rel.endswith(("/index.md", "/index.markdown")):
         paths.append(os.path.dirname(rel))
-    return tuple(cache.dep(root, p) for p in dict.fromkeys(paths))
+    out = []
+    for p in dict.fromkeys(paths):
+        if p not in memo:
+            memo[p] = cache.dep(root, p)
+        out.append(memo[p])
+    return tuple(out)
 
 
 def _article_images(articles: tuple[Article, ...]) -> list[Image]:

@@ -98,7 +98,8 @@ def jsonld(value: Any) -> Markup:
     return Markup(text)  # noqa: S704 - escaped above for the script context
 
 
-FRAGMENTS = ("_card.html", "_latest.html", "_nav.html", "_picture.html")  # rendered through helpers (h.card, h.latest_list), memoized
+# fragments rendered once through helpers (h.card, h.latest_list, h.nav) or included by every page
+FRAGMENTS = ("_card.html", "_latest.html", "_nav.html", "_picture.html")
 
 
 def template_digests(env: jinja2.Environment, names: list[str],
