@@ -25,7 +25,8 @@ For each N it:
    counting the files each last run wrote (mtime newer than the change; and the summary line's
    "W files written") and checking that the changed or new page shows the change;
 4. prints one table per scenario with newsgen's ratio to each peer's full build and the targets of
-   issue 5, and writes them to `benchmarks/RESULTS.md` (unless --no-save).
+   issue 5, and writes them to `benchmarks/RESULTS.md`, the raw figures to `benchmarks/RESULTS.jsonl`
+   (unless --no-save; `--table-from benchmarks/RESULTS.jsonl` re-makes the tables from them).
 
 The shared folder is `../shared/bench` relative to the repo root (override: --shared or NEWSGEN_SHARED).
 The system load (1-minute average) is noted before and after every scenario: other work on the
@@ -107,6 +108,9 @@ def snapshot(cmd: list[str], work: Path) -> tuple[list[str], dict]:
             py = first[2:].strip().split()[0]
     except OSError:
         pass
+    # byte-compile it as pip does on install (PYTHONDONTWRITEBYTECODE, if set, would otherwise make
+    # every run compile newsgen's source again: about 0.2-0.4 s of each run)
+    subprocess.run([py, "-m", "compileall", "-q", str(dest)], check=True, stdout=subprocess.DEVNULL)
     env = dict(os.environ, PYTHONPATH=str(dest))
     where = subprocess.run([py, "-c", "import newsgen; print(newsgen.__file__)"], env=env,
                            capture_output=True, text=True).stdout.strip()
@@ -320,6 +324,9 @@ def run_peers(args, shared: Path, n: int, work: Path, out_root: Path, results: P
             if rec.get("articles") == n:
                 rec["load_before"], rec["load_after"] = l0, l1
                 found[rec["generator"]] = rec
+    with open(results, "a") as f:
+        f.write(json.dumps({"generator": "bench-peers-load", "articles": n, "load_before": l0,
+                            "load_after": l1}) + "\n")
     for name, rec in sorted(found.items()):
         log(f"peers {n}: {name} median {rec.get('median')} s, rss {rec.get('rss_mb_median')} MB")
     return found
@@ -523,7 +530,18 @@ def main(argv: list[str] | None = None) -> int:
     print(body)
     print(extra)
     if not args.no_save:
-        write_results(Path(args.results_md), body, argv, args, extra)
+        md = Path(args.results_md)
+        if not body and extra and md.exists():  # --rss100k alone: replace just that section
+            text = md.read_text()
+            head, sep, _rest = text.partition(RSS100K_TITLE)
+            cmd = "python benchmarks/bench.py " + " ".join(shlex.quote(a) for a in argv)
+            md.write_text((head if sep else text.rstrip() + "\n\n") + extra +
+                          f"\nMeasured {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z} with `{cmd}`.\n")
+            log(f"updated the 100k section of {md}")
+        else:
+            write_results(md, body, argv, args, extra)
+            if not args.table_from:  # the raw figures beside it (--table-from re-makes the tables)
+                shutil.copyfile(results, md.with_suffix(".jsonl"))
     return 0
 
 
@@ -537,12 +555,21 @@ def from_results(path: Path, args, argv: list[str]) -> tuple[dict[int, dict], li
             argv = rec["argv"]
             args.runs, args.warmup, args.jobs = rec["runs"], rec["warmup"], rec["jobs"]
             continue
-        slot = found.setdefault(rec["articles"], {"newsgen": {}, "peers": {}})
-        if gen == "newsgen-bench":
+        slot = found.setdefault(rec["articles"], {"newsgen": {}, "peers": {}, "load": {}})
+        if gen == "bench-peers-load":
+            slot["load"] = rec
+        elif gen == "newsgen-bench":
             slot["newsgen"] = rec["scenarios"]
         else:
             slot["peers"][gen] = rec
+    for r in found.values():
+        for rec in r["peers"].values():
+            rec.setdefault("load_before", r["load"].get("load_before", 0))
+            rec.setdefault("load_after", r["load"].get("load_after", 0))
     return {n: r for n, r in found.items() if r["newsgen"]}, argv
+
+
+RSS100K_TITLE = "### 100,000 articles, cold build"
 
 
 def rss100k(args, shared: Path, work: Path, out_root: Path) -> str:
@@ -565,7 +592,7 @@ def rss100k(args, shared: Path, work: Path, out_root: Path) -> str:
     line = (f"| 100,000 | {fmt_s(r.get('median'))} | {fmt_s(r.get('cpu_median'))} | {rss:.0f} | "
             f"{summ.get('pages', '-')} | {l0:.1f}-{l1:.1f} | {'ok' if ok and rss <= 2048 else 'NO'} |")
     log(f"rss100k: {r}")
-    return ("### 100,000 articles, cold build (newsgen only; target: peak RSS <= 2 GB)\n\n"
+    return (RSS100K_TITLE + " (newsgen only; target: peak RSS <= 2 GB)\n\n"
             "| N | wall s | CPU s | peak RSS MB | pages | load | meets target |\n"
             "| ---: | ---: | ---: | ---: | ---: | ---: | --- |\n" + line + "\n")
 

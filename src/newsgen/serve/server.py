@@ -24,6 +24,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import InvalidStateError
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
@@ -121,7 +122,8 @@ class Preview:
         self._after_build()
         self.watcher = Watcher(self.root, self.changes.put)
         self.watcher.start()
-        self._thread = threading.Thread(target=self.server.serve_forever, name="newsgen-http", daemon=True)
+        self._thread = threading.Thread(target=self.server.serve_forever, args=(0.1,), name="newsgen-http",
+                                        daemon=True)  # polls every 0.1 s: stops that fast
         self._thread.start()
         missed = modified_since(self.root, started)  # saved during the first build
         if missed:
@@ -252,12 +254,22 @@ def _signals_as_interrupt() -> Iterator[None]:
             return
         old_hook(info)
 
+    def thread_failed(args: threading.ExceptHookArgs) -> None:
+        # CPython before 3.12 (gh-107219): when the workers of the first build leave on Ctrl-C,
+        # the pool's manager thread may fail to fail a future the interrupt already cancelled.
+        # Nothing is lost; it is not shown.
+        if args.exc_type is not None and issubclass(args.exc_type, InvalidStateError):
+            return
+        old_thread_hook(args)
+
     old_int = signal.signal(signal.SIGINT, stop)
     old_term = signal.signal(signal.SIGTERM, stop)
     old_hook, sys.unraisablehook = sys.unraisablehook, unraisable
+    old_thread_hook, threading.excepthook = threading.excepthook, thread_failed
     try:
         yield
     finally:
+        threading.excepthook = old_thread_hook
         sys.unraisablehook = old_hook
         signal.signal(signal.SIGINT, old_int)
         signal.signal(signal.SIGTERM, old_term)

@@ -1,0 +1,94 @@
+"""clients.py: which tab hears what after a build, and tabs that connect late."""
+
+from __future__ import annotations
+
+import json
+
+from newsgen.serve.clients import Hub, Tab
+
+
+def drain(tab: Tab) -> list[tuple[str, object]]:
+    out = []
+    while (m := tab.next(0)) is not None:
+        out.append((m[0], json.loads(m[1]) if m[1] else None))
+    return out
+
+
+def test_connect_says_hello() -> None:
+    hub = Hub()
+    tab = hub.connect("/politics/x/", hub.token)
+    assert drain(tab) == [("hello", {"server": hub.server_id})]
+    assert hub.shown() == {"politics/x/index.html"}
+
+
+def test_build_reloads_only_affected_tabs() -> None:
+    hub = Hub()
+    x = hub.connect("/politics/x/", hub.token)
+    y = hub.connect("/politics/y/", hub.token)
+    drain(x), drain(y)
+    told = hub.built(["politics/x/index.html", "index.html"], [])
+    assert told == 1
+    assert drain(x) == [("reload", {})]
+    assert drain(y) == []
+
+
+def test_css_change_refreshes_styles_everywhere() -> None:
+    hub = Hub()
+    x = hub.connect("/politics/x/", hub.token)
+    drain(x)
+    hub.built(["theme/newsgen.css"], [])
+    assert drain(x) == [("styles", {})]
+
+
+def test_errors_then_ok() -> None:
+    hub = Hub()
+    x = hub.connect("/", hub.token)
+    drain(x)
+    hub.failed(["content/a.md:3: invalid YAML"])
+    assert drain(x) == [("errors", {"errors": ["content/a.md:3: invalid YAML"]})]
+    late = hub.connect("/politics/", hub.token)  # opened while the site is broken
+    assert drain(late)[-1] == ("errors", {"errors": ["content/a.md:3: invalid YAML"]})
+    hub.built([], [])
+    assert drain(x) == [("ok", {})]
+    assert hub.errors == []
+    hub.built([], [])
+    assert drain(x) == []  # "ok" only once, after errors
+
+
+def test_late_connect_with_an_older_token_reloads() -> None:
+    hub = Hub()
+    token = hub.token  # the page was served at this build...
+    hub.built(["politics/x/index.html"], [])  # ...then it changed before its stream opened
+    tab = hub.connect("/politics/x/", token)
+    assert ("reload", {}) in drain(tab)
+    other = hub.connect("/politics/y/", token)  # its page did not change
+    assert ("reload", {}) not in drain(other)
+    current = hub.connect("/politics/x/", hub.token)
+    assert ("reload", {}) not in drain(current)
+
+
+def test_page_from_an_earlier_server_reloads() -> None:
+    hub = Hub()
+    tab = hub.connect("/", "deadbeef-7")
+    assert ("reload", {}) in drain(tab)
+
+
+def test_disconnect_and_close() -> None:
+    hub = Hub()
+    tab = hub.connect("/", hub.token)
+    assert hub.count() == 1
+    hub.disconnect(tab)
+    assert hub.count() == 0
+    other = hub.connect("/", hub.token)
+    hub.close()
+    messages = drain(other)
+    assert messages[-1] == ("", None)
+    after = hub.connect("/", hub.token)
+    assert drain(after) == [("", None)]
+
+
+def test_tabs_outside_the_site_are_not_shown() -> None:
+    hub = Hub("/news/")
+    hub.connect("/elsewhere/", hub.token)
+    hub.connect("/news/politics/", hub.token)
+    assert hub.shown() == {"politics/index.html"}

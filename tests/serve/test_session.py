@@ -1,0 +1,194 @@
+"""session.py with a stand-in for build(): what is built first, chunks, errors, the publish lock."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import newsgen.serve.session as session_mod
+from newsgen.build import BuildOptions
+from newsgen.errors import BuildError, Diagnostic
+from newsgen.serve.changes import rebuild_for
+from newsgen.serve.clients import Hub, Tab
+from newsgen.serve.rwlock import ReadWriteLock
+from newsgen.serve.session import Session
+
+
+@dataclass(frozen=True)
+class OptionsWithOnly(BuildOptions):
+    only: frozenset[str] | None = None
+
+
+@dataclass
+class FakeResult:
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    deferred: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    rendered: int = 0
+    written: int = 0
+    seconds: float = 0.01
+
+    def summary(self) -> str:
+        return "fake"
+
+
+class FakeBuild:
+    """Pages p0..pN-1 are stale until built; `only` limits what one call renders."""
+
+    def __init__(self, stale: list[str], fail: BaseException | None = None) -> None:
+        self.stale = list(stale)
+        self.calls: list[dict[str, Any]] = []
+        self.fail = fail
+
+    def __call__(self, root: Path, options: Any, state: Any = None, **kwargs: Any) -> FakeResult:
+        self.calls.append({"only": getattr(options, "only", None), "jobs": options.jobs, **kwargs})
+        if self.fail is not None:
+            raise self.fail
+        only = getattr(options, "only", None)
+        todo = [p for p in self.stale if only is None or p in only]
+        self.stale = [p for p in self.stale if p not in todo]
+        lock = kwargs.get("publish_lock")
+        if lock is not None:
+            with lock:
+                pass
+        return FakeResult(changed=todo, deferred=list(self.stale), rendered=len(todo), written=len(todo))
+
+
+@pytest.fixture
+def with_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(session_mod, "BuildOptions", OptionsWithOnly)
+    monkeypatch.setattr(session_mod, "_HAS_ONLY", True)
+
+
+def make(builder: FakeBuild, hub: Hub | None = None, lock: ReadWriteLock | None = None) -> Session:
+    return Session(Path("/site"), Path("/out"), hub or Hub(), lock or ReadWriteLock(), builder=builder)
+
+
+def messages(tab: Tab) -> list[str]:
+    out = []
+    while (m := tab.next(0)) is not None:
+        out.append(m[0])
+    return out
+
+
+def test_first_build_uses_every_core_and_renders_everything() -> None:
+    fake = FakeBuild(["index.html"])
+    s = make(fake)
+    assert s.first() is not None
+    assert fake.calls[0]["jobs"] is None
+    assert s.ok is True
+
+
+def test_rebuild_without_tabs_is_one_full_build(with_only: None) -> None:
+    fake = FakeBuild([f"p{i}" for i in range(10)])
+    s = make(fake)
+    s.rebuild(rebuild_for(["content/a.md"]))  # type: ignore[arg-type]
+    assert [c["only"] for c in fake.calls] == [None]
+    assert fake.calls[0]["jobs"] == 1
+    assert s.deferred == []
+
+
+def test_rebuild_renders_what_the_tabs_show_first_then_the_rest_in_chunks(
+        with_only: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(session_mod, "CHUNK", 4)
+    hub = Hub()
+    tab = hub.connect("/p7", hub.token)
+    messages(tab)
+    stale = [f"p{i}" for i in range(10)]
+    fake = FakeBuild(stale)
+    s = make(fake, hub)
+    s.rebuild(rebuild_for(["templates/base.html"]))  # type: ignore[arg-type]
+    assert fake.calls[0]["only"] == {"p7"}
+    assert messages(tab) == ["reload"]  # the tab reloads after the first, small build
+    assert len(s.deferred) == 9
+    while s.deferred:
+        s.catch_up()
+    assert [c["only"] for c in fake.calls[1:]] == [
+        {"p0", "p1", "p2", "p3", "p7"}, {"p4", "p5", "p6", "p8", "p7"}, {"p9", "p7"}]
+    assert fake.stale == []
+    assert messages(tab) == []  # its page did not change again
+
+
+def test_static_change_needs_no_page_first(with_only: None) -> None:
+    hub = Hub()
+    hub.connect("/p1", hub.token)
+    fake = FakeBuild(["css/site.css"])
+    make(fake, hub).rebuild(rebuild_for(["static/css/site.css"]))  # type: ignore[arg-type]
+    assert [c["only"] for c in fake.calls] == [None]
+
+
+def test_build_error_keeps_serving_and_reports(with_only: None, caplog: pytest.LogCaptureFixture) -> None:
+    hub = Hub()
+    tab = hub.connect("/", hub.token)
+    messages(tab)
+    diag = Diagnostic("content/a.md", 3, "invalid YAML", "check the quotes")
+    fake = FakeBuild(["index.html"], fail=BuildError([diag]))
+    s = make(fake, hub)
+    s.deferred = ["x"]
+    with caplog.at_level("ERROR", logger="newsgen.serve"):
+        assert s.rebuild(rebuild_for(["content/a.md"])) is None  # type: ignore[arg-type]
+    assert s.ok is False and s.deferred == []
+    assert hub.errors == ["content/a.md:3: invalid YAML (check the quotes)"]
+    assert messages(tab) == ["errors"]
+    assert "content/a.md:3: invalid YAML (check the quotes)" in caplog.messages
+    fake.fail = None
+    s.rebuild(rebuild_for(["content/a.md"]))  # type: ignore[arg-type]
+    assert s.ok is True and hub.errors == []
+    assert messages(tab) == ["ok", "reload"]
+
+
+def test_a_crash_in_build_is_shown_not_fatal(caplog: pytest.LogCaptureFixture) -> None:
+    hub = Hub()
+    fake = FakeBuild([], fail=ZeroDivisionError("boom"))
+    s = make(fake, hub)
+    with caplog.at_level("ERROR", logger="newsgen.serve"):
+        assert s.rebuild(rebuild_for(["content/a.md"])) is None  # type: ignore[arg-type]
+    assert s.ok is False
+    assert "ZeroDivisionError: boom" in hub.errors[0]
+
+
+def test_without_publish_lock_support_the_whole_build_holds_the_lock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(session_mod, "_HAS_PUBLISH_LOCK", False)
+    lock = ReadWriteLock()
+    seen: list[bool] = []
+
+    def builder(root: Path, options: Any, state: Any = None, **kwargs: Any) -> FakeResult:
+        assert "publish_lock" not in kwargs
+        seen.append(_reader_blocked(lock))
+        return FakeResult()
+
+    make(builder, lock=lock).first()  # type: ignore[arg-type]
+    assert seen == [True]
+
+
+def test_with_publish_lock_support_only_publishing_holds_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(session_mod, "_HAS_PUBLISH_LOCK", True)
+    lock = ReadWriteLock()
+    seen: list[bool] = []
+
+    def builder(root: Path, options: Any, state: Any = None, **kwargs: Any) -> FakeResult:
+        seen.append(_reader_blocked(lock))  # rendering: requests go on
+        with kwargs["publish_lock"]:
+            seen.append(_reader_blocked(lock))  # publishing: requests wait
+        return FakeResult()
+
+    make(builder, lock=lock).first()  # type: ignore[arg-type]
+    assert seen == [False, True]
+
+
+def _reader_blocked(lock: ReadWriteLock) -> bool:
+    got = threading.Event()
+
+    def read() -> None:
+        with lock.reading():
+            got.set()
+
+    t = threading.Thread(target=read, daemon=True)
+    t.start()
+    blocked = not got.wait(0.2)
+    return blocked
