@@ -22,7 +22,7 @@ from .output import Staging, check_output_folder, mark, prune, stage_copy
 from .pages import PageSpec, collisions, plan
 from .render import make_env, template_digests, theme_dir
 from .site import Selection, build_site, select
-from .urls import UnsafePath
+from .urls import UnsafePath, forget_checked
 from .workers import RenderJob, jobs_wanted, parse_all, render_all
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -67,6 +67,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     if options.base_url:
         config = _with_base_url(config, options.base_url)
     out = (options.out or root / "public").absolute()
+    forget_checked()
     problems = check_output_folder(out, root)
     if problems:
         raise BuildError(problems)

@@ -42,6 +42,7 @@ def make_env(config: SiteConfig, cache: bool = True) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader([jinja2.PrefixLoader({"theme": theme}), *loaders]),
         bytecode_cache=bytecode,
+        auto_reload=False,  # one build sees one version of the templates: no mtime check per lookup
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import posixpath
 import re
@@ -43,11 +44,27 @@ def safe_join(out: Path, rel: str) -> Path:
     if norm.startswith("../") or norm == ".." or norm.startswith("/"):
         raise UnsafePath(rel)
     target = out / norm
-    resolved_out = out.resolve()
-    parent = target.parent.resolve()
-    if parent != resolved_out and resolved_out not in parent.parents:
-        raise UnsafePath(rel)  # e.g. through a symlinked folder inside the output
+    parent = str(target.parent)
+    if parent not in _checked_dirs:  # resolve each folder once per process, not once per file
+        resolved_out = _resolved(str(out))
+        real = Path(parent).resolve()
+        if real != resolved_out and resolved_out not in real.parents:
+            raise UnsafePath(rel)  # e.g. through a symlinked folder inside the output
+        _checked_dirs.add(parent)
     return target
+
+
+_checked_dirs: set[str] = set()
+
+
+def forget_checked() -> None:
+    """Check folders afresh (each build: the output may have changed since the last one)."""
+    _checked_dirs.clear()
+
+
+@functools.lru_cache(maxsize=64)
+def _resolved(out: str) -> Path:
+    return Path(out).resolve()
 
 
 _URL_ATTRIBUTE = re.compile(r'(\s(?:href|src|srcset)=")([^"]*)"')

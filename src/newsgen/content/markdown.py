@@ -7,6 +7,7 @@ the one place where article HTML is made safe.
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Sequence
 
 from markdown_it import MarkdownIt
@@ -53,6 +54,8 @@ def _render_image(
 
 @functools.lru_cache(maxsize=4)
 def _parser() -> MarkdownIt:
+    for name in [n for n in logging.Logger.manager.loggerDict if n.startswith("markdown_it")]:
+        logging.getLogger(name).disabled = True  # its block rules log at debug level on every line
     md = MarkdownIt("commonmark", {"html": True, "typographer": True, "xhtmlOut": False})
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.use(footnote_plugin)

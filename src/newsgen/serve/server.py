@@ -50,7 +50,7 @@ _ALL_INTERFACES = ("0.0.0.0", "::", "")  # noqa: S104 - names we warn about, not
 def run(site: Path, host: str = "127.0.0.1", port: int = 8000, drafts: bool = True) -> int:
     """Serve `site` until Ctrl-C. Returns the exit code: 0 after Ctrl-C, 1 when it cannot start."""
     root = site.absolute()
-    with _terminal_logging():
+    with _terminal_logging(), _signals_as_interrupt():
         if not (root / CONFIG_NAME).is_file():
             click.echo(f"{CONFIG_NAME}: no newsgen.yaml in {root} (run newsgen serve in the site folder, "
                        "or pass --site)", err=True)
@@ -60,18 +60,20 @@ def run(site: Path, host: str = "127.0.0.1", port: int = 8000, drafts: bool = Tr
         except OSError as exc:
             click.echo(f"newsgen serve: {_bind_problem(exc, host, port)}", err=True)
             return 1
-        if host in _ALL_INTERFACES:
-            click.echo(f"warning: listening on all interfaces ({host or '*'}): anyone who can reach "
-                       "this machine can open the preview, drafts included", err=True)
-        with _signals_as_interrupt():
-            try:
-                preview.start(announce=True)
-                preview.loop()
-            except KeyboardInterrupt:
-                pass
-            finally:
-                signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not break cleanup
-                preview.close()
+        except KeyboardInterrupt:  # Preview.open removes what it made
+            click.echo("stopped")
+            return 0
+        try:
+            if host in _ALL_INTERFACES:
+                click.echo(f"warning: listening on all interfaces ({host or '*'}): anyone who can reach "
+                           "this machine can open the preview, drafts included", err=True)
+            preview.start(announce=True)
+            preview.loop()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not break cleanup
+            preview.close()
         click.echo("stopped")
     return 0
 
