@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import os
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +39,9 @@ class BuildOptions:
     preview: bool = False  # newsgen serve: badges on drafts and scheduled articles
     jobs: int | None = None  # processes; default: every core
     explain: bool = False  # collect why each page was re-rendered (build -v)
+    # newsgen serve: render only these output files now (what the browser shows); the other pages
+    # that changed keep their old file and are listed in BuildResult.deferred for a later build
+    only: frozenset[str] | None = None
 
 
 @dataclass
@@ -51,6 +56,7 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)  # output files written this build
+    deferred: list[str] = field(default_factory=list)  # pages left out by BuildOptions.only: still stale
 
     def summary(self) -> str:
         return (f"{self.articles} articles, {self.pages} pages: {self.rendered} rendered, "
@@ -59,8 +65,11 @@ class BuildResult:
 
 
 def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress | None = None,
-          state: cache.State | None = None) -> BuildResult:
-    """Build the site in `root`. Raises BuildError (nothing written) on any user mistake."""
+          state: cache.State | None = None,
+          publish_lock: AbstractContextManager[object] | None = None) -> BuildResult:
+    """Build the site in `root`. Raises BuildError (nothing written) on any user mistake.
+    `publish_lock` is held while the staged files are moved into place and stale ones pruned
+    (newsgen serve makes page requests wait on it)."""
     started = time.perf_counter()
     result = BuildResult()
     config = load_config(root)
@@ -113,6 +122,13 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
         if previous == fp and os.path.exists(out_prefix + spec.out):
             result.unchanged += 1
             continue
+        if options.only is not None and spec.out not in options.only:
+            result.deferred.append(spec.out)  # its old file stays; the next build renders it
+            if previous is None:
+                del fingerprints[spec.out]
+            else:
+                fingerprints[spec.out] = previous
+            continue
         todo.append(spec)
         if options.explain:
             result.reasons.append(f"/{spec.url}: {_why(previous, fp, spec)}")
@@ -145,13 +161,14 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
         raise BuildError([Diagnostic(str(getattr(exc, "filename", "") or exc), None,
                                      "cannot write this file into the output folder")]) from None
     result.changed = sorted(os.path.relpath(t, out) for _, t in staging.pending)
-    result.written = staging.commit()
-    keep.add(".newsgen-output")
-    outputs_known = state.outputs is not None and (out / ".newsgen-output").exists()
-    result.removed = prune(out, keep, keep_folders=(search.FOLDER,) if config.search else (),
-                           previous=state.outputs if outputs_known else None)
-    if config.search and (result.written or result.removed or not (out / search.FOLDER).is_dir()):
-        search.index(out)
+    with publish_lock or contextlib.nullcontext():
+        result.written = staging.commit()
+        keep.add(".newsgen-output")
+        outputs_known = state.outputs is not None and (out / ".newsgen-output").exists()
+        result.removed = prune(out, keep, keep_folders=(search.FOLDER,) if config.search else (),
+                               previous=state.outputs if outputs_known else None)
+        if config.search and (result.written or result.removed or not (out / search.FOLDER).is_dir()):
+            search.index(out)
 
     changed_state = (parsed_any or state.pages != fingerprints or state.outputs != frozenset(keep)
                      or state.images != images_before)

@@ -6,7 +6,8 @@ import os
 from pathlib import Path
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
-_JUNK_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".orig", ".part", ".crdownload")
+_JUNK_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".orig", ".part", ".crdownload",
+                  "___jb_tmp___", "___jb_old___")  # JetBrains safe-write files
 
 
 def is_junk(name: str) -> bool:
@@ -15,6 +16,7 @@ def is_junk(name: str) -> bool:
         name.startswith((".", "#", "~"))
         or name.endswith(_JUNK_SUFFIXES)
         or name == "4913"  # vim's write test
+        or (name.startswith("sed") and len(name) == 9 and "." not in name)  # sed -i temporaries
         or name.lower() in ("thumbs.db", "desktop.ini")
     )
 
