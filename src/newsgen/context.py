@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import posixpath
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,7 @@ from . import urls
 from .config import SiteConfig
 from .content.markdown import render_body
 from .content.source import decode, split
+from .errors import Diagnostic
 from .images import Srcset, enhance_body, srcset
 from .model import Article, Author, Image, Site, Tag
 from .pages import PageSpec
@@ -34,6 +36,9 @@ class RenderInputs:
 def article_body(config: SiteConfig, article: Article) -> Markup:
     """Read the article again and render its body: bodies are never all held in memory."""
     raw = (config.root / article.source).read_bytes()
+    if hashlib.blake2b(raw, digest_size=12).hexdigest() != article.digest:
+        raise SourceChanged(Diagnostic(article.source, None, "the file changed while the site was being built",
+                                       "build again"))
     body = split(decode(raw, article.source), article.source).body
     html = render_body(body, trust_html=config.unsafe_html, embed_hosts=config.embed_hosts)
     local = {posixpath.basename(a.url): a.image for a in article.assets if a.image is not None}
@@ -43,6 +48,14 @@ def article_body(config: SiteConfig, article: Article) -> Markup:
 
 
 BODY_SIZES = "(min-width: 48rem) 44rem, 100vw"
+
+
+class SourceChanged(Exception):
+    """An article was saved between parsing and rendering: its page would mix two versions."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(str(diagnostic))
+        self.diagnostic = diagnostic
 
 
 class Helpers:

@@ -21,7 +21,7 @@ import jinja2
 from . import urls
 from .config import SiteConfig
 from .content.parse import parse_file
-from .context import Helpers, RenderInputs, context
+from .context import Helpers, RenderInputs, SourceChanged, context
 from .errors import Diagnostic
 from .model import Article
 from .output import stage_bytes
@@ -77,6 +77,8 @@ def latest_json(inputs: RenderInputs) -> bytes:
 
 def template_diagnostic(exc: BaseException, config: SiteConfig, spec: PageSpec) -> Diagnostic:
     """A template error as `path:line: message`, pointing into the template that failed."""
+    if isinstance(exc, SourceChanged):
+        return exc.diagnostic
     path, line = _template_location(exc, config)
     if isinstance(exc, jinja2.TemplateSyntaxError):
         return Diagnostic(path, line, f"template syntax error: {exc.message}", "check the {% %} and {{ }} tags")
