@@ -31,8 +31,10 @@ def _missing() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """One Chromium per test module: Playwright's sync API runs one event loop at a time, so it must
+    be closed before another module (tests/quality) starts its own."""
     problem = _missing()
     if problem:
         if os.environ.get("CI"):
