@@ -99,13 +99,13 @@ def freeze_clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[dt.datetime], Non
     """`freeze_clock(when)`: newsgen's build, check and new all see `when` as now."""
     import newsgen.build
     import newsgen.check
-    import newsgen.scaffold
+    import newsgen.newarticle
 
     def freeze(when: dt.datetime) -> None:
         def fake_now(tz: ZoneInfo) -> dt.datetime:
             return when.astimezone(tz)
 
-        for module in (newsgen.build, newsgen.check, newsgen.scaffold):
+        for module in (newsgen.build, newsgen.check, newsgen.newarticle):
             monkeypatch.setattr(module, "tz_now", fake_now)
 
     return freeze

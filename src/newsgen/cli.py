@@ -122,7 +122,7 @@ def check(site: Path, drafts: bool) -> None:
 @click.option("--draft/--no-draft", default=True, show_default=True, help="Start it as a draft.")
 def new(site: Path, title: str, section: str, authors: tuple[str, ...], draft: bool) -> None:
     """Write a new article file, filled in, and print its path."""
-    from .scaffold import new_article
+    from .newarticle import new_article
 
     try:
         path = new_article(site, title, section, list(authors), draft=draft)
