@@ -59,50 +59,39 @@ class SourceChanged(Exception):
 
 
 class Helpers:
-    """What templates call: authors and tags of an article, its section, its status, and the two
-    fragments every page repeats (article cards, the Latest News list), rendered once per process
-    from their own overridable templates (_card.html, _latest.html) and reused."""
+    """What templates call: authors and tags of an article, its section, its status, and the
+    fragments every page repeats (article cards, the navigation, the Latest News list), each
+    rendered once per process from its own overridable template and reused."""
 
     def __init__(self, inputs: RenderInputs, env: jinja2.Environment | None = None) -> None:
         self._in = inputs
         self._env = env
         self._sections = {s.slug: s for s in inputs.config.sections}
-        self._cards: dict[tuple[str, int, bool, bool, bool], Markup] = {}
-        self._latest: Markup | None = None
-        self._fragments: dict[tuple[str, str], Markup] = {}
+        self._fragments: dict[tuple[object, ...], Markup] = {}
+
+    def _fragment(self, template: str, key: tuple[object, ...], **variables: Any) -> Markup:
+        html = self._fragments.get((template, *key))
+        if html is None:
+            assert self._env is not None
+            html = Markup(self._env.get_template(template).render(h=self, **variables))  # noqa: S704 - autoescaped
+            self._fragments[(template, *key)] = html
+        return html
 
     def card(self, article: Article, level: int = 3, image: bool = True, summary: bool = True,
              eager: bool = False) -> Markup:
-        key = (article.source, level, image, summary, eager)
-        html = self._cards.get(key)
-        if html is None:
-            assert self._env is not None
-            html = Markup(self._env.get_template("_card.html").render(  # noqa: S704 - autoescaped template
-                article=article, h=self, level=level, image=image, summary=summary, eager=eager))
-            self._cards[key] = html
-        return html
-
-    def srcset(self, image: Image | None) -> Srcset | None:
-        return srcset(image) if image is not None else None
+        return self._fragment("_card.html", (article.source, level, image, summary, eager), article=article,
+                              level=level, image=image, summary=summary, eager=eager)
 
     def nav(self, current: str) -> Markup:
         """The sections navigation, with `current` (a section slug, "home" or "") marked."""
-        key = ("nav", current)
-        html = self._fragments.get(key)
-        if html is None:
-            assert self._env is not None
-            html = Markup(self._env.get_template("_nav.html").render(  # noqa: S704 - autoescaped template
-                sections=self._in.config.sections, site=self._in.config, current=current))
-            self._fragments[key] = html
-        return html
+        return self._fragment("_nav.html", (current,), sections=self._in.config.sections, site=self._in.config,
+                              current=current)
 
     def latest_list(self) -> Markup:
-        if self._latest is None:
-            assert self._env is not None
-            latest = [self._in.site.articles[i] for i in self._in.site.latest]
-            self._latest = Markup(self._env.get_template("_latest.html").render(  # noqa: S704 - autoescaped
-                latest=latest, h=self))
-        return self._latest
+        return self._fragment("_latest.html", (), latest=[self._in.site.articles[i] for i in self._in.site.latest])
+
+    def srcset(self, image: Image | None) -> Srcset | None:
+        return srcset(image) if image is not None else None
 
     def authors(self, article: Article) -> list[Author]:
         return [self._in.site.authors[n] for n in article.authors]
