@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime as dt
 import hashlib
 import os
 import time
@@ -11,21 +12,18 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
-from . import images, search
+from . import snapshot
 from . import state as cache
-from .config import SiteConfig, load_config
-from .content.discover import discover, is_junk
-from .context import RenderInputs
 from .dates import now as tz_now
 from .errors import BuildError, Diagnostic
-from .model import Article, Image
-from .output import Staging, check_output_folder, mark, prune, stage_copy
-from .pages import PageSpec, collisions, plan
-from .render import make_env, template_digests, theme_dir
-from .site import Selection, build_site, select
-from .urls import UnsafePath, forget_checked
-from .workers import RenderJob, jobs_wanted, parse_all, render_all
+
+if TYPE_CHECKING:
+    from .config import SiteConfig
+    from .model import Article, Image, Site
+    from .pages import PageSpec
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -71,15 +69,36 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     `publish_lock` is held while the staged files are moved into place and stale ones pruned
     (newsgen serve makes page requests wait on it)."""
     started = time.perf_counter()
+    out = (options.out or root / "public").absolute()
+    # the inputs' stamps, taken before anything is read (a file saved during the build is seen by the next)
+    stamps = snapshot.take(root)
+    key = _snapshot_key(out, options)
+    previous = snapshot.load(root, out) if options.only is None else None
+    clock = tz_now(ZoneInfo("UTC")).timestamp()
+    if state is None and previous is not None and snapshot.unchanged(previous, key, stamps, clock, out):
+        return BuildResult(articles=previous.articles, pages=previous.pages, unchanged=previous.pages,
+                           seconds=time.perf_counter() - started)
+    # the stages are imported here, so that a build with nothing to do never loads Jinja, the
+    # Markdown engine or Pillow
+    from . import images, search
+    from .config import load_config
+    from .context import RenderInputs
+    from .output import Staging, check_output_folder, mark, prune, stage_copy
+    from .pages import collisions, plan
+    from .render import make_env, template_digests
+    from .site import Selection, build_site, select
+    from .urls import UnsafePath, forget_checked
+    from .workers import RenderJob, jobs_wanted, render_all
+
     result = BuildResult()
     config = load_config(root)
     if options.base_url:
         config = _with_base_url(config, options.base_url)
-    out = (options.out or root / "public").absolute()
     forget_checked()
     problems = check_output_folder(out, root)
     if problems:
         raise BuildError(problems)
+    persist = state is None  # a caller's state (newsgen serve) lives in its memory, not on disk
     if state is None:
         state, warning = cache.load(root, out)
         if warning:
@@ -88,7 +107,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
 
     # content: discover, parse (what changed), validate
     images_before = dict(state.images)
-    articles, parsed_any = _parse(root, config, state, jobs, progress)
+    articles, parsed_any = _parse(root, config, state, jobs, progress, stamps)
     diags = [d for e in state.parsed.values() for d in e.diagnostics]
     now = tz_now(config.tz)
     chosen = select(articles, now, Selection(drafts=options.drafts or options.preview,
@@ -109,10 +128,10 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     # decide what to render: a page whose fingerprint is unchanged and whose file exists is skipped
     env = make_env(config)
     digests = template_digests(env, sorted({s.template for s in specs if s.template}), state.template_refs)
-    common = hashlib.blake2b(f"{cache.VERSION}|{config.digest}|{options.preview}|{config.base_url}".encode(),
-                             digest_size=12).hexdigest()
+    common = hashlib.blake2b(f"{cache.VERSION}|{config.digest}|{options.preview}|{config.base_url}|{now.year}"
+                             .encode(), digest_size=12).hexdigest()  # the year: the footer's copyright line
     fingerprints: dict[str, cache.Fingerprint] = {}
-    todo: list[PageSpec] = []
+    todo = []
     out_prefix = f"{out}/"
     for spec in specs:
         fp = (common, digests.get(spec.template, ""), f"{spec.kind}|{spec.ref if spec.kind == 'feed' else ''}|"
@@ -174,10 +193,30 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
                      or state.images != images_before)
     state.pages = fingerprints
     state.outputs = frozenset(keep)
-    if changed_state:
+    if changed_state and persist:
         cache.save(root, out, state)
+    if options.only is None and persist:
+        snapshot.save(root, out, snapshot.Snapshot(key, stamps, _horizon(articles, site, now), sorted(keep),
+                                                   result.articles, result.pages))
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _snapshot_key(out: Path, options: BuildOptions) -> str:
+    """What besides the input files decides a build's output: newsgen's code, the output folder
+    and the options (jobs, explain and progress do not change the output)."""
+    return (f"{cache.VERSION}|{out}|drafts={options.drafts}|future={options.future}|preview={options.preview}|"
+            f"base_url={options.base_url}")
+
+
+def _horizon(articles: list[Article], site: Site, now: dt.datetime) -> float:
+    """The POSIX time from which the clock alone changes the output: the next scheduled article
+    comes due, a story leaves the two-day news sitemap, or a new year starts (the footer's year)."""
+    moments = [now.replace(year=now.year + 1, month=1, day=1, hour=0, minute=0, second=0, microsecond=0)]
+    moments += [a.date for a in articles if a.date > now]
+    two_days = dt.timedelta(days=2)
+    moments += [a.date + two_days for a in site.articles[:1000] if a.date + two_days > now]
+    return min(moments).timestamp()
 
 
 def _ticker(progress: Progress | None, stage: str, total: int) -> Callable[[int], None] | None:
@@ -214,18 +253,21 @@ def _with_base_url(config: SiteConfig, base_url: str) -> SiteConfig:
 
 
 def _parse(root: Path, config: SiteConfig, state: cache.State, jobs: int,
-           progress: Progress | None) -> tuple[list[Article], bool]:
+           progress: Progress | None, stamps: snapshot.Stamps) -> tuple[list[Article], bool]:
     """Parse the files that changed since the last build; reuse the rest. Also says whether
     anything was parsed or dropped (the cache then needs saving)."""
+    from .content.discover import articles_in
+    from .workers import parse_all
+
     if state.config_digest != config.digest:
         state.parsed = {}
         state.config_digest = config.digest
-    rels = discover(root)
+    rels = articles_in(stamps)
     todo: list[str] = []
     fresh: dict[str, cache.ParsedEntry] = {}
     for rel in rels:
         entry = state.parsed.get(rel)
-        valid = cache.still_valid(root, entry) if entry is not None else None
+        valid = cache.still_valid(root, entry, stamps) if entry is not None else None
         if valid is not None:
             fresh[rel] = valid
         else:
@@ -274,6 +316,9 @@ def _article_images(articles: tuple[Article, ...]) -> list[Image]:
 
 def _files_to_copy(config: SiteConfig, articles: tuple[Article, ...]) -> list[tuple[str, Path]]:
     """Theme assets under theme/, the site's static/ (which wins), and every article's own files."""
+    from .content.discover import is_junk
+    from .render import theme_dir
+
     files: dict[str, Path] = {}
     for base, prefix in ((theme_dir() / "static", "theme/"), (config.static_dir, "")):
         if not base.is_dir():

@@ -13,10 +13,13 @@ import pickle
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
-from .errors import Diagnostic
-from .model import Article
+
+if TYPE_CHECKING:  # imported lazily: a build with nothing to do never loads the model
+    from .errors import Diagnostic
+    from .model import Article
 
 CACHE_DIR = ".newsgen-cache"
 FORMAT = 3
@@ -85,18 +88,24 @@ def dep(root: Path, rel: str) -> tuple[Stamp, str]:
     return stamp(root, rel), digest(root, rel)
 
 
-def still_valid(root: Path, entry: ParsedEntry) -> ParsedEntry | None:
+def still_valid(root: Path, entry: ParsedEntry, known: dict[str, tuple[int, int]] | None = None) -> ParsedEntry | None:
     """The entry, if its file and every dependency are unchanged: by stamp when possible, else by
-    content (a checkout gives every file a new mtime). Returns it with refreshed stamps, or None."""
+    content (a checkout gives every file a new mtime). Returns it with refreshed stamps, or None.
+    `known`: stamps taken at the start of the build (snapshot.take), used instead of stat calls."""
     if entry.article is None:
         return None  # a file with errors is read again every build: what it names may exist now
-    current = stamp(root, entry.stamp[0])
+
+    def stamp_of(rel: str) -> Stamp:
+        st = known.get(rel) if known is not None else None
+        return (rel, *st) if st is not None else stamp(root, rel)
+
+    current = stamp_of(entry.stamp[0])
     if current != entry.stamp:
         if current[2] != entry.stamp[2] or digest(root, entry.stamp[0]) != entry.digest:
             return None
     deps = []
     for (st, dg) in entry.deps:
-        now = stamp(root, st[0])
+        now = stamp_of(st[0])
         if now != st and digest(root, st[0]) != dg:
             return None
         deps.append((now, dg))

@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 
 def small_site(make_site) -> Path:  # type: ignore[no-untyped-def]
     a = make_site.article
@@ -200,3 +202,137 @@ def test_incremental_edit_in_a_larger_site(make_site, build) -> None:  # type: i
     result = build(root)
     # story 0 is the oldest of all: in its section's feed (20 items of 20), not in the site feed
     assert result.changed == ["politics/feed.xml", "politics/story-number-0/index.html"]
+
+
+# ---------------------------------------------------------------------------- the no-change fast path
+
+
+def _cache_must_not_load(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Fail the build if it goes past the input snapshot (the fast path never loads the cache)."""
+    import newsgen.state
+
+    def refuse(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("the build cache was loaded: the fast path was not taken")
+
+    monkeypatch.setattr(newsgen.state, "load", refuse)
+
+
+def test_no_change_stops_at_the_input_snapshot(make_site, build, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    root = small_site(make_site)
+    first = build(root)
+    _cache_must_not_load(monkeypatch)
+    second = build(root)
+    assert (second.articles, second.pages, second.unchanged) == (first.articles, first.pages, first.pages)
+    assert (second.rendered, second.written, second.changed, second.removed) == (0, 0, [], [])
+
+
+def _touch_article(root: Path) -> None:
+    edit(root / "content/culture/six.md", "More text.", "More text!")
+
+
+def _delete_output(root: Path) -> None:
+    (root / "public/culture/six/index.html").unlink()
+
+
+def _new_static_file(root: Path) -> None:
+    (root / "static").mkdir(exist_ok=True)
+    (root / "static/robots-note.txt").write_text("hello\n", encoding="utf-8")
+
+
+def _template_override(root: Path) -> None:
+    (root / "templates").mkdir(exist_ok=True)
+    (root / "templates/404.html").write_text('{% extends "theme/404.html" %}', encoding="utf-8")
+
+
+def _config_change(root: Path) -> None:
+    with (root / "newsgen.yaml").open("a", encoding="utf-8") as f:
+        f.write("feed_full_content: false\n")
+
+
+def _new_image_in_bundle_folder(root: Path) -> None:
+    (root / "content/culture/extra.txt").write_text("x", encoding="utf-8")
+
+
+@pytest.mark.parametrize("change", [_touch_article, _delete_output, _new_static_file, _template_override,
+                                    _config_change, _new_image_in_bundle_folder])
+def test_any_input_change_goes_past_the_snapshot(make_site, build, monkeypatch, change) -> None:  # type: ignore[no-untyped-def]
+    import newsgen.state
+
+    root = small_site(make_site)
+    build(root)
+    calls = []
+    real_load = newsgen.state.load
+    monkeypatch.setattr(newsgen.state, "load", lambda *a: calls.append(1) or real_load(*a))
+    change(root)
+    build(root)
+    assert calls == [1]
+    assert (root / "public/culture/six/index.html").is_file()
+
+
+@pytest.mark.parametrize("options", [{"drafts": True}, {"future": True}, {"base_url": "https://other.example/"}])
+def test_other_options_go_past_the_snapshot(make_site, build, monkeypatch, options) -> None:  # type: ignore[no-untyped-def]
+    import newsgen.state
+
+    root = small_site(make_site)
+    build(root)
+    calls = []
+    real_load = newsgen.state.load
+    monkeypatch.setattr(newsgen.state, "load", lambda *a: calls.append(1) or real_load(*a))
+    build(root, **options)
+    assert calls == [1]
+
+
+def test_another_output_folder_is_built_in_full(make_site, build, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    root = small_site(make_site)
+    build(root)
+    other = build(root, out=tmp_path / "elsewhere")
+    assert other.rendered == other.pages
+
+
+def test_a_scheduled_article_is_published_when_its_time_comes(make_site, freeze_clock, site_tz) -> None:  # type: ignore[no-untyped-def]
+    """Nothing changed on disk, but the clock passed the scheduled time: the build publishes it."""
+    import datetime as dt
+
+    from newsgen.build import BuildOptions, build
+
+    a = make_site.article
+    root = make_site({"content/politics/now.md": a("Now", date="2025-06-15 09:00"),
+                      "content/politics/later.md": a("Later", date="2025-06-15 15:00")})
+    freeze_clock(dt.datetime(2025, 6, 15, 12, 0, tzinfo=site_tz))
+    build(root, BuildOptions(jobs=1))
+    build(root, BuildOptions(jobs=1))  # fast path: nothing to do
+    assert not (root / "public/politics/later/index.html").exists()
+    freeze_clock(dt.datetime(2025, 6, 15, 15, 1, tzinfo=site_tz))
+    result = build(root, BuildOptions(jobs=1))
+    assert (root / "public/politics/later/index.html").is_file()
+    assert result.articles == 2
+
+
+def test_a_story_leaves_the_news_sitemap_after_two_days(make_site, freeze_clock, site_tz) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from newsgen.build import BuildOptions, build
+
+    a = make_site.article
+    root = make_site({"content/politics/now.md": a("Fresh news", date="2025-06-15 09:00")})
+    freeze_clock(dt.datetime(2025, 6, 15, 12, 0, tzinfo=site_tz))
+    build(root, BuildOptions(jobs=1))
+    assert "politics/fresh-news/" in (root / "public/news-sitemap.xml").read_text(encoding="utf-8")
+    freeze_clock(dt.datetime(2025, 6, 17, 10, 0, tzinfo=site_tz))
+    build(root, BuildOptions(jobs=1))
+    assert "politics/fresh-news/" not in (root / "public/news-sitemap.xml").read_text(encoding="utf-8")
+
+
+def test_the_footer_year_changes_on_new_year(make_site, freeze_clock, site_tz, parse_html) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from newsgen.build import BuildOptions, build
+
+    root = make_site({"content/politics/x.md": make_site.article("X", date="2025-06-15 09:00")})
+    freeze_clock(dt.datetime(2025, 12, 31, 23, 0, tzinfo=site_tz))
+    build(root, BuildOptions(jobs=1))
+    freeze_clock(dt.datetime(2026, 1, 1, 0, 5, tzinfo=site_tz))
+    result = build(root, BuildOptions(jobs=1))
+    assert result.rendered == result.pages
+    footer = parse_html(root / "public/index.html").find(".//footer")
+    assert "2026" in "".join(footer.itertext())

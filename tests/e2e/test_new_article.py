@@ -90,23 +90,23 @@ def test_an_article_saved_during_the_build_is_reported_not_mixed(archive: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """Bodies are read again at render time: a save in between must not give a page with the old
     title and the new body."""
-    import newsgen.build as build_module
+    import newsgen.workers as workers_module
     from newsgen.errors import BuildError
 
     target = archive / "content" / "politics" / "story-000.md"
     target.write_text(target.read_text(encoding="utf-8") + "\nA new paragraph.\n", encoding="utf-8")
-    real = build_module.render_all
+    real = workers_module.render_all
 
     def save_then_render(*args, **kwargs):  # type: ignore[no-untyped-def]
         target.write_text(target.read_text(encoding="utf-8").replace("Story number 0", "Renamed"), encoding="utf-8")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(build_module, "render_all", save_then_render)
+    monkeypatch.setattr(workers_module, "render_all", save_then_render)  # build imports it when it runs
     before = _mtimes(archive / "public")
     with pytest.raises(BuildError) as info:
         build(archive, BuildOptions(jobs=1))
     assert [str(d) for d in info.value.diagnostics] == [
         "content/politics/story-000.md: the file changed while the site was being built (build again)"]
     assert _mtimes(archive / "public") == before
-    monkeypatch.setattr(build_module, "render_all", real)
+    monkeypatch.setattr(workers_module, "render_all", real)
     assert build(archive, BuildOptions(jobs=1)).rendered >= 1

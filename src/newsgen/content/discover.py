@@ -39,3 +39,16 @@ def discover(root: Path) -> list[str]:
                 found.append(os.path.join(rel_dir, name).replace(os.sep, "/"))
     found.sort()
     return found
+
+
+def articles_in(stamps: dict[str, tuple[int, int]]) -> list[str]:
+    """The same list as `discover`, from the stamps snapshot.take took (no second walk of content/)."""
+    found = []
+    for rel in stamps:
+        if not rel.startswith("content/") or rel.endswith("/"):
+            continue
+        parts = rel.split("/")
+        if is_article(parts[-1]) and not any(is_junk(p) for p in parts[1:-1]):
+            found.append(rel)
+    found.sort()
+    return found

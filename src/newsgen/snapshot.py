@@ -1,0 +1,126 @@
+"""The stamps of a build's inputs, for the no-change fast path. Safe to delete.
+
+After a complete build newsgen records the stamp (mtime, size) of every file a build can read:
+newsgen.yaml, content/, static/, templates/ and the built-in theme, with the moment from which
+the clock alone would change the output (a scheduled article coming due, a story leaving the
+two-day news sitemap, a new year in the footer) and the files the build left in the output.
+The next build with the same options takes the stamps again; when they are the same, the clock
+is before that moment and every output file is there, there is nothing to do and the build stops,
+before loading the build cache, the templates or the Markdown engine.
+
+A stamp that differs only means "look closer": the incremental build then decides by content
+(a git checkout gives every file a new mtime and changes nothing). The stamps taken at the start
+of a build are the ones saved at its end, so a file saved while a build runs is seen by the next.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+FORMAT = 1
+INPUT_FOLDERS = ("content", "static", "templates")
+THEME = Path(__file__).parent / "theme"
+
+# path relative to the site -> (mtime_ns, size); folders end in "/", theme files start with "theme:"
+Stamps = dict[str, tuple[int, int]]
+
+
+@dataclass
+class Snapshot:
+    key: str  # newsgen's version and code, the output folder and the build options
+    stamps: Stamps
+    valid_until: float  # POSIX time from which the clock changes the output
+    outputs: list[str]  # files the build left in the output folder
+    articles: int
+    pages: int
+
+
+def take(root: Path) -> Stamps:
+    """Stamps of every input file and folder (folders too: a new image in an article's folder matters)."""
+    stamps: Stamps = {}
+    try:
+        st = os.stat(root / "newsgen.yaml")
+        stamps["newsgen.yaml"] = (st.st_mtime_ns, st.st_size)
+    except OSError:
+        pass
+    for name in INPUT_FOLDERS:
+        _walk(f"{root}/{name}", f"{name}", stamps)
+    _walk(str(THEME), "theme:", stamps)
+    return stamps
+
+
+def _walk(path: str, rel: str, stamps: Stamps) -> None:
+    try:
+        st = os.stat(path)
+        entries = os.scandir(path)
+    except OSError:
+        return
+    stamps[f"{rel}/"] = (st.st_mtime_ns, st.st_size)
+    with entries:
+        for entry in entries:
+            child = f"{rel}/{entry.name}" if rel != "theme:" else f"theme:{entry.name}"
+            try:
+                if entry.is_dir(follow_symlinks=False):  # like os.walk: symlinked folders are not entered
+                    _walk(entry.path, child, stamps)
+                else:
+                    est = entry.stat()
+                    stamps[child] = (est.st_mtime_ns, est.st_size)
+            except OSError:
+                continue
+
+
+def file_for(root: Path, out: Path) -> Path:
+    import hashlib
+
+    from .state import CACHE_DIR
+
+    key = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:12]
+    return root / CACHE_DIR / f"inputs-{key}.marshal"
+
+
+def load(root: Path, out: Path) -> Snapshot | None:
+    try:
+        data = file_for(root, out).read_bytes()
+        fmt, *fields = marshal.loads(data)  # noqa: S302 - our own cache file
+        if fmt != FORMAT:
+            return None
+        return Snapshot(*fields)
+    except Exception:  # noqa: BLE001 - a missing or damaged snapshot only means: no fast path
+        return None
+
+
+def save(root: Path, out: Path, snap: Snapshot) -> None:
+    path = file_for(root, out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_bytes(marshal.dumps((FORMAT, snap.key, snap.stamps, snap.valid_until, snap.outputs,
+                                   snap.articles, snap.pages)))
+    os.replace(tmp, path)
+
+
+def forget(root: Path, out: Path) -> None:
+    try:
+        file_for(root, out).unlink()
+    except OSError:
+        pass
+
+
+def unchanged(previous: Snapshot | None, key: str, stamps: Stamps, now: float, out: Path) -> bool:
+    """True when a build would change nothing: same inputs, same options, clock before the
+    previous build's horizon, and every file it wrote still in the output folder."""
+    if previous is None or previous.key != key or previous.stamps != stamps or now >= previous.valid_until:
+        return False
+    prefix = f"{out}/"
+    return all(os.path.exists(prefix + rel) for rel in previous.outputs)
+
+
+def changed_files(previous: Snapshot | None, stamps: Stamps) -> set[str] | None:
+    """Inputs whose stamp differs from the previous snapshot's (added, removed or touched),
+    or None when there is no previous snapshot to compare with."""
+    if previous is None:
+        return None
+    old = previous.stamps
+    return {rel for rel, st in stamps.items() if old.get(rel) != st} | (old.keys() - stamps.keys())
