@@ -73,10 +73,10 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     # the inputs' stamps, taken before anything is read (a file saved during the build is seen by the next)
     stamps = snapshot.take(root)
     key = _snapshot_key(out, options)
-    previous = snapshot.load(root, out) if options.only is None else None
+    last = snapshot.load(root, out) if options.only is None else None
     clock = tz_now(ZoneInfo("UTC")).timestamp()
-    if state is None and previous is not None and snapshot.unchanged(previous, key, stamps, clock, out):
-        return BuildResult(articles=previous.articles, pages=previous.pages, unchanged=previous.pages,
+    if state is None and last is not None and snapshot.unchanged(last, key, stamps, clock, out):
+        return BuildResult(articles=last.articles, pages=last.pages, unchanged=last.pages,
                            seconds=time.perf_counter() - started)
     # the stages are imported here, so that a build with nothing to do never loads Jinja, the
     # Markdown engine or Pillow
