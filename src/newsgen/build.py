@@ -113,7 +113,8 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     chosen = select(articles, now, Selection(drafts=options.drafts or options.preview,
                                              future=options.future or options.preview))
     # site model and plan (built even when some articles failed, so every error shows at once)
-    site, more = build_site(chosen, config)
+    related_before = dict(state.related)
+    site, more = build_site(chosen, config, state.related)
     diags += more
     specs = plan(site, config, now)
     for first, second in collisions(specs):
@@ -190,7 +191,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
             search.index(out)
 
     changed_state = (parsed_any or state.pages != fingerprints or state.outputs != frozenset(keep)
-                     or state.images != images_before)
+                     or state.images != images_before or state.related != related_before)
     state.pages = fingerprints
     state.outputs = frozenset(keep)
     if changed_state and persist:

@@ -29,18 +29,17 @@ SITEMAP_LIMIT = 50_000
 
 
 def _h(*parts: object) -> str:
-    h = hashlib.blake2b(digest_size=12)
-    for p in parts:
-        h.update(str(p).encode())
-        h.update(b"\0")
-    return h.hexdigest()
+    return hashlib.blake2b("\0".join([p if isinstance(p, str) else repr(p) for p in parts]).encode(),
+                           digest_size=12).hexdigest()
 
 
 def plan(site: Site, config: SiteConfig, now: dt.datetime) -> list[PageSpec]:
     arts = site.articles
 
+    card = [a.card_digest for a in arts]
+
     def cards(ids: tuple[int, ...] | list[int]) -> str:
-        return ",".join(arts[i].card_digest for i in ids)
+        return ",".join([card[i] for i in ids])
 
     latest_cards = cards(site.latest)
     specs: list[PageSpec] = []
@@ -49,14 +48,17 @@ def plan(site: Site, config: SiteConfig, now: dt.datetime) -> list[PageSpec]:
     add(PageSpec("index.html", "", "home", "home.html",
                  inputs=_h(latest_cards, *(cards(site.by_section[s.slug][: config.home_per_section])
                                            for s in config.sections))))
+    authors = {name: au.slug for name, au in site.authors.items()}
+    tags = {name: t.slug for name, t in site.tags.items()}
+    latest_shown = "" if config.shared_latest_news else latest_cards
     for i, a in enumerate(arts):
         older, newer = site.prev_next[i]
-        shown = [cards(site.related[i]), cards([j for j in (older, newer) if j is not None]),
-                 [site.authors[n].slug for n in a.authors], [site.tags[t].slug for t in a.tags]]
-        if not config.shared_latest_news:
-            shown.append(latest_cards)
-        add(PageSpec(urls.output_file(a.url), a.url, "article", "article.html", (i,),
-                     inputs=_h(a.digest, a.card_digest, a.assets, *shown)))
+        url = a.url
+        add(PageSpec(f"{url}index.html", url, "article", "article.html", (i,),
+                     inputs=_h(a.digest, a.card_digest, repr(a.assets) if a.assets else "", cards(site.related[i]),
+                               card[older] if older is not None else "", card[newer] if newer is not None else "",
+                               ",".join([authors[n] for n in a.authors]), ",".join([tags[t] for t in a.tags]),
+                               latest_shown)))
     for li, listing in enumerate(site.listings):
         template = f"{listing.kind}.html"
         for pi, pager in enumerate(listing.pages):

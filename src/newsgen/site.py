@@ -39,7 +39,13 @@ def order(articles: list[Article]) -> list[Article]:
     return sorted(articles, key=lambda a: (-a.date.timestamp(), a.title, a.source))
 
 
-def build_site(articles: list[Article], config: SiteConfig) -> tuple[Site, list[Diagnostic]]:
+RelatedMemo = dict[str, tuple[str, tuple[str, ...]]]  # article source -> (key of what decides it, related sources)
+
+
+def build_site(articles: list[Article], config: SiteConfig,
+               related_memo: RelatedMemo | None = None) -> tuple[Site, list[Diagnostic]]:
+    """The site model. `related_memo` (from the last build, updated in place) lets an article keep
+    its related list when nothing that decides it changed."""
     diags = _url_collisions(articles, config)
     arts = tuple(order(articles))
     authors = _authors(arts, config)
@@ -81,7 +87,7 @@ def build_site(articles: list[Article], config: SiteConfig) -> tuple[Site, list[
         listings=tuple(listings),
         by_section={k: tuple(v) for k, v in by_section.items()},
         latest=tuple(range(min(config.latest_news, len(arts)))),
-        related=_related(arts, by_tag, tags, by_section),
+        related=_related(arts, by_tag, tags, by_section, {} if related_memo is None else related_memo),
         prev_next=prev_next,
     )
     return site, diags
@@ -122,19 +128,51 @@ def _tags(arts: tuple[Article, ...]) -> dict[str, Tag]:
 
 
 def _related(arts: tuple[Article, ...], by_tag: dict[str, list[int]], tags: dict[str, Tag],
-             by_section: dict[str, list[int]]) -> dict[int, tuple[int, ...]]:
+             by_section: dict[str, list[int]], memo: RelatedMemo) -> dict[int, tuple[int, ...]]:
     """Up to four EARLIER articles sharing the most tags (same section breaks ties, then recency).
 
     Only older articles are candidates, so publishing a new article never changes the related
     list of an archived one: the archive's pages stay as they are. Linear: each article looks at
     a bounded window of each of its tags' lists.
+
+    An article's list depends on it and the articles older than it, nothing else: a chain hash
+    from the oldest article up says when that part of the site is unchanged, and then the list
+    from the last build (`memo`, by source) is reused. Publishing a new article computes one list.
     """
+    import hashlib
+
+    keys: list[str] = [""] * len(arts)
+    chain = b""
+    for i in range(len(arts) - 1, -1, -1):  # the card digest covers title, date, section and tags
+        a = arts[i]
+        chain = hashlib.blake2b(b"%b%b\0%b" % (chain, a.card_digest.encode(), a.source.encode()),
+                                digest_size=12).digest()
+        keys[i] = chain.hex()
+    index = {a.source: i for i, a in enumerate(arts)}
+    out: dict[int, tuple[int, ...]] = {}
+    todo = []
+    for i, a in enumerate(arts):
+        known = memo.get(a.source)
+        if known is not None and known[0] == keys[i]:
+            out[i] = tuple(index[s] for s in known[1])
+        else:
+            todo.append(i)
+    if todo:
+        out.update(_compute_related(todo, arts, by_tag, tags, by_section))
+    memo.clear()
+    memo.update({a.source: (keys[i], tuple(arts[j].source for j in out[i])) for i, a in enumerate(arts)})
+    return out
+
+
+def _compute_related(todo: list[int], arts: tuple[Article, ...], by_tag: dict[str, list[int]],
+                     tags: dict[str, Tag], by_section: dict[str, list[int]]) -> dict[int, tuple[int, ...]]:
     tag_pos = {slug: {i: p for p, i in enumerate(items)} for slug, items in by_tag.items()}
     sec_pos = {slug: {i: p for p, i in enumerate(items)} for slug, items in by_section.items()}
     section_of = [a.section for a in arts]
     tag_slugs = {name: t.slug for name, t in tags.items()}
     out: dict[int, tuple[int, ...]] = {}
-    for i, a in enumerate(arts):
+    for i in todo:
+        a = arts[i]
         score: dict[int, int] = {}
         for name in a.tags:
             slug = tag_slugs[name]

@@ -8,8 +8,8 @@ the Python version; an unreadable or mismatched cache means a full build, with a
 from __future__ import annotations
 
 import hashlib
+import marshal
 import os
-import pickle
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # imported lazily: a build with nothing to do never loads the
     from .model import Article
 
 CACHE_DIR = ".newsgen-cache"
-FORMAT = 3
+FORMAT = 4
 
 
 def _code_digest() -> str:
@@ -51,6 +51,7 @@ class ParsedEntry:
     deps: tuple[tuple[Stamp, str], ...]  # files and folders the article depends on, with their digests
     article: Article | None
     diagnostics: list[Diagnostic]
+    packed: tuple[object, ...] | None = field(default=None, compare=False, repr=False)  # the article as stored
 
 
 @dataclass
@@ -61,6 +62,7 @@ class State:
     images: dict[str, tuple[Stamp, str]] = field(default_factory=dict)  # image source -> (stamp, digest)
     outputs: frozenset[str] | None = None  # every file the last build left in the output (None: unknown)
     template_refs: dict[str, tuple[str, ...] | None] = field(default_factory=dict)  # source hash -> refs
+    related: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)  # site.RelatedMemo
 
 
 def stamp(root: Path, rel: str) -> Stamp:
@@ -111,12 +113,12 @@ def still_valid(root: Path, entry: ParsedEntry, known: dict[str, tuple[int, int]
         deps.append((now, dg))
     if current == entry.stamp and all(d[0] == e[0] for d, e in zip(deps, entry.deps, strict=True)):
         return entry
-    return ParsedEntry(current, entry.digest, tuple(deps), entry.article, entry.diagnostics)
+    return ParsedEntry(current, entry.digest, tuple(deps), entry.article, entry.diagnostics, entry.packed)
 
 
 def cache_file(root: Path, out: Path) -> Path:
     key = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:12]
-    return root / CACHE_DIR / f"build-{key}.pickle"
+    return root / CACHE_DIR / f"build-{key}.marshal"
 
 
 def load(root: Path, out: Path) -> tuple[State, str | None]:
@@ -125,26 +127,26 @@ def load(root: Path, out: Path) -> tuple[State, str | None]:
     if not path.exists():
         return State(), None
     try:
-        with path.open("rb") as f:
-            version = pickle.load(f)  # noqa: S301 - our own cache file
-            if version != VERSION:
+        data = marshal.loads(path.read_bytes())  # noqa: S302 - our own cache file
+        if not isinstance(data, tuple) or not data or data[0] != VERSION:
+            if isinstance(data, tuple) and data and isinstance(data[0], str) and data[0].startswith("newsgen "):
                 return State(), None  # an upgrade: silently start over
-            state = pickle.load(f)  # noqa: S301
-        if not isinstance(state, State):
             raise TypeError("not a build state")
-        return state, None
+        from . import statecodec
+
+        return statecodec.decode(data[1:]), None
     except Exception as exc:  # noqa: BLE001 - any damage means: rebuild everything
         return State(), f"{path}: build cache unreadable ({type(exc).__name__}), doing a full build"
 
 
 def save(root: Path, out: Path, state: State) -> None:
+    from . import statecodec
+
     path = cache_file(root, out)
     path.parent.mkdir(parents=True, exist_ok=True)
     gitignore = path.parent / ".gitignore"
     if not gitignore.exists():
         gitignore.write_text("*\n", encoding="utf-8")
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    with tmp.open("wb") as f:
-        pickle.dump(VERSION, f, protocol=pickle.HIGHEST_PROTOCOL)
-        pickle.dump(state, f, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.write_bytes(marshal.dumps((VERSION, *statecodec.encode(state))))
     os.replace(tmp, path)

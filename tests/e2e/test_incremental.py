@@ -105,8 +105,8 @@ def test_corrupt_cache_warns_and_rebuilds_fully_and_correctly(make_site, build, 
     root = small_site(make_site)
     first = build(root)
     good = snapshot(root / "public")
-    (cache,) = (root / ".newsgen-cache").glob("*.pickle")
-    cache.write_bytes(b"\x80\x05not really a pickle")
+    (cache,) = (root / ".newsgen-cache").glob("build-*.marshal")
+    cache.write_bytes(b"\x80\x05not really a build cache")
     edit(root / "content/politics/two.md", "More text.", "More text, edited while the cache was broken.")
     result = run_cli(["build", "--jobs", "1"], root)
     assert result.exit_code == 0, result.stderr

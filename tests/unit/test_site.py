@@ -276,3 +276,57 @@ def test_pager_labels_are_date_ranges() -> None:
     pagers = pages_of(7, 3, "stable")
     assert pagers[1].label == "2025-01-01 – 2025-01-01"
     assert pages_of(0, 3, "stable")[0].label == ""
+
+
+def _random_articles(seed: int, n: int) -> list[Article]:
+    import random
+
+    rnd = random.Random(seed)
+    sections = ["politics", "sports", "culture"]
+    pool = [f"Tag {k}" for k in range(8)]
+    return [art(i, rnd.choice(sections), tags=tuple(rnd.sample(pool, rnd.randint(0, 3)))) for i in range(n)]
+
+
+def _edits(arts: list[Article]) -> dict[str, list[Article]]:
+    newest = max(a.date for a in arts)
+    return {
+        "nothing": arts,
+        "new article": [*arts, art(999, "sports", tags=("Tag 1", "Tag 2"), date=newest + dt.timedelta(hours=1))],
+        "backdated article": [*arts, art(998, "politics", tags=("Tag 3",), date=T0 + dt.timedelta(minutes=30))],
+        # a changed card digest, as parse gives one when the title, date, section or tags change
+        "old article retagged": [dataclasses.replace(a, tags=("Tag 5",), card_digest="new") if a.slug == "a010"
+                                 else a for a in arts],
+        "old article retitled": [dataclasses.replace(a, title="Zzz", card_digest="new") if a.slug == "a012"
+                                 else a for a in arts],
+        "article deleted": [a for a in arts if a.slug != "a020"],
+        "moved to another section": [dataclasses.replace(a, section="culture", card_digest="new")
+                                     if a.slug == "a030" else a for a in arts],
+    }
+
+
+@pytest.mark.parametrize("edit", list(_edits(_random_articles(0, 3))))
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_related_lists_reused_from_the_last_build_equal_fresh_ones(edit: str, seed: int) -> None:
+    """The memo of related lists (kept between builds) never gives a list a fresh build would not."""
+    arts = _random_articles(seed, 60)
+    memo: dict[str, tuple[str, tuple[str, ...]]] = {}
+    build_site(arts, config(), memo)
+    changed = _edits(arts)[edit]
+    reused, _ = build_site(changed, config(), memo)
+    fresh, _ = build_site(changed, config())
+    assert [a.source for a in reused.articles] == [a.source for a in fresh.articles]
+    assert reused.related == fresh.related
+    assert len(memo) == len(changed)
+
+
+def test_a_new_article_computes_only_its_own_related_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    import newsgen.site
+
+    arts = _random_articles(4, 50)
+    memo: dict[str, tuple[str, tuple[str, ...]]] = {}
+    build_site(arts, config(), memo)
+    computed: list[list[int]] = []
+    real = newsgen.site._compute_related
+    monkeypatch.setattr(newsgen.site, "_compute_related", lambda todo, *a: computed.append(todo) or real(todo, *a))
+    build_site([*arts, art(500, "sports", tags=("Tag 1",))], config(), memo)
+    assert computed == [[0]]  # the new article is the newest: index 0

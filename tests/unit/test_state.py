@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import pickle
+import marshal
 from pathlib import Path
 
 from newsgen import state as cache
@@ -26,7 +26,7 @@ def test_round_trip_per_output_folder(tmp_path: Path) -> None:
 def test_corrupt_cache_gives_a_warning_and_an_empty_state(tmp_path: Path) -> None:
     out = tmp_path / "public"
     save(tmp_path, out, State(pages={"index.html": "fp"}))
-    cache_file(tmp_path, out).write_bytes(b"\x80\x04garbage, not a pickle")
+    cache_file(tmp_path, out).write_bytes(b"\x80\x04garbage, not a cache")
     state, warning = load(tmp_path, out)
     assert state == State()
     assert warning is not None and "full build" in warning and cache.CACHE_DIR in warning
@@ -45,9 +45,7 @@ def test_wrong_object_in_cache(tmp_path: Path) -> None:
     out = tmp_path / "public"
     path = cache_file(tmp_path, out)
     path.parent.mkdir(parents=True)
-    with path.open("wb") as f:
-        pickle.dump(cache.VERSION, f)
-        pickle.dump({"not": "a state"}, f)
+    path.write_bytes(marshal.dumps({"not": "a state"}))
     state, warning = load(tmp_path, out)
     assert state == State() and warning
 
@@ -56,9 +54,7 @@ def test_other_version_starts_over_silently(tmp_path: Path) -> None:
     out = tmp_path / "public"
     path = cache_file(tmp_path, out)
     path.parent.mkdir(parents=True)
-    with path.open("wb") as f:
-        pickle.dump("newsgen 0.0.0 format 0", f)
-        pickle.dump(State(pages={"x": "y"}), f)
+    path.write_bytes(marshal.dumps(("newsgen 0.0.0 format 0", "", {}, {"x": "y"}, {}, None, {}, {})))
     assert load(tmp_path, out) == (State(), None)
 
 
@@ -67,3 +63,44 @@ def test_stamp(tmp_path: Path) -> None:
     rel, mtime, size = stamp(tmp_path, "a.md")
     assert (rel, size) == ("a.md", 5) and mtime > 0
     assert stamp(tmp_path, "missing.md") == ("missing.md", -1, -1)
+
+
+def test_every_article_field_survives_the_cache(tmp_path: Path) -> None:
+    """The cache stores plain tuples: an article read back is equal to the one written, dates keep
+    their zone (named or fixed offset) and YAML mappings in `extra` come back whole."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from newsgen.errors import Diagnostic
+    from newsgen.model import Article, Asset, Correction, Image
+    from newsgen.state import ParsedEntry
+    from newsgen.yamlio import load as load_yaml
+
+    hcm = ZoneInfo("Asia/Ho_Chi_Minh")
+    image = Image("a/b/photo.jpg", "content/a/b/photo.jpg", "Caption", "Credit", "Alt", 800, 600, 1234, "image/jpeg")
+    article = Article(
+        source="content/a/b/index.md", title="T “quoted”", section="a", slug="b",
+        date=dt.datetime(2025, 3, 19, 17, 40, tzinfo=hcm), authors=("An", "Bình"),
+        updated=dt.datetime(2025, 3, 20, 8, 0, tzinfo=dt.timezone(dt.timedelta(hours=-5))),
+        summary="S", summary_given=True, image=image, tags=("x", "y"), draft=True,
+        corrections=(Correction(dt.datetime(2025, 3, 21, tzinfo=hcm), "Fixed a name."),),
+        extra={"location": "Huế", "nested": load_yaml("a: 1\nb: [x, {c: d}]\n"), "n": 3, "f": 1.5, "none": None},
+        assets=(Asset("content/a/b/photo.jpg", "a/b/photo.jpg", image), Asset("content/a/b/x.pdf", "a/b/x.pdf")),
+        body_line=9, word_count=321, digest="d" * 24, card_digest="c" * 24,
+    )
+    out = tmp_path / "public"
+    entry = ParsedEntry(("content/a/b/index.md", 1, 2), "d" * 24, ((("content/a/b", 3, 4), "e" * 24),), article,
+                        [Diagnostic("content/a/b/index.md", 3, "a warning", "a hint")])
+    save(tmp_path, out, State(config_digest="cfg", parsed={"content/a/b/index.md": entry},
+                              pages={"a/b/index.html": ("x", "y", "z")}, outputs=frozenset({"a/b/index.html"}),
+                              images={"static/p.jpg": (("static/p.jpg", 5, 6), "f" * 24)},
+                              template_refs={"h": ("base.html",), "i": None}))
+    state, warning = load(tmp_path, out)
+    assert warning is None
+    back = state.parsed["content/a/b/index.md"]
+    assert back == entry
+    assert back.article is not None and back.article.date.tzinfo is hcm
+    assert back.article.extra["nested"] == {"a": 1, "b": ["x", {"c": "d"}]}
+    assert state.pages == {"a/b/index.html": ("x", "y", "z")} and state.outputs == frozenset({"a/b/index.html"})
+    assert state.images == {"static/p.jpg": (("static/p.jpg", 5, 6), "f" * 24)}
+    assert state.template_refs == {"h": ("base.html",), "i": None} and state.config_digest == "cfg"

@@ -44,11 +44,15 @@ def discover(root: Path) -> list[str]:
 def articles_in(stamps: dict[str, tuple[int, int]]) -> list[str]:
     """The same list as `discover`, from the stamps snapshot.take took (no second walk of content/)."""
     found = []
+    folder_ok: dict[str, bool] = {}
     for rel in stamps:
-        if not rel.startswith("content/") or rel.endswith("/"):
+        if not rel.startswith("content/") or not rel.endswith(MARKDOWN_SUFFIXES):
             continue
-        parts = rel.split("/")
-        if is_article(parts[-1]) and not any(is_junk(p) for p in parts[1:-1]):
+        folder, _, name = rel.rpartition("/")
+        ok = folder_ok.get(folder)
+        if ok is None:
+            ok = folder_ok[folder] = not any(is_junk(p) for p in folder.split("/")[1:])
+        if ok and is_article(name):
             found.append(rel)
     found.sort()
     return found

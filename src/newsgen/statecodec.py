@@ -1,0 +1,120 @@
+"""The build cache as plain tuples, for `marshal`: about five times faster to read and write than
+pickling the dataclasses (10,000 articles: ~0.1 s instead of ~0.5 s each way), which is most of the
+time of a build where one article changed.
+
+Dates are stored as (naive ISO text, zone, fold): a ZoneInfo by key, a fixed offset in seconds.
+Front-matter `extra` values are YAML data (mappings, lists, scalars); anything marshal cannot
+hold is stored pickled.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import pickle
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from .errors import Diagnostic
+from .model import Article, Asset, Correction, Image
+from .state import ParsedEntry, State
+
+_ARTICLE_FIELDS = Article.__dataclass_fields__
+assert list(_ARTICLE_FIELDS)[:5] == ["source", "title", "section", "slug", "date"]  # noqa: S101 - layout below
+
+
+def encode(state: State) -> tuple[Any, ...]:
+    parsed = {rel: (e.stamp, e.digest, e.deps, _packed(e), [(d.path, d.line, d.message, d.hint) for d in e.diagnostics])
+              for rel, e in state.parsed.items()}
+    return (state.config_digest, parsed, state.pages, state.images, state.outputs, state.template_refs,
+            state.related)
+
+
+def decode(data: tuple[Any, ...]) -> State:
+    config_digest, parsed, pages, images, outputs, template_refs, related = data
+    zones: dict[object, dt.tzinfo] = {}
+    entries = {rel: ParsedEntry(tuple(st), dg, tuple((tuple(s), d) for s, d in deps),
+                                _to_article(a, zones) if a is not None else None,
+                                [Diagnostic(*d) for d in diags], a)
+               for rel, (st, dg, deps, a, diags) in parsed.items()}
+    return State(config_digest=config_digest, parsed=entries, pages=pages, images=images, outputs=outputs,
+                 template_refs=template_refs, related=related)
+
+
+def _packed(e: ParsedEntry) -> tuple[Any, ...] | None:
+    """The article as a tuple: kept from when it was read, so an unchanged article costs nothing to save."""
+    if e.article is None:
+        return None
+    if e.packed is None:
+        e.packed = _article(e.article)
+    return e.packed
+
+
+def _article(a: Article) -> tuple[Any, ...]:
+    return (a.source, a.title, a.section, a.slug, _date(a.date), a.authors, _date(a.updated) if a.updated else None,
+            a.summary, a.summary_given, _image(a.image) if a.image else None, a.tags, a.draft,
+            tuple((_date(c.date), c.text) for c in a.corrections), _plain(a.extra),
+            tuple((s.source, s.url, _image(s.image) if s.image else None) for s in a.assets),
+            a.body_line, a.word_count, a.digest, a.card_digest)
+
+
+def _to_article(t: tuple[Any, ...], zones: dict[object, dt.tzinfo]) -> Article:
+    (source, title, section, slug, date, authors, updated, summary, summary_given, image, tags, draft,
+     corrections, extra, assets, body_line, word_count, digest, card_digest) = t
+    return Article(source, title, section, slug, _to_date(date, zones), authors,
+                   _to_date(updated, zones) if updated else None, summary, summary_given,
+                   Image(*image) if image else None, tags, draft,
+                   tuple(Correction(_to_date(d, zones), text) for d, text in corrections),
+                   _from_plain(extra),
+                   tuple(Asset(src, url, Image(*img) if img else None) for src, url, img in assets),
+                   body_line, word_count, digest, card_digest)
+
+
+def _image(i: Image) -> tuple[Any, ...]:
+    return (i.url, i.source, i.caption, i.credit, i.alt, i.width, i.height, i.length, i.mime)
+
+
+def _date(d: dt.datetime) -> tuple[str, object, int]:
+    tz = d.tzinfo
+    if isinstance(tz, ZoneInfo):
+        zone: object = tz.key
+    elif isinstance(tz, dt.timezone):
+        offset = tz.utcoffset(None)
+        zone = int(offset.total_seconds())
+    else:
+        zone = pickle.dumps(tz)
+    return (d.replace(tzinfo=None).isoformat(), zone, d.fold)
+
+
+def _to_date(t: tuple[str, object, int], zones: dict[object, dt.tzinfo]) -> dt.datetime:
+    text, zone, fold = t
+    tz = zones.get(zone)
+    if tz is None:
+        if isinstance(zone, str):
+            tz = ZoneInfo(zone)
+        elif isinstance(zone, int):
+            tz = dt.timezone(dt.timedelta(seconds=zone))
+        else:
+            tz = pickle.loads(zone)  # type: ignore[arg-type]  # noqa: S301 - our own cache file
+        zones[zone] = tz
+    return dt.datetime.fromisoformat(text).replace(tzinfo=tz, fold=fold)
+
+
+def _plain(extra: dict[str, Any]) -> object:
+    """YAML data as marshal-able values; anything else pickled (tagged so it comes back as it was)."""
+    if not extra:
+        return None
+    try:
+        import marshal
+
+        marshal.dumps(extra)  # exact dicts, lists, scalars
+        return extra
+    except ValueError:
+        return ("pickle", pickle.dumps(extra, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _from_plain(value: object) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if isinstance(value, tuple):
+        return pickle.loads(value[1])  # type: ignore[no-any-return]  # noqa: S301 - our own cache file
+    return value  # type: ignore[return-value]
