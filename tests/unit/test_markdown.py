@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import lxml.html
+import random
 
-from newsgen.content.markdown import plain_text, render_body
+import lxml.html
+import pytest
+
+from newsgen.content.markdown import _parser, _render_fast, plain_text, render_body, render_html
+from newsgen.content.sanitize import sanitize
+from newsgen.content.typography import typographer
 
 
 def html(markdown: str, **kwargs) -> lxml.html.HtmlElement:  # type: ignore[no-untyped-def]
@@ -107,3 +112,88 @@ def test_raw_html_passes_only_when_trusted() -> None:
 
 def test_plain_text_of_inline_markdown() -> None:
     assert plain_text("A *b* [c](https://x.org) `d`\nnext") == "A b c d next"
+
+
+# The fast renderer (markdown-it-pyrs + post-pass) must write exactly what markdown-it-py writes.
+
+EDGE_CASES = [
+    '"a" b "c"\n\n## Heading\n',  # pyrs' own smart quotes leave the second pair straight here
+    "\"Hello,\" she said. \"It's 'fine' -- really...\"\n",
+    "He said \"she said 'no' to him\" and left.\n",
+    '"*emphasised*" and *"inside"* and "**bold** end"\n',
+    '"[link](u)" and ["quoted link"](u "title \'x\'") and [a](u "")\n',
+    '"`code`" and `"code" -- (c)` then "a `b` c"\n',
+    "rock'n'roll, '90s, the 1990's, 5'10\", 12\" vinyl, 1\"\" mark\n",
+    "'single' \"double 'nested' double\" 'single \"nested\" single'\n",
+    "\"unclosed and 'unclosed\n",
+    '"line one\nline two" after\n\n"hard  \nbreak" after\n',
+    "## \"Quoted\" heading's `code` & [link](u) *em*\n\n### Votes & seats\n\n## Results\n\n## Results\n\n#### Results\n",
+    "## Đà Nẵng \"Hội nghị\" ‘already’\n\n##\n\n##\n",
+    "- \"item one\"\n- 'item two'\n  - \"nested 'deep'\"\n\n1. \"ordered\"\n\n   \"loose\"\n",
+    "> \"quoted block\"\n> 'more'\n",
+    "| \"a\" | 'b' |\n|:---|:---:|\n| \"c | d\" |\n",
+    "Text[^1] with \"quote\"[^2] and again[^1].\n\n[^1]: Note \"one\" -- here.\n\n[^2]: Note 'two'...\n",
+    "Inline^[\"quoted\" inline note] and \"after\"\n",
+    "Term[^1]\n\n[^1]: > quoted \"note\"\n",
+    "![x](i.png \"a 't' & b\") \"after\"\n",
+    '"![alt](i.png)" and "![](e.png)"\n',
+    '[!["inner"](i.png "T")](u)\n',
+    '![A bridge](b.jpg "The \'new\' bridge -- (c)")\n\n![b](j.png)\n\n![c](k.png "")\n',
+    '- ![In a tight list](i.png "Caption")\n- text\n',
+    "x\"y\"z and x 'y' z and \"x\"y and x\"y\" and .\"x\". and -\"x\"- and (\"x\") and [\"x\"]\n",
+    '~~"struck"~~ and "~~struck~~" **"bold"** *\'em\'* ***"both"***\n',
+    "'tis the season, 'twas, don't, o'clock\n",
+    '"""triple""" and \'\'double\'\' and "" empty \'\' and "\'mixed\'"\n',
+    "*\"a* b\"\n\n\"a *b\" c*\n\n'a *b' c* 'd'\n",
+    "'\"a\"' and \"'a'\" and \"'\" and '\"'\n",
+    "a -- b --- c -- \n-- start\nx--\n--y\n\na... b.. c?... d!.... e???? f!!!!! g,,, h+-i (C) (Tm) (R)\n",
+    "*a -- b* **c...** [d -- e](u) `f -- g`\n",
+    '```py\n"fenced" -- code \'x\' & y > z\n```\n"after"\n\n    "indented" -- code\n',
+    "Setext \"quoted\"\n===============\n\nSetext 'two'\n------------\n",
+    "Line  \nbreak\n\n---\n\n1. one\n2. two\n\n5. five\n",
+    # these go to markdown-it-py: the HTML cannot show what it would do
+    'An escaped \\"quote\\" and &quot;entity&quot; and &amp;\n',
+    '<span title="a \'b\'">"raw"</span> and <https://example.org>\n',
+    '![x](i.png "a <b>") "after"\n',
+    '```\n"code" <img src="a">\n```\n',
+    '![*marked* alt](i.png "T")\n',
+    "Second[^b] first[^a]\n\n[^a]: A\n\n[^b]: B\n",
+    "A stray [bracket and `backtick\n",
+    "```\nunclosed fence at the end",
+    "| a |\n---\n",
+    "| a | b |\n|---|---|\n| 1 | 2 |\nmore\n- \n",
+    ":-x\n:---\n",
+    "> quote\n* \n",
+    ")[[^1]\n\n[^1]: note\n",
+    " [^1]:'[a\n\nx[^1]\n",
+    "non\u00a0breaking\u00a0\n",
+]
+
+
+@pytest.mark.parametrize("body", EDGE_CASES)
+def test_fast_renderer_matches_markdown_it_py(body: str) -> None:
+    reference = _parser().render(body)
+    assert render_html(body) == reference
+    assert render_body(body) == sanitize(reference)
+    assert render_body(body, trust_html=True) == reference
+
+
+def test_ordinary_articles_take_the_fast_path() -> None:
+    for body in EDGE_CASES[: EDGE_CASES.index('An escaped \\"quote\\" and &quot;entity&quot; and &amp;\n')]:
+        assert _render_fast(body) is not None, body
+    assert _render_fast('An escaped \\"quote\\"\n') is None
+
+
+def test_fast_renderer_matches_on_random_documents() -> None:
+    pieces = ['"', "'", " ", "a", "1", "*", "**", "_", "~~", "`", "[x](u)", "[", "](u)", "![i](p.png)",
+              '![t](p.png "T")', "\n", "\n\n", "  \n", "--", "---", "...", "(c)", "+-", ".", ",", "!", "?", "-",
+              "(", ")", "é", "“", "[^1]", "^[n]", "\n\n## ", "\n\n- ", "\n\n> ", "\n\n| a | b |\n|---|:-:|\n| "]
+    rnd = random.Random(7)
+    for _ in range(1500):
+        body = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 25))) + "\n\n[^1]: note \"x\"\n"
+        assert render_html(body) == _parser().render(body), body
+
+
+def test_typographer_alone() -> None:
+    html = '<p>&quot;a&quot; -- <code>"b" --</code> \'c\'</p>\n<pre><code>"d"</code></pre>\n'
+    assert typographer(html) == "<p>“a” – <code>\"b\" --</code> ‘c’</p>\n<pre><code>\"d\"</code></pre>\n"
