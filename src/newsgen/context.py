@@ -159,7 +159,7 @@ def context(spec: PageSpec, inputs: RenderInputs, helpers: Helpers) -> dict[str,
         items = [arts[j] for j in ids]
         ctx.update(items=items, bodies=_bodies(config, items))
     elif spec.kind == "sitemap":
-        entries = sitemap_entries(site)
+        entries = sitemap_entries(site, config)
         if spec.ref:
             from .pages import SITEMAP_LIMIT
 
@@ -184,13 +184,18 @@ def _bodies(config: SiteConfig, items: list[Article]) -> dict[str, Markup]:
             for a in items}
 
 
-def sitemap_entries(site: Site) -> list[tuple[str, dt.datetime | None]]:
-    """Every public page: home, listing pages, articles (with their last change)."""
+def sitemap_entries(site: Site, config: SiteConfig) -> list[tuple[str, str]]:
+    """Every public page as (absolute URL, last change as ISO 8601 or ""): home, listing pages,
+    articles. Formatted here, not in the template: a big site's sitemap has tens of thousands."""
     arts = site.articles
-    entries: list[tuple[str, dt.datetime | None]] = [("", arts[0].modified if arts else None)]
+    base = config.base_url
+
+    def when(value: dt.datetime | None) -> str:
+        return value.isoformat(timespec="seconds") if value is not None else ""
+
+    entries = [(base, when(arts[0].modified if arts else None))]
     for listing in site.listings:
         for i, p in enumerate(listing.pages):
-            newest = arts[p.items[0]].modified if p.items and i == 0 else None
-            entries.append((p.url, newest))
-    entries.extend((a.url, a.modified) for a in arts)
+            entries.append((base + p.url, when(arts[p.items[0]].modified if p.items and i == 0 else None)))
+    entries.extend([(base + a.url, when(a.modified)) for a in arts])
     return entries

@@ -54,12 +54,14 @@ def build_site(articles: list[Article], config: SiteConfig,
     by_section: dict[str, list[int]] = {s.slug: [] for s in config.sections}
     by_author: dict[str, list[int]] = defaultdict(list)
     by_tag: dict[str, list[int]] = defaultdict(list)
+    author_slug = {name: author.slug for name, author in authors.items()}
+    tag_slug = {name: tag.slug for name, tag in tags.items()}
     for i, a in enumerate(arts):
         by_section[a.section].append(i)
         for name in a.authors:
-            by_author[authors[name].slug].append(i)
+            by_author[author_slug[name]].append(i)
         for name in a.tags:
-            by_tag[tags[name].slug].append(i)
+            by_tag[tag_slug[name]].append(i)
 
     prev_next: dict[int, tuple[int | None, int | None]] = {}
     for items in by_section.values():
@@ -122,8 +124,9 @@ def _tags(arts: tuple[Article, ...]) -> dict[str, Tag]:
     out: dict[str, Tag] = {}
     for a in reversed(arts):  # the oldest spelling of a tag names it
         for name in a.tags:
-            slug = slugify(name) or "tag"
-            out[name] = by_slug.setdefault(slug, Tag(name=name, slug=slug))
+            if name not in out:
+                slug = slugify(name) or "tag"
+                out[name] = by_slug.setdefault(slug, Tag(name=name, slug=slug))
     return out
 
 
