@@ -97,11 +97,18 @@ def _fast_parser() -> FastMarkdownIt:
     return FastMarkdownIt("commonmark").enable_many(["table", "strikethrough", "footnote"])
 
 
-_NEEDS_REFERENCE = re.compile(
-    r"<[A-Za-z/!?]|\\[!-/:-@\[-`{-~]|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
-    # whitespace that Python's str.strip() removes and Rust's trim_ascii does not (paragraph ends)
-    "|[\x0b\x0c\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
-)
+# searched one at a time, each only when its first character occurs: one alternation scanned
+# over every body cost more than rendering it
+_RAW_HTML = re.compile(r"<[A-Za-z/!?]")
+_ESCAPE = re.compile(r"\\[!-/:-@\[-`{-~]")
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+# whitespace that Python's str.strip() removes and Rust's trim_ascii does not (paragraph ends)
+_ODD_SPACE = re.compile("[\x0b\x0c\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
+
+
+def _needs_reference(body: str) -> bool:
+    return bool(("<" in body and _RAW_HTML.search(body)) or ("\\" in body and _ESCAPE.search(body))
+                or ("&" in body and _ENTITY.search(body)) or (not body.isascii() and _ODD_SPACE.search(body)))
 _IMAGE_LABEL = re.compile(r"!\[([^\]]*)")
 _ALT_MARKUP = re.compile(r"[*_`~\[]")
 _HEADING = re.compile(r"<h([234])>(.*?)</h\1>", re.S)
@@ -124,7 +131,7 @@ _LIST_FIGURE = re.compile(
 
 def _render_fast(body: str) -> str | None:
     """markdown-it-pyrs' HTML made the same as `_parser().render(body)`; None when it cannot be."""
-    if _NEEDS_REFERENCE.search(body):
+    if _needs_reference(body):
         return None
     if "![" in body and any(_ALT_MARKUP.search(label) for label in _IMAGE_LABEL.findall(body)):
         return None
