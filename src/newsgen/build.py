@@ -86,7 +86,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     from .output import Staging, check_output_folder, mark, prune, stage_copy
     from .pages import collisions, plan
     from .render import make_env, template_digests
-    from .site import Selection, build_site, select
+    from .site import Selection, select
     from .urls import UnsafePath, forget_checked
     from .workers import RenderJob, jobs_wanted, render_all
 
@@ -107,16 +107,24 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
 
     # content: discover, parse (what changed), validate
     images_before = dict(state.images)
-    articles, parsed_any = _parse(root, config, state, jobs, progress, stamps)
+    articles, reparsed, parsed_any = _parse(root, config, state, jobs, progress, stamps)
     diags = [d for e in state.parsed.values() for d in e.diagnostics]
     now = tz_now(config.tz)
     chosen = select(articles, now, Selection(drafts=options.drafts or options.preview,
                                              future=options.future or options.preview))
     # site model and plan (built even when some articles failed, so every error shows at once)
-    related_before = dict(state.related)
-    site, more = build_site(chosen, config, state.related)
+    related_before, site_before = dict(state.related), state.site
+    site, more, reused = _site_model(chosen, config, state)
     diags += more
-    specs = plan(site, config, now)
+    known = None
+    if reused:  # same site structure: an article page's inputs change only with the article itself
+        known = {out: fp[2][len("article||"):] for out, fp in state.pages.items()
+                 if fp[2].startswith("article||")}
+        for rel in reparsed:
+            entry = state.parsed.get(rel)
+            if entry is not None and entry.article is not None:
+                known.pop(f"{entry.article.url}index.html", None)
+    specs = plan(site, config, now, known)
     for first, second in collisions(specs):
         if first.kind == second.kind == "article":
             continue  # reported above with both files named
@@ -153,6 +161,8 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
         if options.explain:
             result.reasons.append(f"/{spec.url}: {_why(previous, fp, spec)}")
     result.rendered = len(todo)
+    if result.deferred:
+        state.site = None  # deferred pages keep older fingerprints: the next build computes every page's inputs
 
     # render and stage; nothing replaces the old output until everything has succeeded
     mark(out)
@@ -191,7 +201,8 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
             search.index(out)
 
     changed_state = (parsed_any or state.pages != fingerprints or state.outputs != frozenset(keep)
-                     or state.images != images_before or state.related != related_before)
+                     or state.images != images_before or state.related != related_before
+                     or state.site is not site_before)
     state.pages = fingerprints
     state.outputs = frozenset(keep)
     if changed_state and persist:
@@ -253,10 +264,32 @@ def _with_base_url(config: SiteConfig, base_url: str) -> SiteConfig:
     return dataclasses.replace(config, base_url=base_url)
 
 
-def _parse(root: Path, config: SiteConfig, state: cache.State, jobs: int,
-           progress: Progress | None, stamps: snapshot.Stamps) -> tuple[list[Article], bool]:
-    """Parse the files that changed since the last build; reuse the rest. Also says whether
-    anything was parsed or dropped (the cache then needs saving)."""
+def _site_model(chosen: list[Article], config: SiteConfig,
+                state: cache.State) -> tuple[Site, list[Diagnostic], bool]:
+    """The site model; the last build's when nothing it is made of changed (only article bodies did,
+    say): which articles, and of each what lists show of it (card digest: title, date, section,
+    authors, tags...), and the config. Says whether it was reused."""
+    from . import statecodec
+    from .site import build_site
+
+    h = hashlib.blake2b(config.digest.encode(), digest_size=16)
+    for a in sorted(chosen, key=lambda a: a.source):
+        h.update(f"\0{a.source}\0{a.card_digest}".encode())
+    key = h.hexdigest()
+    if state.site is not None and state.site[0] == key:
+        try:
+            return statecodec.unpack_site(state.site[1], {a.source: a for a in chosen}, config.sections), [], True
+        except (KeyError, TypeError, ValueError):
+            pass  # a damaged entry: compute it
+    site, diags = build_site(chosen, config, state.related)
+    state.site = (key, statecodec.pack_site(site)) if not diags else None  # never reuse one with errors
+    return site, diags, False
+
+
+def _parse(root: Path, config: SiteConfig, state: cache.State, jobs: int, progress: Progress | None,
+           stamps: snapshot.Stamps) -> tuple[list[Article], set[str], bool]:
+    """Parse the files that changed since the last build; reuse the rest. Also says which files
+    were parsed, and whether anything was parsed or dropped (the cache then needs saving)."""
     from .content.discover import articles_in
     from .workers import parse_all
 
@@ -282,7 +315,7 @@ def _parse(root: Path, config: SiteConfig, state: cache.State, jobs: int,
     changed = bool(todo) or len(fresh) != len(state.parsed) or any(
         fresh[rel] is not state.parsed.get(rel) for rel in fresh)
     state.parsed = fresh
-    return [e.article for e in fresh.values() if e.article is not None], changed
+    return [e.article for e in fresh.values() if e.article is not None], set(todo), changed
 
 
 def _deps(root: Path, rel: str, article: Article | None,

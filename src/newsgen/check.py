@@ -19,7 +19,7 @@ from .workers import Renderer, jobs_wanted, template_diagnostic
 def check_site(root: Path, drafts: bool = False) -> int:
     config = load_config(root)
     state = State()
-    articles, _ = _parse(root, config, state, jobs_wanted(None), None, snapshot.take(root))
+    articles, _, _ = _parse(root, config, state, jobs_wanted(None), None, snapshot.take(root))
     diags: list[Diagnostic] = [d for e in state.parsed.values() for d in e.diagnostics]
     now = tz_now(config.tz)
     site, more = build_site(select(articles, now, Selection(drafts=drafts, future=True)), config)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from . import urls
@@ -33,8 +34,11 @@ def _h(*parts: object) -> str:
                            digest_size=12).hexdigest()
 
 
-def plan(site: Site, config: SiteConfig, now: dt.datetime) -> list[PageSpec]:
+def plan(site: Site, config: SiteConfig, now: dt.datetime, known: Mapping[str, str] | None = None) -> list[PageSpec]:
+    """One PageSpec per output file. `known`: article pages' inputs from the last build, by output
+    file, for articles that did not change in a site model that did not change either."""
     arts = site.articles
+    known = known or {}
 
     card = [a.card_digest for a in arts]
 
@@ -52,13 +56,15 @@ def plan(site: Site, config: SiteConfig, now: dt.datetime) -> list[PageSpec]:
     tags = {name: t.slug for name, t in site.tags.items()}
     latest_shown = "" if config.shared_latest_news else latest_cards
     for i, a in enumerate(arts):
-        older, newer = site.prev_next[i]
         url = a.url
-        add(PageSpec(f"{url}index.html", url, "article", "article.html", (i,),
-                     inputs=_h(a.digest, a.card_digest, repr(a.assets) if a.assets else "", cards(site.related[i]),
-                               card[older] if older is not None else "", card[newer] if newer is not None else "",
-                               ",".join([authors[n] for n in a.authors]), ",".join([tags[t] for t in a.tags]),
-                               latest_shown)))
+        out = f"{url}index.html"
+        inputs = known.get(out)
+        if inputs is None:
+            older, newer = site.prev_next[i]
+            inputs = _h(a.digest, a.card_digest, repr(a.assets) if a.assets else "", cards(site.related[i]),
+                        card[older] if older is not None else "", card[newer] if newer is not None else "",
+                        ",".join([authors[n] for n in a.authors]), ",".join([tags[t] for t in a.tags]), latest_shown)
+        add(PageSpec(out, url, "article", "article.html", (i,), inputs=inputs))
     for li, listing in enumerate(site.listings):
         template = f"{listing.kind}.html"
         for pi, pager in enumerate(listing.pages):

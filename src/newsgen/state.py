@@ -63,6 +63,8 @@ class State:
     outputs: frozenset[str] | None = None  # every file the last build left in the output (None: unknown)
     template_refs: dict[str, tuple[str, ...] | None] = field(default_factory=dict)  # source hash -> refs
     related: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)  # site.RelatedMemo
+    # (key, statecodec.pack_site(site)): the last site model, reused while its key is the same
+    site: tuple[str, tuple[object, ...]] | None = None
 
 
 def stamp(root: Path, rel: str) -> Stamp:

@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from .errors import Diagnostic
-from .model import Article, Asset, Correction, Image
+from .model import Article, Asset, Author, Correction, Image, Listing, Pager, Site, Tag
 from .state import ParsedEntry, State
 
 _ARTICLE_FIELDS = Article.__dataclass_fields__
@@ -26,18 +26,18 @@ def encode(state: State) -> tuple[Any, ...]:
     parsed = {rel: (e.stamp, e.digest, e.deps, _packed(e), [(d.path, d.line, d.message, d.hint) for d in e.diagnostics])
               for rel, e in state.parsed.items()}
     return (state.config_digest, parsed, state.pages, state.images, state.outputs, state.template_refs,
-            state.related)
+            state.related, state.site)
 
 
 def decode(data: tuple[Any, ...]) -> State:
-    config_digest, parsed, pages, images, outputs, template_refs, related = data
+    config_digest, parsed, pages, images, outputs, template_refs, related, site = data
     zones: dict[object, dt.tzinfo] = {}
     entries = {rel: ParsedEntry(tuple(st), dg, tuple((tuple(s), d) for s, d in deps),
                                 _to_article(a, zones) if a is not None else None,
                                 [Diagnostic(*d) for d in diags], a)
                for rel, (st, dg, deps, a, diags) in parsed.items()}
     return State(config_digest=config_digest, parsed=entries, pages=pages, images=images, outputs=outputs,
-                 template_refs=template_refs, related=related)
+                 template_refs=template_refs, related=related, site=site)
 
 
 def _packed(e: ParsedEntry) -> tuple[Any, ...] | None:
@@ -118,3 +118,24 @@ def _from_plain(value: object) -> dict[str, Any]:
     if isinstance(value, tuple):
         return pickle.loads(value[1])  # type: ignore[no-any-return]  # noqa: S301 - our own cache file
     return value  # type: ignore[return-value]
+
+
+def pack_site(site: Site) -> tuple[Any, ...]:
+    """The site model without the articles themselves (they are in the cache already), as tuples."""
+    return (tuple(a.source for a in site.articles),
+            {name: (a.name, a.slug, a.bio) for name, a in site.authors.items()},
+            {name: (t.name, t.slug) for name, t in site.tags.items()},
+            tuple((lst.kind, lst.key, lst.title, lst.description, lst.url,
+                   tuple((p.number, p.total, p.url, p.items, p.newer_url, p.older_url, p.label) for p in lst.pages))
+                  for lst in site.listings),
+            site.by_section, site.latest, site.related, site.prev_next)
+
+
+def unpack_site(packed: tuple[Any, ...], by_source: dict[str, Article], sections: Any) -> Site:
+    order, authors, tags, listings, by_section, latest, related, prev_next = packed
+    return Site(articles=tuple(by_source[s] for s in order), sections=sections,
+                authors={name: Author(*a) for name, a in authors.items()},
+                tags={name: Tag(*t) for name, t in tags.items()},
+                listings=tuple(Listing(kind, key, title, description, url, tuple(Pager(*p) for p in pages))
+                               for kind, key, title, description, url, pages in listings),
+                by_section=by_section, latest=latest, related=related, prev_next=prev_next)

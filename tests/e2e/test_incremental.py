@@ -336,3 +336,30 @@ def test_the_footer_year_changes_on_new_year(make_site, freeze_clock, site_tz, p
     assert result.rendered == result.pages
     footer = parse_html(root / "public/index.html").find(".//footer")
     assert "2026" in "".join(footer.itertext())
+
+
+def test_a_body_edit_reuses_the_site_model_and_gives_the_same_site_as_a_full_build(
+        make_site, build, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    import newsgen.site
+
+    root = small_site(make_site)
+    build(root)
+    calls = []
+    real = newsgen.site.build_site
+    monkeypatch.setattr(newsgen.site, "build_site", lambda *a: calls.append(1) or real(*a))
+    edit(root / "content/politics/three.md", "More text.", "More text, and an edit.")
+    result = build(root)
+    assert calls == [] and sorted(result.changed) == ["politics/feed.xml", "politics/three/index.html"]
+    fresh = tmp_path / "fresh"
+    shutil.copytree(root, fresh, ignore=shutil.ignore_patterns(".newsgen-cache", "public"))
+    build(fresh)
+    for page in (root / "public").rglob("*"):
+        if page.is_file():
+            assert page.read_bytes() == (fresh / "public" / page.relative_to(root / "public")).read_bytes(), page
+    # a title edit changes what lists show: the site model is computed again
+    calls.clear()
+    edit(root / "content/politics/three.md", "title: \"Three\"", "title: \"Three, renamed\"")
+    build(root)
+    assert calls == [1]
