@@ -117,9 +117,9 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     site, more, reused = _site_model(chosen, config, state)
     diags += more
     known = None
-    if reused:  # same site structure: an article page's inputs change only with the article itself
-        known = {out: fp[2][len("article||"):] for out, fp in state.pages.items()
-                 if fp[2].startswith("article||")}
+    if reused:  # same site model: listings show the same; an article page changes only with its article
+        known = {out: fp[2].split("|", 2)[2] for out, fp in state.pages.items()
+                 if fp[2].startswith(("article||", "listing||"))}
         for rel in reparsed:
             entry = state.parsed.get(rel)
             if entry is not None and entry.article is not None:

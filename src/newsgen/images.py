@@ -79,9 +79,6 @@ def process(root: Path, wanted: Iterable[Variant], cache_dir: Path,
             known: dict[str, tuple[Stamp, str]]) -> tuple[dict[str, Path], list[Diagnostic]]:
     """Make every variant that is not cached yet. Returns output URL -> file to copy, and problems.
     `known` (source -> (stamp, content digest)) is read and updated, so unchanged sources are not re-read."""
-    from PIL import Image as PILImage
-    from PIL import UnidentifiedImageError
-
     files: dict[str, Path] = {}
     diags: list[Diagnostic] = []
     digests: dict[str, str] = {}
@@ -104,6 +101,9 @@ def process(root: Path, wanted: Iterable[Variant], cache_dir: Path,
                 continue
         target = cache_dir / f"{digests[v.source]}-{v.width}{_EXT[v.format]}"
         if not target.exists():
+            from PIL import Image as PILImage  # only when a variant is missing: Pillow takes a while to load
+            from PIL import UnidentifiedImageError
+
             try:
                 with PILImage.open(src) as im:
                     im.load()

@@ -35,8 +35,8 @@ def _h(*parts: object) -> str:
 
 
 def plan(site: Site, config: SiteConfig, now: dt.datetime, known: Mapping[str, str] | None = None) -> list[PageSpec]:
-    """One PageSpec per output file. `known`: article pages' inputs from the last build, by output
-    file, for articles that did not change in a site model that did not change either."""
+    """One PageSpec per output file. `known`: article and listing pages' inputs from the last build,
+    by output file, when the site model did not change (articles whose file changed left out)."""
     arts = site.articles
     known = known or {}
 
@@ -68,9 +68,11 @@ def plan(site: Site, config: SiteConfig, now: dt.datetime, known: Mapping[str, s
     for li, listing in enumerate(site.listings):
         template = f"{listing.kind}.html"
         for pi, pager in enumerate(listing.pages):
-            add(PageSpec(urls.output_file(pager.url), pager.url, "listing", template, (li, pi),
-                         inputs=_h(listing.title, listing.description, _pager_shape(pager, config),
-                                   cards(pager.items))))
+            out = urls.output_file(pager.url)
+            inputs = known.get(out)
+            if inputs is None:
+                inputs = _h(listing.title, listing.description, _pager_shape(pager, config), cards(pager.items))
+            add(PageSpec(out, pager.url, "listing", template, (li, pi), inputs=inputs))
     feed_ids = list(range(min(config.feed_items, len(arts))))
     add(PageSpec("feed.xml", "feed.xml", "feed", "feed.xml", (),
                  inputs=_h(*(arts[i].digest for i in feed_ids))))

@@ -63,9 +63,9 @@ def _to_article(t: tuple[Any, ...], zones: dict[object, dt.tzinfo]) -> Article:
     return Article(source, title, section, slug, _to_date(date, zones), authors,
                    _to_date(updated, zones) if updated else None, summary, summary_given,
                    Image(*image) if image else None, tags, draft,
-                   tuple(Correction(_to_date(d, zones), text) for d, text in corrections),
-                   _from_plain(extra),
-                   tuple(Asset(src, url, Image(*img) if img else None) for src, url, img in assets),
+                   tuple([Correction(_to_date(d, zones), text) for d, text in corrections]) if corrections else (),
+                   _from_plain(extra) if extra is not None else {},
+                   tuple([Asset(src, url, Image(*img) if img else None) for src, url, img in assets]) if assets else (),
                    body_line, word_count, digest, card_digest)
 
 
@@ -88,6 +88,8 @@ def _date(d: dt.datetime) -> tuple[str, object, int]:
 def _to_date(t: tuple[str, object, int], zones: dict[object, dt.tzinfo]) -> dt.datetime:
     text, zone, fold = t
     tz = zones.get(zone)
+    if tz is not None and not fold:
+        return dt.datetime.fromisoformat(text).replace(tzinfo=tz)
     if tz is None:
         if isinstance(zone, str):
             tz = ZoneInfo(zone)
