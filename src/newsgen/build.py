@@ -5,10 +5,11 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import gc
 import hashlib
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -100,7 +101,8 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
         raise BuildError(problems)
     persist = state is None  # a caller's state (newsgen serve) lives in its memory, not on disk
     if state is None:
-        state, warning = cache.load(root, out)
+        with _no_gc():
+            state, warning = cache.load(root, out)
         if warning:
             result.warnings.append(warning)
     jobs = jobs_wanted(options.jobs)
@@ -114,7 +116,8 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
                                              future=options.future or options.preview))
     # site model and plan (built even when some articles failed, so every error shows at once)
     related_before, site_before = dict(state.related), state.site
-    site, more, reused = _site_model(chosen, config, state)
+    with _no_gc():
+        site, more, reused = _site_model(chosen, config, state)
     diags += more
     known = None
     if reused:  # same site model: listings show the same; an article page changes only with its article
@@ -124,7 +127,8 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
             entry = state.parsed.get(rel)
             if entry is not None and entry.article is not None:
                 known.pop(f"{entry.article.url}index.html", None)
-    specs = plan(site, config, now, known)
+    with _no_gc():
+        specs = plan(site, config, now, known)
     for first, second in collisions(specs):
         if first.kind == second.kind == "article":
             continue  # reported above with both files named
@@ -212,6 +216,20 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
                                                    result.articles, result.pages))
     result.seconds = time.perf_counter() - started
     return result
+
+
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """The cyclic garbage collector off while big acyclic structures are made (the cache read back, the
+    site model, the plan): it would scan them again and again for nothing (10k articles: reading the
+    cache 0.5 s -> 0.2 s)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _snapshot_key(out: Path, options: BuildOptions) -> str:

@@ -116,11 +116,3 @@ def unchanged(previous: Snapshot | None, key: str, stamps: Stamps, now: float, o
     prefix = f"{out}/"
     return all(os.path.exists(prefix + rel) for rel in previous.outputs)
 
-
-def changed_files(previous: Snapshot | None, stamps: Stamps) -> set[str] | None:
-    """Inputs whose stamp differs from the previous snapshot's (added, removed or touched),
-    or None when there is no previous snapshot to compare with."""
-    if previous is None:
-        return None
-    old = previous.stamps
-    return {rel for rel, st in stamps.items() if old.get(rel) != st} | (old.keys() - stamps.keys())

@@ -161,7 +161,18 @@ def _chunks(items: Sequence[T], jobs: int) -> Iterator[list[T]]:
 
 
 def _pool(jobs: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_worker_gc)
+
+
+def _worker_gc() -> None:
+    """A worker renders thousands of pages: the garbage collector is on there (`newsgen build` turns it
+    off in the main process), with everything inherited from the parent frozen: never scanned, and
+    its memory pages stay shared with the parent instead of being copied by the collector's writes."""
+    import gc
+
+    gc.freeze()
+    gc.enable()
 
 
 def _run(fn: Callable[[list[T]], list[R]], items: Sequence[T], jobs: int,
