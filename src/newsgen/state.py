@@ -65,6 +65,9 @@ class State:
     related: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)  # site.RelatedMemo
     # (key, statecodec.pack_site(site)): the last site model, reused while its key is the same
     site: tuple[str, tuple[object, ...]] | None = None
+    # the cache file this state was read from, as read (statecodec.Base): saving then writes only
+    # what changed since, into a small delta file next to it
+    base: object = field(default=None, compare=False, repr=False)
 
 
 def stamp(root: Path, rel: str) -> Stamp:
@@ -123,6 +126,10 @@ def cache_file(root: Path, out: Path) -> Path:
     return root / CACHE_DIR / f"build-{key}.marshal"
 
 
+def delta_file(root: Path, out: Path) -> Path:
+    return cache_file(root, out).with_suffix(".delta")
+
+
 def load(root: Path, out: Path) -> tuple[State, str | None]:
     """The last build's state, or an empty one and a warning saying why it was not usable."""
     path = cache_file(root, out)
@@ -136,12 +143,23 @@ def load(root: Path, out: Path) -> tuple[State, str | None]:
             raise TypeError("not a build state")
         from . import statecodec
 
-        return statecodec.decode(data[1:]), None
+        delta = None
+        delta_path = delta_file(root, out)
+        if delta_path.exists():
+            path = delta_path
+            delta = marshal.loads(delta_path.read_bytes())  # noqa: S302 - our own cache file
+            if not isinstance(delta, tuple) or len(delta) < 2 or delta[0] != VERSION:
+                raise TypeError("not a build state delta")
+            if delta[1] != data[1]:
+                delta = None  # left from before the last full save: that one is newer
+        return statecodec.decode(data[1:], delta[2:] if delta else None), None
     except Exception as exc:  # noqa: BLE001 - any damage means: rebuild everything
         return State(), f"{path}: build cache unreadable ({type(exc).__name__}), doing a full build"
 
 
 def save(root: Path, out: Path, state: State) -> None:
+    """Write the state: only what changed since the file it was read from (a delta file of a few KB
+    for an edit), or all of it when much changed."""
     from . import statecodec
 
     path = cache_file(root, out)
@@ -149,6 +167,18 @@ def save(root: Path, out: Path, state: State) -> None:
     gitignore = path.parent / ".gitignore"
     if not gitignore.exists():
         gitignore.write_text("*\n", encoding="utf-8")
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_bytes(marshal.dumps((VERSION, *statecodec.encode(state))))
-    os.replace(tmp, path)
+    delta_path = delta_file(root, out)
+    delta = statecodec.encode_delta(state)
+    if delta is not None:
+        target, data = delta_path, marshal.dumps((VERSION, *delta))
+    else:
+        base_id = os.urandom(8).hex()
+        target, data = path, marshal.dumps((VERSION, base_id, *statecodec.encode(state)))
+    tmp = target.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, target)
+    if delta is None:
+        try:
+            delta_path.unlink()  # written for the previous base: ignored from now on anyway
+        except OSError:
+            pass

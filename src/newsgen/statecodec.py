@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import pickle
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,22 +23,92 @@ _ARTICLE_FIELDS = Article.__dataclass_fields__
 assert list(_ARTICLE_FIELDS)[:5] == ["source", "title", "section", "slug", "date"]  # noqa: S101 - layout below
 
 
+@dataclass
+class Base:
+    """A full cache file as read: what a delta is computed against (the same objects, not copies)."""
+
+    base_id: str
+    parsed: dict[str, tuple[Any, ...]]
+    pages: dict[str, Any]
+    outputs: frozenset[str] | None
+    related: dict[str, Any]
+    site: Any
+
+
+DELTA_MAX = 2000  # changed entries above which a full file is written instead of a delta
+
+
 def encode(state: State) -> tuple[Any, ...]:
-    parsed = {rel: (e.stamp, e.digest, e.deps, _packed(e), [(d.path, d.line, d.message, d.hint) for d in e.diagnostics])
-              for rel, e in state.parsed.items()}
-    return (state.config_digest, parsed, state.pages, state.images, state.outputs, state.template_refs,
+    return (state.config_digest, _raw_parsed(state), state.pages, state.images, state.outputs, state.template_refs,
             state.related, state.site)
 
 
-def decode(data: tuple[Any, ...]) -> State:
-    config_digest, parsed, pages, images, outputs, template_refs, related, site = data
+def _raw(e: ParsedEntry) -> tuple[Any, ...]:
+    return (e.stamp, e.digest, e.deps, _packed(e), [(d.path, d.line, d.message, d.hint) for d in e.diagnostics])
+
+
+def _raw_parsed(state: State) -> dict[str, tuple[Any, ...]]:
+    return {rel: _raw(e) for rel, e in state.parsed.items()}
+
+
+def encode_delta(state: State) -> tuple[Any, ...] | None:
+    """What changed since `state.base`, or None when a full file should be written (no base, the
+    site model changed, or too much changed for a delta to pay)."""
+    base = state.base
+    if not isinstance(base, Base) or state.site is not base.site:
+        return None
+    parsed_upd = {}
+    for rel, e in state.parsed.items():
+        old = base.parsed.get(rel)
+        raw = _raw(e)
+        if old is None or old[3] is not raw[3] or old[:3] != raw[:3] or old[4] != raw[4]:
+            parsed_upd[rel] = raw
+    parsed_del = [rel for rel in base.parsed if rel not in state.parsed]
+    pages_upd = {k: v for k, v in state.pages.items() if base.pages.get(k) != v}
+    pages_del = [k for k in base.pages if k not in state.pages]
+    related_upd = {k: v for k, v in state.related.items() if base.related.get(k) != v}
+    related_del = [k for k in base.related if k not in state.related]
+    if (len(parsed_upd) + len(parsed_del) + len(pages_upd) + len(pages_del) + len(related_upd) + len(related_del)
+            > DELTA_MAX or (base.outputs is None) != (state.outputs is None)):
+        return None
+    outputs_add = sorted(state.outputs - base.outputs) if state.outputs is not None and base.outputs else []
+    outputs_del = sorted(base.outputs - state.outputs) if state.outputs is not None and base.outputs else []
+    return (base.base_id, state.config_digest, parsed_upd, parsed_del, pages_upd, pages_del, state.images,
+            outputs_add, outputs_del, state.template_refs, related_upd, related_del)
+
+
+def decode(data: tuple[Any, ...], delta: tuple[Any, ...] | None = None) -> State:
+    base_id, config_digest, parsed, pages, images, outputs, template_refs, related, site = data
+    base = Base(base_id, parsed, pages, outputs, related, site)
+    parsed_upd: dict[str, Any] = {}
+    parsed_del = pages_del = related_del = []
+    pages_upd: dict[str, Any] = {}
+    related_upd: dict[str, Any] = {}
+    if delta is not None:
+        (config_digest, parsed_upd, parsed_del, pages_upd, pages_del, images, outputs_add, outputs_del,
+         template_refs, related_upd, related_del) = delta
+        if outputs is not None:
+            outputs = (outputs - frozenset(outputs_del)) | frozenset(outputs_add)
+    # copies: a build changes these in place, and the base must stay as read
+    parsed = _updated(parsed, parsed_upd, parsed_del)
+    pages = _updated(pages, pages_upd, pages_del)
+    related = _updated(related, related_upd, related_del)
     zones: dict[object, dt.tzinfo] = {}
     entries = {rel: ParsedEntry(tuple(st), dg, tuple((tuple(s), d) for s, d in deps),
                                 _to_article(a, zones) if a is not None else None,
                                 [Diagnostic(*d) for d in diags], a)
                for rel, (st, dg, deps, a, diags) in parsed.items()}
     return State(config_digest=config_digest, parsed=entries, pages=pages, images=images, outputs=outputs,
-                 template_refs=template_refs, related=related, site=site)
+                 template_refs=template_refs, related=related, site=site, base=base)
+
+
+def _updated(base: dict[str, Any], upd: dict[str, Any], deleted: list[str]) -> dict[str, Any]:
+    if not upd and not deleted:
+        return dict(base)
+    out = {**base, **upd}
+    for k in deleted:
+        out.pop(k, None)
+    return out
 
 
 def _packed(e: ParsedEntry) -> tuple[Any, ...] | None:

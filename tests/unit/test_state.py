@@ -104,3 +104,93 @@ def test_every_article_field_survives_the_cache(tmp_path: Path) -> None:
     assert state.pages == {"a/b/index.html": ("x", "y", "z")} and state.outputs == frozenset({"a/b/index.html"})
     assert state.images == {"static/p.jpg": (("static/p.jpg", 5, 6), "f" * 24)}
     assert state.template_refs == {"h": ("base.html",), "i": None} and state.config_digest == "cfg"
+
+
+def _entry(rel: str, n: int):  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from newsgen.model import Article
+    from newsgen.state import ParsedEntry
+
+    article = Article(source=rel, title=f"T{n}", section="a", slug=f"s{n}",
+                      date=dt.datetime(2025, 1, 1, tzinfo=dt.UTC) + dt.timedelta(hours=n), digest=f"d{n}")
+    return ParsedEntry((rel, n, n), f"d{n}", (), article, [])
+
+
+def _state(n: int) -> State:
+    parsed = {f"content/a{i}.md": _entry(f"content/a{i}.md", i) for i in range(n)}
+    return State(config_digest="c", parsed=parsed, pages={f"p{i}/index.html": ("x", "y", f"z{i}") for i in range(n)},
+                 outputs=frozenset(f"p{i}/index.html" for i in range(n)),
+                 related={f"content/a{i}.md": ("k", ()) for i in range(n)})
+
+
+def test_a_small_change_is_saved_as_a_delta_and_read_back_whole(tmp_path: Path) -> None:
+    from newsgen.state import delta_file
+
+    out = tmp_path / "public"
+    save(tmp_path, out, _state(50))
+    base_bytes = cache_file(tmp_path, out).read_bytes()
+    state, _ = load(tmp_path, out)
+    state.parsed["content/a3.md"] = _entry("content/a3.md", 103)  # edited
+    del state.parsed["content/a4.md"]  # deleted
+    state.parsed["content/new.md"] = _entry("content/new.md", 200)  # added
+    state.pages = {**state.pages, "p1/index.html": ("x", "y", "changed"), "new/index.html": ("x", "y", "n")}
+    del state.pages["p4/index.html"]
+    state.outputs = (state.outputs or frozenset()) - {"p4/index.html"} | {"new/index.html"}
+    state.related["content/a5.md"] = ("k2", ("content/a1.md",))
+    save(tmp_path, out, state)
+    assert cache_file(tmp_path, out).read_bytes() == base_bytes  # the big file is not rewritten
+    assert delta_file(tmp_path, out).stat().st_size < len(base_bytes) / 5
+    back, warning = load(tmp_path, out)
+    assert warning is None and back == state
+    # a second change: the delta holds both (it is counted from the same base)
+    back.pages = {**back.pages, "p2/index.html": ("x", "y", "again")}
+    save(tmp_path, out, back)
+    again, _ = load(tmp_path, out)
+    assert again == back and again.pages["p1/index.html"] == ("x", "y", "changed")
+
+
+def test_a_big_change_writes_the_whole_file_and_drops_the_delta(tmp_path: Path) -> None:
+    from newsgen import statecodec
+    from newsgen.state import delta_file
+
+    out = tmp_path / "public"
+    save(tmp_path, out, _state(10))
+    state, _ = load(tmp_path, out)
+    state.pages = {**state.pages, "p1/index.html": ("x", "y", "changed")}
+    save(tmp_path, out, state)
+    assert delta_file(tmp_path, out).exists()
+    state, _ = load(tmp_path, out)
+    state.parsed = {f"content/b{i}.md": _entry(f"content/b{i}.md", i) for i in range(statecodec.DELTA_MAX + 1)}
+    save(tmp_path, out, state)
+    assert not delta_file(tmp_path, out).exists()
+    assert load(tmp_path, out)[0] == state
+
+
+def test_a_damaged_delta_means_a_full_build(tmp_path: Path) -> None:
+    from newsgen.state import delta_file
+
+    out = tmp_path / "public"
+    save(tmp_path, out, _state(10))
+    state, _ = load(tmp_path, out)
+    state.pages = {**state.pages, "p1/index.html": ("x", "y", "changed")}
+    save(tmp_path, out, state)
+    delta_file(tmp_path, out).write_bytes(b"\x00garbage")
+    back, warning = load(tmp_path, out)
+    assert back == State() and warning is not None and "full build" in warning
+
+
+def test_a_delta_left_from_an_older_base_is_ignored(tmp_path: Path) -> None:
+    from newsgen.state import delta_file
+
+    out = tmp_path / "public"
+    save(tmp_path, out, _state(10))
+    state, _ = load(tmp_path, out)
+    state.pages = {**state.pages, "p1/index.html": ("x", "y", "from the old base")}
+    save(tmp_path, out, state)
+    old_delta = delta_file(tmp_path, out).read_bytes()
+    fresh = _state(12)
+    save(tmp_path, out, fresh)  # a full save (no base): a new base id
+    delta_file(tmp_path, out).write_bytes(old_delta)  # e.g. restored from an older CI cache
+    back, warning = load(tmp_path, out)
+    assert warning is None and back == fresh
