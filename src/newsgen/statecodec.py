@@ -52,10 +52,10 @@ def _raw_parsed(state: State) -> dict[str, tuple[Any, ...]]:
 
 
 def encode_delta(state: State) -> tuple[Any, ...] | None:
-    """What changed since `state.base`, or None when a full file should be written (no base, the
-    site model changed, or too much changed for a delta to pay)."""
+    """What changed since `state.base`, or None when a full file should be written (no base, or too
+    much changed for a delta to pay). A new site model goes into the delta whole."""
     base = state.base
-    if not isinstance(base, Base) or state.site is not base.site:
+    if not isinstance(base, Base):
         return None
     parsed_upd = {}
     for rel, e in state.parsed.items():
@@ -73,8 +73,9 @@ def encode_delta(state: State) -> tuple[Any, ...] | None:
         return None
     outputs_add = sorted(state.outputs - base.outputs) if state.outputs is not None and base.outputs else []
     outputs_del = sorted(base.outputs - state.outputs) if state.outputs is not None and base.outputs else []
+    site = None if state.site is base.site else (state.site,)  # a new site model: ~2 MB at 10k articles
     return (base.base_id, state.config_digest, parsed_upd, parsed_del, pages_upd, pages_del, state.images,
-            outputs_add, outputs_del, state.template_refs, related_upd, related_del)
+            outputs_add, outputs_del, state.template_refs, related_upd, related_del, site)
 
 
 def decode(data: tuple[Any, ...], delta: tuple[Any, ...] | None = None) -> State:
@@ -86,7 +87,9 @@ def decode(data: tuple[Any, ...], delta: tuple[Any, ...] | None = None) -> State
     related_upd: dict[str, Any] = {}
     if delta is not None:
         (config_digest, parsed_upd, parsed_del, pages_upd, pages_del, images, outputs_add, outputs_del,
-         template_refs, related_upd, related_del) = delta
+         template_refs, related_upd, related_del, new_site) = delta
+        if new_site is not None:
+            site = new_site[0]
         if outputs is not None:
             outputs = (outputs - frozenset(outputs_del)) | frozenset(outputs_add)
     # copies: a build changes these in place, and the base must stay as read
