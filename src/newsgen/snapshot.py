@@ -47,8 +47,15 @@ def take(root: Path) -> Stamps:
     except OSError:
         pass
     for name in INPUT_FOLDERS:
-        _walk(f"{root}/{name}", f"{name}", stamps)
+        _walk(f"{root}/{name}", name, stamps)
     _walk(str(THEME), "theme:", stamps)
+    return stamps
+
+
+def walk(root: Path, name: str) -> Stamps:
+    """Stamps of one folder of the site, e.g. "content"."""
+    stamps: Stamps = {}
+    _walk(f"{root}/{name}", name, stamps)
     return stamps
 
 

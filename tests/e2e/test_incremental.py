@@ -217,6 +217,16 @@ def _cache_must_not_load(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(newsgen.state, "load", refuse)
 
 
+def _count_cache_loads(monkeypatch) -> list[int]:  # type: ignore[no-untyped-def]
+    """A list that gets one item each time a build loads the build cache (goes past the snapshot)."""
+    import newsgen.state
+
+    calls: list[int] = []
+    real_load = newsgen.state.load
+    monkeypatch.setattr(newsgen.state, "load", lambda *a: calls.append(1) or real_load(*a))
+    return calls
+
+
 def test_no_change_stops_at_the_input_snapshot(make_site, build, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     root = small_site(make_site)
     first = build(root)
@@ -256,13 +266,9 @@ def _new_image_in_bundle_folder(root: Path) -> None:
 @pytest.mark.parametrize("change", [_touch_article, _delete_output, _new_static_file, _template_override,
                                     _config_change, _new_image_in_bundle_folder])
 def test_any_input_change_goes_past_the_snapshot(make_site, build, monkeypatch, change) -> None:  # type: ignore[no-untyped-def]
-    import newsgen.state
-
     root = small_site(make_site)
     build(root)
-    calls = []
-    real_load = newsgen.state.load
-    monkeypatch.setattr(newsgen.state, "load", lambda *a: calls.append(1) or real_load(*a))
+    calls = _count_cache_loads(monkeypatch)
     change(root)
     build(root)
     assert calls == [1]
@@ -271,13 +277,9 @@ def test_any_input_change_goes_past_the_snapshot(make_site, build, monkeypatch, 
 
 @pytest.mark.parametrize("options", [{"drafts": True}, {"future": True}, {"base_url": "https://other.example/"}])
 def test_other_options_go_past_the_snapshot(make_site, build, monkeypatch, options) -> None:  # type: ignore[no-untyped-def]
-    import newsgen.state
-
     root = small_site(make_site)
     build(root)
-    calls = []
-    real_load = newsgen.state.load
-    monkeypatch.setattr(newsgen.state, "load", lambda *a: calls.append(1) or real_load(*a))
+    calls = _count_cache_loads(monkeypatch)
     build(root, **options)
     assert calls == [1]
 

@@ -124,6 +124,16 @@ def _state(n: int) -> State:
                  related={f"content/a{i}.md": ("k", ()) for i in range(n)})
 
 
+def _saved_with_a_delta(tmp_path: Path, text: str = "changed") -> tuple[Path, State]:
+    """A full cache file of 10 articles, then one page changed and saved: a delta file next to it."""
+    out = tmp_path / "public"
+    save(tmp_path, out, _state(10))
+    state, _ = load(tmp_path, out)
+    state.pages = {**state.pages, "p1/index.html": ("x", "y", text)}
+    save(tmp_path, out, state)
+    return out, state
+
+
 def test_a_small_change_is_saved_as_a_delta_and_read_back_whole(tmp_path: Path) -> None:
     from newsgen.state import delta_file
 
@@ -156,11 +166,7 @@ def test_a_big_change_writes_the_whole_file_and_drops_the_delta(tmp_path: Path) 
     from newsgen import statecodec
     from newsgen.state import delta_file
 
-    out = tmp_path / "public"
-    save(tmp_path, out, _state(10))
-    state, _ = load(tmp_path, out)
-    state.pages = {**state.pages, "p1/index.html": ("x", "y", "changed")}
-    save(tmp_path, out, state)
+    out, _ = _saved_with_a_delta(tmp_path)
     assert delta_file(tmp_path, out).exists()
     state, _ = load(tmp_path, out)
     state.parsed = {f"content/b{i}.md": _entry(f"content/b{i}.md", i) for i in range(statecodec.DELTA_MAX + 1)}
@@ -172,11 +178,7 @@ def test_a_big_change_writes_the_whole_file_and_drops_the_delta(tmp_path: Path) 
 def test_a_damaged_delta_means_a_full_build(tmp_path: Path) -> None:
     from newsgen.state import delta_file
 
-    out = tmp_path / "public"
-    save(tmp_path, out, _state(10))
-    state, _ = load(tmp_path, out)
-    state.pages = {**state.pages, "p1/index.html": ("x", "y", "changed")}
-    save(tmp_path, out, state)
+    out, _ = _saved_with_a_delta(tmp_path)
     delta_file(tmp_path, out).write_bytes(b"\x00garbage")
     back, warning = load(tmp_path, out)
     assert back == State() and warning is not None and "full build" in warning
@@ -185,11 +187,7 @@ def test_a_damaged_delta_means_a_full_build(tmp_path: Path) -> None:
 def test_a_delta_left_from_an_older_base_is_ignored(tmp_path: Path) -> None:
     from newsgen.state import delta_file
 
-    out = tmp_path / "public"
-    save(tmp_path, out, _state(10))
-    state, _ = load(tmp_path, out)
-    state.pages = {**state.pages, "p1/index.html": ("x", "y", "from the old base")}
-    save(tmp_path, out, state)
+    out, _ = _saved_with_a_delta(tmp_path, "from the old base")
     old_delta = delta_file(tmp_path, out).read_bytes()
     fresh = _state(12)
     save(tmp_path, out, fresh)  # a full save (no base): a new base id

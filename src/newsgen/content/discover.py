@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -27,22 +26,13 @@ def is_article(name: str) -> bool:
 
 def discover(root: Path) -> list[str]:
     """Article files as paths relative to `root` (the site folder), sorted."""
-    content = root / "content"
-    found: list[str] = []
-    if not content.is_dir():
-        return found
-    for dirpath, dirnames, filenames in os.walk(content):
-        dirnames[:] = sorted(d for d in dirnames if not is_junk(d))
-        rel_dir = os.path.relpath(dirpath, root)
-        for name in filenames:
-            if is_article(name):
-                found.append(os.path.join(rel_dir, name).replace(os.sep, "/"))
-    found.sort()
-    return found
+    from ..snapshot import walk
+
+    return articles_in(walk(root, "content"))
 
 
 def articles_in(stamps: dict[str, tuple[int, int]]) -> list[str]:
-    """The same list as `discover`, from the stamps snapshot.take took (no second walk of content/)."""
+    """Article files among stamped paths (snapshot.take: a build walks content/ once), sorted."""
     found = []
     folder_ok: dict[str, bool] = {}
     for rel in stamps:
