@@ -84,7 +84,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     from . import images, search
     from .config import load_config
     from .context import RenderInputs
-    from .output import Staging, check_output_folder, mark, prune, stage_copy
+    from .output import Staging, check_output_folder, is_empty, mark, prune, stage_copy
     from .pages import collisions, plan
     from .render import make_env, template_digests
     from .site import Selection, select
@@ -169,6 +169,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
         state.site = None  # deferred pages keep older fingerprints: the next build computes every page's inputs
 
     # render and stage; nothing replaces the old output until everything has succeeded
+    empty_before = is_empty(out)  # then nothing in it is stale: no walk to prune
     mark(out)
     staging = Staging(out)
     inputs = RenderInputs(config=config, site=site, now=now, preview=options.preview)
@@ -194,13 +195,13 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
             raise
         raise BuildError([Diagnostic(str(getattr(exc, "filename", "") or exc), None,
                                      "cannot write this file into the output folder")]) from None
-    result.changed = sorted(os.path.relpath(t, out) for _, t in staging.pending)
+    result.changed = sorted(t[len(out_prefix):] for _, t in staging.pending)
     with publish_lock or contextlib.nullcontext():
         result.written = staging.commit()
         keep.add(".newsgen-output")
         outputs_known = state.outputs is not None and (out / ".newsgen-output").exists()
         result.removed = prune(out, keep, keep_folders=(search.FOLDER,) if config.search else (),
-                               previous=state.outputs if outputs_known else None)
+                               previous=frozenset() if empty_before else state.outputs if outputs_known else None)
         if config.search and (result.written or result.removed or not (out / search.FOLDER).is_dir()):
             search.index(out)
 

@@ -43,7 +43,8 @@ def article_body(config: SiteConfig, article: Article) -> Markup:
     html = render_body(body, trust_html=config.unsafe_html, embed_hosts=config.embed_hosts)
     local = {posixpath.basename(a.url): a.image for a in article.assets if a.image is not None}
     html = enhance_body(html, local, BODY_SIZES)
-    html = urls.rebase_html(html, functools.partial(urls.site_rooted, config))  # base_url with a path
+    if config.base_path != "/":  # base_url with a path: "/politics/x/" -> "/news/politics/x/"
+        html = urls.rebase_html(html, functools.partial(urls.site_rooted, config))
     return Markup(html)  # noqa: S704 - sanitized by render_body (the one place); enhance_body escapes
 
 

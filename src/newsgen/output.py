@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Diagnostic
-from .urls import safe_join
+from .urls import safe_join, safe_path
 
 MARKER = ".newsgen-output"
 _TMP_SUFFIX = ".newsgen-tmp"
@@ -27,17 +27,26 @@ def _tmp_for(target: Path) -> Path:
 
 def stage_bytes(out: Path, rel: str, data: bytes) -> tuple[str, str] | None:
     """Write `data` for `rel` to a temporary file, unless the file already holds these bytes.
-    Returns (temporary path, target path) to commit, or None when nothing changed."""
-    target = safe_join(out, rel)
+    Returns (temporary path, target path) to commit, or None when nothing changed.
+    (Strings and os calls, not Path objects: a big site stages tens of thousands of pages.)"""
+    target = safe_path(str(out), rel)
     try:
-        if target.stat().st_size == len(data) and target.read_bytes() == data:
-            return None
+        if os.stat(target).st_size == len(data):
+            with open(target, "rb") as f:
+                if f.read() == data:
+                    return None
     except (FileNotFoundError, NotADirectoryError):
         pass
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _tmp_for(target)
-    tmp.write_bytes(data)
-    return str(tmp), str(target)
+    folder, name = os.path.split(target)
+    tmp = f"{folder}/.{name}.{os.getpid()}{_TMP_SUFFIX}"
+    try:
+        f = open(tmp, "wb")  # noqa: SIM115 - the folder is made only when missing
+    except FileNotFoundError:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        f = open(tmp, "wb")  # noqa: SIM115
+    with f:
+        f.write(data)
+    return tmp, target
 
 
 def stage_copy(out: Path, rel: str, source: Path) -> tuple[str, str] | None:
@@ -106,16 +115,17 @@ def prune(out: Path, keep: set[str], keep_folders: tuple[str, ...] = (),
             _remove_empty_parents(target.parent, out)
         return gone
     removed: list[str] = []
-    for dirpath, _dirnames, filenames in os.walk(out, topdown=False):
-        rel_dir = os.path.relpath(dirpath, out)
-        if rel_dir.split(os.sep)[0] in keep_folders:
+    top = str(out)
+    for dirpath, _dirnames, filenames in os.walk(top, topdown=False):
+        rel_dir = dirpath[len(top) + 1 :]  # os.walk's paths start with `top` (no relpath per folder)
+        if rel_dir.split("/")[0] in keep_folders:
             continue
         for name in filenames:
-            rel = name if rel_dir == "." else f"{rel_dir}/{name}".replace(os.sep, "/")
+            rel = f"{rel_dir}/{name}" if rel_dir else name
             if rel not in keep and rel != MARKER:
                 os.unlink(os.path.join(dirpath, name))
                 removed.append(rel)
-        if dirpath != str(out):
+        if rel_dir:
             try:
                 os.rmdir(dirpath)
             except OSError:
@@ -141,6 +151,15 @@ def check_output_folder(out: Path, root: Path) -> list[Diagnostic]:
         return [Diagnostic(shown, None, "the output folder is not empty and was not made by newsgen",
                            "choose an empty folder, or empty this one: newsgen replaces what is in it")]
     return []
+
+
+def is_empty(folder: Path) -> bool:
+    """True when `folder` is missing or holds nothing."""
+    try:
+        with os.scandir(folder) as entries:
+            return next(entries, None) is None
+    except (FileNotFoundError, NotADirectoryError):
+        return True
 
 
 def mark(out: Path) -> None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import functools
 import html
+import os
 import posixpath
 import re
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -38,23 +40,40 @@ def absolute(config: SiteConfig, url: str) -> str:
 
 def safe_join(out: Path, rel: str) -> Path:
     """`out/rel`, refusing anything that would land outside `out` (.., absolute, backslashes, NUL)."""
+    return Path(safe_path(str(out), rel))
+
+
+def safe_path(out: str, rel: str) -> str:
+    """`safe_join` on strings (the writers' form: no Path objects per file)."""
     if not rel or "\x00" in rel or "\\" in rel or rel.startswith("/"):
         raise UnsafePath(rel)
     norm = posixpath.normpath(rel)
     if norm.startswith("../") or norm == ".." or norm.startswith("/"):
         raise UnsafePath(rel)
-    target = out / norm
-    parent = str(target.parent)
-    if parent not in _checked_dirs:  # resolve each folder once per process, not once per file
-        resolved_out = _resolved(str(out))
-        real = Path(parent).resolve()
+    _check_folders(out, posixpath.dirname(norm), rel)
+    return f"{out}/{norm}"
+
+
+def _check_folders(out: str, rel_dir: str, rel: str) -> None:
+    """No folder between `out` and a file may be a symlink that leads out of `out`. One lstat per
+    folder and process (a folder not there yet is made by the build, as a real folder); only a
+    symlink is resolved."""
+    if not rel_dir or (out, rel_dir) in _checked_dirs:
+        return
+    _check_folders(out, posixpath.dirname(rel_dir), rel)
+    path = f"{out}/{rel_dir}"
+    try:
+        link = stat.S_ISLNK(os.lstat(path).st_mode)
+    except OSError:
+        link = False
+    if link:
+        resolved_out, real = _resolved(out), Path(path).resolve()
         if real != resolved_out and resolved_out not in real.parents:
             raise UnsafePath(rel)  # e.g. through a symlinked folder inside the output
-        _checked_dirs.add(parent)
-    return target
+    _checked_dirs.add((out, rel_dir))
 
 
-_checked_dirs: set[str] = set()
+_checked_dirs: set[tuple[str, str]] = set()
 
 
 def forget_checked() -> None:
@@ -74,12 +93,14 @@ def rebase_html(markup: str, resolve: Callable[[str], str]) -> str:
     """Every href, src and srcset URL of sanitized article HTML passed through `resolve`."""
 
     def one(m: re.Match[str]) -> str:
-        value = html.unescape(m.group(2))
+        value = original = html.unescape(m.group(2))
         if m.group(1).lstrip().startswith("srcset"):
             parts = [p.split(None, 1) for p in value.split(",") if p.strip()]
             value = ", ".join(" ".join([resolve(p[0]), *p[1:]]) for p in parts)
         else:
             value = resolve(value)
+        if value == original:
+            return m.group(0)  # untouched, as the sanitizer wrote it
         return f'{m.group(1)}{html.escape(value)}"'
 
     return _URL_ATTRIBUTE.sub(one, markup)
