@@ -32,8 +32,8 @@ def stage_bytes(out: Path, rel: str, data: bytes) -> tuple[str, str] | None:
     target = safe_path(str(out), rel)
     try:
         if os.stat(target).st_size == len(data):
-            with open(target, "rb") as f:
-                if f.read() == data:
+            with open(target, "rb") as old:
+                if old.read() == data:
                     return None
     except (FileNotFoundError, NotADirectoryError):
         pass
