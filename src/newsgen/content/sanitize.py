@@ -7,6 +7,7 @@ https URL on one of the site's `embed_hosts`. Removed: scripts, styles, event ha
 
 from __future__ import annotations
 
+import functools
 import re
 from html import unescape as html_unescape
 from urllib.parse import urlsplit
@@ -37,19 +38,19 @@ _ATTRIBUTES = {
 _SCHEMES = {"http", "https", "mailto", "tel"}
 
 
+@functools.cache
+def _cleaner() -> nh3.Cleaner:
+    """The allowlist compiled once (passing it to nh3.clean converts it on every call: half its time)."""
+    return nh3.Cleaner(tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_SCHEMES, link_rel="noopener",
+                       strip_comments=True)
+
+
 def sanitize(html: str, embed_hosts: tuple[str, ...] = ()) -> str:
     # Table alignment as classes, so no style attribute ever needs to pass (no Python callback
     # into the sanitizer either: it runs at native speed).
     if 'style="text-align:' in html:
         html = _ALIGN.sub(r'class="align-\1"', html)
-    cleaned = nh3.clean(
-        html,
-        tags=_TAGS,
-        attributes=_ATTRIBUTES,
-        url_schemes=_SCHEMES,
-        link_rel="noopener",
-        strip_comments=True,
-    )
+    cleaned = _cleaner().clean(html)
     if "<iframe" in cleaned:
         cleaned = _IFRAME.sub(lambda m: _allowed_iframe(m.group(0), embed_hosts), cleaned)
     return _accessible(cleaned)
