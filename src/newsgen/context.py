@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -69,6 +70,7 @@ class Helpers:
         self._env = env
         self._sections = {s.slug: s for s in inputs.config.sections}
         self._fragments: dict[tuple[object, ...], Markup] = {}
+        self._srcsets: dict[Image, Srcset | None] = {}
 
     def _fragment(self, template: str, key: tuple[object, ...], **variables: Any) -> Markup:
         html = self._fragments.get((template, *key))
@@ -92,7 +94,18 @@ class Helpers:
         return self._fragment("_latest.html", (), latest=[self._in.site.articles[i] for i in self._in.site.latest])
 
     def srcset(self, image: Image | None) -> Srcset | None:
-        return srcset(image) if image is not None else None
+        """The image's variants; `webp` and `original` are srcset values with the site's links
+        (each image's once per process: cards and lead images repeat on many pages)."""
+        if image is None:
+            return None
+        if image not in self._srcsets:
+            ss = srcset(image)
+            if ss is not None:
+                link = functools.partial(urls.href, self._in.config)
+                ss = dataclasses.replace(ss, webp=", ".join(f"{link(u)} {w}w" for u, w in ss.webp_items),
+                                         original=", ".join(f"{link(u)} {w}w" for u, w in ss.original_items))
+            self._srcsets[image] = ss
+        return self._srcsets[image]
 
     def authors(self, article: Article) -> list[Author]:
         return [self._in.site.authors[n] for n in article.authors]

@@ -37,7 +37,7 @@ class Variant:
 
 @dataclass(frozen=True)
 class Srcset:
-    webp: str  # "a-480w.webp 480w, ..." (URLs site-relative; templates pass them through url())
+    webp: str  # "a-480w.webp 480w, ..." (site-relative here; templates get them linked from h.srcset)
     original: str
     webp_items: tuple[tuple[str, int], ...]
     original_items: tuple[tuple[str, int], ...]
