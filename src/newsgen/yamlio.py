@@ -6,6 +6,7 @@ Timestamps are NOT resolved by YAML: dates stay strings and are parsed by `dates
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,6 +75,9 @@ _Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
 def load(text: str) -> Any:
     """Parse YAML text; mappings come back as `LineMap`. Raises `YamlProblem`."""
+    simple = _simple_mapping(text)
+    if simple is not None:
+        return simple
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except YamlProblem:
@@ -102,3 +106,80 @@ def _hint_for(problem: str) -> str | None:
     if "found undefined alias" in problem or "found unknown escape" in problem:
         return "quote the value"
     return None
+
+
+# ---------------------------------------------------------------------------- the common case, fast
+# Front matter is nearly always `key: value` lines with plain, quoted or [flow, list] values. Those
+# are read here without PyYAML (a third of parsing an article); anything else (nesting, block
+# lists, comments, escapes, numbers, anchors, errors...) returns None and goes through PyYAML,
+# which also reports every mistake. The values are exactly what PyYAML gives (tested).
+
+_KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: +(.*))?")
+_PLAIN_START = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_FLOW_UNSAFE = frozenset("[]{}'\"#:")
+_NOT_STRING = object()
+_BOOL = yaml.constructor.SafeConstructor.bool_values
+
+
+def _simple_mapping(text: str) -> LineMap | None:
+    out = LineMap()
+    for number, line in enumerate(text.split("\n"), 1):
+        if not line:
+            continue
+        m = _KEY_LINE.fullmatch(line)
+        if m is None:
+            return None
+        key, raw = m.group(1, 2)
+        if _plain(key) is not key:  # a key YAML reads as true, null...
+            return None
+        value = _value((raw or "").rstrip(" "))
+        if value is _NOT_STRING or key in out:
+            return None
+        out[key] = value
+        out.lines[key] = number
+    return out or None  # no keys: PyYAML says what an empty document is
+
+
+def _value(raw: str) -> Any:
+    if not raw:
+        return None
+    if "\t" in raw or not raw.isprintable():
+        return _NOT_STRING
+    first = raw[0]
+    if first == "'":
+        inner = raw[1:-1]
+        if len(raw) < 2 or raw[-1] != "'" or "'" in inner.replace("''", ""):
+            return _NOT_STRING
+        return inner.replace("''", "'")
+    if first == '"':
+        inner = raw[1:-1]
+        if len(raw) < 2 or raw[-1] != '"' or '"' in inner or "\\" in inner:
+            return _NOT_STRING
+        return inner
+    if first == "[":
+        inner = raw[1:-1].strip(" ")
+        if raw[-1] != "]" or any(c in _FLOW_UNSAFE for c in inner):
+            return _NOT_STRING
+        if not inner:
+            return []
+        items = [_plain(item.strip(" ")) for item in inner.split(",")]
+        return _NOT_STRING if any(item is _NOT_STRING or item is None for item in items) else items
+    if ": " in raw or " #" in raw or raw.endswith(":"):
+        return _NOT_STRING
+    return _plain(raw)
+
+
+def _plain(value: str) -> Any:
+    """A plain scalar: the string itself, True/False/None where YAML resolves it so, or
+    _NOT_STRING (left to PyYAML: numbers, odd starts)."""
+    if not value or value[0] in _PLAIN_START:
+        return _NOT_STRING
+    resolvers = _Loader.yaml_implicit_resolvers
+    for tag, pattern in resolvers.get(value[0], []) + resolvers.get(None, []):
+        if pattern.match(value):
+            if tag == "tag:yaml.org,2002:bool":
+                return _BOOL[value.lower()]
+            if tag == "tag:yaml.org,2002:null":
+                return None
+            return _NOT_STRING
+    return value

@@ -77,3 +77,64 @@ def test_tab_indentation_gets_the_tab_hint() -> None:
 def test_unsafe_tags_are_refused() -> None:
     with pytest.raises(YamlProblem):
         yamlio.load("x: !!python/object/apply:os.system ['echo hi']\n")
+
+
+# The fast reader of simple front matter must give exactly what PyYAML gives, or step aside (None).
+_SIMPLE = [
+    "title: Plain words\nsection: Politics\ndate: 2025-03-19 17:40\n",
+    "title: 'It''s “quoted”: with a colon'\nauthor: \"Double quoted\"\n",
+    "tags: [Bình Dương coffee, port authority, Phú Quốc]\nempty_list: []\n",
+    "draft: true\nfeatured: no\nnothing:\nalso_nothing: ~\nnull_word: null\n",
+    "title: a, b [c] {d}\nslug: c#-news\ntime: 13:11x\n",
+    "title:    lots of space   \n\n\nsection: World\n",
+    "image: /images/photo-08.jpg\nimage_caption: Café owner in Huế\n",
+    "key-with-dash: v\nkey_2: w\n",
+]
+_TRICKY = [
+    "", "\n", "title: x\ntitle: y\n", "title: a: b\n", "title: a # comment\n", "title: a:\n",
+    "n: 3\n", "time: 13:11\n", "f: 1.5\n", "h: 0x1F\n", "yes: 1\n", "true: x\n", "~: x\n",
+    "title: 'unclosed\n", "title: 'a'b'\n", "title: 'a' tail\n", "title: \"esc\\n\"\n", "title: \"a\"b\"\n",
+    "tags: [a, [b]]\n", "tags: [a, b\n", "tags: [a, , b]\n", "tags: [a, b,]\n", "tags: [a: b]\n",
+    "tags: ['q', b]\n", "tags: [a, ~]\n", "tags: [yes, 3]\n", "tags: [-x, y]\n",
+    "tags:\n  - a\n  - b\n", "image:\n  src: a.jpg\n", "title: >\n  folded\n", "title: |\n  lit\n",
+    "title: &a x\nother: *a\n", "title: !!str 3\n", "title:\tx\n", "title: x\r\n", "# c\ntitle: x\n",
+    "  title: x\n", "title:x\n", "title: -x\n", "title: ? x\n", "title: @x\n", "title: `x`\n",
+    "title: %x\n", "title: a\u00a0b\n", "title: a\x07b\n", "---\ntitle: x\n", "title: x\n...\n",
+    "title: =\n", "<<: x\n", "title: ''\n", "title: '\n", "title: \"\"\n",
+]
+
+
+def _pyyaml(text: str) -> object:
+    import yaml
+
+    try:
+        return yaml.load(text, Loader=yamlio._Loader)  # noqa: S506 - a SafeLoader subclass
+    except (yaml.YAMLError, YamlProblem) as exc:
+        return type(exc)
+
+
+@pytest.mark.parametrize("text", _SIMPLE)
+def test_simple_front_matter_is_read_without_pyyaml_and_the_same(text: str) -> None:
+    fast = yamlio._simple_mapping(text)
+    assert fast is not None, "the common case must take the fast path"
+    slow = _pyyaml(text)
+    assert isinstance(slow, LineMap)
+    assert fast == slow and fast.lines == slow.lines
+    assert [type(v) for v in fast.values()] == [type(v) for v in slow.values()]
+
+
+@pytest.mark.parametrize("text", _TRICKY)
+def test_anything_else_is_left_to_pyyaml_or_read_the_same(text: str) -> None:
+    fast = yamlio._simple_mapping(text)
+    if fast is None:
+        return
+    slow = _pyyaml(text)
+    assert isinstance(slow, LineMap), f"{text!r}: PyYAML says {slow}, the fast reader {fast}"
+    assert fast == slow and fast.lines == slow.lines
+    assert [type(v) for v in fast.values()] == [type(v) for v in slow.values()]
+
+
+def test_errors_still_come_from_pyyaml_with_their_line() -> None:
+    with pytest.raises(YamlProblem) as info:
+        yamlio.load("title: x\nsection: World\ntitle: y\n")
+    assert info.value.line == 3 and "duplicate" in info.value.message
