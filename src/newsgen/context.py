@@ -22,6 +22,7 @@ from .errors import Diagnostic
 from .images import Srcset, enhance_body, srcset
 from .model import Article, Author, Image, Site, Tag
 from .pages import PageSpec
+from .render import iso
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,48 @@ class Helpers:
         """The sections navigation, with `current` (a section slug, "home" or "") marked."""
         return self._fragment("_nav.html", (current,), sections=self._in.config.sections, site=self._in.config,
                               current=current)
+
+    def footer(self) -> Markup:
+        return self._fragment("_footer.html", (), sections=self._in.config.sections, site=self._in.config,
+                              now=self._in.now)
+
+    def news_article_ld(self, article: Article) -> dict[str, Any]:
+        """schema.org NewsArticle data for the article's page (the `jsonld` filter writes it)."""
+        config = self._in.config
+        link = functools.partial(urls.absolute, config)
+        ld: dict[str, Any] = {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": article.title,
+            "description": article.summary,
+            "datePublished": iso(article.date),
+            "dateModified": iso(article.modified),
+            "articleSection": self.section(article).name,
+            "keywords": list(article.tags),
+            "mainEntityOfPage": {"@type": "WebPage", "@id": link(article.url)},
+            "url": link(article.url),
+            "inLanguage": config.language,
+            "author": [{"@type": "Person", "name": a.name, "url": link(a.url)} for a in self.authors(article)],
+            "publisher": {"@type": "Organization", "name": config.title, "url": link("")},
+        }
+        if config.logo:
+            ld["publisher"]["logo"] = {"@type": "ImageObject", "url": link(config.logo)}
+        if article.image:
+            ld["image"] = [link(article.image.url)]
+        if article.corrections:
+            ld["correction"] = [{"@type": "CorrectionComment", "text": c.text, "datePublished": iso(c.date)}
+                                for c in article.corrections]
+        return ld
+
+    def breadcrumbs_ld(self, article: Article) -> dict[str, Any]:
+        """schema.org BreadcrumbList: site, section, article."""
+        config = self._in.config
+        link = functools.partial(urls.absolute, config)
+        section = self.section(article)
+        crumbs = [(config.title, ""), (section.name, f"{section.slug}/"), (article.title, article.url)]
+        return {"@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": [
+            {"@type": "ListItem", "position": n, "name": name, "item": link(url)}
+            for n, (name, url) in enumerate(crumbs, 1)]}
 
     def latest_list(self) -> Markup:
         return self._fragment("_latest.html", (), latest=[self._in.site.articles[i] for i in self._in.site.latest])

@@ -99,8 +99,8 @@ def jsonld(value: Any) -> Markup:
     return Markup(text)  # noqa: S704 - escaped above for the script context
 
 
-# fragments rendered once through helpers (h.card, h.latest_list, h.nav) or included by every page
-FRAGMENTS = ("_card.html", "_latest.html", "_nav.html", "_picture.html")
+# fragments rendered once through helpers (h.card, h.footer, h.latest_list, h.nav) or included by every page
+FRAGMENTS = ("_card.html", "_footer.html", "_latest.html", "_nav.html", "_picture.html")
 
 
 def template_digests(env: jinja2.Environment, names: list[str],
