@@ -73,18 +73,25 @@ class Helpers:
         self._fragments: dict[tuple[object, ...], Markup] = {}
         self._srcsets: dict[Image, Srcset | None] = {}
 
-    def _fragment(self, template: str, key: tuple[object, ...], **variables: Any) -> Markup:
+    def _fragment(self, template: str, key: tuple[object, ...], keep: bool = True, **variables: Any) -> Markup:
         html = self._fragments.get((template, *key))
         if html is None:
             assert self._env is not None
             html = Markup(self._env.get_template(template).render(h=self, **variables))  # noqa: S704 - autoescaped
-            self._fragments[(template, *key)] = html
+            if keep:
+                self._fragments[(template, *key)] = html
         return html
 
     def card(self, article: Article, level: int = 3, image: bool = True, summary: bool = True,
              eager: bool = False) -> Markup:
         return self._fragment("_card.html", (article.source, level, image, summary, eager), article=article,
                               level=level, image=image, summary=summary, eager=eager)
+
+    def picture(self, image: Image, sizes: str, eager: bool = False, alt: str = "", class_: str = "") -> Markup:
+        """A responsive <picture> (_picture.html). A lazy one (a card's) is kept and reused: it is the
+        same in every list that shows the card; an eager one is a page's own lead image, shown once."""
+        return self._fragment("_picture.html", (image, sizes, eager, alt, class_), keep=not eager, image=image,
+                              sizes=sizes, eager=eager, alt=alt, class_=class_)
 
     def nav(self, current: str) -> Markup:
         """The sections navigation, with `current` (a section slug, "home" or "") marked."""
