@@ -56,6 +56,10 @@ class BuildResult:
     reasons: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)  # output files written this build
     deferred: list[str] = field(default_factory=list)  # pages left out by BuildOptions.only: still stale
+    stages: list[tuple[str, float]] = field(default_factory=list)  # (stage, seconds), for build -v
+
+    def timings(self) -> str:
+        return ", ".join(f"{name} {seconds:.2f} s" for name, seconds in self.stages)
 
     def summary(self) -> str:
         return (f"{self.articles} articles, {self.pages} pages: {self.rendered} rendered, "
@@ -92,6 +96,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     from .workers import RenderJob, jobs_wanted, render_all
 
     result = BuildResult()
+    lap = _stopwatch(result.stages, started)
     config = load_config(root)
     if options.base_url:
         config = _with_base_url(config, options.base_url)
@@ -109,11 +114,13 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
 
     # content: discover, parse (what changed), validate
     images_before = dict(state.images)
+    lap("start")
     articles, reparsed, parsed_any = _parse(root, config, state, jobs, progress, stamps)
     diags = [d for e in state.parsed.values() for d in e.diagnostics]
     now = tz_now(config.tz)
     chosen = select(articles, now, Selection(drafts=options.drafts or options.preview,
                                              future=options.future or options.preview))
+    lap("parse")
     # site model and plan (built even when some articles failed, so every error shows at once)
     related_before, site_before = dict(state.related), state.site
     with _no_gc():
@@ -127,6 +134,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
             entry = state.parsed.get(rel)
             if entry is not None and entry.article is not None:
                 known.pop(f"{entry.article.url}index.html", None)
+    lap("site model")
     with _no_gc():
         specs = plan(site, config, now, known)
     for first, second in collisions(specs):
@@ -168,6 +176,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     if result.deferred:
         state.site = None  # deferred pages keep older fingerprints: the next build computes every page's inputs
 
+    lap("plan")
     # render and stage; nothing replaces the old output until everything has succeeded
     empty_before = is_empty(out)  # then nothing in it is stale: no walk to prune
     mark(out)
@@ -178,6 +187,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     render_diags = [r.diagnostic for r in page_results if r.diagnostic]
     for r in page_results:
         staging.add(r.staged)
+    lap("render")
     keep = {s.out for s in specs}
     try:
         if render_diags:
@@ -195,6 +205,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
             raise
         raise BuildError([Diagnostic(str(getattr(exc, "filename", "") or exc), None,
                                      "cannot write this file into the output folder")]) from None
+    lap("images and files")
     result.changed = sorted(t[len(out_prefix):] for _, t in staging.pending)
     with publish_lock or contextlib.nullcontext():
         result.written = staging.commit()
@@ -205,6 +216,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
         if config.search and (result.written or result.removed or not (out / search.FOLDER).is_dir()):
             search.index(out)
 
+    lap("write")
     changed_state = (parsed_any or state.pages != fingerprints or state.outputs != frozenset(keep)
                      or state.images != images_before or state.related != related_before
                      or state.site is not site_before)
@@ -215,8 +227,21 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     if options.only is None and persist:
         snapshot.save(root, out, snapshot.Snapshot(key, stamps, _horizon(articles, site, now), sorted(keep),
                                                    result.articles, result.pages))
+    lap("cache")
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _stopwatch(stages: list[tuple[str, float]], started: float) -> Callable[[str], None]:
+    """lap(name): the time since the last lap, recorded as stage `name`."""
+    last = [started]
+
+    def lap(name: str) -> None:
+        now = time.perf_counter()
+        stages.append((name, now - last[0]))
+        last[0] = now
+
+    return lap
 
 
 @contextlib.contextmanager

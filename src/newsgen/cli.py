@@ -41,7 +41,7 @@ def main() -> None:
 @click.option("--base-url", default=None, help="Override base_url from newsgen.yaml.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Processes to use.  [default: all cores]")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
-@click.option("-v", "--verbose", is_flag=True, help="Say why each page was rendered again.")
+@click.option("-v", "--verbose", is_flag=True, help="Say why each page was rendered again, and where the time went.")
 def build(site: Path, out: Path | None, drafts: bool, future: bool, base_url: str | None, jobs: int | None,
           quiet: bool, verbose: bool) -> None:
     """Build the site into the output folder (only what changed is written)."""
@@ -73,6 +73,8 @@ def build(site: Path, out: Path | None, drafts: bool, future: bool, base_url: st
             click.echo(reason)
         for rel in result.removed:
             click.echo(f"removed {rel}")
+        if result.stages:
+            click.echo(f"time: {result.timings()}")
     if not quiet:
         click.echo(result.summary())
 

@@ -72,6 +72,11 @@ def test_verbose_build_says_why(make_site, run_cli) -> None:  # type: ignore[no-
     root = make_site({"content/politics/a.md": make_site.article("A")})
     result = run_cli(["build", "--jobs", "1", "-v"], root)
     assert "/politics/a/: new page" in result.stdout.splitlines()
+    # and where the time went, stage by stage
+    (timing,) = [line for line in result.stdout.splitlines() if line.startswith("time: ")]
+    stages = dict(part.rsplit(" ", 2)[:2] for part in timing.removeprefix("time: ").split(", "))
+    assert list(stages) == ["start", "parse", "site model", "plan", "render", "images and files", "write", "cache"]
+    assert all(float(seconds) >= 0 for seconds in stages.values())
 
 
 def test_base_url_override(make_site, run_cli, parse_html) -> None:  # type: ignore[no-untyped-def]
