@@ -9,7 +9,7 @@ import gc
 import hashlib
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -350,6 +350,8 @@ def _parse(root: Path, config: SiteConfig, state: cache.State, jobs: int, progre
             fresh[rel] = valid
         else:
             todo.append(rel)
+    if todo:
+        _remember_images(root, state.parsed.values())  # the last build's entries, changed files' too
     tick = _ticker(progress, "parse", len(todo))
     dep_memo: dict[str, tuple[cache.Stamp, str]] = {}  # many articles share one static image
     for rel, article, diags in parse_all(root, config, todo, jobs, tick):
@@ -360,6 +362,21 @@ def _parse(root: Path, config: SiteConfig, state: cache.State, jobs: int, progre
         fresh[rel] is not state.parsed.get(rel) for rel in fresh)
     state.parsed = fresh
     return [e.article for e in fresh.values() if e.article is not None], set(todo), changed
+
+
+def _remember_images(root: Path, entries: Iterable[cache.ParsedEntry]) -> None:
+    """Sizes of the images the cached articles use, for the files still in the version they had."""
+    from .content.frontmatter import remember_image_info
+
+    for entry in entries:
+        a = entry.article
+        if a is None or not entry.deps:
+            continue
+        stamps = {st[0]: st for st, _ in entry.deps}
+        for im in (a.image, *(asset.image for asset in a.assets)):
+            if im is not None and im.width and im.height and im.source in stamps:
+                _, mtime_ns, size = stamps[im.source]
+                remember_image_info(root / im.source, mtime_ns, size, (im.width, im.height, im.mime, im.length))
 
 
 def _deps(root: Path, rel: str, article: Article | None,

@@ -33,6 +33,7 @@ class Base:
     outputs: frozenset[str] | None
     related: dict[str, Any]
     site: Any
+    entries: dict[str, ParsedEntry] | None = None  # decoded from `parsed` as is: the same object = unchanged
 
 
 DELTA_MAX = 2000  # changed entries above which a full file is written instead of a delta
@@ -58,7 +59,10 @@ def encode_delta(state: State) -> tuple[Any, ...] | None:
     if not isinstance(base, Base):
         return None
     parsed_upd = {}
+    decoded = base.entries or {}
     for rel, e in state.parsed.items():
+        if decoded.get(rel) is e:
+            continue  # the very entry read from the file (a changed one is a new object): no need to compare
         old = base.parsed.get(rel)
         raw = _raw(e)
         if old is None or old[3] is not raw[3] or old[:3] != raw[:3] or old[4] != raw[4]:
@@ -101,6 +105,8 @@ def decode(data: tuple[Any, ...], delta: tuple[Any, ...] | None = None) -> State
                                 _to_article(a, zones) if a is not None else None,
                                 [Diagnostic(*d) for d in diags], a)
                for rel, (st, dg, deps, a, diags) in parsed.items()}
+    # entries exactly as in the full file (not changed by its delta): unchanged while still the same object
+    base.entries = {rel: e for rel, e in entries.items() if rel not in parsed_upd}
     return State(config_digest=config_digest, parsed=entries, pages=pages, images=images, outputs=outputs,
                  template_refs=template_refs, related=related, site=site, base=base)
 

@@ -365,3 +365,26 @@ def test_a_body_edit_reuses_the_site_model_and_gives_the_same_site_as_a_full_bui
     edit(root / "content/politics/three.md", "title: \"Three\"", "title: \"Three, renamed\"")
     build(root)
     assert calls == [1]
+
+
+def test_an_edit_does_not_load_pillow_for_images_it_already_knows(make_site, png) -> None:  # type: ignore[no-untyped-def]
+    """Image sizes come back from the cache with the articles (same file version): an edit of an
+    article with a lead image re-parses it without importing Pillow (50-100 ms of the edit)."""
+    import subprocess
+    import sys
+
+    root = make_site({"content/politics/one.md": make_site.article("One", image="/images/lead.png")})
+    (root / "static/images").mkdir(parents=True, exist_ok=True)
+    (root / "static/images/lead.png").write_bytes(png(640, 480))
+    probe = ("import sys; from pathlib import Path; from newsgen.build import build, BuildOptions; "
+             "r = build(Path(sys.argv[1]), BuildOptions(jobs=1)); print(r.rendered, 'PIL' in sys.modules)")
+
+    def build_apart() -> list[str]:  # a process of its own, as `newsgen build` is
+        done = subprocess.run([sys.executable, "-c", probe, str(root)], capture_output=True, text=True, check=True)
+        return done.stdout.split()
+
+    assert build_apart()[1] == "True"  # the first build reads the image and makes its variants
+    edit(root / "content/politics/one.md", "More text.", "More text, and an update.")
+    assert build_apart() == ["3", "False"]  # its page and the two feeds that carry it
+    page = (root / "public/politics/one/index.html").read_text(encoding="utf-8")
+    assert 'width="640" height="480"' in page and "and an update" in page
