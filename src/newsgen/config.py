@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,7 +73,7 @@ class SiteConfig:
     @property
     def base_path(self) -> str:
         """The URL path the site lives under: "/" or e.g. "/news/"."""
-        return urlsplit(self.base_url).path or "/"
+        return _url_path(self.base_url)
 
     @property
     def content_dir(self) -> Path:
@@ -91,6 +92,11 @@ class SiteConfig:
             if name in (s.name, s.slug) or name.casefold() == s.name.casefold():
                 return s
         return None
+
+
+@functools.lru_cache(maxsize=16)
+def _url_path(url: str) -> str:  # every link on every page asks: once per base_url
+    return urlsplit(url).path or "/"
 
 
 _FIELDS: dict[str, type | tuple[type, ...]] = {

@@ -39,7 +39,7 @@ def make_env(config: SiteConfig, cache: bool = True) -> jinja2.Environment:
             bytecode = jinja2.FileSystemBytecodeCache(str(cache_dir))
         except OSError:  # a read-only site folder: compile every time
             bytecode = None
-    env = jinja2.Environment(
+    env = _Environment(
         loader=jinja2.ChoiceLoader([jinja2.PrefixLoader({"theme": theme}), *loaders]),
         bytecode_cache=bytecode,
         auto_reload=False,  # one build sees one version of the templates: no mtime check per lookup
@@ -58,6 +58,15 @@ def make_env(config: SiteConfig, cache: bool = True) -> jinja2.Environment:
     env.globals["url"] = functools.partial(urls.href, config)
     env.globals["abs_url"] = functools.partial(urls.absolute, config)
     return env
+
+
+class _Environment(jinja2.Environment):
+    """Templates get the globals as one plain dict, not a ChainMap over the environment's: Jinja
+    copies them into every new context (each page, include and fragment), and copying a ChainMap
+    costs ~9 us where a dict costs 1. newsgen sets its globals before loading any template."""
+
+    def make_globals(self, d: Any = None) -> Any:
+        return {**self.globals, **(d or {})}
 
 
 @functools.lru_cache(maxsize=8)

@@ -155,9 +155,13 @@ def jobs_wanted(requested: int | None) -> int:
 
 
 def _chunks(items: Sequence[T], jobs: int) -> Iterator[list[T]]:
-    size = max(16, min(400, len(items) // (jobs * 8) or 1))
-    for start in range(0, len(items), size):
+    """Tasks for the pool, shrinking as the work runs out (guided scheduling): big ones first, for
+    little overhead, then smaller and smaller, so that the workers finish together."""
+    start, n = 0, len(items)
+    while start < n:
+        size = max(16, min(400, (n - start) // (jobs * 4)))
         yield list(items[start : start + size])
+        start += size
 
 
 def _pool(jobs: int) -> ProcessPoolExecutor:
