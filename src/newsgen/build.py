@@ -353,11 +353,8 @@ def _parse(root: Path, config: SiteConfig, state: cache.State, jobs: int, progre
     if todo:
         _remember_images(root, state.parsed.values())  # the last build's entries, changed files' too
     tick = _ticker(progress, "parse", len(todo))
-    dep_memo: dict[str, tuple[cache.Stamp, str]] = {}  # many articles share one static image
-    for rel, article, diags in parse_all(root, config, todo, jobs, tick):
-        digest = article.digest if article is not None else cache.digest(root, rel)  # same hash of the bytes
-        fresh[rel] = cache.ParsedEntry(cache.stamp(root, rel), digest, _deps(root, rel, article, dep_memo),
-                                       article, diags)
+    for rel, entry in parse_all(root, config, todo, jobs, tick):
+        fresh[rel] = entry
     changed = bool(todo) or len(fresh) != len(state.parsed) or any(
         fresh[rel] is not state.parsed.get(rel) for rel in fresh)
     state.parsed = fresh
@@ -377,25 +374,6 @@ def _remember_images(root: Path, entries: Iterable[cache.ParsedEntry]) -> None:
             if im is not None and im.width and im.height and im.source in stamps:
                 _, mtime_ns, size = stamps[im.source]
                 remember_image_info(root / im.source, mtime_ns, size, (im.width, im.height, im.mime, im.length))
-
-
-def _deps(root: Path, rel: str, article: Article | None,
-          memo: dict[str, tuple[cache.Stamp, str]]) -> tuple[tuple[cache.Stamp, str], ...]:
-    """Files besides the article itself whose change must re-parse it: its images and its folder
-    (for bundles and bodies that name local files, so a newly dropped image is picked up)."""
-    if article is None:
-        return ()
-    paths = [a.source for a in article.assets]
-    if article.image and article.image.source:
-        paths.append(article.image.source)
-    if article.assets or rel.endswith(("/index.md", "/index.markdown")):
-        paths.append(os.path.dirname(rel))
-    out = []
-    for p in dict.fromkeys(paths):
-        if p not in memo:
-            memo[p] = cache.dep(root, p)
-        out.append(memo[p])
-    return tuple(out)
 
 
 def _article_images(articles: tuple[Article, ...]) -> list[Image]:

@@ -95,6 +95,34 @@ def dep(root: Path, rel: str) -> tuple[Stamp, str]:
     return stamp(root, rel), digest(root, rel)
 
 
+def entry_for(root: Path, rel: str, article: Article | None, diagnostics: list[Diagnostic],
+              memo: dict[str, tuple[Stamp, str]]) -> ParsedEntry:
+    """What the cache keeps of a file just parsed. Made where it was parsed (the pool's workers):
+    digesting the images it names reads them whole, which is no job for the main process."""
+    digest_ = article.digest if article is not None else digest(root, rel)  # the same hash of the bytes
+    return ParsedEntry(stamp(root, rel), digest_, _deps(root, rel, article, memo), article, diagnostics)
+
+
+def _deps(root: Path, rel: str, article: Article | None,
+          memo: dict[str, tuple[Stamp, str]]) -> tuple[tuple[Stamp, str], ...]:
+    """Files besides the article itself whose change must re-parse it: its images and its folder
+    (for bundles and bodies that name local files, so a newly dropped image is picked up).
+    `memo`: many articles share one static image."""
+    if article is None:
+        return ()
+    paths = [a.source for a in article.assets]
+    if article.image and article.image.source:
+        paths.append(article.image.source)
+    if article.assets or rel.endswith(("/index.md", "/index.markdown")):
+        paths.append(os.path.dirname(rel))
+    out = []
+    for p in dict.fromkeys(paths):
+        if p not in memo:
+            memo[p] = dep(root, p)
+        out.append(memo[p])
+    return tuple(out)
+
+
 def still_valid(root: Path, entry: ParsedEntry, known: dict[str, tuple[int, int]] | None = None) -> ParsedEntry | None:
     """The entry, if its file and every dependency are unchanged: by stamp when possible, else by
     content (a checkout gives every file a new mtime). Returns it with refreshed stamps, or None.

@@ -23,10 +23,10 @@ from .config import SiteConfig
 from .content.parse import parse_file
 from .context import Helpers, RenderInputs, SourceChanged, context
 from .errors import Diagnostic
-from .model import Article
 from .output import stage_bytes
 from .pages import PageSpec
 from .render import make_env
+from .state import ParsedEntry, Stamp, entry_for
 from .urls import UnsafePath
 
 T = TypeVar("T")
@@ -140,9 +140,10 @@ def _render_chunk(indexes: list[int]) -> list[PageResult]:
     return render_pages(renderer, [job.specs[i] for i in indexes], job.out)
 
 
-def _parse_chunk(rels: list[str]) -> list[tuple[str, Article | None, list[Diagnostic]]]:
+def _parse_chunk(rels: list[str]) -> list[tuple[str, ParsedEntry]]:
     root, config = _JOB["parse"]
-    return [(rel, *parse_file(root, rel, config)) for rel in rels]
+    memo = _JOB.setdefault("deps", {})  # this worker's: kept across its tasks
+    return [(rel, entry_for(root, rel, *parse_file(root, rel, config), memo)) for rel in rels]
 
 
 def jobs_wanted(requested: int | None) -> int:
@@ -208,9 +209,11 @@ def render_all(job: RenderJob, jobs: int, progress: Callable[[int], None] | None
 
 
 def parse_all(root: Path, config: SiteConfig, rels: list[str], jobs: int,
-              progress: Callable[[int], None] | None = None) -> list[tuple[str, Article | None, list[Diagnostic]]]:
+              progress: Callable[[int], None] | None = None) -> list[tuple[str, ParsedEntry]]:
+    """Each file parsed, as the cache entry to keep (stamps and the digests of what it names)."""
     if jobs <= 1 or len(rels) < PARALLEL_MIN:
-        return [(rel, *parse_file(root, rel, config)) for rel in rels]
+        memo: dict[str, tuple[Stamp, str]] = {}
+        return [(rel, entry_for(root, rel, *parse_file(root, rel, config), memo)) for rel in rels]
     _JOB.clear()
     _JOB["parse"] = (root, config)
     try:

@@ -194,6 +194,28 @@ def test_parallel_and_serial_builds_are_byte_identical(make_site, build, snapsho
     assert [k for k in one if one[k] != two[k]] == []
 
 
+def test_parsing_in_the_pool_keeps_what_each_article_depends_on(make_site, png) -> None:  # type: ignore[no-untyped-def]
+    """The workers make the cache entries: stamps, and the digest of the image an article names,
+    as a serial parse does (a changed image must re-parse the articles that show it)."""
+    from newsgen import workers
+    from newsgen.config import load_config
+
+    root = generated_site(make_site, workers.PARALLEL_MIN + 10)
+    (root / "static/images").mkdir(parents=True, exist_ok=True)
+    (root / "static/images/shared.png").write_bytes(png(32, 24))
+    rels = sorted(str(p.relative_to(root)) for p in (root / "content").rglob("*.md"))
+    for rel in rels[::3]:
+        text = (root / rel).read_text(encoding="utf-8")
+        (root / rel).write_text(text.replace("---\n", "---\nimage: /images/shared.png\n", 1), encoding="utf-8")
+    config = load_config(root)
+    serial = dict(workers.parse_all(root, config, rels, jobs=1))
+    pooled = dict(workers.parse_all(root, config, rels, jobs=2))
+    assert serial == pooled
+    with_image = [e for e in pooled.values() if e.article is not None and e.article.image is not None]
+    assert len(with_image) == len(rels[::3])
+    assert all(any(st[0] == "static/images/shared.png" and len(dg) == 24 for st, dg in e.deps) for e in with_image)
+
+
 def test_incremental_edit_in_a_larger_site(make_site, build) -> None:  # type: ignore[no-untyped-def]
     root = generated_site(make_site, 60)
     build(root)
