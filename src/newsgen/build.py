@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import gc
 import hashlib
 import os
@@ -93,7 +94,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     from .render import make_env, template_digests
     from .site import Selection, select
     from .urls import UnsafePath, forget_checked
-    from .workers import RenderJob, jobs_wanted, render_all
+    from .workers import RenderJob, jobs_wanted, make_images, render_all
 
     result = BuildResult()
     lap = _stopwatch(result.stages, started)
@@ -193,7 +194,9 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
         if render_diags:
             raise BuildError(render_diags)
         variants = images.for_article_images(_article_images(site.articles))
-        made, image_diags = images.process(root, variants, root / cache.CACHE_DIR / "images", state.images)
+        image_cache = root / cache.CACHE_DIR / "images"
+        made, image_diags = images.process(root, variants, image_cache, state.images,
+                                           run=functools.partial(make_images, root, image_cache, jobs))
         if image_diags:
             raise BuildError(image_diags)
         for rel, source in [*_files_to_copy(config, site.articles), *made.items()]:

@@ -12,7 +12,7 @@ import hashlib
 import os
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -75,31 +75,64 @@ def srcset(image: Image) -> Srcset | None:
     )
 
 
-def process(root: Path, wanted: Iterable[Variant], cache_dir: Path,
-            known: dict[str, tuple[Stamp, str]]) -> tuple[dict[str, Path], list[Diagnostic]]:
+# a source with its variants and what the cache knows of it; then what was made of it
+ImageWork = tuple[str, tuple[Variant, ...], tuple[Stamp, str] | None]
+ImageDone = tuple[str, tuple[Stamp, str] | None, dict[str, Path], list[Diagnostic]]
+
+
+def process(root: Path, wanted: Iterable[Variant], cache_dir: Path, known: dict[str, tuple[Stamp, str]],
+            run: Callable[[list[ImageWork]], list[ImageDone]] | None = None,
+            ) -> tuple[dict[str, Path], list[Diagnostic]]:
     """Make every variant that is not cached yet. Returns output URL -> file to copy, and problems.
-    `known` (source -> (stamp, content digest)) is read and updated, so unchanged sources are not re-read."""
-    files: dict[str, Path] = {}
-    diags: list[Diagnostic] = []
-    digests: dict[str, str] = {}
+    `known` (source -> (stamp, content digest)) is read and updated, so unchanged sources are not re-read.
+    `run` does the work of the sources that need some (the build's process pool); inline without."""
     cache_dir.mkdir(parents=True, exist_ok=True)
+    by_source: dict[str, dict[str, Variant]] = {}
     for v in wanted:
-        if v.url in files:
-            continue
-        src = root / v.source
-        if v.source not in digests:
-            try:
-                st = stamp(root, v.source)
-                cached = known.get(v.source)
-                if cached is not None and cached[0] == st:
-                    digests[v.source] = cached[1]
-                else:
-                    digests[v.source] = hashlib.blake2b(src.read_bytes(), digest_size=10).hexdigest()
-                    known[v.source] = (st, digests[v.source])
-            except OSError as exc:
-                diags.append(Diagnostic(v.source, None, f"cannot read image: {exc.strerror}"))
+        by_source.setdefault(v.source, {}).setdefault(v.url, v)
+    files: dict[str, Path] = {}
+    todo: list[ImageWork] = []
+    for source, variants in by_source.items():
+        cached = known.get(source)
+        if cached is not None and cached[0] == stamp(root, source):
+            targets = {url: _target(cache_dir, cached[1], v) for url, v in variants.items()}
+            if all(t.exists() for t in targets.values()):
+                files.update(targets)  # the common case: nothing to read or make
                 continue
-        target = cache_dir / f"{digests[v.source]}-{v.width}{_EXT[v.format]}"
+        todo.append((source, tuple(variants.values()), cached))
+    diags: list[Diagnostic] = []
+    if run is None:
+        run = functools.partial(make_variants, root=root, cache_dir=cache_dir)
+    for source, digest, made, problems in run(todo) if todo else []:
+        if digest is not None:
+            known[source] = digest
+        files.update(made)
+        diags.extend(problems)
+    return files, diags
+
+
+def make_variants(todo: list[ImageWork], root: Path | None = None, cache_dir: Path | None = None) -> list[ImageDone]:
+    """Digest each source (unless its stamp is the cached one) and make its missing variants."""
+    assert root is not None and cache_dir is not None  # noqa: S101 - given by process() or the pool
+    return [_one_source(root, cache_dir, *work) for work in todo]
+
+
+def _target(cache_dir: Path, digest: str, v: Variant) -> Path:
+    return cache_dir / f"{digest}-{v.width}{_EXT[v.format]}"
+
+
+def _one_source(root: Path, cache_dir: Path, source: str, variants: tuple[Variant, ...],
+                cached: tuple[Stamp, str] | None) -> ImageDone:
+    src = root / source
+    try:
+        st = stamp(root, source)
+        digest = cached[1] if cached is not None and cached[0] == st else \
+            hashlib.blake2b(src.read_bytes(), digest_size=10).hexdigest()
+    except OSError as exc:
+        return source, None, {}, [Diagnostic(source, None, f"cannot read image: {exc.strerror}")]
+    made: dict[str, Path] = {}
+    for v in variants:
+        target = _target(cache_dir, digest, v)
         if not target.exists():
             from PIL import Image as PILImage  # only when a variant is missing: Pillow takes a while to load
             from PIL import UnidentifiedImageError
@@ -117,11 +150,10 @@ def process(root: Path, wanted: Iterable[Variant], cache_dir: Path,
                     resized.save(tmp, v.format, **options)
                     os.replace(tmp, target)
             except (UnidentifiedImageError, OSError, ValueError) as exc:
-                diags.append(Diagnostic(v.source, None, f"cannot resize image: {exc}",
-                                        "re-export it as a normal JPEG, PNG or WebP"))
-                continue
-        files[v.url] = target
-    return files, diags
+                return source, (st, digest), made, [Diagnostic(source, None, f"cannot resize image: {exc}",
+                                                               "re-export it as a normal JPEG, PNG or WebP")]
+        made[v.url] = target
+    return source, (st, digest), made, []
 
 
 def for_article_images(images: Iterable[Image]) -> list[Variant]:

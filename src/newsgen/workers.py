@@ -23,6 +23,7 @@ from .config import SiteConfig
 from .content.parse import parse_file
 from .context import Helpers, RenderInputs, SourceChanged, context
 from .errors import Diagnostic
+from .images import ImageDone, ImageWork, make_variants
 from .output import stage_bytes
 from .pages import PageSpec
 from .render import make_env
@@ -155,12 +156,12 @@ def jobs_wanted(requested: int | None) -> int:
         return os.cpu_count() or 1
 
 
-def _chunks(items: Sequence[T], jobs: int) -> Iterator[list[T]]:
+def _chunks(items: Sequence[T], jobs: int, smallest: int = 16) -> Iterator[list[T]]:
     """Tasks for the pool, shrinking as the work runs out (guided scheduling): big ones first, for
     little overhead, then smaller and smaller, so that the workers finish together."""
     start, n = 0, len(items)
     while start < n:
-        size = max(16, min(400, (n - start) // (jobs * 4)))
+        size = max(smallest, min(400, (n - start) // (jobs * 4)))
         yield list(items[start : start + size])
         start += size
 
@@ -181,10 +182,10 @@ def _worker_gc() -> None:
 
 
 def _run(fn: Callable[[list[T]], list[R]], items: Sequence[T], jobs: int,
-         progress: Callable[[int], None] | None) -> list[R]:
+         progress: Callable[[int], None] | None, smallest: int = 16) -> list[R]:
     results: list[R] = []
     with _pool(jobs) as pool:
-        for part in pool.map(fn, _chunks(items, jobs)):
+        for part in pool.map(fn, _chunks(items, jobs, smallest)):
             results.extend(part)
             if progress:
                 progress(len(part))
@@ -218,5 +219,23 @@ def parse_all(root: Path, config: SiteConfig, rels: list[str], jobs: int,
     _JOB["parse"] = (root, config)
     try:
         return _run(_parse_chunk, rels, jobs, progress)
+    finally:
+        _JOB.clear()
+
+
+def _image_chunk(todo: list[ImageWork]) -> list[ImageDone]:
+    root, cache_dir = _JOB["images"]
+    return make_variants(todo, root, cache_dir)
+
+
+def make_images(root: Path, cache_dir: Path, jobs: int, todo: list[ImageWork]) -> list[ImageDone]:
+    """Responsive image variants for the sources that need some, over the pool: resizing is the
+    slowest work of a first build of a site with many photos."""
+    if jobs <= 1 or len(todo) < 4:
+        return make_variants(todo, root, cache_dir)
+    _JOB.clear()
+    _JOB["images"] = (root, cache_dir)
+    try:
+        return _run(_image_chunk, todo, jobs, None, smallest=1)
     finally:
         _JOB.clear()

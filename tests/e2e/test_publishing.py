@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -242,6 +243,33 @@ def test_images_are_processed_once(tmp_path: Path) -> None:
     result = build(tmp_path, BuildOptions(jobs=1))
     assert result.written == 0
     assert [p.stat().st_mtime_ns for p in sorted((tmp_path / ".newsgen-cache" / "images").iterdir())] == stamps
+
+
+def test_image_variants_are_made_over_the_pool_like_serially(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first build of a site with many photos resizes them in the worker processes."""
+    import newsgen.workers as workers
+
+    (tmp_path / "newsgen.yaml").write_text("title: T\nbase_url: https://e.org/\nsections: [Politics]\n", encoding="utf-8")
+    for i in range(6):
+        folder = tmp_path / "content" / f"story-{i}"
+        folder.mkdir(parents=True)
+        Image.new("RGB", (900 + 10 * i, 500), (40 * i, 90, 200)).save(folder / "p.jpg")
+        (folder / "index.md").write_text(_article(f"Story {i}", "Politics", f"2025-01-0{i + 1} 10:00", "image: p.jpg\n"),
+                                         encoding="utf-8")
+    pools: list[int] = []
+    real_pool = workers._pool
+    monkeypatch.setattr(workers, "_pool", lambda jobs: pools.append(jobs) or real_pool(jobs))
+    build(tmp_path, BuildOptions(jobs=2, out=tmp_path / "pooled"))
+    assert pools == [2]  # six articles: too few to parse or render in a pool; the photos were made in one
+    pooled = sorted(p.name for p in (tmp_path / ".newsgen-cache" / "images").iterdir())
+    assert len(pooled) == 6 * 5  # 480 and 800 wide in WebP and JPEG, and a WebP at full width
+    shutil.rmtree(tmp_path / ".newsgen-cache")
+    build(tmp_path, BuildOptions(jobs=1, out=tmp_path / "serial"))
+    assert sorted(p.name for p in (tmp_path / ".newsgen-cache" / "images").iterdir()) == pooled
+    for i in range(6):
+        for name in ("p-480w.webp", "p-800w.jpg", "p.jpg"):
+            one = (tmp_path / "pooled" / "politics" / f"story-{i}" / name).read_bytes()
+            assert one == (tmp_path / "serial" / "politics" / f"story-{i}" / name).read_bytes()
 
 
 def test_broken_image_is_a_clear_error(tmp_path: Path) -> None:
