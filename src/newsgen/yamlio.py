@@ -116,8 +116,10 @@ def _hint_for(problem: str) -> str | None:
 
 _KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: +(.*))?")
 _PLAIN_START = frozenset("-?:,[]{}#&*!|>'\"%@`")
-_FLOW_UNSAFE = frozenset("[]{}'\"#:")
+_FLOW_UNSAFE = re.compile("[][{}'\"#:]")
 _NOT_STRING = object()
+_PLAIN_KEYS: set[str] = set()  # keys seen to be plain strings
+_RESOLVERS: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {}  # by first character
 _BOOL = yaml.constructor.SafeConstructor.bool_values
 
 
@@ -130,8 +132,10 @@ def _simple_mapping(text: str) -> LineMap | None:
         if m is None:
             return None
         key, raw = m.group(1, 2)
-        if _plain(key) is not key:  # a key YAML reads as true, null...
-            return None
+        if key not in _PLAIN_KEYS:
+            if _plain(key) is not key:  # a key YAML reads as true, null...
+                return None
+            _PLAIN_KEYS.add(key)
         value = _value((raw or "").rstrip(" "))
         if value is _NOT_STRING or key in out:
             return None
@@ -158,7 +162,7 @@ def _value(raw: str) -> Any:
         return inner
     if first == "[":
         inner = raw[1:-1].strip(" ")
-        if raw[-1] != "]" or any(c in _FLOW_UNSAFE for c in inner):
+        if raw[-1] != "]" or _FLOW_UNSAFE.search(inner):
             return _NOT_STRING
         if not inner:
             return []
@@ -174,8 +178,11 @@ def _plain(value: str) -> Any:
     _NOT_STRING (left to PyYAML: numbers, odd starts)."""
     if not value or value[0] in _PLAIN_START:
         return _NOT_STRING
-    resolvers = _Loader.yaml_implicit_resolvers
-    for tag, pattern in resolvers.get(value[0], []) + resolvers.get(None, []):
+    resolvers = _RESOLVERS.get(value[0])
+    if resolvers is None:
+        table = _Loader.yaml_implicit_resolvers
+        resolvers = _RESOLVERS[value[0]] = tuple(table.get(value[0], [])) + tuple(table.get(None, []))
+    for tag, pattern in resolvers:
         if pattern.match(value):
             if tag == "tag:yaml.org,2002:bool":
                 return _BOOL[value.lower()]

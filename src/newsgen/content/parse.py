@@ -25,7 +25,8 @@ _NOT_LEAD = ("#", "!", "<", ">", "- ", "* ", "+ ", "|", "```", "~~~", "[^", "   
 def parse_file(root: Path, rel: str, config: SiteConfig) -> tuple[Article | None, list[Diagnostic]]:
     """Read `root/rel` and parse it."""
     try:
-        raw = (root / rel).read_bytes()
+        with open(f"{root}/{rel}", "rb") as f:
+            raw = f.read()
     except OSError as exc:
         return None, [Diagnostic(rel, None, f"cannot read file: {exc.strerror}")]
     return parse_bytes(raw, rel, root, config)
@@ -120,13 +121,9 @@ def parse_bytes(raw: bytes, rel: str, root: Path, config: SiteConfig) -> tuple[A
     )
     card = repr((article.title, article.url, article.date.isoformat(), article.summary, article.image,
                  article.authors, article.section, article.modified, article.tags, article.draft))
-    return _with_card(article, hashlib.blake2b(card.encode(), digest_size=12).hexdigest()), []
-
-
-def _with_card(article: Article, card: str) -> Article:
-    from dataclasses import replace
-
-    return replace(article, card_digest=card)
+    # set on the new, not yet shared object (dataclasses.replace would build it a second time)
+    object.__setattr__(article, "card_digest", hashlib.blake2b(card.encode(), digest_size=12).hexdigest())
+    return article, []
 
 
 def lead_paragraph(body: str) -> str:

@@ -35,17 +35,19 @@ def split(text: str, path: str) -> Source:
     if not text.strip():
         raise SourceProblem(Diagnostic(path, 1, "article file is empty",
                                        "start it with front matter: ---, title:, section:, date:, ---"))
-    lines = text.split("\n")
-    if lines[0].rstrip() != "---":
+    end = text.find("\n")
+    if (text if end < 0 else text[:end]).rstrip() != "---":
         raise SourceProblem(Diagnostic(path, 1, "article has no front matter",
                                        "the first line must be --- and the front matter must end with ---"))
-    for i in range(1, len(lines)):
-        if lines[i].rstrip() in ("---", "..."):
-            return Source(
-                front_matter="\n".join(lines[1:i]),
-                front_matter_line=2,
-                body="\n".join(lines[i + 1 :]),
-                body_line=i + 2,
-            )
+    # line by line through the front matter only (the body is not split into lines and joined again)
+    fm_start = start = end + 1
+    number = 1
+    while end >= 0:
+        number += 1
+        end = text.find("\n", start)
+        if (text[start:] if end < 0 else text[start:end]).rstrip() in ("---", "..."):
+            return Source(front_matter=text[fm_start : max(start - 1, fm_start)], front_matter_line=2,
+                          body="" if end < 0 else text[end + 1 :], body_line=number + 1)
+        start = end + 1
     raise SourceProblem(Diagnostic(path, 1, "front matter is not closed",
                                    "end it with a line of three dashes: ---"))
