@@ -100,10 +100,13 @@ def rfc822(value: dt.datetime) -> str:
     return fmt(value)
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # made once, not per call: every page uses it
+
+
 def jsonld(value: Any) -> Markup:
     """JSON for a <script type="application/ld+json">: `<`, `>`, `&` escaped so that no
     `</script>` in a title can break out of the element."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
+    text = _JSON.encode(value)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(text)  # noqa: S704 - escaped above for the script context
 

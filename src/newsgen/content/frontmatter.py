@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import posixpath
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -133,12 +135,17 @@ def image(fm: LineMap, article_path: str, article_url: str, root: Path,
         report("image", f'image "{ref}" is outside the site folder',
                "put it next to the article or under static/")
         return None
-    if not (root / rel).is_file():
+    path = f"{root}/{rel}"
+    try:
+        st = os.stat(path)  # one stat: "is it there" and the key of what is known of it
+    except OSError:
+        st = None
+    if st is None or not stat.S_ISREG(st.st_mode):
         report("image", f'image "{ref}" not found',
                "put it next to the article, or use /images/name.jpg for static/images/")
         return None
     url = rel[len("static/"):] if rel.startswith("static/") else article_url + posixpath.basename(rel)
-    info = image_info(root / rel)
+    info = _info_for(path, st)
     if info is None:
         report("image", f'"{ref}" is not an image newsgen can read', "use a JPEG, PNG, GIF or WebP file")
         return None
@@ -155,10 +162,14 @@ def image_info(path: Path) -> ImageInfo | None:
     """Width, height, MIME type and size of an image file, reading only its header.
     Many articles share one static image: the answer is remembered per file version."""
     try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError:
         return None
-    key = (str(path), st.st_mtime_ns, st.st_size)
+    return _info_for(str(path), st)
+
+
+def _info_for(path: str, st: os.stat_result) -> ImageInfo | None:
+    key = (path, st.st_mtime_ns, st.st_size)
     known = _KNOWN_INFO.get(key)
     return known if known is not None else _image_info(*key)
 
