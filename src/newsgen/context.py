@@ -72,7 +72,7 @@ class Helpers:
         self._env = env
         self._sections = {s.slug: s for s in inputs.config.sections}
         self._fragments: dict[tuple[object, ...], Markup] = {}
-        self._srcsets: dict[Image, Srcset | None] = {}
+        self._srcsets: dict[tuple[object, ...], Srcset | None] = {}
 
     def _fragment(self, template: str, key: tuple[object, ...], keep: bool = True, **variables: Any) -> Markup:
         html = self._fragments.get((template, *key))
@@ -149,14 +149,15 @@ class Helpers:
         (each image's once per process: cards and lead images repeat on many pages)."""
         if image is None:
             return None
-        if image not in self._srcsets:
+        key = (image.url, image.source, image.width, image.height, image.mime)  # what the variants depend on
+        if key not in self._srcsets:  # (not the caption: a file photo shown by many articles is one entry)
             ss = srcset(image)
             if ss is not None:
                 link = functools.partial(urls.href, self._in.config)
                 ss = dataclasses.replace(ss, webp=", ".join(f"{link(u)} {w}w" for u, w in ss.webp_items),
                                          original=", ".join(f"{link(u)} {w}w" for u, w in ss.original_items))
-            self._srcsets[image] = ss
-        return self._srcsets[image]
+            self._srcsets[key] = ss
+        return self._srcsets[key]
 
     def authors(self, article: Article) -> list[Author]:
         return [self._in.site.authors[n] for n in article.authors]

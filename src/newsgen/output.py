@@ -42,7 +42,12 @@ def stage_bytes(out: Path, rel: str, data: bytes) -> tuple[str, str] | None:
     try:
         f = open(tmp, "wb")  # noqa: SIM115 - the folder is made only when missing
     except FileNotFoundError:
-        Path(folder).mkdir(parents=True, exist_ok=True)
+        try:
+            os.mkdir(folder)  # noqa: PTH102 - the usual case: a new article's folder in an existing section
+        except FileNotFoundError:
+            os.makedirs(folder, exist_ok=True)  # noqa: PTH103
+        except FileExistsError:
+            pass  # made by the other worker meanwhile
         f = open(tmp, "wb")  # noqa: SIM115
     with f:
         f.write(data)

@@ -12,7 +12,7 @@ from typing import Any
 
 import jinja2
 from babel import Locale
-from babel.dates import get_date_format, parse_pattern
+from babel.dates import get_date_format
 from jinja2 import meta
 from markupsafe import Markup
 
@@ -70,23 +70,27 @@ class _Environment(jinja2.Environment):
 
 
 @functools.lru_cache(maxsize=8)
-def _patterns(locale: str) -> tuple[Locale, Any, Any]:
+def _patterns(locale: str) -> tuple[Locale, Any]:
     loc = Locale.parse(locale)
-    return loc, get_date_format("long", locale=loc), parse_pattern("HH:mm")
+    return loc, get_date_format("long", locale=loc)
 
 
 @functools.lru_cache(maxsize=65536)
 def format_datetime(value: dt.datetime, locale: str, tz: Any) -> str:
-    """"March 19, 2025 17:40" in English; "19 tháng 3, 2025 17:40" in Vietnamese."""
-    loc, date_pattern, time_pattern = _patterns(locale)
+    """"March 19, 2025 17:40" in English; "19 tháng 3, 2025 17:40" in Vietnamese. The day through
+    Babel (once per day: many articles share one), the time as HH:mm (what Babel's pattern gives)."""
     local = value.astimezone(tz)
-    return f"{date_pattern.apply(local, loc)} {time_pattern.apply(local, loc)}"
+    return f"{_local_day(local.date(), locale)} {local.hour:02d}:{local.minute:02d}"
+
+
+def format_day(value: dt.datetime, locale: str, tz: Any) -> str:
+    return _local_day(value.astimezone(tz).date(), locale)
 
 
 @functools.lru_cache(maxsize=65536)
-def format_day(value: dt.datetime, locale: str, tz: Any) -> str:
-    loc, date_pattern, _ = _patterns(locale)
-    return str(date_pattern.apply(value.astimezone(tz), loc))
+def _local_day(day: dt.date, locale: str) -> str:
+    loc, date_pattern = _patterns(locale)
+    return str(date_pattern.apply(day, loc))
 
 
 @functools.lru_cache(maxsize=65536)
