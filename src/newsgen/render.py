@@ -43,6 +43,7 @@ def make_env(config: SiteConfig, cache: bool = True) -> jinja2.Environment:
         loader=jinja2.ChoiceLoader([jinja2.PrefixLoader({"theme": theme}), *loaders]),
         bytecode_cache=bytecode,
         auto_reload=False,  # one build sees one version of the templates: no mtime check per lookup
+        cache_size=-1,  # a plain dict of the (few) templates: no LRU bookkeeping and lock per lookup
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
