@@ -184,7 +184,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     staging = Staging(out)
     inputs = RenderInputs(config=config, site=site, now=now, preview=options.preview)
     tick = _ticker(progress, "render", len(todo))
-    page_results = render_all(RenderJob(inputs, todo, out), jobs, tick)
+    page_results = render_all(RenderJob(inputs, todo, out, fresh=empty_before), jobs, tick)
     render_diags = [r.diagnostic for r in page_results if r.diagnostic]
     for r in page_results:
         staging.add(r.staged)

@@ -25,20 +25,25 @@ def _tmp_for(target: Path) -> Path:
     return target.with_name(f".{target.name}.{os.getpid()}{_TMP_SUFFIX}")
 
 
-def stage_bytes(out: Path, rel: str, data: bytes) -> tuple[str, str] | None:
+def stage_bytes(out: Path, rel: str, data: bytes, fresh: bool = False) -> tuple[str, str] | None:
     """Write `data` for `rel` to a temporary file, unless the file already holds these bytes.
     Returns (temporary path, target path) to commit, or None when nothing changed.
+    `fresh`: the output folder was empty when the build started, so there is nothing to compare
+    with or to keep intact: the file is written under its own name (rollback deletes it).
     (Strings and os calls, not Path objects: a big site stages tens of thousands of pages.)"""
     target = safe_path(str(out), rel)
-    try:
-        if os.stat(target).st_size == len(data):
-            with open(target, "rb") as old:
-                if old.read() == data:
-                    return None
-    except (FileNotFoundError, NotADirectoryError):
-        pass
     folder, name = os.path.split(target)
-    tmp = f"{folder}/.{name}.{os.getpid()}{_TMP_SUFFIX}"
+    if fresh:
+        tmp = target
+    else:
+        try:
+            if os.stat(target).st_size == len(data):
+                with open(target, "rb") as old:
+                    if old.read() == data:
+                        return None
+        except (FileNotFoundError, NotADirectoryError):
+            pass
+        tmp = f"{folder}/.{name}.{os.getpid()}{_TMP_SUFFIX}"
     try:
         f = open(tmp, "wb")  # noqa: SIM115 - the folder is made only when missing
     except FileNotFoundError:
@@ -85,7 +90,8 @@ class Staging:
 
     def commit(self) -> int:
         for tmp, target in self.pending:
-            os.replace(tmp, target)
+            if tmp != target:  # (written in place into a folder that was empty)
+                os.replace(tmp, target)
         count = len(self.pending)
         self.pending.clear()
         return count

@@ -40,6 +40,7 @@ class RenderJob:
     inputs: RenderInputs
     specs: Sequence[PageSpec]
     out: Path
+    fresh: bool = False  # the output folder was empty: pages are written under their own names
 
 
 @dataclass
@@ -111,7 +112,7 @@ def _template_location(exc: BaseException, config: SiteConfig) -> tuple[str, int
         return f"theme/{p.name}", line
 
 
-def render_pages(renderer: Renderer, specs: Sequence[PageSpec], out: Path) -> list[PageResult]:
+def render_pages(renderer: Renderer, specs: Sequence[PageSpec], out: Path, fresh: bool = False) -> list[PageResult]:
     results = []
     for spec in specs:
         try:
@@ -120,7 +121,7 @@ def render_pages(renderer: Renderer, specs: Sequence[PageSpec], out: Path) -> li
             results.append(PageResult(spec.out, None, template_diagnostic(exc, renderer.inputs.config, spec)))
             continue
         try:
-            results.append(PageResult(spec.out, stage_bytes(out, spec.out, data)))
+            results.append(PageResult(spec.out, stage_bytes(out, spec.out, data, fresh)))
         except (UnsafePath, OSError) as exc:
             results.append(PageResult(spec.out, None, Diagnostic(
                 spec.out, None, "cannot write this file into the output folder",
@@ -138,7 +139,7 @@ def _render_chunk(indexes: list[int]) -> list[PageResult]:
     if renderer is None:
         renderer = _JOB["renderer"] = Renderer(_JOB["job"].inputs)
     job: RenderJob = _JOB["job"]
-    return render_pages(renderer, [job.specs[i] for i in indexes], job.out)
+    return render_pages(renderer, [job.specs[i] for i in indexes], job.out, job.fresh)
 
 
 def _parse_chunk(rels: list[str]) -> list[tuple[str, ParsedEntry]]:
@@ -197,7 +198,7 @@ def render_all(job: RenderJob, jobs: int, progress: Callable[[int], None] | None
         renderer = Renderer(job.inputs)
         out: list[PageResult] = []
         for chunk in _chunks(job.specs, 1):
-            out.extend(render_pages(renderer, chunk, job.out))
+            out.extend(render_pages(renderer, chunk, job.out, job.fresh))
             if progress:
                 progress(len(chunk))
         return out

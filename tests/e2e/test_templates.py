@@ -115,3 +115,17 @@ def test_template_change_rerenders_exactly_the_pages_that_use_it(make_site, buil
     write_file(root, "templates/article.html", '{% extends "theme/article.html" %}{% block title %}A{% endblock %}')
     result = build(root)
     assert sorted(result.changed) == ["politics/alpha/index.html", "sports/beta/index.html"]
+
+
+def test_a_failed_first_build_leaves_the_new_output_folder_empty(make_site, run_cli, write_file) -> None:  # type: ignore[no-untyped-def]
+    """Into an empty output folder pages are written under their own names (nothing to keep
+    intact); when the build then fails, every page it wrote is removed again."""
+    root = make_site({f"content/politics/a{i}.md": make_site.article(f"Alpha {i}") for i in range(5)})
+    write_file(root, "templates/404.html",
+               '{% extends "theme/404.html" %}\n{% block title %}\n{{ site.no_such_setting }}{% endblock %}\n')
+    (root / "public").mkdir()
+    result = run_cli(["build", "--jobs", "1"], root)
+    assert result.exit_code == 1 and not result.traceback
+    assert "templates/404.html:3: template error" in result.stderr
+    left = sorted(str(p.relative_to(root / "public")) for p in (root / "public").rglob("*"))
+    assert left in ([], [".newsgen-output"]), left
