@@ -365,18 +365,22 @@ def _parse(root: Path, config: SiteConfig, state: cache.State, jobs: int, progre
 
 
 def _remember_images(root: Path, entries: Iterable[cache.ParsedEntry]) -> None:
-    """Sizes of the images the cached articles use, for the files still in the version they had."""
+    """Sizes of the images the cached articles use, for the files still in the version they had
+    (each file once: many articles share a photo)."""
     from .content.frontmatter import remember_image_info
 
+    seen: set[str] = set()
     for entry in entries:
         a = entry.article
         if a is None or not entry.deps:
             continue
-        stamps = {st[0]: st for st, _ in entry.deps}
         for im in (a.image, *(asset.image for asset in a.assets)):
-            if im is not None and im.width and im.height and im.source in stamps:
-                _, mtime_ns, size = stamps[im.source]
-                remember_image_info(root / im.source, mtime_ns, size, (im.width, im.height, im.mime, im.length))
+            if im is None or not im.width or not im.height or im.source in seen:
+                continue
+            seen.add(im.source)
+            for (rel, mtime_ns, size), _ in entry.deps:
+                if rel == im.source:
+                    remember_image_info(f"{root}/{rel}", mtime_ns, size, (im.width, im.height, im.mime, im.length))
 
 
 def _article_images(articles: tuple[Article, ...]) -> list[Image]:

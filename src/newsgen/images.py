@@ -102,7 +102,7 @@ def process(root: Path, wanted: Iterable[Variant], cache_dir: Path, known: dict[
         todo.append((source, tuple(variants.values()), cached))
     diags: list[Diagnostic] = []
     if run is None:
-        run = functools.partial(make_variants, root=root, cache_dir=cache_dir)
+        run = functools.partial(make_variants, root, cache_dir)
     for source, digest, made, problems in run(todo) if todo else []:
         if digest is not None:
             known[source] = digest
@@ -111,9 +111,8 @@ def process(root: Path, wanted: Iterable[Variant], cache_dir: Path, known: dict[
     return files, diags
 
 
-def make_variants(todo: list[ImageWork], root: Path | None = None, cache_dir: Path | None = None) -> list[ImageDone]:
+def make_variants(root: Path, cache_dir: Path, todo: list[ImageWork]) -> list[ImageDone]:
     """Digest each source (unless its stamp is the cached one) and make its missing variants."""
-    assert root is not None and cache_dir is not None  # noqa: S101 - given by process() or the pool
     return [_one_source(root, cache_dir, *work) for work in todo]
 
 

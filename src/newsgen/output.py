@@ -21,8 +21,10 @@ MARKER = ".newsgen-output"
 _TMP_SUFFIX = ".newsgen-tmp"
 
 
-def _tmp_for(target: Path) -> Path:
-    return target.with_name(f".{target.name}.{os.getpid()}{_TMP_SUFFIX}")
+def _tmp_for(target: str) -> str:
+    """The temporary file a target is staged in: hidden, next to it, named for this process."""
+    folder, name = os.path.split(target)
+    return f"{folder}/.{name}.{os.getpid()}{_TMP_SUFFIX}"
 
 
 def stage_bytes(out: Path, rel: str, data: bytes, fresh: bool = False) -> tuple[str, str] | None:
@@ -32,7 +34,7 @@ def stage_bytes(out: Path, rel: str, data: bytes, fresh: bool = False) -> tuple[
     with or to keep intact: the file is written under its own name (rollback deletes it).
     (Strings and os calls, not Path objects: a big site stages tens of thousands of pages.)"""
     target = safe_path(str(out), rel)
-    folder, name = os.path.split(target)
+    folder = os.path.dirname(target)
     if fresh:
         tmp = target
     else:
@@ -43,7 +45,7 @@ def stage_bytes(out: Path, rel: str, data: bytes, fresh: bool = False) -> tuple[
                         return None
         except (FileNotFoundError, NotADirectoryError):
             pass
-        tmp = f"{folder}/.{name}.{os.getpid()}{_TMP_SUFFIX}"
+        tmp = _tmp_for(target)
     try:
         f = open(tmp, "wb")  # noqa: SIM115 - the folder is made only when missing
     except FileNotFoundError:
@@ -74,9 +76,9 @@ def stage_copy(out: Path, rel: str, source: Path) -> tuple[str, str] | None:
     except (FileNotFoundError, NotADirectoryError):
         pass
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _tmp_for(target)
+    tmp = _tmp_for(str(target))
     shutil.copy2(source, tmp)
-    return str(tmp), str(target)
+    return tmp, str(target)
 
 
 @dataclass

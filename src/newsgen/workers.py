@@ -144,8 +144,17 @@ def _render_chunk(indexes: list[int]) -> list[PageResult]:
 
 def _parse_chunk(rels: list[str]) -> list[tuple[str, ParsedEntry]]:
     root, config = _JOB["parse"]
-    memo = _JOB.setdefault("deps", {})  # this worker's: kept across its tasks
+    return _parse_files(root, config, rels, _JOB.setdefault("deps", {}))  # this worker's memo: kept across tasks
+
+
+def _parse_files(root: Path, config: SiteConfig, rels: list[str],
+                 memo: dict[str, tuple[Stamp, str]]) -> list[tuple[str, ParsedEntry]]:
     return [(rel, entry_for(root, rel, *parse_file(root, rel, config), memo)) for rel in rels]
+
+
+def _image_chunk(todo: list[ImageWork]) -> list[ImageDone]:
+    root, cache_dir = _JOB["images"]
+    return make_variants(root, cache_dir, todo)
 
 
 def jobs_wanted(requested: int | None) -> int:
@@ -182,14 +191,20 @@ def _worker_gc() -> None:
     gc.enable()
 
 
-def _run(fn: Callable[[list[T]], list[R]], items: Sequence[T], jobs: int,
+def _run(key: str, shared: object, fn: Callable[[list[T]], list[R]], items: Sequence[T], jobs: int,
          progress: Callable[[int], None] | None, smallest: int = 16) -> list[R]:
+    """`fn` over chunks of `items` in a forked pool whose workers find `shared` in _JOB[key]."""
+    _JOB.clear()
+    _JOB[key] = shared
     results: list[R] = []
-    with _pool(jobs) as pool:
-        for part in pool.map(fn, _chunks(items, jobs, smallest)):
-            results.extend(part)
-            if progress:
-                progress(len(part))
+    try:
+        with _pool(jobs) as pool:
+            for part in pool.map(fn, _chunks(items, jobs, smallest)):
+                results.extend(part)
+                if progress:
+                    progress(len(part))
+    finally:
+        _JOB.clear()
     return results
 
 
@@ -202,41 +217,20 @@ def render_all(job: RenderJob, jobs: int, progress: Callable[[int], None] | None
             if progress:
                 progress(len(chunk))
         return out
-    _JOB.clear()
-    _JOB["job"] = job
-    try:
-        return _run(_render_chunk, list(range(len(job.specs))), jobs, progress)
-    finally:
-        _JOB.clear()
+    return _run("job", job, _render_chunk, list(range(len(job.specs))), jobs, progress)
 
 
 def parse_all(root: Path, config: SiteConfig, rels: list[str], jobs: int,
               progress: Callable[[int], None] | None = None) -> list[tuple[str, ParsedEntry]]:
     """Each file parsed, as the cache entry to keep (stamps and the digests of what it names)."""
     if jobs <= 1 or len(rels) < PARALLEL_MIN:
-        memo: dict[str, tuple[Stamp, str]] = {}
-        return [(rel, entry_for(root, rel, *parse_file(root, rel, config), memo)) for rel in rels]
-    _JOB.clear()
-    _JOB["parse"] = (root, config)
-    try:
-        return _run(_parse_chunk, rels, jobs, progress)
-    finally:
-        _JOB.clear()
-
-
-def _image_chunk(todo: list[ImageWork]) -> list[ImageDone]:
-    root, cache_dir = _JOB["images"]
-    return make_variants(todo, root, cache_dir)
+        return _parse_files(root, config, rels, {})
+    return _run("parse", (root, config), _parse_chunk, rels, jobs, progress)
 
 
 def make_images(root: Path, cache_dir: Path, jobs: int, todo: list[ImageWork]) -> list[ImageDone]:
     """Responsive image variants for the sources that need some, over the pool: resizing is the
     slowest work of a first build of a site with many photos."""
     if jobs <= 1 or len(todo) < 4:
-        return make_variants(todo, root, cache_dir)
-    _JOB.clear()
-    _JOB["images"] = (root, cache_dir)
-    try:
-        return _run(_image_chunk, todo, jobs, None, smallest=1)
-    finally:
-        _JOB.clear()
+        return make_variants(root, cache_dir, todo)
+    return _run("images", (root, cache_dir), _image_chunk, todo, jobs, None, smallest=1)

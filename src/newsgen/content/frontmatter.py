@@ -158,7 +158,7 @@ ImageInfo = tuple[int, int, str, int]  # width, height, MIME type, bytes
 _KNOWN_INFO: dict[tuple[str, int, int], ImageInfo] = {}  # (path, mtime_ns, size) -> info, from the build cache
 
 
-def image_info(path: Path) -> ImageInfo | None:
+def image_info(path: str | Path) -> ImageInfo | None:
     """Width, height, MIME type and size of an image file, reading only its header.
     Many articles share one static image: the answer is remembered per file version."""
     try:
@@ -174,10 +174,10 @@ def _info_for(path: str, st: os.stat_result) -> ImageInfo | None:
     return known if known is not None else _image_info(*key)
 
 
-def remember_image_info(path: Path, mtime_ns: int, size: int, info: ImageInfo) -> None:
+def remember_image_info(path: str, mtime_ns: int, size: int, info: ImageInfo) -> None:
     """What an earlier build read of this version of the file (then an edit that names an image
     does not load Pillow: 50-100 ms of an incremental build)."""
-    _KNOWN_INFO[(str(path), mtime_ns, size)] = info
+    _KNOWN_INFO[(path, mtime_ns, size)] = info
 
 
 @functools.lru_cache(maxsize=4096)

@@ -160,7 +160,7 @@ def _assets(body: str, rel: str, root: Path, url: str, image: Any) -> tuple[Asse
 def _with_image_info(asset: Asset, root: Path) -> Asset:
     if asset.image is not None or not asset.source.lower().endswith(_IMAGE_SUFFIXES):
         return asset
-    info = fmv.image_info(root / asset.source)
+    info = fmv.image_info(f"{root}/{asset.source}")  # the key build.py remembers sizes under
     if info is None:
         return asset
     width, height, mime, length = info
