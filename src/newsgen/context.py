@@ -6,7 +6,9 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
+import inspect
 import posixpath
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin
@@ -22,7 +24,7 @@ from .errors import Diagnostic
 from .images import Srcset, enhance_body, srcset
 from .model import Article, Author, Image, Site, Tag
 from .pages import PageSpec
-from .render import iso
+from .render import CardVariant, iso
 
 
 @dataclass(frozen=True)
@@ -83,8 +85,32 @@ class Helpers:
                 self._fragments[(template, *key)] = html
         return html
 
+    def seed(self, fragments: Mapping[tuple[object, ...], Markup]) -> None:
+        """Fragments rendered elsewhere by the same templates and data (the cards a parallel build
+        renders up front): used as if rendered here."""
+        self._fragments.update(fragments)
+
+    def render_cards(self, todo: Sequence[tuple[Article, CardVariant]]) -> list[tuple[tuple[object, ...], str]]:
+        """Cards rendered (article, h.card's keyword arguments), as (fragment key, HTML) for seed().
+        One that fails is left out: the page that shows it reports the error."""
+        out = []
+        params: dict[CardVariant, tuple[object, ...]] = {}
+        for article, variant in todo:
+            args = params.get(variant)
+            if args is None:  # the variant's full arguments, card()'s defaults filled in
+                bound = inspect.signature(self.card).bind(article, **dict(variant))
+                bound.apply_defaults()
+                args = params[variant] = tuple(bound.arguments.values())[1:]
+            try:
+                html = self.card(article, *args)  # type: ignore[arg-type]
+            except Exception:  # noqa: BLE001, S112 - reported where a page asks for the card
+                continue
+            out.append((("_card.html", article.source, *args), str(html)))
+        return out
+
     def card(self, article: Article, level: int = 3, image: bool = True, summary: bool = True,
              eager: bool = False) -> Markup:
+        # the key is the article and every argument, in order (render_cards builds it the same way)
         return self._fragment("_card.html", (article.source, level, image, summary, eager), article=article,
                               level=level, image=image, summary=summary, eager=eager)
 

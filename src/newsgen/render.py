@@ -244,3 +244,38 @@ def _hash_all(env: jinja2.Environment) -> str:
     for name in sorted(env.list_templates()):
         h.update(name.encode() + b"\0" + env.loader.get_source(env, name)[0].encode())  # type: ignore[union-attr]
     return h.hexdigest()
+
+
+CardVariant = tuple[tuple[str, object], ...]  # h.card()'s keyword arguments, sorted
+
+
+def card_variants(env: jinja2.Environment, name: str) -> frozenset[CardVariant]:
+    """The `h.card(article, key=constant, ...)` calls that template `name` makes, with what it
+    extends, includes and imports: the card variants its pages will ask for, which a parallel
+    build renders once, up front (workers.py). A call with a non-constant argument is left out
+    (its cards are rendered when a page asks), and so is a template that cannot be read or
+    parsed (rendering reports that)."""
+    from jinja2 import nodes
+
+    loader = env.loader
+    assert loader is not None
+    found: set[CardVariant] = set()
+    seen: set[str] = set()
+    stack = [name]
+    while stack:
+        current = stack.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        try:
+            ast = env.parse(loader.get_source(env, current)[0])
+        except jinja2.TemplateError:
+            continue
+        for call in ast.find_all(nodes.Call):
+            f = call.node
+            if (isinstance(f, nodes.Getattr) and f.attr == "card" and isinstance(f.node, nodes.Name)
+                    and f.node.name == "h" and len(call.args) == 1 and call.dyn_args is None
+                    and call.dyn_kwargs is None and all(isinstance(k.value, nodes.Const) for k in call.kwargs)):
+                found.add(tuple(sorted((k.key, k.value.value) for k in call.kwargs)))  # type: ignore[attr-defined]
+        stack.extend(str(r) for r in meta.find_referenced_templates(ast) if r is not None)
+    return frozenset(found)

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from markupsafe import Markup
 
 
 def small_site(make_site) -> Path:  # type: ignore[no-untyped-def]
@@ -186,12 +187,58 @@ def test_parallel_and_serial_builds_are_byte_identical(make_site, build, snapsho
     serial = build(root, out=tmp_path / "serial", jobs=1)
     assert pools == []
     parallel = build(root, out=tmp_path / "parallel", jobs=2)
-    assert pools and set(pools) == {2}  # the pool really ran (parse and render)
+    assert pools == [2, 2, 2]  # the pool really ran: parse, the cards shown on many pages, render
     assert serial.pages == parallel.pages > workers.PARALLEL_MIN
     assert serial.articles == parallel.articles == 200
     one, two = snapshot(tmp_path / "serial"), snapshot(tmp_path / "parallel")
     assert one.keys() == two.keys()
     assert [k for k in one if one[k] != two[k]] == []
+
+
+def test_cards_rendered_up_front_are_the_ones_pages_ask_for(make_site, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A parallel build renders each card its article and listing pages show once, before the
+    pages; a worker seeded with them renders no card itself, and the pages come out the same."""
+    from newsgen import workers
+    from newsgen.config import load_config
+    from newsgen.context import Helpers, RenderInputs
+    from newsgen.dates import now
+    from newsgen.pages import plan
+    from newsgen.render import make_env
+    from newsgen.site import build_site
+
+    root = generated_site(make_site, 200)
+    config = load_config(root)
+    site, _ = build_site(_articles(root), config)
+    specs = plan(site, config, now(config.tz))
+    inputs = RenderInputs(config=config, site=site, now=now(config.tz))
+    job = workers.RenderJob(inputs, specs, tmp_path)
+    warm = workers.cards_to_warm(job, make_env(config))
+    related = (("level", 3), ("summary", False))
+    listed = (("level", 2),)
+    assert {v for _, v in warm} == {related, listed}
+    assert {i for i, v in warm if v == related} == {j for i in range(200) for j in site.related[i]}
+    assert {i for i, v in warm if v == listed} == set(range(200))  # every story is on its section's pages
+    cards = dict(workers.Renderer(inputs).helpers.render_cards([(site.articles[i], v) for i, v in warm]))
+    assert len(cards) == len(warm)
+
+    seeded = workers.Renderer(inputs, cards={k: Markup(v) for k, v in cards.items()})
+    plain = workers.Renderer(inputs)
+    asked: list[str] = []
+    real_fragment = Helpers._fragment
+
+    def counting(self, template, key, keep=True, **variables):  # type: ignore[no-untyped-def]
+        if (template, *key) not in self._fragments:
+            asked.append(template)
+        return real_fragment(self, template, key, keep, **variables)
+
+    Helpers._fragment = counting  # type: ignore[method-assign]
+    try:
+        pages = [s for s in specs if s.kind in ("article", "listing")]
+        assert [seeded.render(s) for s in pages] == [plain.render(s) for s in pages]
+    finally:
+        Helpers._fragment = real_fragment  # type: ignore[method-assign]
+    assert asked.count("_card.html") == len(warm)  # all by the unseeded renderer
+    assert workers.cards_to_warm(workers.RenderJob(inputs, specs[:20], tmp_path), make_env(config)) == []  # too few
 
 
 def test_parsing_in_the_pool_keeps_what_each_article_depends_on(make_site, png) -> None:  # type: ignore[no-untyped-def]

@@ -13,7 +13,17 @@ import pytest
 from markupsafe import Markup
 
 from newsgen.config import parse_config
-from newsgen.render import _escape, format_datetime, format_day, jsonld, make_env, rfc822, template_digests, theme_dir
+from newsgen.render import (
+    _escape,
+    card_variants,
+    format_datetime,
+    format_day,
+    jsonld,
+    make_env,
+    rfc822,
+    template_digests,
+    theme_dir,
+)
 
 
 @pytest.fixture
@@ -62,6 +72,25 @@ def test_templates_use_the_fast_escape_and_calls(site) -> None:  # type: ignore[
     assert expected == "&lt;n&gt; True (1,)[(&#39;k&#39;, 2)] loop![1](1,)[]loop![2](2,)[]"
     for _ in range(2):  # the second time, through the remembered kinds
         assert env.from_string(source).render(name="<n>") == expected
+
+
+def test_card_variants_are_the_constant_card_calls_of_a_template_and_what_it_uses(site) -> None:  # type: ignore[no-untyped-def]
+    """What a parallel build renders up front: h.card calls with constant keyword arguments, found
+    through extends, include and import; a call with a computed argument is left to the page."""
+    env = make_env(site)
+    assert card_variants(env, "article.html") == {(("level", 3), ("summary", False))}
+    assert card_variants(env, "section.html") == {(("level", 2),)}  # the call is in listing.html, which it extends
+    templates = site.root / "templates"
+    templates.mkdir()
+    (templates / "_more.html").write_text("{{ h.card(a, level=4, image=false) }}{{ h.card(a, level=n) }}", encoding="utf-8")
+    (templates / "page.html").write_text(
+        '{% extends "theme/base.html" %}{% block main %}{% include "_more.html" %}'
+        "{{ h.card(x) }}{{ h.card(x, level=2, **more) }}{{ other.card(x, level=9) }}{% endblock %}", encoding="utf-8")
+    (templates / "broken.html").write_text("{% if %}", encoding="utf-8")
+    env = make_env(site)  # one that sees templates/
+    assert card_variants(env, "page.html") == {(("image", False), ("level", 4)), ()}
+    assert card_variants(env, "broken.html") == frozenset()
+    assert card_variants(env, "missing.html") == frozenset()
 
 
 def test_url_helpers_respect_the_sub_path(site) -> None:  # type: ignore[no-untyped-def]
