@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,26 @@ import click
 
 from . import __version__
 from .errors import BuildError
+
+_PROGRAM = False  # set by run(): this process is the `newsgen` program, not a caller's (tests, serve)
+
+
+def run() -> None:
+    """The `newsgen` program (console script, `python -m newsgen.cli`)."""
+    global _PROGRAM
+    _PROGRAM = True
+    main()
+
+
+def _done() -> None:
+    """A successful `newsgen build` ends the program at once: the interpreter's shutdown would free
+    every object of the build one by one (80 ms at 10k articles) with nothing left to save: every
+    file is written and closed, and a build leaves no process or thread behind."""
+    if _PROGRAM:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
+
 
 SITE_OPTION = click.option("--site", "-s", "site", type=click.Path(file_okay=False, path_type=Path),
                            default=".", show_default=True, help="The site folder (holds newsgen.yaml).")
@@ -55,7 +76,8 @@ def build(site: Path, out: Path | None, drafts: bool, future: bool, base_url: st
     from .build import build as run_build
 
     options = BuildOptions(out=out if out is None or out.is_absolute() else Path.cwd() / out,
-                           drafts=drafts, future=future, base_url=base_url, jobs=jobs, explain=verbose)
+                           drafts=drafts, future=future, base_url=base_url, jobs=jobs, explain=verbose,
+                           exiting=_PROGRAM)
     bar = _ProgressBar() if not quiet and sys.stderr.isatty() else None
     try:
         result = run_build(site, options, progress=bar)
@@ -77,6 +99,7 @@ def build(site: Path, out: Path | None, drafts: bool, future: bool, base_url: st
             click.echo(f"time: {result.timings()}")
     if not quiet:
         click.echo(result.summary())
+    _done()
 
 
 class _ProgressBar:
@@ -168,4 +191,4 @@ def serve(site: Path, port: int, host: str, no_drafts: bool) -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    run()

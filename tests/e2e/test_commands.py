@@ -181,3 +181,27 @@ def test_new_article_errors(make_site, run_cli) -> None:  # type: ignore[no-unty
     assert again.exit_code == 1 and "exists already" in again.stderr
     missing = run_cli(["new", "Match report"], root)
     assert missing.exit_code == 2 and "--section" in missing.stderr
+
+
+def test_the_real_program_ends_a_build_at_once_with_everything_done(make_site, run_script, snapshot) -> None:  # type: ignore[no-untyped-def]
+    """`newsgen build` ends its process without the interpreter's shutdown (cli._done): its output
+    must be flushed through a pipe, every file written, and the cache saved (the next build of the
+    same site renders nothing)."""
+    root = make_site({"content/politics/a.md": make_site.article("One", tags=["x"]),
+                      "content/politics/b.md": make_site.article("Two", date="2024-02-02 10:00")})
+    first = run_script(["build", "--jobs", "1"], root)
+    assert first.exit_code == 0, first.stderr
+    assert re.fullmatch(r"2 articles, \d+ pages: \d+ rendered, 0 unchanged, \d+ files written, 0 removed in "
+                        r"[\d.]+ s\n", first.stdout)
+    built = snapshot(root / "public")
+    assert {"index.html", "politics/one/index.html", "politics/two/index.html", "feed.xml"} <= built.keys()
+    with open(root / "content/politics/b.md", "a", encoding="utf-8") as f:
+        f.write("\nA paragraph added at the end.\n")
+    second = run_script(["build", "--jobs", "1", "-v"], root)
+    assert second.exit_code == 0, second.stderr
+    # the article and the feeds that carry its text: what a build with a cache renders
+    assert re.search(r"pages: 3 rendered, \d+ unchanged, 3 files written", second.stdout), second.stdout
+    assert "/politics/two/:" in second.stdout  # -v: why each page was rendered, all of it printed
+    after = snapshot(root / "public")
+    assert after.keys() == built.keys()
+    assert {k for k in after if after[k] != built[k]} == {"politics/two/index.html", "feed.xml", "politics/feed.xml"}
