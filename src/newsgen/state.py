@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # imported lazily: a build with nothing to do never loads the
     from .model import Article
 
 CACHE_DIR = ".newsgen-cache"
-FORMAT = 4
+FORMAT = 5
 
 
 def _code_digest() -> str:
@@ -129,6 +129,10 @@ def still_valid(root: Path, entry: ParsedEntry, known: dict[str, tuple[int, int]
     `known`: stamps taken at the start of the build (snapshot.take), used instead of stat calls."""
     if entry.article is None:
         return None  # a file with errors is read again every build: what it names may exist now
+    if known is not None:  # the usual case, first: the file and what it names as they were
+        was = known.get(entry.stamp[0])
+        if was is not None and entry.stamp[1:] == was and all([known.get(d[0]) == d[1:] for d, _ in entry.deps]):
+            return entry
 
     def stamp_of(rel: str) -> Stamp:
         st = known.get(rel) if known is not None else None

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import jinja2
 from markupsafe import Markup
@@ -31,6 +29,9 @@ from .pages import PageSpec
 from .render import CardVariant, card_variants, make_env
 from .state import ParsedEntry, Stamp, entry_for
 from .urls import UnsafePath
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -219,6 +220,9 @@ def _chunks(items: Sequence[T], jobs: int, smallest: int = 16) -> Iterator[list[
 
 
 def _pool(jobs: int) -> ProcessPoolExecutor:
+    import multiprocessing  # here: a build that renders a few pages never starts a pool
+    from concurrent.futures import ProcessPoolExecutor
+
     return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
                                initializer=_worker_gc)
 

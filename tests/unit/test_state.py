@@ -83,7 +83,10 @@ def test_every_article_field_survives_the_cache(tmp_path: Path) -> None:
         date=dt.datetime(2025, 3, 19, 17, 40, tzinfo=hcm), authors=("An", "Bình"),
         updated=dt.datetime(2025, 3, 20, 8, 0, tzinfo=dt.timezone(dt.timedelta(hours=-5))),
         summary="S", summary_given=True, image=image, tags=("x", "y"), draft=True,
-        corrections=(Correction(dt.datetime(2025, 3, 21, tzinfo=hcm), "Fixed a name."),),
+        corrections=(Correction(dt.datetime(2025, 3, 21, tzinfo=hcm), "Fixed a name."),
+                     # the second 02:30 of the night the clocks go back, to the microsecond
+                     Correction(dt.datetime(2025, 10, 26, 2, 30, 0, 17, tzinfo=ZoneInfo("Europe/Berlin"), fold=1),
+                                "Second fix.")),
         extra={"location": "Huế", "nested": load_yaml("a: 1\nb: [x, {c: d}]\n"), "n": 3, "f": 1.5, "none": None},
         assets=(Asset("content/a/b/photo.jpg", "a/b/photo.jpg", image), Asset("content/a/b/x.pdf", "a/b/x.pdf")),
         body_line=9, word_count=321, digest="d" * 24, card_digest="c" * 24,
@@ -100,6 +103,8 @@ def test_every_article_field_survives_the_cache(tmp_path: Path) -> None:
     back = state.parsed["content/a/b/index.md"]
     assert back == entry
     assert back.article is not None and back.article.date.tzinfo is hcm
+    second_fix = back.article.corrections[1].date
+    assert (second_fix.fold, second_fix.microsecond, second_fix.utcoffset()) == (1, 17, dt.timedelta(hours=1))
     assert back.article.extra["nested"] == {"a": 1, "b": ["x", {"c": "d"}]}
     assert state.pages == {"a/b/index.html": ("x", "y", "z")} and state.outputs == frozenset({"a/b/index.html"})
     assert state.images == {"static/p.jpg": (("static/p.jpg", 5, 6), "f" * 24)}
