@@ -130,7 +130,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     # site model and plan (built even when some articles failed, so every error shows at once)
     related_before, site_before = dict(state.related), state.site
     with _no_gc():
-        site, more, reused = _site_model(chosen, config, state)
+        site, more, reused = _site_model(chosen, config, state, jobs)
     diags += more
     known = None
     if reused:  # same site model: listings show the same; an article page changes only with its article
@@ -318,8 +318,8 @@ def _with_base_url(config: SiteConfig, base_url: str) -> SiteConfig:
     return dataclasses.replace(config, base_url=base_url)
 
 
-def _site_model(chosen: list[Article], config: SiteConfig,
-                state: cache.State) -> tuple[Site, list[Diagnostic], bool]:
+def _site_model(chosen: list[Article], config: SiteConfig, state: cache.State,
+                jobs: int = 1) -> tuple[Site, list[Diagnostic], bool]:
     """The site model; the last build's when nothing it is made of changed (only article bodies did,
     say): which articles, and of each what lists show of it (card digest: title, date, section,
     authors, tags...), and the config. Says whether it was reused."""
@@ -335,7 +335,9 @@ def _site_model(chosen: list[Article], config: SiteConfig,
             return statecodec.unpack_site(state.site[1], {a.source: a for a in chosen}, config.sections), [], True
         except (KeyError, TypeError, ValueError):
             pass  # a damaged entry: compute it
-    site, diags = build_site(chosen, config, state.related)
+    from .workers import rank_all
+
+    site, diags = build_site(chosen, config, state.related, functools.partial(rank_all, jobs=jobs))
     state.site = (key, statecodec.pack_site(site)) if not diags else None  # never reuse one with errors
     return site, diags, False
 

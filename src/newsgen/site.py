@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -40,12 +40,15 @@ def order(articles: list[Article]) -> list[Article]:
 
 
 RelatedMemo = dict[str, tuple[str, tuple[str, ...]]]  # article source -> (key of what decides it, related sources)
+RankAll = Callable[[Callable[[int], tuple[int, ...]], list[int]], list[tuple[int, tuple[int, ...]]]]
 
 
-def build_site(articles: list[Article], config: SiteConfig,
-               related_memo: RelatedMemo | None = None) -> tuple[Site, list[Diagnostic]]:
+def build_site(articles: list[Article], config: SiteConfig, related_memo: RelatedMemo | None = None,
+               rank: RankAll | None = None) -> tuple[Site, list[Diagnostic]]:
     """The site model. `related_memo` (from the last build, updated in place) lets an article keep
-    its related list when nothing that decides it changed."""
+    its related list when nothing that decides it changed. `rank(ranker, ids)`: [(i, ranker(i))
+    for i in ids], perhaps spread over a process pool (workers.rank_all); the lists that must be
+    computed go through it."""
     diags = _url_collisions(articles, config)
     arts = tuple(order(articles))
     authors = _authors(arts, config)
@@ -89,7 +92,7 @@ def build_site(articles: list[Article], config: SiteConfig,
         listings=tuple(listings),
         by_section={k: tuple(v) for k, v in by_section.items()},
         latest=tuple(range(min(config.latest_news, len(arts)))),
-        related=_related(arts, by_tag, tags, by_section, {} if related_memo is None else related_memo),
+        related=_related(arts, by_tag, tags, by_section, {} if related_memo is None else related_memo, rank),
         prev_next=prev_next,
     )
     return site, diags
@@ -131,7 +134,8 @@ def _tags(arts: tuple[Article, ...]) -> dict[str, Tag]:
 
 
 def _related(arts: tuple[Article, ...], by_tag: dict[str, list[int]], tags: dict[str, Tag],
-             by_section: dict[str, list[int]], memo: RelatedMemo) -> dict[int, tuple[int, ...]]:
+             by_section: dict[str, list[int]], memo: RelatedMemo,
+             rank: RankAll | None = None) -> dict[int, tuple[int, ...]]:
     """Up to four EARLIER articles sharing the most tags (same section breaks ties, then recency).
 
     Only older articles are candidates, so publishing a new article never changes the related
@@ -161,27 +165,35 @@ def _related(arts: tuple[Article, ...], by_tag: dict[str, list[int]], tags: dict
         else:
             todo.append(i)
     if todo:
-        out.update(_compute_related(todo, arts, by_tag, tags, by_section))
+        ranker = _Ranker(arts, by_tag, tags, by_section)
+        out.update(rank(ranker, todo) if rank is not None else [(i, ranker(i)) for i in todo])
     memo.clear()
     sources = [a.source for a in arts]
     memo.update({src: (keys[i], tuple([sources[j] for j in out[i]])) for i, src in enumerate(sources)})
     return out
 
 
-def _compute_related(todo: list[int], arts: tuple[Article, ...], by_tag: dict[str, list[int]],
-                     tags: dict[str, Tag], by_section: dict[str, list[int]]) -> dict[int, tuple[int, ...]]:
-    n = len(arts)
-    tag_pos = {slug: {i: p for p, i in enumerate(items)} for slug, items in by_tag.items()}
-    sec_pos = {slug: {i: p for p, i in enumerate(items)} for slug, items in by_section.items()}
-    section_of = [a.section for a in arts]
-    tag_slugs = {name: t.slug for name, t in tags.items()}
-    out: dict[int, tuple[int, ...]] = {}
-    for i in todo:
-        a = arts[i]
+class _Ranker:
+    """ranker(i): article i's related list. Made once per site model (the positions of every
+    article in its tags' and section's lists), then asked per article, here or in pool workers."""
+
+    def __init__(self, arts: tuple[Article, ...], by_tag: dict[str, list[int]], tags: dict[str, Tag],
+                 by_section: dict[str, list[int]]) -> None:
+        self.n = len(arts)
+        self.arts = arts
+        self.by_tag = by_tag
+        self.by_section = by_section
+        self.tag_pos = {slug: {i: p for p, i in enumerate(items)} for slug, items in by_tag.items()}
+        self.sec_pos = {slug: {i: p for p, i in enumerate(items)} for slug, items in by_section.items()}
+        self.section_of = [a.section for a in arts]
+        self.tag_slugs = {name: t.slug for name, t in tags.items()}
+
+    def __call__(self, i: int) -> tuple[int, ...]:
+        n, section_of, by_tag = self.n, self.section_of, self.by_tag
         shared: Counter[int] = Counter()  # candidate -> tags in common (counted in C)
-        for name in a.tags:
-            slug = tag_slugs[name]
-            start = tag_pos[slug][i] + 1
+        for name in self.arts[i].tags:
+            slug = self.tag_slugs[name]
+            start = self.tag_pos[slug][i] + 1
             shared.update(by_tag[slug][start : start + _RELATED_SCAN])
         sec = section_of[i]
         # most shared tags first, the same section breaking ties, then the newest (smallest index):
@@ -189,13 +201,12 @@ def _compute_related(todo: list[int], arts: tuple[Article, ...], by_tag: dict[st
         ranked = [k % n for k in sorted([-(2 * v + (section_of[j] == sec)) * n + j for j, v in shared.items()])
                   [:RELATED_COUNT]]
         if len(ranked) < RELATED_COUNT:  # fill with earlier stories: the section's, then the site's
-            items = by_section[sec]
-            start = sec_pos[sec][i] + 1
+            items = self.by_section[sec]
+            start = self.sec_pos[sec][i] + 1
             for j in [*items[start : start + RELATED_COUNT], *range(i + 1, min(i + 1 + RELATED_COUNT, n))]:
                 if j not in ranked and len(ranked) < RELATED_COUNT:
                     ranked.append(j)
-        out[i] = tuple(ranked)
-    return out
+        return tuple(ranked)
 
 
 def paginate(items: tuple[int, ...], base: str, config: SiteConfig,

@@ -44,12 +44,21 @@ def encode(state: State) -> tuple[Any, ...]:
             state.related, state.site)
 
 
-def _raw(e: ParsedEntry) -> tuple[Any, ...]:
+def raw(e: ParsedEntry) -> tuple[Any, ...]:
+    """The entry as plain tuples: what the cache stores, and what the parse workers send back
+    (cheaper to pickle than objects, and the save then has the article already packed)."""
     return (e.stamp, e.digest, e.deps, _packed(e), [(d.path, d.line, d.message, d.hint) for d in e.diagnostics])
 
 
+def entry(t: tuple[Any, ...], zones: dict[object, dt.tzinfo]) -> ParsedEntry:
+    """raw() undone; `zones`: time zones already made, by key."""
+    st, dg, deps, a, diags = t
+    return ParsedEntry(tuple(st), dg, tuple((tuple(s), d) for s, d in deps),
+                       _to_article(a, zones) if a is not None else None, [Diagnostic(*d) for d in diags], a)
+
+
 def _raw_parsed(state: State) -> dict[str, tuple[Any, ...]]:
-    return {rel: _raw(e) for rel, e in state.parsed.items()}
+    return {rel: raw(e) for rel, e in state.parsed.items()}
 
 
 def encode_delta(state: State) -> tuple[Any, ...] | None:
@@ -64,9 +73,9 @@ def encode_delta(state: State) -> tuple[Any, ...] | None:
         if decoded.get(rel) is e:
             continue  # the very entry read from the file (a changed one is a new object): no need to compare
         old = base.parsed.get(rel)
-        raw = _raw(e)
-        if old is None or old[3] is not raw[3] or old[:3] != raw[:3] or old[4] != raw[4]:
-            parsed_upd[rel] = raw
+        now = raw(e)
+        if old is None or old[3] is not now[3] or old[:3] != now[:3] or old[4] != now[4]:
+            parsed_upd[rel] = now
     parsed_del = [rel for rel in base.parsed if rel not in state.parsed]
     pages_upd = {k: v for k, v in state.pages.items() if base.pages.get(k) != v}
     pages_del = [k for k in base.pages if k not in state.pages]
@@ -101,10 +110,7 @@ def decode(data: tuple[Any, ...], delta: tuple[Any, ...] | None = None) -> State
     pages = _updated(pages, pages_upd, pages_del)
     related = _updated(related, related_upd, related_del)
     zones: dict[object, dt.tzinfo] = {}
-    entries = {rel: ParsedEntry(tuple(st), dg, tuple((tuple(s), d) for s, d in deps),
-                                _to_article(a, zones) if a is not None else None,
-                                [Diagnostic(*d) for d in diags], a)
-               for rel, (st, dg, deps, a, diags) in parsed.items()}
+    entries = {rel: entry(raw, zones) for rel, raw in parsed.items()}
     # entries exactly as in the full file (not changed by its delta): unchanged while still the same object
     base.entries = {rel: e for rel, e in entries.items() if rel not in parsed_upd}
     return State(config_digest=config_digest, parsed=entries, pages=pages, images=images, outputs=outputs,

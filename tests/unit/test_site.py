@@ -319,14 +319,31 @@ def test_related_lists_reused_from_the_last_build_equal_fresh_ones(edit: str, se
     assert len(memo) == len(changed)
 
 
-def test_a_new_article_computes_only_its_own_related_list(monkeypatch: pytest.MonkeyPatch) -> None:
-    import newsgen.site
-
+def test_a_new_article_computes_only_its_own_related_list() -> None:
     arts = _random_articles(4, 50)
     memo: dict[str, tuple[str, tuple[str, ...]]] = {}
     build_site(arts, config(), memo)
     computed: list[list[int]] = []
-    real = newsgen.site._compute_related
-    monkeypatch.setattr(newsgen.site, "_compute_related", lambda todo, *a: computed.append(todo) or real(todo, *a))
-    build_site([*arts, art(500, "sports", tags=("Tag 1",))], config(), memo)
+
+    def rank(ranker, ids):  # type: ignore[no-untyped-def]
+        computed.append(ids)
+        return [(i, ranker(i)) for i in ids]
+
+    build_site([*arts, art(500, "sports", tags=("Tag 1",))], config(), memo, rank)
     assert computed == [[0]]  # the new article is the newest: index 0
+
+
+def test_related_lists_ranked_in_the_pool_are_the_same() -> None:
+    from newsgen import workers
+
+    arts = _random_articles(5, workers.RANK_PARALLEL_MIN + 100)
+    pools: list[int] = []
+    real_pool = workers._pool
+    workers._pool = lambda jobs: pools.append(jobs) or real_pool(jobs)  # type: ignore[assignment]
+    try:
+        pooled, _ = build_site(arts, config(), {}, lambda ranker, ids: workers.rank_all(ranker, ids, 2))
+    finally:
+        workers._pool = real_pool  # type: ignore[assignment]
+    inline, _ = build_site(arts, config(), {})
+    assert pools == [2]
+    assert pooled.related == inline.related and len(pooled.related) == len(arts)
