@@ -27,8 +27,11 @@ def _done() -> None:
     every object of the build one by one (80 ms at 10k articles) with nothing left to save: every
     file is written and closed, and a build leaves no process or thread behind."""
     if _PROGRAM:
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (AttributeError, OSError, ValueError):  # closed or gone (`>&-`, a closed pipe): the build is done
+                pass
         os._exit(0)
 
 

@@ -96,12 +96,12 @@ class Helpers:
         out = []
         params: dict[CardVariant, tuple[object, ...]] = {}
         for article, variant in todo:
-            args = params.get(variant)
-            if args is None:  # the variant's full arguments, card()'s defaults filled in
-                bound = inspect.signature(self.card).bind(article, **dict(variant))
-                bound.apply_defaults()
-                args = params[variant] = tuple(bound.arguments.values())[1:]
             try:
+                args = params.get(variant)
+                if args is None:  # the variant's full arguments, card()'s defaults filled in
+                    bound = inspect.signature(self.card).bind(article, **dict(variant))  # TypeError: not card()'s
+                    bound.apply_defaults()
+                    args = params[variant] = tuple(bound.arguments.values())[1:]
                 html = self.card(article, *args)  # type: ignore[arg-type]
             except Exception:  # noqa: BLE001, S112 - reported where a page asks for the card
                 continue

@@ -88,19 +88,21 @@ class _Context(Context):
     """Context.call, for callables already seen to want neither the context nor the environment
     (every one newsgen gives templates), goes straight to the call."""
 
-    _plain: set[object] = set()  # functions and partials (long-lived: globals, helper methods)
-
     def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's signature
         kind = type(__obj)
-        key = __obj.__func__ if kind is MethodType else __obj if kind in (functools.partial, FunctionType) else None
-        if key is None and kind is not Macro:
-            return super().call(__obj, *args, **kwargs)
-        if key is not None and key not in __self._plain:
-            if _PassArg.from_obj(__obj) is not None or (
-                hasattr(__obj, "__call__") and _PassArg.from_obj(__obj.__call__) is not None  # noqa: B004
-            ):
+        if kind is Macro:  # Macro.__call__ takes the eval context (a caller's {% autoescape %} decides)
+            args = (__self.eval_ctx, *args)
+        else:
+            key = __obj.__func__ if kind is MethodType else __obj if kind in (functools.partial, FunctionType) else None
+            if key is None:
                 return super().call(__obj, *args, **kwargs)
-            __self._plain.add(key)
+            plain: set[object] = __self.environment._plain  # type: ignore[attr-defined]
+            if key not in plain:
+                if _PassArg.from_obj(__obj) is not None or (
+                    hasattr(__obj, "__call__") and _PassArg.from_obj(__obj.__call__) is not None  # noqa: B004
+                ):
+                    return super().call(__obj, *args, **kwargs)
+                plain.add(key)
         if kwargs:
             kwargs.pop("_block_vars", None)
             kwargs.pop("_loop_vars", None)
@@ -126,6 +128,10 @@ class _Environment(jinja2.Environment):
 
     context_class = _Context
     template_class = _Template
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._plain: set[object] = set()  # callables _Context.call saw want no context: functions, partials
 
     def make_globals(self, d: Any = None) -> Any:
         return {**self.globals, **(d or {})}

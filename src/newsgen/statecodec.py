@@ -2,7 +2,7 @@
 pickling the dataclasses (10,000 articles: ~0.1 s instead of ~0.5 s each way), which is most of the
 time of a build where one article changed.
 
-Dates are stored as (naive ISO text, zone, fold): a ZoneInfo by key, a fixed offset in seconds.
+Dates are stored as (local fields, zone, fold): a ZoneInfo by key, a fixed offset in seconds.
 Front-matter `extra` values are YAML data (mappings, lists, scalars); anything marshal cannot
 hold is stored pickled.
 """

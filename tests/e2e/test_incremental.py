@@ -239,6 +239,8 @@ def test_cards_rendered_up_front_are_the_ones_pages_ask_for(make_site, tmp_path)
         Helpers._fragment = real_fragment  # type: ignore[method-assign]
     assert asked.count("_card.html") == len(warm)  # all by the unseeded renderer
     assert workers.cards_to_warm(workers.RenderJob(inputs, specs[:20], tmp_path), make_env(config)) == []  # too few
+    # a constant call card() does not take: no card up front, no crash (the page reports it)
+    assert workers.Renderer(inputs).helpers.render_cards([(site.articles[0], (("size", "s"),))]) == []
 
 
 def test_parsing_in_the_pool_keeps_what_each_article_depends_on(make_site, png) -> None:  # type: ignore[no-untyped-def]

@@ -72,6 +72,10 @@ def test_templates_use_the_fast_escape_and_calls(site) -> None:  # type: ignore[
     assert expected == "&lt;n&gt; True (1,)[(&#39;k&#39;, 2)] loop![1](1,)[]loop![2](2,)[]"
     for _ in range(2):  # the second time, through the remembered kinds
         assert env.from_string(source).render(name="<n>") == expected
+    # a macro escapes by its caller's {% autoescape %}, as Jinja's own Context.call tells it
+    # (there, its result is plain text, which |e escapes once more; a Markup would pass |e unchanged)
+    source = "{% macro m() %}<i>{{ '<b>' }}</i>{% endmacro %}{% autoescape false %}{{ m()|e }}{% endautoescape %}"
+    assert env.from_string(source).render() == stock.from_string(source).render() == "&lt;i&gt;&amp;lt;b&amp;gt;&lt;/i&gt;"
 
 
 def test_card_variants_are_the_constant_card_calls_of_a_template_and_what_it_uses(site) -> None:  # type: ignore[no-untyped-def]
