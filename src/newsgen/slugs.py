@@ -18,6 +18,12 @@ def slugify(text: str) -> str:
     Latin letters with diacritics are folded (Vietnamese đ -> d); other scripts are
     transliterated by text-unidecode (python-slugify's dependency), so a slug is never empty for real text.
     """
+    if text.isascii():  # nothing to fold (NFKD leaves ASCII as it is): most titles, tags and names
+        return _NON_ALNUM.sub("-", text.lower()).strip("-")
+    return _folded_slug(text)
+
+
+def _folded_slug(text: str) -> str:
     folded = text.replace("đ", "d").replace("Đ", "D")
     folded = unicodedata.normalize("NFKD", folded)
     folded = "".join(c for c in folded if not unicodedata.combining(c))

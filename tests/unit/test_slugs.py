@@ -34,6 +34,13 @@ def test_letters_without_a_combining_mark_are_transliterated_not_dropped() -> No
     assert slugify("北京") != ""
 
 
+@pytest.mark.parametrize("text", [*map(chr, range(128)), "".join(map(chr, range(128))), "A\u0301", "Tom & Jerry's 2nd"])
+def test_ascii_fast_path_gives_the_folded_slug(text: str) -> None:
+    from newsgen.slugs import _folded_slug
+
+    assert slugify(text) == _folded_slug(text)
+
+
 def test_slug_of_nothing_readable_is_empty() -> None:
     assert slugify("!!! ???") == ""
     assert slugify("") == ""
