@@ -130,8 +130,9 @@ def still_valid(root: Path, entry: ParsedEntry, known: dict[str, tuple[int, int]
     if entry.article is None:
         return None  # a file with errors is read again every build: what it names may exist now
     if known is not None:  # the usual case, first: the file and what it names as they were
-        was = known.get(entry.stamp[0])
-        if was is not None and entry.stamp[1:] == was and all([known.get(d[0]) == d[1:] for d, _ in entry.deps]):
+        was = known.get(entry.stamp[0])  # (a folder is in `known` as "content/x/": a bundle's folder)
+        if was is not None and entry.stamp[1:] == was and all(
+                [(known.get(d[0]) or known.get(f"{d[0]}/")) == d[1:] for d, _ in entry.deps]):
             return entry
 
     def stamp_of(rel: str) -> Stamp:

@@ -199,3 +199,30 @@ def test_a_delta_left_from_an_older_base_is_ignored(tmp_path: Path) -> None:
     delta_file(tmp_path, out).write_bytes(old_delta)  # e.g. restored from an older CI cache
     back, warning = load(tmp_path, out)
     assert warning is None and back == fresh
+
+
+def test_an_unchanged_bundle_is_recognised_from_the_build_start_stamps(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """still_valid's fast path: the article, its image and its bundle folder (stamped as "content/x/"
+    by snapshot.take) as they were: the same entry back, without a stat or a read."""
+    import newsgen.state
+    from newsgen import snapshot
+    from newsgen.state import ParsedEntry, dep, stamp, still_valid
+
+    (tmp_path / "newsgen.yaml").write_text("title: T\n", encoding="utf-8")
+    bundle = tmp_path / "content/politics/story"
+    bundle.mkdir(parents=True)
+    (bundle / "index.md").write_text("---\ntitle: A\n---\nBody.\n", encoding="utf-8")
+    (bundle / "photo.jpg").write_bytes(b"jpeg")
+    rel = "content/politics/story/index.md"
+    entry = ParsedEntry(stamp(tmp_path, rel), "d" * 24,
+                        (dep(tmp_path, "content/politics/story/photo.jpg"), dep(tmp_path, "content/politics/story")),
+                        _entry("x", 1).article, [])
+    known = snapshot.take(tmp_path)
+    assert "content/politics/story/" in known
+
+    def no_io(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("the fast path looked at the disk")
+
+    monkeypatch.setattr(newsgen.state, "stamp", no_io)
+    monkeypatch.setattr(newsgen.state, "digest", no_io)
+    assert still_valid(tmp_path, entry, known) is entry
