@@ -255,16 +255,16 @@ def _hash_all(env: jinja2.Environment) -> str:
 CardVariant = tuple[tuple[str, object], ...]  # h.card()'s keyword arguments, sorted
 
 
-def card_variants(env: jinja2.Environment, name: str) -> frozenset[CardVariant]:
+def card_variants(env: jinja2.Environment, name: str,
+                  memo: dict[str, tuple[frozenset[CardVariant], tuple[str, ...]]] | None = None,
+                  ) -> frozenset[CardVariant]:
     """The `h.card(article, key=constant, ...)` calls that template `name` makes, with what it
     extends, includes and imports: the card variants its pages will ask for, which a parallel
     build renders once, up front (workers.py). A call with a non-constant argument is left out
     (its cards are rendered when a page asks), and so is a template that cannot be read or
-    parsed (rendering reports that)."""
-    from jinja2 import nodes
-
-    loader = env.loader
-    assert loader is not None
+    parsed (rendering reports that). `memo`: each template's own calls and references, so that
+    templates sharing a base are parsed once."""
+    memo = {} if memo is None else memo
     found: set[CardVariant] = set()
     seen: set[str] = set()
     stack = [name]
@@ -273,15 +273,28 @@ def card_variants(env: jinja2.Environment, name: str) -> frozenset[CardVariant]:
         if current in seen:
             continue
         seen.add(current)
-        try:
-            ast = env.parse(loader.get_source(env, current)[0])
-        except jinja2.TemplateError:
-            continue
-        for call in ast.find_all(nodes.Call):
-            f = call.node
-            if (isinstance(f, nodes.Getattr) and f.attr == "card" and isinstance(f.node, nodes.Name)
-                    and f.node.name == "h" and len(call.args) == 1 and call.dyn_args is None
-                    and call.dyn_kwargs is None and all(isinstance(k.value, nodes.Const) for k in call.kwargs)):
-                found.add(tuple(sorted((k.key, k.value.value) for k in call.kwargs)))  # type: ignore[attr-defined]
-        stack.extend(str(r) for r in meta.find_referenced_templates(ast) if r is not None)
+        if current not in memo:
+            memo[current] = _card_calls(env, current)
+        calls, refs = memo[current]
+        found |= calls
+        stack.extend(refs)
     return frozenset(found)
+
+
+def _card_calls(env: jinja2.Environment, name: str) -> tuple[frozenset[CardVariant], tuple[str, ...]]:
+    """One template's constant h.card calls, and the templates it names."""
+    from jinja2 import nodes
+
+    assert env.loader is not None
+    try:
+        ast = env.parse(env.loader.get_source(env, name)[0])
+    except jinja2.TemplateError:
+        return frozenset(), ()
+    calls = set()
+    for call in ast.find_all(nodes.Call):
+        f = call.node
+        if (isinstance(f, nodes.Getattr) and f.attr == "card" and isinstance(f.node, nodes.Name)
+                and f.node.name == "h" and len(call.args) == 1 and call.dyn_args is None
+                and call.dyn_kwargs is None and all(isinstance(k.value, nodes.Const) for k in call.kwargs)):
+            calls.add(tuple(sorted((k.key, k.value.value) for k in call.kwargs)))  # type: ignore[attr-defined]
+    return frozenset(calls), tuple(str(r) for r in meta.find_referenced_templates(ast) if r is not None)

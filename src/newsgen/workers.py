@@ -44,7 +44,7 @@ class RenderJob:
     specs: Sequence[PageSpec]
     out: Path
     fresh: bool = False  # the output folder was empty: pages are written under their own names
-    cards: Mapping[tuple[object, ...], Markup] = field(default_factory=dict)  # rendered up front (warm_cards)
+    cards: Mapping[tuple[object, ...], Markup] = field(default_factory=dict)  # rendered up front (cards_to_warm)
 
 
 @dataclass
@@ -167,6 +167,7 @@ def cards_to_warm(job: RenderJob, env: jinja2.Environment) -> list[tuple[int, Ca
     their templates ask for with constant arguments (render.card_variants)."""
     site = job.inputs.site
     variants: dict[str, frozenset[CardVariant]] = {}
+    scanned: dict[str, tuple[frozenset[CardVariant], tuple[str, ...]]] = {}  # templates sharing a base: parsed once
     wanted: dict[tuple[int, CardVariant], None] = {}
     uses = 0
     for spec in job.specs:
@@ -178,7 +179,7 @@ def cards_to_warm(job: RenderJob, env: jinja2.Environment) -> list[tuple[int, Ca
             continue
         found = variants.get(spec.template)
         if found is None:
-            found = variants[spec.template] = card_variants(env, spec.template)
+            found = variants[spec.template] = card_variants(env, spec.template, scanned)
         for v in found:
             uses += len(ids)
             wanted.update(dict.fromkeys([(i, v) for i in ids]))
