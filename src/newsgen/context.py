@@ -21,6 +21,7 @@ from .config import SiteConfig
 from .content.markdown import render_body
 from .content.source import decode, split
 from .errors import Diagnostic
+from .fileio import read_bytes
 from .images import Srcset, enhance_body, srcset
 from .model import Article, Author, Image, Site, Tag
 from .pages import PageSpec
@@ -39,8 +40,7 @@ class RenderInputs:
 
 def article_body(config: SiteConfig, article: Article) -> Markup:
     """Read the article again and render its body: bodies are never all held in memory."""
-    with open(f"{config.root}/{article.source}", "rb") as f:  # os-level: Path objects cost per page
-        raw = f.read()
+    raw = read_bytes(f"{config.root}/{article.source}")  # os-level: Path objects and open() cost per page
     if hashlib.blake2b(raw, digest_size=12).hexdigest() != article.digest:
         raise SourceChanged(Diagnostic(article.source, None, "the file changed while the site was being built",
                                        "build again"))

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Diagnostic
+from .fileio import read_bytes, write_bytes
 from .urls import safe_join, safe_path
 
 MARKER = ".newsgen-output"
@@ -39,15 +40,13 @@ def stage_bytes(out: Path, rel: str, data: bytes, fresh: bool = False) -> tuple[
         tmp = target
     else:
         try:
-            if os.stat(target).st_size == len(data):
-                with open(target, "rb") as old:
-                    if old.read() == data:
-                        return None
+            if os.stat(target).st_size == len(data) and read_bytes(target) == data:
+                return None
         except (FileNotFoundError, NotADirectoryError):
             pass
         tmp = _tmp_for(target)
     try:
-        f = open(tmp, "wb")  # noqa: SIM115 - the folder is made only when missing
+        write_bytes(tmp, data)  # the folder is made only when missing
     except FileNotFoundError:
         try:
             os.mkdir(folder)  # noqa: PTH102 - the usual case: a new article's folder in an existing section
@@ -55,9 +54,7 @@ def stage_bytes(out: Path, rel: str, data: bytes, fresh: bool = False) -> tuple[
             os.makedirs(folder, exist_ok=True)  # noqa: PTH103
         except FileExistsError:
             pass  # made by the other worker meanwhile
-        f = open(tmp, "wb")  # noqa: SIM115
-    with f:
-        f.write(data)
+        write_bytes(tmp, data)
     return tmp, target
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from ..config import SiteConfig
 from ..errors import Diagnostic
+from ..fileio import read_bytes
 from ..model import Article, Asset, Image
 from ..slugs import slugify
 from ..yamlio import LineMap, YamlProblem, load
@@ -25,8 +26,7 @@ _NOT_LEAD = ("#", "!", "<", ">", "- ", "* ", "+ ", "|", "```", "~~~", "[^", "   
 def parse_file(root: Path, rel: str, config: SiteConfig) -> tuple[Article | None, list[Diagnostic]]:
     """Read `root/rel` and parse it."""
     try:
-        with open(f"{root}/{rel}", "rb") as f:
-            raw = f.read()
+        raw = read_bytes(f"{root}/{rel}")
     except OSError as exc:
         return None, [Diagnostic(rel, None, f"cannot read file: {exc.strerror}")]
     return parse_bytes(raw, rel, root, config)

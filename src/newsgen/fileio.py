@@ -1,0 +1,40 @@
+"""Whole-file reads and writes at the os level, for the files a build handles by the ten thousand.
+
+`open()` builds a FileIO and a buffered reader or writer around each file and asks the kernel four
+more things (fstat twice, isatty, lseek): ~22 us to read an article against ~11 us here, ~35 us to
+write a page against ~26 us. A cold 10k build reads ~20k sources and writes ~13k pages.
+"""
+
+from __future__ import annotations
+
+import os
+
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+
+
+def read_bytes(path: str) -> bytes:
+    """The file's bytes (OSError as open() raises it: missing, a folder, no permission)."""
+    fd = os.open(path, os.O_RDONLY | _CLOEXEC)
+    try:
+        size = os.fstat(fd).st_size
+        data = os.read(fd, size + 1)  # one byte more than expected: a file that grew is read on below
+        if len(data) == size:
+            return data
+        chunks = [data]
+        while data:  # grew, shrank, or a short read: read to the end
+            data = os.read(fd, 1 << 16)
+            chunks.append(data)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def write_bytes(path: str, data: bytes) -> None:
+    """Create or truncate `path` and write `data` to it (FileNotFoundError: its folder is missing)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _CLOEXEC, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
