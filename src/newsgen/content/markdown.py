@@ -119,6 +119,7 @@ _HEADING = re.compile(r"<h([234])>(.*?)</h\1>", re.S)
 _FOOTNOTE_REF = re.compile(r'<sup class="footnote-ref"><a href="#fn(\d+)" id="fnref(\d+)">\[\d+\]</a></sup>')
 _BACKREF = re.compile(r'<a href="#fnref(\d+)" class="footnote-backref">')
 _TAG = re.compile(r"<[^>]*>")
+_FOOTNOTE_SUP = re.compile(r'<sup class="footnote-ref">.*?</sup>')
 _FIGURE = re.compile(r'<p><img src="([^"]*)" alt="([^"]*)" title="([^"]+)"></p>')
 _IMG = re.compile(r"<img ([^>]*)>")
 _BACKTICKS = re.compile(r"`+")
@@ -205,7 +206,11 @@ def _lazy_image(m: re.Match[str]) -> str:
 def _heading_id(m: re.Match[str], slugs: set[str]) -> str:
     """anchors_plugin: the slug of the heading's text and inline code, unique in the document."""
     level, inner = m.group(1), m.group(2)
-    title = unescape(_TAG.sub("", re.sub(r'<sup class="footnote-ref">.*?</sup>', "", inner)))
+    title = inner
+    if "<" in title:
+        title = _TAG.sub("", _FOOTNOTE_SUP.sub("", title))
+    if "&" in title:
+        title = unescape(title)
     slug = base = slugify(title)
     i = 1
     while slug in slugs:
