@@ -11,6 +11,8 @@ from newsgen.content.markdown import _parser, _render_fast, plain_text, render_b
 from newsgen.content.sanitize import sanitize
 from newsgen.content.typography import typographer
 
+from .domtree import dom
+
 
 def html(markdown: str, **kwargs) -> lxml.html.HtmlElement:  # type: ignore[no-untyped-def]
     return lxml.html.fragment_fromstring(render_body(markdown, **kwargs), create_parent="div")
@@ -174,7 +176,8 @@ EDGE_CASES = [
 def test_fast_renderer_matches_markdown_it_py(body: str) -> None:
     reference = _parser().render(body)
     assert render_html(body) == reference
-    assert render_body(body) == sanitize(reference)
+    # the same page; Markdown's own HTML is not re-serialized by nh3 (sanitize_markdown)
+    assert dom(render_body(body)) == dom(sanitize(reference))
     assert render_body(body, trust_html=True) == reference
 
 

@@ -45,7 +45,7 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from ..slugs import slugify
-from .sanitize import sanitize
+from .sanitize import sanitize, sanitize_markdown
 from .typography import typographer
 
 
@@ -250,9 +250,13 @@ def render_html(body: str) -> str:
 
 
 def render_body(body: str, *, trust_html: bool = False, embed_hosts: tuple[str, ...] = ()) -> str:
-    """The article body as HTML, sanitized unless the site trusts raw HTML."""
-    html = render_html(body)
-    return html if trust_html else sanitize(html, embed_hosts)
+    """The article body as HTML, sanitized unless the site trusts raw HTML. A body the fast path
+    renders has no raw HTML: its HTML is Markdown's own (sanitize_markdown)."""
+    html = _render_fast(body)
+    if html is None:
+        html = _parser().render(body)
+        return html if trust_html else sanitize(html, embed_hosts)
+    return html if trust_html else sanitize_markdown(html, embed_hosts)
 
 
 def plain_text(markdown_inline: str) -> str:
