@@ -38,14 +38,19 @@ class RenderInputs:
     preview: bool = False  # `newsgen serve`: drafts and scheduled articles carry a badge
 
 
-def article_body(config: SiteConfig, article: Article) -> Markup:
-    """Read the article again and render its body: bodies are never all held in memory."""
+def article_markdown(config: SiteConfig, article: Article) -> str:
+    """The article's Markdown body, read again: bodies are never all held in memory."""
     raw = read_bytes(f"{config.root}/{article.source}")  # os-level: Path objects and open() cost per page
     if hashlib.blake2b(raw, digest_size=12).hexdigest() != article.digest:
         raise SourceChanged(Diagnostic(article.source, None, "the file changed while the site was being built",
                                        "build again"))
-    body = split(decode(raw, article.source), article.source).body
-    html = render_body(body, trust_html=config.unsafe_html, embed_hosts=config.embed_hosts)
+    return split(decode(raw, article.source), article.source).body
+
+
+def article_body(config: SiteConfig, article: Article) -> Markup:
+    """The article's body as HTML (read again and rendered)."""
+    html = render_body(article_markdown(config, article), trust_html=config.unsafe_html,
+                       embed_hosts=config.embed_hosts)
     local = {posixpath.basename(a.url): a.image for a in article.assets if a.image is not None}
     html = enhance_body(html, local, BODY_SIZES)
     if config.base_path != "/":  # base_url with a path: "/politics/x/" -> "/news/politics/x/"
@@ -193,6 +198,12 @@ class Helpers:
 
     def section(self, article: Article) -> Any:
         return self._sections[article.section]
+
+    def word_count(self, article: Article) -> int:
+        """Words in the article's body (whitespace-separated, Markdown as written), for a "4 min read"
+        line: counted when a template asks (the body is read again), not for every article at parse
+        time: ~60 us an article that no page of the default theme needs."""
+        return len(article_markdown(self._in.config, article).split())
 
     def status(self, article: Article) -> str:
         """"draft" / "scheduled" in preview, "" otherwise (the badge never reaches `build` output)."""

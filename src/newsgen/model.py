@@ -55,7 +55,6 @@ class Article:
     extra: dict[str, Any] = field(default_factory=dict)
     assets: tuple[Asset, ...] = ()
     body_line: int = 1  # 1-based line in the file where the Markdown body starts
-    word_count: int = 0
     digest: str = ""  # hash of the whole file: any change re-renders the article page
     card_digest: str = ""  # hash of what lists show of it (title, url, date, summary, image...)
 

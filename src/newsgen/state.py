@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # imported lazily: a build with nothing to do never loads the
     from .model import Article
 
 CACHE_DIR = ".newsgen-cache"
-FORMAT = 5
+FORMAT = 6
 
 
 def _code_digest() -> str:

@@ -140,19 +140,19 @@ def _article(a: Article) -> tuple[Any, ...]:
             a.summary, a.summary_given, _image(a.image) if a.image else None, a.tags, a.draft,
             tuple((_date(c.date), c.text) for c in a.corrections), _plain(a.extra),
             tuple((s.source, s.url, _image(s.image) if s.image else None) for s in a.assets),
-            a.body_line, a.word_count, a.digest, a.card_digest)
+            a.body_line, a.digest, a.card_digest)
 
 
 def _to_article(t: tuple[Any, ...], zones: dict[object, dt.tzinfo]) -> Article:
     (source, title, section, slug, date, authors, updated, summary, summary_given, image, tags, draft,
-     corrections, extra, assets, body_line, word_count, digest, card_digest) = t
+     corrections, extra, assets, body_line, digest, card_digest) = t
     return Article(source, title, section, slug, _to_date(date, zones), authors,
                    _to_date(updated, zones) if updated else None, summary, summary_given,
                    Image(*image) if image else None, tags, draft,
                    tuple([Correction(_to_date(d, zones), text) for d, text in corrections]) if corrections else (),
                    _from_plain(extra) if extra is not None else {},
                    tuple([Asset(src, url, Image(*img) if img else None) for src, url, img in assets]) if assets else (),
-                   body_line, word_count, digest, card_digest)
+                   body_line, digest, card_digest)
 
 
 def _image(i: Image) -> tuple[Any, ...]:

@@ -39,6 +39,20 @@ def test_override_of_a_partial_reaches_every_page_that_includes_it(make_site, ru
         assert doc.find(".//meta[@name='x-site']") is not None, page
 
 
+def test_word_count_on_demand(make_site, run_cli, parse_html, write_file) -> None:  # type: ignore[no-untyped-def]
+    """h.word_count(article): the body's words, counted when a template asks; an edit changes it."""
+    override = ('{% extends "theme/article.html" %}'
+                '{% block after_body %}<p class="words">{{ h.word_count(article) }}</p>{% endblock %}')
+    body = "One two  three.\n\n## Four five\n\n- six\n- seven\n"
+    root = make_site({"content/politics/a.md": make_site.article("Alpha", body=body),
+                      "templates/article.html": override})
+    assert run_cli(["build", "--jobs", "1"], root).exit_code == 0
+    assert parse_html(root / "public/politics/alpha/index.html").findtext(".//p[@class='words']") == "10"
+    write_file(root, "content/politics/a.md", make_site.article("Alpha", body=body + "\nEight nine.\n"))
+    assert run_cli(["build", "--jobs", "1"], root).exit_code == 0
+    assert parse_html(root / "public/politics/alpha/index.html").findtext(".//p[@class='words']") == "12"
+
+
 def test_comments_slot_from_config(make_site, run_cli, parse_html) -> None:  # type: ignore[no-untyped-def]
     root = make_site({"content/politics/a.md": make_site.article("Alpha")})
     assert run_cli(["build", "--jobs", "1"], root).exit_code == 0

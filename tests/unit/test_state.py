@@ -89,7 +89,7 @@ def test_every_article_field_survives_the_cache(tmp_path: Path) -> None:
                                 "Second fix.")),
         extra={"location": "Huế", "nested": load_yaml("a: 1\nb: [x, {c: d}]\n"), "n": 3, "f": 1.5, "none": None},
         assets=(Asset("content/a/b/photo.jpg", "a/b/photo.jpg", image), Asset("content/a/b/x.pdf", "a/b/x.pdf")),
-        body_line=9, word_count=321, digest="d" * 24, card_digest="c" * 24,
+        body_line=9, digest="d" * 24, card_digest="c" * 24,
     )
     out = tmp_path / "public"
     entry = ParsedEntry(("content/a/b/index.md", 1, 2), "d" * 24, ((("content/a/b", 3, 4), "e" * 24),), article,

@@ -116,7 +116,6 @@ def parse_bytes(raw: bytes, rel: str, root: Path, config: SiteConfig) -> tuple[A
         extra=extra,
         assets=assets,
         body_line=src.body_line,
-        word_count=len(body.split()),
         digest=hashlib.blake2b(raw, digest_size=12).hexdigest(),
     )
     card = repr((article.title, article.url, article.date.isoformat(), article.summary, article.image,
