@@ -199,6 +199,14 @@ def test_fast_renderer_matches_on_random_documents() -> None:
         assert render_html(body) == _parser().render(body), body
 
 
+@pytest.mark.parametrize("body", [">" * 100_000 + " x\n", "- " * 60_000 + "x\n", "> " * 60_000 + "x\n"])
+def test_deep_nesting_is_no_crash(body: str) -> None:
+    """pyrs overflows its stack on tens of thousands of nested containers (a segfault would end the
+    build): such bodies go to markdown-it-py, which stops nesting at 20 (and leaves out what is deeper)."""
+    assert _render_fast(body) is None
+    assert render_body(body).count("<ul>") + render_body(body).count("<blockquote>") <= 21
+
+
 def test_typographer_alone() -> None:
     html = '<p>&quot;a&quot; -- <code>"b" --</code> \'c\'</p>\n<pre><code>"d"</code></pre>\n'
     assert typographer(html) == "<p>“a” – <code>\"b\" --</code> ‘c’</p>\n<pre><code>\"d\"</code></pre>\n"

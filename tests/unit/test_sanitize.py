@@ -180,6 +180,8 @@ HOSTILE_PIECES = [
     "[ref]\n\n[ref]: javascript:alert(1)\n", "[ref]\n\n[ref]: https://example.org\n",
     "\n\n# Heading one\n\n", "\n\n## Two\n\n", "\n\n```js\" onclick=\"x\ncode\n```\n\n",
     "\n\n| a | b |\n|:--|--:|\n| 1 | 2 |\n\n", "Text[^1]\n\n[^1]: note\n", "`code \"q\"`", '"quoted"',
+    "[x](http://[::1)", "[x](http://)", "[x](http:)", "![i](http://a:99999/p.png)", '![i](http://a|b/p.png "cap")',
+    "[x](https:javascript:x)", "[x](http://example.org:8080/a)", "[x](//example.org/x)",
     " plain words ", "*em*", "**strong**", "~~s~~", "\n\n- item\n", "\n\n> quote\n\n", "\n",
 ]
 
@@ -212,6 +214,9 @@ def test_markdown_html_is_what_nh3_would_leave() -> None:
         ("javascript:alert(1)", False), ("JavaScript:x", False), ("data:image/png;base64,AA", False),
         ("ftp://example.org", False), ("a:b", False), ("java\tscript:x", False), (" javascript:x", False),
         ("java&#115;cript:x", False), ("&#106;avascript:x", False), ("x\x00", False),
+        ("http://example.org:8080/a", True), ("https://example.org", True), ("//example.org/x", True),
+        ("http://%5B::1", False), ("http://", False), ("http:", False), ("http://a:99999/p.png", False),
+        ("http://a%7Cb/p.png", False), ("https:javascript:x", False), ("http://user@example.org/", False),
     ],
 )
 def test_url_rule(url: str, allowed: bool) -> None:

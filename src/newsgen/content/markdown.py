@@ -143,6 +143,10 @@ _COLON_DELIMITER = _AtLineStart(r"[ \t]*(?::-|-[- \t]*:)[-: \t]*$")
 _EMPTY_ITEM = _AtLineStart(r"[ \t]*(?:[-*+]|[0-9]{1,9}[.)])[ \t]*$")
 _FOOTNOTE_DEF = _AtLineStart(r"[ \t>]*\[\^[^\]\n]*\]:")
 _INDENTED_FOOTNOTE = _AtLineStart(r"[ \t]+\[\^[^\]\n]*\]:")
+# container markers and indentation deep enough to nest hundreds of levels: pyrs 0.4 recurses per
+# level and overflows the stack (a crash, not an exception) somewhere past 20k levels; markdown-it-py
+# stops nesting at 20. Any line that could nest that deep goes to markdown-it-py.
+_DEEP_NESTING = _AtLineStart(r"[ \t>*+\-0-9.)]{400}")
 # a tight list item's paragraph is hidden: markdown-it-py's figure rule then leaves the bare caption
 _LIST_FIGURE = re.compile(
     r'<li><img src="([^"]*)" alt="([^"]*)" title="([^"]+)">(?=</li>|\n<(?:[uo]l|p|h\d|blockquote|pre|hr|table)\b)'
@@ -157,6 +161,8 @@ def _render_fast(body: str) -> str | None:
         return None
     if ("|" in body and _TABLE_EDGE.search(body)) or (":" in body and _COLON_DELIMITER.search(body)):
         return None  # near a table, `---`, `:--`, a lone `-`/`*`, or `a` over `-- |`: the parsers disagree
+    if _DEEP_NESTING.search(body):
+        return None
     if _EMPTY_ITEM.search(body):
         return None  # an empty list item: pyrs 0.4 lets it continue a paragraph
     if "[^" in body and (_INDENTED_FOOTNOTE.search(body) or ("^[" in body and _FOOTNOTE_DEF.search(body))):

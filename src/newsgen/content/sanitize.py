@@ -92,7 +92,14 @@ def _url_allowed(url: str) -> bool:
         at = url.find(mark, 0, colon)
         if at >= 0:
             return True
-    return url[:colon].lower() in _SCHEMES
+    scheme = url[:colon].lower()
+    if scheme in ("http", "https"):  # nh3 also drops a web address it cannot parse (no host, a bad port)
+        m = _WEB_ADDRESS.match(url)
+        return m is not None and int(m.group(1) or 0) <= 65535
+    return scheme in _SCHEMES
+
+
+_WEB_ADDRESS = re.compile(r"https?://[A-Za-z0-9.-]+(?::([0-9]{1,5}))?(?:[/?#]|$)", re.I)
 
 
 def sanitize(html: str, embed_hosts: tuple[str, ...] = ()) -> str:
