@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from .config import SiteConfig
     from .model import Article, Image, Site
     from .pages import PageSpec
+    from .workers import BodyPrerender
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -127,69 +128,77 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     chosen = select(articles, now, Selection(drafts=options.drafts or options.preview,
                                              future=options.future or options.preview))
     lap("parse")
-    # site model and plan (built even when some articles failed, so every error shows at once)
-    related_before, site_before = dict(state.related), state.site
-    with _no_gc():
-        site, more, reused = _site_model(chosen, config, state, jobs)
-    diags += more
-    known = None
-    if reused:  # same site model: listings show the same; an article page changes only with its article
-        known = {out: fp[2].split("|", 2)[2] for out, fp in state.pages.items()
-                 if fp[2].startswith(("article||", "listing||"))}
-        for rel in reparsed:
-            entry = state.parsed.get(rel)
-            if entry is not None and entry.article is not None:
-                known.pop(f"{entry.article.url}index.html", None)
-    lap("site model")
-    with _no_gc():
-        specs = plan(site, config, now, known)
-    for first, second in collisions(specs):
-        if first.kind == second.kind == "article":
-            continue  # reported above with both files named
-        diags.append(Diagnostic(second.out, None, f"two pages would be written to /{second.url}",
-                                f"the {first.kind} page and the {second.kind} page share it: rename one"))
-    if diags:
-        raise BuildError(diags)
-    result.articles, result.pages = len(site.articles), len(specs)
+    # article bodies rendered ahead, while the site model and the plan are made (a first build)
+    prerender = _prerender(chosen, config, state, options, jobs)
+    try:
+        # site model and plan (built even when some articles failed, so every error shows at once)
+        related_before, site_before = dict(state.related), state.site
+        with _no_gc():
+            # (related lists ranked here, not in a second pool, while the prerender keeps the cores busy)
+            site, more, reused = _site_model(chosen, config, state, 1 if prerender else jobs)
+        diags += more
+        known = None
+        if reused:  # same site model: listings show the same; an article page changes only with its article
+            known = {out: fp[2].split("|", 2)[2] for out, fp in state.pages.items()
+                     if fp[2].startswith(("article||", "listing||"))}
+            for rel in reparsed:
+                entry = state.parsed.get(rel)
+                if entry is not None and entry.article is not None:
+                    known.pop(f"{entry.article.url}index.html", None)
+        lap("site model")
+        with _no_gc():
+            specs = plan(site, config, now, known)
+        for first, second in collisions(specs):
+            if first.kind == second.kind == "article":
+                continue  # reported above with both files named
+            diags.append(Diagnostic(second.out, None, f"two pages would be written to /{second.url}",
+                                    f"the {first.kind} page and the {second.kind} page share it: rename one"))
+        if diags:
+            raise BuildError(diags)
+        result.articles, result.pages = len(site.articles), len(specs)
 
-    # decide what to render: a page whose fingerprint is unchanged and whose file exists is skipped
-    env = make_env(config)
-    digests = template_digests(env, sorted({s.template for s in specs if s.template}), state.template_refs)
-    common = hashlib.blake2b(f"{cache.VERSION}|{config.digest}|{options.preview}|{config.base_url}|{now.year}"
-                             .encode(), digest_size=12).hexdigest()  # the year: the footer's copyright line
-    fingerprints: dict[str, cache.Fingerprint] = {}
-    todo = []
-    out_prefix = f"{out}/"
-    for spec in specs:
-        fp = (common, digests.get(spec.template, ""), f"{spec.kind}|{spec.ref if spec.kind == 'feed' else ''}|"
-              f"{spec.inputs}")
-        fingerprints[spec.out] = fp
-        previous = state.pages.get(spec.out)
-        if previous == fp and os.path.exists(out_prefix + spec.out):
-            result.unchanged += 1
-            continue
-        if options.only is not None and spec.out not in options.only:
-            result.deferred.append(spec.out)  # its old file stays; the next build renders it
-            if previous is None:
-                del fingerprints[spec.out]
-            else:
-                fingerprints[spec.out] = previous
-            continue
-        todo.append(spec)
-        if options.explain:
-            result.reasons.append(f"/{spec.url}: {_why(previous, fp, spec)}")
-    result.rendered = len(todo)
-    if result.deferred:
-        state.site = None  # deferred pages keep older fingerprints: the next build computes every page's inputs
+        # decide what to render: a page whose fingerprint is unchanged and whose file exists is skipped
+        env = make_env(config)
+        digests = template_digests(env, sorted({s.template for s in specs if s.template}), state.template_refs)
+        common = hashlib.blake2b(f"{cache.VERSION}|{config.digest}|{options.preview}|{config.base_url}|{now.year}"
+                                 .encode(), digest_size=12).hexdigest()  # the year: the footer's copyright line
+        fingerprints: dict[str, cache.Fingerprint] = {}
+        todo = []
+        out_prefix = f"{out}/"
+        for spec in specs:
+            fp = (common, digests.get(spec.template, ""), f"{spec.kind}|{spec.ref if spec.kind == 'feed' else ''}|"
+                  f"{spec.inputs}")
+            fingerprints[spec.out] = fp
+            previous = state.pages.get(spec.out)
+            if previous == fp and os.path.exists(out_prefix + spec.out):
+                result.unchanged += 1
+                continue
+            if options.only is not None and spec.out not in options.only:
+                result.deferred.append(spec.out)  # its old file stays; the next build renders it
+                if previous is None:
+                    del fingerprints[spec.out]
+                else:
+                    fingerprints[spec.out] = previous
+                continue
+            todo.append(spec)
+            if options.explain:
+                result.reasons.append(f"/{spec.url}: {_why(previous, fp, spec)}")
+        result.rendered = len(todo)
+        if result.deferred:
+            state.site = None  # deferred pages keep older fingerprints: the next build computes every page's inputs
 
-    lap("plan")
-    # render and stage; nothing replaces the old output until everything has succeeded
-    empty_before = is_empty(out)  # then nothing in it is stale: no walk to prune
-    mark(out)
-    staging = Staging(out)
-    inputs = RenderInputs(config=config, site=site, now=now, preview=options.preview)
-    tick = _ticker(progress, "render", len(todo))
-    page_results = render_all(RenderJob(inputs, todo, out, fresh=empty_before), jobs, tick)
+        lap("plan")
+        # render and stage; nothing replaces the old output until everything has succeeded
+        empty_before = is_empty(out)  # then nothing in it is stale: no walk to prune
+        mark(out)
+        staging = Staging(out)
+        spool = prerender.collect() if prerender is not None else {}
+        inputs = RenderInputs(config=config, site=site, now=now, preview=options.preview, spool=spool)
+        tick = _ticker(progress, "render", len(todo))
+        page_results = render_all(RenderJob(inputs, todo, out, fresh=empty_before), jobs, tick)
+    finally:
+        if prerender is not None:
+            prerender.close()
     render_diags = [r.diagnostic for r in page_results if r.diagnostic]
     for r in page_results:
         staging.add(r.staged)
@@ -316,6 +325,17 @@ def _with_base_url(config: SiteConfig, base_url: str) -> SiteConfig:
     if not base_url.endswith("/"):
         base_url += "/"
     return dataclasses.replace(config, base_url=base_url)
+
+
+def _prerender(chosen: list[Article], config: SiteConfig, state: cache.State, options: BuildOptions,
+               jobs: int) -> BodyPrerender | None:
+    """A BodyPrerender when this build renders every article page (no page fingerprints from an
+    earlier build: a first build, or the cache deleted) and enough of them for a pool to pay."""
+    from .workers import PRERENDER_MIN, BodyPrerender
+
+    if jobs <= 1 or state.pages or options.only is not None or len(chosen) < PRERENDER_MIN:
+        return None
+    return BodyPrerender(config, chosen, jobs)
 
 
 def _site_model(chosen: list[Article], config: SiteConfig, state: cache.State,

@@ -7,6 +7,7 @@ import datetime as dt
 import functools
 import hashlib
 import inspect
+import os
 import posixpath
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -36,6 +37,8 @@ class RenderInputs:
     site: Site
     now: dt.datetime
     preview: bool = False  # `newsgen serve`: drafts and scheduled articles carry a badge
+    # bodies rendered ahead by workers.BodyPrerender, by source: (spool file, offset, length)
+    spool: Mapping[str, tuple[str, int, int]] = dataclasses.field(default_factory=dict)
 
 
 def article_markdown(config: SiteConfig, article: Article) -> str:
@@ -47,8 +50,15 @@ def article_markdown(config: SiteConfig, article: Article) -> str:
     return split(decode(raw, article.source), article.source).body
 
 
-def article_body(config: SiteConfig, article: Article) -> Markup:
-    """The article's body as HTML (read again and rendered)."""
+def article_body(config: SiteConfig, article: Article,
+                 spool: Mapping[str, tuple[str, int, int]] | None = None) -> Markup:
+    """The article's body as HTML: from the spool when it was rendered ahead (the same function
+    made it, with the same inputs), else read again and rendered."""
+    where = spool.get(article.source) if spool else None
+    if where is not None:
+        spooled = _read_spooled(*where)
+        if spooled is not None:
+            return Markup(spooled)  # noqa: S704 - made by this function, sanitized
     html = render_body(article_markdown(config, article), trust_html=config.unsafe_html,
                        embed_hosts=config.embed_hosts)
     local = {posixpath.basename(a.url): a.image for a in article.assets if a.image is not None}
@@ -59,6 +69,18 @@ def article_body(config: SiteConfig, article: Article) -> Markup:
 
 
 BODY_SIZES = "(min-width: 48rem) 44rem, 100vw"
+
+
+def _read_spooled(path: str, offset: int, length: int) -> str | None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            data = os.pread(fd, length, offset)
+        finally:
+            os.close(fd)
+        return data.decode("utf-8") if len(data) == length else None
+    except (OSError, UnicodeDecodeError):
+        return None  # rendered again instead
 
 
 class SourceChanged(Exception):
@@ -235,7 +257,7 @@ def context(spec: PageSpec, inputs: RenderInputs, helpers: Helpers) -> dict[str,
         older, newer = site.prev_next[i]
         ctx.update(
             article=a,
-            body=article_body(config, a),
+            body=article_body(config, a, inputs.spool),
             section=helpers.section(a),
             related=[arts[j] for j in site.related[i]],
             older=arts[older] if older is not None else None,
@@ -260,7 +282,7 @@ def context(spec: PageSpec, inputs: RenderInputs, helpers: Helpers) -> dict[str,
         else:
             ids = tuple(range(min(config.feed_items, len(arts))))
         items = [arts[j] for j in ids]
-        ctx.update(items=items, bodies=_bodies(config, items))
+        ctx.update(items=items, bodies=_bodies(config, items, inputs.spool))
     elif spec.kind == "sitemap":
         entries = sitemap_entries(site, config)
         if spec.ref:
@@ -278,11 +300,11 @@ def context(spec: PageSpec, inputs: RenderInputs, helpers: Helpers) -> dict[str,
     return ctx
 
 
-def _bodies(config: SiteConfig, items: list[Article]) -> dict[str, Markup]:
+def _bodies(config: SiteConfig, items: list[Article], spool: Mapping[str, tuple[str, int, int]]) -> dict[str, Markup]:
     if not config.feed_full_content:
         return {}
     # feed readers show items away from the site: every URL in a body must be absolute
-    return {a.source: Markup(urls.rebase_html(article_body(config, a),  # noqa: S704 - sanitized above
+    return {a.source: Markup(urls.rebase_html(article_body(config, a, spool),  # noqa: S704 - sanitized above
                                               functools.partial(urljoin, urls.absolute(config, a.url))))
             for a in items}
 

@@ -195,6 +195,67 @@ def test_parallel_and_serial_builds_are_byte_identical(make_site, build, snapsho
     assert [k for k in one if one[k] != two[k]] == []
 
 
+def test_first_build_renders_bodies_ahead_byte_identical(make_site, build, snapshot, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A first parallel build renders article bodies in a pool of their own while the site model and
+    the plan are made; the pages are the serial build's, and the spool files are gone afterwards."""
+    import tempfile
+
+    import newsgen.workers as workers
+
+    root = generated_site(make_site, 200)
+    monkeypatch.setattr(workers, "PRERENDER_MIN", 100)
+    spool_parent = tmp_path / "tmp"
+    spool_parent.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spool_parent))
+    pools: list[int] = []
+    real_pool = workers._pool
+    monkeypatch.setattr(workers, "_pool", lambda jobs: pools.append(jobs) or real_pool(jobs))
+    build(root, out=tmp_path / "serial", jobs=1)
+    assert pools == []
+    build(root, out=tmp_path / "parallel", jobs=2)
+    assert pools == [2, 2, 2, 2]  # parse, bodies ahead, cards, pages
+    one, two = snapshot(tmp_path / "serial"), snapshot(tmp_path / "parallel")
+    assert one.keys() == two.keys()
+    assert [k for k in one if one[k] != two[k]] == []
+    assert list(spool_parent.iterdir()) == []
+    # an incremental build has page fingerprints: it renders few pages, and no bodies ahead
+    (root / "content/politics/2024/story-000.md").write_text(make_site.article("Story number 0", section="Politics",
+                                                             date="2024-01-01 00:00", body="New body.\n"))
+    pools.clear()
+    build(root, out=tmp_path / "parallel", jobs=2)
+    assert pools == []
+
+
+def test_bodies_ahead_are_what_the_page_would_render(make_site) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    from newsgen.config import load_config
+    from newsgen.context import article_body
+    from newsgen.workers import BodyPrerender
+
+    root = generated_site(make_site, 60)
+    config = load_config(root)
+    articles = _articles(root)
+    (root / articles[5].source).write_text("changed after parsing\n")  # left out: its page reports it
+    pre = BodyPrerender(config, articles, 2)
+    try:
+        spool = pre.collect()
+        assert set(spool) == {a.source for a in articles} - {articles[5].source}
+        for a in articles:
+            if a.source in spool:
+                assert article_body(config, a, spool) == article_body(config, a)
+        path, offset, length = spool[articles[0].source]
+        with open(path, "r+b") as f:  # the page really takes the spooled body
+            f.seek(offset)
+            f.write(b"<p>x</p>".ljust(length))
+        assert article_body(config, articles[0], spool).startswith("<p>x</p>")
+        assert article_body(config, articles[0], {articles[0].source: (path, offset, length + 10**6)}) == \
+            article_body(config, articles[0])  # a short read: rendered again
+    finally:
+        pre.close()
+    assert not os.path.exists(pre.folder)
+
+
 def test_cards_rendered_up_front_are_the_ones_pages_ask_for(make_site, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """A parallel build renders each card its article and listing pages show once, before the
     pages; a worker seeded with them renders no card itself, and the pages come out the same."""
