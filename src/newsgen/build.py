@@ -335,7 +335,10 @@ def _prerender(chosen: list[Article], config: SiteConfig, state: cache.State, op
 
     if jobs <= 1 or state.pages or options.only is not None or len(chosen) < PRERENDER_MIN:
         return None
-    return BodyPrerender(config, chosen, jobs)
+    try:
+        return BodyPrerender(config, chosen, jobs)
+    except OSError:  # no temp folder to write to, no process to fork: the pages render their bodies
+        return None
 
 
 def _site_model(chosen: list[Article], config: SiteConfig, state: cache.State,

@@ -224,6 +224,10 @@ def test_first_build_renders_bodies_ahead_byte_identical(make_site, build, snaps
     pools.clear()
     build(root, out=tmp_path / "parallel", jobs=2)
     assert pools == []
+    # no temp folder to write to: a first build still succeeds, its pages rendering their bodies
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
+    build(root, out=tmp_path / "third", jobs=2)
+    assert snapshot(tmp_path / "third") == snapshot(tmp_path / "parallel")
 
 
 def test_bodies_ahead_are_what_the_page_would_render(make_site) -> None:  # type: ignore[no-untyped-def]
