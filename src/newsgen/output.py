@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .errors import Diagnostic
 from .fileio import read_bytes, write_bytes
-from .urls import safe_join, safe_path
+from .urls import made_folders, safe_join, safe_path
 
 MARKER = ".newsgen-output"
 _TMP_SUFFIX = ".newsgen-tmp"
@@ -34,9 +34,14 @@ def stage_bytes(out: Path, rel: str, data: bytes, fresh: bool = False) -> tuple[
     `fresh`: the output folder was empty when the build started, so there is nothing to compare
     with or to keep intact: the file is written under its own name (rollback deletes it).
     (Strings and os calls, not Path objects: a big site stages tens of thousands of pages.)"""
-    target = safe_path(str(out), rel)
+    target = safe_path(str(out), rel, check_folders=not fresh)
     folder = os.path.dirname(target)
     if fresh:
+        # a first build's pages mostly go into folders not made yet (an article's own): make the
+        # folder first instead of failing to open the file, once per folder and process
+        if folder not in made_folders:
+            _make_folder(folder)
+            made_folders.add(folder)
         tmp = target
     else:
         try:
@@ -48,14 +53,18 @@ def stage_bytes(out: Path, rel: str, data: bytes, fresh: bool = False) -> tuple[
     try:
         write_bytes(tmp, data)  # the folder is made only when missing
     except FileNotFoundError:
-        try:
-            os.mkdir(folder)  # noqa: PTH102 - the usual case: a new article's folder in an existing section
-        except FileNotFoundError:
-            os.makedirs(folder, exist_ok=True)  # noqa: PTH103
-        except FileExistsError:
-            pass  # made by the other worker meanwhile
+        _make_folder(folder)
         write_bytes(tmp, data)
     return tmp, target
+
+
+def _make_folder(folder: str) -> None:
+    try:
+        os.mkdir(folder)  # noqa: PTH102 - the usual case: a new article's folder in an existing section
+    except FileNotFoundError:
+        os.makedirs(folder, exist_ok=True)  # noqa: PTH103
+    except FileExistsError:
+        pass  # there already, or made by the other worker meanwhile
 
 
 def stage_copy(out: Path, rel: str, source: Path) -> tuple[str, str] | None:

@@ -43,14 +43,16 @@ def safe_join(out: Path, rel: str) -> Path:
     return Path(safe_path(str(out), rel))
 
 
-def safe_path(out: str, rel: str) -> str:
-    """`safe_join` on strings (the writers' form: no Path objects per file)."""
+def safe_path(out: str, rel: str, check_folders: bool = True) -> str:
+    """`safe_join` on strings (the writers' form: no Path objects per file). `check_folders=False`:
+    every folder inside `out` is made by this build (it was empty), so none can be a symlink."""
     if not rel or "\x00" in rel or "\\" in rel or rel.startswith("/"):
         raise UnsafePath(rel)
     norm = posixpath.normpath(rel)
     if norm.startswith("../") or norm == ".." or norm.startswith("/"):
         raise UnsafePath(rel)
-    _check_folders(out, posixpath.dirname(norm), rel)
+    if check_folders:
+        _check_folders(out, posixpath.dirname(norm), rel)
     return f"{out}/{norm}"
 
 
@@ -79,6 +81,10 @@ _checked_dirs: set[tuple[str, str]] = set()
 def forget_checked() -> None:
     """Check folders afresh (each build: the output may have changed since the last one)."""
     _checked_dirs.clear()
+    made_folders.clear()
+
+
+made_folders: set[str] = set()  # output folders this process has made or seen in this build (output.py)
 
 
 @functools.lru_cache(maxsize=64)

@@ -129,3 +129,38 @@ def test_output_folder_guards(tmp_path: Path) -> None:
     assert check_output_folder(tmp_path / "empty", site) == []
     mark(foreign)
     assert check_output_folder(foreign, site) == []
+
+
+def test_fresh_staging_makes_folders_first_and_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Into an output folder that was empty, pages are written under their own names; each folder
+    is made before its first file (no failed open first), once per process, and without an lstat
+    per folder (none can be a symlink: this build made them all)."""
+    from newsgen import urls
+
+    urls.forget_checked()
+    calls: list[str] = []
+    real_mkdir, real_lstat = os.mkdir, os.lstat
+    monkeypatch.setattr(os, "mkdir", lambda p, *a, **k: calls.append(f"mkdir {p}") or real_mkdir(p, *a, **k))
+    monkeypatch.setattr(os, "lstat", lambda p, *a, **k: calls.append(f"lstat {p}") or real_lstat(p, *a, **k))
+    staged = [stage_bytes(tmp_path, "politics/a/index.html", b"x", fresh=True)]
+    first = len(calls)
+    staged.append(stage_bytes(tmp_path, "politics/a/photo.txt", b"x", fresh=True))
+    assert len(calls) == first  # the folder is known: no mkdir again
+    staged += [stage_bytes(tmp_path, rel, b"x", fresh=True) for rel in ("tags/x/page/2/index.html", "index.html")]
+    assert all(tmp == target for tmp, target in staged)  # their own names, no temporary file
+    assert files(tmp_path) == {"politics/a/index.html": b"x", "politics/a/photo.txt": b"x",
+                               "tags/x/page/2/index.html": b"x", "index.html": b"x"}
+    assert not [c for c in calls if c.startswith("lstat")]
+    # a folder removed behind the build's back is made again
+    import shutil
+
+    shutil.rmtree(tmp_path / "politics")
+    stage_bytes(tmp_path, "politics/a/index.html", b"y", fresh=True)
+    assert (tmp_path / "politics/a/index.html").read_bytes() == b"y"
+    urls.forget_checked()
+
+
+def test_fresh_staging_still_refuses_paths_out_of_the_folder(tmp_path: Path) -> None:
+    for rel in ("../x.html", "/etc/x", "a/../../x"):
+        with pytest.raises(UnsafePath):
+            stage_bytes(tmp_path, rel, b"x", fresh=True)
