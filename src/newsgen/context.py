@@ -73,14 +73,26 @@ BODY_SIZES = "(min-width: 48rem) 44rem, 100vw"
 
 def _read_spooled(path: str, offset: int, length: int) -> str | None:
     try:
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            data = os.pread(fd, length, offset)
-        finally:
-            os.close(fd)
+        fd = _spool_fds.get(path)
+        if fd is None:  # a worker reads thousands of bodies from the same few files: opened once
+            fd = _spool_fds[path] = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        data = os.pread(fd, length, offset)
         return data.decode("utf-8") if len(data) == length else None
     except (OSError, UnicodeDecodeError):
         return None  # rendered again instead
+
+
+_spool_fds: dict[str, int] = {}
+
+
+def close_spool() -> None:
+    """Close this process's spool files (before they are deleted; workers' close when they exit)."""
+    for fd in _spool_fds.values():
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _spool_fds.clear()
 
 
 class SourceChanged(Exception):

@@ -22,7 +22,7 @@ from markupsafe import Markup
 from . import statecodec, urls
 from .config import SiteConfig
 from .content.parse import parse_file
-from .context import Helpers, RenderInputs, SourceChanged, article_body, context
+from .context import Helpers, RenderInputs, SourceChanged, article_body, close_spool, context
 from .errors import Diagnostic
 from .images import ImageDone, ImageWork, make_variants
 from .output import stage_bytes
@@ -235,6 +235,7 @@ class BodyPrerender:
 
     def close(self) -> None:
         self.pool.shutdown(cancel_futures=True)
+        close_spool()
         self._rmtree(self.folder, ignore_errors=True)
 
 

@@ -234,7 +234,7 @@ def test_bodies_ahead_are_what_the_page_would_render(make_site) -> None:  # type
     import os
 
     from newsgen.config import load_config
-    from newsgen.context import article_body
+    from newsgen.context import _spool_fds, article_body, close_spool
     from newsgen.workers import BodyPrerender
 
     root = generated_site(make_site, 60)
@@ -249,6 +249,7 @@ def test_bodies_ahead_are_what_the_page_would_render(make_site) -> None:  # type
             if a.source in spool:
                 assert article_body(config, a, spool) == article_body(config, a)
         path, offset, length = spool[articles[0].source]
+        close_spool()  # (the file is read again through a new descriptor below)
         with open(path, "r+b") as f:  # the page really takes the spooled body
             f.seek(offset)
             f.write(b"<p>x</p>".ljust(length))
@@ -258,6 +259,7 @@ def test_bodies_ahead_are_what_the_page_would_render(make_site) -> None:  # type
     finally:
         pre.close()
     assert not os.path.exists(pre.folder)
+    assert _spool_fds == {}  # closed before the files were deleted
 
 
 def test_cards_rendered_up_front_are_the_ones_pages_ask_for(make_site, tmp_path) -> None:  # type: ignore[no-untyped-def]
