@@ -188,41 +188,43 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
             state.site = None  # deferred pages keep older fingerprints: the next build computes every page's inputs
 
         lap("plan")
-        # render and stage; nothing replaces the old output until everything has succeeded
+        # stage images, files and pages; nothing replaces the old output until everything has succeeded
         empty_before = is_empty(out)  # then nothing in it is stale: no walk to prune
         mark(out)
         staging = Staging(out)
-        spool = prerender.collect() if prerender is not None else {}
-        inputs = RenderInputs(config=config, site=site, now=now, preview=options.preview, spool=spool)
-        tick = _ticker(progress, "render", len(todo))
-        page_results = render_all(RenderJob(inputs, todo, out, fresh=empty_before), jobs, tick)
+        keep = {s.out for s in specs}
+        try:
+            # images and files first: on a first build the main process would otherwise wait here for
+            # the bodies rendered ahead, and do this alone at the end
+            variants = images.for_article_images(_article_images(site.articles))
+            image_cache = root / cache.CACHE_DIR / "images"
+            made, image_diags = images.process(root, variants, image_cache, state.images,
+                                               run=functools.partial(make_images, root, image_cache, jobs))
+            if image_diags:
+                raise BuildError(image_diags)
+            for rel, source in [*_files_to_copy(config, site.articles), *made.items()]:
+                keep.add(rel)
+                staging.add(stage_copy(out, rel, source))
+            lap("images and files")
+            spool = prerender.collect() if prerender is not None else {}
+            inputs = RenderInputs(config=config, site=site, now=now, preview=options.preview, spool=spool)
+            tick = _ticker(progress, "render", len(todo))
+            page_results = render_all(RenderJob(inputs, todo, out, fresh=empty_before), jobs, tick)
+            for r in page_results:
+                staging.add(r.staged)
+            render_diags = [r.diagnostic for r in page_results if r.diagnostic]
+            if render_diags:
+                raise BuildError(render_diags)
+        except (BuildError, UnsafePath, OSError) as exc:
+            staging.rollback()
+            if isinstance(exc, BuildError):
+                raise
+            raise BuildError([Diagnostic(str(getattr(exc, "filename", "") or exc), None,
+                                         "cannot write this file into the output folder")]) from None
+        lap("render")
     finally:
         if prerender is not None:
             prerender.close()
-    render_diags = [r.diagnostic for r in page_results if r.diagnostic]
-    for r in page_results:
-        staging.add(r.staged)
-    lap("render")
-    keep = {s.out for s in specs}
-    try:
-        if render_diags:
-            raise BuildError(render_diags)
-        variants = images.for_article_images(_article_images(site.articles))
-        image_cache = root / cache.CACHE_DIR / "images"
-        made, image_diags = images.process(root, variants, image_cache, state.images,
-                                           run=functools.partial(make_images, root, image_cache, jobs))
-        if image_diags:
-            raise BuildError(image_diags)
-        for rel, source in [*_files_to_copy(config, site.articles), *made.items()]:
-            keep.add(rel)
-            staging.add(stage_copy(out, rel, source))
-    except (BuildError, UnsafePath, OSError) as exc:
-        staging.rollback()
-        if isinstance(exc, BuildError):
-            raise
-        raise BuildError([Diagnostic(str(getattr(exc, "filename", "") or exc), None,
-                                     "cannot write this file into the output folder")]) from None
-    lap("images and files")
     result.changed = sorted(t[len(out_prefix):] for _, t in staging.pending)
     with publish_lock or contextlib.nullcontext():
         result.written = staging.commit()

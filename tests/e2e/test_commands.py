@@ -75,7 +75,7 @@ def test_verbose_build_says_why(make_site, run_cli) -> None:  # type: ignore[no-
     # and where the time went, stage by stage
     (timing,) = [line for line in result.stdout.splitlines() if line.startswith("time: ")]
     stages = dict(part.rsplit(" ", 2)[:2] for part in timing.removeprefix("time: ").split(", "))
-    assert list(stages) == ["start", "parse", "site model", "plan", "render", "images and files", "write", "cache"]
+    assert list(stages) == ["start", "parse", "site model", "plan", "images and files", "render", "write", "cache"]
     assert all(float(seconds) >= 0 for seconds in stages.values())
 
 
