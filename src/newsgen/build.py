@@ -206,6 +206,12 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
                 keep.add(rel)
                 staging.add(stage_copy(out, rel, source))
             lap("images and files")
+            encoded = None
+            if prerender is not None and persist:
+                # the cache as it will be saved after a successful build (pages and outputs are known
+                # now), encoded while the workers finish the bodies (0.2 s at 10k, else alone at the end)
+                encoded = cache.encode(dataclasses.replace(state, pages=fingerprints,
+                                                           outputs=frozenset({*keep, ".newsgen-output"})))
             spool = prerender.collect() if prerender is not None else {}
             inputs = RenderInputs(config=config, site=site, now=now, preview=options.preview, spool=spool)
             tick = _ticker(progress, "render", len(todo))
@@ -242,7 +248,10 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     state.pages = fingerprints
     state.outputs = frozenset(keep)
     if changed_state and persist:
-        cache.save(root, out, state)
+        if encoded is not None:
+            cache.write(root, out, encoded)
+        else:
+            cache.save(root, out, state)
     if options.only is None and persist:
         snapshot.save(root, out, snapshot.Snapshot(key, stamps, _horizon(articles, site, now), sorted(keep),
                                                    result.articles, result.pages))

@@ -193,24 +193,36 @@ def load(root: Path, out: Path) -> tuple[State, str | None]:
 def save(root: Path, out: Path, state: State) -> None:
     """Write the state: only what changed since the file it was read from (a delta file of a few KB
     for an edit), or all of it when much changed."""
+    write(root, out, encode(state))
+
+
+Encoded = tuple[bool, bytes]  # (a delta?, the file's bytes)
+
+
+def encode(state: State) -> Encoded:
+    """What save() writes, made ahead (a first build encodes while its workers finish)."""
     from . import statecodec
 
+    delta = statecodec.encode_delta(state)
+    if delta is not None:
+        return True, marshal.dumps((VERSION, *delta))
+    base_id = os.urandom(8).hex()
+    return False, marshal.dumps((VERSION, base_id, *statecodec.encode(state)))
+
+
+def write(root: Path, out: Path, encoded: Encoded) -> None:
+    is_delta, data = encoded
     path = cache_file(root, out)
     path.parent.mkdir(parents=True, exist_ok=True)
     gitignore = path.parent / ".gitignore"
     if not gitignore.exists():
         gitignore.write_text("*\n", encoding="utf-8")
     delta_path = delta_file(root, out)
-    delta = statecodec.encode_delta(state)
-    if delta is not None:
-        target, data = delta_path, marshal.dumps((VERSION, *delta))
-    else:
-        base_id = os.urandom(8).hex()
-        target, data = path, marshal.dumps((VERSION, base_id, *statecodec.encode(state)))
+    target = delta_path if is_delta else path
     tmp = target.with_suffix(f".{os.getpid()}.tmp")
     tmp.write_bytes(data)
     os.replace(tmp, target)
-    if delta is None:
+    if not is_delta:
         try:
             delta_path.unlink()  # written for the previous base: ignored from now on anyway
         except OSError:
