@@ -52,7 +52,30 @@ class _Html:
                                    _Html(), 42, 1.5, None, ["<li>"], Markup("")])
 def test_fast_escape_is_markupsafe_escape(value: object) -> None:
     fast = _escape(value)
-    assert type(fast) is Markup and fast == markupsafe.escape(value)
+    assert fast == markupsafe.escape(value)
+
+
+def test_fast_escape_in_every_output_place_is_jinjas(site) -> None:  # type: ignore[no-untyped-def]
+    """_escape gives plain text for a str: wherever a template outputs, macros, set and filter blocks,
+    call blocks, loops, includes, self.block() and the ~ operator, the result is stock Jinja's."""
+    env = make_env(site)
+    loader = jinja2.DictLoader({
+        "inc.html": "<p>{{ v }}</p>{% set s %}<i>{{ v }}</i>{% endset %}{{ s }}{{ s|upper }}",
+        "page.html": (
+            "{% macro m(x) %}<b>{{ x }}</b>{% endmacro %}{% macro c() %}<q>{{ caller() }}</q>{% endmacro %}"
+            "<title>{% block t %}{{ v }}{% endblock %}</title>{{ self.t() }}|{{ m(v) }}|{{ m(v)|e }}|"
+            "{% call c() %}<u>{{ v }}</u>{% endcall %}|{% filter upper %}{{ v }}<s>{% endfilter %}|"
+            "{% for x in [v, w] %}{{ x ~ v }}{{ loop.index }}{% endfor %}|{% include 'inc.html' %}|"
+            "{{ w }}{{ (v ~ w)|length }}{{ [v]|join(',') }}{{ v|replace('<', '[') }}|"
+            "{% autoescape false %}{{ v }}{% endautoescape %}"
+        ),
+    })
+    ours = jinja2.Environment(loader=loader, autoescape=True)  # stock Jinja: the reference
+    env.loader = loader
+    env.cache.clear()  # type: ignore[union-attr]
+    values = {"v": "<a href=\"x\">'&'</a>", "w": Markup("<em>ok</em>")}
+    assert env.get_template("page.html").root_render_func.__globals__["escape"] is _escape
+    assert env.get_template("page.html").render(**values) == ours.get_template("page.html").render(**values)
 
 
 def test_templates_use_the_fast_escape_and_calls(site) -> None:  # type: ignore[no-untyped-def]
