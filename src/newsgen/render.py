@@ -80,7 +80,7 @@ def _escape(s: Any) -> str:
     wraps in Markup itself), so a str needs no Markup object around its escaped text (800k of them
     in a 10k build)."""
     if type(s) is str:
-        return _escape_inner(s)  # type: ignore[no-any-return]
+        return _escape_inner(s)  # type: ignore[misc,no-any-return]
     if type(s) is Markup:
         return s  # escape(Markup) is an equal Markup
     return markupsafe.escape(s)
