@@ -28,25 +28,24 @@ blockquote line indented 4+ spaces keeps that indentation in markdown-it-py, not
 from __future__ import annotations
 
 import functools
-import logging
 import re
 from collections import Counter
 from collections.abc import Sequence
 from html import unescape
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
-from markdown_it.common.utils import escapeHtml
-from markdown_it.renderer import RendererHTML
-from markdown_it.rules_core import StateCore
-from markdown_it.token import Token
-from markdown_it.utils import EnvType, OptionsDict
 from markdown_it_pyrs import MarkdownIt as FastMarkdownIt
-from mdit_py_plugins.anchors import anchors_plugin
-from mdit_py_plugins.footnote import footnote_plugin
 
 from ..slugs import slugify
 from .sanitize import sanitize, sanitize_markdown
 from .typography import typographer
+
+if TYPE_CHECKING:  # markdown-it-py is imported when a body needs it (~0.1 s of every build's start)
+    from markdown_it import MarkdownIt
+    from markdown_it.renderer import RendererHTML
+    from markdown_it.rules_core import StateCore
+    from markdown_it.token import Token
+    from markdown_it.utils import EnvType, OptionsDict
 
 
 def _figures(state: StateCore) -> None:
@@ -67,6 +66,8 @@ def _figures(state: StateCore) -> None:
 def _render_image(
     self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
+    from markdown_it.common.utils import escapeHtml
+
     token = tokens[idx]
     token.attrSet("alt", self.renderInlineAsText(token.children or [], options, env))
     token.attrSet("loading", "lazy")
@@ -80,6 +81,12 @@ def _render_image(
 
 @functools.lru_cache(maxsize=4)
 def _parser() -> MarkdownIt:
+    import logging
+
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.anchors import anchors_plugin
+    from mdit_py_plugins.footnote import footnote_plugin
+
     for name in [n for n in logging.Logger.manager.loggerDict if n.startswith("markdown_it")]:
         logging.getLogger(name).disabled = True  # its block rules log at debug level on every line
     md = MarkdownIt("commonmark", {"html": True, "typographer": True, "xhtmlOut": False})

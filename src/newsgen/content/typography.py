@@ -22,8 +22,6 @@ from __future__ import annotations
 import re
 from html import unescape
 
-from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
-
 _PIECE = re.compile(r"<[^>]*>|[^<]+")
 _TAG_NAME = re.compile(r"</?([a-z0-9]+)")
 _ALT = re.compile(r'\salt="([^"]*)"')
@@ -182,12 +180,15 @@ def _neighbour(tokens: list[_Tok], indices: range, last: bool) -> int:
     return 0x20
 
 
-def _is_punct(code: int) -> bool:
-    return isMdAsciiPunct(code) or isPunctChar(chr(code))
-
-
 def _smartquotes(tokens: list[_Tok]) -> None:
     """markdown-it's process_inlines, line for line where it matters."""
+    # markdown-it-py's own character classes, imported here: a build whose bodies have no quotes
+    # never loads markdown-it-py
+    from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
+
+    def _is_punct(code: int) -> bool:
+        return isMdAsciiPunct(code) or isPunctChar(chr(code))
+
     stack: list[tuple[_Tok, int, bool, int]] = []  # (token, position, single, level)
     for i, token in enumerate(tokens):
         this_level = token.level
