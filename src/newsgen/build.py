@@ -23,12 +23,16 @@ from .dates import now as tz_now
 from .errors import BuildError, Diagnostic
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from .config import SiteConfig
+    from .images import ImageDone, ImageWork
     from .model import Article, Image, Site
     from .pages import PageSpec
     from .workers import BodyPrerender
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
+INLINE_IMAGES = 32  # source images resized in the main process while bodies are rendered ahead
 
 
 @dataclass(frozen=True)
@@ -129,7 +133,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
                                              future=options.future or options.preview))
     lap("parse")
     # article bodies rendered ahead, while the site model and the plan are made (a first build)
-    prerender = _prerender(chosen, config, state, options, jobs)
+    prerender = _prerender(chosen, config, state, options, jobs, failed=bool(diags))
     try:
         # site model and plan (built even when some articles failed, so every error shows at once)
         related_before, site_before = dict(state.related), state.site
@@ -198,8 +202,17 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
             # the bodies rendered ahead, and do this alone at the end
             variants = images.for_article_images(_article_images(site.articles))
             image_cache = root / cache.CACHE_DIR / "images"
-            made, image_diags = images.process(root, variants, image_cache, state.images,
-                                               run=functools.partial(make_images, root, image_cache, jobs))
+            spool: Mapping[str, tuple[str, int, int]] | None = None
+
+            def make(todo: list[ImageWork]) -> list[ImageDone]:
+                nonlocal spool
+                if prerender is not None and spool is None:
+                    if len(todo) <= INLINE_IMAGES:  # a few photos: here, not in a pool forked while the
+                        return make_images(root, image_cache, 1, todo)  # prerender pool's threads run
+                    spool = prerender.collect()  # many: the bodies first, then the whole pool resizes
+                return make_images(root, image_cache, jobs, todo)
+
+            made, image_diags = images.process(root, variants, image_cache, state.images, run=make)
             if image_diags:
                 raise BuildError(image_diags)
             for rel, source in [*_files_to_copy(config, site.articles), *made.items()]:
@@ -212,7 +225,8 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
                 # now), encoded while the workers finish the bodies (0.2 s at 10k, else alone at the end)
                 encoded = cache.encode(dataclasses.replace(state, pages=fingerprints,
                                                            outputs=frozenset({*keep, ".newsgen-output"})))
-            spool = prerender.collect() if prerender is not None else {}
+            if spool is None:
+                spool = prerender.collect() if prerender is not None else {}
             inputs = RenderInputs(config=config, site=site, now=now, preview=options.preview, spool=spool)
             tick = _ticker(progress, "render", len(todo))
             page_results = render_all(RenderJob(inputs, todo, out, fresh=empty_before), jobs, tick)
@@ -227,6 +241,9 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
                 raise
             raise BuildError([Diagnostic(str(getattr(exc, "filename", "") or exc), None,
                                          "cannot write this file into the output folder")]) from None
+        except BaseException:  # a worker killed, an interrupt: nothing staged stays behind either
+            staging.rollback()
+            raise
         lap("render")
     finally:
         if prerender is not None:
@@ -339,12 +356,13 @@ def _with_base_url(config: SiteConfig, base_url: str) -> SiteConfig:
 
 
 def _prerender(chosen: list[Article], config: SiteConfig, state: cache.State, options: BuildOptions,
-               jobs: int) -> BodyPrerender | None:
+               jobs: int, failed: bool) -> BodyPrerender | None:
     """A BodyPrerender when this build renders every article page (no page fingerprints from an
-    earlier build: a first build, or the cache deleted) and enough of them for a pool to pay."""
+    earlier build: a first build, or the cache deleted) and enough of them for a pool to pay; not
+    when parsing already failed (`failed`: the build stops after the site model)."""
     from .workers import PRERENDER_MIN, BodyPrerender
 
-    if jobs <= 1 or state.pages or options.only is not None or len(chosen) < PRERENDER_MIN:
+    if jobs <= 1 or state.pages or options.only is not None or len(chosen) < PRERENDER_MIN or failed:
         return None
     try:
         return BodyPrerender(config, chosen, jobs)

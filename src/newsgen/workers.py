@@ -211,13 +211,19 @@ class BodyPrerender:
         import shutil
         import tempfile
 
-        self.folder = tempfile.mkdtemp(prefix="newsgen-bodies-")
         self._rmtree = shutil.rmtree
+        _remove_stale_spools(tempfile.gettempdir())
+        # named for this process: a build killed before its cleanup leaves one that the next removes
+        self.folder = tempfile.mkdtemp(prefix=f"newsgen-bodies-{os.getpid()}-")
         _JOB.clear()
         _JOB["bodies"] = (config, articles, self.folder)
-        self.pool = _pool(jobs)
+        self.pool: ProcessPoolExecutor | None = None
         try:  # a fork pool starts all its workers at the first submit: they have _JOB from then on
+            self.pool = _pool(jobs)
             self.futures = [self.pool.submit(_body_chunk, chunk) for chunk in _chunks(range(len(articles)), jobs)]
+        except BaseException:  # a fork that failed half-way (a process limit): no worker, no folder left
+            self.close(kill=True)
+            raise
         finally:
             _JOB.clear()
 
@@ -230,13 +236,32 @@ class BodyPrerender:
                 out.update(future.result())
             except Exception:  # noqa: BLE001, S112 - an optimisation that did not happen, not an error
                 continue
-        self.pool.shutdown()
+        if self.pool is not None:
+            self.pool.shutdown()
         return out
 
-    def close(self) -> None:
-        self.pool.shutdown(cancel_futures=True)
+    def close(self, kill: bool = False) -> None:
+        if self.pool is not None:
+            if kill:
+                for process in list((getattr(self.pool, "_processes", None) or {}).values()):
+                    process.kill()
+            self.pool.shutdown(cancel_futures=True)
         close_spool()
         self._rmtree(self.folder, ignore_errors=True)
+
+
+def _remove_stale_spools(temp: str) -> None:
+    """Spool folders of builds that were killed (their process is gone)."""
+    import shutil
+
+    for folder in Path(temp).glob("newsgen-bodies-*-*"):
+        try:
+            pid = int(folder.name.split("-")[2])
+            os.kill(pid, 0)  # raises when no such process exists
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except (ValueError, IndexError, OSError):
+            continue  # not ours, or another user's process
 
 
 def _body_chunk(indexes: list[int]) -> list[tuple[str, Spooled]]:

@@ -231,6 +231,72 @@ def test_first_build_renders_bodies_ahead_byte_identical(make_site, build, snaps
     assert snapshot(tmp_path / "third") == snapshot(tmp_path / "parallel")
 
 
+def test_bodies_ahead_with_images_and_failures(make_site, build, snapshot, png, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Photos are resized in the main process while the bodies are rendered ahead (no pool forked
+    while another pool's threads run); a prerender pool that fails to start leaves no worker and no
+    spool folder; one left by a killed build is removed; an exception mid-build leaves nothing staged."""
+    import multiprocessing
+    import tempfile
+
+    import newsgen.workers as workers
+
+    root = generated_site(make_site, 150)
+    (root / "static/images").mkdir(parents=True, exist_ok=True)
+    (root / "static/images/shared.png").write_bytes(png(900, 600))
+    for rel in sorted(str(p.relative_to(root)) for p in (root / "content").rglob("*.md"))[::3]:
+        text = (root / rel).read_text(encoding="utf-8")
+        (root / rel).write_text(text.replace("---\n", "---\nimage: /images/shared.png\n", 1), encoding="utf-8")
+    monkeypatch.setattr(workers, "PRERENDER_MIN", 100)
+    spool_parent = tmp_path / "tmp"
+    spool_parent.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spool_parent))
+    stale = spool_parent / "newsgen-bodies-999999999-x"  # no such process
+    stale.mkdir()
+    live = spool_parent / f"newsgen-bodies-{os.getppid()}-y"  # a running process's: kept
+    live.mkdir()
+    pools: list[int] = []
+    real_pool = workers._pool
+    monkeypatch.setattr(workers, "_pool", lambda jobs: pools.append(jobs) or real_pool(jobs))
+    build(root, out=tmp_path / "serial", jobs=1)
+    build(root, out=tmp_path / "ahead", jobs=2)
+    assert pools == [2, 2, 2, 2]  # parse, bodies ahead, cards, pages: the photos were resized inline
+    assert any(p.suffix == ".webp" for p in (tmp_path / "ahead").rglob("*"))
+    assert snapshot(tmp_path / "serial") == snapshot(tmp_path / "ahead")
+    assert sorted(p.name for p in spool_parent.iterdir()) == [live.name]
+
+    # the pool fails to start half-way (a process limit): no prerender, no worker left, no folder
+    real_chunks = workers._chunks
+
+    def failing(items, jobs, smallest=16):  # type: ignore[no-untyped-def]
+        chunks = real_chunks(items, jobs, smallest)
+        yield next(chunks)
+        raise BlockingIOError("fork: resource temporarily unavailable")
+
+    monkeypatch.setattr(workers, "_chunks", failing)
+    pre = None
+    with pytest.raises(BlockingIOError):
+        pre = workers.BodyPrerender(_config(root), _articles(root), 2)
+    assert pre is None and multiprocessing.active_children() == []
+    assert sorted(p.name for p in spool_parent.iterdir()) == [live.name]
+    monkeypatch.setattr(workers, "_chunks", real_chunks)
+
+    # an exception while pages render (a worker killed, Ctrl-C): nothing staged is left behind
+    def interrupted(job, jobs, progress=None):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(workers, "render_all", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build(root, out=tmp_path / "broken", jobs=2)
+    assert [p for p in (tmp_path / "broken").rglob("*") if p.is_file() and p.name != ".newsgen-output"] == []
+    assert sorted(p.name for p in spool_parent.iterdir()) == [live.name]
+
+
+def _config(root: Path):  # type: ignore[no-untyped-def]
+    from newsgen.config import load_config
+
+    return load_config(root)
+
+
 def test_bodies_ahead_are_what_the_page_would_render(make_site) -> None:  # type: ignore[no-untyped-def]
     import os
 
