@@ -3,7 +3,6 @@ in place, it indexes every article body (marked `data-pagefind-body`) into `<out
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 
@@ -18,6 +17,8 @@ def index(out: Path) -> None:
     except ImportError:
         raise BuildError([Diagnostic("newsgen.yaml", None, "search: true needs Pagefind, which is not installed",
                                      "pip install 'pagefind[bin]'")]) from None
+    import subprocess  # here: every build imports this module, few sites index for search
+
     proc = subprocess.run(
         [sys.executable, "-m", "pagefind", "--site", str(out), "--output-subdir", FOLDER, "--silent"],
         capture_output=True, text=True, check=False, timeout=600,
