@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from .config import SiteConfig
+    from .context import Spooled
     from .images import ImageDone, ImageWork
     from .model import Article, Image, Site
     from .pages import PageSpec
@@ -202,7 +203,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
             # the bodies rendered ahead, and do this alone at the end
             variants = images.for_article_images(_article_images(site.articles))
             image_cache = root / cache.CACHE_DIR / "images"
-            spool: Mapping[str, tuple[str, int, int]] | None = None
+            spool: Mapping[str, Spooled] | None = None
 
             def make(todo: list[ImageWork]) -> list[ImageDone]:
                 nonlocal spool

@@ -22,11 +22,13 @@ from .config import SiteConfig
 from .content.markdown import render_body
 from .content.source import decode, split
 from .errors import Diagnostic
-from .fileio import read_bytes
+from .fileio import CLOEXEC, read_bytes
 from .images import Srcset, enhance_body, srcset
 from .model import Article, Author, Image, Site, Tag
 from .pages import PageSpec
 from .render import CardVariant, iso
+
+Spooled = tuple[str, int, int]  # a body rendered ahead (workers.BodyPrerender): spool file, offset, length
 
 
 @dataclass(frozen=True)
@@ -37,8 +39,7 @@ class RenderInputs:
     site: Site
     now: dt.datetime
     preview: bool = False  # `newsgen serve`: drafts and scheduled articles carry a badge
-    # bodies rendered ahead by workers.BodyPrerender, by source: (spool file, offset, length)
-    spool: Mapping[str, tuple[str, int, int]] = dataclasses.field(default_factory=dict)
+    spool: Mapping[str, Spooled] = dataclasses.field(default_factory=dict)  # bodies rendered ahead, by source
 
 
 def article_markdown(config: SiteConfig, article: Article) -> str:
@@ -51,7 +52,7 @@ def article_markdown(config: SiteConfig, article: Article) -> str:
 
 
 def article_body(config: SiteConfig, article: Article,
-                 spool: Mapping[str, tuple[str, int, int]] | None = None) -> Markup:
+                 spool: Mapping[str, Spooled] | None = None) -> Markup:
     """The article's body as HTML: from the spool when it was rendered ahead (the same function
     made it, with the same inputs), else read again and rendered."""
     where = spool.get(article.source) if spool else None
@@ -75,7 +76,7 @@ def _read_spooled(path: str, offset: int, length: int) -> str | None:
     try:
         fd = _spool_fds.get(path)
         if fd is None:  # a worker reads thousands of bodies from the same few files: opened once
-            fd = _spool_fds[path] = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+            fd = _spool_fds[path] = os.open(path, os.O_RDONLY | CLOEXEC)
         data = os.pread(fd, length, offset)
         return data.decode("utf-8") if len(data) == length else None
     except (OSError, UnicodeDecodeError):
@@ -312,7 +313,7 @@ def context(spec: PageSpec, inputs: RenderInputs, helpers: Helpers) -> dict[str,
     return ctx
 
 
-def _bodies(config: SiteConfig, items: list[Article], spool: Mapping[str, tuple[str, int, int]]) -> dict[str, Markup]:
+def _bodies(config: SiteConfig, items: list[Article], spool: Mapping[str, Spooled]) -> dict[str, Markup]:
     if not config.feed_full_content:
         return {}
     # feed readers show items away from the site: every URL in a body must be absolute

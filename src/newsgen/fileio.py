@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import os
 
-_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 
 def read_bytes(path: str) -> bytes:
     """The file's bytes (OSError as open() raises it: missing, a folder, no permission)."""
-    fd = os.open(path, os.O_RDONLY | _CLOEXEC)
+    fd = os.open(path, os.O_RDONLY | CLOEXEC)
     try:
         size = os.fstat(fd).st_size
         data = os.read(fd, size + 1)  # one byte more than expected: a file that grew is read on below
@@ -31,10 +31,26 @@ def read_bytes(path: str) -> bytes:
 
 def write_bytes(path: str, data: bytes) -> None:
     """Create or truncate `path` and write `data` to it (FileNotFoundError: its folder is missing)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _CLOEXEC, 0o666)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | CLOEXEC, 0o666)
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
+        _write_all(fd, data)
     finally:
         os.close(fd)
+
+
+def append_bytes(path: str, data: bytes, mode: int = 0o600) -> int:
+    """Append `data` to `path` (made if missing); returns the offset it starts at, taken from the
+    file itself: an earlier append that failed half-way shifts nothing after it."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | CLOEXEC, mode)
+    try:
+        start = os.fstat(fd).st_size
+        _write_all(fd, data)
+    finally:
+        os.close(fd)
+    return start
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]

@@ -2,8 +2,8 @@
 
 Render workers are forked after the site model is built, so each inherits it read-only; a task
 names page numbers, and a worker returns staged files and diagnostics. (On a first build a pool
-forked right after parsing renders the article bodies meanwhile: BodyPrerender.) Output is byte-identical to a
-serial build because every page is rendered by the same pure function.
+forked right after parsing renders the article bodies meanwhile: BodyPrerender.) Output is
+byte-identical to a serial build because every page is rendered by the same pure function.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import shutil  # (loaded anyway: tempfile, which Jinja's bytecode cache imports, imports it)
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,8 +23,9 @@ from markupsafe import Markup
 from . import statecodec, urls
 from .config import SiteConfig
 from .content.parse import parse_file
-from .context import Helpers, RenderInputs, SourceChanged, article_body, close_spool, context
+from .context import Helpers, RenderInputs, SourceChanged, Spooled, article_body, close_spool, context
 from .errors import Diagnostic
+from .fileio import append_bytes
 from .images import ImageDone, ImageWork, make_variants
 from .output import stage_bytes
 from .pages import PageSpec
@@ -200,7 +202,6 @@ def cards_to_warm(job: RenderJob, env: jinja2.Environment) -> list[tuple[int, Ca
 # other core would be idle), and spooled to files that the page workers then read by offset.
 
 PRERENDER_MIN = 1000  # articles: below this the window it fills is too small to pay for a pool
-Spooled = tuple[str, int, int]  # (spool file, offset, length) of a body's UTF-8 HTML
 
 
 class BodyPrerender:
@@ -208,10 +209,8 @@ class BodyPrerender:
     and says where each went; `close()` (always) stops the pool and deletes the spool files."""
 
     def __init__(self, config: SiteConfig, articles: Sequence[Article], jobs: int) -> None:
-        import shutil
         import tempfile
 
-        self._rmtree = shutil.rmtree
         _remove_stale_spools(tempfile.gettempdir())
         # named for this process: a build killed before its cleanup leaves one that the next removes
         self.folder = tempfile.mkdtemp(prefix=f"newsgen-bodies-{os.getpid()}-")
@@ -247,13 +246,11 @@ class BodyPrerender:
                     process.kill()
             self.pool.shutdown(cancel_futures=True)
         close_spool()
-        self._rmtree(self.folder, ignore_errors=True)
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def _remove_stale_spools(temp: str) -> None:
     """Spool folders of builds that were killed (their process is gone)."""
-    import shutil
-
     for folder in Path(temp).glob("newsgen-bodies-*-*"):
         try:
             pid = int(folder.name.split("-")[2])
@@ -267,24 +264,18 @@ def _remove_stale_spools(temp: str) -> None:
 def _body_chunk(indexes: list[int]) -> list[tuple[str, Spooled]]:
     config, articles, folder = _JOB["bodies"]
     path = f"{folder}/{os.getpid()}.html"  # one file per worker, appended to chunk by chunk
-    placed, parts = [], []
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_CLOEXEC", 0), 0o600)
-    try:
-        at = os.fstat(fd).st_size  # from the file itself: a chunk that failed half-written shifts nothing
-        for i in indexes:
-            article = articles[i]
-            try:
-                data = str(article_body(config, article)).encode("utf-8")
-            except Exception:  # noqa: BLE001, S112 - its page renders the body and reports the problem
-                continue
-            placed.append((article.source, (path, at, len(data))))
-            parts.append(data)
-            at += len(data)
-        view = memoryview(b"".join(parts))
-        while view:
-            view = view[os.write(fd, view):]
-    finally:
-        os.close(fd)
+    done: list[tuple[str, bytes]] = []
+    for i in indexes:
+        article = articles[i]
+        try:
+            done.append((article.source, str(article_body(config, article)).encode("utf-8")))
+        except Exception:  # noqa: BLE001, S112 - its page renders the body and reports the problem
+            continue
+    at = append_bytes(path, b"".join(data for _, data in done))
+    placed = []
+    for source, data in done:
+        placed.append((source, (path, at, len(data))))
+        at += len(data)
     return placed
 
 

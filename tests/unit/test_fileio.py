@@ -10,7 +10,7 @@ from unittest import mock
 import pytest
 
 from newsgen import fileio
-from newsgen.fileio import read_bytes, write_bytes
+from newsgen.fileio import append_bytes, read_bytes, write_bytes
 
 
 @pytest.mark.parametrize("size", [0, 1, 5000, 1 << 16, (1 << 16) + 1, 300_000])
@@ -65,3 +65,11 @@ def test_write_bytes_writes_everything_after_a_partial_write(tmp_path: Path) -> 
     with mock.patch.object(fileio.os, "write", side_effect=lambda fd, b: real_write(fd, b[:3000])):
         write_bytes(str(tmp_path / "f"), data)
     assert (tmp_path / "f").read_bytes() == data
+
+
+def test_append_bytes_says_where_each_append_starts(tmp_path: Path) -> None:
+    path = str(tmp_path / "spool")
+    assert append_bytes(path, b"first") == 0
+    assert append_bytes(path, b"") == 5
+    assert append_bytes(path, b"second") == 5
+    assert (tmp_path / "spool").read_bytes() == b"firstsecond"

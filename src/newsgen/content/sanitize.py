@@ -63,9 +63,13 @@ def sanitize_markdown(html: str, embed_hosts: tuple[str, ...] = ()) -> str:
     through here is what nh3 would leave (the same DOM)."""
     if "<h1" in html or not _urls_allowed(html):
         return sanitize(html, embed_hosts)
-    if 'style="text-align:' in html:
-        html = _ALIGN.sub(r'class="align-\1"', html)
-    return html
+    return _align_classes(html)
+
+
+def _align_classes(html: str) -> str:
+    """Table alignment as classes, so no style attribute ever needs to pass (no Python callback
+    into the sanitizer either: it runs at native speed)."""
+    return _ALIGN.sub(r'class="align-\1"', html) if 'style="text-align:' in html else html
 
 
 def _urls_allowed(html: str) -> bool:
@@ -103,11 +107,7 @@ _WEB_ADDRESS = re.compile(r"https?://[A-Za-z0-9.-]+(?::([0-9]{1,5}))?(?:[/?#]|$)
 
 
 def sanitize(html: str, embed_hosts: tuple[str, ...] = ()) -> str:
-    # Table alignment as classes, so no style attribute ever needs to pass (no Python callback
-    # into the sanitizer either: it runs at native speed).
-    if 'style="text-align:' in html:
-        html = _ALIGN.sub(r'class="align-\1"', html)
-    cleaned = _cleaner().clean(html)
+    cleaned = _cleaner().clean(_align_classes(html))
     if "<iframe" in cleaned:
         cleaned = _IFRAME.sub(lambda m: _allowed_iframe(m.group(0), embed_hosts), cleaned)
     return _accessible(cleaned)
