@@ -88,7 +88,8 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     started = time.perf_counter()
     out = (options.out or root / "public").absolute()
     # the inputs' stamps, taken before anything is read (a file saved during the build is seen by the next)
-    stamps = snapshot.take(root)
+    links: list[str] = []
+    stamps = snapshot.take(root, links)
     key = _snapshot_key(out, options)
     last = snapshot.load(root, out) if options.only is None else None
     clock = tz_now(ZoneInfo("UTC")).timestamp()
@@ -100,6 +101,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     from . import images, search
     from .config import load_config
     from .context import RenderInputs
+    from .inputs import check_links
     from .output import Staging, check_output_folder, is_empty, mark, prune, stage_copy
     from .pages import collisions, plan
     from .render import make_env, template_digests
@@ -113,7 +115,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     if options.base_url:
         config = _with_base_url(config, options.base_url)
     forget_checked()
-    problems = check_output_folder(out, root)
+    problems = check_output_folder(out, root) + check_links(root, links)
     if problems:
         raise BuildError(problems)
     persist = state is None  # a caller's state (newsgen serve) lives in its memory, not on disk

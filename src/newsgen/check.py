@@ -10,6 +10,7 @@ from .config import load_config
 from .context import RenderInputs
 from .dates import now as tz_now
 from .errors import BuildError, Diagnostic
+from .inputs import check_links
 from .pages import collisions, plan
 from .site import Selection, build_site, select
 from .state import State
@@ -19,8 +20,10 @@ from .workers import Renderer, jobs_wanted, template_diagnostic
 def check_site(root: Path, drafts: bool = False) -> int:
     config = load_config(root)
     state = State()
-    articles, _, _ = _parse(root, config, state, jobs_wanted(None), None, snapshot.take(root))
-    diags: list[Diagnostic] = [d for e in state.parsed.values() for d in e.diagnostics]
+    links: list[str] = []
+    stamps = snapshot.take(root, links)
+    articles, _, _ = _parse(root, config, state, jobs_wanted(None), None, stamps)
+    diags: list[Diagnostic] = [*check_links(root, links), *(d for e in state.parsed.values() for d in e.diagnostics)]
     now = tz_now(config.tz)
     site, more = build_site(select(articles, now, Selection(drafts=drafts, future=True)), config)
     diags += more

@@ -38,8 +38,9 @@ class Snapshot:
     pages: int
 
 
-def take(root: Path) -> Stamps:
-    """Stamps of every input file and folder (folders too: a new image in an article's folder matters)."""
+def take(root: Path, links: list[str] | None = None) -> Stamps:
+    """Stamps of every input file and folder (folders too: a new image in an article's folder matters).
+    The symlinks met on the way are added to `links` (inputs.check_links says which may be followed)."""
     stamps: Stamps = {}
     try:
         st = os.stat(root / "newsgen.yaml")
@@ -47,8 +48,8 @@ def take(root: Path) -> Stamps:
     except OSError:
         pass
     for name in INPUT_FOLDERS:
-        _walk(f"{root}/{name}", name, stamps)
-    _walk(str(THEME), "theme:", stamps)
+        _walk(f"{root}/{name}", name, stamps, links)
+    _walk(str(THEME), "theme:", stamps, None)
     return stamps
 
 
@@ -59,7 +60,7 @@ def walk(root: Path, name: str) -> Stamps:
     return stamps
 
 
-def _walk(path: str, rel: str, stamps: Stamps) -> None:
+def _walk(path: str, rel: str, stamps: Stamps, links: list[str] | None = None) -> None:
     try:
         st = os.stat(path)
         entries = os.scandir(path)
@@ -70,8 +71,10 @@ def _walk(path: str, rel: str, stamps: Stamps) -> None:
         for entry in entries:
             child = f"{rel}/{entry.name}" if rel != "theme:" else f"theme:{entry.name}"
             try:
+                if links is not None and entry.is_symlink():
+                    links.append(child)
                 if entry.is_dir(follow_symlinks=False):  # like os.walk: symlinked folders are not entered
-                    _walk(entry.path, child, stamps)
+                    _walk(entry.path, child, stamps, links)
                 else:
                     est = entry.stat()
                     stamps[child] = (est.st_mtime_ns, est.st_size)

@@ -14,6 +14,7 @@ from typing import Any
 from ..config import SiteConfig
 from ..dates import DateProblem, parse_date
 from ..errors import did_you_mean
+from ..inputs import LINK_HINT, is_outward_link
 from ..model import Correction, Image
 from ..slugs import is_valid_slug, slugify
 from ..yamlio import LineMap
@@ -138,11 +139,18 @@ def image(fm: LineMap, article_path: str, article_url: str, root: Path,
     path = f"{root}/{rel}"
     try:
         st = os.stat(path)  # one stat: "is it there" and the key of what is known of it
-    except OSError:
+    except (OSError, ValueError):
         st = None
     if st is None or not stat.S_ISREG(st.st_mode):
         report("image", f'image "{ref}" not found',
                "put it next to the article, or use /images/name.jpg for static/images/")
+        return None
+    if is_outward_link(root, rel):
+        report("image", f'image "{ref}" is a link to a file outside the site', LINK_HINT)
+        return None
+    if rel.lower().endswith(".svg"):
+        report("image", f'image "{ref}" is an SVG drawing, not a photo',
+               "an SVG can carry scripts: use a JPEG, PNG, GIF or WebP file")
         return None
     url = rel[len("static/"):] if rel.startswith("static/") else article_url + posixpath.basename(rel)
     info = _info_for(path, st)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import posixpath
 import re
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 from ..config import SiteConfig
 from ..errors import Diagnostic
 from ..fileio import read_bytes
+from ..inputs import LINK_HINT, is_outward_link, svg_problem
 from ..model import Article, Asset, Image
 from ..slugs import slugify
 from ..yamlio import LineMap, YamlProblem, load
@@ -91,7 +93,8 @@ def parse_bytes(raw: bytes, rel: str, root: Path, config: SiteConfig) -> tuple[A
     section = values.get("section", "")
     url = f"{section}/{slug}/"
     image = fmv.image(fm, rel, url, root, report)
-    assets = _assets(src.body, rel, root, url, image)
+    assets, asset_diags = _assets(src.body, rel, root, url, image, src.body_line)
+    diags += asset_diags
 
     if diags or "title" not in values or "section" not in values or "date" not in values:
         return None, diags
@@ -134,26 +137,44 @@ def lead_paragraph(body: str) -> str:
     return ""
 
 
-def _assets(body: str, rel: str, root: Path, url: str, image: Any) -> tuple[Asset, ...]:
-    """Files published next to the article page: its bundle folder's files, and local files the body names."""
+def _assets(body: str, rel: str, root: Path, url: str, image: Any,
+            body_line: int) -> tuple[tuple[Asset, ...], list[Diagnostic]]:
+    """Files published next to the article page: its bundle folder's files, and local files the body names.
+    A file that is a link leading out of the site, or an SVG that can run code, is an error instead."""
     found: dict[str, Asset] = {}
+    diags: list[Diagnostic] = []
     if image is not None and image.source.startswith("content/"):
         found[image.source] = Asset(image.source, image.url, image)
     folder = posixpath.dirname(rel)
+
+    def add(src: str, line: int | None) -> None:
+        problem = None
+        if is_outward_link(root, src):
+            problem, hint = "is a link to a file outside the site", LINK_HINT
+        elif src.lower().endswith(".svg"):
+            problem, hint = svg_problem(f"{root}/{src}"), "remove scripts, event handlers and outside links from it"
+        if problem is not None:
+            diags.append(Diagnostic(rel, line, f"{src}: {problem}", hint))
+        else:
+            found.setdefault(src, Asset(src, url + posixpath.basename(src)))
+
     if posixpath.basename(rel) in ("index.md", "index.markdown"):
         from .discover import is_article, is_junk
 
-        for entry in sorted((root / folder).iterdir()):
-            if entry.is_file() and not is_junk(entry.name) and not is_article(entry.name):
-                src = f"{folder}/{entry.name}"
-                found.setdefault(src, Asset(src, url + entry.name))
-    for ref in _LOCAL_REF.findall(body):
+        for entry in sorted(os.scandir(root / folder), key=lambda e: e.name):
+            if not is_junk(entry.name) and not is_article(entry.name) and entry.is_file():
+                add(f"{folder}/{entry.name}", None)
+    for m in _LOCAL_REF.finditer(body):
+        ref = m.group(1)
         if ":" in ref or ref.startswith(("/", "#")) or "/" in ref:
             continue
         src = posixpath.normpath(posixpath.join(folder, ref.split("#")[0].split("?")[0]))
-        if src.startswith("content/") and (root / src).is_file() and not is_article_file(src):
-            found.setdefault(src, Asset(src, url + posixpath.basename(src)))
-    return tuple(_with_image_info(a, root) for a in found.values())
+        if src in found or not src.startswith("content/") or is_article_file(src):
+            continue
+        if not os.path.isfile(f"{root}/{src}"):  # noqa: PTH113 - False, not OSError, for a name too long
+            continue
+        add(src, body_line + body.count("\n", 0, m.start()))
+    return tuple(_with_image_info(a, root) for a in found.values()), diags
 
 
 def _with_image_info(asset: Asset, root: Path) -> Asset:

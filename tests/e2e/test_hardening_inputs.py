@@ -1,0 +1,146 @@
+"""Issue 19, item 1: nothing from outside the site is ever read or published through a symlink, and an
+SVG that can run code is never published from content/."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+SECRET = "GITHUB_TOKEN=ghp_secret_value_never_published"
+
+
+@pytest.fixture
+def secret(tmp_path: Path) -> Path:
+    path = tmp_path / "outside" / "environ"
+    path.parent.mkdir()
+    path.write_text(SECRET, encoding="utf-8")
+    return path
+
+
+def _published(out: Path) -> str:
+    return "".join(p.read_bytes().decode("latin-1") for p in out.rglob("*") if p.is_file())
+
+
+def _assert_refused(result, out: Path, where: str) -> None:  # type: ignore[no-untyped-def]
+    assert result.exit_code == 1, result.stderr
+    assert not result.traceback, result.exception
+    lines = [line for line in result.stderr.splitlines() if where in line]
+    assert lines, result.stderr
+    assert "outside" in lines[0]
+    if out.exists():
+        assert SECRET not in _published(out)
+
+
+def test_a_linked_file_next_to_an_article_is_refused(make_site, run_cli, secret) -> None:  # type: ignore[no-untyped-def]
+    root = make_site({"content/politics/2026/a.md": make_site.article("Notes", body="See [notes](env.txt).\n")})
+    os.symlink(secret, root / "content/politics/2026/env.txt")
+    result = run_cli(["build", "--jobs", "1"], root)
+    _assert_refused(result, root / "public", "content/politics/2026/env.txt")
+
+
+def test_proc_environ_is_refused(make_site, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """The issue's own repro: /proc/self/environ linked next to an article."""
+    root = make_site({"content/politics/2026/a.md": make_site.article("Notes", body="See [notes](env.txt).\n")})
+    os.symlink("/proc/self/environ", root / "content/politics/2026/env.txt")
+    result = run_cli(["build", "--jobs", "1"], root)
+    _assert_refused(result, root / "public", "env.txt")
+    assert not (root / "public/politics/notes/env.txt").exists()
+
+
+def test_a_linked_lead_image_and_a_linked_static_file_are_refused(make_site, run_cli, png, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    photo = tmp_path / "outside-photo.png"
+    photo.write_bytes(png())
+    root = make_site({"content/politics/a.md": make_site.article("Pic", image="photo.png")})
+    os.symlink(photo, root / "content/politics/photo.png")
+    (root / "static").mkdir(exist_ok=True)
+    os.symlink("/etc/passwd", root / "static/passwd.txt")
+    result = run_cli(["build", "--jobs", "1"], root)
+    _assert_refused(result, root / "public", "static/passwd.txt")
+    assert any("content/politics/photo.png" in line for line in result.stderr.splitlines())
+    assert "root:" not in _published(root / "public") if (root / "public").exists() else True
+
+
+def test_a_linked_folder_and_a_linked_input_folder_are_refused(make_site, run_cli, secret) -> None:  # type: ignore[no-untyped-def]
+    root = make_site({"content/politics/a.md": make_site.article("Pic", image="leak/environ")})
+    os.symlink(secret.parent, root / "content/politics/leak", target_is_directory=True)
+    result = run_cli(["build", "--jobs", "1"], root)
+    _assert_refused(result, root / "public", "content/politics/leak")
+
+    root2 = make_site({"content/politics/b.md": make_site.article("B")})
+    os.symlink(secret.parent, root2 / "static", target_is_directory=True)
+    result = run_cli(["build", "--jobs", "1"], root2)
+    _assert_refused(result, root2 / "public", "static/")
+
+
+def test_a_template_linked_out_is_refused(make_site, run_cli, secret) -> None:  # type: ignore[no-untyped-def]
+    root = make_site({"content/politics/a.md": make_site.article("A")})
+    (root / "templates").mkdir(exist_ok=True)
+    os.symlink(secret, root / "templates/secret.html")
+    result = run_cli(["build", "--jobs", "1"], root)
+    _assert_refused(result, root / "public", "templates/secret.html")
+
+
+def test_check_reports_outward_links_too(make_site, run_cli, secret) -> None:  # type: ignore[no-untyped-def]
+    root = make_site({"content/politics/a.md": make_site.article("A")})
+    os.symlink(secret, root / "content/politics/x.txt")
+    result = run_cli(["check"], root)
+    assert result.exit_code == 1 and "content/politics/x.txt" in result.stderr and not result.traceback
+
+
+def test_links_inside_the_site_still_work(make_site, run_cli, png) -> None:  # type: ignore[no-untyped-def]
+    """A photo kept once under static/ and linked into an article's folder is fine: it stays in the site."""
+    root = make_site({"content/politics/a.md": make_site.article("Pic", image="photo.png",
+                                                                   body="A [file](notes.txt).\n")})
+    (root / "static/shared").mkdir(parents=True)
+    (root / "static/shared/photo.png").write_bytes(png())
+    (root / "static/shared/notes.txt").write_text("notes", encoding="utf-8")
+    os.symlink("../../static/shared/photo.png", root / "content/politics/photo.png")
+    os.symlink(root / "static/shared/notes.txt", root / "content/politics/notes.txt")
+    result = run_cli(["build", "--jobs", "1"], root)
+    assert result.exit_code == 0, result.stderr
+    assert (root / "public/politics/pic/notes.txt").read_text(encoding="utf-8") == "notes"
+
+
+SCRIPTED_SVGS = [
+    '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+    '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><circle r="1"/></svg>',
+    '<svg xmlns="http://www.w3.org/2000/svg" xmlns:x="http://www.w3.org/1999/xlink">'
+    '<a x:href="javascript:alert(1)"><circle r="1"/></a></svg>',
+    '<svg xmlns="http://www.w3.org/2000/svg"><foreignObject><div>x</div></foreignObject></svg>',
+    '<svg xmlns="http://www.w3.org/2000/svg"><a href="https://evil.example/"><set attributeName="href" '
+    'to="javascript:alert(1)"/></a></svg>',
+    "not xml at all <svg",
+]
+
+
+@pytest.mark.parametrize("svg", SCRIPTED_SVGS)
+def test_an_svg_that_can_run_code_is_not_published(make_site, run_cli, svg) -> None:  # type: ignore[no-untyped-def]
+    root = make_site({"content/politics/a/index.md": make_site.article("Chart", body="![chart](chart.svg)\n"),
+                      "content/politics/a/chart.svg": svg})
+    result = run_cli(["build", "--jobs", "1"], root)
+    assert result.exit_code == 1 and not result.traceback
+    assert "chart.svg" in result.stderr
+    assert not (root / "public/politics/chart/chart.svg").exists()
+
+
+def test_a_plain_svg_drawing_is_published_and_an_svg_lead_image_is_refused(make_site, run_cli) -> None:  # type: ignore[no-untyped-def]
+    drawing = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 2 2"><circle r="1" fill="red"/></svg>'
+    root = make_site({"content/politics/a/index.md": make_site.article("Chart", body="![chart](chart.svg)\n"),
+                      "content/politics/a/chart.svg": drawing})
+    result = run_cli(["build", "--jobs", "1"], root)
+    assert result.exit_code == 0, result.stderr
+    assert (root / "public/politics/chart/chart.svg").read_text(encoding="utf-8") == drawing
+
+    root2 = make_site({"content/politics/b.md": make_site.article("Lead", image="chart.svg"),
+                       "content/politics/chart.svg": drawing})
+    result = run_cli(["build", "--jobs", "1"], root2)
+    assert result.exit_code == 1 and "SVG" in result.stderr and not result.traceback
+
+
+def test_a_relative_link_longer_than_a_file_name_is_no_crash(make_site, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """Issue 19 item 6: a 256-character relative link gave `OSError: File name too long`."""
+    root = make_site({"content/politics/a.md": make_site.article("Long", body=f"[x]({'a' * 300}.txt)\n")})
+    result = run_cli(["build", "--jobs", "1"], root)
+    assert result.exit_code == 0, result.stderr
