@@ -39,11 +39,11 @@ SITE_OPTION = click.option("--site", "-s", "site", type=click.Path(file_okay=Fal
                            default=".", show_default=True, help="The site folder (holds newsgen.yaml).")
 
 
-def fail(exc: BuildError) -> None:
+def fail(exc: BuildError, outcome: str = ", nothing was written") -> None:
     for d in exc.diagnostics:
         click.echo(str(d), err=True)
     n = len(exc.diagnostics)
-    click.echo(f"newsgen: {n} error{'s' if n != 1 else ''}, nothing was written", err=True)
+    click.echo(f"newsgen: {n} error{'s' if n != 1 else ''}{outcome}", err=True)
     sys.exit(1)
 
 
@@ -143,7 +143,7 @@ def check(site: Path, drafts: bool) -> None:
     try:
         count = check_site(site, drafts=drafts)
     except BuildError as exc:
-        fail(exc)
+        fail(exc, " found")  # check never writes: "nothing was written" would suggest a build was stopped
         return
     click.echo(f"ok: {count} articles, no problems found")
 

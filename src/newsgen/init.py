@@ -3,8 +3,9 @@
 The scaffold (package data under `newsgen/scaffold/`) is a site as plain files. Two things are
 filled in on the way:
 
-- markers `@@NAME@@` in Markdown and YAML files (the site title, the sample articles' dates) and
-  in paths (the year folder of the sample articles);
+- markers `@@NAME@@` in Markdown, YAML and text files (the site title, the sample articles' dates,
+  the newsgen version that `requirements.txt` pins) and in paths (the year folder of the sample
+  articles);
 - a path part named `dot-x` becomes `.x` (`dot-github/` -> `.github/`), because wheels built
   with setuptools' package-data globs leave dotfiles out.
 """
@@ -20,11 +21,12 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from . import __version__
 from .dates import now as tz_now
 from .errors import BuildError, Diagnostic
 
 DEFAULT_TITLE = "Daily Chronicle"
-_FILLED_SUFFIXES = (".md", ".yaml", ".yml")
+_FILLED_SUFFIXES = (".md", ".yaml", ".yml", ".txt")
 _MARKER = re.compile(r"@@([A-Z0-9_]+)@@")
 _DOT_PREFIX = "dot-"
 _IGNORED_IN_FOLDER = frozenset({".git"})  # a freshly cloned, empty repository is fine
@@ -115,6 +117,7 @@ def _markers(title: str, now: dt.datetime) -> dict[str, str]:
         "DATE_1": f"{first:%Y-%m-%d %H:%M}",
         "DATE_2": f"{second:%Y-%m-%d %H:%M}",
         "YEAR": f"{first:%Y}",
+        "VERSION": __version__,  # requirements.txt: the site installs the newsgen that made it
     }
 
 

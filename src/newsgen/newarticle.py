@@ -10,6 +10,10 @@ from .dates import now as tz_now
 from .errors import BuildError, Diagnostic, did_you_mean
 from .slugs import slugify
 
+# What a new article says until the writer replaces it: each text once on the page.
+SUMMARY_PROMPT = "Write the summary here: one sentence under the headline, also shown in lists."
+LEAD_PROMPT = "Write the lead paragraph here."
+
 
 def _yaml_text(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid YAML scalar
@@ -38,7 +42,9 @@ def new_article(root: Path, title: str, section: str, authors: list[str], draft:
         lines.append("authors: [" + ", ".join(_yaml_text(a) for a in authors) + "]")
     lines += [
         f"date: {now:%Y-%m-%d %H:%M}",
-        'summary: ""',
+        # A summary of its own: without one the page would show the lead paragraph twice (as the
+        # standfirst under the headline, and again as the body's first paragraph).
+        f"summary: {_yaml_text(SUMMARY_PROMPT)}",
         "tags: []",
         "# image: photo.jpg",
         "# image_caption: ",
@@ -46,7 +52,7 @@ def new_article(root: Path, title: str, section: str, authors: list[str], draft:
     ]
     if draft:
         lines.append("draft: true")
-    lines += ["---", "", "Write the lead paragraph here.", "", "## A subheading", "", "More text.", ""]
+    lines += ["---", "", LEAD_PROMPT, "", "## A subheading", "", "More text.", ""]
     folder.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines), encoding="utf-8")
     return path

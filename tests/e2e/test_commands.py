@@ -116,6 +116,7 @@ def test_check_finds_template_errors(make_site, run_cli, snapshot) -> None:  # t
     result = run_cli(["check"], root)
     assert result.exit_code == 1 and not result.traceback
     assert result.stderr.splitlines()[0].startswith("templates/404.html:2: template error")
+    assert result.stderr.splitlines()[-1] == "newsgen: 1 error found"  # check never writes: no "nothing was written"
     assert snapshot(root) == before
 
 

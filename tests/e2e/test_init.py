@@ -20,6 +20,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from newsgen import __version__
 from newsgen.cli import main
 from newsgen.config import load_config
 from newsgen.errors import BuildError
@@ -29,7 +30,7 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "newsgen"
 WORKFLOW = ".github/workflows/publish.yml"
 GITLAB = ".gitlab-ci.yml"
 EXPECTED = ("newsgen.yaml", "README.md", ".gitignore", WORKFLOW, GITLAB, "templates/README.md",
-            "static/css/site.css", "static/images/footbridge.jpg")
+            "static/css/site.css", "static/images/footbridge.jpg", "requirements.txt")
 
 
 def cli(*args: str) -> Any:
@@ -64,14 +65,14 @@ def test_init_writes_a_complete_site(new_site: Path) -> None:
         assert (new_site / rel).is_file(), f"{rel} missing"
     assert len(articles(new_site)) == 2
     gitignore = (new_site / ".gitignore").read_text(encoding="utf-8").split()
-    assert "public/" in gitignore and ".newsgen-cache/" in gitignore
+    assert "public/" in gitignore and ".newsgen-cache/" in gitignore and ".venv/" in gitignore
     for path in new_site.rglob("*"):
         rel = path.relative_to(new_site)
         if rel.parts[0] in ("public", ".newsgen-cache"):
             continue
         assert not any(part.startswith("dot-") for part in rel.parts), rel
         assert "@@" not in str(rel), rel
-        if path.suffix in (".md", ".yaml", ".yml", ".css"):
+        if path.suffix in (".md", ".yaml", ".yml", ".css", ".txt"):
             assert "@@" not in path.read_text(encoding="utf-8"), f"{rel} still has a marker"
 
 
@@ -101,6 +102,15 @@ def test_build_gives_a_home_page_listing_both_articles(new_site: Path) -> None:
         if front_matter(path).get("image"):
             srcs = [img.get("src") for img in doc.iter("img")]
             assert srcs and all((public / urlsplit(s).path.lstrip("/")).is_file() for s in srcs if s)
+
+
+def test_requirements_pin_the_newsgen_that_made_the_site(new_site: Path) -> None:
+    lines = [line for line in (new_site / "requirements.txt").read_text(encoding="utf-8").splitlines()
+             if line.strip() and not line.startswith("#")]
+    assert lines == [f"newsgen=={__version__}"]
+    readme = (new_site / "README.md").read_text(encoding="utf-8")
+    assert "pip install -r requirements.txt" in readme and "NEWSGEN_PACKAGE" in readme
+    assert f"newsgen-{__version__}-py3-none-any.whl" in readme  # the wheel's name, to install from a file
 
 
 def test_new_site_passes_check(new_site: Path) -> None:
@@ -197,10 +207,11 @@ def test_github_workflow_builds_caches_and_publishes_on_a_schedule(new_site: Pat
     assert "hashFiles(" in cache["key"] and "content/**" in cache["key"] and "newsgen.yaml" in cache["key"]
     assert cache["restore-keys"].strip()
     runs = "\n".join(s.get("run", "") for s in steps)
-    assert "pip install newsgen" in runs
+    assert "pip install -r requirements.txt" in runs and 'pip install "$NEWSGEN_PACKAGE"' in runs
+    assert "vars.NEWSGEN_PACKAGE" in str(steps)
+    assert used["actions/setup-python"]["with"]["cache-dependency-path"] == "requirements.txt"
     assert re.search(r"newsgen build .*--base-url", runs)
     assert "steps.pages.outputs.base_url" in str(steps)
-    assert "newsgen==" in (new_site / WORKFLOW).read_text(encoding="utf-8")  # the comment on pinning
 
 
 def test_gitlab_ci_builds_caches_and_publishes_pages(new_site: Path) -> None:
@@ -211,7 +222,7 @@ def test_gitlab_ci_builds_caches_and_publishes_pages(new_site: Path) -> None:
     assert job["cache"]["key"]
     assert ".newsgen-cache" in [p.rstrip("/") for p in job["cache"]["paths"]]
     script = "\n".join(job["script"])
-    assert "pip install newsgen" in script
+    assert "pip install -r requirements.txt" in script and 'pip install "$NEWSGEN_PACKAGE"' in script
     assert 'newsgen build --out public --base-url "$CI_PAGES_URL/"' in script
     rules = " ".join(r["if"] for r in job["rules"])
     assert '$CI_PIPELINE_SOURCE == "schedule"' in rules and "$CI_DEFAULT_BRANCH" in rules

@@ -110,3 +110,30 @@ def test_an_article_saved_during_the_build_is_reported_not_mixed(archive: Path,
     assert _mtimes(archive / "public") == before
     monkeypatch.setattr(workers_module, "render_all", real)
     assert build(archive, BuildOptions(jobs=1)).rendered >= 1
+
+
+# ---------------------------------------------------------------------------- `newsgen new`, as written
+
+
+def test_an_article_from_newsgen_new_shows_its_lead_once(make_site, run_cli, parse_html) -> None:  # type: ignore[no-untyped-def]
+    """The file `newsgen new` writes, built as it is: headline, a standfirst, and the lead paragraph
+    once (an empty or missing summary falls back to the lead, which the page then showed twice)."""
+    from newsgen.newarticle import LEAD_PROMPT, SUMMARY_PROMPT
+
+    root = make_site({})
+    result = run_cli(["new", "Night bus runs until two", "--section", "Politics", "--author", "Mira Castell",
+                      "--no-draft"], root)
+    assert result.exit_code == 0, result.stderr
+    assert run_cli(["build", "--jobs", "1"], root).exit_code == 0
+    doc = parse_html(root / "public/politics/night-bus-runs-until-two/index.html")
+    story = doc.find(".//article")
+    assert story is not None
+    texts = [" ".join(p.text_content().split()) for p in story.iter("p")]
+    assert texts.count(LEAD_PROMPT) == 1, texts
+    assert texts.count(SUMMARY_PROMPT) == 1, texts
+    assert [" ".join(h.text_content().split()) for h in doc.iter("h1")] == ["Night bus runs until two"]
+    standfirst = story.find(".//p[@class='standfirst']")
+    first_body = story.find(".//div[@class='story-body']/p")
+    assert standfirst is not None and first_body is not None
+    assert standfirst.text_content().strip() != first_body.text_content().strip()
+    assert first_body.text_content().strip() == LEAD_PROMPT
