@@ -86,6 +86,34 @@ def test_sigterm_stops_cleanly_too(site: Path) -> None:
     assert code == 0 and "Traceback" not in out + err
 
 
+def test_the_next_serve_removes_the_folder_of_one_killed_with_sigkill(site: Path, tmp_path: Path) -> None:
+    """kill -9 leaves the output folder (nothing can run then); the next `newsgen serve` removes it."""
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "TMPDIR": str(scratch)}
+    first = subprocess.Popen([*console_script(), "serve", "--port", "0"], cwd=site, env=env, text=True,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        wait_for_url(first)
+        left = list(scratch.glob("newsgen-serve-*"))
+        assert [p.name.split("-")[2] for p in left] == [str(first.pid)]
+    finally:
+        os.killpg(first.pid, signal.SIGKILL)
+        first.communicate(timeout=30)
+    assert all(p.is_dir() for p in left)  # what kill -9 leaves
+    second = subprocess.Popen([*console_script(), "serve", "--port", "0"], cwd=site, env=env, text=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        _, lines = wait_for_url(second)
+        assert not any(p.exists() for p in left)
+        assert any("left by a stopped preview" in line for line in lines)
+        assert len(list(scratch.glob("newsgen-serve-*"))) == 1  # its own
+    finally:
+        code, out, err = stop(second)
+    assert code == 0 and "Traceback" not in out + err
+    assert list(scratch.glob("newsgen-serve-*")) == []
+
+
 def test_ctrl_c_during_the_first_build(make_site: Any) -> None:
     """Ctrl-C reaches the whole process group (worker processes too): still no traceback."""
     files = {f"content/politics/a{i}.md": make_site.article(f"Article {i}") for i in range(400)}

@@ -221,3 +221,61 @@ def test_closed_tabs_are_forgotten_quickly(running: Running) -> None:
     running.wait_until(lambda: running.preview.hub.count() == 1, what="the tab")
     tab.close()
     running.wait_until(lambda: running.preview.hub.count() == 0, timeout=5, what="the tab to go")
+
+
+@pytest.mark.parametrize("path", [
+    "/" + "a" * 300,  # one component longer than NAME_MAX (255): ENAMETOOLONG
+    "/" + "a" * 300 + "/",
+    "/politics/" + "b" * 300 + "/index.html",
+    "/" + "/".join(["component"] * 500),  # the whole path longer than PATH_MAX (4096)
+    "/" + "%C3%A9" * 200,  # 400 bytes once decoded
+    "/politics/budget-passes/index.html/more",  # a file used as a folder: ENOTDIR
+])
+def test_odd_paths_are_a_clean_404(running: Running, path: str, caplog: pytest.LogCaptureFixture) -> None:
+    """Paths the file system cannot even look up are not found: no traceback, a real response."""
+    with caplog.at_level("DEBUG", logger="newsgen.serve"):
+        resp = running.get(path)
+        assert resp.status == 404
+        assert "Page not found" in resp.text
+        assert running.get("/politics/budget-passes/").status == 200  # still serving
+    assert not [r for r in caplog.records if r.levelname == "ERROR"], caplog.text
+
+
+def test_many_concurrent_requests_are_answered_quickly(running: Running) -> None:
+    """200 requests at once (each on its own connection): none waits on a full listen backlog
+    (socketserver's default of 5 made clients retry after 1, 3, 7 s...). Bound generous: slow CI."""
+    import http.client
+    import time
+
+    port = running.preview.server.port
+    n = 200
+    start = threading.Barrier(n)
+    times: list[float] = []
+    problems: list[str] = []
+
+    def one() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        try:
+            start.wait()
+            began = time.perf_counter()
+            conn.request("GET", "/politics/budget-passes/")
+            resp = conn.getresponse()
+            body = resp.read()
+            times.append(time.perf_counter() - began)
+            if resp.status != 200 or b"Budget passes" not in body:
+                problems.append(f"status {resp.status}")
+        except OSError as exc:
+            problems.append(repr(exc))
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=one) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert problems == []
+    times.sort()
+    p95 = times[int(len(times) * 0.95) - 1]
+    assert len(times) == n
+    assert p95 < 0.9, f"p95 {p95:.2f} s, max {times[-1]:.2f} s"  # a dropped SYN alone costs 1 s

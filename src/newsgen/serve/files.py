@@ -51,16 +51,21 @@ class Found:
 
 def resolve(out: Path, url_path: str, base_path: str = "/") -> Found:
     """Map a request path to a file inside `out`. Refuses `..` (also percent-encoded), NUL,
-    backslashes, and symlinks that lead outside the output folder."""
+    backslashes, and symlinks that lead outside the output folder. A path the file system cannot
+    even look up (a name longer than 255 bytes: ENAMETOOLONG, a symlink loop, any other OSError)
+    is simply not found: no file of the output can have such a name."""
     rel = output_for_url(url_path, base_path)
     if rel is None:
         return Found(None, 404)
-    root = out.resolve()
-    candidate = root / rel
     try:
-        real = candidate.resolve()
-    except (OSError, RuntimeError):  # a symlink loop
+        return _resolve(out, rel, base_path)
+    except (OSError, RuntimeError, ValueError):  # too long, a loop, a name the OS refuses
         return Found(None, 404)
+
+
+def _resolve(out: Path, rel: str, base_path: str) -> Found:
+    root = out.resolve()
+    real = (root / rel).resolve()
     if real != root and root not in real.parents:
         return Found(None, 404)
     if real.is_dir():

@@ -39,6 +39,7 @@ from .clients import Hub
 from .events import ChangeQueue
 from .handler import PreviewServer
 from .rwlock import ReadWriteLock
+from .scratch import make_folder, release, remove_stale
 from .session import Session
 from .watch import Watcher, modified_since
 
@@ -92,19 +93,28 @@ class Preview:
     watcher: Watcher | None = None
     stopping: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
+    _folder_lock: int = -1  # held while the folder is in use: see scratch.py
 
     @classmethod
     def open(cls, root: Path, host: str = "127.0.0.1", port: int = 0, drafts: bool = True) -> Preview:
-        """Bind the port and prepare; nothing is built and no thread runs yet."""
-        folder = Path(tempfile.mkdtemp(prefix="newsgen-serve-", dir=_scratch_parent()))
+        """Bind the port and prepare; nothing is built and no thread runs yet. Output folders
+        left by previews that were killed (kill -9) are removed first."""
+        parent = _scratch_parent()
+        removed = remove_stale(_scratch_places(parent))
+        if removed:
+            log.info("removed %d output folder%s left by a stopped preview", len(removed),
+                     "s" if len(removed) != 1 else "")
+        folder, folder_lock = make_folder(parent)
         out = folder / "site"
         hub, lock = Hub(_base_path(root)), ReadWriteLock()
         try:
             server = PreviewServer((host, port), out, hub, lock)
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
+            release(folder_lock)
             raise
-        return cls(root, folder, server, Session(root, out, hub, lock, drafts=drafts), hub)
+        return cls(root, folder, server, Session(root, out, hub, lock, drafts=drafts), hub,
+                   _folder_lock=folder_lock)
 
     @property
     def url(self) -> str:
@@ -159,6 +169,8 @@ class Preview:
         self.server.server_close()
         cache.cache_file(self.root, self.session.out).unlink(missing_ok=True)
         shutil.rmtree(self.folder, ignore_errors=True)
+        release(self._folder_lock)
+        self._folder_lock = -1
 
     def _after_build(self) -> None:
         if self.session.ok:
@@ -178,6 +190,14 @@ def _scratch_parent() -> str | None:
     except OSError:
         return None
     return shm if free.f_bavail * free.f_frsize >= _SHM_FREE_NEEDED else None
+
+
+def _scratch_places(parent: str | None) -> list[str]:
+    """Where previews of this user may have left folders: /dev/shm and the temporary folder."""
+    places = [parent or tempfile.gettempdir(), tempfile.gettempdir()]
+    if Path("/dev/shm").is_dir():  # noqa: S108 - only looked into, for our own folders
+        places.append("/dev/shm")  # noqa: S108
+    return places
 
 
 def _base_path(root: Path, fallback: str = "/") -> str:
