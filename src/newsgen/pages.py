@@ -92,6 +92,10 @@ def plan(site: Site, config: SiteConfig, now: dt.datetime, known: Mapping[str, s
         for k in range(1, parts + 1):
             add(PageSpec(f"sitemap-{k}.xml", f"sitemap-{k}.xml", "sitemap", "sitemap.xml", (k,),
                          inputs=everything))
+    # The news sitemap is always planned, stories from the last two days or not (news-sitemap.xml
+    # lists the home page when there is none: an empty <urlset> is invalid). So no file appears or
+    # disappears with the clock; its content changes when a story leaves the window, which is
+    # build._horizon's "a story leaves the two-day news sitemap".
     recent = [a.card_digest for a in arts[:1000] if a.date >= now - dt.timedelta(days=2)]
     add(PageSpec("news-sitemap.xml", "news-sitemap.xml", "news_sitemap", "news-sitemap.xml", (),
                  inputs=_h(*recent)))

@@ -197,6 +197,16 @@ def test_news_sitemap_follows_the_clock() -> None:
     assert recent != later
 
 
+def test_news_sitemap_and_robots_are_planned_with_no_recent_story() -> None:
+    """No story from the last two days: the news sitemap is still planned (it lists the home page,
+    valid), and robots.txt is the same page, so no file appears or disappears with the clock."""
+    site, _ = build_site(corpus(), config())
+    now_specs = {s.out: s for s in plan(site, config(), NOW)}
+    quiet = {s.out: s for s in plan(site, config(), NOW + dt.timedelta(days=30))}
+    assert set(now_specs) == set(quiet)
+    assert quiet["robots.txt"] == now_specs["robots.txt"]
+
+
 def test_latest_news_change_reaches_the_404_page() -> None:
     """404.html shows the Latest News list (and loads no script to refresh it): a new article must
     re-render it, or it shows stale news until some template changes."""
