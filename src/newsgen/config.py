@@ -18,6 +18,8 @@ from .slugs import is_valid_slug, slugify
 
 CONFIG_NAME = "newsgen.yaml"
 RESERVED_SLUGS = frozenset({"authors", "tags", "page", "search", "theme", "images", "static", "pagefind"})
+# Image types that social cards and Google's article rich results show (no SVG, no AVIF).
+SHARE_IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".gif", ".webp")
 DEFAULT_EMBED_HOSTS = (
     "www.youtube.com",
     "www.youtube-nocookie.com",
@@ -55,6 +57,7 @@ class SiteConfig:
     per_page: int = 20
     home_per_section: int = 4
     logo: str = ""
+    share_image: str = ""  # a file in static/ ("images/share.png") or an https:// URL; "" = none
     comments_html: str = ""
     unsafe_html: bool = False
     embed_hosts: tuple[str, ...] = DEFAULT_EMBED_HOSTS
@@ -74,6 +77,18 @@ class SiteConfig:
     def base_path(self) -> str:
         """The URL path the site lives under: "/" or e.g. "/news/"."""
         return _url_path(self.base_url)
+
+    @property
+    def default_image(self) -> str:
+        """The image shown when a page has none of its own (an article without `image:`, the
+        home page, listings): in its NewsArticle JSON-LD `image` and its `og:image` and
+        `twitter:image`. `share_image`, else the logo when it is a photo type (a social card
+        cannot show an SVG), else "" (none). A site path (for `abs_url`) or an absolute URL."""
+        if self.share_image:
+            return self.share_image
+        if self.logo and self.logo.lower().endswith(SHARE_IMAGE_TYPES):
+            return self.logo
+        return ""
 
     @property
     def content_dir(self) -> Path:
@@ -111,6 +126,7 @@ _FIELDS: dict[str, type | tuple[type, ...]] = {
     "per_page": int,
     "home_per_section": int,
     "logo": str,
+    "share_image": str,
     "comments_html": str,
     "unsafe_html": bool,
     "embed_hosts": list,
@@ -198,6 +214,16 @@ def parse_config(text: str, root: Path, digest: str = "") -> SiteConfig:
             err("language", f'unknown language "{values["language"]}"', "a code like en, vi or fr")
             values.pop("language")
 
+    if values.get("share_image"):
+        problem = _share_image_problem(values["share_image"], root)
+        if problem:
+            err("share_image", *problem)
+            values.pop("share_image")
+        else:
+            values["share_image"] = values["share_image"].strip().lstrip("/")
+    elif "share_image" in values:
+        values.pop("share_image")  # empty: none (the logo may stand in)
+
     if values.get("pagination", "stable") not in ("stable", "classic"):
         err("pagination", f'pagination must be "stable" or "classic", not "{values["pagination"]}"')
         values.pop("pagination")
@@ -214,6 +240,33 @@ def parse_config(text: str, root: Path, digest: str = "") -> SiteConfig:
     if diags:
         raise BuildError(diags)
     return SiteConfig(root=root, digest=digest, **values)
+
+
+def _share_image_problem(value: str, root: Path) -> tuple[str, str] | None:
+    """Why `share_image` cannot be used (message, hint), or None. A web address must be http(s);
+    anything else names a file in static/ (site-relative, with or without a leading "/"), which
+    must exist there, inside the site folder, and be an image type that social cards show."""
+    value = value.strip()
+    hint = "a file in static/, e.g. `share_image: images/share.png` (1200x630 pixels is what cards show best)"
+    if value.lower().endswith(".svg") or not value.lower().split("?", 1)[0].endswith(SHARE_IMAGE_TYPES):
+        return (f'share_image "{value}" must be a JPEG, PNG, GIF or WebP image', hint)
+    if "://" in value or value.startswith("//"):
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            return (f'share_image "{value}" is not a web address', "e.g. https://cdn.example.org/share.png")
+        return None
+    rel = value.lstrip("/")
+    if "\\" in rel or "\x00" in rel or any(part in ("", ".", "..") for part in rel.split("/")):
+        return (f'share_image "{value}" is not a path inside static/', hint)
+    static = (root / "static").resolve()
+    try:
+        real = (static / rel).resolve()
+        found = real.is_file() and static in real.parents
+    except (OSError, RuntimeError):
+        found = False
+    if not found:
+        return (f'share_image "{value}": no such file in static/ (looked for static/{rel})', hint)
+    return None
 
 
 def _item_line(item: Any, fallback: int | None) -> int | None:

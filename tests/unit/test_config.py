@@ -167,3 +167,51 @@ def test_load_config_not_utf8(tmp_path: Path) -> None:
     with pytest.raises(BuildError) as info:
         load_config(tmp_path)
     assert [str(d) for d in info.value.diagnostics] == ["newsgen.yaml:3: file is not UTF-8 text (save it as UTF-8)"]
+
+
+def _with_static(tmp_path: Path, *files: str) -> Path:
+    for rel in files:
+        (tmp_path / "static" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "static" / rel).write_bytes(b"\x89PNG\r\n\x1a\n")
+    return tmp_path
+
+
+def test_share_image_is_a_file_in_static_or_a_web_address(tmp_path: Path) -> None:
+    root = _with_static(tmp_path, "images/share.png")
+    for value in ("images/share.png", "/images/share.png", " images/share.png "):
+        config = parse_config(f"sections: [Politics]\nshare_image: {value!r}\n", root)
+        assert config.share_image == "images/share.png"
+        assert config.default_image == "images/share.png"
+    url = "https://cdn.example.org/share.jpg"
+    assert parse_config(f"sections: [Politics]\nshare_image: {url}\n", root).default_image == url
+
+
+def test_share_image_falls_back_to_a_photo_logo(tmp_path: Path) -> None:
+    root = _with_static(tmp_path)
+    assert parse_config("sections: [Politics]\nlogo: images/logo.png\n", root).default_image == "images/logo.png"
+    assert parse_config("sections: [Politics]\nlogo: images/logo.svg\n", root).default_image == ""  # no card shows SVG
+    assert parse_config("sections: [Politics]\n", root).default_image == ""
+    config = parse_config("sections: [Politics]\nlogo: images/logo.png\nshare_image: ''\n", root)
+    assert config.share_image == "" and config.default_image == "images/logo.png"
+
+
+def test_share_image_problems(tmp_path: Path) -> None:
+    root = _with_static(tmp_path, "images/share.png", "images/share.svg")
+    (tmp_path / "secret.png").write_bytes(b"x")
+    (tmp_path / "static/images/link.png").symlink_to(tmp_path / "secret.png")
+
+    def problem(value: object) -> str:
+        with pytest.raises(BuildError) as info:
+            parse_config(f"sections: [Politics]\nshare_image: {value}\n", root)
+        (d,) = info.value.diagnostics
+        assert d.line == 2
+        return str(d)
+
+    assert "no such file in static/" in problem("images/missing.png")
+    assert "static/images/missing.png" in problem("images/missing.png")
+    assert "must be a JPEG, PNG, GIF or WebP" in problem("images/share.svg")
+    assert "must be a JPEG, PNG, GIF or WebP" in problem("images/")
+    assert "not a path inside static/" in problem("../secret.png")
+    assert "no such file in static/" in problem("images/link.png")  # a symlink out of static/
+    assert "not a web address" in problem("ftp://example.org/share.png")
+    assert "must be text" in problem("[a, b]")
