@@ -96,13 +96,33 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     if state is None and last is not None and snapshot.unchanged(last, key, stamps, clock, out):
         return BuildResult(articles=last.articles, pages=last.pages, unchanged=last.pages,
                            seconds=time.perf_counter() - started)
+    with contextlib.ExitStack() as held:  # the output's lock, from the first write to the cache saved
+        return _build(root, out, options, progress, state, publish_lock, started, stamps, links, key, held)
+
+
+def _build(root: Path, out: Path, options: BuildOptions, progress: Progress | None, state: cache.State | None,
+           publish_lock: AbstractContextManager[object] | None, started: float, stamps: snapshot.Stamps,
+           links: list[str], key: str, held: contextlib.ExitStack) -> BuildResult:
     # the stages are imported here, so that a build with nothing to do never loads Jinja, the
     # Markdown engine or Pillow
     from . import images, search
     from .config import load_config
     from .context import RenderInputs
     from .inputs import check_links
-    from .output import Staging, check_output_folder, is_empty, mark, prune, stage_copy
+    from .output import (
+        MARKER,
+        Staging,
+        check_output_folder,
+        clean_leftovers,
+        is_empty,
+        journal,
+        locked,
+        prune,
+        read_manifest,
+        stage_copy,
+        unfinished,
+        write_manifest,
+    )
     from .pages import collisions, plan
     from .render import make_env, template_digests
     from .site import Selection, select
@@ -124,6 +144,8 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
             state, warning = cache.load(root, out)
         if warning:
             result.warnings.append(warning)
+    if unfinished(out):  # pages written in place by a build that was killed: compare them all
+        state.pages = {}
     jobs = jobs_wanted(options.jobs)
 
     # content: discover, parse (what changed), validate
@@ -196,10 +218,16 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
 
         lap("plan")
         # stage images, files and pages; nothing replaces the old output until everything has succeeded
-        empty_before = is_empty(out)  # then nothing in it is stale: no walk to prune
-        mark(out)
+        held.enter_context(locked(root, out))  # one build at a time writes into an output folder
+        snapshot.forget(root, out)  # until this build has finished, the next one cannot skip its work
+        clean_leftovers(out)  # what an interrupted build left
+        empty_before = is_empty(out)  # then nothing in it is stale
+        written_before = read_manifest(out)
+        if written_before is None:  # no output, or an older newsgen's: what its cache says it wrote
+            known = state.outputs is not None and (out / MARKER).exists()
+            written_before = frozenset(state.outputs or ()) if known and not empty_before else frozenset()
         staging = Staging(out)
-        keep = {s.out for s in specs}
+        keep = {s.out for s in specs} | ({f"{search.FOLDER}/"} if config.search else set())
         try:
             # images and files first: on a first build the main process would otherwise wait here for
             # the bodies rendered ahead, and do this alone at the end
@@ -218,8 +246,10 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
             made, image_diags = images.process(root, variants, image_cache, state.images, run=make)
             if image_diags:
                 raise BuildError(image_diags)
-            for rel, source in [*_files_to_copy(config, site.articles), *made.items()]:
-                keep.add(rel)
+            copies = [*_files_to_copy(config, site.articles), *made.items()]
+            keep.update(rel for rel, _ in copies)
+            listed = journal(out, written_before, keep, in_place=empty_before)  # before anything is written
+            for rel, source in copies:
                 staging.add(stage_copy(out, rel, source))
             lap("images and files")
             encoded = None
@@ -227,7 +257,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
                 # the cache as it will be saved after a successful build (pages and outputs are known
                 # now), encoded while the workers finish the bodies (0.2 s at 10k, else alone at the end)
                 encoded = cache.encode(dataclasses.replace(state, pages=fingerprints,
-                                                           outputs=frozenset({*keep, ".newsgen-output"})))
+                                                           outputs=frozenset({*keep, MARKER})))
             if spool is None:
                 spool = prerender.collect() if prerender is not None else {}
             inputs = RenderInputs(config=config, site=site, now=now, preview=options.preview, spool=spool)
@@ -254,10 +284,10 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     result.changed = sorted(t[len(out_prefix):] for _, t in staging.pending)
     with publish_lock or contextlib.nullcontext():
         result.written = staging.commit()
-        keep.add(".newsgen-output")
-        outputs_known = state.outputs is not None and (out / ".newsgen-output").exists()
-        result.removed = prune(out, keep, keep_folders=(search.FOLDER,) if config.search else (),
-                               previous=frozenset() if empty_before else state.outputs if outputs_known else None)
+        keep.add(MARKER)
+        result.removed = prune(out, keep, listed)
+        if listed != keep - {MARKER} or empty_before:
+            write_manifest(out, keep)
         if config.search and (result.written or result.removed or not (out / search.FOLDER).is_dir()):
             search.index(out)
 

@@ -1,31 +1,48 @@
-"""Writing the output: stage every changed file next to its target, then commit or roll back.
+"""Writing the output: stage every changed file, then commit or roll back; remove only what newsgen wrote.
 
-A page is first written to a temporary file in its own folder; only when the whole build has
-succeeded are the temporary files moved into place with `os.replace` (atomic per file). A failed
-build removes its temporary files and leaves the previous output as it was. Files whose bytes
-did not change are never rewritten, and every path goes through `urls.safe_join`.
+A page is first written to a temporary file in the output's staging folder (`.newsgen-staging/`, on
+the same file system); only when the whole build has succeeded are the temporary files moved into
+place with `os.replace` (atomic per file). A failed build removes its temporary files and leaves the
+previous output as it was; a build that was killed leaves them in the staging folder, which the next
+build removes first. Files whose bytes did not change are never rewritten, and every path goes through
+`urls.safe_join`.
+
+newsgen deletes only files it wrote. The output's manifest (`.newsgen-output`) lists them; it is
+extended with every file a build is about to write *before* the build writes it, so even a build
+killed half-way leaves nothing of its own unlisted. Anything else in the folder (a gh-pages worktree's
+`.git/`, `CNAME`, `.nojekyll`, a file you keep there) is never touched.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import filecmp
+import hashlib
+import itertools
 import os
 import shutil
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Diagnostic
+from .errors import BuildError, Diagnostic
 from .fileio import read_bytes, write_bytes
 from .urls import made_folders, safe_join, safe_path
 
-MARKER = ".newsgen-output"
-_TMP_SUFFIX = ".newsgen-tmp"
+MARKER = ".newsgen-output"  # the manifest: what newsgen wrote here
+STAGING = ".newsgen-staging"  # temporary files of the build in progress
+_MANIFEST_HEADER = ("This folder is written by newsgen build. newsgen replaces and removes only the files "
+                    "listed below (files it wrote); anything else here is left alone.\nnewsgen-manifest 1\n")
+_TMP_SUFFIX = ".newsgen-tmp"  # temporary files of newsgen before the staging folder (cleaned once)
+# files a publishing setup keeps in the output folder; they do not make it "someone else's folder"
+_HOSTING_FILES = ("CNAME",)
+_serial = itertools.count()
 
 
-def _tmp_for(target: str) -> str:
-    """The temporary file a target is staged in: hidden, next to it, named for this process."""
-    folder, name = os.path.split(target)
-    return f"{folder}/.{name}.{os.getpid()}{_TMP_SUFFIX}"
+def _tmp_for(out: str) -> str:
+    """A new temporary file in the output's staging folder, named for this process."""
+    return f"{out}/{STAGING}/{os.getpid()}.{next(_serial)}"
 
 
 def stage_bytes(out: Path, rel: str, data: bytes, fresh: bool = False) -> tuple[str, str] | None:
@@ -49,11 +66,11 @@ def stage_bytes(out: Path, rel: str, data: bytes, fresh: bool = False) -> tuple[
                 return None
         except (FileNotFoundError, NotADirectoryError):
             pass
-        tmp = _tmp_for(target)
+        tmp = _tmp_for(str(out))
     try:
         write_bytes(tmp, data)  # the folder is made only when missing
     except FileNotFoundError:
-        _make_folder(folder)
+        _make_folder(os.path.dirname(tmp))
         write_bytes(tmp, data)
     return tmp, target
 
@@ -81,9 +98,14 @@ def stage_copy(out: Path, rel: str, source: Path) -> tuple[str, str] | None:
                 return None
     except (FileNotFoundError, NotADirectoryError):
         pass
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _tmp_for(str(target))
-    shutil.copy2(source, tmp)
+    tmp = _tmp_for(str(out))
+    try:
+        shutil.copy2(source, tmp)
+    except FileNotFoundError:
+        if not source.exists():
+            raise
+        _make_folder(os.path.dirname(tmp))
+        shutil.copy2(source, tmp)
     return tmp, str(target)
 
 
@@ -98,17 +120,33 @@ class Staging:
 
     def commit(self) -> int:
         for tmp, target in self.pending:
-            if tmp != target:  # (written in place into a folder that was empty)
+            if tmp == target:
+                continue  # written in place into a folder that was empty
+            try:
+                os.replace(tmp, target)
+            except FileNotFoundError:  # the target's folder is new
+                os.makedirs(os.path.dirname(target), exist_ok=True)  # noqa: PTH103
                 os.replace(tmp, target)
         count = len(self.pending)
         self.pending.clear()
+        _remove_staging(self.out)
         return count
 
     def rollback(self) -> None:
-        for tmp, _ in self.pending:
+        for tmp, target in self.pending:
             Path(tmp).unlink(missing_ok=True)
-            _remove_empty_parents(Path(tmp).parent, self.out)
+            if tmp == target:
+                _remove_empty_parents(Path(tmp).parent, self.out)
         self.pending.clear()
+        _remove_staging(self.out)
+
+
+def _remove_staging(out: Path) -> None:
+    folder = out / STAGING
+    if folder.is_symlink():
+        folder.unlink()
+    elif folder.exists():
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _remove_empty_parents(folder: Path, stop: Path) -> None:
@@ -120,36 +158,113 @@ def _remove_empty_parents(folder: Path, stop: Path) -> None:
         folder = folder.parent
 
 
-def prune(out: Path, keep: set[str], keep_folders: tuple[str, ...] = (),
-          previous: frozenset[str] | None = None) -> list[str]:
-    """Remove every file in the output that this build did not produce (deleted articles, renamed
-    pages, leftovers of interrupted builds), then the folders left empty. `keep_folders` belong to
-    tools that run after the build (the search index). With `previous` (what the last build left),
-    only the files that dropped out are removed, without walking the whole output."""
-    if previous is not None:
-        gone = sorted(p for p in previous - keep if p.split("/", 1)[0] not in keep_folders)
-        for rel in gone:
-            target = safe_join(out, rel)
-            target.unlink(missing_ok=True)
-            _remove_empty_parents(target.parent, out)
-        return gone
-    removed: list[str] = []
-    top = str(out)
-    for dirpath, _dirnames, filenames in os.walk(top, topdown=False):
-        rel_dir = dirpath[len(top) + 1 :]  # os.walk's paths start with `top` (no relpath per folder)
-        if rel_dir.split("/")[0] in keep_folders:
-            continue
+_UNFINISHED = "(a build is writing files under their own names)\n"
+
+
+def read_manifest(out: Path) -> frozenset[str] | None:
+    """The files newsgen wrote into `out`, or None when it has no manifest (an older newsgen's marker)."""
+    try:
+        text = (out / MARKER).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if not text.startswith(_MANIFEST_HEADER):
+        return None
+    return frozenset(line for line in text[len(_MANIFEST_HEADER):].split("\n") if line and line != _UNFINISHED[:-1])
+
+
+def unfinished(out: Path) -> bool:
+    """True when a build that wrote pages in place (into an empty folder) did not finish: a page in the
+    output may then be cut short, so the next build compares every page instead of trusting its cache."""
+    try:
+        with (out / MARKER).open(encoding="utf-8") as f:
+            return f.read(len(_MANIFEST_HEADER) + len(_UNFINISHED)) == _MANIFEST_HEADER + _UNFINISHED
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def write_manifest(out: Path, files: Iterable[str], finished: bool = True) -> None:
+    """Replace the manifest (atomically: a temporary file in the staging folder, then os.replace)."""
+    text = (_MANIFEST_HEADER + ("" if finished else _UNFINISHED)
+            + "".join(f"{rel}\n" for rel in sorted(set(files) - {MARKER})))
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = _tmp_for(str(out))
+    try:
+        write_bytes(tmp, text.encode())
+    except FileNotFoundError:
+        _make_folder(os.path.dirname(tmp))
+        write_bytes(tmp, text.encode())
+    os.replace(tmp, out / MARKER)
+
+
+def journal(out: Path, written_before: frozenset[str], to_write: Iterable[str], in_place: bool) -> frozenset[str]:
+    """Before a build writes anything: list in the manifest every file it may write (so that files of a
+    build killed half-way are still known as newsgen's). `in_place`: pages are written under their own
+    names (an empty output folder), marked unfinished until `write_manifest` at the end. Returns the list."""
+    listed = written_before.union(to_write)
+    if listed != written_before or in_place or not (out / MARKER).exists():
+        write_manifest(out, listed, finished=not in_place)
+    return listed
+
+
+def clean_leftovers(out: Path) -> None:
+    """Remove what an interrupted build left: the staging folder, and (once, in an output written by an
+    older newsgen, which kept its temporary files next to their targets) every `*.newsgen-tmp` file."""
+    _remove_staging(out)
+    if not out.is_dir() or read_manifest(out) is not None:
+        return
+    for dirpath, _dirnames, filenames in os.walk(out):
         for name in filenames:
-            rel = f"{rel_dir}/{name}" if rel_dir else name
-            if rel not in keep and rel != MARKER:
-                os.unlink(os.path.join(dirpath, name))
-                removed.append(rel)
-        if rel_dir:
-            try:
-                os.rmdir(dirpath)
-            except OSError:
-                pass
-    return removed
+            if name.endswith(_TMP_SUFFIX):
+                with contextlib.suppress(OSError):
+                    os.unlink(os.path.join(dirpath, name))
+
+
+def prune(out: Path, keep: set[str], written_before: frozenset[str]) -> list[str]:
+    """Remove the files newsgen wrote before (`written_before`, the manifest) that this build did not
+    produce (deleted articles, renamed pages), then the folders left empty. A name ending in "/" is a
+    whole folder newsgen owns (the search index). Files newsgen did not write are never removed."""
+    gone = sorted(written_before - keep - {MARKER})
+    for rel in gone:
+        target = safe_join(out, rel.rstrip("/"))
+        if rel.endswith("/"):
+            if not target.is_symlink():
+                shutil.rmtree(target, ignore_errors=True)
+        else:
+            target.unlink(missing_ok=True)
+        _remove_empty_parents(target.parent, out)
+    return gone
+
+
+@contextlib.contextmanager
+def locked(root: Path, out: Path) -> Iterator[None]:
+    """One build at a time per output folder. The lock is an flock on a file in the site's cache folder:
+    the kernel releases it when the process ends, however it ends."""
+    import fcntl
+
+    from .state import CACHE_DIR
+
+    key = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:12]
+    path = root / CACHE_DIR / f"output-{key}.lock"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        raise BuildError([Diagnostic(str(path), None, f"cannot create the build lock: {exc.strerror}",
+                                     "check that the site folder is writable")]) from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno not in (errno.EWOULDBLOCK, errno.EACCES):
+                raise
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
+            raise BuildError([Diagnostic(str(out), None, f"another build is writing this folder (pid {holder})",
+                                         "wait for it to finish, or use another --out")]) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def check_output_folder(out: Path, root: Path) -> list[Diagnostic]:
@@ -166,7 +281,8 @@ def check_output_folder(out: Path, root: Path) -> list[Diagnostic]:
                                "use --out public")]
     if resolved.exists() and not resolved.is_dir():
         return [Diagnostic(shown, None, "the output path is a file, not a folder")]
-    if resolved.is_dir() and not (resolved / MARKER).exists() and any(resolved.iterdir()):
+    if resolved.is_dir() and not (resolved / MARKER).exists() and any(
+            not (p.name.startswith(".") or p.name in _HOSTING_FILES) for p in resolved.iterdir()):
         return [Diagnostic(shown, None, "the output folder is not empty and was not made by newsgen",
                            "choose an empty folder, or empty this one: newsgen replaces what is in it")]
     return []
@@ -179,11 +295,3 @@ def is_empty(folder: Path) -> bool:
             return next(entries, None) is None
     except (FileNotFoundError, NotADirectoryError):
         return True
-
-
-def mark(out: Path) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    marker = out / MARKER
-    if not marker.exists():
-        marker.write_text("This folder is written by newsgen build; files in it are replaced.\n",
-                          encoding="utf-8")

@@ -70,17 +70,25 @@ def test_relative_out_is_relative_to_the_working_folder(make_site, run_cli) -> N
     assert not (root / "public").exists()
 
 
-def test_stale_files_in_own_output_are_pruned(make_site, run_cli) -> None:  # type: ignore[no-untyped-def]
-    """Without a build cache (a fresh CI runner, a deleted .newsgen-cache) the whole output is swept."""
-    root = make_site({"content/politics/a.md": make_site.article("A")})
+def test_without_a_cache_only_what_newsgen_wrote_is_removed(make_site, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """Issue 19 item 2: a fresh CI clone (no .newsgen-cache) whose public/ is a gh-pages worktree. The
+    pages of a deleted article go (the output's manifest lists them); .git/, CNAME, .nojekyll and a file
+    kept there by hand stay."""
+    root = make_site({"content/politics/a.md": make_site.article("A"), "content/politics/b.md": make_site.article("B")})
     assert run_cli(["build", "--jobs", "1"], root).exit_code == 0
-    (root / "public/old-page").mkdir()
-    (root / "public/old-page/index.html").write_text("stale", encoding="utf-8")
+    kept = {".git/HEAD": "ref: refs/heads/gh-pages\n", ".git/objects/ab/cdef": "blob", "CNAME": "news.example.org",
+            ".nojekyll": "", "reports/annual.pdf": "%PDF"}
+    for rel, text in kept.items():
+        (root / "public" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / "public" / rel).write_text(text, encoding="utf-8")
+    (root / "content/politics/b.md").unlink()
     shutil.rmtree(root / ".newsgen-cache")
     result = run_cli(["build", "--jobs", "1", "-v"], root)
-    assert result.exit_code == 0
-    assert not (root / "public/old-page").exists()
-    assert "removed old-page/index.html" in result.stdout
+    assert result.exit_code == 0, result.stderr
+    assert not (root / "public/politics/b").exists()
+    assert "removed politics/b/index.html" in result.stdout
+    for rel, text in kept.items():
+        assert (root / "public" / rel).read_text(encoding="utf-8") == text
 
 
 def test_pages_of_a_deleted_article_are_removed_without_a_sweep(make_site, run_cli) -> None:  # type: ignore[no-untyped-def]

@@ -7,7 +7,20 @@ from pathlib import Path
 
 import pytest
 
-from newsgen.output import MARKER, Staging, check_output_folder, mark, prune, stage_bytes, stage_copy
+from newsgen.output import (
+    MARKER,
+    STAGING,
+    Staging,
+    check_output_folder,
+    clean_leftovers,
+    journal,
+    prune,
+    read_manifest,
+    stage_bytes,
+    stage_copy,
+    unfinished,
+    write_manifest,
+)
 from newsgen.urls import UnsafePath
 
 
@@ -22,12 +35,11 @@ def test_stage_then_commit(tmp_path: Path) -> None:
     target = tmp_path / "politics/x/index.html"
     assert not target.exists()  # nothing in place before the commit
     tmp_files = [Path(t) for t, _ in staging.pending]
-    assert all(
-        t.exists() and t.parent == Path(final).parent for t, (_, final) in zip(tmp_files, staging.pending, strict=True)
-    )
+    assert all(t.exists() and t.parent == tmp_path / STAGING for t in tmp_files)  # one folder: found and removed
     assert staging.commit() == 2
     assert files(tmp_path) == {"feed.xml": b"<rss/>", "politics/x/index.html": b"<p>new</p>"}
     assert staging.pending == []
+    assert not (tmp_path / STAGING).exists()
 
 
 def test_same_bytes_are_not_staged_again(tmp_path: Path) -> None:
@@ -45,7 +57,7 @@ def test_rollback_removes_temporary_files_and_new_empty_folders(tmp_path: Path) 
     staging.add(stage_bytes(tmp_path, "new/deep/index.html", b"new"))
     staging.rollback()
     assert files(tmp_path) == {"old.html": b"old"}
-    assert not (tmp_path / "new").exists()
+    assert not (tmp_path / "new").exists() and not (tmp_path / STAGING).exists()
 
 
 def test_stage_copy_skips_an_identical_copy(tmp_path: Path) -> None:
@@ -72,34 +84,59 @@ def test_staging_refuses_paths_outside(tmp_path: Path, rel: str) -> None:
     assert list(tmp_path.iterdir()) == [out] and list(out.iterdir()) == []
 
 
-def test_prune_removes_what_was_not_produced_and_empty_folders(tmp_path: Path) -> None:
+def test_prune_removes_only_what_newsgen_wrote_and_empty_folders(tmp_path: Path) -> None:
     for rel in (
         "index.html",
         "politics/x/index.html",
         "politics/gone/index.html",
         "old/deep/a.txt",
+        "pagefind/x.js",
         MARKER,
-        "theme/.newsgen.css.123.newsgen-tmp",
+        "CNAME",
+        ".nojekyll",
+        ".git/HEAD",
+        "kept-by-hand/report.pdf",
     ):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text("x", encoding="utf-8")
-    removed = prune(tmp_path, {"index.html", "politics/x/index.html"})
-    assert sorted(removed) == [
-        "old/deep/a.txt",
-        "politics/gone/index.html",
-        "theme/.newsgen.css.123.newsgen-tmp",
-    ]
-    assert sorted(files(tmp_path)) == [MARKER, "index.html", "politics/x/index.html"]
+    written = frozenset({"index.html", "politics/x/index.html", "politics/gone/index.html", "old/deep/a.txt",
+                         "pagefind/"})
+    removed = prune(tmp_path, {"index.html", "politics/x/index.html"}, written)
+    assert sorted(removed) == ["old/deep/a.txt", "pagefind/", "politics/gone/index.html"]
+    assert sorted(files(tmp_path)) == sorted([".git/HEAD", ".nojekyll", MARKER, "CNAME", "index.html",
+                                              "kept-by-hand/report.pdf", "politics/x/index.html"])
     assert not (tmp_path / "old").exists() and not (tmp_path / "politics/gone").exists()
     assert (tmp_path / "politics/x").is_dir()
 
 
-def test_mark_writes_the_marker_once(tmp_path: Path) -> None:
+def test_manifest_round_trip_and_journal(tmp_path: Path) -> None:
     out = tmp_path / "public"
-    mark(out)
-    first = (out / MARKER).read_bytes()
-    mark(out)
-    assert (out / MARKER).read_bytes() == first
+    assert read_manifest(out) is None
+    listed = journal(out, frozenset(), {"index.html", "a/index.html"}, in_place=True)
+    assert read_manifest(out) == listed == {"index.html", "a/index.html"}
+    assert unfinished(out)  # written in place until the build's end
+    write_manifest(out, listed)
+    assert not unfinished(out)
+    before = (out / MARKER).stat().st_mtime_ns
+    assert journal(out, listed, {"index.html"}, in_place=False) == listed  # a subset: not rewritten
+    assert (out / MARKER).stat().st_mtime_ns == before
+    write_manifest(out, {"b.html", MARKER})
+    assert read_manifest(out) == {"b.html"}
+    (out / MARKER).write_text("This folder is written by newsgen build; files in it are replaced.\n")
+    assert read_manifest(out) is None  # an older newsgen's marker: nothing known
+
+
+def test_leftovers_of_an_interrupted_build_are_removed(tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    (out / STAGING).mkdir(parents=True)
+    (out / STAGING / "123.4").write_bytes(b"half a page")
+    (out / "politics/x").mkdir(parents=True)
+    old_tmp = out / "politics/x/.index.html.999.newsgen-tmp"  # an older newsgen's temporary file
+    old_tmp.write_bytes(b"x")
+    (out / "politics/x/index.html").write_bytes(b"page")
+    clean_leftovers(out)
+    assert not (out / STAGING).exists() and not old_tmp.exists()
+    assert (out / "politics/x/index.html").read_bytes() == b"page"
 
 
 def test_output_folder_guards(tmp_path: Path) -> None:
@@ -127,8 +164,13 @@ def test_output_folder_guards(tmp_path: Path) -> None:
     assert check_output_folder(site / "public", site) == []
     (tmp_path / "empty").mkdir()
     assert check_output_folder(tmp_path / "empty", site) == []
-    mark(foreign)
+    write_manifest(foreign, [])
     assert check_output_folder(foreign, site) == []
+    worktree = tmp_path / "worktree"  # a gh-pages worktree: .git, CNAME, .nojekyll only
+    (worktree / ".git").mkdir(parents=True)
+    (worktree / "CNAME").write_text("news.example.org", encoding="utf-8")
+    (worktree / ".nojekyll").write_text("", encoding="utf-8")
+    assert check_output_folder(worktree, site) == []
 
 
 def test_fresh_staging_makes_folders_first_and_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,102 @@
+"""Issue 19, items 2, 3 and 9: newsgen removes only what it wrote, an interrupted build leaves nothing that
+the next build does not clean, and two builds never write one output folder at once."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from newsgen.output import MARKER, STAGING, locked, unfinished
+
+SECTIONS = ("Politics", "Sports", "Culture")
+
+
+def _many(make_site, count: int):  # type: ignore[no-untyped-def]
+    body = "\n\n".join(f"Paragraph {i} of a story, with words enough to take a moment to render." for i in range(12))
+    files = {f"content/{SECTIONS[i % 3].lower()}/2024/story-{i}.md":
+             make_site.article(f"Story number {i}", section=SECTIONS[i % 3], date=f"2024-01-{1 + i % 28:02d} 10:00",
+                               tags=[f"tag{i % 7}"], body=body + "\n")
+             for i in range(count)}
+    return make_site(files)
+
+
+def _tree(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def _script() -> list[str]:
+    return [sys.executable, "-c", "from newsgen.cli import run; run()"]
+
+
+def test_a_killed_build_leaves_nothing_the_next_build_does_not_clean(make_site, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """kill -9 at several moments of a cold build and of a rebuild; the next build's output is byte for byte a
+    clean build's, with no temporary file anywhere in it."""
+    root = _many(make_site, 250)
+    reference = tmp_path / "reference"
+    subprocess.run([*_script(), "build", "--out", str(reference), "--jobs", "2"], cwd=root, check=True,
+                   capture_output=True)
+    clean = _tree(reference)
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    caught_writing = 0
+    for delay in (0.5, 0.9, 1.3):
+        if delay == 1.3:  # the output removed, the cache kept: pages are written in place, then killed
+            subprocess.run(["rm", "-rf", str(root / "public")], check=True)
+        proc = subprocess.Popen([*_script(), "build", "--jobs", "2"], cwd=root, env=env,  # noqa: S603
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        time.sleep(delay)
+        os.killpg(proc.pid, signal.SIGKILL)  # the build and its workers
+        proc.wait()
+        if (root / "public" / STAGING).exists() or unfinished(root / "public"):
+            caught_writing += 1
+        if delay == 0.9:
+            (root / ".newsgen-cache").exists() and subprocess.run(["rm", "-rf", str(root / ".newsgen-cache")],
+                                                                   check=True)
+        done = subprocess.run([*_script(), "build", "--jobs", "2"], cwd=root, capture_output=True, text=True,
+                              env=env, check=False)
+        assert done.returncode == 0, done.stderr
+        out = _tree(root / "public")
+        assert not [rel for rel in out if rel.endswith(".newsgen-tmp") or rel.startswith(STAGING)]
+        out.pop(MARKER)
+        assert out == {k: v for k, v in clean.items() if k != MARKER}, delay
+        # the next build is touched with content changes to be interrupted mid-way again
+        victim = root / "content/politics/2024/story-0.md"
+        victim.write_text(victim.read_text(encoding="utf-8") + f"\nOne more line {delay}.\n", encoding="utf-8")
+        subprocess.run([*_script(), "build", "--out", str(reference), "--jobs", "2"], cwd=root, check=True,
+                       capture_output=True)
+        clean = _tree(reference)
+    assert caught_writing, "no kill landed while the build was writing: the test proves nothing"
+
+
+def test_two_builds_at_once_one_is_refused_with_a_clear_line(make_site, run_cli) -> None:  # type: ignore[no-untyped-def]
+    root = make_site({"content/politics/a.md": make_site.article("A")})
+    assert run_cli(["build", "--jobs", "1"], root).exit_code == 0
+    before = _tree(root / "public")
+    (root / "content/politics/a.md").write_text(make_site.article("A", body="Changed.\n"), encoding="utf-8")
+    with locked(root, (root / "public").absolute()):  # as another build would hold it
+        result = run_cli(["build", "--jobs", "1"], root)
+    assert result.exit_code == 1 and not result.traceback
+    assert f"another build is writing this folder (pid {os.getpid()})" in result.stderr
+    assert _tree(root / "public") == before
+    assert run_cli(["build", "--jobs", "1"], root).exit_code == 0  # released
+
+
+def test_two_real_builds_at_once_never_crash(make_site, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The issue's repro: an output but no cache, two builds started together. Each either succeeds or is
+    refused with the lock's line; never a traceback; the output ends complete."""
+    root = _many(make_site, 150)
+    subprocess.run([*_script(), "build", "--jobs", "1"], cwd=root, check=True, capture_output=True)
+    reference = _tree(root / "public")
+    for _ in range(2):
+        subprocess.run(["rm", "-rf", str(root / ".newsgen-cache")], check=True)
+        procs = [subprocess.Popen([*_script(), "build", "--jobs", "1"], cwd=root, stdout=subprocess.PIPE,  # noqa: S603
+                                  stderr=subprocess.PIPE, text=True) for _ in range(2)]
+        results = [(p.wait(), p.stderr.read() if p.stderr else "") for p in procs]
+        for code, err in results:
+            assert "Traceback" not in err, err
+            assert code == 0 or "another build is writing" in err, err
+        assert any(code == 0 for code, _ in results)
+        assert _tree(root / "public") == reference
