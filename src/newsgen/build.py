@@ -224,8 +224,8 @@ def _build(root: Path, out: Path, options: BuildOptions, progress: Progress | No
         empty_before = is_empty(out)  # then nothing in it is stale
         written_before = read_manifest(out)
         if written_before is None:  # no output, or an older newsgen's: what its cache says it wrote
-            known = state.outputs is not None and (out / MARKER).exists()
-            written_before = frozenset(state.outputs or ()) if known and not empty_before else frozenset()
+            marked = state.outputs is not None and (out / MARKER).exists()
+            written_before = frozenset(state.outputs or ()) if marked and not empty_before else frozenset()
         staging = Staging(out)
         keep = {s.out for s in specs} | ({f"{search.FOLDER}/"} if config.search else set())
         try:
