@@ -8,6 +8,11 @@ from zoneinfo import ZoneInfo
 
 _SPACE_OFFSET = re.compile(r"^(.*\d)\s+([+-]\d{2}:?\d{2}|Z)$")
 
+# Dates outside these years are refused: everything done with a date later (a time zone conversion,
+# +2 days for the news sitemap, feeds' four-digit years) stays far from datetime's limits (1..9999).
+FIRST_YEAR = 1900
+LAST_YEAR = 9000
+
 
 class DateProblem(ValueError):
     pass
@@ -33,13 +38,30 @@ def parse_date(value: object, tz: ZoneInfo) -> dt.datetime:
             parsed = dt.datetime.fromisoformat(text)
         except ValueError:
             raise DateProblem(
-                f'"{value}" is not a date', "write it as YYYY-MM-DD HH:MM, e.g. 2025-03-19 17:40"
+                f"{_quoted(value)} is not a date", "write it as YYYY-MM-DD HH:MM, e.g. 2025-03-19 17:40"
             ) from None
-    else:
-        raise DateProblem(f"{value!r} is not a date", "write it as YYYY-MM-DD HH:MM")
+    else:  # a list, a mapping, a number: not quoted back (it may be huge)
+        raise DateProblem(f"a {_kind(value)} is not a date", "write it as YYYY-MM-DD HH:MM")
+    if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+        raise DateProblem(f"{_quoted(value)} is out of range" if isinstance(value, str) else "the date is out of range",
+                          f"a date must be between the years {FIRST_YEAR} and {LAST_YEAR}")
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=tz)
     return parsed
+
+
+def _quoted(text: str) -> str:
+    return f'"{text}"' if len(text) <= 60 else f'"{text[:57]}..."'
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, bool):
+        return "true/false value"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, list):
+        return "list"
+    return "mapping" if isinstance(value, dict) else "value"
 
 
 def now(tz: ZoneInfo) -> dt.datetime:

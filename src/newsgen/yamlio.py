@@ -2,6 +2,13 @@
 
 Timestamps are NOT resolved by YAML: dates stay strings and are parsed by `dates.py`, so that
 "2025-03-19 17:40" and "2025-03-19T17:40:00+07:00" follow one rule (the site's timezone).
+
+Every mapping also keeps the text each plain scalar was written as, where YAML typed it
+(`title: yes` is True, `title: 2025` is 2025): `LineMap.texts[key]` is "yes" / "2025" (for a list,
+a list of the items' texts). Text fields read that, so they are what the author wrote.
+
+Hostile YAML is bounded: nesting deeper than MAX_DEPTH and documents that aliases (`*name`)
+would expand to more than MAX_NODES values are refused before anything is built from them.
 """
 
 from __future__ import annotations
@@ -18,14 +25,25 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _Base = yaml.SafeLoader
 
 
+MAX_DEPTH = 32  # levels of nesting (a front matter needs 3, newsgen.yaml 4)
+MAX_NODES = 100_000  # values in a document, each alias counted as the whole value it repeats
+
+
 class LineMap(dict[str, Any]):
-    """A mapping that also remembers the 1-based line of each key (`.lines[key]`)."""
+    """A mapping that also remembers the 1-based line of each key (`.lines[key]`) and, for values
+    YAML typed (numbers, true/false, null), the text they were written as (`.texts[key]`)."""
 
     lines: dict[str, int]
+    texts: dict[str, Any]  # key -> str, or a list (scalars as str) for a list with typed items
 
     def __init__(self) -> None:
         super().__init__()
         self.lines = {}
+        self.texts = {}
+
+    def text(self, key: str) -> Any:
+        """The value of `key` with YAML's typing of plain scalars undone: what the author wrote."""
+        return self.texts.get(key, self.get(key))
 
 
 @dataclass
@@ -53,20 +71,29 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
+_STR = "tag:yaml.org,2002:str"
+
+
 def _construct_mapping(loader: Any, node: yaml.MappingNode) -> LineMap:
     loader.flatten_mapping(node)
     out = LineMap()
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
         line = key_node.start_mark.line + 1
-        if not isinstance(key, str | int | float | bool) or key is None:
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:null":
             raise YamlProblem("a key must be plain text", line)
-        key = str(key)
+        key = key_node.value  # as written: `yes:` is the key "yes", not "True"
         if key in out:
             raise YamlProblem(f'duplicate key "{key}"', line, f"first set on line {out.lines[key]}",
                               first_line=out.lines[key])
         out[key] = loader.construct_object(value_node, deep=True)
         out.lines[key] = line
+        if isinstance(value_node, yaml.ScalarNode):
+            if value_node.tag != _STR and value_node.value:
+                out.texts[key] = value_node.value
+        elif isinstance(value_node, yaml.SequenceNode) and any(
+                isinstance(item, yaml.ScalarNode) and item.tag != _STR for item in value_node.value):
+            out.texts[key] = [node.value if isinstance(node, yaml.ScalarNode) else item
+                              for node, item in zip(value_node.value, out[key], strict=True)]
     return out
 
 
@@ -78,10 +105,17 @@ def load(text: str) -> Any:
     simple = _simple_mapping(text)
     if simple is not None:
         return simple
+    loader = _Loader(text)
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _measure(node, 1, {}, set())
+        return loader.construct_document(node)
     except YamlProblem:
         raise
+    except RecursionError:  # pragma: no cover - _measure bounds the depth first
+        raise YamlProblem(f"nested more than {MAX_DEPTH} levels deep", None) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -94,6 +128,41 @@ def load(text: str) -> Any:
         raise YamlProblem(f"invalid YAML: {problem}", line, hint) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(f"invalid YAML: {exc}", None) from None
+    finally:
+        loader.dispose()
+
+
+def _measure(node: yaml.Node, depth: int, known: dict[int, tuple[int, int]], open_: set[int]) -> tuple[int, int]:
+    """(values, levels) of a node with its aliases expanded; raises YamlProblem past the limits.
+    An alias is the same node object as its anchor: each is measured once, counted at every use."""
+    if isinstance(node, yaml.ScalarNode):
+        return 1, 1
+    line = node.start_mark.line + 1
+    if depth > MAX_DEPTH:
+        raise YamlProblem(f"nested more than {MAX_DEPTH} levels deep", line)
+    ident = id(node)
+    if ident in known:
+        size, height = known[ident]
+    else:
+        if ident in open_:
+            raise YamlProblem("an alias (*name) refers to the value it is part of", line, "write the value out")
+        open_.add(ident)
+        children = [c for pair in node.value for c in pair] if isinstance(node, yaml.MappingNode) else node.value
+        size, height = 1, 1
+        for child in children:
+            child_size, child_height = _measure(child, depth + 1, known, open_)
+            size += child_size
+            height = max(height, child_height + 1)
+            if size > MAX_NODES:
+                break
+        open_.discard(ident)
+        known[ident] = size, height
+    if size > MAX_NODES:
+        raise YamlProblem(f"more than {MAX_NODES:,} values once aliases (*name) are expanded", line,
+                          "write the values out instead of repeating aliases")
+    if depth + height - 1 > MAX_DEPTH:
+        raise YamlProblem(f"nested more than {MAX_DEPTH} levels deep", line)
+    return size, height
 
 
 def _hint_for(problem: str) -> str | None:
@@ -136,11 +205,17 @@ def _simple_mapping(text: str) -> LineMap | None:
             if _plain(key) is not key:  # a key YAML reads as true, null...
                 return None
             _PLAIN_KEYS.add(key)
-        value = _value((raw or "").rstrip(" "))
+        raw = (raw or "").rstrip(" ")
+        value = _value(raw)
         if value is _NOT_STRING or key in out:
             return None
         out[key] = value
         out.lines[key] = number
+        if raw and not isinstance(value, str):  # true/false/null, or a list holding some: as written
+            if not isinstance(value, list):
+                out.texts[key] = raw
+            elif not all(isinstance(item, str) for item in value):
+                out.texts[key] = [item.strip(" ") for item in raw[1:-1].split(",")]
     return out or None  # no keys: PyYAML says what an empty document is
 
 

@@ -29,11 +29,26 @@ def test_text(value: object, expected: str) -> None:
     assert fmv.text(value, "title") == expected
 
 
-@pytest.mark.parametrize("value", [True, None, {"a": 1}, ["a"]])
+@pytest.mark.parametrize("value", [{"a": 1}, ["a"]])
 def test_text_refuses_non_text(value: object) -> None:
     e = fails(fmv.text, value, "title")
     assert e.message == "title must be text"
     assert e.hint and "title:" in e.hint
+
+
+def test_nothing_is_empty_text() -> None:
+    assert fmv.text(None, "summary") == ""
+
+
+@pytest.mark.parametrize("char", ["\x1b", "\x00", "\x07", "\x7f", "\x9b", "\u202e"])
+def test_text_refuses_control_characters(char: str) -> None:
+    e = fails(fmv.text, f"Vote{char}]0;owned", "section")
+    assert e.message.startswith("section holds a control character (U+")
+    assert char not in e.message
+
+
+def test_text_keeps_newlines_and_tabs_of_block_text() -> None:
+    assert fmv.text("one\ntwo\tthree\n", "summary") == "one\ntwo\tthree"
 
 
 def test_required_text_refuses_blank() -> None:
@@ -46,6 +61,49 @@ def test_text_list() -> None:
     assert fmv.text_list([2025, "x"], "tags") == ("2025", "x")
     assert fails(fmv.text_list, {"a": 1}, "tags").message == "tags must be a list"
     assert fails(fmv.text_list, [["nested"]], "tags").message == "tags must be text"
+    assert fmv.text_list([None, "x"], "tags") == ("x",)
+
+
+def test_text_list_is_bounded() -> None:
+    names = [f"Writer {i}" for i in range(fmv.MAX_NAMES)]
+    assert len(fmv.text_list(names, "authors")) == fmv.MAX_NAMES
+    e = fails(fmv.text_list, [*names, "One more"], "authors")
+    assert e.message == f"authors: {fmv.MAX_NAMES + 1} names, at most {fmv.MAX_NAMES}"
+
+
+@pytest.mark.parametrize(
+    ("key", "hint_start"),
+    [("titel", 'did you mean "title"?'), ("Title", 'did you mean "title"?'), ("sumary", 'did you mean "summary"?'),
+     ("tag", 'did you mean "tags"?'), ("image-credit", 'did you mean "image_credit"?'),
+     ("caption", 'did you mean "image_caption"?'), ("headline", 'did you mean "title"?'),
+     ("location", "keys of your own for templates go under extra:, e.g. extra: {location: ...}"),
+     ("kicker", "keys of your own for templates go under extra:")],
+)
+def test_unknown_keys_get_a_hint(key: str, hint_start: str) -> None:
+    message, hint = fmv.unknown_key(key)
+    assert message == f'unknown key "{key}"'
+    assert hint.startswith(hint_start)
+    assert "extra:" in hint
+
+
+def test_extra_is_a_mapping_of_plain_dicts() -> None:
+    from newsgen.yamlio import load
+
+    fm = load("extra:\n  location: Huế\n  sponsor: {name: X, lines: [1]}\n")
+    out = fmv.extra(fm["extra"])
+    assert out == {"location": "Huế", "sponsor": {"name": "X", "lines": [1]}}
+    assert type(out["sponsor"]) is dict
+    assert fails(fmv.extra, "Huế", ).message.startswith("extra must be a mapping")
+
+
+def test_slug_length_is_bounded() -> None:
+    long = "-".join(["word"] * 40)  # 199 characters
+    e = fails(fmv.slug, long)
+    assert e.message == f"slug is {len(long)} characters long, at most {fmv.MAX_SLUG}"
+    short = fmv.short_slug(long)
+    assert len(short) <= fmv.MAX_SLUG and short.endswith("word") and long.startswith(short)
+    assert fmv.short_slug("x" * 300) == "x" * fmv.MAX_SLUG
+    assert fmv.short_slug("short-one") == "short-one"
 
 
 def test_boolean() -> None:

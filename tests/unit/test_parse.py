@@ -84,7 +84,7 @@ def test_single_author_and_explicit_slug(site) -> None:  # type: ignore[no-untyp
     assert article.url == "politics/my-own-slug/"
 
 
-def test_unknown_keys_are_kept_in_extra(site) -> None:  # type: ignore[no-untyped-def]
+def test_keys_of_ones_own_are_kept_under_extra(site) -> None:  # type: ignore[no-untyped-def]
     article, diags = parse(site, (FIXTURES / "unknown_keys.md").read_bytes())
     assert diags == [] and article is not None
     assert article.extra == {
@@ -92,6 +92,7 @@ def test_unknown_keys_are_kept_in_extra(site) -> None:  # type: ignore[no-untype
         "sponsor": {"name": "The Foundation", "url": "https://example.org/"},
         "rating": 4,
     }
+    assert type(article.extra) is dict and type(article.extra["sponsor"]) is dict  # no LineMap attributes
 
 
 def test_summary_defaults_to_the_first_paragraph(site) -> None:  # type: ignore[no-untyped-def]

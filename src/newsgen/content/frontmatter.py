@@ -6,7 +6,10 @@ import datetime as dt
 import functools
 import os
 import posixpath
+import re
 import stat
+import threading
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,7 +23,15 @@ from ..slugs import is_valid_slug, slugify
 from ..yamlio import LineMap
 
 KNOWN = ("title", "section", "author", "authors", "date", "updated", "summary", "image", "image_caption",
-         "image_credit", "image_alt", "tags", "slug", "draft", "corrections")
+         "image_credit", "image_alt", "tags", "slug", "draft", "corrections", "extra")
+
+# Limits that keep one article's cost bounded (a hostile or broken file cannot stall a build).
+MAX_FRONT_MATTER = 64 * 1024  # characters between the --- lines
+MAX_NAMES = 100  # authors, and tags, per article
+MAX_SLUG = 120  # characters of a URL slug (a folder name; file systems stop at 255 bytes)
+MAX_PIXELS = 50_000_000  # of an image (width x height): 50 megapixels, e.g. 8660 x 5773
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 class FieldError(Exception):
@@ -31,9 +42,18 @@ class FieldError(Exception):
 
 
 def text(value: Any, key: str) -> str:
-    if isinstance(value, bool) or value is None or isinstance(value, dict | list):
+    """A text field, from the text the author wrote (see LineMap.text: `title: yes` is "yes").
+    Nothing (None) is empty text; a list or a mapping is an error."""
+    if value is None:
+        return ""
+    if isinstance(value, dict | list):
         raise FieldError(f"{key} must be text", f'write it as {key}: "..."')
-    return str(value).strip()
+    out = str(value).strip()
+    bad = _CONTROL.search(out)
+    if bad is not None:
+        raise FieldError(f"{key} holds a control character (U+{ord(bad.group(0)):04X})",
+                         "remove it: it cannot be shown, and it makes feeds invalid")
+    return out
 
 
 def required_text(value: Any, key: str) -> str:
@@ -45,15 +65,50 @@ def required_text(value: Any, key: str) -> str:
 
 def text_list(value: Any, key: str) -> tuple[str, ...]:
     if isinstance(value, str):
-        value = [v for v in value.split(",")]
+        value = value.split(",")
     if not isinstance(value, list):
         raise FieldError(f"{key} must be a list", f"write it as {key}: [One, Two]")
+    if len(value) > MAX_NAMES:
+        raise FieldError(f"{key}: {len(value):,} names, at most {MAX_NAMES}", "keep the ones readers need")
     out: list[str] = []
     for v in value:
         item = text(v, key)
         if item and item not in out:
             out.append(item)
     return tuple(out)
+
+
+# what other tools (Hugo, WordPress exports) and newsrooms call newsgen's keys
+_SYNONYMS = {"headline": "title", "category": "section", "byline": "author", "writer": "author",
+             "published": "date", "pubdate": "date", "modified": "updated", "lastmod": "updated",
+             "description": "summary", "lede": "summary", "standfirst": "summary", "excerpt": "summary",
+             "photo": "image", "picture": "image", "caption": "image_caption", "credit": "image_credit",
+             "alt": "image_alt", "keywords": "tags", "categories": "tags", "correction": "corrections"}
+
+
+def unknown_key(key: str) -> tuple[str, str]:
+    """The message and hint for a front-matter key newsgen does not know: a near miss of a known key
+    gets a "did you mean"; any other is told where a key of one's own goes (extra:)."""
+    known = _SYNONYMS.get(key.lower().replace("-", "_"))
+    hint = f'did you mean "{known}"?' if known else did_you_mean(key.replace("-", "_"), KNOWN, cutoff=0.75)
+    if hint:
+        return f'unknown key "{key}"', f"{hint} Keys of your own go under extra:"
+    return f'unknown key "{key}"', f"keys of your own for templates go under extra:, e.g. extra: {{{key}: ...}}"
+
+
+def extra(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise FieldError("extra must be a mapping of your own keys", "e.g. extra: {location: Hà Nội}")
+    return {k: _plain(v) for k, v in value.items()}
+
+
+def _plain(value: Any) -> Any:
+    """Plain dicts and lists (a LineMap's .lines/.texts would shadow keys in templates: extra.lines)."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
 
 
 def boolean(value: Any, key: str) -> bool:
@@ -84,19 +139,33 @@ def slug(value: Any) -> str:
     out = text(value, "slug")
     if not is_valid_slug(out):
         raise FieldError(f'slug "{out}" may only hold lower-case letters, digits and hyphens',
-                         f"e.g. slug: {slugify(out) or 'my-article'}")
+                         f"e.g. slug: {short_slug(slugify(out)) or 'my-article'}")
+    if len(out) > MAX_SLUG:
+        raise FieldError(f"slug is {len(out)} characters long, at most {MAX_SLUG}",
+                         f"e.g. slug: {short_slug(out)}")
     return out
+
+
+def short_slug(slug: str) -> str:
+    """A slug cut to MAX_SLUG characters at a hyphen (a whole word) where there is one."""
+    if len(slug) <= MAX_SLUG:
+        return slug
+    cut = slug[: MAX_SLUG + 1]
+    return cut[: cut.rfind("-")] if "-" in cut else slug[:MAX_SLUG]
 
 
 def corrections(value: Any, config: SiteConfig) -> tuple[Correction, ...]:
     if not isinstance(value, list):
         raise FieldError("corrections must be a list", "- date: 2025-03-20 09:00 / text: ...")
+    if len(value) > MAX_NAMES:
+        raise FieldError(f"corrections: {len(value):,} of them, at most {MAX_NAMES}")
     out = []
     for item in value:
         if not isinstance(item, dict) or "date" not in item or "text" not in item:
             raise FieldError("each correction needs a date and a text")
-        out.append(Correction(date=date(item["date"], "correction date", config),
-                              text=required_text(item["text"], "correction text")))
+        written = item.text if isinstance(item, LineMap) else item.get
+        out.append(Correction(date=date(written("date"), "correction date", config),
+                              text=required_text(written("text"), "correction text")))
     return tuple(sorted(out, key=lambda c: c.date))
 
 
@@ -118,14 +187,14 @@ def resolve_file(ref: str, article_path: str, root: Path) -> str | None:
 
 def image(fm: LineMap, article_path: str, article_url: str, root: Path,
           report: Callable[[str, str, str | None], None]) -> Image | None:
-    ref = fm.get("image")
+    ref = fm.text("image")
     if ref is None or ref == "":
         return None
     try:
         ref = required_text(ref, "image")
-        caption = text(fm.get("image_caption", ""), "image_caption")
-        credit = text(fm.get("image_credit", ""), "image_credit")
-        alt = text(fm.get("image_alt", caption), "image_alt")
+        caption = text(fm.text("image_caption"), "image_caption")
+        credit = text(fm.text("image_credit"), "image_credit")
+        alt = text(fm.text("image_alt"), "image_alt") if "image_alt" in fm else caption
     except FieldError as e:
         report("image", e.message, e.hint)
         return None
@@ -158,6 +227,10 @@ def image(fm: LineMap, article_path: str, article_url: str, root: Path,
         report("image", f'"{ref}" is not an image newsgen can read', "use a JPEG, PNG, GIF or WebP file")
         return None
     width, height, mime, length = info
+    if too_large(info):
+        report("image", f'image "{ref}" is {pixels(info)}', f"newsgen reads images of up to {MAX_PIXELS // 1_000_000} "
+               "megapixels: export a smaller copy (a web page needs no more than 2,400 pixels across)")
+        return None
     return Image(url=url, source=rel, caption=caption, credit=credit, alt=alt, width=width, height=height,
                  length=length, mime=mime)
 
@@ -188,6 +261,18 @@ def remember_image_info(path: str, mtime_ns: int, size: int, info: ImageInfo) ->
     _KNOWN_INFO[(path, mtime_ns, size)] = info
 
 
+def too_large(info: ImageInfo) -> bool:
+    """More pixels than newsgen reads (MAX_PIXELS): the build would take seconds and gigabytes."""
+    return info[0] * info[1] > MAX_PIXELS
+
+
+def pixels(info: ImageInfo) -> str:
+    return f"{info[0]:,} x {info[1]:,} pixels ({info[0] * info[1] / 1e6:,.0f} megapixels)"
+
+
+_PIL_LIMIT = threading.Lock()  # images.py checks sizes itself too, whatever Pillow's limit is meanwhile
+
+
 @functools.lru_cache(maxsize=4096)
 def _image_info(name: str, mtime_ns: int, size: int) -> ImageInfo | None:
     path = Path(name)
@@ -197,9 +282,17 @@ def _image_info(name: str, mtime_ns: int, size: int) -> ImageInfo | None:
     from PIL import UnidentifiedImageError
 
     try:
-        with PILImage.open(path) as im:
-            width, height = im.size
-            mime = PILImage.MIME.get(im.format or "", "application/octet-stream")
-    except (UnidentifiedImageError, OSError, ValueError):
+        with warnings.catch_warnings():  # only the header is read: no decompression bomb check needed here
+            warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
+            with _PIL_LIMIT:  # Pillow's own limit refuses to even say the size of a huge image
+                limit, PILImage.MAX_IMAGE_PIXELS = PILImage.MAX_IMAGE_PIXELS, None
+                try:
+                    im = PILImage.open(path)
+                finally:
+                    PILImage.MAX_IMAGE_PIXELS = limit
+            with im:
+                width, height = im.size
+                mime = PILImage.MIME.get(im.format or "", "application/octet-stream")
+    except (UnidentifiedImageError, PILImage.DecompressionBombError, OSError, ValueError):
         return None
-    return width, height, mime, path.stat().st_size
+    return width, height, mime, size

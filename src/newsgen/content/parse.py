@@ -22,6 +22,8 @@ from .source import SourceProblem, decode, split
 
 _LOCAL_REF = re.compile(r"\]\(\s*<?([^)\s>]+)")
 _IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
+_KNOWN = frozenset(fmv.KNOWN)
+_REQUIRED = ("title", "section", "date")
 _NOT_LEAD = ("#", "!", "<", ">", "- ", "* ", "+ ", "|", "```", "~~~", "[^", "    ", "\t")
 
 
@@ -40,6 +42,10 @@ def parse_bytes(raw: bytes, rel: str, root: Path, config: SiteConfig) -> tuple[A
     except SourceProblem as p:
         return None, [p.diagnostic]
     diags: list[Diagnostic] = []
+    if len(src.front_matter) > fmv.MAX_FRONT_MATTER:
+        return None, [Diagnostic(rel, src.front_matter_line,
+                                 f"front matter is {len(src.front_matter):,} characters, at most "
+                                 f"{fmv.MAX_FRONT_MATTER:,}", "move long text into the body")]
     try:
         fm = load(src.front_matter)
     except YamlProblem as p:
@@ -60,19 +66,22 @@ def parse_bytes(raw: bytes, rel: str, root: Path, config: SiteConfig) -> tuple[A
     values: dict[str, Any] = {}
 
     def field(key: str, check: Any, *args: Any) -> None:
-        if key not in fm or fm[key] is None:
+        if key not in fm or fm[key] is None or (key in _REQUIRED and fm[key] == ""):
             return
-        try:
-            values[key] = check(fm[key], *args)
+        try:  # text fields read what the author wrote (`title: yes` is "yes"); draft: is typed
+            values[key] = check(fm[key] if key == "draft" else fm.text(key), *args)
         except fmv.FieldError as e:
             report(key, e.message, e.hint)
 
-    for key in ("title", "section", "date"):
-        if key not in fm or fm[key] in (None, ""):
+    for key in fm:
+        if key not in _KNOWN:
+            report(key, *fmv.unknown_key(key))
+    for key in _REQUIRED:
+        if key not in fm or fm[key] is None or fm[key] == "":
             example = {"title": "title: My headline", "section": f"section: {config.sections[0].name}",
                        "date": "date: 2025-03-19 17:40"}[key]
             report(key, f"missing {key}", f"add `{example}` to the front matter")
-    field("title", fmv.required_text, "title")
+    field("title", fmv.required_text, "title")  # (each skipped when missing: one error for one problem)
     field("section", fmv.section, config)
     field("date", fmv.date, "date", config)
     field("updated", fmv.date, "updated", config)
@@ -81,13 +90,14 @@ def parse_bytes(raw: bytes, rel: str, root: Path, config: SiteConfig) -> tuple[A
     field("slug", fmv.slug)
     field("draft", fmv.boolean, "draft")
     field("corrections", fmv.corrections, config)
+    field("extra", fmv.extra)
     if "author" in fm and "authors" in fm:
         report("authors", "use either author or authors, not both")
     field("author", fmv.text_list, "author")
     field("authors", fmv.text_list, "authors")
 
     title = values.get("title", "")
-    slug = values.get("slug") or slugify(title)
+    slug = values.get("slug") or fmv.short_slug(slugify(title))
     if title and not slug:
         report("title", "cannot make a URL slug from this title", "add `slug: a-readable-slug`")
     section = values.get("section", "")
@@ -101,7 +111,6 @@ def parse_bytes(raw: bytes, rel: str, root: Path, config: SiteConfig) -> tuple[A
 
     body = src.body
     summary = values.get("summary") or lead_paragraph(body)
-    extra = {k: v for k, v in fm.items() if k not in fmv.KNOWN}
     article = Article(
         source=rel,
         title=title,
@@ -116,7 +125,7 @@ def parse_bytes(raw: bytes, rel: str, root: Path, config: SiteConfig) -> tuple[A
         tags=values.get("tags", ()),
         draft=values.get("draft", False),
         corrections=values.get("corrections", ()),
-        extra=extra,
+        extra=values.get("extra", {}),
         assets=assets,
         body_line=src.body_line,
         digest=hashlib.blake2b(raw, digest_size=12).hexdigest(),
@@ -174,18 +183,28 @@ def _assets(body: str, rel: str, root: Path, url: str, image: Any,
         if not os.path.isfile(f"{root}/{src}"):  # noqa: PTH113 - False, not OSError, for a name too long
             continue
         add(src, body_line + body.count("\n", 0, m.start()))
-    return tuple(_with_image_info(a, root) for a in found.values()), diags
+    assets = []
+    for asset in found.values():
+        info = _image_info(asset, root)
+        if info is not None and fmv.too_large(info):
+            line = next((body_line + body.count("\n", 0, m.start()) for m in _LOCAL_REF.finditer(body)
+                         if posixpath.basename(m.group(1).split("#")[0].split("?")[0]) ==
+                         posixpath.basename(asset.source)), None)
+            diags.append(Diagnostic(rel, line, f"{asset.source}: image is {fmv.pixels(info)}",
+                                    f"newsgen reads images of up to {fmv.MAX_PIXELS // 1_000_000} megapixels: "
+                                    "export a smaller copy (a web page needs no more than 2,400 pixels across)"))
+        elif info is not None:
+            width, height, mime, length = info
+            asset = Asset(asset.source, asset.url, Image(url=asset.url, source=asset.source, width=width,
+                                                         height=height, mime=mime, length=length))
+        assets.append(asset)
+    return tuple(assets), diags
 
 
-def _with_image_info(asset: Asset, root: Path) -> Asset:
+def _image_info(asset: Asset, root: Path) -> fmv.ImageInfo | None:
     if asset.image is not None or not asset.source.lower().endswith(_IMAGE_SUFFIXES):
-        return asset
-    info = fmv.image_info(f"{root}/{asset.source}")  # the key build.py remembers sizes under
-    if info is None:
-        return asset
-    width, height, mime, length = info
-    return Asset(asset.source, asset.url, Image(url=asset.url, source=asset.source, width=width, height=height,
-                                                mime=mime, length=length))
+        return None
+    return fmv.image_info(f"{root}/{asset.source}")  # the key build.py remembers sizes under
 
 
 def is_article_file(path: str) -> bool:
