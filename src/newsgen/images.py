@@ -12,11 +12,14 @@ import hashlib
 import os
 import posixpath
 import re
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
+from typing import Any
 
+from .content.frontmatter import MAX_PIXELS
 from .errors import Diagnostic
 from .model import Image
 from .state import Stamp, stamp
@@ -137,7 +140,10 @@ def _one_source(root: Path, cache_dir: Path, source: str, variants: tuple[Varian
             from PIL import UnidentifiedImageError
 
             try:
-                with PILImage.open(src) as im:
+                with _open(src) as im:
+                    if im.width * im.height > MAX_PIXELS:  # parsing refuses these: the file changed since
+                        raise ValueError(f"{im.width:,} x {im.height:,} pixels, more than "
+                                         f"{MAX_PIXELS // 1_000_000} megapixels")
                     im.load()
                     resized = im if im.width == v.width else im.resize((v.width, v.height), PILImage.Resampling.LANCZOS)
                     if v.format == "JPEG" and resized.mode not in ("RGB", "L"):
@@ -148,11 +154,20 @@ def _one_source(root: Path, cache_dir: Path, source: str, variants: tuple[Varian
                         {"optimize": True})
                     resized.save(tmp, v.format, **options)
                     os.replace(tmp, target)
-            except (UnidentifiedImageError, OSError, ValueError) as exc:
+            except (UnidentifiedImageError, PILImage.DecompressionBombError, OSError, ValueError) as exc:
                 return source, (st, digest), made, [Diagnostic(source, None, f"cannot resize image: {exc}",
                                                                "re-export it as a normal JPEG, PNG or WebP")]
         made[v.url] = target
     return source, (st, digest), made, []
+
+
+def _open(src: Path) -> Any:
+    """Pillow's open, its decompression-bomb warning kept off the terminal (the size is checked here)."""
+    from PIL import Image as PILImage
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
+        return PILImage.open(src)
 
 
 def for_article_images(images: Iterable[Image]) -> list[Variant]:
