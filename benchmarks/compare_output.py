@@ -80,6 +80,7 @@ class Version:
         self.src = self.root / "code" / "src"
         self.site = self.root / "site"
         self.describe = self._export(spec)
+        normalise_modes(self.src)
         # byte-compile it as pip would (with PYTHONDONTWRITEBYTECODE set, every build would compile
         # newsgen's source again and the times would not compare with an installed newsgen)
         subprocess.run([python, "-m", "compileall", "-q", str(self.src)], check=True, stdout=subprocess.DEVNULL)
@@ -133,6 +134,18 @@ class Version:
                         if " articles, " in line), "")
         return {"rc": proc.returncode, "wall": wall, "summary": summary,
                 "error": "" if proc.returncode == 0 else (proc.stderr or proc.stdout).strip()[-2000:]}
+
+
+def normalise_modes(root: Path) -> None:
+    """0644 files (0755 if executable) and 0755 folders in a code copy: newsgen copies its theme's
+    static files with their modes, and a git archive (0664 under umask 002), a checkout (0644) or a
+    copy would otherwise make outputs differ by a mode that is not the code's."""
+    for dirpath, _dirs, files in os.walk(root):
+        os.chmod(dirpath, 0o755)
+        for name in files:
+            path = os.path.join(dirpath, name)
+            if not os.path.islink(path):
+                os.chmod(path, 0o755 if os.stat(path).st_mode & 0o111 else 0o644)
 
 
 # ------------------------------------------------------------------------------------- the site
