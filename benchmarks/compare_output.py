@@ -42,6 +42,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import stat
 import subprocess
 import sys
@@ -295,38 +296,8 @@ def count_containing(root: Path, needle: str) -> int:
     return n
 
 
-# ------------------------------------------------------------------------------------------ main
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
-    ap.add_argument("--base", required=True, help="git revision: the code before the change")
-    ap.add_argument("--head", default="WORKTREE", help="WORKTREE (default), a git revision or a checkout folder")
-    ap.add_argument("--articles", type=int, default=10000, help="corpus size (default 10000)")
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--site", default=None, help="build this site folder (copied) instead of a generated corpus")
-    ap.add_argument("--jobs", "-j", type=int, default=None, help="newsgen build -j N (default: newsgen's)")
-    ap.add_argument("--no-j1", action="store_true", help="skip the last scenario (a cold build with -j 1)")
-    ap.add_argument("--diffs", type=int, default=3, help="unified diffs shown per scenario (default 3)")
-    ap.add_argument("--python", default=None, help="the Python both versions run with "
-                    "(default: the repo's .venv/bin/python, else this one)")
-    ap.add_argument("--work", default=None,
-                    help="a new folder for code, corpus, sites and logs is made in it (default: in /tmp)")
-    ap.add_argument("--out-root", default=None,
-                    help="a new folder for the outputs is made in it (default: in /dev/shm when writable)")
-    ap.add_argument("--keep", action="store_true", help="keep the work and output folders")
-    args = ap.parse_args(argv)
-    python = args.python or (str(REPO / ".venv" / "bin" / "python")
-                             if (REPO / ".venv" / "bin" / "python").exists() else sys.executable)
-
-    # new folders of this run's own (inside --work / --out-root when given): removed at the end
-    for folder in (args.work, args.out_root):
-        if folder:
-            Path(folder).mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix="newsgen-compare-", dir=args.work)).resolve()
-    shm = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
-    out_root = Path(tempfile.mkdtemp(prefix="newsgen-compare-out-", dir=args.out_root or shm or work)).resolve()
-    logfile = work / "builds.log"
-
+def compare_versions(args, python: str, work: Path, out_root: Path, logfile: Path) -> bool:
+    """Build every scenario with both versions and compare; True if anything differed or failed."""
     versions = [Version("base", args.base, work, python), Version("head", args.head, work, python)]
     for v in versions:
         log(f"{v.label}: {v.describe}\n      runs newsgen {v.version} from {v.file}")
@@ -413,6 +384,49 @@ def main(argv: list[str] | None = None) -> int:
         verdict = "build failed" if ndiff is None else "identical" if ndiff == 0 else f"{ndiff} differences"
         log(f"| {name} | {b:.2f} | {h:.2f} | {h / b if b else 0:.2f} | {verdict} |")
     log(f"\nbase = {versions[0].describe}\nhead = {versions[1].describe}")
+    return failed
+
+
+# ------------------------------------------------------------------------------------------ main
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    ap.add_argument("--base", required=True, help="git revision: the code before the change")
+    ap.add_argument("--head", default="WORKTREE", help="WORKTREE (default), a git revision or a checkout folder")
+    ap.add_argument("--articles", type=int, default=10000, help="corpus size (default 10000)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--site", default=None, help="build this site folder (copied) instead of a generated corpus")
+    ap.add_argument("--jobs", "-j", type=int, default=None, help="newsgen build -j N (default: newsgen's)")
+    ap.add_argument("--no-j1", action="store_true", help="skip the last scenario (a cold build with -j 1)")
+    ap.add_argument("--diffs", type=int, default=3, help="unified diffs shown per scenario (default 3)")
+    ap.add_argument("--python", default=None, help="the Python both versions run with "
+                    "(default: the repo's .venv/bin/python, else this one)")
+    ap.add_argument("--work", default=None,
+                    help="a new folder for code, corpus, sites and logs is made in it (default: in /tmp)")
+    ap.add_argument("--out-root", default=None,
+                    help="a new folder for the outputs is made in it (default: in /dev/shm when writable)")
+    ap.add_argument("--keep", action="store_true", help="keep the work and output folders")
+    args = ap.parse_args(argv)
+    python = args.python or (str(REPO / ".venv" / "bin" / "python")
+                             if (REPO / ".venv" / "bin" / "python").exists() else sys.executable)
+
+    # new folders of this run's own (inside --work / --out-root when given): removed at the end
+    for folder in (args.work, args.out_root):
+        if folder:
+            Path(folder).mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="newsgen-compare-", dir=args.work)).resolve()
+    shm = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
+    out_root = Path(tempfile.mkdtemp(prefix="newsgen-compare-out-", dir=args.out_root or shm or work)).resolve()
+    logfile = work / "builds.log"
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # killed: the cleanup below runs too
+    try:
+        failed = compare_versions(args, python, work, out_root, logfile)
+    except BaseException:  # an error exit or ^C: nothing is left behind (unless --keep)
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+            shutil.rmtree(out_root, ignore_errors=True)
+        raise
     if failed or args.keep:
         log(f"\nkept: work {work}, outputs {out_root}")
     else:
