@@ -12,14 +12,12 @@ import hashlib
 import os
 import posixpath
 import re
-import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
-from typing import Any
 
-from .content.frontmatter import MAX_PIXELS
+from .content.frontmatter import MAX_PIXELS, open_image
 from .errors import Diagnostic
 from .model import Image
 from .state import Stamp, stamp
@@ -140,7 +138,7 @@ def _one_source(root: Path, cache_dir: Path, source: str, variants: tuple[Varian
             from PIL import UnidentifiedImageError
 
             try:
-                with _open(src) as im:
+                with open_image(src) as im:
                     if im.width * im.height > MAX_PIXELS:  # parsing refuses these: the file changed since
                         raise ValueError(f"{im.width:,} x {im.height:,} pixels, more than "
                                          f"{MAX_PIXELS // 1_000_000} megapixels")
@@ -159,15 +157,6 @@ def _one_source(root: Path, cache_dir: Path, source: str, variants: tuple[Varian
                                                                "re-export it as a normal JPEG, PNG or WebP")]
         made[v.url] = target
     return source, (st, digest), made, []
-
-
-def _open(src: Path) -> Any:
-    """Pillow's open, its decompression-bomb warning kept off the terminal (the size is checked here)."""
-    from PIL import Image as PILImage
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
-        return PILImage.open(src)
 
 
 def for_article_images(images: Iterable[Image]) -> list[Variant]:

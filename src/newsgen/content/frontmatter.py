@@ -270,7 +270,22 @@ def pixels(info: ImageInfo) -> str:
     return f"{info[0]:,} x {info[1]:,} pixels ({info[0] * info[1] / 1e6:,.0f} megapixels)"
 
 
-_PIL_LIMIT = threading.Lock()  # images.py checks sizes itself too, whatever Pillow's limit is meanwhile
+_PIL_LIMIT = threading.Lock()
+
+
+def open_image(path: str | Path) -> Any:
+    """Pillow's Image.open (the header only: nothing is decoded yet) for any size, without its
+    DecompressionBombWarning/Error: Pillow's own limit would refuse to even say how large an image is,
+    and its warning would reach the terminal. Callers check too_large() before decoding."""
+    from PIL import Image as PILImage
+
+    with warnings.catch_warnings(), _PIL_LIMIT:  # the limit is a global of Pillow's: one thread at a time
+        warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
+        limit, PILImage.MAX_IMAGE_PIXELS = PILImage.MAX_IMAGE_PIXELS, None
+        try:
+            return PILImage.open(path)
+        finally:
+            PILImage.MAX_IMAGE_PIXELS = limit
 
 
 @functools.lru_cache(maxsize=4096)
@@ -282,17 +297,9 @@ def _image_info(name: str, mtime_ns: int, size: int) -> ImageInfo | None:
     from PIL import UnidentifiedImageError
 
     try:
-        with warnings.catch_warnings():  # only the header is read: no decompression bomb check needed here
-            warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
-            with _PIL_LIMIT:  # Pillow's own limit refuses to even say the size of a huge image
-                limit, PILImage.MAX_IMAGE_PIXELS = PILImage.MAX_IMAGE_PIXELS, None
-                try:
-                    im = PILImage.open(path)
-                finally:
-                    PILImage.MAX_IMAGE_PIXELS = limit
-            with im:
-                width, height = im.size
-                mime = PILImage.MIME.get(im.format or "", "application/octet-stream")
-    except (UnidentifiedImageError, PILImage.DecompressionBombError, OSError, ValueError):
+        with open_image(path) as im:
+            width, height = im.size
+            mime = PILImage.MIME.get(im.format or "", "application/octet-stream")
+    except (UnidentifiedImageError, OSError, ValueError):
         return None
     return width, height, mime, size

@@ -66,10 +66,12 @@ def parse_bytes(raw: bytes, rel: str, root: Path, config: SiteConfig) -> tuple[A
     values: dict[str, Any] = {}
 
     def field(key: str, check: Any, *args: Any) -> None:
-        if key not in fm or fm[key] is None or (key in _REQUIRED and fm[key] == ""):
+        # text fields read what the author wrote (`title: yes` is "yes", `title: null` is "null"); draft: is typed
+        value = fm.get(key) if key == "draft" else fm.text(key)
+        if value is None or (value == "" and key in _REQUIRED):  # not given (missing is reported once, below)
             return
-        try:  # text fields read what the author wrote (`title: yes` is "yes"); draft: is typed
-            values[key] = check(fm[key] if key == "draft" else fm.text(key), *args)
+        try:
+            values[key] = check(value, *args)
         except fmv.FieldError as e:
             report(key, e.message, e.hint)
 
@@ -77,7 +79,7 @@ def parse_bytes(raw: bytes, rel: str, root: Path, config: SiteConfig) -> tuple[A
         if key not in _KNOWN:
             report(key, *fmv.unknown_key(key))
     for key in _REQUIRED:
-        if key not in fm or fm[key] is None or fm[key] == "":
+        if fm.text(key) in (None, ""):
             example = {"title": "title: My headline", "section": f"section: {config.sections[0].name}",
                        "date": "date: 2025-03-19 17:40"}[key]
             report(key, f"missing {key}", f"add `{example}` to the front matter")
