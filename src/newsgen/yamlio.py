@@ -132,9 +132,11 @@ def load(text: str) -> Any:
         loader.dispose()
 
 
-def _measure(node: yaml.Node, depth: int, known: dict[int, tuple[int, int]], open_: set[int]) -> tuple[int, int]:
+def _measure(node: yaml.Node, depth: int, known: dict[int, tuple[int, int]], open_: set[int],
+             used_at: int | None = None) -> tuple[int, int]:
     """(values, levels) of a node with its aliases expanded; raises YamlProblem past the limits.
-    An alias is the same node object as its anchor: each is measured once, counted at every use."""
+    An alias is the same node object as its anchor: each is measured once, counted at every use
+    (`used_at`: the line of the collection it is used in; the node's own mark is its anchor's)."""
     if isinstance(node, yaml.ScalarNode):
         return 1, 1
     line = node.start_mark.line + 1
@@ -143,6 +145,7 @@ def _measure(node: yaml.Node, depth: int, known: dict[int, tuple[int, int]], ope
     ident = id(node)
     if ident in known:
         size, height = known[ident]
+        line = used_at or line
     else:
         if ident in open_:
             raise YamlProblem("an alias (*name) refers to the value it is part of", line, "write the value out")
@@ -150,7 +153,7 @@ def _measure(node: yaml.Node, depth: int, known: dict[int, tuple[int, int]], ope
         children = [c for pair in node.value for c in pair] if isinstance(node, yaml.MappingNode) else node.value
         size, height = 1, 1
         for child in children:
-            child_size, child_height = _measure(child, depth + 1, known, open_)
+            child_size, child_height = _measure(child, depth + 1, known, open_, line)
             size += child_size
             height = max(height, child_height + 1)
             if size > MAX_NODES:

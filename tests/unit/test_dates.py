@@ -76,3 +76,29 @@ def test_now_is_aware_in_the_given_zone() -> None:
     current = now(HCM)
     assert current.tzinfo is HCM
     assert abs(current - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=1)
+
+
+@pytest.mark.parametrize("text", ["0001-01-01 00:00 +14:00", "1899-12-31 23:59", "9001-01-01", "9999-12-30",
+                                  "9999-12-31T23:59:59-12:00"])
+def test_dates_out_of_range_are_refused(text: str) -> None:
+    with pytest.raises(DateProblem) as info:
+        parse_date(text, HCM)
+    assert info.value.args == (f'"{text}" is out of range', "a date must be between the years 1900 and 9000")
+
+
+def test_the_edges_of_the_range_survive_every_later_computation() -> None:
+    for text in ("1900-01-01 00:00 +14:00", "9000-12-31 23:59 -12:00", "1900-01-01", "9000-12-31 23:59"):
+        parsed = parse_date(text, HCM)
+        for moment in (parsed + dt.timedelta(days=2), parsed - dt.timedelta(days=2)):
+            moment.astimezone(dt.UTC).isoformat()
+            moment.astimezone(ZoneInfo("Pacific/Kiritimati")).timestamp()
+
+
+def test_a_structure_is_not_quoted_back() -> None:
+    big = [["x"] * 1000] * 1000  # (what an alias bomb builds: the message must not print it)
+    with pytest.raises(DateProblem) as info:
+        parse_date(big, HCM)
+    assert info.value.args[0] == "a list is not a date"
+    with pytest.raises(DateProblem) as info:
+        parse_date("x" * 10_000, HCM)
+    assert len(info.value.args[0]) < 80

@@ -33,3 +33,21 @@ def test_did_you_mean() -> None:
     assert did_you_mean("Sprots", ["Politics", "Sports"]) == 'did you mean "Sports"?'
     assert did_you_mean("sports", ["Politics", "Sports"]) == 'did you mean "Sports"?'
     assert did_you_mean("Weather", ["Politics", "Sports"]) is None
+
+
+def test_control_characters_never_reach_the_terminal() -> None:
+    from newsgen.errors import Diagnostic
+
+    d = Diagnostic("content/a\x1b]0;x\x07.md", 3, 'unknown section "\x1b[2J\x9b\u202eevil\x7f"', "line\nbreak\tand tab")
+    text = str(d)
+    assert text == ('content/a\\x1b]0;x\\x07.md:3: unknown section "\\x1b[2J\\x9b\\u202eevil\\x7f" '
+                    "(line break and tab)")
+    assert text.isprintable()
+
+
+def test_ordinary_text_is_unchanged() -> None:
+    from newsgen.errors import Diagnostic, visible
+
+    assert visible("Hội nghị «Trung ương» — 2025 \u00a0 ok") == "Hội nghị «Trung ương» — 2025 ok"
+    assert str(Diagnostic("a.md", None, "x", None)) == "a.md: x"
+    assert visible("bad \udcff name") == "bad \\udcff name"  # a lone surrogate of an undecodable file name

@@ -138,3 +138,75 @@ def test_errors_still_come_from_pyyaml_with_their_line() -> None:
     with pytest.raises(YamlProblem) as info:
         yamlio.load("title: x\nsection: World\ntitle: y\n")
     assert info.value.line == 3 and "duplicate" in info.value.message
+
+
+# ------------------------------------------------------- text as written, and hostile YAML (issue 19)
+
+@pytest.mark.parametrize("text", [
+    "title: yes\ntags: [no, on, x]\nnone: ~\nempty:\n",  # the fast path
+    "title: yes  # a comment sends it through PyYAML\ntags: [no, on, x]\nnone: ~\nempty:\n",
+])
+def test_typed_scalars_keep_the_text_they_were_written_as(text: str) -> None:
+    data = yamlio.load(text)
+    assert data == {"title": True, "tags": [False, True, "x"], "none": None, "empty": None}  # typed, as before
+    assert data.text("title") == "yes"
+    assert data.text("tags") == ["no", "on", "x"]
+    assert data.text("none") == "~"
+    assert data.text("empty") is None and data.text("missing") is None
+
+
+def test_numbers_and_sexagesimals_as_written() -> None:
+    data = yamlio.load("a: 2025\nb: 1.50\nc: 0x1F\nd: 1:30\ne: [1e3, 007, [x]]\nf: 'quoted'\ng: !!int '5'\n")
+    assert data["a"] == 2025 and data["d"] == 90
+    assert [data.text(k) for k in "abcdfg"] == ["2025", "1.50", "0x1F", "1:30", "quoted", "5"]
+    assert data.text("e") == ["1e3", "007", ["x"]]  # a nested list stays the list it is
+    assert "f" not in data.texts  # a string needs nothing remembered
+
+
+def test_nested_mappings_keep_texts_too() -> None:
+    data = yamlio.load("corrections:\n  - date: 2025-03-20 09:00\n    text: yes\n")
+    assert data["corrections"][0].text("text") == "yes"
+
+
+def test_keys_are_as_written() -> None:
+    assert list(yamlio.load("yes: 1\n1.0: 2\n0x10: 3\n")) == ["yes", "1.0", "0x10"]
+    with pytest.raises(YamlProblem):
+        yamlio.load("~: x\n")
+
+
+def test_nesting_is_bounded_without_a_recursion_error() -> None:
+    for text in ("title: " + "[" * 500 + "]" * 500, "title: " + "{a: " * 400 + "1" + "}" * 400,
+                 "a:\n" + "".join(f"{'  ' * i}- \n" for i in range(1, 300))):
+        with pytest.raises(YamlProblem) as info:
+            yamlio.load(text)
+        assert "nested" in info.value.message
+    yamlio.load("title: " + "[" * 31 + "]" * 31)  # 32 levels with the mapping: still fine
+    with pytest.raises(YamlProblem):
+        yamlio.load("title: " + "[" * 32 + "]" * 32)
+
+
+def test_an_alias_cannot_hide_depth() -> None:
+    deep = "[" * 20 + "1" + "]" * 20
+    with pytest.raises(YamlProblem) as info:
+        yamlio.load(f"a: &x {deep}\nb: {'[' * 15}*x{']' * 15}\n")
+    assert "nested" in info.value.message and info.value.line == 2
+
+
+def test_alias_bomb_is_refused_before_anything_is_built() -> None:
+    import time
+
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n"
+    for name, prev in zip("bcdefghi", "abcdefgh", strict=True):
+        bomb += f"{name}: &{name} [" + ", ".join(f"*{prev}" for _ in range(9)) + "]\n"
+    start = time.monotonic()
+    with pytest.raises(YamlProblem) as info:
+        yamlio.load(bomb)
+    assert time.monotonic() - start < 1
+    assert info.value.message == "more than 100,000 values once aliases (*name) are expanded"
+    assert yamlio.load("a: &a [x, y]\nb: *a\n") == {"a": ["x", "y"], "b": ["x", "y"]}  # a few aliases are fine
+
+
+def test_a_recursive_alias_is_refused() -> None:
+    with pytest.raises(YamlProblem) as info:
+        yamlio.load("a: &x [1, *x]\n")
+    assert "refers to the value it is part of" in info.value.message
