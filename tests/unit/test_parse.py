@@ -266,3 +266,12 @@ def test_fixture_copy_parses_from_disk(site) -> None:  # type: ignore[no-untyped
     shutil.copy(FIXTURES / "bom_crlf.md", root / "content/politics/bom.md")
     article, diags = parse_file(root, "content/politics/bom.md", config)
     assert diags == [] and article is not None and article.url == "politics/with-a-bom-and-crlf/"
+
+
+def test_a_body_beyond_the_limits_is_one_error_at_its_first_line(site) -> None:  # type: ignore[no-untyped-def]
+    from newsgen.content.markdown import MAX_DEFINITIONS
+
+    body = "".join(f"[d{i}]: https://example.org/{i}\n" for i in range(MAX_DEFINITIONS + 1))
+    article, diags = parse(site, f"---\ntitle: X\nsection: Politics\ndate: 2025-01-01\n---\n\n{body}")
+    assert article is None and len(diags) == 1
+    assert diags[0].line == 6 and "definitions" in diags[0].message

@@ -17,7 +17,7 @@ from ..model import Article, Asset, Image
 from ..slugs import slugify
 from ..yamlio import LineMap, YamlProblem, load
 from . import frontmatter as fmv
-from .markdown import plain_text
+from .markdown import body_problem, plain_text
 from .source import SourceProblem, decode, split
 
 _LOCAL_REF = re.compile(r"\]\(\s*<?([^)\s>]+)")
@@ -105,8 +105,13 @@ def parse_bytes(raw: bytes, rel: str, root: Path, config: SiteConfig) -> tuple[A
     section = values.get("section", "")
     url = f"{section}/{slug}/"
     image = fmv.image(fm, rel, url, root, report)
-    assets, asset_diags = _assets(src.body, rel, root, url, image, src.body_line)
-    diags += asset_diags
+    too_much = body_problem(src.body)  # a body beyond what newsgen renders in bounded time
+    if too_much is not None:
+        diags.append(Diagnostic(rel, src.body_line, *too_much))
+        assets: tuple[Asset, ...] = ()
+    else:
+        assets, asset_diags = _assets(src.body, rel, root, url, image, src.body_line)
+        diags += asset_diags
 
     if diags or "title" not in values or "section" not in values or "date" not in values:
         return None, diags
