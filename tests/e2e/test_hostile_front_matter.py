@@ -206,3 +206,32 @@ def test_a_very_long_title_makes_a_usable_slug(make_site, run_cli) -> None:  # t
     assert result.exit_code == 0, result.stderr
     folders = [p.name for p in (root / "public/politics").iterdir() if p.name.startswith("lengthy")]
     assert len(folders) == 1 and len(folders[0]) <= 120
+
+
+def test_the_real_command_through_a_pipe(make_site) -> None:  # type: ignore[no-untyped-def]
+    """The repro of the issue, as a CI log would see it: the real command, stderr a pipe, a memory
+    cap (the alias bomb grew without bound), the escape that set the terminal's title."""
+    import resource
+    import subprocess
+    import sys
+
+    bomb = "".join(f"{n}: &{n} [" + ", ".join([f"*{p}"] * 9) + "]\n" for n, p in zip("bcdefgh", "abcdefg", strict=True))
+    root = make_site({
+        "content/politics/bomb.md": "---\ntitle: A\nsection: Politics\na: &a [x, x, x, x, x, x, x, x, x]\n"
+                                    + bomb.replace("h: &h", "date:") + "---\n\nBody.\n",
+        "content/politics/title.md": '---\ntitle: A\nsection: "\\e]0;owned\\a"\ndate: 2025-01-01\n---\n\nB.\n',
+        "content/politics/deep.md": "---\ntitle: " + "[" * 500 + "]" * 500 + "\nsection: Politics\n---\n",
+        "content/politics/far.md": "---\ntitle: A\nsection: Politics\ndate: 9999-12-30\n---\n\nB.\n"})
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+    start = time.monotonic()
+    proc = subprocess.run([sys.executable, "-m", "newsgen.cli", "build", "--future"], cwd=root, capture_output=True,
+                          timeout=60, preexec_fn=cap, check=False)  # noqa: PLW1509 - a memory cap for the child
+    assert time.monotonic() - start < 30
+    assert proc.returncode == 1, proc.stderr
+    err = proc.stderr.decode()
+    assert "Traceback" not in err and "\x1b" not in err and "\x07" not in err
+    assert [line.split(":")[0] for line in err.splitlines() if line.startswith("content/")] == [
+        "content/politics/bomb.md", "content/politics/deep.md", "content/politics/far.md", "content/politics/title.md"]

@@ -275,6 +275,14 @@ def pixels(info: ImageInfo) -> str:
 _PIL_LIMIT = threading.Lock()
 
 
+def _fresh_lock() -> None:  # a process forked while another thread held it must not wait for ever
+    global _PIL_LIMIT  # noqa: PLW0603
+    _PIL_LIMIT = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_fresh_lock)
+
+
 def open_image(path: str | Path) -> Any:
     """Pillow's Image.open (the header only: nothing is decoded yet) for any size, without its
     DecompressionBombWarning/Error: Pillow's own limit would refuse to even say how large an image is,
