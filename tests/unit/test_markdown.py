@@ -135,7 +135,6 @@ EDGE_CASES = [
     "> \"quoted block\"\n> 'more'\n",
     "| \"a\" | 'b' |\n|:---|:---:|\n| \"c | d\" |\n",
     "Text[^1] with \"quote\"[^2] and again[^1].\n\n[^1]: Note \"one\" -- here.\n\n[^2]: Note 'two'...\n",
-    "Inline^[\"quoted\" inline note] and \"after\"\n",
     "Term[^1]\n\n[^1]: > quoted \"note\"\n",
     "![x](i.png \"a 't' & b\") \"after\"\n",
     '"![alt](i.png)" and "![](e.png)"\n',
@@ -153,6 +152,8 @@ EDGE_CASES = [
     '```py\n"fenced" -- code \'x\' & y > z\n```\n"after"\n\n    "indented" -- code\n',
     "Setext \"quoted\"\n===============\n\nSetext 'two'\n------------\n",
     "Line  \nbreak\n\n---\n\n1. one\n2. two\n\n5. five\n",
+    "Two-line\nsetext heading\n---\n\nText.\n",  # its id: the line break is no text
+    "## Results\n\n## Results\n\n## Results-1\n\n## Results\n",
     # these go to markdown-it-py: the HTML cannot show what it would do
     'An escaped \\"quote\\" and &quot;entity&quot; and &amp;\n',
     '<span title="a \'b\'">"raw"</span> and <https://example.org>\n',
@@ -169,6 +170,20 @@ EDGE_CASES = [
     ")[[^1]\n\n[^1]: note\n",
     " [^1]:'[a\n\nx[^1]\n",
     "non\u00a0breaking\u00a0\n",
+    "Inline^[\"quoted\" inline note] and \"after\"\n",  # inline notes: pyrs 0.4 panics on some
+    # the issue's examples (#14): the parsers disagree, so the fast path declines
+    "*£*bravo and *€*charlie and Tin _nóng_🔥\n",
+    "A line\n[^1]: right under it\n\nx[^1]\n",
+    "[T](https://tuổitrẻ.vn/) and [u](https://en.wikipedia.org/wiki/A_(b))\n",
+    "![C:\\Users\\x](u.png)\n",
+    "> quote\n2. lazy\n",
+    "a^[\n\n^[é\n",
+    "[`a\n",
+    "1|2\n-|-\n4. .\n",
+    "[^1]\n\n[^1]: d\n[^1]: e\n",
+    "<ſcript\n",
+    "~~-~~~~;\n",
+    "- a\n" + "  " * 9 + "- deep\n",
 ]
 
 
