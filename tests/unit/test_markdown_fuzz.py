@@ -20,7 +20,7 @@ from newsgen.content.markdown import _parser, _render_fast, render_html
 
 from .markdown_suites import load_examples
 
-DOCUMENTS = int(os.environ.get("NEWSGEN_FUZZ", "10000"))
+DOCUMENTS = int(os.environ.get("NEWSGEN_FUZZ", "25000"))
 SEED = int(os.environ.get("NEWSGEN_FUZZ_SEED", "14"))
 CHUNK = 500
 

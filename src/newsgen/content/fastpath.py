@@ -70,13 +70,11 @@ _MAX_MARKERS = 3000  # pyrs' emphasis pairing grows with the square of the marke
 # a destination that is not printable ASCII without `(`, `[` or a backtick up to its `)` or title
 _ODD_DESTINATION = re.compile(r"\]\(\s*[!-'*-Z\\\]-_a-~]*[^!-'*-Z\\\]-_a-~\s)]")
 _LINK_DEFINITION = _AtLineStart(r" {0,3}\[[^^\]\n][^\]\n]*\]:")
-# one not written `[label]: destination` or `[label]: destination "title"` on one line
-_ODD_LINK_DEFINITION = _AtLineStart(r" {0,3}\[[^^\]\n][^\]\n]*\]:(?! [!-'*-Z\\\]-_a-~]+(?: \"[^\"\n]*\")?[ \t]*$)")
 # 4. blocks
 _LAZY_QUOTE = _AtLineStart(r"[ \t]*>[^\n]*\n(?![ \t]*>|[ \t]*(?:\n|$))")
 _FOOTNOTE_LINE = re.compile(r"[ \t>]*\[\^[^\]\n]*\]:")
-# a definition with the line before it (searched in "\n" + body: each line has a \n before it)
-_FOOTNOTE_DEFINITION = re.compile(r"([^\n]*)\n[ \t>]*\[\^([^\]\n]*)\]:([^\n]*)(?=(?:\n([^\n]*))?)")
+# a definition (searched in "\n" + body: each line has a \n before it)
+_FOOTNOTE_DEFINITION = re.compile(r"\n[ \t>]*\[\^([^\]\n]*)\]:([^\n]*)")
 _INDENTED_FOOTNOTE = _AtLineStart(r"[ \t]+\[\^[^\]\n]*\]:")
 _TABLE_EDGE = _AtLineStart(r"[ \t]*[-*+:][-*+: \t]*$|[^|\n]*\n[-: \t]*\|[-:| \t]*$")
 # a line that starts a block right under a line with a pipe (markdown-it-py ends a table there, and
@@ -107,17 +105,13 @@ def in_fast_dialect(body: str) -> bool:
     if body.isascii():
         if body.count("*") + body.count("_") + body.count("~") > _MAX_MARKERS:
             return False
-        definitions_allowed = True
-    else:
-        if any(c in body for c in _ODD_SPACE) or not _markers_beside_text(body):
-            return False
-        definitions_allowed = False  # labels are case-folded: Python and Rust fold some letters otherwise
+    elif any(c in body for c in _ODD_SPACE) or not _markers_beside_text(body):
+        return False
     if "](" in body and _ODD_DESTINATION.search(body):
         return False
     if "]:" in body:
-        if _LINK_DEFINITION.search(body) and (not definitions_allowed or body.count("]:") > 500
-                                               or _ODD_LINK_DEFINITION.search(body)):
-            return False
+        if _LINK_DEFINITION.search(body):
+            return False  # reference links: the parsers match labels to definitions differently
         if "[^" in body and not _footnote_definitions_plain(body):
             return False
     if ">" in body and _LAZY_QUOTE.search(body):
@@ -170,12 +164,15 @@ def _footnote_definitions_plain(body: str) -> bool:
     if _INDENTED_FOOTNOTE.search(body):
         return False
     labels: set[str] = set()
-    for m in _FOOTNOTE_DEFINITION.finditer("\n" + body):
-        label, text = m.group(2).lower(), m.group(3)
-        if label in labels or not text.startswith(" ") or text[1:2].isspace() or len(text) < 2 or "[^" in text:
+    text = "\n" + body
+    for m in _FOOTNOTE_DEFINITION.finditer(text):
+        label, rest = m.group(1).lower(), m.group(2)
+        if label in labels or not rest.startswith(" ") or rest[1:2].isspace() or len(rest) < 2 or "[^" in rest:
             return False
         labels.add(label)
-        previous, following = m.group(1), m.group(4) or ""
+        start, end = m.start(), m.end()  # each line is looked at as the line above or below one definition
+        previous = text[text.rfind("\n", 0, start) + 1: start]
+        following = text[end + 1: (text.find("\n", end + 1) + 1 or len(text) + 1) - 1]
         if (previous.strip() and not _FOOTNOTE_LINE.match(previous)) or (
                 following.strip() and not _FOOTNOTE_LINE.match(following)):
             return False  # text right above or below it (below: the note's text goes on, lazily)
@@ -233,7 +230,8 @@ _FIGURE = re.compile(r'<p><img src="([^"]*)" alt="([^"]*)" title="([^"]+)"></p>'
 _IMG = re.compile(r"<img ([^>]*)>")
 # a tight list item's paragraph is hidden: markdown-it-py's figure rule then leaves the bare caption
 _LIST_FIGURE = re.compile(
-    r'<li><img src="([^"]*)" alt="([^"]*)" title="([^"]+)">(?=</li>|\n<(?:[uo]l|p|h\d|blockquote|pre|hr|table)\b)'
+    r'(?:(?<=<li>)|(?<=<hr>\n)|(?<=</p>\n)|(?<=</h[1-6]>\n)|(?<=</[uo]l>\n)|(?<=</pre>\n)|(?<=</table>\n)|(?<=</blockquote>\n))'
+    r'<img src="([^"]*)" alt="([^"]*)" title="([^"]+)">(?=</li>|\n<(?:[uo]l|p|h\d|blockquote|pre|hr|table)\b)'
 )
 
 
@@ -265,7 +263,7 @@ def render_fast(body: str) -> str | None:
             r'<figure><img src="\1" alt="\2" loading="lazy" decoding="async"><figcaption>\3</figcaption></figure>', html
         )
         html = _LIST_FIGURE.sub(
-            r'<li><img src="\1" alt="\2" loading="lazy" decoding="async"><figcaption>\3</figcaption>', html
+            r'<img src="\1" alt="\2" loading="lazy" decoding="async"><figcaption>\3</figcaption>', html
         )
         html = _IMG.sub(_lazy_image, html)
     return html
