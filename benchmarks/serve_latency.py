@@ -92,7 +92,7 @@ def prepare_site(args: argparse.Namespace) -> Path:
         shutil.rmtree(site, ignore_errors=True)
         subprocess.run([sys.executable, str(args.corpus_script), "--articles", str(args.articles),
                         "--out", str(site)], check=True, stdout=subprocess.DEVNULL)
-        from newsgen.render import theme_dir
+        from newsgen.render.environment import theme_dir
 
         (site / "templates").mkdir(exist_ok=True)
         shutil.copy(theme_dir() / "templates" / "article.html", site / "templates" / "article.html")

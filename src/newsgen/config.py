@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 from dataclasses import dataclass, field
@@ -320,3 +321,16 @@ def _authors(items: list[Any], diags: list[Diagnostic]) -> tuple[AuthorProfile, 
         slug = str(item.get("slug") or slugify(item["name"]))
         out.append(AuthorProfile(name=item["name"], slug=slug, bio=str(item.get("bio") or "")))
     return tuple(out)
+
+
+def with_base_url(config: SiteConfig, base_url: str | None) -> SiteConfig:
+    """The config with `--base-url` in place of newsgen.yaml's base_url."""
+    if not base_url:
+        return config
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise BuildError([Diagnostic("--base-url", None, f'"{base_url}" is not a web address',
+                                     "e.g. https://news.example.org/")])
+    if not base_url.endswith("/"):
+        base_url += "/"
+    return dataclasses.replace(config, base_url=base_url)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 
 CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+Stamp = tuple[str, int, int]  # a file's path relative to the site, mtime_ns, size
 
 
 def read_bytes(path: str) -> bytes:
@@ -54,3 +55,27 @@ def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view):]
+
+
+def stamp(root: object, rel: str) -> Stamp:
+    """(rel, mtime_ns, size) of `root/rel`; (rel, -1, -1) when it cannot be read."""
+    try:
+        st = os.stat(f"{root}/{rel}")  # a string join: this runs for every file of every build
+    except (OSError, ValueError):
+        return (rel, -1, -1)
+    return (rel, st.st_mtime_ns, st.st_size)
+
+
+def digest(root: object, rel: str) -> str:
+    """Content digest of a file, or of a folder's list of names; "-" when it cannot be read."""
+    import hashlib
+
+    path = f"{root}/{rel}"
+    try:
+        if os.path.isdir(path):  # noqa: PTH112 - strings on the hot path
+            data = "\0".join(sorted(os.listdir(path))).encode()
+        else:
+            data = read_bytes(path)
+    except (OSError, ValueError):
+        return "-"
+    return hashlib.blake2b(data, digest_size=12).hexdigest()

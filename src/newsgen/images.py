@@ -19,8 +19,8 @@ from pathlib import Path
 
 from .content.frontmatter import MAX_PIXELS, open_image
 from .errors import Diagnostic
+from .fileio import Stamp, stamp
 from .model import Image
-from .state import Stamp, stamp
 
 WIDTHS = (480, 800, 1200)
 _RESIZABLE = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
@@ -115,6 +115,11 @@ def process(root: Path, wanted: Iterable[Variant], cache_dir: Path, known: dict[
 def make_variants(root: Path, cache_dir: Path, todo: list[ImageWork]) -> list[ImageDone]:
     """Digest each source (unless its stamp is the cached one) and make its missing variants."""
     return [_one_source(root, cache_dir, *work) for work in todo]
+
+
+def variants_task(shared: tuple[Path, Path], local: object, todo: list[ImageWork]) -> list[ImageDone]:
+    """make_variants as a task for parallel.Executor: (root, cache folder) shared by every chunk."""
+    return make_variants(*shared, todo)
 
 
 def _target(cache_dir: Path, digest: str, v: Variant) -> Path:

@@ -4,8 +4,9 @@ A page is first written to a temporary file in the output's staging folder (`.ne
 the same file system); only when the whole build has succeeded are the temporary files moved into
 place with `os.replace` (atomic per file). A failed build removes its temporary files and leaves the
 previous output as it was; a build that was killed leaves them in the staging folder, which the next
-build removes first. Files whose bytes did not change are never rewritten, and every path goes through
-`urls.safe_join`.
+build removes first. Into an output folder that was empty, pages are written under their own names
+(nothing to keep intact, and a first build writes ~13k files at 10k articles); a failed build then
+empties the folder again. Files whose bytes did not change are never rewritten.
 
 newsgen deletes only files it wrote. The output's manifest (`.newsgen-output`) lists them; it is
 extended with every file a build is about to write *before* the build writes it, so even a build
@@ -23,98 +24,124 @@ import itertools
 import os
 import shutil
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import BuildError, Diagnostic
 from .fileio import read_bytes, write_bytes
-from .urls import made_folders, safe_join, safe_path
+from .urls import UnsafePath, check_folders, safe_join, safe_path
 
 MARKER = ".newsgen-output"  # the manifest: what newsgen wrote here
 STAGING = ".newsgen-staging"  # temporary files of the build in progress
 _MANIFEST_HEADER = ("This folder is written by newsgen build. newsgen replaces and removes only the files "
                     "listed below (files it wrote); anything else here is left alone.\nnewsgen-manifest 1\n")
+_UNFINISHED = "(a build is writing files under their own names)\n"
 _TMP_SUFFIX = ".newsgen-tmp"  # temporary files of newsgen before the staging folder (cleaned once)
-# files a publishing setup keeps in the output folder; they do not make it "someone else's folder"
-_HOSTING_FILES = ("CNAME",)
-_serial = itertools.count()
+_HOSTING_FILES = ("CNAME",)  # kept in the output by publishing setups: not "someone else's folder"
+Staged = tuple[str, str]  # (temporary file, target); the same path twice when written in place
 
 
-def _tmp_for(out: str) -> str:
-    """A new temporary file in the output's staging folder, named for this process."""
-    return f"{out}/{STAGING}/{os.getpid()}.{next(_serial)}"
+class WriteFailed(Exception):
+    """A file could not be staged; `diagnostic` says why in one line (the same line for every file
+    that failed for the same reason: a full disk is reported once, not once per page)."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(str(diagnostic))
+        self.diagnostic = diagnostic
 
 
-def stage_bytes(out: Path, rel: str, data: bytes, fresh: bool = False) -> tuple[str, str] | None:
-    """Write `data` for `rel` to a temporary file, unless the file already holds these bytes.
-    Returns (temporary path, target path) to commit, or None when nothing changed.
-    `fresh`: the output folder was empty when the build started, so there is nothing to compare
-    with or to keep intact: the file is written under its own name (rollback deletes it).
-    (Strings and os calls, not Path objects: a big site stages tens of thousands of pages.)"""
-    target = safe_path(str(out), rel, check_folders=not fresh)
-    folder = os.path.dirname(target)
-    if fresh:
-        # a first build's pages mostly go into folders not made yet (an article's own): make the
-        # folder first instead of failing to open the file, once per folder and process
-        if folder not in made_folders:
-            _make_folder(folder)
-            made_folders.add(folder)
-        tmp = target
-    else:
-        try:
-            if os.stat(target).st_size == len(data) and read_bytes(target) == data:
-                return None
-        except (FileNotFoundError, NotADirectoryError):
-            pass
-        tmp = _tmp_for(str(out))
-    try:
-        write_bytes(tmp, data)  # the folder is made only when missing
-    except FileNotFoundError:
-        _make_folder(os.path.dirname(tmp))
-        write_bytes(tmp, data)
-    return tmp, target
+def _failed(out: str, rel: str, exc: Exception) -> WriteFailed:
+    if isinstance(exc, UnsafePath):
+        return WriteFailed(Diagnostic(rel, None, "cannot write this file into the output folder",
+                                      "a folder on its way is a link that leads out of the output folder"))
+    cause = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
+    code = f" (errno {exc.errno})" if isinstance(exc, OSError) and exc.errno else ""
+    hint = {errno.ENOSPC: "free some space and build again", errno.EDQUOT: "free some space and build again",
+            errno.EACCES: "check the output folder's permissions", errno.EROFS: "the output folder is read-only",
+            }.get(getattr(exc, "errno", None) or 0, "nothing was published; fix it and build again")
+    return WriteFailed(Diagnostic(out, None, f"cannot write into the output folder: {cause}{code}", hint))
 
 
-def _make_folder(folder: str) -> None:
-    try:
-        os.mkdir(folder)  # noqa: PTH102 - the usual case: a new article's folder in an existing section
-    except FileNotFoundError:
-        os.makedirs(folder, exist_ok=True)  # noqa: PTH103
-    except FileExistsError:
-        pass  # there already, or made by the other worker meanwhile
-
-
-def stage_copy(out: Path, rel: str, source: Path) -> tuple[str, str] | None:
-    """Copy `source` to `rel` (via a temporary file) unless the target has its size and mtime."""
-    target = safe_join(out, rel)
-    st = source.stat()
-    try:
-        tt = target.stat()
-        if tt.st_size == st.st_size:
-            if tt.st_mtime_ns == st.st_mtime_ns:
-                return None
-            if filecmp.cmp(source, target, shallow=False):  # same bytes, new mtime (a fresh checkout)
-                os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
-                return None
-    except (FileNotFoundError, NotADirectoryError):
-        pass
-    tmp = _tmp_for(str(out))
-    try:
-        shutil.copy2(source, tmp)
-    except FileNotFoundError:
-        if not source.exists():
-            raise
-        _make_folder(os.path.dirname(tmp))
-        shutil.copy2(source, tmp)
-    return tmp, str(target)
-
-
-@dataclass
 class Staging:
-    out: Path
-    pending: list[tuple[str, str]] = field(default_factory=list)
+    """This build's files on their way into `out`. Made once per build and inherited by the worker
+    processes, each of which keeps its own memo of the folders it has made or checked."""
 
-    def add(self, staged: tuple[str, str] | None) -> None:
+    def __init__(self, out: Path, in_place: bool = False) -> None:
+        self.out = out
+        self.in_place = in_place  # `out` was empty: pages are written under their own names
+        self.pending: list[Staged] = []
+        self._folders: set[str] = set()  # output folders this process made or checked
+        self._serial = itertools.count()
+
+    def _tmp(self) -> str:
+        return f"{self.out}/{STAGING}/{os.getpid()}.{next(self._serial)}"
+
+    def write(self, rel: str, data: bytes) -> Staged | None:
+        """Stage `data` for `rel`, unless the file already holds these bytes. Returns what to commit, or
+        None. (Strings and os calls, not Path objects: a big site stages tens of thousands of pages.)"""
+        out = str(self.out)
+        tmp = ""
+        try:
+            target = safe_path(out, rel)
+            folder = os.path.dirname(target)
+            if self.in_place:
+                # a first build's pages mostly go into folders not made yet (an article's own): make the
+                # folder first instead of failing to open the file, once per folder and process
+                if folder not in self._folders:
+                    _make_folder(folder)
+                    self._folders.add(folder)
+                tmp = target
+            else:
+                check_folders(out, os.path.dirname(os.path.normpath(rel)), rel, self._folders)
+                try:
+                    if os.stat(target).st_size == len(data) and read_bytes(target) == data:
+                        return None
+                except (FileNotFoundError, NotADirectoryError):
+                    pass
+                tmp = self._tmp()
+            try:
+                write_bytes(tmp, data)
+            except FileNotFoundError:
+                _make_folder(os.path.dirname(tmp))
+                write_bytes(tmp, data)
+        except (UnsafePath, OSError) as exc:
+            if tmp:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)  # no empty or cut-short file left behind
+            raise _failed(out, rel, exc) from None
+        return tmp, target
+
+    def copy(self, rel: str, source: Path) -> Staged | None:
+        """Copy `source` to `rel` (via a temporary file) unless the target has its size and mtime."""
+        tmp = ""
+        try:
+            target = safe_join(self.out, rel)
+            st = source.stat()
+            try:
+                tt = target.stat()
+                if tt.st_size == st.st_size:
+                    if tt.st_mtime_ns == st.st_mtime_ns:
+                        return None
+                    if filecmp.cmp(source, target, shallow=False):  # same bytes, new mtime (a fresh checkout)
+                        os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
+                        return None
+            except (FileNotFoundError, NotADirectoryError):
+                pass
+            tmp = self._tmp()
+            try:
+                shutil.copy2(source, tmp)
+            except FileNotFoundError:
+                if not source.exists():
+                    raise
+                _make_folder(os.path.dirname(tmp))
+                shutil.copy2(source, tmp)
+        except (UnsafePath, OSError) as exc:
+            if tmp:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+            raise _failed(str(self.out), rel, exc) from None
+        return tmp, str(target)
+
+    def add(self, staged: Staged | None) -> None:
         if staged is not None:
             self.pending.append(staged)
 
@@ -133,12 +160,21 @@ class Staging:
         return count
 
     def rollback(self) -> None:
-        for tmp, target in self.pending:
-            Path(tmp).unlink(missing_ok=True)
-            if tmp == target:
-                _remove_empty_parents(Path(tmp).parent, self.out)
+        """Undo everything staged: the temporary files; in a folder that was empty, everything in it."""
         self.pending.clear()
-        _remove_staging(self.out)
+        if self.in_place:
+            _empty(self.out)
+        else:
+            _remove_staging(self.out)
+
+
+def _make_folder(folder: str) -> None:
+    try:
+        os.mkdir(folder)  # noqa: PTH102 - the usual case: a new article's folder in an existing section
+    except FileNotFoundError:
+        os.makedirs(folder, exist_ok=True)  # noqa: PTH103
+    except FileExistsError:
+        pass  # there already, or made by the other worker meanwhile
 
 
 def _remove_staging(out: Path) -> None:
@@ -147,6 +183,20 @@ def _remove_staging(out: Path) -> None:
         folder.unlink()
     elif folder.exists():
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _empty(folder: Path) -> None:
+    """Remove everything in `folder` (a build that started with it empty, and failed)."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        with contextlib.suppress(OSError):
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                os.unlink(entry.path)
 
 
 def _remove_empty_parents(folder: Path, stop: Path) -> None:
@@ -158,7 +208,7 @@ def _remove_empty_parents(folder: Path, stop: Path) -> None:
         folder = folder.parent
 
 
-_UNFINISHED = "(a build is writing files under their own names)\n"
+# ---------------------------------------------------------------------------- the manifest
 
 
 def read_manifest(out: Path) -> frozenset[str] | None:
@@ -186,13 +236,12 @@ def write_manifest(out: Path, files: Iterable[str], finished: bool = True) -> No
     """Replace the manifest (atomically: a temporary file in the staging folder, then os.replace)."""
     text = (_MANIFEST_HEADER + ("" if finished else _UNFINISHED)
             + "".join(f"{rel}\n" for rel in sorted(set(files) - {MARKER})))
-    out.mkdir(parents=True, exist_ok=True)
-    tmp = _tmp_for(str(out))
+    tmp = out / STAGING / f"manifest.{os.getpid()}"
     try:
-        write_bytes(tmp, text.encode())
+        tmp.write_text(text, encoding="utf-8")
     except FileNotFoundError:
-        _make_folder(os.path.dirname(tmp))
-        write_bytes(tmp, text.encode())
+        tmp.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, out / MARKER)
 
 
@@ -235,13 +284,16 @@ def prune(out: Path, keep: set[str], written_before: frozenset[str]) -> list[str
     return gone
 
 
+# ---------------------------------------------------------------------------- the folder itself
+
+
 @contextlib.contextmanager
 def locked(root: Path, out: Path) -> Iterator[None]:
     """One build at a time per output folder. The lock is an flock on a file in the site's cache folder:
     the kernel releases it when the process ends, however it ends."""
     import fcntl
 
-    from .state import CACHE_DIR
+    from .incremental.cache import CACHE_DIR
 
     key = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:12]
     path = root / CACHE_DIR / f"output-{key}.lock"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from . import urls
 from .config import SiteConfig
+from .errors import Diagnostic
 from .model import Pager, Site
 
 
@@ -123,3 +124,11 @@ def collisions(specs: list[PageSpec]) -> list[tuple[PageSpec, PageSpec]]:
         else:
             seen[s.out] = s
     return out
+
+
+def collision_diagnostics(specs: list[PageSpec]) -> list[Diagnostic]:
+    """An error for each file two planned pages would write (two articles at one URL are reported by
+    the site model, with both files named)."""
+    return [Diagnostic(second.out, None, f"two pages would be written to /{second.url}",
+                       f"the {first.kind} page and the {second.kind} page share it: rename one")
+            for first, second in collisions(specs) if not first.kind == second.kind == "article"]

@@ -39,6 +39,7 @@ def order(articles: list[Article]) -> list[Article]:
     return sorted(articles, key=lambda a: (-a.date.timestamp(), a.title, a.source))
 
 
+RANK_PARALLEL_MIN = 2000  # related lists: ~50 us each, so a pool pays for itself only on a first build
 RelatedMemo = dict[str, tuple[str, tuple[str, ...]]]  # article source -> (key of what decides it, related sources)
 RankAll = Callable[[Callable[[int], tuple[int, ...]], list[int]], list[tuple[int, tuple[int, ...]]]]
 
@@ -47,7 +48,7 @@ def build_site(articles: list[Article], config: SiteConfig, related_memo: Relate
                rank: RankAll | None = None) -> tuple[Site, list[Diagnostic]]:
     """The site model. `related_memo` (from the last build, updated in place) lets an article keep
     its related list when nothing that decides it changed. `rank(ranker, ids)`: [(i, ranker(i))
-    for i in ids], perhaps spread over a process pool (workers.rank_all); the lists that must be
+    for i in ids], perhaps spread over a process pool (`rank_task`); the lists that must be
     computed go through it."""
     diags = _url_collisions(articles, config)
     arts = tuple(order(articles))
@@ -267,3 +268,9 @@ def _url_collisions(articles: list[Article], config: SiteConfig) -> list[Diagnos
         else:
             seen[a.url] = a
     return diags
+
+
+def rank_task(ranker: Callable[[int], tuple[int, ...]], local: object,
+              ids: list[int]) -> list[tuple[int, tuple[int, ...]]]:
+    """Related lists of `ids`, as a task for parallel.Executor (the ranker shared by every chunk)."""
+    return [(i, ranker(i)) for i in ids]

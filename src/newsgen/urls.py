@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import html
 import os
 import posixpath
@@ -39,57 +38,40 @@ def absolute(config: SiteConfig, url: str) -> str:
 
 
 def safe_join(out: Path, rel: str) -> Path:
-    """`out/rel`, refusing anything that would land outside `out` (.., absolute, backslashes, NUL)."""
-    return Path(safe_path(str(out), rel))
+    """`out/rel`, refusing anything that would land outside `out` (.., absolute, backslashes, NUL, a
+    symlinked folder on the way that leads out)."""
+    path = safe_path(str(out), rel)
+    check_folders(str(out), posixpath.dirname(posixpath.normpath(rel)), rel, set())
+    return Path(path)
 
 
-def safe_path(out: str, rel: str, check_folders: bool = True) -> str:
-    """`safe_join` on strings (the writers' form: no Path objects per file). `check_folders=False`:
-    every folder inside `out` is made by this build (it was empty), so none can be a symlink."""
+def safe_path(out: str, rel: str) -> str:
+    """`out/rel` on strings (the writers' form: no Path objects per file), refusing any `rel` that
+    would land outside `out`. Folders on the way are checked by `check_folders`."""
     if not rel or "\x00" in rel or "\\" in rel or rel.startswith("/"):
         raise UnsafePath(rel)
     norm = posixpath.normpath(rel)
     if norm.startswith("../") or norm == ".." or norm.startswith("/"):
         raise UnsafePath(rel)
-    if check_folders:
-        _check_folders(out, posixpath.dirname(norm), rel)
     return f"{out}/{norm}"
 
 
-def _check_folders(out: str, rel_dir: str, rel: str) -> None:
+def check_folders(out: str, rel_dir: str, rel: str, checked: set[str]) -> None:
     """No folder between `out` and a file may be a symlink that leads out of `out`. One lstat per
-    folder and process (a folder not there yet is made by the build, as a real folder); only a
-    symlink is resolved."""
-    if not rel_dir or (out, rel_dir) in _checked_dirs:
+    folder not in `checked` (the caller's memo of folders already seen); only a symlink is resolved."""
+    if not rel_dir or rel_dir in checked:
         return
-    _check_folders(out, posixpath.dirname(rel_dir), rel)
+    check_folders(out, posixpath.dirname(rel_dir), rel, checked)
     path = f"{out}/{rel_dir}"
     try:
         link = stat.S_ISLNK(os.lstat(path).st_mode)
     except OSError:
         link = False
     if link:
-        resolved_out, real = _resolved(out), Path(path).resolve()
+        resolved_out, real = Path(out).resolve(), Path(path).resolve()
         if real != resolved_out and resolved_out not in real.parents:
             raise UnsafePath(rel)  # e.g. through a symlinked folder inside the output
-    _checked_dirs.add((out, rel_dir))
-
-
-_checked_dirs: set[tuple[str, str]] = set()
-
-
-def forget_checked() -> None:
-    """Check folders afresh (each build: the output may have changed since the last one)."""
-    _checked_dirs.clear()
-    made_folders.clear()
-
-
-made_folders: set[str] = set()  # output folders this process has made or seen in this build (output.py)
-
-
-@functools.lru_cache(maxsize=64)
-def _resolved(out: str) -> Path:
-    return Path(out).resolve()
+    checked.add(rel_dir)
 
 
 _URL_ATTRIBUTE = re.compile(r'(\s(?:href|src|srcset)=")([^"]*)"')

@@ -94,7 +94,7 @@ def test_page_opened_while_broken_shows_the_overlay(page: Any, serve: Callable[.
 
 
 def test_css_change_refreshes_styles_without_reload(page: Any, serve: Callable[..., Any], site: Path) -> None:
-    from newsgen.render import theme_dir
+    from newsgen.render.environment import theme_dir
 
     theme_css = (theme_dir() / "static" / "newsgen.css").read_text(encoding="utf-8")
     (site / "static" / "theme").mkdir(parents=True)

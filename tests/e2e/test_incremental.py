@@ -3,6 +3,7 @@ feeds carrying it; deletions prune; a damaged cache means a full, correct build;
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -177,18 +178,35 @@ def generated_site(make_site, n: int) -> Path:  # type: ignore[no-untyped-def]
     return make_site(files)
 
 
+class _CountingPools:
+    """Counts the process pools a build starts (to know the parallel path really ran)."""
+
+    def __init__(self, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+        from newsgen.parallel import executor, prerender
+
+        self.count = 0
+        real = executor.forked_pool
+        outer = self
+
+        class Counting(real):  # type: ignore[misc,valid-type]
+            def __init__(self, jobs, state):  # type: ignore[no-untyped-def]
+                outer.count += 1
+                super().__init__(jobs, state)
+
+        monkeypatch.setattr(executor, "forked_pool", Counting)
+        monkeypatch.setattr(prerender, "forked_pool", Counting)
+
+
 def test_parallel_and_serial_builds_are_byte_identical(make_site, build, snapshot, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import newsgen.workers as workers
+    from newsgen.parallel import PARALLEL_MIN
 
     root = generated_site(make_site, 200)
-    pools: list[int] = []
-    real_pool = workers._pool
-    monkeypatch.setattr(workers, "_pool", lambda jobs: pools.append(jobs) or real_pool(jobs))
+    pools = _CountingPools(monkeypatch)
     serial = build(root, out=tmp_path / "serial", jobs=1)
-    assert pools == []
+    assert pools.count == 0
     parallel = build(root, out=tmp_path / "parallel", jobs=2)
-    assert pools == [2, 2, 2]  # the pool really ran: parse, the cards shown on many pages, render
-    assert serial.pages == parallel.pages > workers.PARALLEL_MIN
+    assert pools.count > 0  # the parallel path really ran
+    assert serial.pages == parallel.pages > PARALLEL_MIN
     assert serial.articles == parallel.articles == 200
     one, two = snapshot(tmp_path / "serial"), snapshot(tmp_path / "parallel")
     assert one.keys() == two.keys()
@@ -200,20 +218,27 @@ def test_first_build_renders_bodies_ahead_byte_identical(make_site, build, snaps
     the plan are made; the pages are the serial build's, and the spool files are gone afterwards."""
     import tempfile
 
-    import newsgen.workers as workers
+    from newsgen.parallel import prerender
 
     root = generated_site(make_site, 200)
-    monkeypatch.setattr(workers, "PRERENDER_MIN", 100)
+    monkeypatch.setattr(prerender, "PRERENDER_MIN", 100)
+    monkeypatch.setattr("newsgen.parallel.PRERENDER_MIN", 100)
     spool_parent = tmp_path / "tmp"
     spool_parent.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(spool_parent))
-    pools: list[int] = []
-    real_pool = workers._pool
-    monkeypatch.setattr(workers, "_pool", lambda jobs: pools.append(jobs) or real_pool(jobs))
+    used: list[int] = []  # bodies spooled, per build that rendered bodies ahead
+    real_spool = prerender.BodiesAhead.spool
+
+    def spool(self):  # type: ignore[no-untyped-def]
+        found = real_spool(self)
+        used.append(len(found.places))
+        return found
+
+    monkeypatch.setattr(prerender.BodiesAhead, "spool", spool)
     build(root, out=tmp_path / "serial", jobs=1)
-    assert pools == []
+    assert used == []
     build(root, out=tmp_path / "parallel", jobs=2)
-    assert pools == [2, 2, 2, 2]  # parse, bodies ahead, cards, pages
+    assert used[-1] == 200  # every article's body was rendered ahead (the pages take it: see below)
     one, two = snapshot(tmp_path / "serial"), snapshot(tmp_path / "parallel")
     assert one.keys() == two.keys()
     assert [k for k in one if one[k] != two[k]] == []
@@ -221,9 +246,9 @@ def test_first_build_renders_bodies_ahead_byte_identical(make_site, build, snaps
     # an incremental build has page fingerprints: it renders few pages, and no bodies ahead
     story = root / "content/politics/2024/story-000.md"
     story.write_text(story.read_text().replace("More about", "Much more about"))  # the body only
-    pools.clear()
+    used.clear()
     edit = build(root, out=tmp_path / "parallel", jobs=2)
-    assert pools == []
+    assert used == []
     assert edit.rendered == 1  # the cache the first build saved (encoded ahead) knew every page
     # no temp folder to write to: a first build still succeeds, its pages rendering their bodies
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
@@ -232,13 +257,14 @@ def test_first_build_renders_bodies_ahead_byte_identical(make_site, build, snaps
 
 
 def test_bodies_ahead_with_images_and_failures(make_site, build, snapshot, png, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """Photos are resized in the main process while the bodies are rendered ahead (no pool forked
-    while another pool's threads run); a prerender pool that fails to start leaves no worker and no
-    spool folder; one left by a killed build is removed; an exception mid-build leaves nothing staged."""
+    """Photos are resized while the bodies are rendered ahead; a prerender pool that fails to start
+    leaves no worker and no spool folder; one left by a killed build is removed; an exception
+    mid-build leaves nothing staged."""
     import multiprocessing
     import tempfile
 
-    import newsgen.workers as workers
+    from newsgen.content.body import article_html
+    from newsgen.parallel import prerender
 
     root = generated_site(make_site, 150)
     (root / "static/images").mkdir(parents=True, exist_ok=True)
@@ -246,7 +272,7 @@ def test_bodies_ahead_with_images_and_failures(make_site, build, snapshot, png, 
     for rel in sorted(str(p.relative_to(root)) for p in (root / "content").rglob("*.md"))[::3]:
         text = (root / rel).read_text(encoding="utf-8")
         (root / rel).write_text(text.replace("---\n", "---\nimage: /images/shared.png\n", 1), encoding="utf-8")
-    monkeypatch.setattr(workers, "PRERENDER_MIN", 100)
+    monkeypatch.setattr("newsgen.parallel.PRERENDER_MIN", 100)
     spool_parent = tmp_path / "tmp"
     spool_parent.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(spool_parent))
@@ -254,41 +280,38 @@ def test_bodies_ahead_with_images_and_failures(make_site, build, snapshot, png, 
     stale.mkdir()
     live = spool_parent / f"newsgen-bodies-{os.getppid()}-y"  # a running process's: kept
     live.mkdir()
-    pools: list[int] = []
-    real_pool = workers._pool
-    monkeypatch.setattr(workers, "_pool", lambda jobs: pools.append(jobs) or real_pool(jobs))
     build(root, out=tmp_path / "serial", jobs=1)
     build(root, out=tmp_path / "ahead", jobs=2)
-    assert pools == [2, 2, 2, 2]  # parse, bodies ahead, cards, pages: the photos were resized inline
     assert any(p.suffix == ".webp" for p in (tmp_path / "ahead").rglob("*"))
     assert snapshot(tmp_path / "serial") == snapshot(tmp_path / "ahead")
     assert sorted(p.name for p in spool_parent.iterdir()) == [live.name]
 
     # the pool fails to start half-way (a process limit): no prerender, no worker left, no folder
-    real_chunks = workers._chunks
+    real_chunks = prerender.chunks
 
     def failing(items, jobs, smallest=16):  # type: ignore[no-untyped-def]
         chunks = real_chunks(items, jobs, smallest)
         yield next(chunks)
         raise BlockingIOError("fork: resource temporarily unavailable")
 
-    monkeypatch.setattr(workers, "_chunks", failing)
+    monkeypatch.setattr(prerender, "chunks", failing)
     pre = None
     with pytest.raises(BlockingIOError):
-        pre = workers.BodyPrerender(_config(root), _articles(root), 2)
+        pre = prerender.BodiesAhead(functools.partial(article_html, _config(root)), _articles(root), 2)
     assert pre is None and multiprocessing.active_children() == []
     assert sorted(p.name for p in spool_parent.iterdir()) == [live.name]
-    monkeypatch.setattr(workers, "_chunks", real_chunks)
+    monkeypatch.setattr(prerender, "chunks", real_chunks)
 
     # an exception while pages render (a worker killed, Ctrl-C): nothing staged is left behind
-    def interrupted(job, jobs, progress=None):  # type: ignore[no-untyped-def]
+    def interrupted(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(workers, "render_all", interrupted)
+    monkeypatch.setattr("newsgen.render.pages.render_all", interrupted)
     with pytest.raises(KeyboardInterrupt):
         build(root, out=tmp_path / "broken", jobs=2)
-    assert [p for p in (tmp_path / "broken").rglob("*") if p.is_file() and p.name != ".newsgen-output"] == []
+    assert [p for p in (tmp_path / "broken").rglob("*") if p.is_file()] == []
     assert sorted(p.name for p in spool_parent.iterdir()) == [live.name]
+    assert multiprocessing.active_children() == []
 
 
 def _config(root: Path):  # type: ignore[no-untyped-def]
@@ -301,62 +324,65 @@ def test_bodies_ahead_are_what_the_page_would_render(make_site) -> None:  # type
     import os
 
     from newsgen.config import load_config
-    from newsgen.context import _spool_fds, article_body, close_spool
-    from newsgen.workers import BodyPrerender
+    from newsgen.content.body import Bodies, article_html
+    from newsgen.parallel import BodiesAhead, Spool
 
     root = generated_site(make_site, 60)
     config = load_config(root)
     articles = _articles(root)
     (root / articles[5].source).write_text("changed after parsing\n")  # left out: its page reports it
-    pre = BodyPrerender(config, articles, 2)
+    pre = BodiesAhead(functools.partial(article_html, config), articles, 2)
     try:
-        spool = pre.collect()
-        assert set(spool) == {a.source for a in articles} - {articles[5].source}
+        spool = pre.spool()
+        assert set(spool.places) == {a.source for a in articles} - {articles[5].source}
+        ahead, now = Bodies(config, spool), Bodies(config)
         for a in articles:
-            if a.source in spool:
-                assert article_body(config, a, spool) == article_body(config, a)
-        path, offset, length = spool[articles[0].source]
-        close_spool()  # (the file is read again through a new descriptor below)
+            if a.source in spool.places:
+                assert ahead.html(a) == now.html(a)
+        path, offset, length = spool.places[articles[0].source]
+        spool.close()  # (the file is read again through a new descriptor below)
         with open(path, "r+b") as f:  # the page really takes the spooled body
             f.seek(offset)
             f.write(b"<p>x</p>".ljust(length))
-        assert article_body(config, articles[0], spool).startswith("<p>x</p>")
-        assert article_body(config, articles[0], {articles[0].source: (path, offset, length + 10**6)}) == \
-            article_body(config, articles[0])  # a short read: rendered again
+        assert ahead.html(articles[0]).startswith("<p>x</p>")
+        short = Spool({articles[0].source: (path, offset, length + 10**6)})
+        assert Bodies(config, short).html(articles[0]) == now.html(articles[0])  # a short read: rendered again
+        short.close()
     finally:
         pre.close()
     assert not os.path.exists(pre.folder)
-    assert _spool_fds == {}  # closed before the files were deleted
+    assert spool._fds == {}  # closed before the files were deleted
 
 
 def test_cards_rendered_up_front_are_the_ones_pages_ask_for(make_site, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """A parallel build renders each card its article and listing pages show once, before the
     pages; a worker seeded with them renders no card itself, and the pages come out the same."""
-    from newsgen import workers
     from newsgen.config import load_config
-    from newsgen.context import Helpers, RenderInputs
+    from newsgen.content.body import Bodies
     from newsgen.dates import now
     from newsgen.pages import plan
-    from newsgen.render import make_env
+    from newsgen.render.environment import make_env
+    from newsgen.render.helpers import Helpers
+    from newsgen.render.inputs import RenderInputs
+    from newsgen.render.pages import Renderer, cards_to_warm
     from newsgen.site import build_site
 
     root = generated_site(make_site, 200)
     config = load_config(root)
     site, _ = build_site(_articles(root), config)
     specs = plan(site, config, now(config.tz))
-    inputs = RenderInputs(config=config, site=site, now=now(config.tz))
-    job = workers.RenderJob(inputs, specs, tmp_path)
-    warm = workers.cards_to_warm(job, make_env(config))
+    inputs = RenderInputs(config=config, site=site, now=now(config.tz), bodies=Bodies(config))
+    warm = cards_to_warm(specs, inputs, make_env(config))
     related = (("level", 3), ("summary", False))
     listed = (("level", 2),)
     assert {v for _, v in warm} == {related, listed}
     assert {i for i, v in warm if v == related} == {j for i in range(200) for j in site.related[i]}
     assert {i for i, v in warm if v == listed} == set(range(200))  # every story is on its section's pages
-    cards = dict(workers.Renderer(inputs).helpers.render_cards([(site.articles[i], v) for i, v in warm]))
+    cards = dict(Renderer(inputs).helpers.render_cards([(site.articles[i], v) for i, v in warm]))
     assert len(cards) == len(warm)
 
-    seeded = workers.Renderer(inputs, cards={k: Markup(v) for k, v in cards.items()})
-    plain = workers.Renderer(inputs)
+    seeded = Renderer(inputs, cards={k: Markup(v) for k, v in cards.items()})
+    plain = Renderer(inputs)
     asked: list[str] = []
     real_fragment = Helpers._fragment
 
@@ -372,18 +398,21 @@ def test_cards_rendered_up_front_are_the_ones_pages_ask_for(make_site, tmp_path)
     finally:
         Helpers._fragment = real_fragment  # type: ignore[method-assign]
     assert asked.count("_card.html") == len(warm)  # all by the unseeded renderer
-    assert workers.cards_to_warm(workers.RenderJob(inputs, specs[:20], tmp_path), make_env(config)) == []  # too few
+    assert cards_to_warm(specs[:20], inputs, make_env(config)) == []  # too few
     # a constant call card() does not take: no card up front, no crash (the page reports it)
-    assert workers.Renderer(inputs).helpers.render_cards([(site.articles[0], (("size", "s"),))]) == []
+    assert Renderer(inputs).helpers.render_cards([(site.articles[0], (("size", "s"),))]) == []
 
 
 def test_parsing_in_the_pool_keeps_what_each_article_depends_on(make_site, png) -> None:  # type: ignore[no-untyped-def]
     """The workers make the cache entries: stamps, and the digest of the image an article names,
     as a serial parse does (a changed image must re-parse the articles that show it)."""
-    from newsgen import workers
     from newsgen.config import load_config
+    from newsgen.content.collect import parse_site
+    from newsgen.incremental import snapshot
+    from newsgen.incremental.state import State
+    from newsgen.parallel import PARALLEL_MIN, Executor
 
-    root = generated_site(make_site, workers.PARALLEL_MIN + 10)
+    root = generated_site(make_site, PARALLEL_MIN + 10)
     (root / "static/images").mkdir(parents=True, exist_ok=True)
     (root / "static/images/shared.png").write_bytes(png(32, 24))
     rels = sorted(str(p.relative_to(root)) for p in (root / "content").rglob("*.md"))
@@ -391,10 +420,12 @@ def test_parsing_in_the_pool_keeps_what_each_article_depends_on(make_site, png) 
         text = (root / rel).read_text(encoding="utf-8")
         (root / rel).write_text(text.replace("---\n", "---\nimage: /images/shared.png\n", 1), encoding="utf-8")
     config = load_config(root)
-    serial = dict(workers.parse_all(root, config, rels, jobs=1))
-    pooled = dict(workers.parse_all(root, config, rels, jobs=2))
-    assert serial == pooled
-    with_image = [e for e in pooled.values() if e.article is not None and e.article.image is not None]
+    stamps = snapshot.take(root).stamps
+    serial, pooled = State(), State()
+    parse_site(root, config, stamps, serial, Executor(1))
+    parse_site(root, config, stamps, pooled, Executor(2))
+    assert serial.parsed == pooled.parsed and len(pooled.parsed) == len(rels)
+    with_image = [e for e in pooled.parsed.values() if e.article is not None and e.article.image is not None]
     assert len(with_image) == len(rels[::3])
     assert all(any(st[0] == "static/images/shared.png" and len(dg) == 24 for st, dg in e.deps) for e in with_image)
 
@@ -414,21 +445,21 @@ def test_incremental_edit_in_a_larger_site(make_site, build) -> None:  # type: i
 
 def _cache_must_not_load(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Fail the build if it goes past the input snapshot (the fast path never loads the cache)."""
-    import newsgen.state
+    import newsgen.incremental.cache
 
     def refuse(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise AssertionError("the build cache was loaded: the fast path was not taken")
 
-    monkeypatch.setattr(newsgen.state, "load", refuse)
+    monkeypatch.setattr(newsgen.incremental.cache, "load", refuse)
 
 
 def _count_cache_loads(monkeypatch) -> list[int]:  # type: ignore[no-untyped-def]
     """A list that gets one item each time a build loads the build cache (goes past the snapshot)."""
-    import newsgen.state
+    import newsgen.incremental.cache
 
     calls: list[int] = []
-    real_load = newsgen.state.load
-    monkeypatch.setattr(newsgen.state, "load", lambda *a: calls.append(1) or real_load(*a))
+    real_load = newsgen.incremental.cache.load
+    monkeypatch.setattr(newsgen.incremental.cache, "load", lambda *a: calls.append(1) or real_load(*a))
     return calls
 
 
@@ -555,7 +586,7 @@ def test_a_body_edit_reuses_the_site_model_and_gives_the_same_site_as_a_full_bui
     build(root)
     calls = []
     real = newsgen.site.build_site
-    monkeypatch.setattr(newsgen.site, "build_site", lambda *a: calls.append(1) or real(*a))
+    monkeypatch.setattr(newsgen.site, "build_site", lambda *a, **k: calls.append(1) or real(*a, **k))
     edit(root / "content/politics/three.md", "More text.", "More text, and an edit.")
     result = build(root)
     assert calls == [] and sorted(result.changed) == ["politics/feed.xml", "politics/three/index.html"]

@@ -90,7 +90,7 @@ def test_an_article_saved_during_the_build_is_reported_not_mixed(archive: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """Bodies are read again at render time: a save in between must not give a page with the old
     title and the new body."""
-    import newsgen.workers as workers_module
+    import newsgen.render.pages as workers_module
     from newsgen.errors import BuildError
 
     target = archive / "content" / "politics" / "story-000.md"

@@ -247,7 +247,7 @@ def test_images_are_processed_once(tmp_path: Path) -> None:
 
 def test_image_variants_are_made_over_the_pool_like_serially(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A first build of a site with many photos resizes them in the worker processes."""
-    import newsgen.workers as workers
+    import newsgen.parallel.executor as executor
 
     (tmp_path / "newsgen.yaml").write_text("title: T\nbase_url: https://e.org/\nsections: [Politics]\n", encoding="utf-8")
     for i in range(6):
@@ -257,8 +257,8 @@ def test_image_variants_are_made_over_the_pool_like_serially(tmp_path: Path, mon
         (folder / "index.md").write_text(_article(f"Story {i}", "Politics", f"2025-01-0{i + 1} 10:00", "image: p.jpg\n"),
                                          encoding="utf-8")
     pools: list[int] = []
-    real_pool = workers._pool
-    monkeypatch.setattr(workers, "_pool", lambda jobs: pools.append(jobs) or real_pool(jobs))
+    real_pool = executor.forked_pool
+    monkeypatch.setattr(executor, "forked_pool", lambda jobs, state: pools.append(jobs) or real_pool(jobs, state))
     build(tmp_path, BuildOptions(jobs=2, out=tmp_path / "pooled"))
     assert pools == [2]  # six articles: too few to parse or render in a pool; the photos were made in one
     pooled = sorted(p.name for p in (tmp_path / ".newsgen-cache" / "images").iterdir())

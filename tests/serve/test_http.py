@@ -138,7 +138,7 @@ def test_build_output_is_a_temporary_folder(running: Running, site: Path) -> Non
 
 
 def test_closing_removes_the_output_and_the_cache(serve: Callable[..., Any], site: Path) -> None:
-    from newsgen import state
+    from newsgen.incremental import cache as state
 
     with serve(site) as s:
         out = s.out

@@ -11,17 +11,15 @@ from newsgen.output import (
     MARKER,
     STAGING,
     Staging,
+    WriteFailed,
     check_output_folder,
     clean_leftovers,
     journal,
     prune,
     read_manifest,
-    stage_bytes,
-    stage_copy,
     unfinished,
     write_manifest,
 )
-from newsgen.urls import UnsafePath
 
 
 def files(folder: Path) -> dict[str, bytes]:
@@ -30,8 +28,8 @@ def files(folder: Path) -> dict[str, bytes]:
 
 def test_stage_then_commit(tmp_path: Path) -> None:
     staging = Staging(tmp_path)
-    staging.add(stage_bytes(tmp_path, "politics/x/index.html", b"<p>new</p>"))
-    staging.add(stage_bytes(tmp_path, "feed.xml", b"<rss/>"))
+    staging.add(staging.write("politics/x/index.html", b"<p>new</p>"))
+    staging.add(staging.write("feed.xml", b"<rss/>"))
     target = tmp_path / "politics/x/index.html"
     assert not target.exists()  # nothing in place before the commit
     tmp_files = [Path(t) for t, _ in staging.pending]
@@ -45,16 +43,16 @@ def test_stage_then_commit(tmp_path: Path) -> None:
 def test_same_bytes_are_not_staged_again(tmp_path: Path) -> None:
     (tmp_path / "a.html").write_bytes(b"same")
     before = os.stat(tmp_path / "a.html").st_mtime_ns
-    assert stage_bytes(tmp_path, "a.html", b"same") is None
+    assert Staging(tmp_path).write("a.html", b"same") is None
     assert os.stat(tmp_path / "a.html").st_mtime_ns == before
-    assert stage_bytes(tmp_path, "a.html", b"diff") is not None
+    assert Staging(tmp_path).write("a.html", b"diff") is not None
 
 
 def test_rollback_removes_temporary_files_and_new_empty_folders(tmp_path: Path) -> None:
     (tmp_path / "old.html").write_bytes(b"old")
     staging = Staging(tmp_path)
-    staging.add(stage_bytes(tmp_path, "old.html", b"replaced?"))
-    staging.add(stage_bytes(tmp_path, "new/deep/index.html", b"new"))
+    staging.add(staging.write("old.html", b"replaced?"))
+    staging.add(staging.write("new/deep/index.html", b"new"))
     staging.rollback()
     assert files(tmp_path) == {"old.html": b"old"}
     assert not (tmp_path / "new").exists() and not (tmp_path / STAGING).exists()
@@ -65,22 +63,22 @@ def test_stage_copy_skips_an_identical_copy(tmp_path: Path) -> None:
     out.mkdir()
     src.write_bytes(b"jpeg")
     staging = Staging(out)
-    staging.add(stage_copy(out, "politics/x/photo.jpg", src))
+    staging.add(staging.copy("politics/x/photo.jpg", src))
     staging.commit()
     assert (out / "politics/x/photo.jpg").read_bytes() == b"jpeg"
-    assert stage_copy(out, "politics/x/photo.jpg", src) is None  # same size and mtime: nothing to do
+    assert Staging(out).copy("politics/x/photo.jpg", src) is None  # same size and mtime: nothing to do
     src.write_bytes(b"jpeg2")
-    assert stage_copy(out, "politics/x/photo.jpg", src) is not None
+    assert Staging(out).copy("politics/x/photo.jpg", src) is not None
 
 
 @pytest.mark.parametrize("rel", ["../escape.html", "/etc/x", "a/../../b"])
 def test_staging_refuses_paths_outside(tmp_path: Path, rel: str) -> None:
     out = tmp_path / "out"
     out.mkdir()
-    with pytest.raises(UnsafePath):
-        stage_bytes(out, rel, b"x")
-    with pytest.raises(UnsafePath):
-        stage_copy(out, rel, Path(__file__))
+    with pytest.raises(WriteFailed):
+        Staging(out).write(rel, b"x")
+    with pytest.raises(WriteFailed):
+        Staging(out).copy(rel, Path(__file__))
     assert list(tmp_path.iterdir()) == [out] and list(out.iterdir()) == []
 
 
@@ -177,18 +175,16 @@ def test_fresh_staging_makes_folders_first_and_once(tmp_path: Path, monkeypatch:
     """Into an output folder that was empty, pages are written under their own names; each folder
     is made before its first file (no failed open first), once per process, and without an lstat
     per folder (none can be a symlink: this build made them all)."""
-    from newsgen import urls
-
-    urls.forget_checked()
     calls: list[str] = []
     real_mkdir, real_lstat = os.mkdir, os.lstat
     monkeypatch.setattr(os, "mkdir", lambda p, *a, **k: calls.append(f"mkdir {p}") or real_mkdir(p, *a, **k))
     monkeypatch.setattr(os, "lstat", lambda p, *a, **k: calls.append(f"lstat {p}") or real_lstat(p, *a, **k))
-    staged = [stage_bytes(tmp_path, "politics/a/index.html", b"x", fresh=True)]
+    staging = Staging(tmp_path, in_place=True)
+    staged = [staging.write("politics/a/index.html", b"x")]
     first = len(calls)
-    staged.append(stage_bytes(tmp_path, "politics/a/photo.txt", b"x", fresh=True))
+    staged.append(staging.write("politics/a/photo.txt", b"x"))
     assert len(calls) == first  # the folder is known: no mkdir again
-    staged += [stage_bytes(tmp_path, rel, b"x", fresh=True) for rel in ("tags/x/page/2/index.html", "index.html")]
+    staged += [staging.write(rel, b"x") for rel in ("tags/x/page/2/index.html", "index.html")]
     assert all(tmp == target for tmp, target in staged)  # their own names, no temporary file
     assert files(tmp_path) == {"politics/a/index.html": b"x", "politics/a/photo.txt": b"x",
                                "tags/x/page/2/index.html": b"x", "index.html": b"x"}
@@ -197,12 +193,11 @@ def test_fresh_staging_makes_folders_first_and_once(tmp_path: Path, monkeypatch:
     import shutil
 
     shutil.rmtree(tmp_path / "politics")
-    stage_bytes(tmp_path, "politics/a/index.html", b"y", fresh=True)
+    staging.write("politics/a/index.html", b"y")
     assert (tmp_path / "politics/a/index.html").read_bytes() == b"y"
-    urls.forget_checked()
 
 
 def test_fresh_staging_still_refuses_paths_out_of_the_folder(tmp_path: Path) -> None:
     for rel in ("../x.html", "/etc/x", "a/../../x"):
-        with pytest.raises(UnsafePath):
-            stage_bytes(tmp_path, rel, b"x", fresh=True)
+        with pytest.raises(WriteFailed):
+            Staging(tmp_path, in_place=True).write(rel, b"x")

@@ -13,17 +13,9 @@ import pytest
 from markupsafe import Markup
 
 from newsgen.config import parse_config
-from newsgen.render import (
-    _escape,
-    card_variants,
-    format_datetime,
-    format_day,
-    jsonld,
-    make_env,
-    rfc822,
-    template_digests,
-    theme_dir,
-)
+from newsgen.render.environment import format_datetime, format_day, jsonld, make_env, rfc822, theme_dir
+from newsgen.render.hooks import _escape
+from newsgen.render.templates import card_variants, template_digests
 
 
 @pytest.fixture
@@ -177,3 +169,32 @@ def test_template_digests_follow_includes(site) -> None:  # type: ignore[no-unty
     (site.root / "templates/base.html").write_text("{% block content %}{% endblock %}", encoding="utf-8")
     last = template_digests(make_env(site), ["article.html", "404.html", "feed.xml"])
     assert last["404.html"] != after["404.html"] and last["feed.xml"] == after["feed.xml"]
+
+
+def test_the_stock_jinja_switch_renders_every_demo_page_the_same(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """NEWSGEN_STOCK_JINJA=1 builds with a stock jinja2.Environment (no speed hooks): the whole demo
+    site's output is byte for byte the same, so any difference can be bisected to render/hooks.py."""
+    import shutil
+
+    from newsgen.build import BuildOptions, build
+    from newsgen.render import hooks
+
+    demo = Path(__file__).resolve().parents[2]
+    site = tmp_path / "demo"
+    site.mkdir()
+    for name in ("newsgen.yaml", "content", "templates", "static"):
+        source = demo / name
+        if source.is_dir():
+            shutil.copytree(source, site / name)
+        elif source.exists():
+            shutil.copy2(source, site / name)
+    outputs = {}
+    for stock in ("0", "1"):
+        monkeypatch.setenv("NEWSGEN_STOCK_JINJA", stock)
+        assert hooks.enabled() is (stock == "0")
+        out = tmp_path / f"out-{stock}"
+        build(site, BuildOptions(out=out, jobs=1))
+        outputs[stock] = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+                          if p.is_file() and p.name != ".newsgen-output"}
+    assert outputs["0"] == outputs["1"]
+    assert len(outputs["0"]) > 50

@@ -334,16 +334,13 @@ def test_a_new_article_computes_only_its_own_related_list() -> None:
 
 
 def test_related_lists_ranked_in_the_pool_are_the_same() -> None:
-    from newsgen import workers
+    from newsgen.parallel import Executor
+    from newsgen.site import RANK_PARALLEL_MIN, rank_task
 
-    arts = _random_articles(5, workers.RANK_PARALLEL_MIN + 100)
-    pools: list[int] = []
-    real_pool = workers._pool
-    workers._pool = lambda jobs: pools.append(jobs) or real_pool(jobs)  # type: ignore[assignment]
-    try:
-        pooled, _ = build_site(arts, config(), {}, lambda ranker, ids: workers.rank_all(ranker, ids, 2))
-    finally:
-        workers._pool = real_pool  # type: ignore[assignment]
+    arts = _random_articles(5, RANK_PARALLEL_MIN + 100)
+    executor = Executor(2)
+    assert executor.forks(len(arts), RANK_PARALLEL_MIN)
+    pooled, _ = build_site(arts, config(), {},
+                           lambda ranker, ids: executor.map(rank_task, ranker, ids, inline_below=RANK_PARALLEL_MIN))
     inline, _ = build_site(arts, config(), {})
-    assert pools == [2]
     assert pooled.related == inline.related and len(pooled.related) == len(arts)

@@ -31,9 +31,9 @@ from types import FrameType
 
 import click
 
-from .. import state as cache
 from ..config import CONFIG_NAME, load_config
 from ..errors import BuildError
+from ..incremental import cache
 from .changes import rebuild_for
 from .clients import Hub
 from .events import ChangeQueue

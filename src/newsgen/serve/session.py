@@ -25,7 +25,7 @@ from typing import Any
 
 from ..build import BuildOptions, BuildResult, build
 from ..errors import BuildError
-from ..state import State
+from ..incremental.state import State
 from .changes import Rebuild
 from .clients import Hub
 from .rwlock import ReadWriteLock

@@ -15,17 +15,34 @@ of a build are the ones saved at its end, so a file saved while a build runs is 
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import marshal
 import os
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-FORMAT = 1
+from .version import VERSION
+
+if TYPE_CHECKING:
+    from ..model import Article
+
+FORMAT = 2
 INPUT_FOLDERS = ("content", "static", "templates")
-THEME = Path(__file__).parent / "theme"
+THEME = Path(__file__).parent.parent / "theme"
 
 # path relative to the site -> (mtime_ns, size); folders end in "/", theme files start with "theme:"
 Stamps = dict[str, tuple[int, int]]
+
+
+@dataclass
+class Inputs:
+    """What a build may read, as found at its start."""
+
+    stamps: Stamps
+    links: list[str] = field(default_factory=list)  # symlinks met in the input folders (inputs.check_links)
 
 
 @dataclass
@@ -38,26 +55,19 @@ class Snapshot:
     pages: int
 
 
-def take(root: Path, links: list[str] | None = None) -> Stamps:
-    """Stamps of every input file and folder (folders too: a new image in an article's folder matters).
-    The symlinks met on the way are added to `links` (inputs.check_links says which may be followed)."""
-    stamps: Stamps = {}
+def take(root: Path) -> Inputs:
+    """Stamps of every input file and folder (folders too: a new image in an article's folder
+    matters), and the symlinks met on the way."""
+    found = Inputs({})
     try:
         st = os.stat(root / "newsgen.yaml")
-        stamps["newsgen.yaml"] = (st.st_mtime_ns, st.st_size)
+        found.stamps["newsgen.yaml"] = (st.st_mtime_ns, st.st_size)
     except OSError:
         pass
     for name in INPUT_FOLDERS:
-        _walk(f"{root}/{name}", name, stamps, links)
-    _walk(str(THEME), "theme:", stamps, None)
-    return stamps
-
-
-def walk(root: Path, name: str) -> Stamps:
-    """Stamps of one folder of the site, e.g. "content"."""
-    stamps: Stamps = {}
-    _walk(f"{root}/{name}", name, stamps)
-    return stamps
+        _walk(f"{root}/{name}", name, found.stamps, found.links)
+    _walk(str(THEME), "theme:", found.stamps, None)
+    return found
 
 
 def _walk(path: str, rel: str, stamps: Stamps, links: list[str] | None = None) -> None:
@@ -82,19 +92,37 @@ def _walk(path: str, rel: str, stamps: Stamps, links: list[str] | None = None) -
                 continue
 
 
+def key(out: Path, drafts: bool, future: bool, preview: bool, base_url: str | None) -> str:
+    """What besides the input files decides a build's output: newsgen's code, the output folder
+    and the options (jobs, explain and progress do not change the output)."""
+    return f"{VERSION}|{out}|drafts={drafts}|future={future}|preview={preview}|base_url={base_url}"
+
+
+def horizon(articles: Sequence[Article], shown: Sequence[Article], now: dt.datetime) -> float:
+    """The POSIX time from which the clock alone changes the output: the next scheduled article
+    comes due (`articles`: all of them), a story shown (`shown`: newest first) leaves the two-day
+    news sitemap, or a new year starts (the footer's year)."""
+    moments = [now.replace(year=now.year + 1, month=1, day=1, hour=0, minute=0, second=0, microsecond=0)]
+    moments += [a.date for a in articles if a.date > now]
+    two_days = dt.timedelta(days=2)
+    moments += [a.date + two_days for a in shown[:1000] if a.date + two_days > now]
+    return min(moments).timestamp()
+
+
 def file_for(root: Path, out: Path) -> Path:
-    import hashlib
+    from .cache import CACHE_DIR
 
-    from .state import CACHE_DIR
-
-    key = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:12]
-    return root / CACHE_DIR / f"inputs-{key}.marshal"
+    digest = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:12]
+    return root / CACHE_DIR / f"inputs-{digest}.marshal"
 
 
 def load(root: Path, out: Path) -> Snapshot | None:
     try:
         data = file_for(root, out).read_bytes()
-        fmt, *fields = marshal.loads(data)  # noqa: S302 - our own cache file
+        check, payload = data[:16], data[16:]
+        if hashlib.blake2b(payload, digest_size=16).digest() != check:
+            return None  # damaged: no fast path
+        fmt, *fields = marshal.loads(payload)  # noqa: S302 - our own file, checksummed
         if fmt != FORMAT:
             return None
         return Snapshot(*fields)
@@ -104,11 +132,15 @@ def load(root: Path, out: Path) -> Snapshot | None:
 
 def save(root: Path, out: Path, snap: Snapshot) -> None:
     path = file_for(root, out)
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_bytes(marshal.dumps((FORMAT, snap.key, snap.stamps, snap.valid_until, snap.outputs,
-                                   snap.articles, snap.pages)))
-    os.replace(tmp, path)
+    payload = marshal.dumps((FORMAT, snap.key, snap.stamps, snap.valid_until, snap.outputs, snap.articles,
+                             snap.pages))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(hashlib.blake2b(payload, digest_size=16).digest() + payload)
+        os.replace(tmp, path)
+    except OSError:  # only a fast path lost: the next build looks closer
+        tmp.unlink(missing_ok=True)
 
 
 def forget(root: Path, out: Path) -> None:
@@ -118,11 +150,10 @@ def forget(root: Path, out: Path) -> None:
         pass
 
 
-def unchanged(previous: Snapshot | None, key: str, stamps: Stamps, now: float, out: Path) -> bool:
+def up_to_date(previous: Snapshot | None, key: str, stamps: Stamps, now: float, out: Path) -> bool:
     """True when a build would change nothing: same inputs, same options, clock before the
     previous build's horizon, and every file it wrote still in the output folder."""
     if previous is None or previous.key != key or previous.stamps != stamps or now >= previous.valid_until:
         return False
     prefix = f"{out}/"
     return all(os.path.exists(prefix + rel) for rel in previous.outputs)
-

@@ -1,0 +1,87 @@
+"""The parse stage: every article file of the site, parsed again only when it (or a file it names)
+changed since the last build; the rest taken from the build state as it was."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..config import SiteConfig
+from ..errors import Diagnostic
+from ..incremental import codec
+from ..incremental.parsed import entry_for, still_valid
+from ..incremental.state import Dependency, ParsedEntry, State
+from ..model import Article
+from ..parallel import Executor
+from .discover import articles_in
+from .parse import parse_file
+
+
+@dataclass
+class Parsed:
+    articles: list[Article] = field(default_factory=list)  # every article that parsed without errors
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # of every file, old ones included
+    reparsed: set[str] = field(default_factory=set)  # files parsed by this build
+    changed: bool = False  # anything parsed or dropped: the state needs saving
+
+
+def parse_site(root: Path, config: SiteConfig, stamps: dict[str, tuple[int, int]], state: State,
+               executor: Executor, progress: Callable[[str, int, int], None] | None = None) -> Parsed:
+    """Parse what changed since the build `state` remembers (updated in place); reuse the rest.
+    `stamps`: the build's input stamps (snapshot.take), which also say which article files exist."""
+    if state.config_digest != config.digest:
+        state.parsed = {}
+        state.config_digest = config.digest
+    todo: list[str] = []
+    fresh: dict[str, ParsedEntry] = {}
+    for rel in articles_in(stamps):
+        entry = state.parsed.get(rel)
+        valid = still_valid(root, entry, stamps) if entry is not None else None
+        if valid is not None:
+            fresh[rel] = valid
+        else:
+            todo.append(rel)
+    if todo:
+        _remember_images(root, state.parsed.values())  # the last build's entries, changed files' too
+    zones: dict[object, dt.tzinfo] = {}
+    tick = (lambda n: progress("parse", n, len(todo))) if progress else None
+    for rel, raw in executor.map(_parse_task, (root, config), todo, progress=tick):
+        fresh[rel] = codec.entry(raw, zones)
+    changed = bool(todo) or len(fresh) != len(state.parsed) or any(
+        fresh[rel] is not state.parsed.get(rel) for rel in fresh)
+    state.parsed = fresh
+    return Parsed(articles=[e.article for e in fresh.values() if e.article is not None],
+                  diagnostics=[d for e in fresh.values() for d in e.diagnostics],
+                  reparsed=set(todo), changed=changed)
+
+
+def _parse_task(shared: tuple[Path, SiteConfig], local: dict[str, Any],
+                rels: list[str]) -> list[tuple[str, tuple[Any, ...]]]:
+    """Each file parsed, as the cache entry to keep (stamps and the digests of what it names), in the
+    cache's plain tuples: cheaper to send back from a worker than objects, and the save then finds
+    the article already packed."""
+    root, config = shared
+    memo: dict[str, Dependency] = local.setdefault("deps", {})  # many articles share one static image
+    return [(rel, codec.raw(entry_for(root, rel, *parse_file(root, rel, config), memo))) for rel in rels]
+
+
+def _remember_images(root: Path, entries: Iterable[ParsedEntry]) -> None:
+    """Sizes of the images the cached articles use, for the files still in the version they had
+    (each file once: many articles share a photo)."""
+    from .frontmatter import remember_image_info
+
+    seen: set[str] = set()
+    for entry in entries:
+        a = entry.article
+        if a is None or not entry.deps:
+            continue
+        for im in (a.image, *(asset.image for asset in a.assets)):
+            if im is None or not im.width or not im.height or im.source in seen:
+                continue
+            seen.add(im.source)
+            for (rel, mtime_ns, size), _ in entry.deps:
+                if rel == im.source:
+                    remember_image_info(f"{root}/{rel}", mtime_ns, size, (im.width, im.height, im.mime, im.length))

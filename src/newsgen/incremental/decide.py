@@ -1,0 +1,86 @@
+"""Which pages to render again, and why: the whole incremental-build rule, in one place.
+
+A page's fingerprint is what decides its bytes: newsgen's version, the config and the options (and
+the year, for the footer's copyright line), its templates (each with every template it uses), its
+kind, and what it shows (`pages.PageSpec.inputs`). A page whose fingerprint is the last build's, and
+whose file is still in the output, is not rendered again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .state import Fingerprint
+from .version import VERSION
+
+if TYPE_CHECKING:
+    from ..config import SiteConfig
+    from ..pages import PageSpec
+
+
+@dataclass
+class Decision:
+    todo: list[PageSpec] = field(default_factory=list)  # pages to render now
+    fingerprints: dict[str, Fingerprint] = field(default_factory=dict)  # every planned page's, to remember
+    unchanged: int = 0  # pages skipped: nothing they show changed
+    deferred: list[str] = field(default_factory=list)  # left out by `only`: their old file stays, still stale
+    reasons: list[str] = field(default_factory=list)  # "/url: why" for each page in todo (build -v)
+
+
+def common_key(config: SiteConfig, preview: bool, now: dt.datetime) -> str:
+    """The part of every fingerprint that all pages share."""
+    text = f"{VERSION}|{config.digest}|{preview}|{config.base_url}|{now.year}"
+    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+
+
+def fingerprint(spec: PageSpec, common: str, templates: Mapping[str, str]) -> Fingerprint:
+    return Fingerprint(common, templates.get(spec.template, ""), spec.kind,
+                       repr(spec.ref) if spec.kind == "feed" else "", spec.inputs)
+
+
+def decide(specs: Iterable[PageSpec], common: str, templates: Mapping[str, str], last: Mapping[str, Fingerprint],
+           out: Path, only: frozenset[str] | None = None, explain: bool = False) -> Decision:
+    """Split the plan into pages to render and pages to keep. `templates`: each template's digest
+    (render.templates.template_digests); `last`: the fingerprints of the last build; `only`: render
+    just these output files now (newsgen serve: what the browser shows), deferring the rest."""
+    decision = Decision()
+    prefix = f"{out}/"
+    for spec in specs:
+        fp = fingerprint(spec, common, templates)
+        previous = last.get(spec.out)
+        decision.fingerprints[spec.out] = fp
+        if previous == fp and os.path.exists(prefix + spec.out):
+            decision.unchanged += 1
+            continue
+        if only is not None and spec.out not in only:
+            decision.deferred.append(spec.out)  # its old file stays; the next build renders it
+            if previous is None:
+                del decision.fingerprints[spec.out]
+            else:
+                decision.fingerprints[spec.out] = previous
+            continue
+        decision.todo.append(spec)
+        if explain:
+            decision.reasons.append(f"/{spec.url}: {why(previous, fp, spec)}")
+    return decision
+
+
+def why(previous: Fingerprint | None, now: Fingerprint, spec: PageSpec) -> str:
+    """Why a page is rendered again, for `build -v`."""
+    if previous is None:
+        return "new page"
+    if previous == now:
+        return "its file was missing from the output"
+    if previous.common != now.common:
+        return "newsgen.yaml, --base-url or newsgen itself changed"
+    if previous.templates != now.templates:
+        return f"template {spec.template} (or a template it uses) changed"
+    what = {"article": "the article or a story it links to changed",
+            "listing": "an article it lists changed, or its page range moved"}
+    return what.get(spec.kind, "what it shows changed")

@@ -1,0 +1,48 @@
+"""What a build takes over from the last one instead of computing it: the site model, and the inputs
+of article and listing pages, while nothing that lists show has changed (only article bodies did)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+from . import codec
+from .state import State
+
+if TYPE_CHECKING:
+    from ..config import SiteConfig
+    from ..errors import Diagnostic
+    from ..model import Article, Site
+
+BuildSite = Callable[[list["Article"]], tuple["Site", list["Diagnostic"]]]
+
+
+def site_model(chosen: list[Article], config: SiteConfig, state: State,
+               build_site: BuildSite) -> tuple[Site, list[Diagnostic], bool]:
+    """The site model: the last build's when nothing it is made of changed (which articles, and of
+    each what lists show of it: its card digest, and the config), else `build_site(chosen)`, which is
+    then remembered in `state` (unless it has errors). Says whether it was reused."""
+    h = hashlib.blake2b(config.digest.encode(), digest_size=16)
+    for a in sorted(chosen, key=lambda a: a.source):
+        h.update(f"\0{a.source}\0{a.card_digest}".encode())
+    key = h.hexdigest()
+    if state.site is not None and state.site[0] == key:
+        try:
+            return codec.unpack_site(state.site[1], {a.source: a for a in chosen}, config.sections), [], True
+        except (KeyError, TypeError, ValueError, IndexError):
+            pass  # a damaged entry: compute it
+    site, diags = build_site(chosen)
+    state.site = (key, codec.pack_site(site)) if not diags else None  # never reuse one with errors
+    return site, diags, False
+
+
+def known_inputs(state: State, reparsed: Iterable[str]) -> dict[str, str]:
+    """With the same site model: the last build's inputs of every article and listing page (listings
+    show the same), except the pages of the articles parsed again (`reparsed`: their sources)."""
+    known = {out: fp.inputs for out, fp in state.pages.items() if fp.kind in ("article", "listing")}
+    for rel in reparsed:
+        entry = state.parsed.get(rel)
+        if entry is not None and entry.article is not None:
+            known.pop(f"{entry.article.url}index.html", None)
+    return known

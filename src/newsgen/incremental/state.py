@@ -1,0 +1,50 @@
+"""The data a build remembers for the next one (typed; `codec` turns it into tuples for the file)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, NamedTuple
+
+from ..fileio import Stamp
+
+if TYPE_CHECKING:  # imported lazily: a build with nothing to do never loads the model
+    from ..errors import Diagnostic
+    from ..model import Article
+
+Dependency = tuple[Stamp, str]  # a file's stamp and the digest of its content
+
+
+class Fingerprint(NamedTuple):
+    """What decides a page's bytes. The same fingerprint and the file in place: not rendered again."""
+
+    common: str  # newsgen's version, the config, the options, the year (the footer's copyright line)
+    templates: str  # the page's template and every template it uses
+    kind: str  # the page's kind (article, listing, feed...)
+    ref: str  # which feed (a section's or the site's); "" for other pages
+    inputs: str  # what the page shows (pages.PageSpec.inputs)
+
+
+@dataclass
+class ParsedEntry:
+    stamp: Stamp
+    digest: str  # of the file's bytes: a new mtime with the same bytes (a fresh git checkout) is no change
+    deps: tuple[Dependency, ...]  # files and folders the article depends on, with their digests
+    article: Article | None
+    diagnostics: list[Diagnostic]
+    packed: tuple[object, ...] | None = field(default=None, compare=False, repr=False)  # the article as stored
+
+
+@dataclass
+class State:
+    config_digest: str = ""
+    parsed: dict[str, ParsedEntry] = field(default_factory=dict)
+    pages: dict[str, Fingerprint] = field(default_factory=dict)  # output file -> fingerprint
+    images: dict[str, Dependency] = field(default_factory=dict)  # image source -> (stamp, digest)
+    outputs: frozenset[str] | None = None  # every file the last build left in the output (None: unknown)
+    template_refs: dict[str, tuple[str, ...] | None] = field(default_factory=dict)  # source hash -> refs
+    related: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)  # site.RelatedMemo
+    # (key, codec.pack_site(site)): the last site model, reused while its key is the same
+    site: tuple[str, tuple[object, ...]] | None = None
+    # the cache file this state was read from, as read (codec.Base): saving then writes only what
+    # changed since, into a small delta file next to it
+    base: object = field(default=None, compare=False, repr=False)

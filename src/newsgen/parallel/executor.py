@@ -1,0 +1,186 @@
+"""One way to run a stage's work over the build's processes: `Executor.map(task, shared, items)`.
+
+A task is a plain module-level function `task(shared, local, chunk) -> list[result]`:
+* `shared`: the same read-only object for every chunk (the config, the site model...). Workers are
+  forked after it exists, so they inherit it instead of receiving a pickled copy;
+* `local`: a dict that lives as long as the worker process (one renderer per worker, say);
+* `chunk`: a list of items; chunks shrink as the work runs out, so that the workers end together.
+
+Small jobs run inline, in this process, through the very same task function, which is why the
+output of a parallel build is byte-identical to a serial one. Workers turn the garbage collector
+back on (the CLI turns it off), and they die with the build: a worker whose parent is gone (kill -9,
+SIGTERM) exits instead of waiting forever on a pipe and holding the terminal.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
+S = TypeVar("S")
+T = TypeVar("T")
+R = TypeVar("R")
+Task = Callable[[S, dict[str, Any], list[T]], list[R]]
+
+PARALLEL_MIN = 150  # below this many items a pool costs more than it saves
+
+# The one piece of process-wide state: what a forked worker finds at start-up (set just before the
+# fork, cleared right after in the parent). Nothing outside this package reads or writes it.
+_WORKER: dict[str, Any] = {}
+
+
+def jobs_wanted(requested: int | None) -> int:
+    """Processes to use: the number asked for, else every core this process may run on."""
+    if requested:
+        return max(1, requested)
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def chunks(items: Sequence[T], jobs: int, smallest: int = 16) -> Iterator[list[T]]:
+    """Tasks for the pool, shrinking as the work runs out (guided scheduling): big ones first, for
+    little overhead, then smaller and smaller, so that the workers finish together."""
+    start, n = 0, len(items)
+    while start < n:
+        size = max(smallest, min(400, (n - start) // (jobs * 4)))
+        yield list(items[start : start + size])
+        start += size
+
+
+class Background(Protocol):
+    """Work a pool does while the main process goes on (bodies rendered ahead)."""
+
+    @property
+    def running(self) -> bool: ...
+
+    def spool(self) -> Any: ...
+
+    def close(self, kill: bool = False) -> None: ...
+
+
+BUSY_INLINE = 32  # while background work holds the other cores, a map this small runs inline
+
+
+class Executor:
+    """Runs tasks inline or over a pool of `jobs` forked processes (a new pool per map: each map's
+    workers inherit the objects that exist when it starts). Also holds the build's background work
+    (`background`): one pool at a time, so a map that would fork while it runs either runs inline
+    (small, or `inline_while_busy`) or first waits for the background work to finish."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+        self.background: Background | None = None
+
+    def __enter__(self) -> Executor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.background is not None:
+            self.background.close(kill=exc[0] is not None)
+            self.background = None
+
+    @property
+    def busy(self) -> bool:
+        return self.background is not None and self.background.running
+
+    def forks(self, items: int, inline_below: int = PARALLEL_MIN) -> bool:
+        """Whether map() over this many items would run in a pool (else inline)."""
+        return self.jobs > 1 and items >= inline_below
+
+    def map(self, task: Task[S, T, R], shared: S, items: Sequence[T], *,
+            progress: Callable[[int], None] | None = None, smallest: int = 16,
+            inline_below: int = PARALLEL_MIN, inline_while_busy: bool = False) -> list[R]:
+        """task over chunks of items; results in the items' order."""
+        fork = self.forks(len(items), inline_below)
+        if fork and self.busy:
+            if inline_while_busy or len(items) <= BUSY_INLINE:
+                fork = False
+            else:
+                assert self.background is not None
+                self.background.spool()  # the background pool ends first: then this one forks
+        results: list[R] = []
+        if not fork:
+            local: dict[str, Any] = {}
+            for chunk in chunks(items, 1, smallest):
+                results.extend(task(shared, local, chunk))
+                if progress:
+                    progress(len(chunk))
+            return results
+        with forked_pool(self.jobs, {"shared": shared}) as pool:
+            done: Iterator[list[R]] = pool.map(_call, [(task, c) for c in chunks(items, self.jobs, smallest)])
+            for part in done:
+                results.extend(part)
+                if progress:
+                    progress(len(part))
+        return results
+
+
+class forked_pool:  # noqa: N801 - used as a context manager, like open()
+    """A ProcessPoolExecutor of forked workers that find `state` (and a fresh `local` dict) at start-up."""
+
+    def __init__(self, jobs: int, state: dict[str, Any]) -> None:
+        import multiprocessing  # here: a build that renders a few pages never starts a pool
+        from concurrent.futures import ProcessPoolExecutor
+
+        _WORKER.clear()
+        _WORKER.update(state, parent=os.getpid())
+        self.pool: ProcessPoolExecutor = ProcessPoolExecutor(
+            max_workers=jobs, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker)
+
+    def __enter__(self) -> ProcessPoolExecutor:
+        return self.pool
+
+    def __exit__(self, *exc: object) -> None:
+        self.close(kill=exc[0] is not None)
+
+    def started(self) -> None:
+        """The workers exist (a fork pool starts them all at the first submit): the parent's copy of
+        the start-up state is no longer needed."""
+        _WORKER.clear()
+
+    def close(self, kill: bool = False) -> None:
+        """Wait for the workers to finish, or (`kill`) stop them now."""
+        if kill:
+            for process in list((getattr(self.pool, "_processes", None) or {}).values()):
+                process.kill()
+        self.pool.shutdown(wait=True, cancel_futures=kill)
+        _WORKER.clear()
+
+
+def _call(job: tuple[Task[Any, Any, Any], list[Any]]) -> list[Any]:
+    task, chunk = job
+    return task(_WORKER["shared"], _WORKER["local"], chunk)
+
+
+def _start_worker() -> None:
+    """In each worker, first: die with the parent; the garbage collector on, with everything inherited
+    from the parent frozen (never scanned, and its memory pages stay shared instead of being copied
+    by the collector's writes)."""
+    import gc
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the parent stops us
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler
+    _die_with_parent(signal.SIGKILL)
+    if os.getppid() != _WORKER.get("parent"):  # the parent was gone before the line above took effect
+        os._exit(1)
+    _WORKER["local"] = {}
+    gc.freeze()
+    gc.enable()
+
+
+def _die_with_parent(sig: int) -> None:
+    """Linux's PR_SET_PDEATHSIG: the kernel sends `sig` to this process when its parent ends."""
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, sig, 0, 0, 0)  # PR_SET_PDEATHSIG = 1
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        pass

@@ -1,0 +1,81 @@
+"""One build's writes into the output folder, from the first file staged to the state saved.
+
+`Publication` is a context manager around that stretch: it takes the output's lock (one build at a
+time per folder), removes what an interrupted build left, knows what newsgen wrote before (the
+manifest), hands out the `Staging` the files go through, and on any exception before `publish()`
+rolls everything back, so that a failed build leaves the previous output as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
+from pathlib import Path
+
+from .errors import BuildError, Diagnostic
+from .output import (
+    MARKER,
+    Staging,
+    clean_leftovers,
+    is_empty,
+    journal,
+    locked,
+    prune,
+    read_manifest,
+    write_manifest,
+)
+
+
+class Publication:
+    def __init__(self, root: Path, out: Path, last_outputs: frozenset[str] | None = None) -> None:
+        self.root, self.out = root, out
+        self._last_outputs = last_outputs  # what the build cache says the last build wrote (older outputs)
+        self._stack = contextlib.ExitStack()
+        self._published = False
+        self.staging = Staging(out)
+        self.listed: frozenset[str] = frozenset()
+
+    def __enter__(self) -> Publication:
+        self._stack.enter_context(locked(self.root, self.out))
+        try:
+            clean_leftovers(self.out)  # what an interrupted build left
+            in_place = is_empty(self.out)  # nothing in it to keep intact or to compare with
+            self.out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            self._stack.close()
+            raise BuildError([Diagnostic(str(self.out), None, f"cannot create the output folder: {exc.strerror}",
+                                         "check the path and its permissions")]) from None
+        written = read_manifest(self.out)
+        if written is None:  # no output, or an older newsgen's: what its cache says it wrote
+            marked = self._last_outputs is not None and (self.out / MARKER).exists()
+            written = frozenset(self._last_outputs or ()) if marked and not in_place else frozenset()
+        self.written_before = written
+        self.staging = Staging(self.out, in_place)
+        return self
+
+    def expect(self, files: Iterable[str]) -> None:
+        """Every file this build may write, listed in the manifest before the first is written."""
+        try:
+            self.listed = journal(self.out, self.written_before, files, in_place=self.staging.in_place)
+        except OSError as exc:
+            raise BuildError([Diagnostic(str(self.out), None,
+                                         f"cannot write into the output folder: {exc.strerror}")]) from None
+
+    def publish(self, keep: set[str], lock: AbstractContextManager[object] | None = None) -> tuple[int, list[str]]:
+        """Move the staged files into place, remove what newsgen wrote before and no longer makes, and
+        record what is there now. `lock` (newsgen serve) is held meanwhile. Returns (written, removed)."""
+        with lock or contextlib.nullcontext():
+            written = self.staging.commit()
+            self._published = True
+            removed = prune(self.out, keep, self.listed)
+            if self.listed != keep - {MARKER} or self.staging.in_place:
+                write_manifest(self.out, keep)
+        return written, removed
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        try:
+            if exc_type is not None and not self._published:
+                self.staging.rollback()  # a build error, a worker killed, an interrupt: nothing stays
+        finally:
+            self._stack.close()

@@ -1,0 +1,109 @@
+"""What each page's template receives: plain data picked from the site model for one PageSpec.
+No file is read here: article bodies come through `RenderInputs.bodies`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from typing import Any
+from urllib.parse import urljoin
+
+from markupsafe import Markup
+
+from .. import urls
+from ..config import SiteConfig
+from ..model import Article, Site
+from ..pages import PageSpec
+from .helpers import Helpers
+from .inputs import RenderInputs
+
+
+def context(spec: PageSpec, inputs: RenderInputs, helpers: Helpers) -> dict[str, Any]:
+    config, site = inputs.config, inputs.site
+    arts = site.articles
+    ctx: dict[str, Any] = {
+        "site": config,
+        "sections": config.sections,
+        "page": spec,
+        "h": helpers,
+        "now": inputs.now,
+        "preview": inputs.preview,
+        "latest": [arts[i] for i in site.latest],
+        "comments_html": Markup(config.comments_html),  # noqa: S704 - the site's own setting
+        "feed_url": "feed.xml",
+        "section": None,
+    }
+    if spec.kind == "article":
+        (i,) = spec.ref
+        a = arts[i]
+        older, newer = site.prev_next[i]
+        ctx.update(
+            article=a,
+            body=inputs.bodies.html(a),
+            section=helpers.section(a),
+            related=[arts[j] for j in site.related[i]],
+            older=arts[older] if older is not None else None,
+            newer=arts[newer] if newer is not None else None,
+            feed_url=f"{a.section}/feed.xml",
+        )
+    elif spec.kind == "listing":
+        li, pi = spec.ref
+        listing = site.listings[li]
+        pager = listing.pages[pi]
+        ctx.update(listing=listing, pager=pager, articles=[arts[j] for j in pager.items])
+        if listing.kind == "section":
+            ctx.update(section=helpers.section_of(listing.key), feed_url=f"{listing.key}/feed.xml")
+    elif spec.kind == "home":
+        ctx.update(home_sections=[(s, [arts[j] for j in site.by_section[s.slug][: config.home_per_section]])
+                                  for s in config.sections])
+    elif spec.kind == "feed":
+        if spec.ref:
+            s = config.sections[spec.ref[0]]
+            ids = site.by_section[s.slug][: config.feed_items]
+            ctx.update(section=s, feed_url=f"{s.slug}/feed.xml")
+        else:
+            ids = tuple(range(min(config.feed_items, len(arts))))
+        items = [arts[j] for j in ids]
+        ctx.update(items=items, bodies=_bodies(inputs, items))
+    elif spec.kind == "sitemap":
+        entries = sitemap_entries(site, config)
+        if spec.ref:
+            from ..pages import SITEMAP_LIMIT
+
+            k = spec.ref[0]
+            entries = entries[(k - 1) * SITEMAP_LIMIT : k * SITEMAP_LIMIT]
+        ctx.update(entries=entries)
+    elif spec.kind == "sitemap_index":
+        ctx.update(parts=[f"sitemap-{k}.xml" for k in range(1, spec.ref[0] + 1)],
+                   lastmod=arts[0].modified if arts else None)
+    elif spec.kind == "news_sitemap":
+        cutoff = inputs.now - dt.timedelta(days=2)  # the Google News rule: the last two days
+        ctx.update(articles=[a for a in arts[:1000] if a.date >= cutoff])
+    return ctx
+
+
+def _bodies(inputs: RenderInputs, items: list[Article]) -> dict[str, Markup]:
+    config = inputs.config
+    if not config.feed_full_content:
+        return {}
+    # feed readers show items away from the site: every URL in a body must be absolute
+    return {a.source: Markup(urls.rebase_html(inputs.bodies.html(a),  # noqa: S704 - sanitized above
+                                              functools.partial(urljoin, urls.absolute(config, a.url))))
+            for a in items}
+
+
+def sitemap_entries(site: Site, config: SiteConfig) -> list[tuple[str, str]]:
+    """Every public page as (absolute URL, last change as ISO 8601 or ""): home, listing pages,
+    articles. Formatted here, not in the template: a big site's sitemap has tens of thousands."""
+    arts = site.articles
+    base = config.base_url
+
+    def when(value: dt.datetime | None) -> str:
+        return value.isoformat(timespec="seconds") if value is not None else ""
+
+    entries = [(base, when(arts[0].modified if arts else None))]
+    for listing in site.listings:
+        for i, p in enumerate(listing.pages):
+            entries.append((base + p.url, when(arts[p.items[0]].modified if p.items and i == 0 else None)))
+    entries.extend([(base + a.url, when(a.modified)) for a in arts])
+    return entries

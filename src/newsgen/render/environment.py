@@ -1,0 +1,106 @@
+"""Jinja: the site's templates/ over the built-in theme, autoescaped, strict, with newsgen's filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from babel import Locale
+from babel.dates import get_date_format
+from markupsafe import Markup
+
+from .. import urls
+from ..config import SiteConfig
+from . import hooks
+
+
+def theme_dir() -> Path:
+    """The built-in theme, shipped as package data (the one copy)."""
+    return Path(str(resources.files("newsgen") / "theme"))
+
+
+def make_env(config: SiteConfig, cache: bool = True) -> jinja2.Environment:
+    theme = jinja2.FileSystemLoader(str(theme_dir() / "templates"))
+    loaders: list[jinja2.BaseLoader] = []
+    if config.templates_dir.is_dir():
+        loaders.append(jinja2.FileSystemLoader(str(config.templates_dir)))
+    loaders.append(theme)
+    bytecode: jinja2.BytecodeCache | None = None
+    if cache:  # compiled templates kept between builds (not by `newsgen check`, which writes nothing)
+        cache_dir = config.root / ".newsgen-cache" / "jinja"
+        try:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            bytecode = jinja2.FileSystemBytecodeCache(str(cache_dir))
+        except OSError:  # a read-only site folder: compile every time
+            bytecode = None
+    env = hooks.environment_class()(
+        loader=jinja2.ChoiceLoader([jinja2.PrefixLoader({"theme": theme}), *loaders]),
+        bytecode_cache=bytecode,
+        auto_reload=False,  # one build sees one version of the templates: no mtime check per lookup
+        cache_size=-1,  # a plain dict of the (few) templates: no LRU bookkeeping and lock per lookup
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    locale = config.language.replace("-", "_")
+    env.filters["datetime"] = functools.partial(format_datetime, locale=locale, tz=config.tz)
+    env.filters["date"] = functools.partial(format_day, locale=locale, tz=config.tz)
+    env.filters["iso"] = iso
+    env.filters["rfc822"] = rfc822
+    env.filters["jsonld"] = jsonld
+    env.globals["url"] = functools.partial(urls.href, config)
+    env.globals["abs_url"] = functools.partial(urls.absolute, config)
+    return env
+
+
+@functools.lru_cache(maxsize=8)
+def _patterns(locale: str) -> tuple[Locale, Any]:
+    loc = Locale.parse(locale)
+    return loc, get_date_format("long", locale=loc)
+
+
+@functools.lru_cache(maxsize=65536)
+def format_datetime(value: dt.datetime, locale: str, tz: Any) -> str:
+    """"March 19, 2025 17:40" in English; "19 tháng 3, 2025 17:40" in Vietnamese. The day through
+    Babel (once per day: many articles share one), the time as HH:mm (what Babel's pattern gives)."""
+    local = value.astimezone(tz)
+    return f"{_local_day(local.date(), locale)} {local.hour:02d}:{local.minute:02d}"
+
+
+def format_day(value: dt.datetime, locale: str, tz: Any) -> str:
+    return _local_day(value.astimezone(tz).date(), locale)
+
+
+@functools.lru_cache(maxsize=65536)
+def _local_day(day: dt.date, locale: str) -> str:
+    loc, date_pattern = _patterns(locale)
+    return str(date_pattern.apply(day, loc))
+
+
+@functools.lru_cache(maxsize=65536)
+def iso(value: dt.datetime) -> str:
+    return value.isoformat(timespec="seconds")
+
+
+def rfc822(value: dt.datetime) -> str:
+    from email.utils import format_datetime as fmt
+
+    return fmt(value)
+
+
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # made once, not per call: every page uses it
+
+
+def jsonld(value: Any) -> Markup:
+    """JSON for a <script type="application/ld+json">: `<`, `>`, `&` escaped so that no
+    `</script>` in a title can break out of the element."""
+    text = _JSON.encode(value)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)  # noqa: S704 - escaped above for the script context

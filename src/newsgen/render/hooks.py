@@ -1,0 +1,100 @@
+"""Jinja, made cheaper per page: the one module that uses private names of jinja2 and markupsafe.
+
+A page makes ~50 calls from its template (url(), h.card(), macros) and ~90 autoescapes. Jinja's own
+versions of both check the same attributes every time; these give the same results with one set
+lookup and one C call. Pinned to Jinja 3.1 in pyproject.toml; with another version the template hook
+is not found and Jinja's own escape stays.
+
+`NEWSGEN_STOCK_JINJA=1` in the environment makes `environment.make_env` build a stock
+`jinja2.Environment` instead, so that any output difference can be bisected to these hooks;
+tests/unit/test_render.py renders with both and compares.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from types import FunctionType, MethodType
+from typing import Any
+
+import jinja2
+import markupsafe
+from jinja2.runtime import Context, Macro
+from jinja2.utils import _PassArg
+from markupsafe import Markup
+
+_escape_inner = getattr(markupsafe, "_escape_inner", None)
+
+
+def enabled() -> bool:
+    """False when NEWSGEN_STOCK_JINJA is set (to anything but "" or "0"): stock Jinja everywhere."""
+    return os.environ.get("NEWSGEN_STOCK_JINJA", "") in ("", "0")
+
+
+def environment_class() -> type[jinja2.Environment]:
+    return FastEnvironment if enabled() else jinja2.Environment
+
+
+def _escape(s: Any) -> str:
+    """markupsafe.escape for a {{ }} output, the one place compiled templates call `escape`: the
+    piece is only ever joined into the output (a page, or a macro's or block's buffer, which Jinja
+    wraps in Markup itself), so a str needs no Markup object around its escaped text (800k of them
+    in a 10k build)."""
+    if type(s) is str:
+        return _escape_inner(s)  # type: ignore[misc,no-any-return]
+    if type(s) is Markup:
+        return s  # escape(Markup) is an equal Markup
+    return markupsafe.escape(s)
+
+
+class _Context(Context):
+    """Context.call, for callables already seen to want neither the context nor the environment
+    (every one newsgen gives templates), goes straight to the call."""
+
+    def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's signature
+        kind = type(__obj)
+        if kind is Macro:  # Macro.__call__ takes the eval context (a caller's {% autoescape %} decides)
+            args = (__self.eval_ctx, *args)
+        else:
+            key = __obj.__func__ if kind is MethodType else __obj if kind in (functools.partial, FunctionType) else None
+            if key is None:
+                return super().call(__obj, *args, **kwargs)
+            plain: set[object] = __self.environment._plain  # type: ignore[attr-defined]
+            if key not in plain:
+                if _PassArg.from_obj(__obj) is not None or (
+                    hasattr(__obj, "__call__") and _PassArg.from_obj(__obj.__call__) is not None  # noqa: B004
+                ):
+                    return super().call(__obj, *args, **kwargs)
+                plain.add(key)
+        if kwargs:
+            kwargs.pop("_block_vars", None)
+            kwargs.pop("_loop_vars", None)
+        try:
+            return __obj(*args, **kwargs)
+        except StopIteration:
+            return __self.environment.undefined("value was undefined because a callable raised a"
+                                                " StopIteration exception")
+
+
+class _Template(jinja2.Template):
+    @classmethod
+    def _from_namespace(cls, environment: jinja2.Environment, namespace: Any, globals: Any) -> Any:  # noqa: A002
+        if _escape_inner is not None and namespace.get("escape") is markupsafe.escape:
+            namespace["escape"] = _escape  # what the compiled template calls for every {{ }}
+        return super()._from_namespace(environment, namespace, globals)
+
+
+class FastEnvironment(jinja2.Environment):
+    """Templates get the globals as one plain dict, not a ChainMap over the environment's: Jinja
+    copies them into every new context (each page, include and fragment), and copying a ChainMap
+    costs ~9 us where a dict costs 1. newsgen sets its globals before loading any template."""
+
+    context_class = _Context
+    template_class = _Template
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._plain: set[object] = set()  # callables _Context.call saw want no context: functions, partials
+
+    def make_globals(self, d: Any = None) -> Any:
+        return {**self.globals, **(d or {})}

@@ -1,0 +1,125 @@
+"""Template dependency scans: which templates a page uses (for its fingerprint), and which cards
+its templates ask for with constant arguments (rendered once per build, up front)."""
+
+from __future__ import annotations
+
+import hashlib
+
+import jinja2
+from jinja2 import meta
+
+# fragments rendered once through helpers (h.card, h.footer, h.latest_list, h.nav) or included by every page
+FRAGMENTS = ("_card.html", "_footer.html", "_latest.html", "_nav.html", "_picture.html")
+
+
+def template_digests(env: jinja2.Environment, names: list[str],
+                     memo: dict[str, tuple[str, ...] | None] | None = None) -> dict[str, str]:
+    """For each page template, a hash of its source and of every template it extends, includes or
+    imports (transitively). A template change re-renders exactly the pages that use it.
+    `memo` keeps each template source's references between builds (parsing is the slow part)."""
+    memo = {} if memo is None else memo
+    loader = env.loader
+    assert loader is not None
+    source_cache: dict[str, str | None] = {}
+
+    def source(name: str) -> str | None:
+        if name not in source_cache:
+            try:
+                source_cache[name] = loader.get_source(env, name)[0]
+            except jinja2.TemplateNotFound:
+                source_cache[name] = None
+        return source_cache[name]
+
+    def closure(name: str) -> list[str] | None:
+        seen: list[str] = []
+        stack = [name, *FRAGMENTS]
+        while stack:
+            current = stack.pop()
+            if current in seen:
+                continue
+            seen.append(current)
+            text = source(current)
+            if text is None:
+                continue
+            key = hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+            if key not in memo:
+                try:
+                    found = list(meta.find_referenced_templates(env.parse(text)))
+                    memo[key] = None if any(r is None for r in found) else tuple(str(r) for r in found)
+                except jinja2.TemplateSyntaxError:
+                    memo[key] = ()  # rendering reports the error with its line
+            refs = memo[key]
+            if refs is None:
+                return None  # a dynamic include: depend on every template
+            stack.extend(refs)
+        return sorted(seen)
+
+    everything: str | None = None
+    out: dict[str, str] = {}
+    for name in names:
+        deps = closure(name)
+        if deps is None:
+            if everything is None:
+                everything = _hash_all(env)
+            out[name] = everything
+        else:
+            h = hashlib.blake2b(digest_size=12)
+            for dep in deps:
+                h.update(dep.encode() + b"\0" + (source(dep) or "<missing>").encode() + b"\0")
+            out[name] = h.hexdigest()
+    return out
+
+
+def _hash_all(env: jinja2.Environment) -> str:
+    h = hashlib.blake2b(digest_size=12)
+    for name in sorted(env.list_templates()):
+        h.update(name.encode() + b"\0" + env.loader.get_source(env, name)[0].encode())  # type: ignore[union-attr]
+    return h.hexdigest()
+
+
+CardVariant = tuple[tuple[str, object], ...]  # h.card()'s keyword arguments, sorted
+
+
+def card_variants(env: jinja2.Environment, name: str,
+                  memo: dict[str, tuple[frozenset[CardVariant], tuple[str, ...]]] | None = None,
+                  ) -> frozenset[CardVariant]:
+    """The `h.card(article, key=constant, ...)` calls that template `name` makes, with what it
+    extends, includes and imports: the card variants its pages will ask for, which a parallel
+    build renders once, up front (workers.py). A call with a non-constant argument is left out
+    (its cards are rendered when a page asks), and so is a template that cannot be read or
+    parsed (rendering reports that). `memo`: each template's own calls and references, so that
+    templates sharing a base are parsed once."""
+    memo = {} if memo is None else memo
+    found: set[CardVariant] = set()
+    seen: set[str] = set()
+    stack = [name]
+    while stack:
+        current = stack.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        if current not in memo:
+            memo[current] = _card_calls(env, current)
+        calls, refs = memo[current]
+        found |= calls
+        stack.extend(refs)
+    return frozenset(found)
+
+
+def _card_calls(env: jinja2.Environment, name: str) -> tuple[frozenset[CardVariant], tuple[str, ...]]:
+    """One template's constant h.card calls, and the templates it names."""
+    from jinja2 import nodes
+
+    assert env.loader is not None
+    try:
+        ast = env.parse(env.loader.get_source(env, name)[0])
+    except jinja2.TemplateError:
+        return frozenset(), ()
+    calls = set()
+    for call in ast.find_all(nodes.Call):
+        f = call.node
+        if (isinstance(f, nodes.Getattr) and f.attr == "card" and isinstance(f.node, nodes.Name)
+                and f.node.name == "h" and len(call.args) == 1 and call.dyn_args is None
+                and call.dyn_kwargs is None and all(isinstance(k.value, nodes.Const) for k in call.kwargs)):
+            calls.add(tuple(sorted((k.key, k.value.value) for k in call.kwargs)))  # type: ignore[attr-defined]
+    return frozenset(calls), tuple(str(r) for r in meta.find_referenced_templates(ast) if r is not None)

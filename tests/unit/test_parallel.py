@@ -1,0 +1,163 @@
+"""parallel/: the executor gives the same results inline and over a pool, workers die with the build,
+and bodies rendered ahead are read back from spool files that are gone afterwards."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newsgen.parallel import Executor
+from newsgen.parallel.executor import BUSY_INLINE, chunks
+
+
+def _square(shared: int, local: dict[str, Any], chunk: list[int]) -> list[tuple[int, int, int]]:
+    local["calls"] = local.get("calls", 0) + 1  # lives as long as the worker
+    return [(x, x * x + shared, os.getpid()) for x in chunk]
+
+
+def test_inline_and_pool_give_the_same_results_in_order() -> None:
+    items = list(range(1000))
+    inline = Executor(1).map(_square, 7, items)
+    pooled = Executor(2).map(_square, 7, items)
+    assert [r[:2] for r in inline] == [r[:2] for r in pooled] == [(x, x * x + 7) for x in items]
+    assert {r[2] for r in inline} == {os.getpid()}
+    assert os.getpid() not in {r[2] for r in pooled}  # really in other processes
+
+
+def test_small_jobs_run_inline() -> None:
+    done = Executor(2).map(_square, 0, list(range(10)))
+    assert {r[2] for r in done} == {os.getpid()}
+    assert not Executor(2).forks(10) and Executor(2).forks(10_000) and not Executor(1).forks(10_000)
+
+
+def test_progress_counts_every_item() -> None:
+    seen: list[int] = []
+    Executor(2).map(_square, 0, list(range(500)), progress=seen.append)
+    assert sum(seen) == 500
+
+
+def test_chunks_cover_every_item_once_and_shrink() -> None:
+    items = list(range(10_007))
+    parts = list(chunks(items, 2))
+    assert [x for p in parts for x in p] == items
+    assert len(parts[0]) >= len(parts[-1])
+
+
+class _Busy:
+    """Background work stand-in: running until spool() is called."""
+
+    def __init__(self) -> None:
+        self.running = True
+        self.closed = False
+
+    def spool(self) -> str:
+        self.running = False
+        return "spool"
+
+    def close(self, kill: bool = False) -> None:
+        self.closed = True
+
+
+def test_while_background_work_runs_small_maps_stay_inline_and_big_ones_wait() -> None:
+    with Executor(2) as executor:
+        busy = executor.background = _Busy()  # type: ignore[assignment]
+        small = executor.map(_square, 0, list(range(BUSY_INLINE)), inline_below=1)
+        assert {r[2] for r in small} == {os.getpid()} and busy.running
+        rank = executor.map(_square, 0, list(range(500)), inline_while_busy=True)
+        assert {r[2] for r in rank} == {os.getpid()} and busy.running
+        big = executor.map(_square, 0, list(range(500)))
+        assert not busy.running and os.getpid() not in {r[2] for r in big}
+    assert busy.closed and executor.background is None
+
+
+def _sleep(shared: float, local: dict[str, Any], chunk: list[int]) -> list[int]:
+    time.sleep(shared)
+    return chunk
+
+
+def test_workers_die_with_the_build_process(tmp_path: Path) -> None:
+    """Issue 19 item 8: kill -9 of the main process left pool workers blocked forever, holding stdout."""
+    script = tmp_path / "build.py"
+    script.write_text(
+        "import sys, time\n"
+        f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        "from test_parallel import _sleep\n"
+        "from newsgen.parallel import Executor\n"
+        "import multiprocessing\n"
+        "def report():\n"
+        "    while len(multiprocessing.active_children()) < 2: time.sleep(0.05)\n"
+        "    print(*[p.pid for p in multiprocessing.active_children()], flush=True)\n"
+        "import threading; threading.Thread(target=report, daemon=True).start()\n"
+        "Executor(2).map(_sleep, 60.0, list(range(400)))\n", encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)  # noqa: S603
+    assert proc.stdout is not None
+    workers = [int(pid) for pid in proc.stdout.readline().split()]
+    assert len(workers) == 2
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 10
+    alive = workers
+    while alive and time.monotonic() < deadline:
+        alive = [pid for pid in workers if _alive(pid)]
+        time.sleep(0.1)
+    assert alive == []
+    assert proc.stdout.read() == ""  # the pipe closed: nothing holds it
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # a zombie (exited, not yet reaped by init) is dead
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as f:
+            return f.read().split()[2] != "Z"
+    except OSError:
+        return False
+
+
+def test_spool_reads_back_what_was_written_and_closes(tmp_path: Path) -> None:
+    from newsgen.parallel import Spool
+
+    path = tmp_path / "spool"
+    path.write_bytes("<p>a</p><p>ß</p>".encode())
+    spool = Spool({"a.md": (str(path), 0, 8), "b.md": (str(path), 8, 9), "c.md": (str(path), 8, 99)})
+    assert spool.read("a.md") == "<p>a</p>" and spool.read("b.md") == "<p>ß</p>"
+    assert spool.read("c.md") is None and spool.read("missing.md") is None  # short: rendered again instead
+    spool.close()
+    assert spool._fds == {}
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_bodies_ahead_spool_every_body_and_leave_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         jobs: int) -> None:
+    import tempfile
+    from dataclasses import dataclass
+
+    from newsgen.parallel import BodiesAhead
+
+    @dataclass
+    class Doc:
+        source: str
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    docs = [Doc(f"content/{i}.md") for i in range(300)]
+    ahead = BodiesAhead(_body, docs, jobs)
+    spool = ahead.spool()
+    assert {d.source for d in docs} - {"content/13.md"} == set(spool.places)  # a body that failed is left out
+    assert all(spool.read(d.source) == f"<p>{d.source}</p>" for d in docs if d.source != "content/13.md")
+    ahead.close()
+    assert list(tmp_path.iterdir()) == []
+
+
+def _body(doc: Any) -> str:
+    if doc.source == "content/13.md":
+        raise ValueError("a body that cannot be rendered: its page reports it")
+    return f"<p>{doc.source}</p>"
