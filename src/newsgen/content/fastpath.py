@@ -79,6 +79,7 @@ _LINK_DEFINITION = _AtLineStart(r" {0,3}\[[^^\]\n][^\]\n]*\]:")
 _LAZY_QUOTE = _AtLineStart(r"[ \t]*>[^\n]*\n(?![ \t]*>|[ \t]*(?:\n|$))")
 _FOOTNOTE_LINE = re.compile(r"[ \t>]*\[\^[^\]\n]*\]:")
 # a definition (searched in "\n" + body: each line has a \n before it)
+_NOTE_GOES_ON = re.compile(r"\n(?:[ \t]*\n)*[ \t]+\S")
 _FOOTNOTE_DEFINITION = re.compile(r"\n[ \t>]*\[\^([^\]\n]*)\]:([^\n]*)")
 _INDENTED_FOOTNOTE = _AtLineStart(r"[ \t]+\[\^[^\]\n]*\]:")
 _TABLE_EDGE = _AtLineStart(r"[ \t]*[-*+:][-*+: \t]*$|[^|\n]*\n[-: \t]*\|[-:| \t]*$")
@@ -86,6 +87,8 @@ _TABLE_EDGE = _AtLineStart(r"[ \t]*[-*+:][-*+: \t]*$|[^|\n]*\n[-: \t]*\|[-:| \t]
 # lets an ordered list that starts at n != 1 do it)
 # a table whose rows are followed by a line of text without a pipe (a row in one parser, not the other)
 _TABLE_TAIL = _AtLineStart(r"[-: \t]*\|[-:| \t]*\n(?:[^\n|]*\|[^\n]*\n)*+[ \t]*[^\s|][^\n|]*(?:\n|$)")
+# a table whose header row starts a list item or a quote
+_TABLE_IN_BLOCK = _AtLineStart(r"[ \t]*(?:[-*+>]|[0-9]{1,9}[.)])[^\n]*\n[-: \t]*\|[-:| \t]*$")
 _UNDER_PIPE = re.compile(r"\|[^\n|]*\n {0,3}(?:[0-9]{1,9}[.)]|[-*+>#=`~])")
 _COLON_DELIMITER = _AtLineStart(r"[ \t]*(?::-|-[- \t]*:)[-: \t]*$")
 # a line whose container prefix could reach nesting level 20 (each level takes at least one character
@@ -121,7 +124,8 @@ def in_fast_dialect(body: str) -> bool:
             return False  # reference links: the parsers match labels to definitions differently
     if ">" in body and _LAZY_QUOTE.search(body):
         return False
-    if "|" in body and (_TABLE_EDGE.search(body) or _UNDER_PIPE.search(body) or _TABLE_TAIL.search(body)):
+    if "|" in body and (_TABLE_EDGE.search(body) or _UNDER_PIPE.search(body) or _TABLE_TAIL.search(body)
+                        or _TABLE_IN_BLOCK.search(body)):
         return False  # near a table: `---`, a lone `-`/`*`, a block or a row without a pipe under it
     if ":" in body and _COLON_DELIMITER.search(body):
         return False  # `:--`, or `a` over `-- :`: the parsers disagree
@@ -182,8 +186,8 @@ def _footnote_definitions_plain(body: str) -> bool:
         previous = text[text.rfind("\n", 0, start) + 1: start]
         following = text[end + 1: (text.find("\n", end + 1) + 1 or len(text) + 1) - 1]
         if (previous.strip() and not _FOOTNOTE_LINE.match(previous)) or (
-                following.strip() and not _FOOTNOTE_LINE.match(following)):
-            return False  # text right above or below it (below: the note's text goes on, lazily)
+                following.strip() and not _FOOTNOTE_LINE.match(following)) or _NOTE_GOES_ON.match(text, end):
+            return False  # text right above or below it, or an indented paragraph after it: the note goes on
     return True
 
 
