@@ -66,7 +66,7 @@ def hostile_files(png: bytes, article_text) -> dict[str, str | bytes]:  # type: 
             image_caption=SCRIPT_TITLE + " caption",
             image_credit=ATTR_TITLE,
             image_alt='alt" onerror="alert(3)',
-            location=SCRIPT_TITLE,
+            extra={"location": SCRIPT_TITLE},
         ),
         "content/politics/2025/bundle/photo.png": png,
         "content/politics/2025/attr.md": article_text(

@@ -14,7 +14,7 @@ OVERRIDE = """{% extends "theme/article.html" %}
 def test_override_extends_the_builtin_template(make_site, run_cli, parse_html) -> None:  # type: ignore[no-untyped-def]
     root = make_site(
         {
-            "content/politics/a.md": make_site.article("Alpha", location="Huế <city>"),
+            "content/politics/a.md": make_site.article("Alpha", extra={"location": "Huế <city>"}),
             "templates/article.html": OVERRIDE,
         }
     )
