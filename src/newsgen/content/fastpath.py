@@ -8,14 +8,15 @@ The fast dialect, stated positively (`in_fast_dialect`): a body is in it when
 1. its characters are text: no backslash, no `&` entity, no `<` opening a tag or an autolink, no
    whitespace but space, tab and newline, no NUL, no `^[` inline note (pyrs panics on some);
 2. every emphasis or strikethrough marker (`*`, `_`, `~`) stands next to ASCII, a letter, a digit or
-   whitespace (the parsers class other characters, symbols and emoji, differently), `*` and `_` runs
-   do not alternate (`*_*`), and there are at most 3,000 markers (pyrs pairs them in quadratic time);
+   whitespace (the parsers class other characters, symbols and emoji, differently); a body with `*`
+   has `_` only inside words (mixed runs are paired otherwise); at most 3,000 markers (pyrs pairs
+   them in quadratic time);
 3. links are inline, `[text](destination "title")`, with a printable ASCII destination without
    `(`, `[` or backticks: no link reference definitions (`[label]: url`, labels are matched otherwise);
 4. its blocks are paragraphs, ATX and setext headings, lists, quotes whose every line starts with
-   `>`, tables that end at a blank line, fenced and indented code, thematic breaks, one-line
-   footnote definitions between blank lines or other definitions; no line could nest near
-   markdown-it's limit of 20 levels, and no list item is empty;
+   `>` (no tab after it), tables at the top level that end at a blank line, fenced and indented
+   code, thematic breaks, one-line footnote definitions between blank lines or other definitions;
+   no line could nest near markdown-it's limit of 20 levels, and no list item is empty;
 5. every code span closes on its own line and holds more than spaces, three or more tildes only
    make fences, and no image alt text has markup.
 
@@ -69,13 +70,13 @@ _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]
 # trim_ascii does not; looked for one by one: 30 `in` scans cost a tenth of a character-class regex
 _ODD_ASCII = "\x00\x0b\x0c\x1c\x1d\x1e\x1f"
 _ODD_SPACE = "\x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000"
-_ALTERNATING_MARKERS = re.compile(r"\*+_+\*|_+\*+_")
 _MAX_MARKERS = 3000  # pyrs' emphasis pairing grows with the square of the markers in a paragraph
 # 3. links
 # a destination that is not printable ASCII without `(`, `[` or a backtick up to its `)` or title
 _ODD_DESTINATION = re.compile(r"\]\(\s*[!-'*-Z\\\]-_a-~]*[^!-'*-Z\\\]-_a-~\s)]")
 _LINK_DEFINITION = _AtLineStart(r" {0,3}\[[^^\]\n][^\]\n]*\]:")
 # 4. blocks
+_TAB_IN_QUOTE = _AtLineStart(r"[ \t>]*>[ >]*\t")  # tabs expand to columns: otherwise after `>`
 _LAZY_QUOTE = _AtLineStart(r"[ \t]*>[^\n]*\n(?![ \t]*>|[ \t]*(?:\n|$))")
 _FOOTNOTE_LINE = re.compile(r"[ \t>]*\[\^[^\]\n]*\]:")
 # a definition (searched in "\n" + body: each line has a \n before it)
@@ -115,14 +116,14 @@ def in_fast_dialect(body: str) -> bool:
             return False
     elif any(c in body for c in _ODD_SPACE) or not _markers_beside_text(body):
         return False
-    if "*_" in body and "_*" in body and _ALTERNATING_MARKERS.search(body):
-        return False  # `*_*`, `_*_`: the parsers pair such runs differently
+    if "_" in body and "*" in body and not _one_emphasis_marker(body):
+        return False
     if "](" in body and _ODD_DESTINATION.search(body):
         return False
     if "]:" in body:
         if _LINK_DEFINITION.search(body) or not _footnote_definitions_plain(body):
             return False  # reference links: the parsers match labels to definitions differently
-    if ">" in body and _LAZY_QUOTE.search(body):
+    if ">" in body and (_LAZY_QUOTE.search(body) or ("\t" in body and _TAB_IN_QUOTE.search(body))):
         return False
     if "|" in body and (_TABLE_EDGE.search(body) or _UNDER_PIPE.search(body) or _TABLE_TAIL.search(body)
                         or _TABLE_IN_BLOCK.search(body)):
@@ -162,6 +163,18 @@ def _markers_beside_text(body: str) -> bool:
             if i < end and (c := body[i]) > "\x7f" and not c.isalnum():
                 return False
             i = body.find(mark, i)
+    return True
+
+
+def _one_emphasis_marker(body: str) -> bool:
+    """No `_` that could open or close emphasis (one beside a character that is not a letter or
+    digit) in a body that has `*`: the parsers pair mixed runs differently (`_* r*_*r*`, `a*_b_`)."""
+    end = len(body) - 1
+    i = body.find("_")
+    while i >= 0:
+        if i == 0 or i == end or not (body[i - 1].isalnum() and body[i + 1].isalnum()):
+            return False
+        i = body.find("_", i + 1)
     return True
 
 
