@@ -17,6 +17,7 @@ from ..incremental.state import Dependency, ParsedEntry, State
 from ..model import Article
 from ..parallel import Executor
 from .discover import articles_in
+from .frontmatter import KnownImages
 from .parse import parse_file
 
 
@@ -44,11 +45,10 @@ def parse_site(root: Path, config: SiteConfig, stamps: dict[str, tuple[int, int]
             fresh[rel] = valid
         else:
             todo.append(rel)
-    if todo:
-        _remember_images(root, state.parsed.values())  # the last build's entries, changed files' too
+    known = known_images(root, state.parsed.values()) if todo else {}  # the last build's entries, changed files' too
     zones: dict[object, dt.tzinfo] = {}
     tick = (lambda n: progress("parse", n, len(todo))) if progress else None
-    for rel, raw in executor.map(_parse_task, (root, config), todo, progress=tick):
+    for rel, raw in executor.map(_parse_task, (root, config, known), todo, progress=tick):
         fresh[rel] = codec.entry(raw, zones)
     changed = bool(todo) or len(fresh) != len(state.parsed) or any(
         fresh[rel] is not state.parsed.get(rel) for rel in fresh)
@@ -58,21 +58,20 @@ def parse_site(root: Path, config: SiteConfig, stamps: dict[str, tuple[int, int]
                   reparsed=set(todo), changed=changed)
 
 
-def _parse_task(shared: tuple[Path, SiteConfig], local: dict[str, Any],
+def _parse_task(shared: tuple[Path, SiteConfig, KnownImages], local: dict[str, Any],
                 rels: list[str]) -> list[tuple[str, tuple[Any, ...]]]:
     """Each file parsed, as the cache entry to keep (stamps and the digests of what it names), in the
     cache's plain tuples: cheaper to send back from a worker than objects, and the save then finds
     the article already packed."""
-    root, config = shared
+    root, config, known = shared
     memo: dict[str, Dependency] = local.setdefault("deps", {})  # many articles share one static image
-    return [(rel, codec.raw(entry_for(root, rel, *parse_file(root, rel, config), memo))) for rel in rels]
+    return [(rel, codec.raw(entry_for(root, rel, *parse_file(root, rel, config, known), memo))) for rel in rels]
 
 
-def _remember_images(root: Path, entries: Iterable[ParsedEntry]) -> None:
+def known_images(root: Path, entries: Iterable[ParsedEntry]) -> KnownImages:
     """Sizes of the images the cached articles use, for the files still in the version they had
-    (each file once: many articles share a photo)."""
-    from .frontmatter import remember_image_info
-
+    (each file once: many articles share a photo): an edit that names one does not load Pillow."""
+    known: dict[tuple[str, int, int], tuple[int, int, str, int]] = {}
     seen: set[str] = set()
     for entry in entries:
         a = entry.article
@@ -84,4 +83,5 @@ def _remember_images(root: Path, entries: Iterable[ParsedEntry]) -> None:
             seen.add(im.source)
             for (rel, mtime_ns, size), _ in entry.deps:
                 if rel == im.source:
-                    remember_image_info(f"{root}/{rel}", mtime_ns, size, (im.width, im.height, im.mime, im.length))
+                    known[(f"{root}/{rel}", mtime_ns, size)] = (im.width, im.height, im.mime, im.length)
+    return known

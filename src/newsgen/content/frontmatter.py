@@ -8,9 +8,7 @@ import os
 import posixpath
 import re
 import stat
-import threading
-import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -188,7 +186,7 @@ def resolve_file(ref: str, article_path: str, root: Path) -> str | None:
 
 
 def image(fm: LineMap, article_path: str, article_url: str, root: Path,
-          report: Callable[[str, str, str | None], None]) -> Image | None:
+          report: Callable[[str, str, str | None], None], known: KnownImages | None = None) -> Image | None:
     ref = fm.text("image")
     if ref is None or ref == "":
         return None
@@ -224,7 +222,7 @@ def image(fm: LineMap, article_path: str, article_url: str, root: Path,
                "an SVG can carry scripts: use a JPEG, PNG, GIF or WebP file")
         return None
     url = rel[len("static/"):] if rel.startswith("static/") else article_url + posixpath.basename(rel)
-    info = _info_for(path, st)
+    info = _info_for(path, st, known)
     if info is None:
         report("image", f'"{ref}" is not an image newsgen can read', "use a JPEG, PNG, GIF or WebP file")
         return None
@@ -238,29 +236,24 @@ def image(fm: LineMap, article_path: str, article_url: str, root: Path,
 
 
 ImageInfo = tuple[int, int, str, int]  # width, height, MIME type, bytes
-_KNOWN_INFO: dict[tuple[str, int, int], ImageInfo] = {}  # (path, mtime_ns, size) -> info, from the build cache
+KnownImages = Mapping[tuple[str, int, int], ImageInfo]  # (path, mtime_ns, size) -> what a build read of it
 
 
-def image_info(path: str | Path) -> ImageInfo | None:
-    """Width, height, MIME type and size of an image file, reading only its header.
-    Many articles share one static image: the answer is remembered per file version."""
+def image_info(path: str | Path, known: KnownImages | None = None) -> ImageInfo | None:
+    """Width, height, MIME type and size of an image file, reading only its header. `known`: what the
+    last build read of file versions (an edit that names an image then does not load Pillow: 50-100
+    ms of an incremental build); many articles share one static image, so answers are memoized too."""
     try:
         st = os.stat(path)
     except OSError:
         return None
-    return _info_for(str(path), st)
+    return _info_for(str(path), st, known)
 
 
-def _info_for(path: str, st: os.stat_result) -> ImageInfo | None:
+def _info_for(path: str, st: os.stat_result, known: KnownImages | None) -> ImageInfo | None:
     key = (path, st.st_mtime_ns, st.st_size)
-    known = _KNOWN_INFO.get(key)
-    return known if known is not None else _image_info(*key)
-
-
-def remember_image_info(path: str, mtime_ns: int, size: int, info: ImageInfo) -> None:
-    """What an earlier build read of this version of the file (then an edit that names an image
-    does not load Pillow: 50-100 ms of an incremental build)."""
-    _KNOWN_INFO[(path, mtime_ns, size)] = info
+    found = known.get(key) if known else None
+    return found if found is not None else _image_info(*key)
 
 
 def too_large(info: ImageInfo) -> bool:
@@ -272,30 +265,15 @@ def pixels(info: ImageInfo) -> str:
     return f"{info[0]:,} x {info[1]:,} pixels ({info[0] * info[1] / 1e6:,.0f} megapixels)"
 
 
-_PIL_LIMIT = threading.Lock()
-
-
-def _fresh_lock() -> None:  # a process forked while another thread held it must not wait for ever
-    global _PIL_LIMIT  # noqa: PLW0603
-    _PIL_LIMIT = threading.Lock()
-
-
-os.register_at_fork(after_in_child=_fresh_lock)
-
-
 def open_image(path: str | Path) -> Any:
-    """Pillow's Image.open (the header only: nothing is decoded yet) for any size, without its
-    DecompressionBombWarning/Error: Pillow's own limit would refuse to even say how large an image is,
-    and its warning would reach the terminal. Callers check too_large() before decoding."""
+    """Pillow's Image.open (the header only: nothing is decoded yet) for an image of any size. Pillow's
+    own decompression-bomb limit is turned off (it would refuse to even say how large an image is, and
+    its warning would reach the terminal): newsgen checks every size against MAX_PIXELS itself
+    (too_large) before anything is decoded."""
     from PIL import Image as PILImage
 
-    with warnings.catch_warnings(), _PIL_LIMIT:  # the limit is a global of Pillow's: one thread at a time
-        warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
-        limit, PILImage.MAX_IMAGE_PIXELS = PILImage.MAX_IMAGE_PIXELS, None
-        try:
-            return PILImage.open(path)
-        finally:
-            PILImage.MAX_IMAGE_PIXELS = limit
+    PILImage.MAX_IMAGE_PIXELS = None  # a setting of Pillow's, the same for the whole process
+    return PILImage.open(path)
 
 
 @functools.lru_cache(maxsize=4096)

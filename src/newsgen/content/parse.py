@@ -27,16 +27,18 @@ _REQUIRED = ("title", "section", "date")
 _NOT_LEAD = ("#", "!", "<", ">", "- ", "* ", "+ ", "|", "```", "~~~", "[^", "    ", "\t")
 
 
-def parse_file(root: Path, rel: str, config: SiteConfig) -> tuple[Article | None, list[Diagnostic]]:
-    """Read `root/rel` and parse it."""
+def parse_file(root: Path, rel: str, config: SiteConfig,
+               known: fmv.KnownImages | None = None) -> tuple[Article | None, list[Diagnostic]]:
+    """Read `root/rel` and parse it. `known`: image sizes the last build read (frontmatter.image_info)."""
     try:
         raw = read_bytes(f"{root}/{rel}")
     except OSError as exc:
         return None, [Diagnostic(rel, None, f"cannot read file: {exc.strerror}")]
-    return parse_bytes(raw, rel, root, config)
+    return parse_bytes(raw, rel, root, config, known)
 
 
-def parse_bytes(raw: bytes, rel: str, root: Path, config: SiteConfig) -> tuple[Article | None, list[Diagnostic]]:
+def parse_bytes(raw: bytes, rel: str, root: Path, config: SiteConfig,
+                known: fmv.KnownImages | None = None) -> tuple[Article | None, list[Diagnostic]]:
     try:
         src = split(decode(raw, rel), rel)
     except SourceProblem as p:
@@ -104,13 +106,13 @@ def parse_bytes(raw: bytes, rel: str, root: Path, config: SiteConfig) -> tuple[A
         report("title", "cannot make a URL slug from this title", "add `slug: a-readable-slug`")
     section = values.get("section", "")
     url = f"{section}/{slug}/"
-    image = fmv.image(fm, rel, url, root, report)
+    image = fmv.image(fm, rel, url, root, report, known)
     too_much = body_problem(src.body)  # a body beyond what newsgen renders in bounded time
     if too_much is not None:
         diags.append(Diagnostic(rel, src.body_line, *too_much))
         assets: tuple[Asset, ...] = ()
     else:
-        assets, asset_diags = _assets(src.body, rel, root, url, image, src.body_line)
+        assets, asset_diags = _assets(src.body, rel, root, url, image, src.body_line, known)
         diags += asset_diags
 
     if diags or "title" not in values or "section" not in values or "date" not in values:
@@ -118,7 +120,7 @@ def parse_bytes(raw: bytes, rel: str, root: Path, config: SiteConfig) -> tuple[A
 
     body = src.body
     summary = values.get("summary") or lead_paragraph(body)
-    article = Article(
+    fields: dict[str, Any] = dict(
         source=rel,
         title=title,
         section=section,
@@ -137,11 +139,17 @@ def parse_bytes(raw: bytes, rel: str, root: Path, config: SiteConfig) -> tuple[A
         body_line=src.body_line,
         digest=hashlib.blake2b(raw, digest_size=12).hexdigest(),
     )
-    card = repr((article.title, article.url, article.date.isoformat(), article.summary, article.image,
-                 article.authors, article.section, article.modified, article.tags, article.draft))
-    # set on the new, not yet shared object (dataclasses.replace would build it a second time)
-    object.__setattr__(article, "card_digest", hashlib.blake2b(card.encode(), digest_size=12).hexdigest())
-    return article, []
+    return Article(**fields, card_digest=card_digest(fields)), []
+
+
+def card_digest(f: dict[str, Any]) -> str:
+    """A hash of what lists show of an article (its card: title, URL, dates, summary, image, authors,
+    section, tags, draft): a change here re-renders the pages that list it."""
+    url = f"{f['section']}/{f['slug']}/"
+    modified = max([f["updated"] or f["date"], *(c.date for c in f["corrections"])])
+    card = repr((f["title"], url, f["date"].isoformat(), f["summary"], f["image"], f["authors"], f["section"],
+                 modified, f["tags"], f["draft"]))
+    return hashlib.blake2b(card.encode(), digest_size=12).hexdigest()
 
 
 def lead_paragraph(body: str) -> str:
@@ -153,8 +161,8 @@ def lead_paragraph(body: str) -> str:
     return ""
 
 
-def _assets(body: str, rel: str, root: Path, url: str, image: Any,
-            body_line: int) -> tuple[tuple[Asset, ...], list[Diagnostic]]:
+def _assets(body: str, rel: str, root: Path, url: str, image: Any, body_line: int,
+            known: fmv.KnownImages | None = None) -> tuple[tuple[Asset, ...], list[Diagnostic]]:
     """Files published next to the article page: its bundle folder's files, and local files the body names.
     A file that is a link leading out of the site, or an SVG that can run code, is an error instead."""
     found: dict[str, Asset] = {}
@@ -192,7 +200,7 @@ def _assets(body: str, rel: str, root: Path, url: str, image: Any,
         add(src, body_line + body.count("\n", 0, m.start()))
     assets = []
     for asset in found.values():
-        info = _image_info(asset, root)
+        info = _image_info(asset, root, known)
         if info is not None and fmv.too_large(info):
             line = next((body_line + body.count("\n", 0, m.start()) for m in _LOCAL_REF.finditer(body)
                          if posixpath.basename(m.group(1).split("#")[0].split("?")[0]) ==
@@ -208,10 +216,10 @@ def _assets(body: str, rel: str, root: Path, url: str, image: Any,
     return tuple(assets), diags
 
 
-def _image_info(asset: Asset, root: Path) -> fmv.ImageInfo | None:
+def _image_info(asset: Asset, root: Path, known: fmv.KnownImages | None) -> fmv.ImageInfo | None:
     if asset.image is not None or not asset.source.lower().endswith(_IMAGE_SUFFIXES):
         return None
-    return fmv.image_info(f"{root}/{asset.source}")  # the key build.py remembers sizes under
+    return fmv.image_info(f"{root}/{asset.source}", known)  # the key collect.known_images uses
 
 
 def is_article_file(path: str) -> bool:
