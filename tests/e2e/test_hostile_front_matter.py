@@ -132,10 +132,17 @@ def test_misspelled_key_names_its_line(make_site, run_cli) -> None:  # type: ign
     assert f"{ARTICLE}:1: missing title (add `title: My headline` to the front matter)" in lines
 
 
-def test_an_unknown_key_is_told_to_go_under_extra(make_site, run_cli) -> None:  # type: ignore[no-untyped-def]
-    lines = fails_with(make_site, run_cli, article("location: Huế\n"))
-    assert lines == [f'{ARTICLE}:5: unknown key "location" '
-                     "(keys of your own for templates go under extra:, e.g. extra: {location: ...})"]
+def test_a_key_of_the_sites_own_is_kept_for_templates(make_site, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """The content format's rule: keys newsgen does not know (and that are no misspelling of one it
+    does) reach the templates as article.extra.<key>, as do the keys of an extra: mapping."""
+    root = make_site({"content/politics/a.md": article("location: Huế\nextra: {series: Floods}\n"),
+                      "templates/article.html": '{% extends "theme/article.html" %}{% block content %}'
+                                                "<p id=x>{{ article.extra.location }}/{{ article.extra.series }}</p>"
+                                                "{{ super() }}{% endblock %}"})
+    result = run_cli(["build", "--jobs", "1"], root)
+    assert result.exit_code == 0, result.stderr
+    page = next((root / "public/politics").glob("*/index.html")).read_text(encoding="utf-8")
+    assert "<p id=x>Huế/Floods</p>" in page
 
 
 def test_all_errors_of_all_articles_together(make_site, run_cli) -> None:  # type: ignore[no-untyped-def]

@@ -86,28 +86,32 @@ _SYNONYMS = {"headline": "title", "category": "section", "byline": "author", "wr
              "alt": "image_alt", "keywords": "tags", "categories": "tags", "correction": "corrections"}
 
 
-def unknown_key(key: str) -> tuple[str, str]:
-    """The message and hint for a front-matter key newsgen does not know: a near miss of a known key
-    gets a "did you mean"; any other is told where a key of one's own goes (extra:)."""
+def unknown_key(key: str) -> tuple[str, str] | None:
+    """The message and hint for a front-matter key that is a near miss of a known one (a misspelling,
+    or another tool's name for it: `titel`, `headline`), which is an error; None for any other key,
+    which is the site's own and reaches the templates as `article.extra.<key>` (the content format's
+    rule; an `extra:` mapping is the tidier place for such keys)."""
     known = _SYNONYMS.get(key.lower().replace("-", "_"))
     hint = f'did you mean "{known}"?' if known else did_you_mean(key.replace("-", "_"), KNOWN, cutoff=0.75)
     if hint:
         return f'unknown key "{key}"', f"{hint} Keys of your own go under extra:"
-    return f'unknown key "{key}"', f"keys of your own for templates go under extra:, e.g. extra: {{{key}: ...}}"
+    if _CONTROL.search(key):
+        return f'unknown key "{key}"', "a key cannot hold control characters"
+    return None
 
 
 def extra(value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise FieldError("extra must be a mapping of your own keys", "e.g. extra: {location: Hà Nội}")
-    return {k: _plain(v) for k, v in value.items()}
+    return {k: plain(v) for k, v in value.items()}
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     """Plain dicts and lists (a LineMap's .lines/.texts would shadow keys in templates: extra.lines)."""
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: plain(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     return value
 
 

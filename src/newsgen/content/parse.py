@@ -77,9 +77,14 @@ def parse_bytes(raw: bytes, rel: str, root: Path, config: SiteConfig,
         except fmv.FieldError as e:
             report(key, e.message, e.hint)
 
+    own: dict[str, Any] = {}  # keys of the site's own, outside extra: (kept, as the content format says)
     for key in fm:
         if key not in _KNOWN:
-            report(key, *fmv.unknown_key(key))
+            misspelled = fmv.unknown_key(key)
+            if misspelled is not None:
+                report(key, *misspelled)
+            else:
+                own[key] = fmv.plain(fm[key])
     for key in _REQUIRED:
         if fm.text(key) in (None, ""):
             example = {"title": "title: My headline", "section": f"section: {config.sections[0].name}",
@@ -134,7 +139,7 @@ def parse_bytes(raw: bytes, rel: str, root: Path, config: SiteConfig,
         tags=values.get("tags", ()),
         draft=values.get("draft", False),
         corrections=values.get("corrections", ()),
-        extra=values.get("extra", {}),
+        extra={**own, **values.get("extra", {})},
         assets=assets,
         body_line=src.body_line,
         digest=hashlib.blake2b(raw, digest_size=12).hexdigest(),
