@@ -109,6 +109,10 @@ class Helpers:
             ld["publisher"]["logo"] = {"@type": "ImageObject", "url": link(config.logo)}
         if article.image:
             ld["image"] = [link(article.image.url)]
+        elif config.default_image:  # Google asks every article for an image: the site's share image or logo
+            ld["image"] = [link(config.default_image)]
+        if not ld["author"]:  # an article without a byline is the publisher's
+            ld["author"] = [ld["publisher"]]
         if article.corrections:
             ld["correction"] = [{"@type": "CorrectionComment", "text": c.text, "datePublished": iso(c.date)}
                                 for c in article.corrections]
