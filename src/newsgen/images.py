@@ -77,15 +77,20 @@ def srcset(image: Image) -> Srcset | None:
 
 
 # a source with its variants and what the cache knows of it; then what was made of it
-ImageWork = tuple[str, tuple[Variant, ...], tuple[Stamp, str] | None]
-ImageDone = tuple[str, tuple[Stamp, str] | None, dict[str, Path], list[Diagnostic]]
+# what the build state keeps of a source: its stamp, its content digest, and the size of each variant
+# file made of it in the image cache (a file there that is not that size, cut short or replaced, is
+# made again instead of being published)
+Known = tuple[Stamp, str, tuple[tuple[str, int], ...]]
+ImageWork = tuple[str, tuple[Variant, ...], Known | None]
+ImageDone = tuple[str, Known | None, dict[str, Path], list[Diagnostic]]
 
 
-def process(root: Path, wanted: Iterable[Variant], cache_dir: Path, known: dict[str, tuple[Stamp, str]],
+def process(root: Path, wanted: Iterable[Variant], cache_dir: Path, known: dict[str, Known],
             run: Callable[[list[ImageWork]], list[ImageDone]] | None = None,
             ) -> tuple[dict[str, Path], list[Diagnostic]]:
     """Make every variant that is not cached yet. Returns output URL -> file to copy, and problems.
-    `known` (source -> (stamp, content digest)) is read and updated, so unchanged sources are not re-read.
+    `known` (source -> (stamp, content digest, variant sizes)) is read and updated, so unchanged sources
+    are not re-read.
     `run` does the work of the sources that need some (the build's process pool); inline without."""
     cache_dir.mkdir(parents=True, exist_ok=True)
     by_source: dict[str, dict[str, Variant]] = {}
@@ -95,12 +100,13 @@ def process(root: Path, wanted: Iterable[Variant], cache_dir: Path, known: dict[
     todo: list[ImageWork] = []
     for source, variants in by_source.items():
         cached = known.get(source)
-        if cached is not None and cached[0] == stamp(root, source):
+        if cached is not None and len(cached) == 3 and cached[0] == stamp(root, source):
             targets = {url: _target(cache_dir, cached[1], v) for url, v in variants.items()}
-            if all(t.exists() for t in targets.values()):
+            sizes = dict(cached[2])
+            if all(_size(t) == sizes.get(t.name, -2) for t in targets.values()):
                 files.update(targets)  # the common case: nothing to read or make
                 continue
-        todo.append((source, tuple(variants.values()), cached))
+        todo.append((source, tuple(variants.values()), cached if cached is not None and len(cached) == 3 else None))
     diags: list[Diagnostic] = []
     if run is None:
         run = functools.partial(make_variants, root, cache_dir)
@@ -126,8 +132,15 @@ def _target(cache_dir: Path, digest: str, v: Variant) -> Path:
     return cache_dir / f"{digest}-{v.width}{_EXT[v.format]}"
 
 
+def _size(path: Path) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return -1
+
+
 def _one_source(root: Path, cache_dir: Path, source: str, variants: tuple[Variant, ...],
-                cached: tuple[Stamp, str] | None) -> ImageDone:
+                cached: Known | None) -> ImageDone:
     src = root / source
     try:
         st = stamp(root, source)
@@ -136,9 +149,12 @@ def _one_source(root: Path, cache_dir: Path, source: str, variants: tuple[Varian
     except OSError as exc:
         return source, None, {}, [Diagnostic(source, None, f"cannot read image: {exc.strerror}")]
     made: dict[str, Path] = {}
+    recorded = dict(cached[2]) if cached is not None and cached[1] == digest else {}
+    sizes: dict[str, int] = {}
     for v in variants:
         target = _target(cache_dir, digest, v)
-        if not target.exists():
+        size = _size(target)
+        if size < 0 or size != recorded.get(target.name, -2):  # missing, or not the file this build made
             from PIL import Image as PILImage  # only when a variant is missing: Pillow takes a while to load
             from PIL import UnidentifiedImageError
 
@@ -158,10 +174,12 @@ def _one_source(root: Path, cache_dir: Path, source: str, variants: tuple[Varian
                     resized.save(tmp, v.format, **options)
                     os.replace(tmp, target)
             except (UnidentifiedImageError, PILImage.DecompressionBombError, OSError, ValueError) as exc:
-                return source, (st, digest), made, [Diagnostic(source, None, f"cannot resize image: {exc}",
-                                                               "re-export it as a normal JPEG, PNG or WebP")]
+                return source, None, made, [Diagnostic(source, None, f"cannot resize image: {exc}",
+                                                       "re-export it as a normal JPEG, PNG or WebP")]
+            size = _size(target)
         made[v.url] = target
-    return source, (st, digest), made, []
+        sizes[target.name] = size
+    return source, (st, digest, tuple(sorted(sizes.items()))), made, []
 
 
 def for_article_images(images: Iterable[Image]) -> list[Variant]:

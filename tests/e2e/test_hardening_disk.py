@@ -116,3 +116,20 @@ def test_random_damage_to_the_cache_never_publishes_wrong_output(make_site, run_
         assert "doing a full build" in result.stderr
         assert _tree(root / "public") == clean
         good = cache.read_bytes()  # the full build saved a sound cache again
+
+
+def test_a_cut_short_file_in_the_image_cache_is_made_again_not_published(make_site, run_cli, png) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    root = make_site({"content/politics/a/index.md": make_site.article("Photo", image="photo.png"),
+                      "content/politics/a/photo.png": png(1000, 600)})
+    assert run_cli(["build", "--jobs", "1"], root).exit_code == 0
+    first = _tree(root / "public")
+    variants = sorted((root / ".newsgen-cache/images").iterdir())
+    assert variants
+    for v in variants:
+        v.write_bytes(v.read_bytes()[: len(v.read_bytes()) // 2])  # cut short, as a full disk or a crash would
+    shutil.rmtree(root / "public")  # a CI runner that restores the caches but not the output
+    result = run_cli(["build", "--jobs", "1"], root)
+    assert result.exit_code == 0, result.stderr
+    assert _tree(root / "public") == first

@@ -39,7 +39,8 @@ class State:
     config_digest: str = ""
     parsed: dict[str, ParsedEntry] = field(default_factory=dict)
     pages: dict[str, Fingerprint] = field(default_factory=dict)  # output file -> fingerprint
-    images: dict[str, Dependency] = field(default_factory=dict)  # image source -> (stamp, digest)
+    # image source -> (stamp, digest, sizes of its variants in the image cache): images.Known
+    images: dict[str, tuple[Stamp, str, tuple[tuple[str, int], ...]]] = field(default_factory=dict)
     outputs: frozenset[str] | None = None  # every file the last build left in the output (None: unknown)
     template_refs: dict[str, tuple[str, ...] | None] = field(default_factory=dict)  # source hash -> refs
     related: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)  # site.RelatedMemo
