@@ -237,12 +237,17 @@ def write_manifest(out: Path, files: Iterable[str], finished: bool = True) -> No
     text = (_MANIFEST_HEADER + ("" if finished else _UNFINISHED)
             + "".join(f"{rel}\n" for rel in sorted(set(files) - {MARKER})))
     tmp = out / STAGING / f"manifest.{os.getpid()}"
+    made = False
     try:
         tmp.write_text(text, encoding="utf-8")
     except FileNotFoundError:
         tmp.parent.mkdir(parents=True, exist_ok=True)
+        made = True
         tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, out / MARKER)
+    if made:  # the staging folder was made for this file alone: not left in the output
+        with contextlib.suppress(OSError):
+            tmp.parent.rmdir()
 
 
 def journal(out: Path, written_before: frozenset[str], to_write: Iterable[str], in_place: bool) -> frozenset[str]:

@@ -60,6 +60,7 @@ def test_a_killed_build_leaves_nothing_the_next_build_does_not_clean(make_site, 
         assert done.returncode == 0, done.stderr
         out = _tree(root / "public")
         assert not [rel for rel in out if rel.endswith(".newsgen-tmp") or rel.startswith(STAGING)]
+        assert not (root / "public" / STAGING).exists()  # not even an empty staging folder is published
         out.pop(MARKER)
         assert out == {k: v for k, v in clean.items() if k != MARKER}, delay
         # the next build is touched with content changes to be interrupted mid-way again
@@ -100,3 +101,35 @@ def test_two_real_builds_at_once_never_crash(make_site, tmp_path) -> None:  # ty
             assert code == 0 or "another build is writing" in err, err
         assert any(code == 0 for code, _ in results)
         assert _tree(root / "public") == reference
+
+
+def _writing(root: Path, pid: int) -> bool:
+    return any(lock.read_text().strip() == str(pid) for lock in (root / ".newsgen-cache").glob("output-*.lock"))
+
+
+def test_sigterm_and_ctrl_c_stop_a_build_cleanly(make_site, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 19 item 8: SIGTERM is handled like Ctrl-C; an interrupted build exits non-zero without a
+    traceback, leaves no temporary file and no worker, and the previous output as it was."""
+    import multiprocessing  # noqa: F401 - (its children would be listed by the process table below)
+
+    root = _many(make_site, 250)
+    subprocess.run([*_script(), "build", "--jobs", "2"], cwd=root, check=True, capture_output=True)
+    before = _tree(root / "public")
+    for path in (root / "content/politics/2024").glob("story-*.md"):
+        path.write_text(path.read_text(encoding="utf-8").replace("Paragraph 1 ", "Paragraph one "), encoding="utf-8")
+    for sig, code in ((signal.SIGTERM, 143), (signal.SIGINT, 1)):
+        subprocess.run(["rm", "-rf", str(root / ".newsgen-cache")], check=True)  # a long build: every page
+        proc = subprocess.Popen([*_script(), "build", "--jobs", "2"], cwd=root, stdout=subprocess.PIPE,  # noqa: S603
+                                stderr=subprocess.PIPE, text=True, start_new_session=True)
+        deadline = time.monotonic() + 30
+        while not _writing(root, proc.pid) and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.005)  # until the build holds the output's lock: it is writing
+        assert proc.poll() is None, "the build ended before it could be interrupted"
+        os.killpg(proc.pid, sig) if sig == signal.SIGINT else os.kill(proc.pid, sig)  # Ctrl-C: the whole group
+        out, err = proc.communicate(timeout=60)
+        assert proc.returncode == code, (sig, proc.returncode, err)
+        assert "Traceback" not in err + out
+        assert _tree(root / "public") == before
+        assert not (root / "public" / STAGING).exists()
+        leftover = subprocess.run(["pgrep", "-s", str(proc.pid)], capture_output=True, text=True).stdout.split()
+        assert leftover == [], leftover  # no worker of the build's session still running
