@@ -129,7 +129,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
         site, site_diags, reused = site_model(chosen, config, remembered, _site_builder(config, remembered, executor))
         lap("site model")
         specs = plan(site, config, now, known_inputs(remembered, parsed.reparsed) if reused else None)
-        _refuse(parsed.diagnostics + site_diags + collision_diagnostics(specs))
+        _refuse(parsed.diagnostics + site_diags + collision_diagnostics(specs, site))
         templates = template_digests(make_env(config), sorted({s.template for s in specs if s.template}),
                                      remembered.template_refs)
         decision = decide(specs, common_key(config, options.preview, now), templates, remembered.pages, out,

@@ -28,7 +28,7 @@ def check_site(root: Path, drafts: bool = False) -> int:
     site, more = build_site(select(parsed.articles, now, Selection(drafts=drafts, future=True)), config)
     diags += more
     specs = plan(site, config, now)
-    diags += collision_diagnostics(specs)
+    diags += collision_diagnostics(specs, site)
     if not diags:  # render one page of each kind, in memory
         inputs = RenderInputs(config=config, site=site, now=now, bodies=Bodies(config), preview=True)
         renderer = Renderer(inputs, cache=False)

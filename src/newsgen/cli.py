@@ -218,5 +218,53 @@ def serve(site: Path, port: int, host: str, no_drafts: bool) -> None:
     sys.exit(run(site, host=host, port=port, drafts=not no_drafts))
 
 
+# ---------------------------------------------------------------------------- newsgen import (docs/importing.md)
+
+def _import_options(f: Any) -> Any:
+    for option in reversed([
+        SITE_OPTION,
+        click.option("--download/--no-download", default=False, show_default=True,
+                     help="Download images that are not in --uploads (timeout 20 s each)."),
+        click.option("--section-map", "section_map", multiple=True, metavar="CATEGORY=Section",
+                     help="Put a category's items in a section (repeat for several)."),
+        click.option("--default-section", metavar="SECTION",
+                     help="The section of items whose categories match none.  [default: skip them]"),
+        click.option("--dry-run", is_flag=True, help="Print what would be written; write nothing."),
+        click.option("--overwrite", is_flag=True, help="Replace articles that exist already."),
+    ]):
+        f = option(f)
+    return f
+
+
+@main.group("import")
+def import_group() -> None:
+    """Write articles from a WordPress export or a feed (RSS, Atom, JSON Feed)."""
+
+
+@import_group.command("wordpress")
+@click.argument("export", type=click.Path(dir_okay=False, path_type=Path))
+@_import_options
+@click.option("--uploads", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="The old site's wp-content/uploads folder: images are copied from it.")
+@click.option("--pages-section", metavar="SECTION", help="Import pages as articles of this section.  [default: skip]")
+def import_wordpress(export: Path, **options: Any) -> None:
+    """Import a WordPress export (Tools > Export > All content)."""
+    _import("wordpress", str(export), **options)
+
+
+@import_group.command("feed")
+@click.argument("source")
+@_import_options
+def import_feed(source: str, **options: Any) -> None:
+    """Import the items of a feed (FILE or URL): RSS, Atom or JSON Feed."""
+    _import("feed", source, **options)
+
+
+def _import(kind: str, source: str, site: Path, **options: Any) -> None:
+    from .importers.command import run_import
+
+    sys.exit(run_import(kind, source, site, click.echo, lambda line: click.echo(line, err=True), **options))
+
+
 if __name__ == "__main__":  # pragma: no cover
     run()

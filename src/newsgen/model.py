@@ -54,6 +54,7 @@ class Article:
     corrections: tuple[Correction, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
     assets: tuple[Asset, ...] = ()
+    aliases: tuple[str, ...] = ()  # old URL paths ("/2024/03/19/old-slug/", "/?p=12") that redirect here
     body_line: int = 1  # 1-based line in the file where the Markdown body starts
     digest: str = ""  # hash of the whole file: any change re-renders the article page
     card_digest: str = ""  # hash of what lists show of it (title, url, date, summary, image...)

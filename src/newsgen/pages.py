@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 from . import urls
 from .config import SiteConfig
@@ -21,7 +22,8 @@ from .model import Pager, Site
 class PageSpec:
     out: str  # file in the output folder, e.g. "politics/x/index.html"
     url: str  # site-relative URL, e.g. "politics/x/"
-    kind: str  # article | listing | home | notfound | feed | sitemap | news_sitemap | robots | latest
+    kind: str  # article | listing | home | notfound | feed | jsonfeed | sitemap | news_sitemap | robots | latest
+    #            | redirect (an article's old path) | redirects (the _redirects file)
     template: str
     ref: tuple[int, ...] = ()  # (article index) or (listing index, page index) or (section index)
     inputs: str = ""  # fingerprint of what the page shows (template and config are added by build)
@@ -52,7 +54,7 @@ def plan(site: Site, config: SiteConfig, now: dt.datetime, known: Mapping[str, s
 
     add(PageSpec("index.html", "", "home", "home.html",
                  inputs=_h(latest_cards, *(cards(site.by_section[s.slug][: config.home_per_section])
-                                           for s in config.sections))))
+                                           for s in config.sections), *sorted(query_redirects(site).items()))))
     authors = {name: au.slug for name, au in site.authors.items()}
     tags = {name: t.slug for name, t in site.tags.items()}
     latest_shown = "" if config.shared_latest_news else latest_cards
@@ -75,12 +77,10 @@ def plan(site: Site, config: SiteConfig, now: dt.datetime, known: Mapping[str, s
                 inputs = _h(listing.title, listing.description, _pager_shape(pager, config), cards(pager.items))
             add(PageSpec(out, pager.url, "listing", template, (li, pi), inputs=inputs))
     feed_ids = list(range(min(config.feed_items, len(arts))))
-    add(PageSpec("feed.xml", "feed.xml", "feed", "feed.xml", (),
-                 inputs=_h(*(arts[i].digest for i in feed_ids))))
+    _feeds(add, "", (), _h(*(arts[i].digest for i in feed_ids)))
     for si, s in enumerate(config.sections):
         ids = site.by_section[s.slug][: config.feed_items]
-        add(PageSpec(f"{s.slug}/feed.xml", f"{s.slug}/feed.xml", "feed", "feed.xml", (si,),
-                     inputs=_h(s, *(arts[i].digest for i in ids))))
+        _feeds(add, f"{s.slug}/", (si,), _h(s, *(arts[i].digest for i in ids)))
     add(PageSpec("latest-news.json", "latest-news.json", "latest", "", (), inputs=latest_cards))
     everything = _h(*(a.card_digest for a in arts), *(p.url for lst in site.listings for p in lst.pages))
     n_urls = 1 + sum(len(lst.pages) for lst in site.listings) + len(arts)
@@ -102,6 +102,7 @@ def plan(site: Site, config: SiteConfig, now: dt.datetime, known: Mapping[str, s
                  inputs=_h(*recent)))
     add(PageSpec("robots.txt", "robots.txt", "robots", "robots.txt", ()))
     add(PageSpec("404.html", "404.html", "notfound", "404.html", (), inputs=latest_cards))
+    _redirects(site, add)
     if config.search:
         add(PageSpec("search/index.html", "search/", "search", "search.html", ()))
     return specs
@@ -126,9 +127,56 @@ def collisions(specs: list[PageSpec]) -> list[tuple[PageSpec, PageSpec]]:
     return out
 
 
-def collision_diagnostics(specs: list[PageSpec]) -> list[Diagnostic]:
+def _feeds(add: Callable[[PageSpec], None], folder: str, ref: tuple[int, ...], inputs: str) -> None:
+    """The same items as RSS 2.0 (feed.xml), Atom (atom.xml) and JSON Feed 1.1 (feed.json)."""
+    add(PageSpec(f"{folder}feed.xml", f"{folder}feed.xml", "feed", "feed.xml", ref, inputs=inputs))
+    add(PageSpec(f"{folder}atom.xml", f"{folder}atom.xml", "feed", "atom.xml", ref, inputs=inputs))
+    add(PageSpec(f"{folder}feed.json", f"{folder}feed.json", "jsonfeed", "", ref, inputs=inputs))
+
+
+def query_redirects(site: Site) -> dict[str, str]:
+    """Aliases with a query (WordPress's /?p=12), as {query: article URL}: no file can answer them on a
+    static host, so the home page sends such a visit on (and `_redirects` does, where the host reads it)."""
+    return {alias.split("?", 1)[1]: a.url for a in site.articles for alias in a.aliases
+            if alias.startswith("/?")}
+
+
+def _redirects(site: Site, add: Callable[[PageSpec], None]) -> None:
+    """A redirect page for each old path of an article (its `aliases:`) and `_redirects` for hosts that
+    honour it (Netlify, Cloudflare Pages): old links keep working after a move or a new slug."""
+    pairs: list[tuple[str, str]] = []
+    for i, a in enumerate(site.articles):
+        for k, alias in enumerate(a.aliases):
+            pairs.append((alias, a.url))
+            path, _, query = alias.partition("?")
+            if query:
+                continue  # a query (WordPress's /?p=12) has no file of its own: _redirects only
+            local = unquote(path.lstrip("/"))
+            out = local + "index.html" if local.endswith("/") or not local else local
+            add(PageSpec(out, local, "redirect", "redirect.html", (i, k), inputs=_h(a.url, a.title, alias)))
+    if pairs:
+        add(PageSpec("_redirects", "_redirects", "redirects", "", (), inputs=_h(*pairs)))
+
+
+def collision_diagnostics(specs: list[PageSpec], site: Site | None = None) -> list[Diagnostic]:
     """An error for each file two planned pages would write (two articles at one URL are reported by
-    the site model, with both files named)."""
-    return [Diagnostic(second.out, None, f"two pages would be written to /{second.url}",
-                       f"the {first.kind} page and the {second.kind} page share it: rename one")
-            for first, second in collisions(specs) if not first.kind == second.kind == "article"]
+    the site model, with both files named); an article's old path (alias) names both articles' files."""
+
+    def whose(spec: PageSpec) -> str:
+        if site is not None and spec.kind in ("article", "redirect"):
+            return site.articles[spec.ref[0]].source
+        return f"the {spec.kind} page"
+
+    out = []
+    for first, second in collisions(specs):
+        if first.kind == second.kind == "article":
+            continue
+        if site is not None and "redirect" in (first.kind, second.kind):
+            alias, other = (second, first) if second.kind == "redirect" else (first, second)
+            what = "an old path of" if other.kind == "redirect" else "the address of"
+            out.append(Diagnostic(whose(alias), None, f'alias "/{alias.url}" is also {what} {whose(other)}',
+                                  "remove one of them: one address can lead to one page"))
+        else:
+            out.append(Diagnostic(second.out, None, f"two pages would be written to /{second.url}",
+                                  f"the {first.kind} page and the {second.kind} page share it: rename one"))
+    return out

@@ -201,8 +201,8 @@ def test_the_real_program_ends_a_build_at_once_with_everything_done(make_site, r
     second = run_script(["build", "--jobs", "1", "-v"], root)
     assert second.exit_code == 0, second.stderr
     # the article and the feeds that carry its text: what a build with a cache renders
-    assert re.search(r"pages: 3 rendered, \d+ unchanged, 3 files written", second.stdout), second.stdout
+    assert re.search(r"pages: 7 rendered, \d+ unchanged, 7 files written", second.stdout), second.stdout  # + 3 formats x 2
     assert "/politics/two/:" in second.stdout  # -v: why each page was rendered, all of it printed
     after = snapshot(root / "public")
     assert after.keys() == built.keys()
-    assert {k for k in after if after[k] != built[k]} == {"politics/two/index.html", "feed.xml", "politics/feed.xml"}
+    assert {k for k in after if after[k] != built[k]} == {"politics/two/index.html", *(f"{d}{n}" for d in ("", "politics/") for n in ("feed.xml", "atom.xml", "feed.json"))}

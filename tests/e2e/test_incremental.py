@@ -48,8 +48,9 @@ def test_body_edit_rerenders_that_article_and_the_feeds_it_is_in(make_site, buil
     build(root)
     edit(root / "content/culture/six.md", "More text.", "More text, and a new sentence at the end.")
     result = build(root)
-    assert sorted(result.changed) == ["culture/feed.xml", "culture/six/index.html", "feed.xml"]
-    assert result.rendered == 3 and result.written == 3
+    assert sorted(result.changed) == sorted(["culture/atom.xml", "culture/feed.json", "culture/feed.xml",
+                                             "culture/six/index.html", "atom.xml", "feed.json", "feed.xml"])
+    assert result.rendered == 7 and result.written == 7
 
 
 def test_body_edit_of_an_old_article_outside_every_feed(make_site, build) -> None:  # type: ignore[no-untyped-def]
@@ -437,7 +438,8 @@ def test_incremental_edit_in_a_larger_site(make_site, build) -> None:  # type: i
     edit(root / "content/politics/2024/story-000.md", "More about", "Much more about")
     result = build(root)
     # story 0 is the oldest of all: in its section's feed (20 items of 20), not in the site feed
-    assert result.changed == ["politics/feed.xml", "politics/story-number-0/index.html"]
+    assert result.changed == ["politics/atom.xml", "politics/feed.json", "politics/feed.xml",
+                              "politics/story-number-0/index.html"]
 
 
 # ---------------------------------------------------------------------------- the no-change fast path
@@ -589,7 +591,8 @@ def test_a_body_edit_reuses_the_site_model_and_gives_the_same_site_as_a_full_bui
     monkeypatch.setattr(newsgen.site, "build_site", lambda *a, **k: calls.append(1) or real(*a, **k))
     edit(root / "content/politics/three.md", "More text.", "More text, and an edit.")
     result = build(root)
-    assert calls == [] and sorted(result.changed) == ["politics/feed.xml", "politics/three/index.html"]
+    assert calls == [] and sorted(result.changed) == ["politics/atom.xml", "politics/feed.json", "politics/feed.xml",
+                                                      "politics/three/index.html"]
     fresh = tmp_path / "fresh"
     shutil.copytree(root, fresh, ignore=shutil.ignore_patterns(".newsgen-cache", "public"))
     build(fresh)
@@ -621,6 +624,6 @@ def test_an_edit_does_not_load_pillow_for_images_it_already_knows(make_site, png
 
     assert build_apart()[1] == "True"  # the first build reads the image and makes its variants
     edit(root / "content/politics/one.md", "More text.", "More text, and an update.")
-    assert build_apart() == ["3", "False"]  # its page and the two feeds that carry it
+    assert build_apart() == ["7", "False"]  # its page and the two feeds that carry it, in three formats
     page = (root / "public/politics/one/index.html").read_text(encoding="utf-8")
     assert 'width="640" height="480"' in page and "and an update" in page

@@ -163,6 +163,11 @@ def test_canonical_and_og_url_are_absolute_under_the_base_url(out: Path) -> None
         if file.name == "404.html" and file.parent == out:
             continue  # served at any address; its canonical is not a page of the site
         doc = lxml.html.fromstring(file.read_bytes())
+        if doc.xpath("//meta[@http-equiv='refresh']"):  # an article's old address: canonical is the article's
+            target = doc.xpath("//link[@rel='canonical']/@href")
+            if len(target) != 1 or not target[0].startswith("https://example.org/news/"):
+                wrong.append(f"{file.relative_to(out)}: redirect canonical {target!r}")
+            continue
         expected = page_url(out, file)
         canonical = doc.xpath("//link[@rel='canonical']/@href")
         og_url = doc.xpath("//meta[@property='og:url']/@content")

@@ -81,6 +81,7 @@ def test_plan_covers_every_url_of_the_contract() -> None:
         "politics/feed.xml",
         "sports/feed.xml",
         "culture/feed.xml",
+        *(f"{folder}{name}" for folder in ("", "politics/", "sports/", "culture/") for name in ("atom.xml", "feed.json")),
         "authors/hung-anh/index.html",
         "authors/hung-anh/page/2/index.html",
         "authors/minh-chau/index.html",
@@ -98,6 +99,7 @@ def test_plan_covers_every_url_of_the_contract() -> None:
         "article",
         "listing",
         "feed",
+        "jsonfeed",
         "latest",
         "sitemap",
         "news_sitemap",
@@ -126,7 +128,8 @@ def test_no_change_no_new_fingerprint() -> None:
 def test_body_edit_changes_the_article_and_the_feeds_that_carry_it() -> None:
     before = specs_of(corpus())
     after = specs_of(replace(corpus(), 5, digest="body5-edited"))  # a05: politics, in the top 4 site-wide
-    assert changed(before, after) == {"politics/a05/index.html", "feed.xml", "politics/feed.xml"}
+    feeds = {f"{folder}{name}" for folder in ("", "politics/") for name in ("feed.xml", "atom.xml", "feed.json")}
+    assert changed(before, after) == {"politics/a05/index.html", *feeds}
 
 
 def test_old_body_edit_outside_feeds_changes_only_its_page() -> None:

@@ -11,6 +11,7 @@ import stat
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from ..config import SiteConfig
 from ..dates import DateProblem, parse_date
@@ -21,7 +22,7 @@ from ..slugs import is_valid_slug, slugify
 from ..yamlio import LineMap
 
 KNOWN = ("title", "section", "author", "authors", "date", "updated", "summary", "image", "image_caption",
-         "image_credit", "image_alt", "tags", "slug", "draft", "corrections", "extra")
+         "image_credit", "image_alt", "tags", "slug", "draft", "corrections", "extra", "aliases")
 
 # Limits that keep one article's cost bounded (a hostile or broken file cannot stall a build).
 MAX_FRONT_MATTER = 64 * 1024  # characters between the --- lines
@@ -78,12 +79,37 @@ def text_list(value: Any, key: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+MAX_ALIAS = 500  # characters of one old path
+
+
+def aliases(value: Any, key: str = "aliases") -> tuple[str, ...]:
+    """Old URL paths of the article, each redirecting to it: `/2024/03/19/old-slug/`, `/old.html`, or a
+    query form `/?p=123` (WordPress's). A path is normalized to end in "/" unless it names a file."""
+    out: list[str] = []
+    for item in text_list(value, key):
+        path, _, query = item.partition("?")
+        if not item.startswith("/") or item.startswith("//") or "\\" in item or any(c.isspace() for c in item):
+            raise FieldError(f'alias "{item}" is not a path of this site',
+                             "write the old address from its first slash: /2024/03/19/old-slug/")
+        plain = unquote(path)  # the file a host serves for it
+        if (len(item) > MAX_ALIAS or "/../" in f"{plain}/" or "/./" in f"{plain}/" or "#" in item or "\\" in plain
+                or not plain.isprintable()):
+            raise FieldError(f'alias "{item[:60]}" cannot be an address of this site', "remove it")
+        if not query and not path.endswith("/") and "." not in path.rsplit("/", 1)[-1]:
+            path += "/"
+        alias = f"{path}?{query}" if query else path
+        if alias not in out:
+            out.append(alias)
+    return tuple(out)
+
+
 # what other tools (Hugo, WordPress exports) and newsrooms call newsgen's keys
 _SYNONYMS = {"headline": "title", "category": "section", "byline": "author", "writer": "author",
              "published": "date", "pubdate": "date", "modified": "updated", "lastmod": "updated",
              "description": "summary", "lede": "summary", "standfirst": "summary", "excerpt": "summary",
              "photo": "image", "picture": "image", "caption": "image_caption", "credit": "image_credit",
-             "alt": "image_alt", "keywords": "tags", "categories": "tags", "correction": "corrections"}
+             "alt": "image_alt", "keywords": "tags", "categories": "tags", "correction": "corrections",
+             "alias": "aliases", "redirect_from": "aliases"}
 
 
 def unknown_key(key: str) -> tuple[str, str] | None:

@@ -96,6 +96,7 @@ def parse_bytes(raw: bytes, rel: str, root: Path, config: SiteConfig,
     field("updated", fmv.date, "updated", config)
     field("summary", fmv.text, "summary")
     field("tags", fmv.text_list, "tags")
+    field("aliases", fmv.aliases)
     field("slug", fmv.slug)
     field("draft", fmv.boolean, "draft")
     field("corrections", fmv.corrections, config)
@@ -141,6 +142,7 @@ def parse_bytes(raw: bytes, rel: str, root: Path, config: SiteConfig,
         corrections=values.get("corrections", ()),
         extra={**own, **values.get("extra", {})},
         assets=assets,
+        aliases=tuple(a for a in values.get("aliases", ()) if a != f"/{url}"),  # its own URL: nothing to redirect
         body_line=src.body_line,
         digest=hashlib.blake2b(raw, digest_size=12).hexdigest(),
     )

@@ -13,7 +13,7 @@ from markupsafe import Markup
 from .. import urls
 from ..config import SiteConfig
 from ..model import Article, Site
-from ..pages import PageSpec
+from ..pages import PageSpec, query_redirects
 from .helpers import Helpers
 from .inputs import RenderInputs
 
@@ -55,8 +55,9 @@ def context(spec: PageSpec, inputs: RenderInputs, helpers: Helpers) -> dict[str,
             ctx.update(section=helpers.section_of(listing.key), feed_url=f"{listing.key}/feed.xml")
     elif spec.kind == "home":
         ctx.update(home_sections=[(s, [arts[j] for j in site.by_section[s.slug][: config.home_per_section]])
-                                  for s in config.sections])
-    elif spec.kind == "feed":
+                                  for s in config.sections],
+                   query_redirects={q: urls.href(config, u) for q, u in query_redirects(site).items()})
+    elif spec.kind in ("feed", "jsonfeed"):
         if spec.ref:
             s = config.sections[spec.ref[0]]
             ids = site.by_section[s.slug][: config.feed_items]
@@ -76,6 +77,9 @@ def context(spec: PageSpec, inputs: RenderInputs, helpers: Helpers) -> dict[str,
     elif spec.kind == "sitemap_index":
         ctx.update(parts=[f"sitemap-{k}.xml" for k in range(1, spec.ref[0] + 1)],
                    lastmod=arts[0].modified if arts else None)
+    elif spec.kind == "redirect":
+        i, _ = spec.ref
+        ctx.update(article=arts[i], target=arts[i].url)
     elif spec.kind == "news_sitemap":
         cutoff = inputs.now - dt.timedelta(days=2)  # the Google News rule: the last two days
         ctx.update(articles=[a for a in arts[:1000] if a.date >= cutoff])

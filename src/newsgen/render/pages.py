@@ -26,6 +26,7 @@ from ..pages import PageSpec
 from ..parallel import PARALLEL_MIN, Executor
 from .context import context
 from .environment import format_datetime, make_env
+from .feeds import json_feed, redirects_file
 from .helpers import Helpers
 from .inputs import RenderInputs
 from .templates import CardVariant, card_variants
@@ -56,6 +57,10 @@ class Renderer:
     def render(self, spec: PageSpec) -> bytes:
         if spec.kind == "latest":
             return latest_json(self.inputs)
+        if spec.kind == "redirects":
+            return redirects_file(self.inputs)
+        if spec.kind == "jsonfeed":
+            return json_feed(context(spec, self.inputs, self.helpers), self.inputs, self.helpers)
         template = self.env.get_template(spec.template)
         return template.render(context(spec, self.inputs, self.helpers)).encode("utf-8")
 

@@ -1,0 +1,109 @@
+"""One import from start to end: each entry's target, its images and body, then its files (or not)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+from ..config import load_config
+from ..errors import BuildError, did_you_mean
+from .common import Entry, ImportFailure, Options, Report
+from .html import to_markdown, unknown_shortcodes
+from .media import Bundle
+from .write import existing, front_matter, target, write_bundle
+
+
+def site_options(site: Path, section_map: tuple[str, ...], default_section: str | None,
+                 pages_section: str | None = None, **rest: object) -> Options:
+    """The options, checked against newsgen.yaml: every section named must be one of its sections."""
+    try:
+        config = load_config(site)
+    except BuildError as exc:
+        first = exc.diagnostics[0]
+        raise ImportFailure(first.path, first.line, first.message, first.hint) from exc
+    names = [s.name for s in config.sections]
+
+    def section(option: str, name: str) -> str:
+        found = config.section_by_name(name)
+        if found is None:
+            raise ImportFailure(option, None, f'unknown section "{name}"',
+                                did_you_mean(name, names) or "sections in newsgen.yaml: " + ", ".join(names))
+        return found.name
+
+    mapping: dict[str, str] = {}
+    for pair in section_map:
+        category, eq, name = pair.partition("=")
+        if not eq or not category.strip() or not name.strip():
+            raise ImportFailure("--section-map", None, f'"{pair}" is not CATEGORY=Section',
+                                "e.g. --section-map 'Tin tức=Politics'")
+        mapping[category.strip().casefold()] = section("--section-map", name.strip())
+    default = section("--default-section", default_section) if default_section else None
+    pages = section("--pages-section", pages_section) if pages_section else None
+    return Options(site=site, config=config, section_map=mapping, default_section=default,
+                   pages_section=pages, **rest)  # type: ignore[arg-type]
+
+
+class Importer:
+    """Writes a source's entries: slugs made unique per section first (a later item with a slug already
+    used gets a suffix), links between the imported items pointed at their new addresses, then each
+    entry written or reported."""
+
+    def __init__(self, options: Options, report: Report, base_url: str = "") -> None:
+        self.options, self.report, self.base_url = options, report, base_url
+        self.taken: set[str] = set()
+        self.links: dict[str, str] = {}  # an old path (an alias) -> the new URL path
+
+    def run(self, entries: Iterable[Entry]) -> None:
+        todo = list(entries)
+        for entry in todo:
+            if self._key(entry) in self.taken:
+                entry.slug = self._free_slug(entry)
+                self.report.warn(entry.label, f"its slug is another item's: slug {entry.slug}")
+            self.taken.add(self._key(entry))
+            own = self.options.config.base_path + self._key(entry) + "/"
+            entry.aliases = [a for a in dict.fromkeys(entry.aliases) if a != own]
+            self.links.update((alias, own) for alias in entry.aliases)
+        for entry in todo:
+            self.one(entry)
+
+    def link(self, href: str) -> str:
+        """A link to an imported item's old address, as its new one; any other link as it was."""
+        parts = urlsplit(urljoin(self.base_url, href) if self.base_url else href)
+        if parts.scheme not in ("http", "https", "") or (
+                parts.hostname and parts.hostname != urlsplit(self.base_url).hostname):
+            return href
+        new = self.links.get(unquote(parts.path or "/") + (f"?{parts.query}" if parts.query else ""))
+        return new + (f"#{parts.fragment}" if parts.fragment else "") if new else href
+
+    def one(self, entry: Entry) -> None:
+        options, tz = self.options, self.options.config.tz
+        rel = target(entry, tz)
+        here = existing(options.site, rel)
+        if here is not None and not options.overwrite:
+            self.report.skip(entry.label, f"{here} exists (--overwrite replaces it)")
+            return
+        bundle = Bundle(options, self.report, entry.label, self.base_url)
+        image = bundle.image(entry.image) if entry.image else ""
+        for name in unknown_shortcodes(entry.body_html) if entry.wordpress else []:
+            self.report.warn(entry.label, f"shortcode [{name}] kept as text (a plugin's: edit it by hand)")
+        body = to_markdown(entry.body_html, bundle.image, entry.gallery, wordpress=entry.wordpress, link=self.link)
+        text = front_matter(entry, tz, image, body)
+        if not options.dry_run:
+            try:
+                write_bundle(options.site, rel, text, bundle.files)
+            except OSError as exc:
+                raise ImportFailure(rel, None, f"cannot write: {exc.strerror or exc}",
+                                    "check the folder's permissions and free space") from exc
+        self.report.wrote(rel)
+
+    @staticmethod
+    def _key(entry: Entry) -> str:
+        return f"{entry.section.slug}/{entry.slug}"  # the article's URL
+
+    def _free_slug(self, entry: Entry) -> str:
+        base, n = entry.slug, 2
+        while f"{entry.section.slug}/{base}-{n}" in self.taken:
+            n += 1
+        return f"{base}-{n}"
+

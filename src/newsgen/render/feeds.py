@@ -1,0 +1,81 @@
+"""Files written by Python rather than a template, where a format is a data structure: JSON Feed 1.1
+(https://www.jsonfeed.org/version/1.1/) and `_redirects` (Netlify and Cloudflare Pages syntax)."""
+
+from __future__ import annotations
+
+import functools
+import json
+from typing import Any
+
+from .. import urls
+from .environment import format_datetime, iso
+from .helpers import Helpers
+from .inputs import RenderInputs
+
+
+def json_feed(ctx: dict[str, Any], inputs: RenderInputs, helpers: Helpers) -> bytes:
+    """The feed of `ctx` (the "jsonfeed" page context: items, bodies, section, page) as JSON Feed 1.1."""
+    config = inputs.config
+    section = ctx.get("section")
+    link = functools.partial(urls.absolute, config)
+    feed: dict[str, Any] = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": f"{config.title}: {section.name}" if section else config.title,
+        "home_page_url": link(f"{section.slug}/" if section else ""),
+        "feed_url": link(ctx["page"].url),
+        "description": ((section.description if section else "") or config.description or config.title),
+        "language": config.language,
+        "authors": [{"name": config.title, "url": link("")}],
+        "items": [],
+    }
+    bodies = ctx["bodies"]
+    locale = config.language.replace("-", "_")
+    for a in ctx["items"]:
+        item: dict[str, Any] = {
+            "id": f"{link('')}#{a.section}/{iso(a.date)}/{a.slug}",  # the same id as the RSS guid
+            "url": link(a.url),
+            "title": a.title,
+            "summary": a.summary,
+            "date_published": iso(a.date),
+            "date_modified": iso(a.modified),
+            "tags": [helpers.section(a).name, *(t.name for t in helpers.tags(a))],
+        }
+        people = helpers.authors(a)
+        if people:
+            item["authors"] = [{"name": p.name, "url": link(p.url)} for p in people]
+        if a.source in bodies:
+            html = str(bodies[a.source])
+            if a.corrections:
+                notes = "".join(f"<li>{format_datetime(c.date, locale, config.tz)}: {_escape(c.text)}</li>"
+                                for c in a.corrections)
+                html += f"<h2>Corrections</h2><ul>{notes}</ul>"
+            item["content_html"] = html
+        else:
+            item["content_text"] = a.summary or a.title
+        if a.image:
+            item["image"] = link(a.image.url)
+        feed["items"].append(item)
+    return (json.dumps(feed, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def _escape(text: str) -> str:
+    from markupsafe import escape
+
+    return str(escape(text))
+
+
+def redirects_file(inputs: RenderInputs) -> bytes:
+    """`_redirects`: one `old new 301` line per article alias, for hosts that honour it (the redirect
+    pages do the same job everywhere else, but for query forms such as WordPress's /?p=12)."""
+    config = inputs.config
+    base = config.base_path.rstrip("/")
+    lines = ["# old address                  new address   status (written by newsgen from aliases:)"]
+    for a in inputs.site.articles:
+        for alias in a.aliases:
+            path, _, query = alias.partition("?")
+            target = urls.href(config, a.url)
+            if query:  # Netlify's query matching: "/ p=12 /new/ 301"
+                lines.append(f"{base}{path} {query.replace('&', ' ')} {target} 301")
+            else:
+                lines.append(f"{base}{path} {target} 301")
+    return ("\n".join(lines) + "\n").encode("utf-8")

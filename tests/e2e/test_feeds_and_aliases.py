@@ -1,0 +1,140 @@
+"""Issue 17: URLs that never break (aliases: -> redirect pages and _redirects) and syndication in three
+formats (RSS 2.0, Atom, JSON Feed 1.1), each advertised with <link rel=alternate> and valid."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import feedparser
+from lxml import etree
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+SECTIONS = ("Politics", "Sports")
+
+
+def _site(make_site, extra: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    files = {f"content/{SECTIONS[i % 2].lower()}/a{i}.md":
+             make_site.article(f"Story {i}", section=SECTIONS[i % 2], date=f"2025-03-{10 + i} 10:00",
+                               author=f"Writer {i % 2}", tags=["Floods"],
+                               body=f"Lead of story {i}.\n\nMore text with [a link](/politics/story-0/).\n")
+             for i in range(6)}
+    return make_site({**files, **(extra or {})})
+
+
+def test_every_feed_format_for_the_site_and_each_section_is_linked_and_valid(make_site, build, parse_html) -> None:  # type: ignore[no-untyped-def]
+    root = _site(make_site)
+    build(root)
+    out = root / "public"
+    for folder in ("", "politics/", "sports/"):
+        rss = feedparser.parse((out / f"{folder}feed.xml").read_bytes())
+        atom = feedparser.parse((out / f"{folder}atom.xml").read_bytes())
+        assert not rss.bozo and not atom.bozo and atom.version == "atom10"
+        assert [e.link for e in atom.entries] == [e.link for e in rss.entries] and atom.entries
+        assert [e.id for e in atom.entries] == [e.id for e in rss.entries]  # one identity per story
+        _rfc4287(etree.parse(str(out / f"{folder}atom.xml")).getroot(), f"{folder}atom.xml")
+        feed = json.loads((out / f"{folder}feed.json").read_text(encoding="utf-8"))
+        _json_feed_11(feed, f"{folder}feed.json")
+        assert [i["url"] for i in feed["items"]] == [e.link for e in rss.entries]
+    # advertised: the site's three on every page, a section's three on its pages
+    page = parse_html(out / "politics/index.html")
+    links = {(e.get("type"), e.get("href")) for e in page.iterfind(".//link[@rel='alternate']")}
+    assert {("application/rss+xml", "/feed.xml"), ("application/atom+xml", "/atom.xml"),
+            ("application/feed+json", "/feed.json"), ("application/atom+xml", "/politics/atom.xml"),
+            ("application/feed+json", "/politics/feed.json")} <= links
+    assert all((out / href.lstrip("/")).is_file() for _, href in links)
+
+
+def _rfc4287(feed: etree._Element, where: str) -> None:
+    """The Atom rules a validator checks (RFC 4287 section 4): one id, title and updated per feed and
+    entry, an author for every entry (its own or the feed's), an alternate link or content, dates
+    that are RFC 3339."""
+    assert feed.tag == f"{ATOM}feed", where
+    for el in (feed, *feed.iterfind(f"{ATOM}entry")):
+        for name in ("id", "title", "updated"):
+            assert len(el.findall(f"{ATOM}{name}")) == 1, (where, name)
+        for stamp in el.iterfind(f"{ATOM}updated"):
+            dt.datetime.fromisoformat(stamp.text or "")
+    assert feed.find(f"{ATOM}author/{ATOM}name") is not None
+    self_link = feed.find(f"{ATOM}link[@rel='self']")
+    assert self_link is not None and self_link.get("href", "").endswith(where)
+    for entry in feed.iterfind(f"{ATOM}entry"):
+        assert entry.find(f"{ATOM}link[@rel='alternate']") is not None
+        content = entry.find(f"{ATOM}content")
+        assert content is None or content.get("type") == "html"
+        assert "<a href=\"https://" in (content.text or "")  # links in bodies are absolute in feeds
+
+
+def _json_feed_11(feed: dict, where: str) -> None:  # type: ignore[type-arg]
+    """The JSON Feed 1.1 fields (https://www.jsonfeed.org/version/1.1/): version and title required,
+    feed_url where the file is; every item an id, and content_html or content_text; dates RFC 3339."""
+    assert feed["version"] == "https://jsonfeed.org/version/1.1"
+    assert isinstance(feed["title"], str) and feed["title"]
+    assert feed["feed_url"].endswith(where) and feed["home_page_url"].startswith("https://")
+    assert feed["items"]
+    ids = [item["id"] for item in feed["items"]]
+    assert len(set(ids)) == len(ids) and all(isinstance(i, str) for i in ids)
+    for item in feed["items"]:
+        assert "content_html" in item or "content_text" in item
+        for key in ("date_published", "date_modified"):
+            assert dt.datetime.fromisoformat(item[key]).tzinfo is not None
+        for person in item.get("authors", []):
+            assert set(person) <= {"name", "url", "avatar"} and person["name"]
+
+
+def test_an_old_path_redirects_to_the_article(make_site, build, parse_html) -> None:  # type: ignore[no-untyped-def]
+    root = _site(make_site, {"content/politics/moved.md": make_site.article(
+        "Moved story", date="2025-03-01 08:00",
+        raw_front_matter="aliases: [/2024/03/19/old-slug, /politics/old-slug/, /?p=123, /old.html]")})
+    build(root)
+    out = root / "public"
+    for old in ("2024/03/19/old-slug/index.html", "politics/old-slug/index.html", "old.html"):
+        page = parse_html(out / old)
+        refresh = page.find(".//meta[@http-equiv='refresh']")
+        assert refresh is not None and refresh.get("content") == "0; url=/politics/moved-story/"
+        assert page.find(".//link[@rel='canonical']").get("href") == "https://gazette.example.org/politics/moved-story/"
+        assert page.find(".//meta[@name='robots']").get("content") == "noindex"
+        assert page.find(".//a").get("href") == "/politics/moved-story/"
+    lines = (out / "_redirects").read_text(encoding="utf-8").splitlines()
+    assert "/2024/03/19/old-slug/ /politics/moved-story/ 301" in lines
+    assert "/ p=123 /politics/moved-story/ 301" in lines
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert '"p=123": "/politics/moved-story/"' in home  # a static host cannot answer /?p=123 otherwise
+    assert "old-slug" not in (out / "sitemap.xml").read_text(encoding="utf-8")  # old paths are not listed
+
+
+def test_a_new_slug_keeps_the_old_link_working(make_site, build) -> None:  # type: ignore[no-untyped-def]
+    root = _site(make_site)
+    build(root)
+    story = root / "content/politics/a0.md"
+    story.write_text(story.read_text(encoding="utf-8").replace(
+        "---\n\n", "slug: story-zero-renamed\naliases: [/politics/story-0/]\n---\n\n", 1), encoding="utf-8")
+    result = build(root)
+    out = root / "public"
+    assert (out / "politics/story-zero-renamed/index.html").is_file()
+    old = (out / "politics/story-0/index.html").read_text(encoding="utf-8")
+    assert 'content="0; url=/politics/story-zero-renamed/"' in old
+    assert "politics/story-0/index.html" in result.changed
+
+
+def test_an_alias_that_collides_names_both_files(make_site, run_cli) -> None:  # type: ignore[no-untyped-def]
+    root = _site(make_site, {
+        "content/politics/x.md": make_site.article("X", raw_front_matter="aliases: [/sports/story-1/]"),
+        "content/politics/y.md": make_site.article("Y", raw_front_matter="aliases: [/old/]"),
+        "content/politics/z.md": make_site.article("Z", raw_front_matter="aliases: [/old/]")})
+    result = run_cli(["build", "--jobs", "1"], root)
+    assert result.exit_code == 1 and not result.traceback
+    lines = [line for line in result.stderr.splitlines() if line.startswith("content/")]
+    assert any(line.startswith("content/politics/x.md:") and "content/sports/a1.md" in line for line in lines)
+    assert any("content/politics/y.md" in line and "content/politics/z.md" in line for line in lines)
+
+
+def test_a_bad_alias_is_one_clear_line(make_site, run_cli) -> None:  # type: ignore[no-untyped-def]
+    for bad in ("old-path/", "//evil.example/x", "/%2e%2e/%2e%2e/etc/", "/a b/"):
+        root = _site(make_site, {"content/politics/x.md": make_site.article("X", aliases=[bad])})
+        result = run_cli(["build", "--jobs", "1"], root)
+        assert result.exit_code == 1 and not result.traceback, bad
+        assert any(line.startswith("content/politics/x.md:") and "alias" in line
+                   for line in result.stderr.splitlines()), result.stderr
+        assert not Path(root / "etc").exists()
