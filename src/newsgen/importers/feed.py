@@ -88,7 +88,7 @@ class FeedItems:
         last = unquote(parts.path.rstrip("/").rsplit("/", 1)[-1]) if parts.path else ""
         for ext in (".html", ".htm", ".php"):
             last = last.removesuffix(ext)
-        slug = short_slug(slugify(last) or slugify(title))
+        slug = short_slug(slugify(last) if not last.isdigit() else "") or short_slug(slugify(title))
         aliases = []
         if parts.hostname in self.hosts and (parts.path not in ("", "/") or parts.query):
             aliases.append(unquote(parts.path or "/") + (f"?{parts.query}" if parts.query else ""))
@@ -132,7 +132,7 @@ def _xml_entries(parsed: Any, items: FeedItems) -> Iterator[Entry]:
         images += [m.get("url", "") for m in e.get("media_thumbnail", [])]
         images += [m.get("href", "") for m in e.get("enclosures", []) if str(m.get("type", "")).startswith("image/")]
         entry = items.make(title=e.get("title", ""), link=e.get("link", ""),
-                           published=_when(e.get("published_parsed")), modified=_when(e.get("updated_parsed")),
+                           published=_when(e.get("published_parsed")), modified=_when(dict.get(e, "updated_parsed")),
                            authors=names, categories=[t for t in terms if t[0]], tags=[], summary=summary,
                            body=body, image=next((u for u in images if u), ""))
         if entry is not None:
