@@ -1,0 +1,71 @@
+"""WordPress / feed HTML -> Markdown: each WordPress construct, and what the Markdown keeps."""
+
+from __future__ import annotations
+
+from newsgen.importers.html import autop, plain_text, shortcode_attrs, to_markdown, unknown_shortcodes
+
+
+def md(html: str, **kw) -> str:
+    return to_markdown(html, lambda src: src, **kw)
+
+
+def test_block_comments_and_more_are_dropped():
+    out = md("<!-- wp:paragraph -->\n<p>One <em>two</em></p>\n<!-- /wp:paragraph -->\n<!--more-->\n<!--nextpage-->")
+    assert out == "One *two*\n"
+
+
+def test_classic_editor_paragraphs_and_line_breaks():
+    assert md("First line\nsecond line\n\nNew paragraph") == "First line\\\nsecond line\n\nNew paragraph\n"
+    assert "```\na\n\nb\n```" in md("Intro\n<pre>a\n\nb</pre>\nAfter")
+
+
+def test_caption_shortcode_becomes_an_image_with_its_caption_as_title():
+    out = md('[caption id="attachment_5" align="alignnone" width="300"]<a href="https://x.org/up/a.jpg">'
+             '<img src="https://x.org/up/a-300x200.jpg" alt="Alt" width="300" /></a> The <em>caption</em>[/caption]')
+    assert out == '![Alt](https://x.org/up/a-300x200.jpg "The caption")\n'
+    old_style = md('[caption caption="Old style" width="300"]<img src="b.jpg" alt="" />[/caption]')
+    assert old_style == '![](b.jpg "Old style")\n'
+
+
+def test_caption_with_quotes_uses_parentheses():
+    out = md('<figure class="wp-block-image"><img src="a.jpg" alt="A"/><figcaption>He said "no"</figcaption></figure>')
+    assert out == '![A](a.jpg (He said "no"))\n'
+
+
+def test_embeds_are_links():
+    out = md("Look:\n\nhttps://www.youtube.com/watch?v=abc\n\n[embed]https://vimeo.com/1[/embed]")
+    assert "<https://www.youtube.com/watch?v=abc>" in out and "<https://vimeo.com/1>" in out
+    block = md('<!-- wp:embed -->\n<figure class="wp-block-embed"><div class="wp-block-embed__wrapper">\n'
+               'https://youtu.be/xyz\n</div></figure>\n<!-- /wp:embed -->')
+    assert block == "<https://youtu.be/xyz>\n"
+    frame = md('<p>Before</p><iframe src="//player.vimeo.com/video/9" width="640"></iframe>', wordpress=False)
+    assert "<https://player.vimeo.com/video/9>" in frame
+
+
+def test_galleries_become_images():
+    out = md('[gallery ids="1,2"]', gallery=lambda attrs: [("g1.jpg", "One", "a1"), ("g2.jpg", "", "")]
+             if attrs == {"ids": "1,2"} else [])
+    assert out == '![a1](g1.jpg "One")\n\n![](g2.jpg)\n'
+    block = md('<!-- wp:gallery --><figure class="wp-block-gallery"><figure class="wp-block-image"><img src="a.jpg" '
+               'alt="A"/></figure><figure class="wp-block-image"><img src="b.jpg" alt="B"/><figcaption>Bee'
+               '</figcaption></figure><figcaption>Both</figcaption></figure><!-- /wp:gallery -->')
+    assert block == '![A](a.jpg)\n\n![B](b.jpg "Bee")\n\nBoth\n'
+
+
+def test_images_and_links_are_mapped():
+    out = to_markdown('<p><a href="https://x.org/up/big.jpg"><img src="https://x.org/up/small.jpg" alt="S"></a> '
+                      '<a href="https://x.org/2024/01/01/other/">other</a></p>',
+                      lambda src: "local-" + src.rsplit("/", 1)[-1], link=lambda href: "/new/")
+    assert out == "![S](local-small.jpg) [other](/new/)\n"
+
+
+def test_scripts_are_removed_and_unknown_shortcodes_found():
+    assert md("<p>Text</p><script>alert(1)</script><style>p{}</style>") == "Text\n"
+    assert unknown_shortcodes('[caption]x[/caption] [contact-form-7 id="3"] [trận derby](/x) [embed]') == [
+        "contact-form-7"]
+
+
+def test_helpers():
+    assert shortcode_attrs('id="a b" width=300 align=\'left\'') == {"id": "a b", "width": "300", "align": "left"}
+    assert autop("<h2>Title</h2>\n\nText") == "<h2>Title</h2>\n\n<p>Text</p>"
+    assert plain_text("Hội nghị <em>bàn</em>\n về &amp; kinh tế") == "Hội nghị bàn về & kinh tế"
