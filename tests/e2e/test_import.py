@@ -74,6 +74,21 @@ def test_wordpress_export_imports_and_builds(imported, build, parse_html):
     assert derby.xpath("//a[@href='https://www.youtube.com/watch?v=dQw4w9WgXcQ']")
     assert derby.xpath("//figure/figcaption[contains(., 'Khán giả trên sân Hàng Đẫy')]")
 
+    # every old permalink of a published article is a redirect page to its new address
+    redirects = (root / "public" / "_redirects").read_text(encoding="utf-8")
+    followed = 0
+    for rel in (POST, DERBY, GALLERY, UNMAPPED, PAGE):
+        fm, _ = front(root / rel)
+        new = f"/{rel.split('/')[1]}/{fm['slug']}/"
+        for alias in fm["aliases"]:
+            if "?" in alias:
+                assert f"{alias.split('?')[1]} {new} 301" in redirects
+                continue
+            old = parse_html(root / "public" / alias.strip("/") / "index.html")
+            assert old.xpath("string(//meta[@http-equiv='refresh']/@content)") == f"0; url={new}"
+            followed += 1
+    assert followed == 5
+
 
 def test_front_matter_values(imported, site_tz):
     root, _ = imported
