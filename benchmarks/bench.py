@@ -523,8 +523,18 @@ timing: `timecmd.py`; see [README.md](README.md)), so a fresh clone reproduces t
 
 {body}
 {extra}"""
-    path.write_text(text)
+    path.write_text(text + paired_history(path))
     log(f"written {path}")
+
+
+PAIRED_HEADING = "## Paired runs (benchmarks/paired.py)"
+
+
+def paired_history(path: Path) -> str:
+    """The sections benchmarks/paired.py appended to RESULTS.md (kept when this script rewrites it)."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    _head, sep, rest = text.partition(PAIRED_HEADING)
+    return "\n" + sep + rest if sep else ""
 
 
 # ------------------------------------------------------------------------------------------ main
@@ -599,10 +609,12 @@ def main(argv: list[str] | None = None) -> int:
         md = Path(args.results_md)
         if not body and extra and md.exists():  # --rss100k alone: replace just that section
             text = md.read_text()
+            paired = paired_history(md)
+            text = text.partition(PAIRED_HEADING)[0]
             head, sep, _rest = text.partition(RSS100K_TITLE)
             cmd = "python benchmarks/bench.py " + " ".join(shlex.quote(a) for a in argv)
             md.write_text((head if sep else text.rstrip() + "\n\n") + extra +
-                          f"\nMeasured {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z} with `{cmd}`.\n")
+                          f"\nMeasured {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z} with `{cmd}`.\n" + paired)
             log(f"updated the 100k section of {md}")
         else:
             write_results(md, body, argv, args, extra)
