@@ -289,3 +289,62 @@ def test_real_command_no_traceback(make_site, run_script, tmp_path):
                          *MAPPING, "--default-section", "Politics"], root)
     assert result.exit_code == 0 and "Traceback" not in result.stderr
     assert f"would import {POST}" in result.stdout
+
+
+def minimal_wxr(content: str, title: str = "Deep") -> str:
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+     xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>t</title><link>https://old.example.com</link><wp:wxr_version>1.2</wp:wxr_version>
+<item><title>{title}</title><link>https://old.example.com/deep/</link>
+<content:encoded><![CDATA[{content}]]></content:encoded><wp:post_id>1</wp:post_id>
+<wp:post_date_gmt>2024-01-01 00:00:00</wp:post_date_gmt><wp:post_name>deep</wp:post_name>
+<wp:status>publish</wp:status><wp:post_type>post</wp:post_type>
+<category domain="category" nicename="politics">Politics</category></item>
+</channel></rss>
+"""
+
+
+def test_hostile_body_is_one_skipped_line(make_site, run_cli, tmp_path):
+    root = make_site()
+    export = tmp_path / "deep.xml"
+    export.write_text(minimal_wxr("<div>" * 20000 + "x" + "</div>" * 20000), encoding="utf-8")
+    result = run_cli(["import", "wordpress", str(export), "--site", str(root)], root)
+    assert result.exit_code == 0 and not result.traceback
+    assert "skipped Deep: its HTML is nested too deeply to convert" in result.stdout.splitlines()
+
+
+def test_feed_url_and_download(make_site, run_cli, tmp_path, png):
+    import functools
+    import http.server
+    import json
+    import threading
+
+    served = tmp_path / "served"
+    served.mkdir()
+    (served / "lead.png").write_bytes(png())
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    (served / "feed.json").write_text(json.dumps({
+        "version": "https://jsonfeed.org/version/1.1", "title": "t", "home_page_url": base,
+        "items": [{"id": "1", "url": base + "2024/01/02/story/", "title": "Story", "tags": ["Sports"],
+                   "content_html": f'<p>Text <img src="{base}missing.png" alt="gone"></p>',
+                   "image": base + "lead.png", "date_published": "2024-01-02T03:04:05Z"}]}), encoding="utf-8")
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        root = make_site()
+        result = run_cli(["import", "feed", base + "feed.json", "--site", str(root), "--download"], root)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.exit_code == 0, result.stderr
+    rel = "content/sports/2024/story/index.md"
+    fm, body = front(root / rel)
+    assert fm["image"] == "lead.png" and (root / rel).with_name("lead.png").read_bytes() == png()
+    assert str(fm["date"]) == "2024-01-02 10:04:05"
+    assert fm["aliases"] == ["/2024/01/02/story/"]
+    assert f"![gone]({base}missing.png)" in body
+    assert any(line.startswith(f"warning Story: image kept as a remote URL: {base}missing.png (download failed:")
+               for line in result.stdout.splitlines())

@@ -67,7 +67,10 @@ def kind_of(data: bytes, label: str) -> str:
 
 def _when(value: Any) -> dt.datetime | None:
     if isinstance(value, time.struct_time):
-        return dt.datetime(*value[:6], tzinfo=dt.UTC)
+        try:
+            return dt.datetime(*value[:5], min(value[5], 59), tzinfo=dt.UTC)  # a leap second is :59
+        except ValueError:
+            return None
     if isinstance(value, str) and value:
         try:
             parsed = dt.datetime.fromisoformat(value.strip())
@@ -142,10 +145,12 @@ def _xml_entries(parsed: Any, items: FeedItems) -> Iterator[Entry]:
 def _json_entries(entries: list[dict[str, Any]], items: FeedItems) -> Iterator[Entry]:
     for item in entries:
         authors = item.get("authors") or ([item["author"]] if isinstance(item.get("author"), dict) else [])
+        authors = authors if isinstance(authors, list) else []
         body = item.get("content_html") or ""
         if not body and item.get("content_text"):
             body = autop(htmllib.escape(str(item["content_text"])))
-        tags = [str(t) for t in item.get("tags") or [] if isinstance(t, str | int)]
+        raw_tags = item.get("tags")
+        tags = [str(t) for t in raw_tags if isinstance(t, str | int)] if isinstance(raw_tags, list) else []
         entry = items.make(title=str(item.get("title") or ""), link=str(item.get("url") or ""),
                            published=_when(item.get("date_published")), modified=_when(item.get("date_modified")),
                            authors=[str(a.get("name", "")) for a in authors if isinstance(a, dict)],

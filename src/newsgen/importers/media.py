@@ -8,10 +8,10 @@ never in a dry run; a file is kept only when its first bytes are those of an ima
 
 from __future__ import annotations
 
+import http.client
 import os
 import posixpath
 import re
-import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,7 +67,7 @@ def fetch(url: str, timeout: float) -> bytes:
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
             data: bytes = response.read(MAX_BYTES + 1)
-    except (urllib.error.URLError, TimeoutError, ValueError) as exc:
+    except (OSError, http.client.HTTPException, ValueError) as exc:  # URLError is an OSError
         raise OSError(str(getattr(exc, "reason", exc))) from exc
     if len(data) > MAX_BYTES:
         raise OSError(f"larger than {MAX_BYTES // (1024 * 1024)} MB")

@@ -83,11 +83,19 @@ class Importer:
         if here is not None and not options.overwrite:
             self.report.skip(entry.label, f"{here} exists (--overwrite replaces it)")
             return
+        if not 1900 <= entry.date.year <= 9000:
+            self.report.skip(entry.label, f"its date {entry.date:%Y-%m-%d} is not between the years 1900 and 9000")
+            return
         bundle = Bundle(options, self.report, entry.label, self.base_url)
         image = bundle.image(entry.image) if entry.image else ""
         for name in unknown_shortcodes(entry.body_html) if entry.wordpress else []:
             self.report.warn(entry.label, f"shortcode [{name}] kept as text (a plugin's: edit it by hand)")
-        body = to_markdown(entry.body_html, bundle.image, entry.gallery, wordpress=entry.wordpress, link=self.link)
+        try:
+            body = to_markdown(entry.body_html, bundle.image, entry.gallery, wordpress=entry.wordpress,
+                               link=self.link)
+        except RecursionError:
+            self.report.skip(entry.label, "its HTML is nested too deeply to convert")
+            return
         text = front_matter(entry, tz, image, body)
         if not options.dry_run:
             try:

@@ -111,7 +111,7 @@ class WordPress:
             ids = [i for i in attrs.get("ids", "").split(",") if i.strip()]
             if not ids:
                 kids = sorted(self.children.get(item.get("wp:post_id"), []),
-                              key=lambda a: int(a.get("wp:menu_order") or 0))
+                              key=lambda a: int(a.get("wp:menu_order")) if a.get("wp:menu_order").isdigit() else 0)
                 ids = [a.get("wp:post_id") for a in kids]
             return [found for i in ids if (found := self._attachment(i)) is not None]
 
