@@ -1,9 +1,10 @@
 """Which pages to render again, and why: the whole incremental-build rule, in one place.
 
 A page's fingerprint is what decides its bytes: newsgen's version, the config and the options (and
-the year, for the footer's copyright line), its templates (each with every template it uses), its
-kind, and what it shows (`pages.PageSpec.inputs`). A page whose fingerprint is the last build's, and
-whose file is still in the output, is not rendered again.
+the year, for the footer's copyright line), the catalogs that translate the theme's words, its
+templates (each with every template it uses), its kind, and what it shows (`pages.PageSpec.inputs`).
+A page whose fingerprint is the last build's, and whose file is still in the output, is not rendered
+again.
 """
 
 from __future__ import annotations
@@ -34,8 +35,12 @@ class Decision:
 
 
 def common_key(config: SiteConfig, preview: bool, now: dt.datetime) -> str:
-    """The part of every fingerprint that all pages share."""
-    text = f"{VERSION}|{config.digest}|{preview}|{config.base_url}|{now.year}"
+    """The part of every fingerprint that all pages share. The catalogs of the site's language (the
+    theme's and templates/locale/'s) are in it: a changed translation can reach any page."""
+    from ..render.translations import load
+
+    catalogs = load(config).digest
+    text = f"{VERSION}|{config.digest}|{preview}|{config.base_url}|{now.year}|{catalogs}"
     return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
 
 
@@ -78,7 +83,7 @@ def why(previous: Fingerprint | None, now: Fingerprint, spec: PageSpec) -> str:
     if previous == now:
         return "its file was missing from the output"
     if previous.common != now.common:
-        return "newsgen.yaml, --base-url or newsgen itself changed"
+        return "newsgen.yaml, --base-url, a translation catalog or newsgen itself changed"
     if previous.templates != now.templates:
         return f"template {spec.template} (or a template it uses) changed"
     what = {"article": "the article or a story it links to changed",

@@ -1,4 +1,5 @@
-"""Jinja: the site's templates/ over the built-in theme, autoescaped, strict, with newsgen's filters."""
+"""Jinja: the site's templates/ over the built-in theme, autoescaped, strict, with newsgen's filters and the
+theme's words in the site's language (jinja2.ext.i18n over the gettext catalogs of `translations`)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from markupsafe import Markup
 
 from .. import urls
 from ..config import SiteConfig
-from . import hooks
+from . import hooks, translations
 
 
 def theme_dir() -> Path:
@@ -48,7 +49,11 @@ def make_env(config: SiteConfig, cache: bool = True) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    # {{ _("Latest News") }}, {{ _("Photo: %(credit)s", credit=...) }}, {% trans count=n %}: the
+    # site's catalogs, then the theme's, then the English of the template (BuildError: a broken catalog)
+    env.install_gettext_translations(translations.load(config).translations, newstyle=True)  # type: ignore[attr-defined]
     locale = config.language.replace("-", "_")
     env.filters["datetime"] = functools.partial(format_datetime, locale=locale, tz=config.tz)
     env.filters["date"] = functools.partial(format_day, locale=locale, tz=config.tz)

@@ -11,6 +11,7 @@ from .. import urls
 from .environment import format_datetime, iso
 from .helpers import Helpers
 from .inputs import RenderInputs
+from .translations import load as load_translations
 
 
 def json_feed(ctx: dict[str, Any], inputs: RenderInputs, helpers: Helpers) -> bytes:
@@ -30,6 +31,7 @@ def json_feed(ctx: dict[str, Any], inputs: RenderInputs, helpers: Helpers) -> by
     }
     bodies = ctx["bodies"]
     locale = config.language.replace("-", "_")
+    corrections = ""  # the heading, in the site's language: looked up once a feed item has corrections
     for a in ctx["items"]:
         item: dict[str, Any] = {
             "id": f"{link('')}#{a.section}/{iso(a.date)}/{a.slug}",  # the same id as the RSS guid
@@ -48,7 +50,10 @@ def json_feed(ctx: dict[str, Any], inputs: RenderInputs, helpers: Helpers) -> by
             if a.corrections:
                 notes = "".join(f"<li>{format_datetime(c.date, locale, config.tz)}: {_escape(c.text)}</li>"
                                 for c in a.corrections)
-                html += f"<h2>Corrections</h2><ul>{notes}</ul>"
+                if not corrections:
+                    # HTML, as in the templates (a catalog is trusted like a template)
+                    corrections = load_translations(config).translations.gettext("Corrections")
+                html += f"<h2>{corrections}</h2><ul>{notes}</ul>"
             item["content_html"] = html
         else:
             item["content_text"] = a.summary or a.title

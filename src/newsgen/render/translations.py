@@ -1,0 +1,176 @@
+"""The theme's words in the site's `language`: gettext catalogs, managed with Babel, for Jinja's i18n
+extension (`{{ _("Latest News") }}`, `{% trans count=n %}...{% pluralize %}...{% endtrans %}`).
+
+Two places hold catalogs (docs/translating.md):
+
+- the built-in theme's, `theme/locale/<lang>/LC_MESSAGES/newsgen.mo`, compiled from the `.po` beside
+  it; both are committed (a unit test fails when a `.mo` is not the compiled `.po`);
+- the site's, `templates/locale/<lang>/LC_MESSAGES/*.po`, read and compiled in memory at every build
+  (nothing for the site's editors to run). They win over the theme's; among them, the first by file
+  name wins. Under `templates/`, they are inputs of the build like every template.
+
+`vi`, `vi-VN` and `vi_VN` all find `vi` (Babel's locale negotiation). A string that no catalog
+translates is the English one written in the template (gettext's fallback): English needs no catalog.
+`Catalogs.digest` hashes every catalog read, so that page fingerprints follow a changed translation.
+"""
+
+from __future__ import annotations
+
+import functools
+import gettext
+import hashlib
+import io
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from babel import Locale
+from babel.core import negotiate_locale
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import PoFileError, read_po
+
+from ..config import SiteConfig
+from ..errors import BuildError, Diagnostic
+
+DOMAIN = "newsgen"  # the theme's catalogs: newsgen.po / newsgen.mo
+# what %-formatting accepts in a message: a named placeholder or a literal %%
+_PLACEHOLDER = re.compile(r"%(?:\((\w+)\)[sd]|%)")
+_PERCENT = re.compile(r"%")
+
+
+@dataclass(frozen=True)
+class Catalogs:
+    translations: gettext.NullTranslations  # the site's catalogs, then the theme's, then English
+    digest: str  # every catalog's bytes, hashed: part of every page's fingerprint
+    files: tuple[str, ...] = ()  # the catalogs read, most important first (for messages and tests)
+
+
+def theme_locale_dir() -> Path:
+    return Path(str(resources.files("newsgen") / "theme" / "locale"))
+
+
+def site_locale_dir(config: SiteConfig) -> Path:
+    return config.templates_dir / "locale"
+
+
+def negotiate(language: str, available: list[str]) -> str | None:
+    """The one of `available` (folder names such as "vi" or "pt_BR") that serves `language` ("vi",
+    "vi-VN", "vi_VN"): the exact locale, else its language alone. None: no catalog for it."""
+    try:
+        wanted = str(Locale.parse(language.replace("-", "_")))
+    except (ValueError, TypeError):  # config.py has already reported an unknown language
+        return None
+    by_key = {a.replace("-", "_").lower(): a for a in available}
+    found = negotiate_locale([wanted], list(by_key), sep="_", aliases={})  # no en -> en_US
+    return by_key[found.lower()] if found else None
+
+
+def load(config: SiteConfig) -> Catalogs:
+    """The translations for `config.language`. Raises BuildError (every problem of every site catalog,
+    one `path:line: message (hint)` each) when a site catalog cannot be read or parsed."""
+    h = hashlib.blake2b(digest_size=12)
+    chain: list[gettext.NullTranslations] = []
+    files: list[str] = []
+    problems: list[Diagnostic] = []
+    site_dir = site_locale_dir(config)
+    folder = negotiate(config.language, _subdirs(site_dir))
+    if folder is not None:
+        for path in sorted((site_dir / folder / "LC_MESSAGES").glob("*.po")):
+            shown = _shown(path, config.root)
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                problems.append(Diagnostic(shown, None, f"cannot read the catalog: {exc.strerror}"))
+                continue
+            compiled = compile_po(data, folder, shown)
+            if isinstance(compiled, tuple):
+                problems.extend(compiled)
+                continue
+            h.update(b"site\0" + path.name.encode() + b"\0" + data + b"\0")
+            chain.append(gettext.GNUTranslations(io.BytesIO(compiled)))
+            files.append(shown)
+    if problems:
+        raise BuildError(problems)
+    theme_dir = theme_locale_dir()
+    folder = negotiate(config.language, _subdirs(theme_dir))
+    if folder is not None:
+        mo = theme_dir / folder / "LC_MESSAGES" / f"{DOMAIN}.mo"
+        data = mo.read_bytes()  # package data: its absence is a broken install, not a user mistake
+        h.update(b"theme\0" + folder.encode() + b"\0" + data)
+        chain.append(gettext.GNUTranslations(io.BytesIO(data)))
+        files.append(f"theme/locale/{folder}/LC_MESSAGES/{DOMAIN}.mo")
+    translations = gettext.NullTranslations()  # English: the msgid itself, English plural rule
+    for catalog in reversed(chain):  # the theme's falls back to English, each site catalog to the next
+        catalog.add_fallback(translations)
+        translations = catalog
+    return Catalogs(translations, h.hexdigest(), tuple(files))
+
+
+def _subdirs(folder: Path) -> list[str]:
+    try:
+        return sorted(p.name for p in folder.iterdir() if p.is_dir())
+    except OSError:  # no such folder (most sites): no catalog
+        return []
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+@functools.lru_cache(maxsize=32)
+def compile_po(data: bytes, locale: str, shown: str) -> bytes | tuple[Diagnostic, ...]:
+    """A .po file's bytes compiled to .mo bytes (what `pybabel compile` writes: fuzzy and empty
+    translations are left out, so they fall back), or its problems, `shown` being its path. Memoized on
+    the bytes: the same catalog is compiled once per process however many environments are made."""
+    try:
+        catalog = read_po(io.BytesIO(data), locale=_locale_or_none(locale), abort_invalid=True)
+    except PoFileError as exc:  # Babel counts lines from 0
+        message = str(exc.args[0]).rsplit(" on ", 1)[0] if exc.args else "invalid catalog"
+        message = message[:1].lower() + message[1:] + (f' at "{exc.line.strip()}"' if exc.line.strip() else "")
+        return (Diagnostic(shown, exc.lineno + 1, f"the catalog does not parse: {message}",
+                           'each entry is msgid "English text" then msgstr "its translation"'),)
+    except (UnicodeDecodeError, LookupError, ValueError) as exc:
+        return (Diagnostic(shown, None, f"the catalog does not parse: {exc}",
+                           'save it as UTF-8, with "Content-Type: text/plain; charset=UTF-8"'),)
+    problems = check_placeholders(catalog, shown)
+    if problems:
+        return problems
+    out = io.BytesIO()
+    write_mo(out, catalog)
+    return out.getvalue()
+
+
+def _locale_or_none(locale: str) -> Locale | None:
+    try:
+        return Locale.parse(locale.replace("-", "_"))
+    except (ValueError, TypeError):
+        return None
+
+
+def check_placeholders(catalog: Catalog, shown: str) -> tuple[Diagnostic, ...]:
+    """Translations that would fail when a page is rendered: a placeholder such as %(name)s that the
+    English string does not have, or a lone % (a literal one is written %%)."""
+    problems = []
+    for message in catalog:
+        if not message.id or not message.string:
+            continue
+        ids = message.id if isinstance(message.id, (list, tuple)) else (message.id,)
+        strings = message.string if isinstance(message.string, (list, tuple)) else (message.string,)
+        known = {name for i in ids for name in _PLACEHOLDER.findall(i) if name}
+        for text in strings:
+            if not text:
+                continue
+            names = {name for name in _PLACEHOLDER.findall(text) if name}
+            stray = len(_PERCENT.findall(text)) - sum(m.group(0).count("%") for m in _PLACEHOLDER.finditer(text))
+            unknown = sorted(names - known)
+            if unknown or stray:
+                what = (f"%({unknown[0]})s is not in the original" if unknown
+                        else "a lone % (write %% for a percent sign)")
+                hint = ("use only " + ", ".join(f"%({n})s" for n in sorted(known))) if known else None
+                problems.append(Diagnostic(shown, message.lineno, f'the translation of "{ids[0]}": {what}', hint))
+    return tuple(problems)
