@@ -4,7 +4,7 @@ It holds, per output folder, the parsed articles keyed by file stamp (with the f
 depends on) and the fingerprint of every page written: a full file, and a small delta file next to
 it for the builds since (an edit writes a few KB, not the whole cache).
 
-Every file starts with a magic line and a checksum of the rest, verified before anything is decoded:
+Every file starts with a magic line and a checksum (CRC-32) of the rest, verified before anything is decoded:
 a damaged cache (flipped bits, a truncated file, something else in its place) means a full build
 with a warning, never wrong output. A cache that cannot be saved is a warning too: the site is
 already published by then, and the next build is simply a full one.
@@ -16,14 +16,16 @@ import hashlib
 import marshal
 import os
 import stat
+import zlib
 from pathlib import Path
 
 from .state import State
 from .version import VERSION
 
 CACHE_DIR = ".newsgen-cache"
-_MAGIC = b"newsgen-cache 2\n"
-_SUM = 16  # bytes of blake2b over the payload
+_MAGIC = b"newsgen-cache 3\n"
+_SUM = 4  # bytes of the payload's CRC-32: damage, not tampering, is what it guards against (4 ms for 10 MB,
+# where blake2b takes 15: every build reads the cache)
 _LIMIT = 1 << 31  # a cache file larger than this is not ours
 
 
@@ -90,7 +92,7 @@ def _read(path: Path) -> object | None:
             return None  # written by an older newsgen (an upgrade): silently start over
         raise Damaged("not a newsgen cache file")
     payload = raw[head:]
-    if hashlib.blake2b(payload, digest_size=_SUM).digest() != raw[len(_MAGIC):head]:
+    if _checksum(payload) != raw[len(_MAGIC):head]:
         raise Damaged("checksum mismatch")
     data: object = marshal.loads(payload)  # noqa: S302 - our own cache file, checksummed
     return data
@@ -116,7 +118,11 @@ def encode(state: State) -> Encoded:
         payload = marshal.dumps((VERSION, *delta))
     else:
         payload = marshal.dumps((VERSION, os.urandom(8).hex(), *codec.encode(state)))
-    return delta is not None, _MAGIC + hashlib.blake2b(payload, digest_size=_SUM).digest() + payload
+    return delta is not None, _MAGIC + _checksum(payload) + payload
+
+
+def _checksum(payload: bytes) -> bytes:
+    return zlib.crc32(payload).to_bytes(_SUM, "big")
 
 
 def save(root: Path, out: Path, encoded: Encoded) -> str | None:

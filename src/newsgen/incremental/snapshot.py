@@ -19,6 +19,7 @@ import datetime as dt
 import hashlib
 import marshal
 import os
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +30,7 @@ from .version import VERSION
 if TYPE_CHECKING:
     from ..model import Article
 
-FORMAT = 2
+FORMAT = 3
 INPUT_FOLDERS = ("content", "static", "templates")
 THEME = Path(__file__).parent.parent / "theme"
 
@@ -119,8 +120,8 @@ def file_for(root: Path, out: Path) -> Path:
 def load(root: Path, out: Path) -> Snapshot | None:
     try:
         data = file_for(root, out).read_bytes()
-        check, payload = data[:16], data[16:]
-        if hashlib.blake2b(payload, digest_size=16).digest() != check:
+        check, payload = data[:4], data[4:]
+        if zlib.crc32(payload).to_bytes(4, "big") != check:
             return None  # damaged: no fast path
         fmt, *fields = marshal.loads(payload)  # noqa: S302 - our own file, checksummed
         if fmt != FORMAT:
@@ -137,7 +138,7 @@ def save(root: Path, out: Path, snap: Snapshot) -> None:
                              snap.pages))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(hashlib.blake2b(payload, digest_size=16).digest() + payload)
+        tmp.write_bytes(zlib.crc32(payload).to_bytes(4, "big") + payload)
         os.replace(tmp, path)
     except OSError:  # only a fast path lost: the next build looks closer
         tmp.unlink(missing_ok=True)

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..fileio import CLOEXEC, append_bytes
 from .executor import chunks, forked_pool
+
+if TYPE_CHECKING:  # (concurrent.futures and tempfile: imported when a build renders bodies ahead)
+    from concurrent.futures import Future
 
 PRERENDER_MIN = 1000  # articles: below this the window it fills is too small to pay for a pool
 Spooled = tuple[str, int, int]  # spool file, offset, length
@@ -68,6 +69,8 @@ class BodiesAhead:
     `spool()` waits and says where each went; `close()` (always) stops the pool and deletes the files."""
 
     def __init__(self, render: Render, articles: Sequence[Any], jobs: int) -> None:
+        import tempfile
+
         _remove_stale_spools(tempfile.gettempdir())
         # named for this process: a build killed before its cleanup leaves one that the next removes
         self.folder = tempfile.mkdtemp(prefix=f"newsgen-bodies-{os.getpid()}-")
