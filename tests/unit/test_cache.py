@@ -275,6 +275,8 @@ def test_the_older_newsgen_cache_starts_over_silently(tmp_path: Path) -> None:
     path.parent.mkdir(parents=True)
     path.write_bytes(marshal.dumps(("newsgen 0.1.0 format 6 python (3, 11) code x", "", {}, {}, {}, None, {}, {})))
     assert load(tmp_path, out) == (State(), None)
+    path.write_bytes(b"newsgen-cache 2\n" + b"\x00" * 40)  # another layout of this header: an upgrade too
+    assert load(tmp_path, out) == (State(), None)
 
 
 def test_the_codec_layout_follows_the_dataclass_fields() -> None:

@@ -88,7 +88,7 @@ def _read(path: Path) -> object | None:
         os.close(fd)
     head = len(_MAGIC) + _SUM
     if not raw.startswith(_MAGIC) or len(raw) < head:
-        if _older_newsgen(raw):
+        if raw.startswith(b"newsgen-cache ") or _older_newsgen(raw):
             return None  # written by an older newsgen (an upgrade): silently start over
         raise Damaged("not a newsgen cache file")
     payload = raw[head:]
