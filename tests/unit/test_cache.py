@@ -251,7 +251,9 @@ def test_a_flipped_byte_anywhere_is_caught_by_the_checksum(tmp_path: Path) -> No
             continue
         path.write_bytes(bytes(data))
         state, warning = load(tmp_path, out)
-        assert state == State() and warning is not None and "full build" in warning
+        assert state == State()  # never used: a full build
+        if bytes(data).startswith(b"newsgen-cache 3\n"):  # (a flip in the header's version reads as an upgrade)
+            assert warning is not None and "full build" in warning
 
 
 def test_a_folder_or_a_fifo_in_place_of_the_cache(tmp_path: Path) -> None:
