@@ -124,7 +124,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
         chosen = select(parsed.articles, now, Selection(drafts=options.drafts or options.preview,
                                                         future=options.future or options.preview))
         lap("parse")
-        _render_bodies_ahead(executor, config, chosen, remembered, options, failed=bool(parsed.diagnostics))
+        _render_bodies_ahead(executor, config, chosen, remembered, options, out, failed=bool(parsed.diagnostics))
 
         site, site_diags, reused = site_model(chosen, config, remembered, _site_builder(config, remembered, executor))
         lap("site model")
@@ -196,14 +196,18 @@ def _load_state(root: Path, out: Path, warnings: list[str]) -> State:
 
 
 def _render_bodies_ahead(executor: Executor, config: SiteConfig, chosen: list[Article], state: State,
-                         options: BuildOptions, failed: bool) -> None:
-    """On a first build (no page fingerprints: every article page is rendered) big enough for a pool to
-    pay, render the article bodies over the pool while this process builds the site model and the
-    plan. Not when parsing already failed (the build stops after the site model)."""
+                         options: BuildOptions, out: Path, failed: bool) -> None:
+    """When every article page will be rendered (no page fingerprints: a first build; or an empty output
+    folder: a CI runner that restored the cache but not the output) and there are enough for a pool to
+    pay, render the article bodies over the pool while this process builds the site model and the plan.
+    Not when parsing already failed (the build stops after the site model)."""
     from .content.body import article_html
+    from .output import is_empty
     from .parallel import PRERENDER_MIN, BodiesAhead
 
-    if executor.jobs <= 1 or state.pages or options.only is not None or len(chosen) < PRERENDER_MIN or failed:
+    if executor.jobs <= 1 or options.only is not None or len(chosen) < PRERENDER_MIN or failed:
+        return
+    if state.pages and not is_empty(out):
         return
     try:
         executor.background = BodiesAhead(functools.partial(article_html, config), chosen, executor.jobs)

@@ -627,3 +627,29 @@ def test_an_edit_does_not_load_pillow_for_images_it_already_knows(make_site, png
     assert build_apart() == ["7", "False"]  # its page and the two feeds that carry it, in three formats
     page = (root / "public/politics/one/index.html").read_text(encoding="utf-8")
     assert 'width="640" height="480"' in page and "and an update" in page
+
+
+def test_an_empty_output_with_a_cache_renders_bodies_ahead_too(make_site, build, snapshot, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Issue 18: a CI runner that restores the cache but not the output renders every page, so it must be
+    no slower than a cold build: the bodies are rendered ahead as on a first build, same output."""
+    import shutil
+
+    from newsgen.parallel import prerender
+
+    root = generated_site(make_site, 200)
+    monkeypatch.setattr("newsgen.parallel.PRERENDER_MIN", 100)
+    build(root, jobs=2)
+    first = snapshot(root / "public")
+    spooled: list[int] = []
+    real_spool = prerender.BodiesAhead.spool
+
+    def spool(self):  # type: ignore[no-untyped-def]
+        found = real_spool(self)
+        spooled.append(len(found.places))
+        return found
+
+    monkeypatch.setattr(prerender.BodiesAhead, "spool", spool)
+    shutil.rmtree(root / "public")
+    result = build(root, jobs=2)
+    assert spooled == [200] and result.rendered == result.pages
+    assert snapshot(root / "public") == first
