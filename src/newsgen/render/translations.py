@@ -168,9 +168,12 @@ def check_placeholders(catalog: Catalog, shown: str) -> tuple[Diagnostic, ...]:
             names = {name for name in _PLACEHOLDER.findall(text) if name}
             stray = len(_PERCENT.findall(text)) - sum(m.group(0).count("%") for m in _PLACEHOLDER.finditer(text))
             unknown = sorted(names - known)
-            if unknown or stray:
-                what = (f"%({unknown[0]})s is not in the original" if unknown
-                        else "a lone % (write %% for a percent sign)")
-                hint = ("use only " + ", ".join(f"%({n})s" for n in sorted(known))) if known else None
-                problems.append(Diagnostic(shown, message.lineno, f'the translation of "{ids[0]}": {what}', hint))
+            if unknown:
+                problems.append(Diagnostic(shown, message.lineno, f'the translation of "{ids[0]}": '
+                                           f"%({unknown[0]})s is not in the original",
+                                           "use only " + ", ".join(f"%({n})s" for n in sorted(known)) if known
+                                           else "the original has no placeholder"))
+            elif stray:
+                problems.append(Diagnostic(shown, message.lineno, f'the translation of "{ids[0]}": a lone %',
+                                           "write %% for a percent sign"))
     return tuple(problems)
