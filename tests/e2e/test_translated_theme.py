@@ -265,3 +265,15 @@ def test_english_pages_are_the_catalog_free_english(make_site, build) -> None:  
     assert a == b and len(a) > 5
     assert b"Latest News" in a[Path("index.html")]
 
+
+
+def test_stock_jinja_builds_the_same_vietnamese_site(vi_site: Path, build, snapshot,  # type: ignore[no-untyped-def]
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The plain gettext functions (render/translations.install) against Jinja's own, on every file."""
+    build(vi_site, preview=True)
+    monkeypatch.setenv("NEWSGEN_STOCK_JINJA", "1")
+    build(vi_site, out=vi_site / "stock", preview=True)
+    fast, stock = snapshot(vi_site / "public"), snapshot(vi_site / "stock")
+    assert len(fast) > 30
+    assert fast.keys() == stock.keys()
+    assert [name for name in fast if fast[name] != stock[name] and not name.startswith(".newsgen")] == []

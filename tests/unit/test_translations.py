@@ -213,3 +213,26 @@ def test_compile_po_is_what_pybabel_compile_writes() -> None:
     data = po_path("vi").read_bytes()
     compiled = compile_po(data, "vi", "vi.po")
     assert compiled == po_path("vi").with_suffix(".mo").read_bytes()
+
+
+SAMPLE = """{% from "_macros.html" import article_count %}
+{{ _("Latest News") }}|{{ _("Photo: %(credit)s", credit=credit) }}|{{ _("Photo: %(credit)s", credit=safe) }}
+{{ _("More in %(section)s", section=5) }}|{{ gettext("Home") }}|{{ _("100%% sure") }}|{{ _("Search") ~ "!" }}
+{{ article_count(1) }}|{{ article_count(7) }}|{{ ngettext("%(num)d file", "%(num)d files", 3) }}
+{% trans who=credit %}Sent by {{ who }}{% endtrans %}|{% trans count=2, who=safe %}{{ count }} by {{ who }}{% pluralize %}{{ count }} by {{ who }}s{% endtrans %}
+<p title="{{ _("Tags") }}">{{ _("Tags")|upper }}</p>"""
+
+
+@pytest.mark.parametrize("language", ["en", "vi"])
+def test_the_fast_gettext_renders_what_jinjas_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   language: str) -> None:
+    """render/translations.install's plain functions against Jinja's own newstyle gettext
+    (NEWSGEN_STOCK_JINJA=1): values escaped, translations not, %% a percent sign, plurals."""
+    from markupsafe import Markup
+
+    values = {"credit": 'AFP & "Reuters" <b>', "safe": Markup("<i>TTXVN</i>")}
+    fast = make_env(config(tmp_path, language), cache=False).from_string(SAMPLE).render(**values)
+    monkeypatch.setenv("NEWSGEN_STOCK_JINJA", "1")
+    stock = make_env(config(tmp_path, language), cache=False).from_string(SAMPLE).render(**values)
+    assert fast == stock
+    assert "AFP &amp; &#34;Reuters&#34; &lt;b&gt;" in fast and "<i>TTXVN</i>" in fast and "100% sure" in fast

@@ -53,7 +53,7 @@ def make_env(config: SiteConfig, cache: bool = True) -> jinja2.Environment:
     )
     # {{ _("Latest News") }}, {{ _("Photo: %(credit)s", credit=...) }}, {% trans count=n %}: the
     # site's catalogs, then the theme's, then the English of the template (BuildError: a broken catalog)
-    env.install_gettext_translations(translations.load(config).translations, newstyle=True)  # type: ignore[attr-defined]
+    translations.install(env, translations.load(config).translations, fast=hooks.enabled())
     locale = config.language.replace("-", "_")
     env.filters["datetime"] = functools.partial(format_datetime, locale=locale, tz=config.tz)
     env.filters["date"] = functools.partial(format_day, locale=locale, tz=config.tz)
