@@ -18,6 +18,7 @@ from newsgen.build import BuildOptions, build
 from newsgen.config import load_config
 from newsgen.content.discover import discover
 from newsgen.content.parse import parse_file
+from newsgen.content.typography import smart_text
 from newsgen.site import Selection, build_site, select
 from newsgen.slugs import slugify
 
@@ -89,7 +90,7 @@ def test_every_article_page_shows_every_element(demo, parse_html) -> None:  # ty
         kicker = story.find(".//p[@class='kicker']/a")
         assert kicker.get("href") == f"/{a.section}/" and kicker.text_content() == sections[a.section].name, where
         # headline
-        assert [h.text_content() for h in doc.iter("h1")] == [a.title], where
+        assert [h.text_content() for h in doc.iter("h1")] == [smart_text(a.title)], where
         # byline: author links and the date in the site's timezone
         byline = story.find(".//p[@class='byline']")
         links = byline.findall(".//a")
@@ -111,7 +112,7 @@ def test_every_article_page_shows_every_element(demo, parse_html) -> None:  # ty
         else:
             assert updated is None, where
         # standfirst
-        assert story.find(".//p[@class='standfirst']").text_content() == a.summary, where
+        assert story.find(".//p[@class='standfirst']").text_content() == smart_text(a.summary), where
         assert a.summary
         # lead figure with caption and credit
         figure = story.find(".//figure[@class='lead-figure']")
@@ -122,7 +123,7 @@ def test_every_article_page_shows_every_element(demo, parse_html) -> None:  # ty
             src = img.get("src")
             assert src.startswith("/") and (out / src.lstrip("/")).is_file(), (where, src)
             caption = figure.find("figcaption").text_content()
-            assert a.image.caption in caption
+            assert smart_text(a.image.caption) in caption
             if a.image.credit:
                 assert f"Photo: {a.image.credit}" in caption, where
         else:
@@ -152,7 +153,7 @@ def test_every_article_page_shows_every_element(demo, parse_html) -> None:  # ty
         assert items[0].text_content() == site.articles[0].title
         # related articles
         related = story.find(".//section[@class='related']")
-        expected = [site.articles[j].title for j in site.related[i]]
+        expected = [smart_text(site.articles[j].title) for j in site.related[i]]
         if expected:
             assert related is not None, where
             shown = [x.text_content() for x in related.findall(".//h3//a")]
@@ -182,7 +183,7 @@ def test_demo_home_and_section_pages(demo, parse_html) -> None:  # type: ignore[
     root, out, config, site, articles, result = demo
     home = parse_html(out / "index.html")
     latest = [a.text_content() for a in home.findall(".//section[@class='latest']//li/a")]
-    assert latest == [a.title for a in site.articles[: config.latest_news]]
+    assert latest == [smart_text(a.title) for a in site.articles[: config.latest_news]]
     for s in config.sections:
         heading = home.find(f".//h2[@id='section_{s.slug}']")
         assert heading is not None and heading.text_content() == s.name

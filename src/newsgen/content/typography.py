@@ -63,6 +63,13 @@ def typographer(html: str) -> str:
     return "".join(parts) if changed else html
 
 
+def smart_text(text: str) -> str:
+    """Plain text (a headline, a caption) with the same typography as bodies: “quotes”, ’, –, —, …
+    (escaped first as markdown-it escapes text, `"` as &quot;, which is what the quote rules look for)."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    return unescape(typographer(escaped))
+
+
 def _inline(html: str) -> str:
     """One inline block: its tokens as markdown-it sees them, typographed, written back."""
     pieces = _PIECE.findall(html)

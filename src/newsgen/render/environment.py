@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import html
 import json
 from importlib import resources
 from pathlib import Path
@@ -60,6 +61,7 @@ def make_env(config: SiteConfig, cache: bool = True) -> jinja2.Environment:
     env.filters["iso"] = iso
     env.filters["rfc822"] = rfc822
     env.filters["jsonld"] = jsonld
+    env.filters["typo"] = typo
     env.globals["url"] = functools.partial(urls.href, config)
     env.globals["abs_url"] = functools.partial(urls.absolute, config)
     return env
@@ -109,3 +111,14 @@ def jsonld(value: Any) -> Markup:
     text = _JSON.encode(value)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(text)  # noqa: S704 - escaped above for the script context
+
+
+def typo(value: object) -> Markup:
+    """A title, summary or caption with the typography of article bodies (markdown-it's typographer:
+    “curly” quotes, ’ apostrophes, – and — dashes, …): for text shown on pages. Feeds, structured data
+    and meta tags keep the text as the editor wrote it. Escaped here, so it is safe as element content."""
+    from ..content.typography import smart_text, typographer
+
+    if isinstance(value, Markup):
+        return Markup(typographer(str(value)))  # noqa: S704 - already safe HTML
+    return Markup(html.escape(smart_text(str(value)), quote=False))  # noqa: S704 - escaped here

@@ -21,6 +21,7 @@ from markupsafe import Markup
 from .. import urls
 from ..config import SiteConfig
 from ..content.body import SourceChanged
+from ..content.typography import smart_text
 from ..errors import Diagnostic
 from ..pages import PageSpec
 from ..parallel import PARALLEL_MIN, Executor
@@ -68,7 +69,7 @@ class Renderer:
 def latest_json(inputs: RenderInputs) -> bytes:
     """The shared "Latest News" list article pages refresh themselves from."""
     config, arts = inputs.config, inputs.site.articles
-    items = [{"title": arts[i].title, "url": urls.href(config, arts[i].url),
+    items = [{"title": smart_text(arts[i].title), "url": urls.href(config, arts[i].url),
               "date": arts[i].date.isoformat(timespec="seconds"),
               "when": format_datetime(arts[i].date, config.language.replace("-", "_"), config.tz)}
              for i in inputs.site.latest]
