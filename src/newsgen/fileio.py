@@ -79,3 +79,22 @@ def digest(root: object, rel: str) -> str:
     except (OSError, ValueError):
         return "-"
     return hashlib.blake2b(data, digest_size=12).hexdigest()
+
+
+def read_regular(path: object) -> bytes | None:
+    """The bytes of a regular file, or None when it is missing or something else (a folder, a FIFO
+    someone put there: opened without blocking, so it cannot hang a build)."""
+    import stat
+
+    try:
+        fd = os.open(str(path), os.O_RDONLY | os.O_NONBLOCK | CLOEXEC)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        return b"".join(iter(lambda: os.read(fd, 1 << 22), b""))
+    except OSError:
+        return None
+    finally:
+        os.close(fd)

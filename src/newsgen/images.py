@@ -23,6 +23,7 @@ from .fileio import Stamp, stamp
 from .model import Image
 
 WIDTHS = (480, 800, 1200)
+WEBP_MAX = 16383  # pixels: the largest width or height a WebP image can have
 _RESIZABLE = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
 _EXT = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
 
@@ -55,7 +56,8 @@ def variants(image: Image) -> list[Variant]:
     widths = [w for w in WIDTHS if w < image.width] + [image.width]
     for w in widths:
         h = max(1, round(image.height * w / image.width))
-        out.append(Variant(image.source, f"{stem}-{w}w.webp", w, h, "WEBP"))
+        if max(w, h) <= WEBP_MAX:  # (a panorama wider than WebP allows keeps its own format only)
+            out.append(Variant(image.source, f"{stem}-{w}w.webp", w, h, "WEBP"))
         if w != image.width and fmt != "WEBP":
             out.append(Variant(image.source, f"{stem}-{w}w{_EXT[fmt]}", w, h, fmt))
     return out
@@ -203,7 +205,7 @@ def enhance_body(html: str, by_name: dict[str, Image], sizes: str) -> str:
             return tag
         extra = f' width="{im.width}" height="{im.height}"'
         ss = srcset(im)
-        if ss is not None:
+        if ss is not None and ss.webp_items:
             items = ", ".join(f"{escape(posixpath.basename(u))} {w}w" for u, w in ss.webp_items)
             extra += f' srcset="{items}" sizes="{escape(sizes)}"'
         return tag[:-1] + extra + ">"

@@ -53,6 +53,11 @@ def check_links(root: Path, links: list[str]) -> list[Diagnostic]:
             for rel in sorted(links) if leaves_site(root, rel)]
 
 
+# files an article may not publish next to itself: a browser opening them runs their scripts with the
+# site's address (an SVG is checked instead: svg_problem; static/ is the site's own, like its templates)
+ACTIVE_SUFFIXES = (".html", ".htm", ".xhtml", ".xht", ".shtml", ".xml", ".xsl", ".xslt", ".svgz", ".js", ".mjs",
+                   ".swf", ".mht", ".mhtml")
+
 _ACTIVE_TAGS = frozenset({"script", "foreignobject", "iframe", "embed", "object", "handler", "listener",
                           "audio", "video", "link", "meta", "base"})
 _SCRIPT_URL = re.compile(r"^\s*(?:javascript|vbscript|data\s*:\s*text/html)", re.IGNORECASE)

@@ -23,11 +23,12 @@ import hashlib
 import itertools
 import os
 import shutil
+import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .errors import BuildError, Diagnostic
-from .fileio import read_bytes, write_bytes
+from .fileio import read_bytes, read_regular, write_bytes
 from .urls import UnsafePath, check_folders, safe_join, safe_path
 
 MARKER = ".newsgen-output"  # the manifest: what newsgen wrote here
@@ -40,12 +41,13 @@ _HOSTING_FILES = ("CNAME",)  # kept in the output by publishing setups: not "som
 Staged = tuple[str, str]  # (temporary file, target); the same path twice when written in place
 
 
-class WriteFailed(Exception):
+class WriteFailed(BuildError):
     """A file could not be staged; `diagnostic` says why in one line (the same line for every file
-    that failed for the same reason: a full disk is reported once, not once per page)."""
+    that failed for the same reason: a full disk is reported once, not once per page). A BuildError:
+    raised outside the page renderer (a copy), it ends the build like any user-facing problem."""
 
     def __init__(self, diagnostic: Diagnostic) -> None:
-        super().__init__(str(diagnostic))
+        super().__init__([diagnostic])
         self.diagnostic = diagnostic
 
 
@@ -116,6 +118,9 @@ class Staging:
         try:
             target = safe_join(self.out, rel)
             st = source.stat()
+            if not stat.S_ISREG(st.st_mode):
+                raise WriteFailed(Diagnostic(str(source), None, "is not a regular file (a pipe, a device...)",
+                                             "remove it: only files are published"))
             try:
                 tt = target.stat()
                 if tt.st_size == st.st_size:
@@ -213,9 +218,10 @@ def _remove_empty_parents(folder: Path, stop: Path) -> None:
 
 def read_manifest(out: Path) -> frozenset[str] | None:
     """The files newsgen wrote into `out`, or None when it has no manifest (an older newsgen's marker)."""
+    raw = read_regular(out / MARKER)
     try:
-        text = (out / MARKER).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = raw.decode("utf-8") if raw is not None else ""
+    except UnicodeDecodeError:
         return None
     if not text.startswith(_MANIFEST_HEADER):
         return None
@@ -225,11 +231,8 @@ def read_manifest(out: Path) -> frozenset[str] | None:
 def unfinished(out: Path) -> bool:
     """True when a build that wrote pages in place (into an empty folder) did not finish: a page in the
     output may then be cut short, so the next build compares every page instead of trusting its cache."""
-    try:
-        with (out / MARKER).open(encoding="utf-8") as f:
-            return f.read(len(_MANIFEST_HEADER) + len(_UNFINISHED)) == _MANIFEST_HEADER + _UNFINISHED
-    except (OSError, UnicodeDecodeError):
-        return False
+    raw = read_regular(out / MARKER)
+    return raw is not None and raw.startswith((_MANIFEST_HEADER + _UNFINISHED).encode())
 
 
 def write_manifest(out: Path, files: Iterable[str], finished: bool = True) -> None:
@@ -273,19 +276,32 @@ def clean_leftovers(out: Path) -> None:
                     os.unlink(os.path.join(dirpath, name))
 
 
+OWNED_FOLDERS = ("pagefind/",)  # folders newsgen owns whole (the search index, written by Pagefind)
+
+
 def prune(out: Path, keep: set[str], written_before: frozenset[str]) -> list[str]:
     """Remove the files newsgen wrote before (`written_before`, the manifest) that this build did not
-    produce (deleted articles, renamed pages), then the folders left empty. A name ending in "/" is a
-    whole folder newsgen owns (the search index). Files newsgen did not write are never removed."""
-    gone = sorted(written_before - keep - {MARKER})
-    for rel in gone:
-        target = safe_join(out, rel.rstrip("/"))
-        if rel.endswith("/"):
-            if not target.is_symlink():
-                shutil.rmtree(target, ignore_errors=True)
-        else:
-            target.unlink(missing_ok=True)
+    produce (deleted articles, renamed pages), then the folders left empty. Files newsgen did not write
+    are never removed; nor is anything the manifest could not have listed (a hidden name such as .git,
+    a path out of the folder, a folder that is not one newsgen owns), whatever the manifest says."""
+    gone = []
+    for rel in sorted(written_before - keep - {MARKER}):
+        if any(part.startswith(".") or part == ".." for part in rel.split("/")) or \
+                (rel.endswith("/") and rel not in OWNED_FOLDERS):
+            continue
+        try:
+            target = safe_join(out, rel.rstrip("/"))
+            if rel.endswith("/"):
+                if not target.is_symlink():
+                    shutil.rmtree(target, ignore_errors=True)
+            elif target.is_file() or target.is_symlink():
+                target.unlink()
+            else:
+                continue  # not a file (any more): nothing of ours to remove there
+        except (UnsafePath, OSError):
+            continue
         _remove_empty_parents(target.parent, out)
+        gone.append(rel)
     return gone
 
 
@@ -294,34 +310,46 @@ def prune(out: Path, keep: set[str], written_before: frozenset[str]) -> list[str
 
 @contextlib.contextmanager
 def locked(root: Path, out: Path) -> Iterator[None]:
-    """One build at a time per output folder. The lock is an flock on a file in the site's cache folder:
-    the kernel releases it when the process ends, however it ends."""
+    """One build at a time per output folder, whichever site folder it builds from: an flock on the
+    output folder itself (made here if missing), which the kernel releases when the process ends,
+    however it ends. The holder's pid is noted in the site's cache folder, for the message."""
     import fcntl
 
     from .incremental.cache import CACHE_DIR
 
-    key = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:12]
-    path = root / CACHE_DIR / f"output-{key}.lock"
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        out.mkdir(parents=True, exist_ok=True)
+        fd = os.open(out, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     except OSError as exc:
-        raise BuildError([Diagnostic(str(path), None, f"cannot create the build lock: {exc.strerror}",
-                                     "check that the site folder is writable")]) from None
+        raise BuildError([Diagnostic(str(out), None, f"cannot create the output folder: {exc.strerror}",
+                                     "check the path and its permissions")]) from None
+    note = root / CACHE_DIR / f"output-{hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:12]}.pid"
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
             if exc.errno not in (errno.EWOULDBLOCK, errno.EACCES):
                 raise
-            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
-            raise BuildError([Diagnostic(str(out), None, f"another build is writing this folder (pid {holder})",
+            raise BuildError([Diagnostic(str(out), None, f"another build is writing this folder{_holder(note)}",
                                          "wait for it to finish, or use another --out")]) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        with contextlib.suppress(OSError):  # only for the message above: never a reason to fail
+            note.parent.mkdir(parents=True, exist_ok=True)
+            if note.is_file() or not note.exists():
+                note.write_text(f"{os.getpid()}\n", encoding="utf-8")
         yield
     finally:
         os.close(fd)  # releases the lock
+
+
+def _holder(note: Path) -> str:
+    try:
+        if note.is_file():
+            pid = note.read_text(encoding="utf-8").strip()
+            if pid.isdigit():
+                return f" (pid {pid})"
+    except (OSError, UnicodeDecodeError):
+        pass
+    return ""
 
 
 def check_output_folder(out: Path, root: Path) -> list[Diagnostic]:

@@ -116,7 +116,8 @@ def _pager_shape(pager: Pager, config: SiteConfig) -> tuple[object, ...]:
 
 
 def collisions(specs: list[PageSpec]) -> list[tuple[PageSpec, PageSpec]]:
-    """Two planned pages that would write the same file (e.g. an author slug equal to a tag page)."""
+    """Two planned pages that would write the same file (e.g. an author slug equal to a tag page), or
+    where one would need a folder of the name of the other's file (`x/feed.xml/...` and `x/feed.xml`)."""
     seen: dict[str, PageSpec] = {}
     out = []
     for s in specs:
@@ -124,6 +125,15 @@ def collisions(specs: list[PageSpec]) -> list[tuple[PageSpec, PageSpec]]:
             out.append((seen[s.out], s))
         else:
             seen[s.out] = s
+    for s in specs:  # (only an alias can name such a path: slugs and sections have no dots or underscores)
+        if s.kind != "redirect":
+            continue
+        folder = s.out.rpartition("/")[0]
+        while folder:
+            if folder in seen:
+                out.append((seen[folder], s))
+                break
+            folder = folder.rpartition("/")[0]
     return out
 
 

@@ -23,6 +23,7 @@ from .output import (
     locked,
     prune,
     read_manifest,
+    unfinished,
     write_manifest,
 )
 
@@ -35,13 +36,14 @@ class Publication:
         self._published = False
         self.staging = Staging(out)
         self.listed: frozenset[str] = frozenset()
+        self._unfinished = False  # the manifest says a build killed while writing in place left it
 
     def __enter__(self) -> Publication:
-        self._stack.enter_context(locked(self.root, self.out))
+        self._stack.enter_context(locked(self.root, self.out))  # (makes the folder when missing)
         try:
             clean_leftovers(self.out)  # what an interrupted build left
             in_place = is_empty(self.out)  # nothing in it to keep intact or to compare with
-            self.out.mkdir(parents=True, exist_ok=True)
+            self._unfinished = unfinished(self.out)
         except OSError as exc:
             self._stack.close()
             raise BuildError([Diagnostic(str(self.out), None, f"cannot create the output folder: {exc.strerror}",
@@ -69,7 +71,7 @@ class Publication:
             written = self.staging.commit()
             self._published = True
             removed = prune(self.out, keep, self.listed)
-            if self.listed != keep - {MARKER} or self.staging.in_place:
+            if self.listed != keep - {MARKER} or self.staging.in_place or self._unfinished:
                 write_manifest(self.out, keep)
         return written, removed
 

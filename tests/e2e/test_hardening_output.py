@@ -104,7 +104,7 @@ def test_two_real_builds_at_once_never_crash(make_site, tmp_path) -> None:  # ty
 
 
 def _writing(root: Path, pid: int) -> bool:
-    return any(lock.read_text().strip() == str(pid) for lock in (root / ".newsgen-cache").glob("output-*.lock"))
+    return any(lock.read_text().strip() == str(pid) for lock in (root / ".newsgen-cache").glob("output-*.pid"))
 
 
 def test_sigterm_and_ctrl_c_stop_a_build_cleanly(make_site, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -80,6 +80,8 @@ def text_list(value: Any, key: str) -> tuple[str, ...]:
 
 
 MAX_ALIAS = 500  # characters of one old path
+_RESERVED = frozenset({"_redirects", "_headers", "CNAME", "404.html", "robots.txt", "feed.xml", "atom.xml",
+                       "feed.json", "sitemap.xml", "news-sitemap.xml", "latest-news.json", "theme", "pagefind"})
 
 
 def aliases(value: Any, key: str = "aliases") -> tuple[str, ...]:
@@ -93,7 +95,8 @@ def aliases(value: Any, key: str = "aliases") -> tuple[str, ...]:
                              "write the old address from its first slash: /2024/03/19/old-slug/")
         plain = unquote(path)  # the file a host serves for it
         if (len(item) > MAX_ALIAS or "/../" in f"{plain}/" or "/./" in f"{plain}/" or "#" in item or "\\" in plain
-                or not plain.isprintable()):
+                or not plain.isprintable() or "/." in plain or plain.strip("/") in _RESERVED):
+            # (a hidden name, /.git/ or /.well-known/, is never newsgen's to write; nor are its own files)
             raise FieldError(f'alias "{item[:60]}" cannot be an address of this site', "remove it")
         if not query and not path.endswith("/") and "." not in path.rsplit("/", 1)[-1]:
             path += "/"

@@ -94,6 +94,7 @@ MAX_CHARACTERS = 1_000_000
 MAX_DEFINITIONS = 10_000  # link reference and footnote definitions
 MAX_BRACKETS = 20_000  # `[`: markdown-it-py takes ~50 us for each unclosed `![`
 MAX_NESTING = 20  # markdown-it's block nesting limit (a quote is one level, a list two)
+MAX_TAGS = 10_000  # `<`: the HTML sanitizer takes time that grows with the square of raw HTML's nesting
 
 
 def body_problem(body: str) -> tuple[str, str] | None:
@@ -111,6 +112,9 @@ def body_problem(body: str) -> tuple[str, str] | None:
     if len(body) > MAX_BRACKETS and body.count("[") > MAX_BRACKETS:
         return (f"the body has {body.count('['):,} `[` (links, images, notes); newsgen renders up to "
                 f"{MAX_BRACKETS:,}", "split the article, or write brackets that are not links as \\[")
+    if len(body) > MAX_TAGS and body.count("<") > MAX_TAGS:
+        return (f"the body has {body.count('<'):,} `<` (HTML tags); newsgen renders up to {MAX_TAGS:,}",
+                "split the article, or write a < that is not a tag as &lt;")
     if DEEP_NESTING.search(body) and _too_deep(body):
         return (f"lists or quotes nest more than {MAX_NESTING} levels deep (a list counts two): Markdown "
                 "stops there and would leave out the rest of the body", "nest fewer lists or quotes")

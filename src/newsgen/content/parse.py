@@ -12,7 +12,7 @@ from typing import Any
 from ..config import SiteConfig
 from ..errors import Diagnostic
 from ..fileio import read_bytes
-from ..inputs import LINK_HINT, is_outward_link, svg_problem
+from ..inputs import ACTIVE_SUFFIXES, LINK_HINT, is_outward_link, svg_problem
 from ..model import Article, Asset, Image
 from ..slugs import slugify
 from ..yamlio import LineMap, YamlProblem, load
@@ -24,6 +24,7 @@ _LOCAL_REF = re.compile(r"\]\(\s*<?([^)\s>]+)")
 _IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
 _KNOWN = frozenset(fmv.KNOWN)
 _REQUIRED = ("title", "section", "date")
+_BODY_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # C0 and C1, but tab and line ends
 _NOT_LEAD = ("#", "!", "<", ">", "- ", "* ", "+ ", "|", "```", "~~~", "[^", "    ", "\t")
 
 
@@ -114,9 +115,14 @@ def parse_bytes(raw: bytes, rel: str, root: Path, config: SiteConfig,
     url = f"{section}/{slug}/"
     image = fmv.image(fm, rel, url, root, report, known)
     too_much = body_problem(src.body)  # a body beyond what newsgen renders in bounded time
+    control = _BODY_CONTROL.search(src.body)
+    assets: tuple[Asset, ...] = ()
     if too_much is not None:
         diags.append(Diagnostic(rel, src.body_line, *too_much))
-        assets: tuple[Asset, ...] = ()
+    elif control is not None:  # invisible on the page, and it makes feeds invalid XML
+        diags.append(Diagnostic(rel, src.body_line + src.body.count("\n", 0, control.start()),
+                                f"the body holds a control character (U+{ord(control.group(0)):04X})",
+                                "remove it: it cannot be shown, and it makes feeds invalid"))
     else:
         assets, asset_diags = _assets(src.body, rel, root, url, image, src.body_line, known)
         diags += asset_diags
@@ -184,6 +190,9 @@ def _assets(body: str, rel: str, root: Path, url: str, image: Any, body_line: in
             problem, hint = "is a link to a file outside the site", LINK_HINT
         elif src.lower().endswith(".svg"):
             problem, hint = svg_problem(f"{root}/{src}"), "remove scripts, event handlers and outside links from it"
+        elif src.lower().endswith(ACTIVE_SUFFIXES):
+            problem = "is a kind of file a browser runs scripts from, on the site's own address"
+            hint = "publish it elsewhere and link to it, or put it under static/ if it is the site's own"
         if problem is not None:
             diags.append(Diagnostic(rel, line, f"{src}: {problem}", hint))
         else:

@@ -19,6 +19,7 @@ import datetime as dt
 import hashlib
 import marshal
 import os
+import stat
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -119,7 +120,13 @@ def file_for(root: Path, out: Path) -> Path:
 
 def load(root: Path, out: Path) -> Snapshot | None:
     try:
-        data = file_for(root, out).read_bytes()
+        fd = os.open(file_for(root, out), os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)  # a FIFO must not hang us
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None
+            data = b"".join(iter(lambda: os.read(fd, 1 << 22), b""))
+        finally:
+            os.close(fd)
         check, payload = data[:4], data[4:]
         if zlib.crc32(payload).to_bytes(4, "big") != check:
             return None  # damaged: no fast path
