@@ -4,9 +4,7 @@ No file is read here: article bodies come through `RenderInputs.bodies`."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from typing import Any
-from urllib.parse import urljoin
 
 from markupsafe import Markup
 
@@ -65,7 +63,7 @@ def context(spec: PageSpec, inputs: RenderInputs, helpers: Helpers) -> dict[str,
         else:
             ids = tuple(range(min(config.feed_items, len(arts))))
         items = [arts[j] for j in ids]
-        ctx.update(items=items, bodies=_bodies(inputs, items))
+        ctx.update(items=items, bodies=_bodies(inputs, items, helpers))
     elif spec.kind == "sitemap":
         entries = sitemap_entries(site, config)
         if spec.ref:
@@ -86,14 +84,10 @@ def context(spec: PageSpec, inputs: RenderInputs, helpers: Helpers) -> dict[str,
     return ctx
 
 
-def _bodies(inputs: RenderInputs, items: list[Article]) -> dict[str, Markup]:
-    config = inputs.config
-    if not config.feed_full_content:
+def _bodies(inputs: RenderInputs, items: list[Article], helpers: Helpers) -> dict[str, Markup]:
+    if not inputs.config.feed_full_content:
         return {}
-    # feed readers show items away from the site: every URL in a body must be absolute
-    return {a.source: Markup(urls.rebase_html(inputs.bodies.html(a),  # noqa: S704 - sanitized above
-                                              functools.partial(urljoin, urls.absolute(config, a.url))))
-            for a in items}
+    return {a.source: helpers.feed_body(a) for a in items}
 
 
 def sitemap_entries(site: Site, config: SiteConfig) -> list[tuple[str, str]]:

@@ -117,8 +117,15 @@ def typo(value: object) -> Markup:
     """A title, summary or caption with the typography of article bodies (markdown-it's typographer:
     “curly” quotes, ’ apostrophes, – and — dashes, …): for text shown on pages. Feeds, structured data
     and meta tags keep the text as the editor wrote it. Escaped here, so it is safe as element content."""
-    from ..content.typography import smart_text, typographer
+    from ..content.typography import typographer
 
     if isinstance(value, Markup):
         return Markup(typographer(str(value)))  # noqa: S704 - already safe HTML
-    return Markup(html.escape(smart_text(str(value)), quote=False))  # noqa: S704 - escaped here
+    return _typo_text(str(value))
+
+
+@functools.lru_cache(maxsize=65536)
+def _typo_text(text: str) -> Markup:
+    from ..content.typography import smart_text
+
+    return Markup(html.escape(smart_text(text), quote=False))  # noqa: S704 - escaped here

@@ -9,6 +9,7 @@ import functools
 import inspect
 from collections.abc import Mapping, Sequence
 from typing import Any
+from urllib.parse import urljoin
 
 import jinja2
 from markupsafe import Markup
@@ -127,6 +128,17 @@ class Helpers:
         return {"@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": [
             {"@type": "ListItem", "position": n, "name": name, "item": link(url)}
             for n, (name, url) in enumerate(crumbs, 1)]}
+
+    def feed_body(self, article: Article) -> Markup:
+        """The article's body for a feed, where every URL must be absolute (feed readers show it away
+        from the site): made once per process, as RSS, Atom and JSON Feed all carry it."""
+        key: tuple[object, ...] = ("feed body", article.source)
+        html = self._fragments.get(key)
+        if html is None:
+            config = self._in.config
+            resolve = functools.partial(urljoin, urls.absolute(config, article.url))
+            html = self._fragments[key] = Markup(urls.rebase_html(self._in.bodies.html(article), resolve))  # noqa: S704
+        return html
 
     def latest_list(self) -> Markup:
         return self._fragment("_latest.html", (), latest=[self._in.site.articles[i] for i in self._in.site.latest])
