@@ -42,17 +42,20 @@ def test_a_killed_build_leaves_nothing_the_next_build_does_not_clean(make_site, 
     clean = _tree(reference)
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     caught_writing = 0
-    for delay in (0.5, 0.9, 1.3):
-        if delay == 1.3:  # the output removed, the cache kept: pages are written in place, then killed
+    for step, delay in enumerate((0.05, 0.3, 0.15)):
+        if step == 2:  # the output removed, the cache kept: pages are written in place, then killed
             subprocess.run(["rm", "-rf", str(root / "public")], check=True)
         proc = subprocess.Popen([*_script(), "build", "--jobs", "2"], cwd=root, env=env,  # noqa: S603
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + 60
+        while not _writing(root, proc.pid) and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.005)  # until the build holds the output's lock: it is about to write
         time.sleep(delay)
         os.killpg(proc.pid, signal.SIGKILL)  # the build and its workers
         proc.wait()
         if (root / "public" / STAGING).exists() or unfinished(root / "public"):
             caught_writing += 1
-        if delay == 0.9:
+        if step == 1:
             (root / ".newsgen-cache").exists() and subprocess.run(["rm", "-rf", str(root / ".newsgen-cache")],
                                                                    check=True)
         done = subprocess.run([*_script(), "build", "--jobs", "2"], cwd=root, capture_output=True, text=True,
