@@ -46,7 +46,7 @@ class Publication:
             self._unfinished = unfinished(self.out)
         except OSError as exc:
             self._stack.close()
-            raise BuildError([Diagnostic(str(self.out), None, f"cannot create the output folder: {exc.strerror}",
+            raise BuildError([Diagnostic(str(self.out), None, f"cannot prepare the output folder: {exc.strerror}",
                                          "check the path and its permissions")]) from None
         written = read_manifest(self.out)
         if written is None:  # no output, or an older newsgen's: what its cache says it wrote

@@ -227,15 +227,7 @@ def test_first_build_renders_bodies_ahead_byte_identical(make_site, build, snaps
     spool_parent = tmp_path / "tmp"
     spool_parent.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(spool_parent))
-    used: list[int] = []  # bodies spooled, per build that rendered bodies ahead
-    real_spool = prerender.BodiesAhead.spool
-
-    def spool(self):  # type: ignore[no-untyped-def]
-        found = real_spool(self)
-        used.append(len(found.places))
-        return found
-
-    monkeypatch.setattr(prerender.BodiesAhead, "spool", spool)
+    used = _count_spooled(monkeypatch)  # bodies spooled, per build that rendered bodies ahead
     build(root, out=tmp_path / "serial", jobs=1)
     assert used == []
     build(root, out=tmp_path / "parallel", jobs=2)
@@ -634,22 +626,29 @@ def test_an_empty_output_with_a_cache_renders_bodies_ahead_too(make_site, build,
     no slower than a cold build: the bodies are rendered ahead as on a first build, same output."""
     import shutil
 
-    from newsgen.parallel import prerender
 
     root = generated_site(make_site, 200)
     monkeypatch.setattr("newsgen.parallel.PRERENDER_MIN", 100)
     build(root, jobs=2)
     first = snapshot(root / "public")
-    spooled: list[int] = []
-    real_spool = prerender.BodiesAhead.spool
-
-    def spool(self):  # type: ignore[no-untyped-def]
-        found = real_spool(self)
-        spooled.append(len(found.places))
-        return found
-
-    monkeypatch.setattr(prerender.BodiesAhead, "spool", spool)
+    spooled = _count_spooled(monkeypatch)
     shutil.rmtree(root / "public")
     result = build(root, jobs=2)
     assert spooled == [200] and result.rendered == result.pages
     assert snapshot(root / "public") == first
+
+
+def _count_spooled(monkeypatch) -> list[int]:  # type: ignore[no-untyped-def]
+    """How many bodies each build rendered ahead (appended when a build takes its spool)."""
+    from newsgen.parallel import prerender
+
+    counts: list[int] = []
+    real_spool = prerender.BodiesAhead.spool
+
+    def spool(self):  # type: ignore[no-untyped-def]
+        found = real_spool(self)
+        counts.append(len(found.places))
+        return found
+
+    monkeypatch.setattr(prerender.BodiesAhead, "spool", spool)
+    return counts

@@ -15,10 +15,10 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
-import stat
 import zlib
 from pathlib import Path
 
+from ..fileio import read_regular
 from .state import State
 from .version import VERSION
 
@@ -68,24 +68,13 @@ def load(root: Path, out: Path) -> tuple[State, str | None]:
 def _read(path: Path) -> object | None:
     """The checked payload of a cache file, None when there is none; Damaged when it is not sound.
     Opened without blocking and checked to be a regular file first (a FIFO put there would hang)."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except FileNotFoundError:
+    if not os.path.lexists(path):
         return None
-    except OSError as exc:
-        raise Damaged(exc.strerror or "cannot open") from None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise Damaged("not a file")
-        if st.st_size > _LIMIT:
-            raise Damaged("too large")
-        chunks = []
-        while chunk := os.read(fd, 1 << 22):
-            chunks.append(chunk)
-        raw = b"".join(chunks)
-    finally:
-        os.close(fd)
+    raw = read_regular(path)  # (a FIFO put there would hang a plain read)
+    if raw is None:
+        raise Damaged("not a file")
+    if len(raw) > _LIMIT:
+        raise Damaged("too large")
     head = len(_MAGIC) + _SUM
     if not raw.startswith(_MAGIC) or len(raw) < head:
         if raw.startswith(b"newsgen-cache ") or _older_newsgen(raw):

@@ -19,13 +19,13 @@ import datetime as dt
 import hashlib
 import marshal
 import os
-import stat
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..fileio import read_regular
 from .version import VERSION
 
 if TYPE_CHECKING:
@@ -120,13 +120,9 @@ def file_for(root: Path, out: Path) -> Path:
 
 def load(root: Path, out: Path) -> Snapshot | None:
     try:
-        fd = os.open(file_for(root, out), os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)  # a FIFO must not hang us
-        try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                return None
-            data = b"".join(iter(lambda: os.read(fd, 1 << 22), b""))
-        finally:
-            os.close(fd)
+        data = read_regular(file_for(root, out))  # (a FIFO must not hang us)
+        if data is None:
+            return None
         check, payload = data[:4], data[4:]
         if zlib.crc32(payload).to_bytes(4, "big") != check:
             return None  # damaged: no fast path
