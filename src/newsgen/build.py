@@ -29,12 +29,14 @@ if TYPE_CHECKING:
     import datetime as dt
 
     from .config import SiteConfig
+    from .editions import BuildSite
     from .incremental.cache import Encoded
     from .incremental.decide import Decision
-    from .model import Article, Site
+    from .model import Article, Edition, Site
     from .pages import PageSpec
     from .parallel import Executor
     from .publish import Publication
+    from .site import RelatedMemo
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -99,11 +101,12 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     # the stages are imported here, after the no-change exit
     from .config import load_config, with_base_url
     from .content.collect import parse_site
+    from .editions import site_models
     from .incremental.decide import common_key, decide
-    from .incremental.reuse import known_inputs, site_model
+    from .incremental.reuse import known_inputs
     from .inputs import check_links
     from .output import check_output_folder, unfinished
-    from .pages import collision_diagnostics, plan
+    from .pages import collision_diagnostics, plan_editions
     from .parallel import Executor, jobs_wanted
     from .publish import Publication
     from .render.environment import make_env
@@ -126,15 +129,16 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
         lap("parse")
         _render_bodies_ahead(executor, config, chosen, remembered, options, out, failed=bool(parsed.diagnostics))
 
-        site, site_diags, reused = site_model(chosen, config, remembered, _site_builder(config, remembered, executor))
+        editions, site_diags, reused = site_models(chosen, config, remembered, _site_builder(executor))
+        articles = [a for edition in editions for a in edition.site.articles]
         lap("site model")
-        specs = plan(site, config, now, known_inputs(remembered, parsed.reparsed) if reused else None)
-        _refuse(parsed.diagnostics + site_diags + collision_diagnostics(specs, site))
+        specs = plan_editions(editions, now, known_inputs(remembered, parsed.reparsed) if reused else None)
+        _refuse(parsed.diagnostics + site_diags + collision_diagnostics(specs, [e.site for e in editions]))
         templates = template_digests(make_env(config), sorted({s.template for s in specs if s.template}),
                                      remembered.template_refs)
         decision = decide(specs, common_key(config, options.preview, now), templates, remembered.pages, out,
                           options.only, options.explain)
-        result.articles, result.pages, result.rendered = len(site.articles), len(specs), len(decision.todo)
+        result.articles, result.pages, result.rendered = len(articles), len(specs), len(decision.todo)
         result.unchanged, result.deferred, result.reasons = decision.unchanged, decision.deferred, decision.reasons
         if decision.deferred:  # deferred pages keep older fingerprints: the next build computes every page's inputs
             remembered.site = None
@@ -142,11 +146,11 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
 
         with Publication(root, out, remembered.outputs) as publication:
             snapshot.forget(root, out)  # until this build has finished, the next one cannot skip its work
-            keep = _images_and_files(root, config, site, remembered, specs, publication, executor)
+            keep = _images_and_files(root, config, articles, remembered, specs, publication, executor)
             lap("images and files")
             persist = state is None
             early = _encode_ahead(remembered, decision, keep) if persist and executor.busy else None
-            _render(config, site, now, options.preview, decision, publication, executor, progress)
+            _render(editions, now, options.preview, decision, publication, executor, progress)
             result.changed = sorted(target[len(str(out)) + 1:] for _, target in publication.staging.pending)
             lap("render")
             result.written, result.removed = publication.publish(keep, publish_lock)
@@ -157,10 +161,10 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
             _remember(root, out, remembered, decision, keep, changed, early, persist, result)
             if options.only is None and persist:
                 snapshot.save(root, out, snapshot.Snapshot(key, found.stamps, snapshot.horizon(
-                    parsed.articles, site.articles, now), sorted(keep), result.articles, result.pages))
+                    parsed.articles, articles, now), sorted(keep), result.articles, result.pages))
             lap("cache")
     if options.keep_alive is not None:
-        options.keep_alive.append((remembered, site, specs, decision))
+        options.keep_alive.append((remembered, editions, specs, decision))
     return result
 
 
@@ -215,19 +219,22 @@ def _render_bodies_ahead(executor: Executor, config: SiteConfig, chosen: list[Ar
         pass
 
 
-def _site_builder(config: SiteConfig, state: State, executor: Executor) -> Callable[[list[Article]],
-                                                                                    tuple[Site, list[Diagnostic]]]:
-    """build_site with the last build's related lists, ranking the rest over the executor (in this
-    process while bodies are rendered ahead: the pool is busy, and this process would wait)."""
+def _site_builder(executor: Executor) -> BuildSite:
+    """build_site(articles, config, related_memo), ranking the related lists that the memo (the last
+    build's) cannot give over the executor (in this process while bodies are rendered ahead: the pool is
+    busy, and this process would wait)."""
     from .site import RANK_PARALLEL_MIN, build_site, rank_task
 
     def rank(ranker: Callable[[int], tuple[int, ...]], ids: list[int]) -> list[tuple[int, tuple[int, ...]]]:
         return executor.map(rank_task, ranker, ids, inline_below=RANK_PARALLEL_MIN, inline_while_busy=True)
 
-    return functools.partial(build_site, config=config, related_memo=state.related, rank=rank)
+    def one(articles: list[Article], config: SiteConfig, memo: RelatedMemo) -> tuple[Site, list[Diagnostic]]:
+        return build_site(articles, config, related_memo=memo, rank=rank)
+
+    return one
 
 
-def _images_and_files(root: Path, config: SiteConfig, site: Site, state: State, specs: list[PageSpec],
+def _images_and_files(root: Path, config: SiteConfig, articles: list[Article], state: State, specs: list[PageSpec],
                       publication: Publication, executor: Executor) -> set[str]:
     """Responsive image variants made (or found in the image cache) and every file to copy staged,
     before the pages: on a first build this process would otherwise wait for the bodies rendered
@@ -241,10 +248,10 @@ def _images_and_files(root: Path, config: SiteConfig, site: Site, state: State, 
     def make(todo: list[images.ImageWork]) -> list[images.ImageDone]:
         return executor.map(images.variants_task, (root, cache_dir), todo, smallest=1, inline_below=4)
 
-    made, problems = images.process(root, images.for_article_images(article_images(site.articles)), cache_dir,
+    made, problems = images.process(root, images.for_article_images(article_images(articles)), cache_dir,
                                     state.images, run=make)
     _refuse(problems)
-    copies = [*files_to_copy(config, site.articles), *made.items()]
+    copies = [*files_to_copy(config, articles), *made.items()]
     keep = {s.out for s in specs} | {rel for rel, _ in copies} | ({f"{search.FOLDER}/"} if config.search else set())
     publication.expect(keep)  # listed in the output's manifest before the first file is written
     _stage(publication, [publication.staging.copy(rel, source) for rel, source in copies])
@@ -265,18 +272,25 @@ def _encode_ahead(state: State, decision: Decision, keep: set[str]) -> Encoded:
     return cache.encode(dataclasses.replace(state, pages=decision.fingerprints, outputs=frozenset({*keep, MARKER})))
 
 
-def _render(config: SiteConfig, site: Site, now: dt.datetime, preview: bool, decision: Decision,
+def _render(editions: list[Edition], now: dt.datetime, preview: bool, decision: Decision,
             publication: Publication, executor: Executor, progress: Progress | None) -> None:
+    """Every page to render, edition by edition (each with its own language's templates)."""
     from .content.body import Bodies
     from .render.inputs import RenderInputs
     from .render.pages import render_all
 
     ahead = executor.background.spool() if executor.background is not None else None
-    inputs = RenderInputs(config=config, site=site, now=now, bodies=Bodies(config, ahead), preview=preview)
-    tick = (lambda n: progress("render", n, len(decision.todo))) if progress else None
-    results = render_all(inputs, decision.todo, publication.staging, executor, tick)
-    _stage(publication, [r.staged for r in results])
-    _refuse([r.diagnostic for r in results if r.diagnostic])
+    bodies = Bodies(editions[0].config, ahead)
+    done = 0
+    for k, edition in enumerate(editions):
+        todo = [s for s in decision.todo if s.edition == k] if len(editions) > 1 else decision.todo
+        inputs = RenderInputs(config=edition.config, site=edition.site, now=now, bodies=bodies, preview=preview,
+                              alternates=edition.alternates)
+        tick = (lambda n, d=done: progress("render", d + n, len(decision.todo))) if progress else None
+        results = render_all(inputs, todo, publication.staging, executor, tick)
+        _stage(publication, [r.staged for r in results])
+        _refuse([r.diagnostic for r in results if r.diagnostic])
+        done += len(todo)
 
 
 def _index_for_search(config: SiteConfig, out: Path, result: BuildResult) -> None:

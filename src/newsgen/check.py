@@ -8,11 +8,12 @@ from .config import load_config
 from .content.body import Bodies
 from .content.collect import parse_site
 from .dates import now as tz_now
+from .editions import site_models
 from .errors import BuildError, Diagnostic
 from .incremental import snapshot
 from .incremental.state import State
 from .inputs import check_links
-from .pages import collision_diagnostics, plan
+from .pages import collision_diagnostics, plan_editions
 from .parallel import Executor, jobs_wanted
 from .render.inputs import RenderInputs
 from .render.pages import Renderer, template_diagnostic
@@ -25,18 +26,20 @@ def check_site(root: Path, drafts: bool = False) -> int:
     parsed = parse_site(root, config, found.stamps, State(), Executor(jobs_wanted(None)))
     diags: list[Diagnostic] = [*check_links(root, found.links), *parsed.diagnostics]
     now = tz_now(config.tz)
-    site, more = build_site(select(parsed.articles, now, Selection(drafts=drafts, future=True)), config)
+    chosen = select(parsed.articles, now, Selection(drafts=drafts, future=True))
+    editions, more, _ = site_models(chosen, config, State(), lambda arts, cfg, memo: build_site(arts, cfg, memo))
     diags += more
-    specs = plan(site, config, now)
-    diags += collision_diagnostics(specs, site)
-    if not diags:  # render one page of each kind, in memory
-        inputs = RenderInputs(config=config, site=site, now=now, bodies=Bodies(config), preview=True)
+    specs = plan_editions(editions, now)
+    diags += collision_diagnostics(specs, [e.site for e in editions])
+    seen: set[tuple[int, str, str]] = set()
+    for k, edition in enumerate(editions if not diags else ()):  # one page of each kind, in memory
+        inputs = RenderInputs(config=edition.config, site=edition.site, now=now, bodies=Bodies(config),
+                              preview=True, alternates=edition.alternates)
         renderer = Renderer(inputs, cache=False)
-        seen: set[tuple[str, str]] = set()
         for spec in specs:
-            if (spec.kind, spec.template) in seen:
+            if spec.edition != k or (k, spec.kind, spec.template) in seen:
                 continue
-            seen.add((spec.kind, spec.template))
+            seen.add((k, spec.kind, spec.template))
             try:
                 renderer.render(spec)
             except Exception as exc:  # noqa: BLE001 - reported with the template's line

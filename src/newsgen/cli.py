@@ -179,12 +179,14 @@ def check(site: Path, drafts: bool) -> None:
 @click.option("--section", required=True, help="Section name, as in newsgen.yaml.")
 @click.option("--author", "authors", multiple=True, help="Author name (repeat for several).")
 @click.option("--draft/--no-draft", default=True, show_default=True, help="Start it as a draft.")
-def new(site: Path, title: str, section: str, authors: tuple[str, ...], draft: bool) -> None:
+@click.option("--lang", default=None, help="The language edition to write it in (a code of `languages:`).  "
+              "[default: the first]")
+def new(site: Path, title: str, section: str, authors: tuple[str, ...], draft: bool, lang: str | None) -> None:
     """Write a new article file, filled in, and print its path."""
     from .newarticle import new_article
 
     try:
-        path = new_article(site, title, section, list(authors), draft=draft)
+        path = new_article(site, title, section, list(authors), draft=draft, lang=lang)
     except BuildError as exc:
         fail(exc)
         return

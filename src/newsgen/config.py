@@ -15,6 +15,7 @@ from babel import Locale, UnknownLocaleError
 
 from . import yamlio
 from .errors import BuildError, Diagnostic, did_you_mean
+from .languages import Language, edition_changes, og_locale, parse_languages, text_direction
 from .slugs import is_valid_slug, slugify
 
 CONFIG_NAME = "newsgen.yaml"
@@ -35,6 +36,12 @@ class SectionConfig:
     name: str
     slug: str
     description: str = ""
+    prefix: str = ""  # its edition's URL folder ("vi/"); "" in the default edition
+
+    @property
+    def url(self) -> str:
+        """Its front page, site-relative: "politics/", "vi/chinh-tri/"."""
+        return f"{self.prefix}{self.slug}/"
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,44 @@ class SiteConfig:
     search: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
     digest: str = ""  # hash of the config file: part of every page fingerprint
+    languages: tuple[Language, ...] = ()  # the language editions, the default (at the root) first; () = one
+    prefix: str = ""  # the URL folder of this config's edition ("vi/"); "" for the default edition
+
+    @functools.cached_property
+    def editions(self) -> tuple[SiteConfig, ...]:
+        """(On the site's config) each edition's config, the default edition first; this config alone
+        without `languages:`. See `languages.edition_changes`: the stages build each edition as a site."""
+        if not self.languages:
+            return (self,)
+        if self.prefix:
+            raise RuntimeError("editions is a question for the site's config, not an edition's")
+        return tuple(dataclasses.replace(self, **changes) if changes else self
+                     for changes in (edition_changes(self, lang) for lang in self.languages))
+
+    @property
+    def og_locale(self) -> str:
+        """The language as Open Graph writes it: "vi_VN", "en_US"."""
+        return og_locale(self.language)
+
+    @property
+    def text_direction(self) -> str:
+        """"rtl" for a language written right to left (Arabic, Hebrew, Persian...), else "ltr"."""
+        return text_direction(self.language)
+
+    @property
+    def language_entry(self) -> Language | None:
+        """This edition's entry of `languages:` (None on a site with one language)."""
+        return next((lang for lang in self.languages if lang.prefix == self.prefix), None)
+
+    def edition_for(self, rel: str) -> SiteConfig:
+        """(On the site's config) the config of the edition the article file `rel` (from the site root)
+        belongs to: under `content/<code>/` for a language that is not the default one, else the default."""
+        if self.languages and rel.startswith("content/"):
+            first = rel[8:].split("/", 1)[0]
+            for edition in self.editions[1:]:
+                if edition.language == first:
+                    return edition
+        return self.editions[0]
 
     @property
     def tz(self) -> ZoneInfo:
@@ -137,6 +182,7 @@ _FIELDS: dict[str, type | tuple[type, ...]] = {
     "shared_latest_news": bool,
     "search": bool,
     "extra": dict,
+    "languages": list,
 }
 _TYPE_WORDS = {str: "text", int: "a whole number", bool: "true or false", list: "a list", dict: "a mapping"}
 
@@ -235,6 +281,12 @@ def parse_config(text: str, root: Path, digest: str = "") -> SiteConfig:
         err("sections", "newsgen.yaml has no sections", "add `sections:` with at least one `- name: ...`", 1)
     if "authors" in values:
         values["authors"] = _authors(values["authors"], diags)
+    if "languages" in values:
+        values["languages"] = parse_languages(values["languages"], data.lines.get("languages"),
+                                              values.get("language"), values.get("sections", ()),
+                                              RESERVED_SLUGS, diags)
+        if values["languages"]:
+            values["language"] = values["languages"][0].code
     if "embed_hosts" in values:
         values["embed_hosts"] = tuple(str(h).lower() for h in values["embed_hosts"])
 

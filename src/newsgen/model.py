@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from .config import SectionConfig
+from .config import SectionConfig, SiteConfig
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,13 +55,15 @@ class Article:
     extra: dict[str, Any] = field(default_factory=dict)
     assets: tuple[Asset, ...] = ()
     aliases: tuple[str, ...] = ()  # old URL paths ("/2024/03/19/old-slug/", "/?p=12") that redirect here
+    edition: str = ""  # its language edition's URL folder ("vi/"); "" in the default edition
+    translation_key: str = ""  # shared by its translations in the other editions ("" = its path in its edition)
     body_line: int = 1  # 1-based line in the file where the Markdown body starts
     digest: str = ""  # hash of the whole file: any change re-renders the article page
     card_digest: str = ""  # hash of what lists show of it (title, url, date, summary, image...)
 
     @property
     def url(self) -> str:
-        return f"{self.section}/{self.slug}/"
+        return f"{self.edition}{self.section}/{self.slug}/"
 
     @property
     def modified(self) -> dt.datetime:
@@ -76,20 +78,22 @@ class Author:
     name: str
     slug: str
     bio: str = ""
+    edition: str = ""  # the URL folder of the edition its page is in ("vi/")
 
     @property
     def url(self) -> str:
-        return f"authors/{self.slug}/"
+        return f"{self.edition}authors/{self.slug}/"
 
 
 @dataclass(frozen=True, slots=True)
 class Tag:
     name: str
     slug: str
+    edition: str = ""
 
     @property
     def url(self) -> str:
-        return f"tags/{self.slug}/"
+        return f"{self.edition}tags/{self.slug}/"
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,3 +132,23 @@ class Site:
     latest: tuple[int, ...]
     related: dict[int, tuple[int, ...]]
     prev_next: dict[int, tuple[int | None, int | None]]  # (older, newer) in the same section
+
+
+@dataclass(frozen=True, slots=True)
+class Alternate:
+    """One version of a page in a language edition (or x-default): hreflang links, the language switcher."""
+
+    lang: str  # hreflang: "vi", "en", "x-default"
+    name: str  # the language's name in itself, for the switcher: "Tiếng Việt"
+    url: str  # site-relative URL of the version
+    locale: str  # Open Graph's form: "vi_VN"
+
+
+@dataclass(frozen=True, slots=True)
+class Edition:
+    """One language edition of the site (the whole site, when it has one language): its config (names,
+    language, URL folder), its site model, and the versions in other editions of its pages, by URL."""
+
+    config: SiteConfig
+    site: Site
+    alternates: dict[str, tuple[Alternate, ...]]

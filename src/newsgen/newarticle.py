@@ -19,9 +19,21 @@ def _yaml_text(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid YAML scalar
 
 
-def new_article(root: Path, title: str, section: str, authors: list[str], draft: bool = True) -> Path:
-    config = load_config(root)
+def new_article(root: Path, title: str, section: str, authors: list[str], draft: bool = True,
+                lang: str | None = None) -> Path:
+    site = load_config(root)
+    config, content = site, root / "content"
+    if lang is not None:
+        codes = [e.language for e in site.editions]
+        if lang not in codes:
+            raise BuildError([Diagnostic("--lang", None, f'"{lang}" is not a language of this site',
+                                         "languages in newsgen.yaml: " + (", ".join(codes)))])
+        config = site.editions[codes.index(lang)]
+        if config.prefix:
+            content = content / lang
     found = config.section_by_name(section)
+    if found is None and site.section_by_name(section) is not None:
+        found = config.sections[[s.name for s in site.sections].index(site.section_by_name(section).name)]  # type: ignore[union-attr]
     if found is None:
         raise BuildError([Diagnostic("--section", None, f'unknown section "{section}"',
                                      did_you_mean(section, [s.name for s in config.sections])
@@ -30,7 +42,7 @@ def new_article(root: Path, title: str, section: str, authors: list[str], draft:
     if not title.strip() or not slug:
         raise BuildError([Diagnostic("TITLE", None, "the title needs letters or digits")])
     now = tz_now(config.tz)
-    folder = root / "content" / found.slug / f"{now:%Y}"
+    folder = content / found.slug / f"{now:%Y}"
     path = folder / f"{slug}.md"
     if path.exists():
         raise BuildError([Diagnostic(str(path), None, "an article with this file name exists already",

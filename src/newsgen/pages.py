@@ -6,16 +6,17 @@ rendered again; that is the whole incremental-build rule, made explicit here.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import unquote
 
 from . import urls
 from .config import SiteConfig
 from .errors import Diagnostic
-from .model import Pager, Site
+from .model import Edition, Pager, Site
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class PageSpec:
     template: str
     ref: tuple[int, ...] = ()  # (article index) or (listing index, page index) or (section index)
     inputs: str = ""  # fingerprint of what the page shows (template and config are added by build)
+    edition: int = 0  # which language edition's site model `ref` points into (0: the default edition)
 
 
 SITEMAP_LIMIT = 50_000
@@ -37,10 +39,29 @@ def _h(*parts: object) -> str:
                            digest_size=12).hexdigest()
 
 
+def plan_editions(editions: Sequence[Edition], now: dt.datetime,
+                  known: Mapping[str, str] | None = None) -> list[PageSpec]:
+    """Every edition's pages; a page with versions in other editions shows them (hreflang links, the
+    language switcher), so they are part of what it shows."""
+    specs: list[PageSpec] = []
+    for k, edition in enumerate(editions):
+        planned = plan(edition.site, edition.config, now, known)
+        alts = edition.alternates
+        if alts:
+            everything = _h(*sorted(alts.items()))
+            planned = [dataclasses.replace(
+                s, edition=k, inputs=_h(s.inputs, everything if s.kind == "sitemap" else alts.get(s.url, ())))
+                if s.url in alts or s.kind == "sitemap" or k else s for s in planned]
+        specs.extend(planned)
+    return specs
+
+
 def plan(site: Site, config: SiteConfig, now: dt.datetime, known: Mapping[str, str] | None = None) -> list[PageSpec]:
-    """One PageSpec per output file. `known`: article and listing pages' inputs from the last build,
-    by output file, when the site model did not change (articles whose file changed left out)."""
+    """One PageSpec per output file of one edition (the whole site, in one language). `known`: article and
+    listing pages' inputs from the last build, by output file, when the site model did not change
+    (articles whose file changed left out)."""
     arts = site.articles
+    p = config.prefix  # the edition's URL folder: "" or "vi/"
     known = known or {}
 
     card = [a.card_digest for a in arts]
@@ -52,7 +73,7 @@ def plan(site: Site, config: SiteConfig, now: dt.datetime, known: Mapping[str, s
     specs: list[PageSpec] = []
     add = specs.append
 
-    add(PageSpec("index.html", "", "home", "home.html",
+    add(PageSpec(f"{p}index.html", p, "home", "home.html",
                  inputs=_h(latest_cards, *(cards(site.by_section[s.slug][: config.home_per_section])
                                            for s in config.sections), *sorted(query_redirects(site).items()))))
     authors = {name: au.slug for name, au in site.authors.items()}
@@ -77,34 +98,35 @@ def plan(site: Site, config: SiteConfig, now: dt.datetime, known: Mapping[str, s
                 inputs = _h(listing.title, listing.description, _pager_shape(pager, config), cards(pager.items))
             add(PageSpec(out, pager.url, "listing", template, (li, pi), inputs=inputs))
     feed_ids = list(range(min(config.feed_items, len(arts))))
-    _feeds(add, "", (), _h(*(arts[i].digest for i in feed_ids)))
+    _feeds(add, p, (), _h(*(arts[i].digest for i in feed_ids)))
     for si, s in enumerate(config.sections):
         ids = site.by_section[s.slug][: config.feed_items]
-        _feeds(add, f"{s.slug}/", (si,), _h(s, *(arts[i].digest for i in ids)))
-    add(PageSpec("latest-news.json", "latest-news.json", "latest", "", (), inputs=latest_cards))
+        _feeds(add, s.url, (si,), _h(s, *(arts[i].digest for i in ids)))
+    add(PageSpec(f"{p}latest-news.json", f"{p}latest-news.json", "latest", "", (), inputs=latest_cards))
     everything = _h(*(a.card_digest for a in arts), *(p.url for lst in site.listings for p in lst.pages))
     n_urls = 1 + sum(len(lst.pages) for lst in site.listings) + len(arts)
     if n_urls <= SITEMAP_LIMIT:
-        add(PageSpec("sitemap.xml", "sitemap.xml", "sitemap", "sitemap.xml", (), inputs=everything))
+        add(PageSpec(f"{p}sitemap.xml", f"{p}sitemap.xml", "sitemap", "sitemap.xml", (), inputs=everything))
     else:  # a sitemap index and files of at most SITEMAP_LIMIT URLs each (the sitemaps.org rule)
         parts = -(-n_urls // SITEMAP_LIMIT)
-        add(PageSpec("sitemap.xml", "sitemap.xml", "sitemap_index", "sitemap-index.xml", (parts,),
+        add(PageSpec(f"{p}sitemap.xml", f"{p}sitemap.xml", "sitemap_index", "sitemap-index.xml", (parts,),
                      inputs=everything))
         for k in range(1, parts + 1):
-            add(PageSpec(f"sitemap-{k}.xml", f"sitemap-{k}.xml", "sitemap", "sitemap.xml", (k,),
+            add(PageSpec(f"{p}sitemap-{k}.xml", f"{p}sitemap-{k}.xml", "sitemap", "sitemap.xml", (k,),
                          inputs=everything))
     # The news sitemap is always planned, stories from the last two days or not (news-sitemap.xml
     # lists the home page when there is none: an empty <urlset> is invalid). So no file appears or
     # disappears with the clock; its content changes when a story leaves the window, which is
     # build._horizon's "a story leaves the two-day news sitemap".
     recent = [a.card_digest for a in arts[:1000] if a.date >= now - dt.timedelta(days=2)]
-    add(PageSpec("news-sitemap.xml", "news-sitemap.xml", "news_sitemap", "news-sitemap.xml", (),
+    add(PageSpec(f"{p}news-sitemap.xml", f"{p}news-sitemap.xml", "news_sitemap", "news-sitemap.xml", (),
                  inputs=_h(*recent)))
-    add(PageSpec("robots.txt", "robots.txt", "robots", "robots.txt", ()))
-    add(PageSpec("404.html", "404.html", "notfound", "404.html", (), inputs=latest_cards))
-    _redirects(site, add)
+    if not p:  # one robots.txt, at the root, names every edition's sitemaps
+        add(PageSpec("robots.txt", "robots.txt", "robots", "robots.txt", ()))
+    add(PageSpec(f"{p}404.html", f"{p}404.html", "notfound", "404.html", (), inputs=latest_cards))
+    _redirects(site, add, redirects_file=not p)  # (hosts read _redirects at the root only)
     if config.search:
-        add(PageSpec("search/index.html", "search/", "search", "search.html", ()))
+        add(PageSpec(f"{p}search/index.html", f"{p}search/", "search", "search.html", ()))
     return specs
 
 
@@ -151,7 +173,7 @@ def query_redirects(site: Site) -> dict[str, str]:
             if alias.startswith("/?")}
 
 
-def _redirects(site: Site, add: Callable[[PageSpec], None]) -> None:
+def _redirects(site: Site, add: Callable[[PageSpec], None], redirects_file: bool = True) -> None:
     """A redirect page for each old path of an article (its `aliases:`) and `_redirects` for hosts that
     honour it (Netlify, Cloudflare Pages): old links keep working after a move or a new slug."""
     pairs: list[tuple[str, str]] = []
@@ -164,17 +186,19 @@ def _redirects(site: Site, add: Callable[[PageSpec], None]) -> None:
             local = unquote(path.lstrip("/"))
             out = local + "index.html" if local.endswith("/") or not local else local
             add(PageSpec(out, local, "redirect", "redirect.html", (i, k), inputs=_h(a.url, a.title, alias)))
-    if pairs:
+    if pairs and redirects_file:
         add(PageSpec("_redirects", "_redirects", "redirects", "", (), inputs=_h(*pairs)))
 
 
-def collision_diagnostics(specs: list[PageSpec], site: Site | None = None) -> list[Diagnostic]:
+def collision_diagnostics(specs: list[PageSpec], sites: Sequence[Site] | None = None) -> list[Diagnostic]:
     """An error for each file two planned pages would write (two articles at one URL are reported by
-    the site model, with both files named); an article's old path (alias) names both articles' files."""
+    the site model, with both files named); an article's old path (alias) names both articles' files.
+    `sites`: each edition's site model (what PageSpec.edition counts)."""
+    site = sites[0] if sites else None
 
     def whose(spec: PageSpec) -> str:
-        if site is not None and spec.kind in ("article", "redirect"):
-            return site.articles[spec.ref[0]].source
+        if sites is not None and spec.kind in ("article", "redirect"):
+            return sites[spec.edition].articles[spec.ref[0]].source
         return f"the {spec.kind} page"
 
     out = []

@@ -53,7 +53,7 @@ def build_site(articles: list[Article], config: SiteConfig, related_memo: Relate
     diags = _url_collisions(articles, config)
     arts = tuple(order(articles))
     authors = _authors(arts, config)
-    tags = _tags(arts)
+    tags = _tags(arts, config.prefix)
 
     by_section: dict[str, list[int]] = {s.slug: [] for s in config.sections}
     by_author: dict[str, list[int]] = defaultdict(list)
@@ -76,8 +76,8 @@ def build_site(articles: list[Article], config: SiteConfig, related_memo: Relate
 
     listings: list[Listing] = []
     for s in config.sections:
-        listings.append(Listing("section", s.slug, s.name, s.description, f"{s.slug}/",
-                                paginate(tuple(by_section[s.slug]), f"{s.slug}/", config, arts)))
+        listings.append(Listing("section", s.slug, s.name, s.description, s.url,
+                                paginate(tuple(by_section[s.slug]), s.url, config, arts)))
     for author in _unique(authors.values()):
         listings.append(Listing("author", author.slug, author.name, author.bio, author.url,
                                 paginate(tuple(by_author[author.slug]), author.url, config, arts)))
@@ -118,19 +118,20 @@ def _authors(arts: tuple[Article, ...], config: SiteConfig) -> dict[str, Author]
             slug = slugify(name) or "author"
             if slug not in by_slug:
                 p = profiles.get(slug)
-                by_slug[slug] = Author(name=p.name if p else name, slug=slug, bio=p.bio if p else "")
+                by_slug[slug] = Author(name=p.name if p else name, slug=slug, bio=p.bio if p else "",
+                                       edition=config.prefix)
             out[name] = by_slug[slug]
     return out
 
 
-def _tags(arts: tuple[Article, ...]) -> dict[str, Tag]:
+def _tags(arts: tuple[Article, ...], edition: str) -> dict[str, Tag]:
     by_slug: dict[str, Tag] = {}
     out: dict[str, Tag] = {}
     for a in reversed(arts):  # the oldest spelling of a tag names it
         for name in a.tags:
             if name not in out:
                 slug = slugify(name) or "tag"
-                out[name] = by_slug.setdefault(slug, Tag(name=name, slug=slug))
+                out[name] = by_slug.setdefault(slug, Tag(name=name, slug=slug, edition=edition))
     return out
 
 

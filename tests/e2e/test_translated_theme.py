@@ -160,7 +160,8 @@ def test_a_vietnamese_site_has_no_english_theme_string(vi_site: Path, build, par
     assert [t for t in feeds if "Đính chính" in t]
     # every Vietnamese string of the theme reached a page: the test site shows them all
     all_text = " ".join(everything) + " ".join(feeds)
-    assert [s for s in vietnamese_strings() if s not in all_text] == []
+    # ("Ngôn ngữ", the language switcher's label, is on sites with language editions: test_editions.py)
+    assert [s for s in vietnamese_strings() if s not in all_text and s != "Ngôn ngữ"] == []
 
 
 def test_the_vietnamese_article_page_reads_naturally(vi_site: Path, build, parse_html) -> None:  # type: ignore[no-untyped-def]

@@ -22,7 +22,8 @@ from ..slugs import is_valid_slug, slugify
 from ..yamlio import LineMap
 
 KNOWN = ("title", "section", "author", "authors", "date", "updated", "summary", "image", "image_caption",
-         "image_credit", "image_alt", "tags", "slug", "draft", "corrections", "extra", "aliases")
+         "image_credit", "image_alt", "tags", "slug", "draft", "corrections", "extra", "aliases",
+         "translation_key")
 
 # Limits that keep one article's cost bounded (a hostile or broken file cannot stall a build).
 MAX_FRONT_MATTER = 64 * 1024  # characters between the --- lines
@@ -158,9 +159,15 @@ def date(value: Any, key: str, config: SiteConfig) -> dt.datetime:
         raise FieldError(f"{key}: {message}", hint) from None
 
 
-def section(value: Any, config: SiteConfig) -> str:
+def section(value: Any, config: SiteConfig, site: SiteConfig | None = None) -> str:
+    """The slug of the section named (by its name or slug); in a language edition (`config`), by its name
+    in the edition or in the site's default language (`site`)."""
     name = required_text(value, "section")
     found = config.section_by_name(name)
+    if found is None and site is not None and site is not config:
+        default = site.section_by_name(name)
+        if default is not None:
+            found = config.sections[site.sections.index(default)]
     if found is None:
         hint = did_you_mean(name, [s.name for s in config.sections])
         names = ", ".join(s.name for s in config.sections)

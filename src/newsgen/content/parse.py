@@ -41,6 +41,7 @@ def parse_file(root: Path, rel: str, config: SiteConfig,
 
 def parse_bytes(raw: bytes, rel: str, root: Path, config: SiteConfig,
                 known: fmv.KnownImages | None = None) -> tuple[Article | None, list[Diagnostic]]:
+    site, config = config, config.edition_for(rel)  # a file under content/<code>/: that edition's
     try:
         src = split(decode(raw, rel), rel)
     except SourceProblem as p:
@@ -93,13 +94,14 @@ def parse_bytes(raw: bytes, rel: str, root: Path, config: SiteConfig,
                        "date": "date: 2025-03-19 17:40"}[key]
             report(key, f"missing {key}", f"add `{example}` to the front matter")
     field("title", fmv.required_text, "title")  # (each skipped when missing: one error for one problem)
-    field("section", fmv.section, config)
+    field("section", fmv.section, config, site)
     field("date", fmv.date, "date", config)
     field("updated", fmv.date, "updated", config)
     field("summary", fmv.text, "summary")
     field("tags", fmv.text_list, "tags")
     field("aliases", fmv.aliases)
     field("slug", fmv.slug)
+    field("translation_key", fmv.text, "translation_key")
     field("draft", fmv.boolean, "draft")
     field("corrections", fmv.corrections, config)
     field("extra", fmv.extra)
@@ -113,7 +115,7 @@ def parse_bytes(raw: bytes, rel: str, root: Path, config: SiteConfig,
     if title and not slug:
         report("title", "cannot make a URL slug from this title", "add `slug: a-readable-slug`")
     section = values.get("section", "")
-    url = f"{section}/{slug}/"
+    url = f"{config.prefix}{section}/{slug}/"
     image = fmv.image(fm, rel, url, root, report, known)
     too_much = body_problem(src.body)  # a body beyond what newsgen renders in bounded time
     # (the file's bytes first: a regex over UTF-8 bytes is ~10x faster than over Vietnamese text)
@@ -151,6 +153,8 @@ def parse_bytes(raw: bytes, rel: str, root: Path, config: SiteConfig,
         extra={**own, **values.get("extra", {})},
         assets=assets,
         aliases=tuple(a for a in values.get("aliases", ()) if a != f"/{url}"),  # its own URL: nothing to redirect
+        edition=config.prefix,
+        translation_key=values.get("translation_key", ""),
         body_line=src.body_line,
         digest=hashlib.blake2b(raw, digest_size=12).hexdigest(),
     )
@@ -160,7 +164,7 @@ def parse_bytes(raw: bytes, rel: str, root: Path, config: SiteConfig,
 def card_digest(f: dict[str, Any]) -> str:
     """A hash of what lists show of an article (its card: title, URL, dates, summary, image, authors,
     section, tags, draft): a change here re-renders the pages that list it."""
-    url = f"{f['section']}/{f['slug']}/"
+    url = f"{f.get('edition', '')}{f['section']}/{f['slug']}/"
     modified = max([f["updated"] or f["date"], *(c.date for c in f["corrections"])])
     card = repr((f["title"], url, f["date"].isoformat(), f["summary"], f["image"], f["authors"], f["section"],
                  modified, f["tags"], f["draft"]))

@@ -39,7 +39,7 @@ def common_key(config: SiteConfig, preview: bool, now: dt.datetime) -> str:
     theme's and templates/locale/'s) are in it: a changed translation can reach any page."""
     from ..render.translations import load
 
-    catalogs = load(config).digest
+    catalogs = ",".join(load(edition).digest for edition in config.editions)  # every edition's language
     text = f"{VERSION}|{config.digest}|{preview}|{config.base_url}|{now.year}|{catalogs}"
     return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
 

@@ -4,13 +4,14 @@ No file is read here: article bodies come through `RenderInputs.bodies`."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from markupsafe import Markup
 
 from .. import urls
 from ..config import SiteConfig
-from ..model import Article, Site
+from ..model import Alternate, Article, Site
 from ..pages import PageSpec, query_redirects
 from .helpers import Helpers
 from .inputs import RenderInputs
@@ -19,6 +20,8 @@ from .inputs import RenderInputs
 def context(spec: PageSpec, inputs: RenderInputs, helpers: Helpers) -> dict[str, Any]:
     config, site = inputs.config, inputs.site
     arts = site.articles
+    p = config.prefix  # the edition's URL folder: "" or "vi/"
+    alternates = inputs.alternates.get(spec.url, ()) if inputs.alternates else ()
     ctx: dict[str, Any] = {
         "site": config,
         "sections": config.sections,
@@ -28,8 +31,10 @@ def context(spec: PageSpec, inputs: RenderInputs, helpers: Helpers) -> dict[str,
         "preview": inputs.preview,
         "latest": [arts[i] for i in site.latest],
         "comments_html": Markup(config.comments_html),  # noqa: S704 - the site's own setting
-        "feed_url": "feed.xml",
+        "feed_url": f"{p}feed.xml",
         "section": None,
+        "alternates": alternates,  # the page's versions in every edition (hreflang), itself included
+        "switcher": switcher(config, alternates),
     }
     if spec.kind == "article":
         (i,) = spec.ref
@@ -42,7 +47,7 @@ def context(spec: PageSpec, inputs: RenderInputs, helpers: Helpers) -> dict[str,
             related=[arts[j] for j in site.related[i]],
             older=arts[older] if older is not None else None,
             newer=arts[newer] if newer is not None else None,
-            feed_url=f"{a.section}/feed.xml",
+            feed_url=f"{p}{a.section}/feed.xml",
         )
     elif spec.kind == "listing":
         li, pi = spec.ref
@@ -50,7 +55,7 @@ def context(spec: PageSpec, inputs: RenderInputs, helpers: Helpers) -> dict[str,
         pager = listing.pages[pi]
         ctx.update(listing=listing, pager=pager, articles=[arts[j] for j in pager.items])
         if listing.kind == "section":
-            ctx.update(section=helpers.section_of(listing.key), feed_url=f"{listing.key}/feed.xml")
+            ctx.update(section=helpers.section_of(listing.key), feed_url=f"{listing.url}feed.xml")
     elif spec.kind == "home":
         ctx.update(home_sections=[(s, [arts[j] for j in site.by_section[s.slug][: config.home_per_section]])
                                   for s in config.sections],
@@ -59,13 +64,13 @@ def context(spec: PageSpec, inputs: RenderInputs, helpers: Helpers) -> dict[str,
         if spec.ref:
             s = config.sections[spec.ref[0]]
             ids = site.by_section[s.slug][: config.feed_items]
-            ctx.update(section=s, feed_url=f"{s.slug}/feed.xml")
+            ctx.update(section=s, feed_url=f"{s.url}feed.xml")
         else:
             ids = tuple(range(min(config.feed_items, len(arts))))
         items = [arts[j] for j in ids]
         ctx.update(items=items, bodies=_bodies(inputs, items, helpers))
     elif spec.kind == "sitemap":
-        entries = sitemap_entries(site, config)
+        entries = sitemap_entries(site, config, inputs.alternates)
         if spec.ref:
             from ..pages import SITEMAP_LIMIT
 
@@ -73,7 +78,7 @@ def context(spec: PageSpec, inputs: RenderInputs, helpers: Helpers) -> dict[str,
             entries = entries[(k - 1) * SITEMAP_LIMIT : k * SITEMAP_LIMIT]
         ctx.update(entries=entries)
     elif spec.kind == "sitemap_index":
-        ctx.update(parts=[f"sitemap-{k}.xml" for k in range(1, spec.ref[0] + 1)],
+        ctx.update(parts=[f"{p}sitemap-{k}.xml" for k in range(1, spec.ref[0] + 1)],
                    lastmod=arts[0].modified if arts else None)
     elif spec.kind == "redirect":
         i, _ = spec.ref
@@ -90,18 +95,39 @@ def _bodies(inputs: RenderInputs, items: list[Article], helpers: Helpers) -> dic
     return {a.source: helpers.feed_body(a) for a in items}
 
 
-def sitemap_entries(site: Site, config: SiteConfig) -> list[tuple[str, str]]:
-    """Every public page as (absolute URL, last change as ISO 8601 or ""): home, listing pages,
-    articles. Formatted here, not in the template: a big site's sitemap has tens of thousands."""
+Entry = tuple[str, str, tuple[tuple[str, str], ...]]
+
+
+def sitemap_entries(site: Site, config: SiteConfig,
+                    alternates: Mapping[str, tuple[Alternate, ...]] | None = None) -> list[Entry]:
+    """Every public page of the edition as (absolute URL, last change as ISO 8601 or "", its versions in
+    every edition as (hreflang, absolute URL): xhtml:link): home, listing pages, articles. Formatted here,
+    not in the template: a big site's sitemap has tens of thousands."""
     arts = site.articles
     base = config.base_url
+    alternates = alternates or {}
 
     def when(value: dt.datetime | None) -> str:
         return value.isoformat(timespec="seconds") if value is not None else ""
 
-    entries = [(base, when(arts[0].modified if arts else None))]
+    def versions(url: str) -> tuple[tuple[str, str], ...]:
+        return tuple((alt.lang, base + alt.url) for alt in alternates.get(url, ()))
+
+    pages: list[tuple[str, str]] = [(config.prefix, when(arts[0].modified if arts else None))]
     for listing in site.listings:
         for i, p in enumerate(listing.pages):
-            entries.append((base + p.url, when(arts[p.items[0]].modified if p.items and i == 0 else None)))
-    entries.extend([(base + a.url, when(a.modified)) for a in arts])
-    return entries
+            pages.append((p.url, when(arts[p.items[0]].modified if p.items and i == 0 else None)))
+    pages.extend([(a.url, when(a.modified)) for a in arts])
+    if not alternates:
+        return [(base + url, lastmod, ()) for url, lastmod in pages]
+    return [(base + url, lastmod, versions(url)) for url, lastmod in pages]
+
+
+def switcher(config: SiteConfig, alternates: tuple[Alternate, ...]) -> list[Alternate]:
+    """The language switcher: every edition, each linking to this page's version in it, or to its home
+    page when the page has none. The current edition's entry is the page itself."""
+    if not config.languages:
+        return []
+    versions = {alt.lang: alt for alt in alternates}
+    return [versions.get(lang.code) or Alternate(lang.code, lang.name, lang.prefix, lang.locale)
+            for lang in config.languages]

@@ -22,11 +22,11 @@ def json_feed(ctx: dict[str, Any], inputs: RenderInputs, helpers: Helpers) -> by
     feed: dict[str, Any] = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": f"{config.title}: {section.name}" if section else config.title,
-        "home_page_url": link(f"{section.slug}/" if section else ""),
+        "home_page_url": link(section.url if section else config.prefix),
         "feed_url": link(ctx["page"].url),
         "description": ((section.description if section else "") or config.description or config.title),
         "language": config.language,
-        "authors": [{"name": config.title, "url": link("")}],
+        "authors": [{"name": config.title, "url": link(config.prefix)}],
         "items": [],
     }
     bodies = ctx["bodies"]
@@ -34,7 +34,7 @@ def json_feed(ctx: dict[str, Any], inputs: RenderInputs, helpers: Helpers) -> by
     corrections = ""  # the heading, in the site's language: looked up once a feed item has corrections
     for a in ctx["items"]:
         item: dict[str, Any] = {
-            "id": f"{link('')}#{a.section}/{iso(a.date)}/{a.slug}",  # the same id as the RSS guid
+            "id": f"{link(config.prefix)}#{a.section}/{iso(a.date)}/{a.slug}",  # the same id as the RSS guid
             "url": link(a.url),
             "title": a.title,
             "summary": a.summary,

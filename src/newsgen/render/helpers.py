@@ -114,6 +114,14 @@ class Helpers:
             ld["image"] = [link(config.default_image)]
         if not ld["author"]:  # an article without a byline is the publisher's
             ld["author"] = [ld["publisher"]]
+        versions = self._in.alternates.get(article.url) if self._in.alternates else None
+        if versions:  # a story in several language editions: the default edition's is the original
+            original = next((v for v in versions if v.lang == "x-default"), None)
+            if original is not None and original.url != article.url:
+                ld["translationOfWork"] = {"@type": "NewsArticle", "url": link(original.url)}
+            elif original is not None:
+                ld["workTranslation"] = [{"@type": "NewsArticle", "url": link(v.url), "inLanguage": v.lang}
+                                         for v in versions if v.url != article.url and v.lang != "x-default"]
         if article.corrections:
             ld["correction"] = [{"@type": "CorrectionComment", "text": c.text, "datePublished": iso(c.date)}
                                 for c in article.corrections]
@@ -124,7 +132,7 @@ class Helpers:
         config = self._in.config
         link = functools.partial(urls.absolute, config)
         section = self.section(article)
-        crumbs = [(config.title, ""), (section.name, f"{section.slug}/"), (article.title, article.url)]
+        crumbs = [(config.title, config.prefix), (section.name, section.url), (article.title, article.url)]
         return {"@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": [
             {"@type": "ListItem", "position": n, "name": name, "item": link(url)}
             for n, (name, url) in enumerate(crumbs, 1)]}

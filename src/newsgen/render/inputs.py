@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from ..config import SiteConfig
 from ..content.body import Bodies
-from ..model import Site
+from ..model import Alternate, Site
 
 
 @dataclass(frozen=True)
@@ -19,3 +20,5 @@ class RenderInputs:
     now: dt.datetime
     bodies: Bodies
     preview: bool = False  # `newsgen serve`: drafts and scheduled articles carry a badge
+    # a site in several languages: page URL -> the page's versions in every edition (editions.alternates)
+    alternates: Mapping[str, tuple[Alternate, ...]] = field(default_factory=dict)
