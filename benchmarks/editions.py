@@ -60,15 +60,13 @@ def make_site(n: int, share: int, work: Path) -> Path:
 
 
 def _vietnamese(text: str) -> str:
-    """The story as its Vietnamese version: a Vietnamese title and slug (the body stays the corpus's)."""
+    """The story as its Vietnamese version: a Vietnamese title (the body and any `slug:` stay the corpus's)."""
     head, _, body = text[4:].partition("\n---\n")
     lines = []
     for line in head.split("\n"):
         if line.startswith("title: "):
             line = "title: " + json.dumps("Bản tin – " + line[7:].strip().strip("'\"").replace("'", "’"),
                                           ensure_ascii=False)
-        elif line.startswith("slug: "):
-            continue
         lines.append(line)
     return "---\n" + "\n".join(lines) + "\n---\n" + body
 

@@ -284,7 +284,7 @@ def parse_config(text: str, root: Path, digest: str = "") -> SiteConfig:
     if "languages" in values:
         values["languages"] = parse_languages(values["languages"], data.lines.get("languages"),
                                               values.get("language"), values.get("sections", ()),
-                                              RESERVED_SLUGS, diags)
+                                              RESERVED_SLUGS, diags, text)
         if values["languages"]:
             values["language"] = values["languages"][0].code
     if "embed_hosts" in values:

@@ -82,7 +82,8 @@ def alternates(editions: tuple[SiteConfig, ...],
             if other is not None:
                 what = (f'translation_key "{a.translation_key}"' if a.translation_key
                         else "the path of")
-                diags.append(Diagnostic(a.source, None, f"{what} is also that of {other.source}, in the same "
+                diags.append(Diagnostic(a.source, _line_of(root, a.source, "translation_key"),
+                                        f"{what} is also that of {other.source}, in the same "
                                         f"language ({editions[k].language})",
                                         "one story has one version per language: give one of them its own "
                                         "translation_key"))
@@ -109,3 +110,17 @@ def alternates(editions: tuple[SiteConfig, ...],
         for k, url in versions.items():
             out[k][url] = shared
     return out, diags
+
+
+def _line_of(config: SiteConfig, rel: str, key: str) -> int | None:
+    """The line of `key:` in the front matter of the article file `rel` (for an error message)."""
+    try:
+        with open(config.root / rel, encoding="utf-8", errors="replace") as f:  # noqa: PTH123
+            for number, line in enumerate(f, 1):
+                if line.startswith(f"{key}:"):
+                    return number
+                if number > 1 and line.rstrip() == "---":
+                    break
+    except OSError:
+        pass
+    return None

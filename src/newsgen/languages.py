@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -43,6 +44,7 @@ class Language:
     timezone: str = ""
     sections: tuple[tuple[str, SectionName], ...] = ()  # (site section slug, its name here); () = the site's
     bios: tuple[tuple[str, str], ...] = ()  # (author slug, bio in this language)
+    comments_html: str | None = None  # the comments slot's HTML in this language (None = the site's)
 
     @property
     def locale(self) -> str:
@@ -74,14 +76,15 @@ def text_direction(code: str) -> str:
     return "rtl" if order == "right-to-left" else "ltr"
 
 
-_LANGUAGE_KEYS = ("code", "name", "path", "title", "description", "timezone", "sections", "authors")
+_LANGUAGE_KEYS = ("code", "name", "path", "title", "description", "timezone", "sections", "authors",
+                  "comments_html")
 
 
 def parse_languages(items: Any, line: int | None, default: str | None, sections: tuple[Any, ...],
-                    reserved: frozenset[str],
-                    diags: list[Diagnostic]) -> tuple[Language, ...]:
+                    reserved: frozenset[str], diags: list[Diagnostic], text: str = "") -> tuple[Language, ...]:
     """`languages:` validated: each problem one diagnostic. `default`: the `language:` setting, if given
-    (it must then be the first language's code)."""
+    (it must then be the first language's code). `text`: newsgen.yaml, to find the line of a language
+    given as its code alone (`- vi`)."""
     from . import yamlio
 
     if not isinstance(items, list) or not items:
@@ -93,21 +96,22 @@ def parse_languages(items: Any, line: int | None, default: str | None, sections:
     section_slugs = {s.slug for s in sections}
     for n, item in enumerate(items):
         at = (min(item.lines.values()) if isinstance(item, yamlio.LineMap) and item.lines else line)
+        if isinstance(item, str):
+            at = _scalar_line(text, line, item)
+            item = {"code": item}
 
         def err(message: str, hint: str | None = None, key: str | None = None, at: int | None = at,
                 item: Any = item) -> None:
             where = item.lines.get(key, at) if key and isinstance(item, yamlio.LineMap) else at
             diags.append(Diagnostic(CONFIG_NAME, where, message, hint))
 
-        if isinstance(item, str):
-            item = {"code": item}
         if not isinstance(item, dict) or not isinstance(item.get("code"), str) or not item["code"].strip():
             err("each language needs a code", "- code: vi")
             continue
         for key in sorted(set(item) - set(_LANGUAGE_KEYS)):
             err(f'unknown language setting "{key}"', did_you_mean(key, _LANGUAGE_KEYS)
                 or "a language has code, name, path, title, description, timezone, sections and authors", key)
-        code = item["code"].strip()
+        code = item["code"].strip().replace("_", "-")  # BCP 47, as <html lang> and hreflang want: vi-VN
         try:
             locale = Locale.parse(code.replace("-", "_"))
         except (UnknownLocaleError, ValueError):
@@ -120,7 +124,7 @@ def parse_languages(items: Any, line: int | None, default: str | None, sections:
         if n == 0 and default is not None and default.replace("_", "-").lower() != code.lower():
             err(f'the first language, "{code}", is the default edition, but `language:` says "{default}"',
                 f"put {default} first in languages:, or remove `language:`", "code")
-        texts = {k: item.get(k) for k in ("name", "path", "title", "description", "timezone")}
+        texts = {k: item.get(k) for k in ("name", "path", "title", "description", "timezone", "comments_html")}
         for key, value in texts.items():
             if value is not None and not isinstance(value, str):
                 err(f"{key} of language {code} must be text", None, key)
@@ -151,8 +155,18 @@ def parse_languages(items: Any, line: int | None, default: str | None, sections:
         bios = _bios(item.get("authors"), code, err)
         out.append(Language(code=code, name=texts["name"] or locale.get_display_name(locale) or code,
                             prefix=prefix, title=texts["title"] or "", description=texts["description"] or "",
-                            timezone=timezone, sections=names, bios=bios))
+                            timezone=timezone, sections=names, bios=bios, comments_html=texts["comments_html"]))
     return tuple(out)
+
+
+def _scalar_line(text: str, start: int | None, value: str) -> int | None:
+    """The line of `- value` in the list that starts at line `start` (the line of `languages:`)."""
+    lines = text.split("\n")
+    pattern = re.compile(rf"""^\s*-\s*["']?{re.escape(value)}["']?\s*(#.*)?$""")
+    for number in range(start or 1, len(lines) + 1):
+        if pattern.match(lines[number - 1]):
+            return number
+    return start
 
 
 def _section_names(value: Any, item: Any, code: str, sections: tuple[Any, ...],
@@ -167,6 +181,7 @@ def _section_names(value: Any, item: Any, code: str, sections: tuple[Any, ...],
         return ()
     by_key = {s.name.casefold(): s for s in sections} | {s.slug: s for s in sections}
     found: dict[str, SectionName] = {}
+    named: set[str] = set()  # the site sections named (a mistake in one is its own error, not a missing one)
     slugs: dict[str, str] = {}
     lines = getattr(value, "lines", {})
     for key, entry in value.items():
@@ -176,6 +191,7 @@ def _section_names(value: Any, item: Any, code: str, sections: tuple[Any, ...],
             err(f'language {code} names section "{key}", which is not in the site\'s sections',
                 did_you_mean(str(key), [s.name for s in sections]) or "use a name from `sections:`", None, where)
             continue
+        named.add(site_section.slug)
         if isinstance(entry, str):
             entry = {"name": entry}
         if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) or not entry["name"].strip():
@@ -193,12 +209,12 @@ def _section_names(value: Any, item: Any, code: str, sections: tuple[Any, ...],
             continue
         slugs[slug] = str(key)
         found[site_section.slug] = SectionName(name, slug, str(entry.get("description") or ""))
-    missing = [s.name for s in sections if s.slug not in found]
-    if missing and found:
+    missing = [s.name for s in sections if s.slug not in named]
+    if missing and named:
         err(f"language {code} has no name for section{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
             "name every section under the language's `sections:` (or none, to keep the site's names)",
             "sections")
-    return tuple(found.items()) if not missing else ()
+    return tuple(found.items()) if not missing and len(found) == len(named) else ()
 
 
 def _bios(value: Any, code: str, err: Any) -> tuple[tuple[str, str], ...]:
@@ -233,6 +249,8 @@ def edition_changes(config: Any, lang: Language) -> dict[str, Any]:
     for key, value in (("title", lang.title), ("description", lang.description), ("timezone", lang.timezone)):
         if value:
             changes[key] = value
+    if lang.comments_html is not None:
+        changes["comments_html"] = lang.comments_html
     if lang.prefix:
         changes.update(prefix=lang.prefix, digest=f"{config.digest}:{lang.code}")
     if lang.code != config.language:

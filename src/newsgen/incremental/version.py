@@ -9,17 +9,17 @@ from pathlib import Path
 from .. import __version__
 
 
-def _code_digest() -> str:
-    """newsgen's own code: any change to it (an upgrade, an editable install being edited, a field
-    added to a model class) invalidates the cache, so a cache can never outlive the code that wrote it."""
+def code_digest(package: Path = Path(__file__).parent.parent) -> str:
+    """newsgen's own code and its built-in theme (templates, style sheet, scripts, catalogs): any change
+    to them (an upgrade, an editable install being edited, a field added to a model class) invalidates the
+    cache and the no-change shortcut, so neither can outlive the code that wrote the output."""
     h = hashlib.blake2b(digest_size=8)
-    package = Path(__file__).parent.parent
-    for path in sorted(package.rglob("*.py")):
+    for path in sorted([*package.rglob("*.py"), *(p for p in (package / "theme").rglob("*") if p.is_file())]):
         rel = path.relative_to(package).as_posix()
         if rel.startswith(("serve/", "importers/", "cli.py", "init.py", "check.py", "newarticle.py")):
             continue  # code that does not shape the output
-        h.update(path.read_bytes())
+        h.update(rel.encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
 
 
-VERSION = f"newsgen {__version__} python {sys.version_info[:2]} code {_code_digest()}"
+VERSION = f"newsgen {__version__} python {sys.version_info[:2]} code {code_digest()}"
