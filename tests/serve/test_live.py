@@ -238,3 +238,26 @@ def test_template_edit_renders_the_shown_page_first(running: Running, site: Path
     assert "<title>NEW " in running.get(PAGE).text
     running.wait_idle()
     assert "<title>NEW " in running.get("/sports/boat-race/").text
+
+
+def test_every_language_edition_is_previewed_and_reloads(serve: Callable[..., Any], make_site: Any) -> None:
+    """A site with a Vietnamese edition: `newsgen serve` shows /vi/ pages, and saving the Vietnamese story
+    reloads its tab; its English original links to it (hreflang)."""
+    art = make_site.article
+    root = make_site({
+        "content/politics/2025/budget.md": art("Budget passes", body="The council voted.\n"),
+        "content/vi/politics/2025/budget.md": art("Ngân sách được thông qua", section="Chính trị",
+                                                  slug="ngan-sach", body="Hội đồng đã biểu quyết.\n"),
+    }, extra_config="languages:\n  - code: en\n  - code: vi\n    sections:\n      Politics: Chính trị\n"
+                    "      Sports: Thể thao\n      Culture: Văn hóa\n")
+    with serve(root) as running:
+        page = "/vi/chinh-tri/ngan-sach/"
+        assert 'lang="vi"' in running.get(page).text
+        assert 'hreflang="vi"' in running.get(PAGE).text
+        assert "Trang chủ" in running.get("/vi/").text  # the Vietnamese edition's theme words
+        tab = running.tab(page)
+        save_atomically(root / "content/vi/politics/2025/budget.md",
+                        art("Ngân sách được thông qua", section="Chính trị", slug="ngan-sach",
+                            body="Hội đồng đã biểu quyết lần nữa.\n"))
+        tab.wait_for("reload")
+        assert "Hội đồng đã biểu quyết lần nữa." in running.get(page).text
