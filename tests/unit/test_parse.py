@@ -275,3 +275,22 @@ def test_a_body_beyond_the_limits_is_one_error_at_its_first_line(site) -> None: 
     article, diags = parse(site, f"---\ntitle: X\nsection: Politics\ndate: 2025-01-01\n---\n\n{body}")
     assert article is None and len(diags) == 1
     assert diags[0].line == 6 and "definitions" in diags[0].message
+
+
+def test_the_raw_control_check_is_the_regex_it_replaced() -> None:
+    """_raw_control (translate + a C1 search) says what the single regex over the bytes said."""
+    import random
+    import re
+
+    from newsgen.content.parse import _raw_control
+
+    reference = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]")
+    for a in range(256):
+        for b in range(256):
+            raw = bytes([a, b])
+            assert _raw_control(raw) == bool(reference.search(raw)), raw
+    rng = random.Random(7)
+    alphabet = b"ab \t\n\r\x00\x1f\x7f\xc2\x80\x9f\xa0\xc3\xe1"
+    for _ in range(5000):
+        raw = bytes(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert _raw_control(raw) == bool(reference.search(raw)), raw

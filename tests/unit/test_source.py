@@ -68,3 +68,17 @@ def test_thematic_break_in_body_is_not_a_fence() -> None:
     src = split("---\na: 1\n---\nabove\n\n---\n\nbelow\n", "x.md")
     assert src.front_matter == "a: 1"
     assert "below" in src.body
+
+
+@pytest.mark.parametrize("raw", [b"", b"a\r\nb\rc\n", b"\xef\xbb\xbfx\r\n", b"\xef\xbb\xbf\xef\xbb\xbfx", b"\xef\xbb",
+                                 "Hà Nội\r\n".encode(), b"ok\n\xff\n", b"\xef\xbb\xbfa\n\nb\xc3"])
+def test_decode_is_utf8_sig_with_line_ends_made_newlines(raw: bytes) -> None:
+    try:
+        expected: str | int = raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+    except UnicodeDecodeError as exc:
+        expected = raw[: exc.start].count(b"\n") + 1
+    try:
+        got: str | int = decode(raw, "a.md")
+    except SourceProblem as p:
+        got = p.diagnostic.line or 0
+    assert got == expected

@@ -236,3 +236,22 @@ def test_the_fast_gettext_renders_what_jinjas_does(tmp_path: Path, monkeypatch: 
     stock = make_env(config(tmp_path, language), cache=False).from_string(SAMPLE).render(**values)
     assert fast == stock
     assert "AFP &amp; &#34;Reuters&#34; &lt;b&gt;" in fast and "<i>TTXVN</i>" in fast and "100% sure" in fast
+
+
+def test_a_remembered_message_with_values_is_what_formatting_gives() -> None:
+    """`_` remembers a message with str or int values; a Markup, bool or float value is never taken for
+    an equal str or int one (each is formatted otherwise)."""
+    import gettext
+
+    from markupsafe import Markup
+
+    from newsgen.render.translations import _callables
+
+    one, _many = _callables(gettext.NullTranslations())
+    for _ in range(2):  # the second time from the memo
+        assert one("More in %(section)s", section="A & B") == Markup("More in A &amp; B")
+        assert one("More in %(section)s", section=Markup("A &amp; B")) == Markup("More in A &amp; B")
+        assert one("Page %(n)s", n=1) == Markup("Page 1")
+        assert one("Page %(n)s", n=True) == Markup("Page True")
+        assert one("Page %(n)s", n=1.0) == Markup("Page 1.0")
+        assert one("Page %(n)s", n="<1>") == Markup("Page &lt;1&gt;")

@@ -22,13 +22,21 @@ class SourceProblem(Exception):
 
 
 def decode(raw: bytes, path: str) -> str:
+    """The text, without a BOM, its line ends made \\n. (What raw.decode("utf-8-sig") does, without
+    the codec's Python-level wrapper; and line ends replaced only when a \\r is there: together half of
+    the ~20 us a Vietnamese article took, read twice by a cold build.)"""
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
+        text = (raw[3:] if raw.startswith(_BOM) else raw).decode("utf-8")
+    except UnicodeDecodeError as exc:  # (start counts from after the BOM, as utf-8-sig's did)
         line = raw[: exc.start].count(b"\n") + 1
         raise SourceProblem(Diagnostic(path, line, "file is not UTF-8 text",
                                        "save it as UTF-8 in your editor")) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+_BOM = b"\xef\xbb\xbf"  # codecs.BOM_UTF8
 
 
 def split(text: str, path: str) -> Source:
