@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from .. import urls
 from ..config import SiteConfig
+from ..content.typography import smart_text, typographer  # (standard library only: no markdown-it-py)
 from . import hooks, translations
 
 
@@ -117,8 +118,6 @@ def typo(value: object) -> Markup:
     """A title, summary or caption with the typography of article bodies (markdown-it's typographer:
     “curly” quotes, ’ apostrophes, – and — dashes, …): for text shown on pages. Feeds, structured data
     and meta tags keep the text as the editor wrote it. Escaped here, so it is safe as element content."""
-    from ..content.typography import typographer
-
     if isinstance(value, Markup):
         return Markup(typographer(str(value)))  # noqa: S704 - already safe HTML
     return _typo_text(str(value))
@@ -126,6 +125,4 @@ def typo(value: object) -> Markup:
 
 @functools.lru_cache(maxsize=65536)
 def _typo_text(text: str) -> Markup:
-    from ..content.typography import smart_text
-
     return Markup(html.escape(smart_text(text), quote=False))  # noqa: S704 - escaped here
