@@ -287,12 +287,21 @@ def parse_config(text: str, root: Path, digest: str = "") -> SiteConfig:
                                               RESERVED_SLUGS, diags, text)
         if values["languages"]:
             values["language"] = values["languages"][0].code
+        if len(values["languages"]) == 1 and not diags:  # one language: a site like any other, in its names
+            values.update(_single_language(values, values.pop("languages")[0]))
     if "embed_hosts" in values:
         values["embed_hosts"] = tuple(str(h).lower() for h in values["embed_hosts"])
 
     if diags:
         raise BuildError(diags)
     return SiteConfig(root=root, digest=digest, **values)
+
+
+def _single_language(values: dict[str, Any], lang: Language) -> dict[str, Any]:
+    """The settings of a site whose `languages:` lists one language: its title, description, timezone,
+    section names and authors' bios, as an edition's would be."""
+    shell = SiteConfig(root=Path(), **values)
+    return {k: v for k, v in edition_changes(shell, lang).items() if k not in ("prefix", "digest")}
 
 
 def _share_image_problem(value: str, root: Path) -> tuple[str, str] | None:

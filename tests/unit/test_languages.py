@@ -255,3 +255,11 @@ def test_a_short_form_mistake_is_at_its_line() -> None:
     text = SECTIONS + "languages:\n  - en\n  - xx\n"
     (found,) = parse_problems(text)
     assert found.startswith(f"newsgen.yaml:{line_of(text, '- xx')}: "), found
+
+
+def test_one_language_is_a_site_in_that_language_without_editions() -> None:
+    """`languages:` with one entry: no editions, no hreflang or switcher to show; its names apply."""
+    c = config("  - code: vi\n    title: Tin Ven Sông\n    sections:\n      Politics: Chính trị\n      Sports: Thể thao\n")
+    assert c.languages == () and c.editions == (c,) and c.prefix == ""
+    assert (c.language, c.title) == ("vi", "Tin Ven Sông")
+    assert [(s.name, s.slug) for s in c.sections] == [("Chính trị", "chinh-tri"), ("Thể thao", "the-thao")]
