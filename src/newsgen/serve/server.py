@@ -40,7 +40,7 @@ from .events import ChangeQueue
 from .handler import PreviewServer
 from .rwlock import ReadWriteLock
 from .scratch import make_folder, release, remove_stale
-from .session import Session
+from .session import VERIFY_EVERY, Session
 from .watch import Watcher, modified_since
 
 log = logging.getLogger("newsgen.serve")
@@ -156,6 +156,9 @@ class Preview:
                 self._after_build()
             elif catch_up:
                 self.session.catch_up()
+            elif time.monotonic() - self.session.walked >= VERIFY_EVERY and not self.changes.pending():
+                self.session.verify()  # what the watcher may have missed: a walk, when idle
+                self._after_build()
 
     def close(self) -> None:
         self.stopping.set()
