@@ -36,7 +36,7 @@ from ..errors import BuildError
 from ..incremental import cache
 from .changes import rebuild_for
 from .clients import Hub
-from .events import ChangeQueue
+from .events import EARLY, ChangeQueue
 from .handler import PreviewServer
 from .rwlock import ReadWriteLock
 from .scratch import make_folder, release, remove_stale
@@ -149,9 +149,12 @@ class Preview:
         while not self.stopping.is_set():
             # pages left stale by a shown-first rebuild are brought up to date while nothing waits
             catch_up = bool(self.session.deferred) and not self.changes.pending()
-            batch = self.changes.get(timeout=0.0 if catch_up else 0.5)
+            found = self.changes.next(timeout=0.0 if catch_up else 0.5, early=EARLY)
+            due, batch = found if found is not None else (False, None)
             change = rebuild_for(batch) if batch else None
-            if change is not None:
+            if change is not None and not due:
+                self.session.show_first(change)  # an editor's save, complete: the page on screen now
+            elif change is not None:
                 self.session.rebuild(change)
                 self._after_build()
             elif catch_up:

@@ -76,6 +76,8 @@ class Session:
         self.inputs: snapshot.Inputs | None = None  # the input files' stamps as the last build saw them
         self.walked = 0.0  # time.monotonic() of the last walk of the input folders
         self.memory: early.Memory | None = None  # the last good build's site model and plan
+        self._shown_early: tuple[tuple[str, ...], float] = ((), 0.0)  # (paths, seconds) of show_first
+        self._reloading = (0, 0.0)  # (streams opened once the tabs told to reload have, until when to wait)
 
     # ------------------------------------------------------------------ the steps
 
@@ -94,9 +96,14 @@ class Session:
         shown = self.hub.shown() if change.pages_may_change else set()
         self.building = True  # (from here: the pages on screen come first)
         try:
-            shown_early = self._show_early(change, shown) if shown else 0.0
+            if self._shown_early[0] == change.paths:  # show_first did it, from the same paths
+                shown_early = self._shown_early[1]
+                self.hub.wait_for_connections(self._reloading[0], self._reloading[1] - time.monotonic())
+            else:
+                shown_early = self._show_early(change, shown) if shown else 0.0
         finally:
             self.building = False
+            self._shown_early = ((), 0.0)
         few = change.kinds == {"content"} and len(change.paths) <= FEW
         only = frozenset(shown) if shown and _HAS_ONLY and not (shown_early and few) else None
         result, told = self._build(only)
@@ -109,6 +116,15 @@ class Session:
         if self.deferred:
             self._catch_up_started = time.perf_counter() - result.seconds
         return result
+
+    def show_first(self, change: Rebuild) -> None:
+        """Changes are still coming in (the batch is not due yet), but those so far may be an editor's
+        whole save: render the pages on screen from them now. The rebuild of the batch follows."""
+        shown = self.hub.shown() if change.pages_may_change else set()
+        if shown:
+            seconds = self._show_early(change, shown, wait=False)
+            if seconds:
+                self._shown_early = (change.paths, seconds)
 
     def catch_up(self) -> BuildResult | None:
         """Render the next chunk of pages left stale by a shown-first rebuild."""
@@ -144,10 +160,10 @@ class Session:
             self.walked = time.monotonic()
         self.inputs = found
 
-    def _show_early(self, change: Rebuild, shown: set[str]) -> float:
+    def _show_early(self, change: Rebuild, shown: set[str], wait: bool = True) -> float:
         """The pages on screen rendered from the site model in memory, those tabs reloaded; the build
-        then waits (up to RELOAD_WAIT) until they have loaded them. Returns the seconds it took, 0.0
-        when it could not (the build renders them first)."""
+        then waits (`wait`, up to RELOAD_WAIT) until they have loaded them. Returns the seconds it took,
+        0.0 when it could not (the build renders them first)."""
         if not self.ok:
             return 0.0
         started = time.perf_counter()
@@ -162,7 +178,8 @@ class Session:
         seconds = time.perf_counter() - started
         connected = self.hub.connections()
         told = self.hub.built(changed, [])
-        if told:
+        self._reloading = (connected + told, time.monotonic() + RELOAD_WAIT)
+        if told and wait:
             self.hub.wait_for_connections(connected + told, RELOAD_WAIT)
         return seconds
 
