@@ -113,12 +113,13 @@ def refresh(root: Path, previous: Inputs, changed: Iterable[str]) -> Inputs | No
 
 
 def differences(a: Stamps, b: Stamps) -> list[str]:
-    """Paths stamped differently in `a` and `b`, leaving out editor junk (swap files, temporaries): what a
-    periodic walk found that a watcher's events did not say."""
+    """Files stamped differently in `a` and `b`, leaving out editor junk (swap files, temporaries) and
+    folders (a file added or removed is itself a difference): what a periodic walk found that a
+    watcher's events did not say."""
     from ..content.discover import is_junk
 
     return sorted(rel for rel in a.keys() ^ b.keys() | {k for k in a.keys() & b.keys() if a[k] != b[k]}
-                  if not any(is_junk(part) for part in rel.rstrip("/").split("/")))
+                  if not rel.endswith("/") and not any(is_junk(part) for part in rel.split("/")))
 
 
 def _walk(path: str, rel: str, stamps: Stamps, links: list[str] | None = None) -> None:
