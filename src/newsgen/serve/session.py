@@ -110,7 +110,7 @@ class Session:
         if result is None:
             return None
         more = f"; {len(self.deferred)} more pages to update" if self.deferred else ""
-        first = f"; page on screen after {shown_early:.2f} s" if shown_early else ""
+        first = f"; the page on screen first, in {shown_early:.2f} s" if shown_early else ""
         log.info("%s: %s%s%s%s", change.describe(), _short(result, time.perf_counter() - started), first,
                  _tabs(told), more)
         if self.deferred:
