@@ -83,15 +83,18 @@ class BuildResult:
 
 
 def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress | None = None,
-          state: State | None = None, publish_lock: AbstractContextManager[object] | None = None) -> BuildResult:
+          state: State | None = None, publish_lock: AbstractContextManager[object] | None = None,
+          inputs: snapshot.Inputs | None = None) -> BuildResult:
     """Build the site in `root`. Raises BuildError, leaving the previous output as it was, on any user
     mistake. `state`: the build state kept in memory by the caller (newsgen serve) instead of the cache
-    files; `publish_lock` is held while the staged files are moved into place and stale ones pruned."""
+    files; `publish_lock` is held while the staged files are moved into place and stale ones pruned;
+    `inputs`: the stamps of the inputs as the caller knows them (newsgen serve: the last build's, updated
+    with the paths its file watcher reported), instead of a walk of every input folder."""
     result = BuildResult()
     started = time.perf_counter()
     lap = _stopwatch(result, started)
     out = (options.out or root / "public").absolute()
-    found = snapshot.take(root)  # inputs: every file's stamp, taken before any is read
+    found = inputs or snapshot.take(root)  # inputs: every file's stamp, taken before any is read
     key = snapshot.key(out, options.drafts, options.future, options.preview, options.base_url)
     last = snapshot.load(root, out) if state is None and options.only is None else None
     if last is not None and snapshot.up_to_date(last, key, found.stamps, tz_now(ZoneInfo("UTC")).timestamp(), out):

@@ -103,3 +103,27 @@ def test_queue_with_a_fake_clock() -> None:
     assert q.get(timeout=0) is None
     now[0] = 0.2
     assert q.get(timeout=0) == {"a", "b"}
+
+
+def test_peek_hands_out_each_version_of_the_waiting_paths_once() -> None:
+    c = Coalescer(quiet=0.1)
+    assert c.peek(0.0, 0.01) == (float("inf"), None)
+    c.add(["content/a.md"], 0.0)
+    wait, paths = c.peek(0.005, 0.01)
+    assert paths is None and abs(wait - 0.005) < 1e-9
+    assert c.peek(0.02, 0.01) == (0.0, {"content/a.md"})
+    assert c.peek(0.03, 0.01)[1] is None  # already handed out
+    c.add(["content/b.md"], 0.04)
+    assert c.peek(0.05, 0.01) == (0.0, {"content/a.md", "content/b.md"})
+    assert c.take(0.2) == {"content/a.md", "content/b.md"}  # the batch itself is still due once
+
+
+def test_queue_next_shows_an_editors_save_before_the_batch_is_due() -> None:
+    q = ChangeQueue(quiet=0.3)
+    q.put(["content/a.md"])
+    started = time.monotonic()
+    assert q.next(timeout=5, early=0.01) == (False, {"content/a.md"})
+    assert time.monotonic() - started < 0.25
+    assert q.pending()
+    assert q.next(timeout=5, early=0.01) == (True, {"content/a.md"})
+    assert not q.pending()

@@ -192,3 +192,32 @@ def _reader_blocked(lock: ReadWriteLock) -> bool:
     t.start()
     blocked = not got.wait(0.2)
     return blocked
+
+
+def test_verify_rebuilds_what_the_watcher_missed(tmp_path: Path) -> None:
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content/a.md").write_text("a\n", encoding="utf-8")
+    fake = FakeBuild([])
+    s = Session(tmp_path, tmp_path / "out", Hub(), ReadWriteLock(), builder=fake)
+    s.first()
+    assert s.verify() is None  # nothing missed: no build
+    assert len(fake.calls) == 1
+    (tmp_path / "content/b.md").write_text("b\n", encoding="utf-8")  # no event for it
+    assert s.verify() is not None
+    assert len(fake.calls) == 2
+    assert s.inputs is not None and "content/b.md" in s.inputs.stamps
+    assert fake.calls[1]["inputs"] is s.inputs
+
+
+def test_rebuild_stamps_only_the_reported_paths(tmp_path: Path) -> None:
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content/a.md").write_text("a\n", encoding="utf-8")
+    s = Session(tmp_path, tmp_path / "out", Hub(), ReadWriteLock(), builder=FakeBuild([]))
+    s.first()
+    walked = s.walked
+    (tmp_path / "content/a.md").write_text("edited\n", encoding="utf-8")
+    s.rebuild(rebuild_for(["content/a.md"]))  # type: ignore[arg-type]
+    assert s.walked == walked and s.inputs is not None and s.inputs.stamps["content/a.md"][1] == 7
+    (tmp_path / "content/new").mkdir()
+    s.rebuild(rebuild_for(["content/new"]))  # type: ignore[arg-type]
+    assert s.walked > walked  # a folder: walked

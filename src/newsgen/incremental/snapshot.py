@@ -19,8 +19,9 @@ import datetime as dt
 import hashlib
 import marshal
 import os
+import stat
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from ..model import Article
 
 FORMAT = 3
+CONFIG = "newsgen.yaml"
 INPUT_FOLDERS = ("content", "static", "templates")
 THEME = Path(__file__).parent.parent / "theme"
 
@@ -62,14 +64,62 @@ def take(root: Path) -> Inputs:
     matters), and the symlinks met on the way."""
     found = Inputs({})
     try:
-        st = os.stat(root / "newsgen.yaml")
-        found.stamps["newsgen.yaml"] = (st.st_mtime_ns, st.st_size)
+        st = os.stat(root / CONFIG)
+        found.stamps[CONFIG] = (st.st_mtime_ns, st.st_size)
     except OSError:
         pass
     for name in INPUT_FOLDERS:
         _walk(f"{root}/{name}", name, found.stamps, found.links)
     _walk(str(THEME), "theme:", found.stamps, None)
     return found
+
+
+def refresh(root: Path, previous: Inputs, changed: Iterable[str]) -> Inputs | None:
+    """The inputs after the files `changed` (site-relative paths a file watcher reported since
+    `previous` was taken) were saved, created or removed: `previous` with those files and their
+    folders stamped again, without walking every folder (newsgen serve, 10,000 articles: ~1 ms instead
+    of ~60 ms). None when only a walk can tell: a folder appeared, vanished or was renamed (what is
+    under it is unknown), a symlink is involved, or a path is outside the input folders."""
+    stamps = dict(previous.stamps)
+    for rel in dict.fromkeys(changed):
+        if rel in previous.links:
+            return None
+        top = rel.split("/", 1)[0]
+        if rel != CONFIG and (top not in INPUT_FOLDERS or rel == top or rel.endswith("/")):
+            return None
+        try:
+            st = os.lstat(f"{root}/{rel}")
+        except FileNotFoundError:
+            if f"{rel}/" in stamps:
+                return None  # a folder removed or renamed: its files went with it
+            stamps.pop(rel, None)
+        except OSError:
+            return None
+        else:
+            if not stat.S_ISREG(st.st_mode):
+                return None  # a folder, a symlink, something else: walk
+            stamps[rel] = (st.st_mtime_ns, st.st_size)
+        if rel == CONFIG:
+            continue
+        folder = rel.rpartition("/")[0]
+        if f"{folder}/" not in stamps:
+            return None  # in a folder the last walk did not see
+        try:
+            st = os.stat(f"{root}/{folder}")
+        except OSError:
+            return None
+        stamps[f"{folder}/"] = (st.st_mtime_ns, st.st_size)
+    return Inputs(stamps, list(previous.links))
+
+
+def differences(a: Stamps, b: Stamps) -> list[str]:
+    """Files stamped differently in `a` and `b`, leaving out editor junk (swap files, temporaries) and
+    folders (a file added or removed is itself a difference): what a periodic walk found that a
+    watcher's events did not say."""
+    from ..content.discover import is_junk
+
+    return sorted(rel for rel in a.keys() ^ b.keys() | {k for k in a.keys() & b.keys() if a[k] != b[k]}
+                  if not rel.endswith("/") and not any(is_junk(part) for part in rel.split("/")))
 
 
 def _walk(path: str, rel: str, stamps: Stamps, links: list[str] | None = None) -> None:

@@ -46,6 +46,8 @@ class Hub:
         self._last_changed: dict[str, int] = {}
         self._errors: list[str] = []
         self._lock = threading.Lock()
+        self._connected = threading.Condition(self._lock)  # notified on every connection
+        self._connections = 0  # streams opened so far
         self._closed = False
 
     @property
@@ -65,6 +67,8 @@ class Hub:
                 tab.messages.put(_CLOSE)
                 return tab
             self._tabs.append(tab)
+            self._connections += 1
+            self._connected.notify_all()
             tab.send("hello", {"server": self.server_id})
             if self._stale(tab, token):
                 tab.send("reload", {})
@@ -81,6 +85,16 @@ class Hub:
         """The output files the open tabs show: a rebuild renders these first."""
         with self._lock:
             return {t.shown for t in self._tabs if t.shown is not None}
+
+    def connections(self) -> int:
+        """How many streams were opened so far (a reloaded tab opens a new one once its page is loaded)."""
+        with self._lock:
+            return self._connections
+
+    def wait_for_connections(self, total: int, timeout: float) -> bool:
+        """Wait until `total` streams were opened in all (tabs told to reload have loaded their page)."""
+        with self._connected:
+            return self._connected.wait_for(lambda: self._connections >= total or self._closed, timeout)
 
     def count(self) -> int:
         with self._lock:

@@ -36,11 +36,11 @@ from ..errors import BuildError
 from ..incremental import cache
 from .changes import rebuild_for
 from .clients import Hub
-from .events import ChangeQueue
+from .events import EARLY, ChangeQueue
 from .handler import PreviewServer
 from .rwlock import ReadWriteLock
 from .scratch import make_folder, release, remove_stale
-from .session import Session
+from .session import VERIFY_EVERY, Session
 from .watch import Watcher, modified_since
 
 log = logging.getLogger("newsgen.serve")
@@ -149,13 +149,19 @@ class Preview:
         while not self.stopping.is_set():
             # pages left stale by a shown-first rebuild are brought up to date while nothing waits
             catch_up = bool(self.session.deferred) and not self.changes.pending()
-            batch = self.changes.get(timeout=0.0 if catch_up else 0.5)
+            found = self.changes.next(timeout=0.0 if catch_up else 0.5, early=EARLY)
+            due, batch = found if found is not None else (False, None)
             change = rebuild_for(batch) if batch else None
-            if change is not None:
+            if change is not None and not due:
+                self.session.show_first(change)  # an editor's save, complete: the page on screen now
+            elif change is not None:
                 self.session.rebuild(change)
                 self._after_build()
             elif catch_up:
                 self.session.catch_up()
+            elif time.monotonic() - self.session.walked >= VERIFY_EVERY and not self.changes.pending():
+                self.session.verify()  # what the watcher may have missed: a walk, when idle
+                self._after_build()
 
     def close(self) -> None:
         self.stopping.set()

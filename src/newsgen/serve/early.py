@@ -1,0 +1,153 @@
+"""The page on screen first: after an edit, the pages the open tabs show are rendered from the site
+model kept in memory, written and reloaded before the build brings the rest of the site up to date.
+
+The last build's site model (one per edition) and plan stay in memory (`Memory`, from what `build()`
+puts in `BuildOptions.keep_alive`). An edit that cannot change the model's shape gives the same model
+with the edited articles in place of their old versions: the same order, sections, authors, tags,
+listings, related lists and neighbours. Each shown page's spec in the last plan then still points at
+the right article or listing, and rendering it gives the bytes the build will give. Such edits: an
+article file saved with the same date, section, slug, authors, tags, aliases, draft flag and
+translation key, whose new title keeps its place in the order (a headline, a summary, the body), and
+template files. Anything else (a file added, removed or renamed, an image, newsgen.yaml, static/, an
+article with errors) renders nothing here: the build does all of it, as without this module.
+
+Never the last word: the build that follows renders these pages again. The same bytes are not
+written again (the tab does not reload twice); if this shortcut ever disagreed with the build, the
+build's page would replace it and the tab would reload once more.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..config import load_config
+from ..content.body import Bodies
+from ..content.collect import known_images
+from ..content.discover import is_article
+from ..content.parse import parse_file
+from ..dates import now as tz_now
+from ..model import Article, Edition
+from ..output import Staging
+from ..render.inputs import RenderInputs
+from ..render.pages import Renderer
+from .changes import classify
+
+if TYPE_CHECKING:
+    from ..incremental.state import State
+    from ..pages import PageSpec
+
+
+@dataclass
+class Memory:
+    """What the last successful build made that an early page needs."""
+
+    editions: list[Edition]
+    specs: dict[str, PageSpec]  # the plan, by output file
+    where: dict[str, tuple[int, int]]  # article source -> (edition, index in its site model)
+
+
+def remember(kept: list[object]) -> Memory | None:
+    """The memory from `BuildOptions.keep_alive` after a build: (state, editions, specs, decision)."""
+    if not kept:
+        return None
+    last = kept[-1]
+    assert isinstance(last, tuple)
+    editions: list[Edition] = last[1]
+    specs: list[PageSpec] = last[2]
+    where = {a.source: (k, i) for k, e in enumerate(editions) for i, a in enumerate(e.site.articles)}
+    return Memory(list(editions), {s.out: s for s in specs}, where)
+
+
+def shape(a: Article) -> tuple[object, ...]:
+    """What of an article decides the site model's shape (besides the title's place in the order)."""
+    return (a.source, a.url, a.date, a.section, a.authors, a.tags, a.draft, a.aliases, a.edition,
+            a.translation_key)
+
+
+def _order_key(a: Article) -> tuple[float, str, str]:
+    return (-a.date.timestamp(), a.title, a.source)  # site.order's
+
+
+def patched(editions: list[Edition], where: dict[str, tuple[int, int]], old: Article,
+            new: Article) -> list[Edition] | None:
+    """The editions with `new` in place of `old`, or None when that could change the model's shape."""
+    place = where.get(old.source)
+    if place is None or shape(old) != shape(new):
+        return None
+    k, i = place
+    site = editions[k].site
+    arts = list(site.articles)
+    if arts[i].source != old.source:
+        return None
+    key = _order_key(new)
+    if (i > 0 and not _order_key(arts[i - 1]) < key) or (i + 1 < len(arts) and not key < _order_key(arts[i + 1])):
+        return None  # the new title moves it among stories of the same moment
+    arts[i] = new
+    out = list(editions)
+    out[k] = dataclasses.replace(editions[k], site=dataclasses.replace(site, articles=tuple(arts)))
+    return out
+
+
+def edited_model(root: Path, memory: Memory, state: State, paths: Iterable[str]) -> list[Edition] | None:
+    """The site model after an edit of `paths`, or None when the build must make it."""
+    editions = memory.editions
+    config = None
+    for rel in paths:
+        kind = classify(rel)
+        if kind == "template":
+            continue
+        if kind != "content" or not is_article(rel.rpartition("/")[2]):
+            return None
+        entry = state.parsed.get(rel)
+        if entry is None or entry.article is None:
+            return None
+        if config is None:
+            config = load_config(root)
+            if config.digest != state.config_digest:
+                return None
+        article, diagnostics = parse_file(root, rel, config, known_images(root, [entry]))
+        if article is None or diagnostics:
+            return None  # the build reports it
+        found = patched(editions, memory.where, entry.article, article)
+        if found is None:
+            return None
+        editions = found
+    return editions
+
+
+def render_shown(root: Path, out: Path, memory: Memory | None, state: State, paths: Iterable[str],
+                 shown: Iterable[str], preview: bool, lock: AbstractContextManager[object]) -> list[str] | None:
+    """Render the shown output files after an edit of `paths` and move them into place (holding `lock`).
+    Returns those whose bytes changed, or None when nothing could be rendered early."""
+    if memory is None:
+        return None
+    editions = edited_model(root, memory, state, paths)
+    if editions is None:
+        return None
+    specs = [memory.specs[rel] for rel in sorted(shown) if rel in memory.specs]
+    if not specs:
+        return None
+    now = tz_now(editions[0].config.tz)
+    renderers: dict[int, Renderer] = {}
+    staging = Staging(out)
+    for spec in specs:
+        renderer = renderers.get(spec.edition)
+        if renderer is None:
+            e = editions[spec.edition]
+            renderer = renderers[spec.edition] = Renderer(RenderInputs(
+                config=e.config, site=e.site, now=now, bodies=Bodies(e.config), preview=preview,
+                alternates=e.alternates))
+        try:
+            staging.add(staging.write(spec.out, renderer.render(spec)))
+        except Exception:  # noqa: BLE001 - a template error, a file saved again: the build reports it
+            staging.rollback()
+            return None
+    changed = [target[len(str(out)) + 1:] for _, target in staging.pending]
+    with lock:
+        staging.commit()
+    return changed

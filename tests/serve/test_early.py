@@ -1,0 +1,134 @@
+"""early.py: the page on screen rendered from the site model in memory gives the bytes a cache-less
+`newsgen build` gives, and edits that could change the model's shape render nothing early."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newsgen.build import BuildOptions, build
+from newsgen.incremental.state import State
+from newsgen.serve import early
+from newsgen.serve.changes import rebuild_for
+from newsgen.serve.clients import Hub
+from newsgen.serve.rwlock import ReadWriteLock
+from newsgen.serve.session import Session
+
+BUDGET = "content/politics/2025/budget.md"
+PAGE = "politics/budget-passes/index.html"
+
+
+@pytest.fixture
+def site(make_site: Any) -> Path:
+    art = make_site.article
+    return make_site({
+        BUDGET: art("Budget passes", body="The council voted.\n", tags=["council", "money"],
+                    slug="budget-passes"),
+        "content/politics/2025/bridge.md": art("Bridge opens", date="2025-03-18 09:00", tags=["council"]),
+        "content/politics/2025/same-minute.md": art("Zoo reopens", tags=["money"]),
+        "content/politics/2025/older.md": art("Older story", date="2025-03-01 08:00", tags=["council", "money"]),
+        "content/sports/2025/race.md": art("Boat race", section="Sports", tags=["money"]),
+        "templates/article.html": '{% extends "theme/article.html" %}',
+    }, extra_config="shared_latest_news: false\n")  # (else article pages keep an older Latest News list
+    # by design: the browser refreshes it from latest-news.json, and a fresh build's list is newer)
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    """The pages (feeds of empty sections say when they were built: not compared)."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*.html"))}
+
+
+def fresh_build(site: Path, tmp_path: Path, name: str) -> dict[str, bytes]:
+    out = tmp_path / name
+    build(site, BuildOptions(out=out, preview=True, jobs=1), state=State())  # no cache read or written
+    return files(out)
+
+
+def session(site: Path, tmp_path: Path, shown: str = PAGE) -> Session:
+    hub = Hub()
+    hub.connect(f"/{shown.removesuffix('index.html')}", hub.token)
+    s = Session(site, tmp_path / "serve-out", hub, ReadWriteLock())
+    assert s.first(jobs=1) is not None
+    assert s.memory is not None
+    return s
+
+
+def edit(site: Path, rel: str, old: str, new: str) -> None:
+    path = site / rel
+    text = path.read_text(encoding="utf-8")
+    assert re.search(old, text), (old, text)
+    path.write_text(re.sub(old, new, text, count=1), encoding="utf-8")
+
+
+def render_early(s: Session, rel: str) -> list[str] | None:
+    return early.render_shown(s.root, s.out, s.memory, s.state, (rel,), s.hub.shown(), True, s.lock.writing())
+
+
+@pytest.mark.parametrize(("rel", "old", "new"), [
+    (BUDGET, r'title: "Budget passes"', 'title: "Budget passes at last"'),  # a headline
+    (BUDGET, r"The council voted\.", "The council voted again."),  # the body
+    (BUDGET, r'title: "Budget passes"', 'title: "Budget passes"\nsummary: "A new standfirst"'),  # the card
+    ("templates/article.html", r"$", "{% block title %}NEW {{ super() }}{% endblock %}"),  # a template
+])
+def test_the_early_page_is_the_builds_page(site: Path, tmp_path: Path, rel: str, old: str, new: str) -> None:
+    s = session(site, tmp_path)
+    edit(site, rel, old, new)
+    assert render_early(s, rel) == [PAGE]
+    early_bytes = (s.out / PAGE).read_bytes()
+    assert early_bytes == fresh_build(site, tmp_path, "fresh")[PAGE]
+    result = s.rebuild(rebuild_for([rel]))  # type: ignore[arg-type]
+    assert result is not None and PAGE not in result.changed  # the build did not write it again
+    while s.deferred:  # (a template: the rest of the site in chunks)
+        s.catch_up()
+    assert files(s.out) == fresh_build(site, tmp_path, "fresh2")
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    (r'date: "2025-03-19 17:40"', 'date: "2025-03-19 17:41"'),  # the order and the news sitemap
+    (r'"money"\]', '"money", "new-tag"]'),  # a new tag page
+    (r'section: "Politics"', 'section: "Sports"'),  # another URL
+    (r'title: "Budget passes"', 'title: "Zz after the zoo"'),  # the same minute as "Zoo reopens": moves
+])
+def test_edits_that_change_the_model_render_nothing_early(site: Path, tmp_path: Path, old: str, new: str) -> None:
+    s = session(site, tmp_path)
+    edit(site, BUDGET, old, new)
+    assert render_early(s, BUDGET) is None
+    assert s.rebuild(rebuild_for([BUDGET])) is not None  # type: ignore[arg-type]
+    while s.deferred:
+        s.catch_up()
+    assert files(s.out) == fresh_build(site, tmp_path, "fresh")
+
+
+def test_new_removed_broken_files_and_config_render_nothing_early(site: Path, tmp_path: Path, make_site: Any) -> None:
+    s = session(site, tmp_path)
+    new = "content/politics/2025/new.md"
+    (site / new).write_text(make_site.article("A new story"), encoding="utf-8")
+    assert render_early(s, new) is None
+    (site / new).unlink()
+    assert render_early(s, "newsgen.yaml") is None
+    assert render_early(s, "static/css/site.css") is None
+    (site / BUDGET).write_text("---\ntitle: [broken\n---\n", encoding="utf-8")
+    assert render_early(s, BUDGET) is None
+
+
+def test_patch_keeps_everything_but_the_article(site: Path, tmp_path: Path) -> None:
+    s = session(site, tmp_path)
+    assert s.memory is not None
+    k, i = s.memory.where[BUDGET]
+    old = s.memory.editions[k].site.articles[i]
+    import dataclasses
+
+    new = dataclasses.replace(old, title="Budget passes at last", card_digest="x")
+    editions = early.patched(s.memory.editions, s.memory.where, old, new)
+    assert editions is not None
+    site_before, site_after = s.memory.editions[k].site, editions[k].site
+    assert site_after.articles[i] is new
+    assert [a for j, a in enumerate(site_after.articles) if j != i] == \
+        [a for j, a in enumerate(site_before.articles) if j != i]
+    assert (site_after.listings, site_after.related, site_after.prev_next) == \
+        (site_before.listings, site_before.related, site_before.prev_next)
+    assert early.patched(s.memory.editions, s.memory.where, old,
+                         dataclasses.replace(old, tags=("other",))) is None
