@@ -53,7 +53,17 @@ def plan_editions(editions: Sequence[Edition], now: dt.datetime,
                 s, edition=k, inputs=_h(s.inputs, everything if s.kind == "sitemap" else alts.get(s.url, ())))
                 if s.url in alts or s.kind == "sitemap" or k else s for s in planned]
         specs.extend(planned)
+    if len(editions) > 1:  # one _redirects, at the root (where hosts read it), for every edition's stories
+        specs = [s for s in specs if s.kind != "redirects"]
+        pairs = redirect_pairs(editions)
+        if pairs:
+            specs.append(PageSpec("_redirects", "_redirects", "redirects", "", (), inputs=_h(*pairs)))
     return specs
+
+
+def redirect_pairs(editions: Sequence[Edition]) -> list[tuple[str, str]]:
+    """(old address, article URL) for every alias of every edition's stories: the lines of `_redirects`."""
+    return [(alias, a.url) for e in editions for a in e.site.articles for alias in a.aliases]
 
 
 def plan(site: Site, config: SiteConfig, now: dt.datetime, known: Mapping[str, str] | None = None) -> list[PageSpec]:

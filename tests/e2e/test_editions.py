@@ -719,6 +719,24 @@ def test_a_translation_key_links_stories_at_different_paths(make_site, build, pa
     assert hreflangs(parse_html(out / "vi" / "politics" / "cau-thong-xe" / "index.html")) == {}
 
 
+def test_old_addresses_of_every_edition_are_in_the_one_redirects_file(make_site, build) -> None:  # type: ignore[no-untyped-def]
+    """`_redirects` is read at the root only: it holds the aliases of the stories of every edition, and
+    each old address also gets its redirect page."""
+    a = make_site.article
+    root = make_site({
+        "content/politics/council.md": a("Council vote", aliases=["/2024/01/02/council/"]),
+        "content/vi/politics/hoi-dong.md": a("Hội đồng biểu quyết", aliases=["/vi/2024/01/02/hoi-dong/", "/?p=7"]),
+    }, extra_config="languages:\n  - code: en\n  - code: vi\n")
+    build(root)
+    out = root / "public"
+    lines = (out / "_redirects").read_text("utf-8").splitlines()[1:]
+    assert sorted(lines) == sorted(["/2024/01/02/council/ /politics/council-vote/ 301",
+                                    "/vi/2024/01/02/hoi-dong/ /vi/politics/hoi-dong-bieu-quyet/ 301",
+                                    "/ p=7 /vi/politics/hoi-dong-bieu-quyet/ 301"])
+    assert not (out / "vi" / "_redirects").exists()
+    assert "/vi/politics/hoi-dong-bieu-quyet/" in (out / "vi/2024/01/02/hoi-dong/index.html").read_text("utf-8")
+
+
 # ---------------------------------------------------------------------------- h. right to left
 
 

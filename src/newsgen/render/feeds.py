@@ -75,12 +75,12 @@ def redirects_file(inputs: RenderInputs) -> bytes:
     config = inputs.config
     base = config.base_path.rstrip("/")
     lines = ["# old address                  new address   status (written by newsgen from aliases:)"]
-    for a in inputs.site.articles:
-        for alias in a.aliases:
-            path, _, query = alias.partition("?")
-            target = urls.href(config, a.url)
-            if query:  # Netlify's query matching: "/ p=12 /new/ 301"
-                lines.append(f"{base}{path} {query.replace('&', ' ')} {target} 301")
-            else:
-                lines.append(f"{base}{path} {target} 301")
+    pairs = inputs.redirects or [(alias, a.url) for a in inputs.site.articles for alias in a.aliases]
+    for alias, url in pairs:
+        path, _, query = alias.partition("?")
+        target = urls.href(config, url)
+        if query:  # Netlify's query matching: "/ p=12 /new/ 301"
+            lines.append(f"{base}{path} {query.replace('&', ' ')} {target} 301")
+        else:
+            lines.append(f"{base}{path} {target} 301")
     return ("\n".join(lines) + "\n").encode("utf-8")

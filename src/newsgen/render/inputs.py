@@ -22,3 +22,5 @@ class RenderInputs:
     preview: bool = False  # `newsgen serve`: drafts and scheduled articles carry a badge
     # a site in several languages: page URL -> the page's versions in every edition (editions.alternates)
     alternates: Mapping[str, tuple[Alternate, ...]] = field(default_factory=dict)
+    # a site in several languages, in the default edition: (old address, URL) of every edition's aliases
+    redirects: tuple[tuple[str, str], ...] = ()
