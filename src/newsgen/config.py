@@ -15,7 +15,7 @@ from babel import Locale, UnknownLocaleError
 
 from . import yamlio
 from .errors import BuildError, Diagnostic, did_you_mean
-from .languages import Language, edition_changes, og_locale, parse_languages, text_direction
+from .languages import Language, edition_changes, news_language, og_locale, parse_languages, text_direction
 from .slugs import is_valid_slug, slugify
 
 CONFIG_NAME = "newsgen.yaml"
@@ -91,13 +91,15 @@ class SiteConfig:
                      for changes in (edition_changes(self, lang) for lang in self.languages))
 
     @property
-    def og_locale(self) -> str:
-        """The language as Open Graph writes it: "vi_VN", "en_US"."""
+    def og_locale(self) -> str:  # "vi_VN", "en_US"; news_language: "vi", "zh-tw"; text_direction: "rtl"/"ltr"
         return og_locale(self.language)
 
     @property
+    def news_language(self) -> str:
+        return news_language(self.language)
+
+    @property
     def text_direction(self) -> str:
-        """"rtl" for a language written right to left (Arabic, Hebrew, Persian...), else "ltr"."""
         return text_direction(self.language)
 
     @property
@@ -107,11 +109,12 @@ class SiteConfig:
 
     def edition_for(self, rel: str) -> SiteConfig:
         """(On the site's config) the config of the edition the article file `rel` (from the site root)
-        belongs to: under `content/<code>/` for a language that is not the default one, else the default."""
+        belongs to: under `content/<code>/` for a language that is not the default one (the code in any case,
+        with - or _: content/pt-br/ is pt-BR's; or its URL folder), else the default."""
         if self.languages and rel.startswith("content/"):
-            first = rel[8:].split("/", 1)[0]
-            for edition in self.editions[1:]:
-                if edition.language == first:
+            first = rel[8:].split("/", 1)[0].lower().replace("_", "-")
+            for edition, lang in zip(self.editions[1:], self.languages[1:], strict=True):
+                if first in (lang.code.lower(), lang.prefix[:-1]):
                     return edition
         return self.editions[0]
 

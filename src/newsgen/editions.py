@@ -59,12 +59,16 @@ def site_models(chosen: list[Article], config: SiteConfig, state: State,
 
 def translation_key(config: SiteConfig, article: Article) -> str:
     """What links an article to its translations: its `translation_key:`, else its path in its edition's
-    content folder ("politics/2026/x.md" for content/vi/politics/2026/x.md)."""
+    content folder without the suffix ("politics/2026/x" for content/vi/politics/2026/x.md, and for
+    content/politics/2026/x/index.md)."""
     if article.translation_key:
         return f"key:{article.translation_key}"
-    code = next((lang.code for lang in config.languages if lang.prefix == article.edition), "")
-    folder = f"content/{code}/" if article.edition else "content/"
-    return f"path:{article.source[len(folder):]}"
+    path = article.source.split("/", 2)[2] if article.edition else article.source[len("content/"):]
+    if path.endswith(("/index.md", "/index.markdown")):  # a bundle folder and a single file: one story
+        path = path.rpartition("/")[0]
+    else:
+        path = path.rpartition(".")[0]
+    return f"path:{path}"
 
 
 def alternates(editions: tuple[SiteConfig, ...],
@@ -80,10 +84,10 @@ def alternates(editions: tuple[SiteConfig, ...],
             group = groups.setdefault(translation_key(root, a), {})
             other = group.get(k)
             if other is not None:
-                what = (f'translation_key "{a.translation_key}"' if a.translation_key
-                        else "the path of")
+                what = (f'its translation_key "{a.translation_key}" is also that of' if a.translation_key
+                        else "it is at the same path as")
                 diags.append(Diagnostic(a.source, _line_of(root, a.source, "translation_key"),
-                                        f"{what} is also that of {other.source}, in the same "
+                                        f"{what} {other.source}, in the same "
                                         f"language ({editions[k].language})",
                                         "one story has one version per language: give one of them its own "
                                         "translation_key"))

@@ -61,9 +61,21 @@ def og_locale(code: str) -> str:
     loc = Locale.parse(code.replace("-", "_"))
     if loc.territory:
         return f"{loc.language}_{loc.territory}"
-    likely = get_global("likely_subtags").get(loc.language, "")
+    subtags = get_global("likely_subtags")
+    likely = (subtags.get(f"{loc.language}_{loc.script}") if loc.script else None) or subtags.get(loc.language, "")
     territory = likely.split("_")[-1] if likely.count("_") >= 1 else ""
     return f"{loc.language}_{territory}" if territory and territory.isupper() else loc.language
+
+
+@functools.lru_cache(maxsize=64)
+def news_language(code: str) -> str:
+    """The language as the Google News sitemap wants it: an ISO 639 code, but zh-cn or zh-tw for Chinese
+    ("pt-BR" -> "pt", "zh-Hant" -> "zh-tw", "zh" -> "zh-cn")."""
+    loc = Locale.parse(code.replace("-", "_"))
+    if loc.language == "zh":
+        traditional = loc.script == "Hant" or loc.territory in ("TW", "HK", "MO")
+        return "zh-tw" if traditional else "zh-cn"
+    return loc.language
 
 
 @functools.lru_cache(maxsize=64)
@@ -93,6 +105,7 @@ def parse_languages(items: Any, line: int | None, default: str | None, sections:
         return ()
     out: list[Language] = []
     seen: dict[str, int | None] = {}
+    paths: dict[str, str] = {}
     section_slugs = {s.slug for s in sections}
     for n, item in enumerate(items):
         at = (min(item.lines.values()) if isinstance(item, yamlio.LineMap) and item.lines else line)
@@ -140,6 +153,15 @@ def parse_languages(items: Any, line: int | None, default: str | None, sections:
                 err(f'path "{path}" of language {code} is taken by newsgen pages or a section',
                     "set another `path:` for the language", "path")
                 continue
+            if path in paths:
+                err(f'path "{path}" of language {code} is also that of language {paths[path]}',
+                    "give each language its own `path:`", "path")
+                continue
+            if code.lower() in section_slugs:
+                err(f'language {code}\'s content folder content/{code}/ is also a section\'s folder name',
+                    f'give the section "{code.lower()}" another `slug:`', "code")
+                continue
+            paths[path] = code
             prefix = path + "/"
         elif texts["path"]:
             err("the first language is the default edition, published at the site's root: it has no path",

@@ -25,6 +25,7 @@ def new_article(root: Path, title: str, section: str, authors: list[str], draft:
     config, content = site, root / "content"
     if lang is not None:
         codes = [e.language for e in site.editions]
+        lang = next((c for c in codes if c.lower() == lang.replace("_", "-").lower()), lang)
         if lang not in codes:
             raise BuildError([Diagnostic("--lang", None, f'"{lang}" is not a language of this site',
                                          "languages in newsgen.yaml: " + (", ".join(codes)))])

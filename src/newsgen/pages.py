@@ -58,6 +58,9 @@ def plan_editions(editions: Sequence[Edition], now: dt.datetime,
         pairs = redirect_pairs(editions)
         if pairs:
             specs.append(PageSpec("_redirects", "_redirects", "redirects", "", (), inputs=_h(*pairs)))
+            queries = sorted(p for p in pairs if p[0].startswith("/?"))  # the root home page's script
+            specs = [dataclasses.replace(s, inputs=_h(s.inputs, *queries)) if s.kind == "home" and s.edition == 0
+                     else s for s in specs]
     return specs
 
 

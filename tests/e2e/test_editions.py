@@ -737,6 +737,30 @@ def test_old_addresses_of_every_edition_are_in_the_one_redirects_file(make_site,
     assert "/vi/politics/hoi-dong-bieu-quyet/" in (out / "vi/2024/01/02/hoi-dong/index.html").read_text("utf-8")
 
 
+def test_a_bundle_and_a_single_file_at_one_path_are_translations(make_site, build, parse_html) -> None:  # type: ignore[no-untyped-def]
+    a = make_site.article
+    root = make_site({
+        "content/politics/council/index.md": a("Council vote"),
+        "content/vi/politics/council.md": a("Hội đồng biểu quyết"),
+        "content/pt-br/politics/council.md": a("Votação no conselho"),  # the folder of pt-BR, in lower case
+    }, extra_config="languages:\n  - code: en\n  - code: vi\n  - code: pt-BR\n")
+    build(root)
+    found = hreflangs(parse_html(root / "public" / "politics" / "council-vote" / "index.html"))
+    assert set(found) == {"en", "vi", "pt-BR", "x-default"}
+
+
+def test_a_query_alias_of_any_edition_is_answered_by_the_root_home_page(make_site, build, parse_html) -> None:  # type: ignore[no-untyped-def]
+    a = make_site.article
+    root = make_site({
+        "content/politics/council.md": a("Council vote", aliases=["/?p=1"]),
+        "content/vi/politics/hoi-dong.md": a("Hội đồng biểu quyết", aliases=["/?p=2"]),
+    }, extra_config="languages:\n  - code: en\n  - code: vi\n")
+    build(root)
+    script = (root / "public" / "index.html").read_text("utf-8")
+    assert '"p=1": "/politics/council-vote/"' in script and '"p=2": "/vi/politics/hoi-dong-bieu-quyet/"' in script
+    assert "location.replace" not in (root / "public" / "vi" / "index.html").read_text("utf-8")
+
+
 # ---------------------------------------------------------------------------- h. right to left
 
 

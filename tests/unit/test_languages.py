@@ -71,9 +71,9 @@ def test_path_overrides_the_url_folder() -> None:
     vi = c.editions[1]
     assert vi.prefix == "tieng-viet/" and vi.language == "vi"
     assert [s.url for s in vi.sections] == ["tieng-viet/politics/", "tieng-viet/sports/"]
-    # content stays under the language's code
+    # content under the language's code, or its URL folder
     assert c.edition_for("content/vi/politics/a.md") is vi
-    assert c.edition_for("content/tieng-viet/politics/a.md") is c.editions[0]
+    assert c.edition_for("content/tieng-viet/politics/a.md") is vi
 
 
 def test_a_site_without_languages_is_one_edition() -> None:
@@ -263,3 +263,27 @@ def test_one_language_is_a_site_in_that_language_without_editions() -> None:
     assert c.languages == () and c.editions == (c,) and c.prefix == ""
     assert (c.language, c.title) == ("vi", "Tin Ven Sông")
     assert [(s.name, s.slug) for s in c.sections] == [("Chính trị", "chinh-tri"), ("Thể thao", "the-thao")]
+
+
+def test_two_languages_with_one_path_and_a_code_that_is_a_section_folder() -> None:
+    found = problems("  - code: en\n  - code: vi\n    path: x\n  - code: fr\n    path: x\n")
+    assert len(found) == 1 and 'path "x" of language fr is also that of language vi' in found[0], found
+    clash = parse_problems("sections:\n  - name: Politics\n  - name: IT\nlanguages:\n  - code: en\n  - code: it\n"
+                           "    path: italiano\n")
+    assert len(clash) == 1 and "content/it/" in clash[0] and 'section "it"' in clash[0], clash
+
+
+def test_the_languages_as_news_sitemaps_and_open_graph_write_them() -> None:
+    from newsgen.languages import news_language, og_locale
+
+    assert [news_language(c) for c in ("en", "vi", "pt-BR", "zh-Hant", "zh", "zh-TW")] == \
+        ["en", "vi", "pt", "zh-tw", "zh-cn", "zh-tw"]
+    assert [og_locale(c) for c in ("vi", "pt-BR", "zh-Hant", "zh")] == ["vi_VN", "pt_BR", "zh_TW", "zh_CN"]
+
+
+def test_a_language_folder_in_any_case_or_as_its_path() -> None:
+    c = config("  - code: en\n  - code: pt-BR\n  - code: vi\n    path: tieng-viet\n")
+    assert c.edition_for("content/pt-br/politics/a.md").language == "pt-BR"
+    assert c.edition_for("content/pt_BR/politics/a.md").language == "pt-BR"
+    assert c.edition_for("content/tieng-viet/politics/a.md").language == "vi"
+    assert c.edition_for("content/fr/politics/a.md").language == "en"  # not a language of the site

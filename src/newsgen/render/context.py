@@ -59,7 +59,7 @@ def context(spec: PageSpec, inputs: RenderInputs, helpers: Helpers) -> dict[str,
     elif spec.kind == "home":
         ctx.update(home_sections=[(s, [arts[j] for j in site.by_section[s.slug][: config.home_per_section]])
                                   for s in config.sections],
-                   query_redirects={q: urls.href(config, u) for q, u in query_redirects(site).items()})
+                   query_redirects=_query_redirects(inputs))
     elif spec.kind in ("feed", "jsonfeed"):
         if spec.ref:
             s = config.sections[spec.ref[0]]
@@ -93,6 +93,16 @@ def _bodies(inputs: RenderInputs, items: list[Article], helpers: Helpers) -> dic
     if not inputs.config.feed_full_content:
         return {}
     return {a.source: helpers.feed_body(a) for a in items}
+
+
+def _query_redirects(inputs: RenderInputs) -> dict[str, str]:
+    """The home page's script's {query: link} (WordPress's /?p=12): every edition's, on the root home page
+    of a site in several languages (only it is asked for `/?p=12`); none on the other editions' homes."""
+    config = inputs.config
+    if config.languages:
+        pairs = inputs.redirects if not config.prefix else ()
+        return {alias.split("?", 1)[1]: urls.href(config, u) for alias, u in pairs if alias.startswith("/?")}
+    return {q: urls.href(config, u) for q, u in query_redirects(inputs.site).items()}
 
 
 Entry = tuple[str, str, tuple[tuple[str, str], ...]]
