@@ -100,3 +100,15 @@ def test_inject_escapes_the_token() -> None:
     out = inject(b"<body></body>", '"><script>')
     assert out.count(b"<script") == 1
     assert b'data-newsgen-build="&#34;&gt;&lt;script&gt;"' in out
+
+
+def test_a_missing_page_of_a_language_edition_gets_that_editions_404(tmp_path: Path) -> None:
+    (tmp_path / "vi").mkdir()
+    (tmp_path / "404.html").write_text("root", "utf-8")
+    (tmp_path / "vi" / "404.html").write_text("vi", "utf-8")
+    (tmp_path / "politics").mkdir()
+    assert not_found_page(tmp_path, "/", "/vi/missing/") == (tmp_path / "vi" / "404.html").resolve()
+    assert not_found_page(tmp_path, "/", "/politics/missing/") == (tmp_path / "404.html").resolve()
+    assert not_found_page(tmp_path, "/", "/missing") == (tmp_path / "404.html").resolve()
+    assert not_found_page(tmp_path, "/", "/../vi/x") == (tmp_path / "404.html").resolve()
+    assert not_found_page(tmp_path, "/news/", "/news/vi/missing/") == (tmp_path / "vi" / "404.html").resolve()

@@ -77,9 +77,16 @@ def _resolve(out: Path, rel: str, base_path: str) -> Found:
     return Found(real, 200)
 
 
-def not_found_page(out: Path, base_path: str = "/") -> Path | None:
-    found = resolve(out, base_path.rstrip("/") + "/404.html", base_path)
-    return found.path
+def not_found_page(out: Path, base_path: str = "/", path: str = "") -> Path | None:
+    """The 404 page for a missing `path`: the 404.html of its first folder when there is one (a language
+    edition's, /vi/404.html for /vi/missing/), else the site's."""
+    root = base_path.rstrip("/")
+    first = path[len(root):].lstrip("/").split("/", 1)
+    if len(first) == 2 and first[0] and first[0] not in (".", ".."):
+        own = resolve(out, f"{root}/{first[0]}/404.html", base_path)
+        if own.path is not None:
+            return own.path
+    return resolve(out, root + "/404.html", base_path).path
 
 
 def inject(html: bytes, token: str) -> bytes:

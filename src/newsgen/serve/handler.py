@@ -144,7 +144,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
             page, status = found.path, HTTPStatus.OK
             if page is None:
                 status = HTTPStatus.NOT_FOUND
-                page = not_found_page(srv.out, srv.base_path)
+                page = not_found_page(srv.out, srv.base_path, parts.path)
             if page is not None and found.status != HTTPStatus.MOVED_PERMANENTLY:
                 try:
                     stat = page.stat()
