@@ -279,18 +279,17 @@ def _render(editions: list[Edition], now: dt.datetime, preview: bool, decision: 
             publication: Publication, executor: Executor, progress: Progress | None) -> None:
     """Every page to render, edition by edition (each with its own language's templates)."""
     from .content.body import Bodies
-    from .pages import redirect_pairs
+    from .pages import root_redirects
     from .render.inputs import RenderInputs
     from .render.pages import render_all
 
     ahead = executor.background.spool() if executor.background is not None else None
     bodies = Bodies(editions[0].config, ahead)
-    redirects = tuple(redirect_pairs(editions)) if len(editions) > 1 else ()
     done = 0
     for k, edition in enumerate(editions):
         todo = [s for s in decision.todo if s.edition == k] if len(editions) > 1 else decision.todo
         inputs = RenderInputs(config=edition.config, site=edition.site, now=now, bodies=bodies, preview=preview,
-                              alternates=edition.alternates, redirects=redirects if k == 0 else ())
+                              alternates=edition.alternates, redirects=root_redirects(editions, k))
         tick = (lambda n, d=done: progress("render", d + n, len(decision.todo))) if progress else None
         results = render_all(inputs, todo, publication.staging, executor, tick)
         _stage(publication, [r.staged for r in results])

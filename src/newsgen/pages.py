@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import unquote
 
@@ -44,29 +44,36 @@ def plan_editions(editions: Sequence[Edition], now: dt.datetime,
     """Every edition's pages; a page with versions in other editions shows them (hreflang links, the
     language switcher), so they are part of what it shows."""
     specs: list[PageSpec] = []
+    pairs = root_redirects(editions, 0)  # a site in several languages: one _redirects, at the root
     for k, edition in enumerate(editions):
-        planned = plan(edition.site, edition.config, now, known)
         alts = edition.alternates
-        if alts:
-            everything = _h(*sorted(alts.items()))
-            planned = [dataclasses.replace(
-                s, edition=k, inputs=_h(s.inputs, everything if s.kind == "sitemap" else alts.get(s.url, ())))
-                if s.url in alts or s.kind == "sitemap" or k else s for s in planned]
-        specs.extend(planned)
-    if len(editions) > 1:  # one _redirects, at the root (where hosts read it), for every edition's stories
-        specs = [s for s in specs if s.kind != "redirects"]
-        pairs = redirect_pairs(editions)
-        if pairs:
-            specs.append(PageSpec("_redirects", "_redirects", "redirects", "", (), inputs=_h(*pairs)))
-            queries = sorted(p for p in pairs if p[0].startswith("/?"))  # the root home page's script
-            specs = [dataclasses.replace(s, inputs=_h(s.inputs, *queries)) if s.kind == "home" and s.edition == 0
-                     else s for s in specs]
+        everything = _h(*sorted(alts.items())) if alts else ""
+        for s in plan(edition.site, edition.config, now, known):
+            if s.kind == "redirects" and pairs:
+                continue  # (planned once below, with every edition's old addresses)
+            shown: object = everything if s.kind == "sitemap" else alts.get(s.url)
+            if s.kind == "home" and k == 0 and pairs:  # its script answers every edition's /?p= address
+                shown = (shown, sorted(query_redirects(pairs).items()))
+            if k or shown:
+                s = dataclasses.replace(s, edition=k, inputs=_h(s.inputs, shown) if shown else s.inputs)
+            specs.append(s)
+    if pairs:
+        specs.append(PageSpec("_redirects", "_redirects", "redirects", "", (), inputs=_h(*pairs)))
     return specs
 
 
-def redirect_pairs(editions: Sequence[Edition]) -> list[tuple[str, str]]:
-    """(old address, article URL) for every alias of every edition's stories: the lines of `_redirects`."""
-    return [(alias, a.url) for e in editions for a in e.site.articles for alias in a.aliases]
+def alias_pairs(site: Site) -> list[tuple[str, str]]:
+    """(old address, article URL) for every alias of the site's (an edition's) stories."""
+    return [(alias, a.url) for a in site.articles for alias in a.aliases]
+
+
+def root_redirects(editions: Sequence[Edition], k: int) -> tuple[tuple[str, str], ...]:
+    """The old addresses that edition `k` answers for the whole site: on a site in several languages, the
+    default edition's `_redirects` and home page script carry every edition's (hosts look at the root
+    only); () otherwise (an edition answers for its own stories)."""
+    if k or len(editions) < 2:
+        return ()
+    return tuple(pair for e in editions for pair in alias_pairs(e.site))
 
 
 def plan(site: Site, config: SiteConfig, now: dt.datetime, known: Mapping[str, str] | None = None) -> list[PageSpec]:
@@ -86,9 +93,10 @@ def plan(site: Site, config: SiteConfig, now: dt.datetime, known: Mapping[str, s
     specs: list[PageSpec] = []
     add = specs.append
 
+    queries = sorted(query_redirects(alias_pairs(site)).items())
     add(PageSpec(f"{p}index.html", p, "home", "home.html",
                  inputs=_h(latest_cards, *(cards(site.by_section[s.slug][: config.home_per_section])
-                                           for s in config.sections), *sorted(query_redirects(site).items()))))
+                                           for s in config.sections), *queries)))
     authors = {name: au.slug for name, au in site.authors.items()}
     tags = {name: t.slug for name, t in site.tags.items()}
     latest_shown = "" if config.shared_latest_news else latest_cards
@@ -179,11 +187,11 @@ def _feeds(add: Callable[[PageSpec], None], folder: str, ref: tuple[int, ...], i
     add(PageSpec(f"{folder}feed.json", f"{folder}feed.json", "jsonfeed", "", ref, inputs=inputs))
 
 
-def query_redirects(site: Site) -> dict[str, str]:
-    """Aliases with a query (WordPress's /?p=12), as {query: article URL}: no file can answer them on a
-    static host, so the home page sends such a visit on (and `_redirects` does, where the host reads it)."""
-    return {alias.split("?", 1)[1]: a.url for a in site.articles for alias in a.aliases
-            if alias.startswith("/?")}
+def query_redirects(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """The aliases with a query (WordPress's /?p=12) among (old address, URL) pairs, as {query: article
+    URL}: no file can answer them on a static host, so the home page sends such a visit on (and
+    `_redirects` does, where the host reads it)."""
+    return {alias.split("?", 1)[1]: url for alias, url in pairs if alias.startswith("/?")}
 
 
 def _redirects(site: Site, add: Callable[[PageSpec], None], redirects_file: bool = True) -> None:

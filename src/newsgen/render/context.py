@@ -12,7 +12,7 @@ from markupsafe import Markup
 from .. import urls
 from ..config import SiteConfig
 from ..model import Alternate, Article, Site
-from ..pages import PageSpec, query_redirects
+from ..pages import PageSpec, alias_pairs, query_redirects
 from .helpers import Helpers
 from .inputs import RenderInputs
 
@@ -96,13 +96,12 @@ def _bodies(inputs: RenderInputs, items: list[Article], helpers: Helpers) -> dic
 
 
 def _query_redirects(inputs: RenderInputs) -> dict[str, str]:
-    """The home page's script's {query: link} (WordPress's /?p=12): every edition's, on the root home page
-    of a site in several languages (only it is asked for `/?p=12`); none on the other editions' homes."""
+    """The home page's script's {query: link} (WordPress's /?p=12): on a site in several languages, every
+    edition's on the root home page (only it is asked for `/?p=12`: `pages.root_redirects`) and none on
+    the other editions' homes."""
     config = inputs.config
-    if config.languages:
-        pairs = inputs.redirects if not config.prefix else ()
-        return {alias.split("?", 1)[1]: urls.href(config, u) for alias, u in pairs if alias.startswith("/?")}
-    return {q: urls.href(config, u) for q, u in query_redirects(inputs.site).items()}
+    pairs = inputs.redirects if config.languages else alias_pairs(inputs.site)
+    return {q: urls.href(config, u) for q, u in query_redirects(pairs).items()}
 
 
 Entry = tuple[str, str, tuple[tuple[str, str], ...]]

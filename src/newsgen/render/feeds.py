@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from .. import urls
+from ..pages import alias_pairs
 from .environment import format_datetime, iso
 from .helpers import Helpers
 from .inputs import RenderInputs
@@ -75,7 +76,7 @@ def redirects_file(inputs: RenderInputs) -> bytes:
     config = inputs.config
     base = config.base_path.rstrip("/")
     lines = ["# old address                  new address   status (written by newsgen from aliases:)"]
-    pairs = inputs.redirects or [(alias, a.url) for a in inputs.site.articles for alias in a.aliases]
+    pairs = inputs.redirects or alias_pairs(inputs.site)
     for alias, url in pairs:
         path, _, query = alias.partition("?")
         target = urls.href(config, url)

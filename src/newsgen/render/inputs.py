@@ -23,4 +23,5 @@ class RenderInputs:
     # a site in several languages: page URL -> the page's versions in every edition (editions.alternates)
     alternates: Mapping[str, tuple[Alternate, ...]] = field(default_factory=dict)
     # a site in several languages, in the default edition: (old address, URL) of every edition's aliases
+    # (pages.root_redirects)
     redirects: tuple[tuple[str, str], ...] = ()

@@ -33,7 +33,7 @@ from ..content.parse import parse_file
 from ..dates import now as tz_now
 from ..model import Article, Edition
 from ..output import Staging
-from ..pages import redirect_pairs
+from ..pages import root_redirects
 from ..render.inputs import RenderInputs
 from ..render.pages import Renderer
 from .changes import classify
@@ -140,10 +140,9 @@ def render_shown(root: Path, out: Path, memory: Memory | None, state: State, pat
         renderer = renderers.get(spec.edition)
         if renderer is None:
             e = editions[spec.edition]
-            redirects = tuple(redirect_pairs(editions)) if spec.edition == 0 and len(editions) > 1 else ()
             renderer = renderers[spec.edition] = Renderer(RenderInputs(
                 config=e.config, site=e.site, now=now, bodies=Bodies(e.config), preview=preview,
-                alternates=e.alternates, redirects=redirects))
+                alternates=e.alternates, redirects=root_redirects(editions, spec.edition)))
         try:
             staging.add(staging.write(spec.out, renderer.render(spec)))
         except Exception:  # noqa: BLE001 - a template error, a file saved again: the build reports it
