@@ -8,6 +8,7 @@ write a page against ~26 us. A cold 10k build reads ~20k sources and writes ~13k
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 Stamp = tuple[str, int, int]  # a file's path relative to the site, mtime_ns, size
@@ -98,3 +99,32 @@ def read_regular(path: object) -> bytes | None:
         return None
     finally:
         os.close(fd)
+
+
+def present(folder: str) -> Callable[[str], bool]:
+    """present(folder)(rel): is there something at folder/rel (symlinks followed, like os.path.exists)?
+    For checking that each of the ten thousand files a build left is still there: access(F_OK) relative
+    to the folder's descriptor is ~35 % cheaper than os.path.exists (no stat result is made). The
+    descriptor is closed when the function is dropped."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | CLOEXEC)
+    except OSError:
+        return lambda rel: False
+    holder = _Folder(fd)
+    access, f_ok = os.access, os.F_OK
+
+    def check(rel: str) -> bool:
+        try:
+            return access(rel, f_ok, dir_fd=holder.fd)
+        except (OSError, ValueError):
+            return False
+
+    return check
+
+
+class _Folder:
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def __del__(self) -> None:
+        os.close(self.fd)

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..fileio import present
 from .state import Fingerprint
 from .version import VERSION
 
@@ -55,12 +55,12 @@ def decide(specs: Iterable[PageSpec], common: str, templates: Mapping[str, str],
     (render.templates.template_digests); `last`: the fingerprints of the last build; `only`: render
     just these output files now (newsgen serve: what the browser shows), deferring the rest."""
     decision = Decision()
-    prefix = f"{out}/"
+    exists = present(str(out))
     for spec in specs:
         fp = fingerprint(spec, common, templates)
         previous = last.get(spec.out)
         decision.fingerprints[spec.out] = fp
-        if previous == fp and os.path.exists(prefix + spec.out):
+        if previous == fp and exists(spec.out):
             decision.unchanged += 1
             continue
         if only is not None and spec.out not in only:

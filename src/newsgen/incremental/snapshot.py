@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..fileio import read_regular
+from ..fileio import present, read_regular
 from .version import VERSION
 
 if TYPE_CHECKING:
@@ -209,5 +209,4 @@ def up_to_date(previous: Snapshot | None, key: str, stamps: Stamps, now: float, 
     previous build's horizon, and every file it wrote still in the output folder."""
     if previous is None or previous.key != key or previous.stamps != stamps or now >= previous.valid_until:
         return False
-    prefix = f"{out}/"
-    return all(os.path.exists(prefix + rel) for rel in previous.outputs)
+    return all(map(present(str(out)), previous.outputs))
