@@ -94,10 +94,11 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     started = time.perf_counter()
     lap = _stopwatch(result, started)
     out = (options.out or root / "public").absolute()
+    last = snapshot.load(root, out) if state is None and options.only is None else None
+    outputs = snapshot.Outputs(out, last.outputs if last else ())  # checked aside while the inputs are walked
     found = inputs or snapshot.take(root)  # inputs: every file's stamp, taken before any is read
     key = snapshot.key(out, options.drafts, options.future, options.preview, options.base_url)
-    last = snapshot.load(root, out) if state is None and options.only is None else None
-    if last is not None and snapshot.up_to_date(last, key, found.stamps, tz_now(ZoneInfo("UTC")).timestamp(), out):
+    if last is not None and snapshot.up_to_date(last, key, found.stamps, tz_now(ZoneInfo("UTC")).timestamp(), outputs):
         result.articles, result.pages, result.unchanged = last.articles, last.pages, last.pages
         result.seconds = time.perf_counter() - started
         return result  # nothing to do: Jinja, the Markdown engine and Pillow are never loaded
@@ -139,7 +140,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
         _refuse(parsed.diagnostics + site_diags + collision_diagnostics(specs, [e.site for e in editions]))
         templates = template_digests(make_env(config), sorted({s.template for s in specs if s.template}),
                                      remembered.template_refs)
-        decision = decide(specs, common_key(config, options.preview, now), templates, remembered.pages, out,
+        decision = decide(specs, common_key(config, options.preview, now), templates, remembered.pages, outputs.there,
                           options.only, options.explain)
         result.articles, result.pages, result.rendered = len(articles), len(specs), len(decision.todo)
         result.unchanged, result.deferred, result.reasons = decision.unchanged, decision.deferred, decision.reasons

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from newsgen.fileio import present
 from newsgen.incremental.decide import decide, fingerprint, why
 from newsgen.incremental.state import Fingerprint
 from newsgen.pages import PageSpec
@@ -22,7 +23,7 @@ def _last(out: Path) -> dict[str, Fingerprint]:
 
 
 def test_nothing_changed_nothing_to_render(tmp_path: Path) -> None:
-    d = decide(SPECS, "c", TEMPLATES, _last(tmp_path), tmp_path)
+    d = decide(SPECS, "c", TEMPLATES, _last(tmp_path), present(str(tmp_path)))
     assert (d.todo, d.unchanged) == ([], 3) and set(d.fingerprints) == {s.out for s in SPECS}
 
 
@@ -30,12 +31,12 @@ def test_each_reason_to_render_again(tmp_path: Path) -> None:
     last = _last(tmp_path)
     (tmp_path / "index.html").unlink()
     changed = [SPECS[0], PageSpec(**{**SPECS[1].__dict__, "inputs": "x2"}), SPECS[2]]
-    d = decide(changed, "c", {**TEMPLATES, "feed.xml": "tf2"}, last, tmp_path, explain=True)
+    d = decide(changed, "c", {**TEMPLATES, "feed.xml": "tf2"}, last, present(str(tmp_path)), explain=True)
     assert [s.out for s in d.todo] == ["index.html", "a/x/index.html", "a/feed.xml"]
     assert d.reasons == ["/: its file was missing from the output",
                          "/a/x/: the article or a story it links to changed",
                          "/a/feed.xml: template feed.xml (or a template it uses) changed"]
-    assert decide(SPECS, "c2", TEMPLATES, last, tmp_path).unchanged == 0  # config or newsgen changed
+    assert decide(SPECS, "c2", TEMPLATES, last, present(str(tmp_path))).unchanged == 0  # config or newsgen changed
     assert why(None, last["index.html"], SPECS[0]) == "new page"
 
 
@@ -43,7 +44,7 @@ def test_only_defers_the_other_pages_keeping_their_old_fingerprints(tmp_path: Pa
     last = _last(tmp_path)
     del last["a/feed.xml"]
     changed = [PageSpec(**{**s.__dict__, "inputs": s.inputs + "!"}) for s in SPECS]
-    d = decide(changed, "c", TEMPLATES, last, tmp_path, only=frozenset({"a/x/index.html"}))
+    d = decide(changed, "c", TEMPLATES, last, present(str(tmp_path)), only=frozenset({"a/x/index.html"}))
     assert [s.out for s in d.todo] == ["a/x/index.html"]
     assert d.deferred == ["index.html", "a/feed.xml"]
     assert d.fingerprints["index.html"] == last["index.html"]  # still the old one: rendered later

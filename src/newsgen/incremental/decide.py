@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..fileio import present
 from .state import Fingerprint
 from .version import VERSION
 
@@ -50,17 +48,17 @@ def fingerprint(spec: PageSpec, common: str, templates: Mapping[str, str]) -> Fi
 
 
 def decide(specs: Iterable[PageSpec], common: str, templates: Mapping[str, str], last: Mapping[str, Fingerprint],
-           out: Path, only: frozenset[str] | None = None, explain: bool = False) -> Decision:
+           there: Callable[[str], bool], only: frozenset[str] | None = None, explain: bool = False) -> Decision:
     """Split the plan into pages to render and pages to keep. `templates`: each template's digest
-    (render.templates.template_digests); `last`: the fingerprints of the last build; `only`: render
+    (render.templates.template_digests); `last`: the fingerprints of the last build; `there(out)`: is
+    that file in the output folder (snapshot.Outputs.there); `only`: render
     just these output files now (newsgen serve: what the browser shows), deferring the rest."""
     decision = Decision()
-    exists = present(str(out))
     for spec in specs:
         fp = fingerprint(spec, common, templates)
         previous = last.get(spec.out)
         decision.fingerprints[spec.out] = fp
-        if previous == fp and exists(spec.out):
+        if previous == fp and there(spec.out):
             decision.unchanged += 1
             continue
         if only is not None and spec.out not in only:

@@ -21,7 +21,7 @@ import marshal
 import os
 import stat
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -204,9 +204,56 @@ def forget(root: Path, out: Path) -> None:
         pass
 
 
-def up_to_date(previous: Snapshot | None, key: str, stamps: Stamps, now: float, out: Path) -> bool:
+def up_to_date(previous: Snapshot | None, key: str, stamps: Stamps, now: float, outputs: Outputs) -> bool:
     """True when a build would change nothing: same inputs, same options, clock before the
     previous build's horizon, and every file it wrote still in the output folder."""
     if previous is None or previous.key != key or previous.stamps != stamps or now >= previous.valid_until:
         return False
-    return all(map(present(str(out)), previous.outputs))
+    return outputs.all_there()
+
+
+class Outputs:
+    """Which of the files the last build left (`left`: the snapshot's) are still in the output folder:
+    `there(rel)`, for the no-change exit and for every page whose fingerprint is unchanged. With
+    thousands of them, the check runs aside (a forked child) while this process walks the inputs,
+    loads the cache and plans; a file the last build did not leave is checked when asked for."""
+
+    ASIDE_MIN = 2000  # fewer files: a fork is not worth it
+    ASIDE_MAX = 8 * 50_000  # more: the answer (a bit per file) would not fit through the pipe
+
+    def __init__(self, out: Path, left: Sequence[str] = ()) -> None:
+        from ..parallel.aside import Aside
+
+        self._check = present(str(out))
+        self._left = left
+        self._missing: frozenset[str] | None = None
+        self._aside = Aside(_missing_bits, self._check, left) if self.ASIDE_MIN <= len(left) <= self.ASIDE_MAX else None
+
+    def there(self, rel: str) -> bool:
+        missing = self._known_missing()
+        if missing is not None and rel in self._left_set:
+            return rel not in missing
+        return self._check(rel)
+
+    def all_there(self) -> bool:
+        missing = self._known_missing()
+        return not missing if missing is not None else all(map(self._check, self._left))
+
+    def _known_missing(self) -> frozenset[str] | None:
+        if self._aside is not None:
+            bits = self._aside.result()
+            self._aside = None
+            if bits is not None:
+                left = self._left
+                self._missing = frozenset(left[i] for i in range(len(left)) if bits[i >> 3] & (1 << (i & 7)))
+                self._left_set = frozenset(left)
+        return self._missing
+
+
+def _missing_bits(there: Callable[[str], bool], left: Sequence[str]) -> bytes:
+    """A bit per file of `left`, set when it is missing (what the aside child answers)."""
+    bits = bytearray((len(left) + 7) // 8 + 1)  # (+1: never empty)
+    for i, rel in enumerate(left):
+        if not there(rel):
+            bits[i >> 3] |= 1 << (i & 7)
+    return bytes(bits)

@@ -1,0 +1,89 @@
+"""parallel/aside.py and snapshot.Outputs: the files the last build left are checked in a forked child
+while the build goes on; what it finds is exactly what checking each file here would find."""
+
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+
+import pytest
+
+from newsgen.fileio import present
+from newsgen.incremental.snapshot import Outputs, _missing_bits
+from newsgen.parallel.aside import LIMIT, Aside
+
+
+def _answer(text: str) -> bytes:
+    return text.encode()
+
+
+def _boom() -> bytes:
+    raise RuntimeError("in the child")
+
+
+def _too_big() -> bytes:
+    return b"x" * (LIMIT + 1)
+
+
+def _pid() -> bytes:
+    return str(os.getpid()).encode()
+
+
+def test_the_answer_comes_from_another_process() -> None:
+    assert Aside(_answer, "hello").result() == b"hello"
+    assert int(Aside(_pid).result() or 0) not in (0, os.getpid())
+
+
+@pytest.mark.parametrize("job", [_boom, _too_big])
+def test_no_answer_when_the_child_fails_or_says_too_much(job) -> None:  # type: ignore[no-untyped-def]
+    aside = Aside(job)
+    assert aside.result() is None
+    assert aside.result() is None  # asked again: still none, nothing left open
+
+
+def test_a_child_never_read_is_reaped(tmp_path: Path) -> None:
+    aside = Aside(_answer, "x")
+    pid = aside._pid
+    del aside
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # already reaped: no zombie left
+
+
+def _tree(out: Path, n: int) -> list[str]:
+    rels = [f"s{i % 7}/a{i}/index.html" for i in range(n)]
+    for rel in rels:
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_text("x", encoding="utf-8")
+    return rels
+
+
+@pytest.mark.parametrize("n", [10, Outputs.ASIDE_MIN + 37])
+def test_outputs_finds_what_checking_each_file_finds(tmp_path: Path, n: int) -> None:
+    rels = _tree(tmp_path, n)
+    gone = set(random.Random(n).sample(rels, min(25, n // 2)))
+    for rel in gone:
+        (tmp_path / rel).unlink()
+    (tmp_path / "s1" / "a1").rename(tmp_path / "s1" / "moved")  # a whole folder
+    gone.add("s1/a1/index.html")
+    (tmp_path / "new.html").write_text("x", encoding="utf-8")  # not left by the last build: asked when needed
+    outputs = Outputs(tmp_path, rels)
+    assert (outputs._aside is not None) == (n >= Outputs.ASIDE_MIN)
+    assert [r for r in rels if not outputs.there(r)] == [r for r in rels if r in gone]
+    assert outputs.there("new.html") and not outputs.there("missing.html")
+    assert not outputs.all_there()
+    assert Outputs(tmp_path, [r for r in rels if r not in gone]).all_there()
+
+
+def test_no_output_folder_means_nothing_is_there(tmp_path: Path) -> None:
+    rels = [f"a{i}.html" for i in range(Outputs.ASIDE_MIN)]
+    outputs = Outputs(tmp_path / "nothing", rels)
+    assert not outputs.all_there() and not outputs.there(rels[0])
+
+
+def test_missing_bits_one_per_file(tmp_path: Path) -> None:
+    rels = _tree(tmp_path, 20)
+    (tmp_path / rels[3]).unlink()
+    (tmp_path / rels[17]).unlink()
+    bits = _missing_bits(present(str(tmp_path)), rels)
+    assert [i for i in range(20) if bits[i >> 3] & (1 << (i & 7))] == [3, 17]
