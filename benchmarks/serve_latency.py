@@ -16,7 +16,8 @@ What it does:
    (a) headline edit of one article (its page, home, section, feeds change),
    (b) body edit of one article (its page only),
    (c) template edit (templates/article.html: all 1,000 article pages change);
-   before each run it waits until the server has finished all work of the previous one;
+   before each run it waits until the server has finished all work of the previous one, then
+   0.3-0.8 s (at random, seeded);
 4. prints median and max per kind against issue 18's targets (median of 10 at 10,000 articles:
    headline <= 300 ms, body <= 200 ms, template <= 500 ms), and the
    server's own lines (how long each rebuild took, when the whole site was up to date).
@@ -27,7 +28,9 @@ from __future__ import annotations
 import argparse
 import os
 import queue
+import random
 import re
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -95,11 +98,16 @@ def prepare_site(args: argparse.Namespace) -> Path:
                         "--out", str(site)], check=True, stdout=subprocess.DEVNULL)
         from newsgen.render.environment import theme_dir
 
-        (site / "templates").mkdir(exist_ok=True)
-        shutil.copy(theme_dir() / "templates" / "article.html", site / "templates" / "article.html")
+        add_template_override(site, theme_dir())
         stamp.write_text("ok\n")
     shutil.rmtree(site / ".newsgen-cache", ignore_errors=True)
     return site
+
+
+def add_template_override(site: Path, theme: Path) -> None:
+    """The theme's article.html copied to the site's templates/: the file the template edit changes."""
+    (site / "templates").mkdir(exist_ok=True)
+    shutil.copy(theme / "templates" / "article.html", site / "templates" / "article.html")
 
 
 def pick_article(site: Path) -> dict[str, str]:
@@ -132,11 +140,15 @@ def save(path: Path, text: str) -> float:
 
 
 class Server:
-    """`newsgen serve` in a subprocess; its output lines are collected with arrival times."""
+    """`newsgen serve` in a subprocess; its output lines are collected with arrival times.
+    `cmd` (with `url_pattern`, the line that gives its address) runs another server the same way
+    (paired.py: newsgen from a code copy, `hugo server`)."""
 
-    def __init__(self, site: Path, pythonpath: str) -> None:
+    def __init__(self, site: Path, pythonpath: str, cmd: list[str] | None = None,
+                 url_pattern: str = r"serving (http://\S+)", cwd: Path | None = None) -> None:
         self.site = site
         self.pythonpath = pythonpath
+        self.cmd, self.url_pattern, self.cwd = cmd, url_pattern, cwd
         self.lines: queue.Queue[tuple[float, str]] = queue.Queue()
         self.log: list[str] = []
         self.startup = 0.0
@@ -146,15 +158,23 @@ class Server:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         if self.pythonpath:
             env["PYTHONPATH"] = self.pythonpath
-        script = shutil.which("newsgen", path=str(Path(sys.executable).parent))
-        cmd = [script] if script else [sys.executable, "-m", "newsgen.cli"]
+        cmd = self.cmd
+        if cmd is None:
+            script = shutil.which("newsgen", path=str(Path(sys.executable).parent))
+            cmd = [script] if script else [sys.executable, "-m", "newsgen.cli"]
+            cmd = [*cmd, "serve", "--port", "0", "--site", str(self.site)]
         started = time.perf_counter()
-        self.proc = subprocess.Popen([*cmd, "serve", "--port", "0", "--site", str(self.site)], env=env, text=True,
+        self.proc = subprocess.Popen(cmd, env=env, text=True, cwd=self.cwd, stdin=subprocess.DEVNULL,
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         threading.Thread(target=self._read, daemon=True).start()
         while True:
-            _, line = self.lines.get(timeout=600)
-            found = re.search(r"serving (http://\S+)", line)
+            try:
+                _, line = self.lines.get(timeout=600)
+            except queue.Empty:
+                raise TimeoutError(f"{shlex.join(cmd)}: no address after 600 s") from None
+            if line is None:
+                raise RuntimeError(f"{shlex.join(cmd)} exited: " + " / ".join(self.log[-10:]))
+            found = re.search(self.url_pattern, line)
             if found:
                 self.startup = time.perf_counter() - started
                 return found.group(1)
@@ -164,6 +184,7 @@ class Server:
         for line in self.proc.stdout:
             self.log.append(line.rstrip())
             self.lines.put((time.time(), line.rstrip()))
+        self.lines.put((time.time(), None))  # type: ignore[arg-type]  # the server's output ended
 
     def wait_idle(self, timeout: float = 300) -> None:
         """Until the server has printed nothing for a second and has no pages left to update."""
@@ -176,6 +197,8 @@ class Server:
                 if not pending:
                     return
                 continue
+            if line is None:
+                raise RuntimeError("the server exited: " + " / ".join(self.log[-10:]))
             if "more pages to update" in line:
                 pending = True
             elif "all pages up to date" in line or "error" in line:
@@ -200,8 +223,10 @@ def measure(args: argparse.Namespace, site: Path, target: dict[str, str], url: s
 
     kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
     results: dict[str, list[float]] = {k: [] for k in kinds}
+    jitter = random.Random(1)
     article = site / target["rel"]
-    template = site / "templates" / "article.html"
+    template = site / target.get("template", "templates/article.html")
+    block = target.get("block", "{% block content %}")  # the template edit inserts its marker after this
     original_article = article.read_text(encoding="utf-8")
     original_template = template.read_text(encoding="utf-8")
     with sync_playwright() as p:
@@ -214,9 +239,13 @@ def measure(args: argparse.Namespace, site: Path, target: dict[str, str], url: s
             for kind in kinds:
                 for run in range(args.runs + 1):  # the first run warms up, not counted
                     server.wait_idle()
-                    time.sleep(0.3)
+                    # plus 0-0.5 s at random: a server that takes file events on a timer (hugo server
+                    # starts its rebuilds on a 500 ms tick) is then saved to at any phase of it, not
+                    # at the same one every run (wait_idle ends a fixed time after its last line)
+                    time.sleep(0.3 + jitter.uniform(0, 0.5))
                     marker = f"bench {kind} {run} {time.time():.0f}"
-                    path, text, check = edit(kind, marker, article, original_article, template, original_template)
+                    path, text, check = edit(kind, marker, article, original_article, template, original_template,
+                                             block)
                     saved = save(path, text)
                     page.wait_for_function(f"({check}) && window.__shownAt", timeout=120_000, polling="raf")
                     seconds = page.evaluate("window.__shownAt") / 1000 - saved
@@ -236,7 +265,7 @@ def measure(args: argparse.Namespace, site: Path, target: dict[str, str], url: s
 
 
 def edit(kind: str, marker: str, article: Path, article_text: str, template: Path,
-         template_text: str) -> tuple[Path, str, str]:
+         template_text: str, block: str = "{% block content %}") -> tuple[Path, str, str]:
     """(file to save, its new text, a JS condition true once the browser shows the change)."""
     if kind == "headline":
         text = re.sub(r"(?m)^title: .*$", f"title: {marker}", article_text, count=1)
@@ -244,7 +273,8 @@ def edit(kind: str, marker: str, article: Path, article_text: str, template: Pat
     if kind == "body":
         head, sep, body = article_text.partition("\n---\n")
         return article, f"{head}{sep}\n{marker}.\n{body}", f"document.body.innerText.includes({marker!r})"
-    block = "{% block content %}"
+    if block not in template_text:
+        raise ValueError(f"{template}: no {block!r} to put the marker after")
     text = template_text.replace(block, f'{block}<p class="bench-marker">{marker}</p>', 1)
     return template, text, f"(document.querySelector('.bench-marker') || {{}}).textContent === {marker!r}"
 
