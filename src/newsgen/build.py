@@ -275,7 +275,7 @@ def _encode_ahead(root: Path, out: Path, state: State, decision: Decision, keep:
     from .output import MARKER
 
     return cache.encode(root, out, dataclasses.replace(state, pages=decision.fingerprints,
-                                                       outputs=frozenset({*keep, MARKER})))
+                                                       outputs=frozenset({*keep, MARKER})), release=True)
 
 
 def _render(editions: list[Edition], now: dt.datetime, preview: bool, decision: Decision,

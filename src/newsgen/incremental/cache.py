@@ -129,8 +129,9 @@ class Encoded:
     error: OSError | None = None  # the temporary file could not be written
 
 
-def encode(root: Path, out: Path, state: State) -> Encoded:
-    """What save() writes, made ahead (a first build encodes while its workers finish)."""
+def encode(root: Path, out: Path, state: State, release: bool = False) -> Encoded:
+    """What save() writes, made ahead (a first build encodes while its workers finish). `release`: the
+    articles' packed tuples dropped as they are written (codec.records)."""
     from . import codec
 
     delta = codec.encode_delta(state)
@@ -143,13 +144,14 @@ def encode(root: Path, out: Path, state: State) -> Encoded:
         with open(tmp, "wb", buffering=0) as f:  # (records are written whole: no buffer needed)
             f.write(_MAGIC + bytes(_SUM))  # the checksum is known at the end
             crc = 0
-            for record in itertools.chain([(VERSION, os.urandom(8).hex())], codec.records(state)):
+            for record in itertools.chain([(VERSION, os.urandom(8).hex())], codec.records(state, release)):
                 data = marshal.dumps(record)
+                del record  # (neither kept while the next record is made)
                 size = len(data).to_bytes(_LENGTH, "big")
                 crc = zlib.crc32(data, zlib.crc32(size, crc))
                 f.write(size)
                 f.write(data)
-                del data  # (not kept while the next record is made)
+                del data
             f.seek(len(_MAGIC))
             f.write(crc.to_bytes(_SUM, "big"))
     except OSError as exc:

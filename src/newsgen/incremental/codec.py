@@ -168,15 +168,20 @@ def encode(state: State) -> tuple[Any, ...]:
 RECORD_ENTRIES = 16_384  # parsed entries or page fingerprints per record of a cache file
 
 
-def records(state: State) -> Iterator[Any]:
+def records(state: State, release: bool = False) -> Iterator[Any]:
     """encode(state) as records to marshal one by one (cache.encode): the parsed entries and the page
     fingerprints in parts of RECORD_ENTRIES, each made when it is written (a cache file's bytes are
-    never all in memory, nor these tuples of every article and page)."""
+    never all in memory, nor these tuples of every article and page). `release`: each entry's packed
+    article dropped once its record is written (a first build keeps the articles to the end, and
+    their packed copies would only wait for a save that already happened)."""
     yield (state.config_digest, -(-len(state.parsed) // RECORD_ENTRIES), -(-len(state.pages) // RECORD_ENTRIES),
            state.images, state.outputs, state.template_refs, state.related, state.site)
     entries = iter(state.parsed.items())
-    while part := {rel: raw(e) for rel, e in itertools.islice(entries, RECORD_ENTRIES)}:
-        yield part
+    while part := list(itertools.islice(entries, RECORD_ENTRIES)):
+        yield {rel: raw(e) for rel, e in part}
+        if release:
+            for _, e in part:
+                e.packed = None
     pages = iter(state.pages.items())
     while fingerprints := {out: tuple(fp) for out, fp in itertools.islice(pages, RECORD_ENTRIES)}:
         yield fingerprints
