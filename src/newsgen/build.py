@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from .pages import PageSpec
     from .parallel import Executor
     from .publish import Publication
+    from .render.pages import PageResult
     from .site import RelatedMemo
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -153,7 +154,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
             keep = _images_and_files(root, config, articles, remembered, specs, publication, executor)
             lap("images and files")
             persist = state is None
-            early = _encode_ahead(remembered, decision, keep) if persist and executor.busy else None
+            early = _encode_ahead(root, out, remembered, decision, keep) if persist and executor.busy else None
             _render(editions, now, options.preview, decision, publication, executor, progress)
             result.changed = sorted(target[len(str(out)) + 1:] for _, target in publication.staging.pending)
             lap("render")
@@ -267,13 +268,15 @@ def _stage(publication: Publication, staged: list[tuple[str, str] | None]) -> No
         publication.staging.add(item)
 
 
-def _encode_ahead(state: State, decision: Decision, keep: set[str]) -> Encoded:
+def _encode_ahead(root: Path, out: Path, state: State, decision: Decision, keep: set[str]) -> Encoded:
     """The state as it will be saved after a successful build (pages and outputs are known now),
-    encoded while the workers finish the bodies rendered ahead (0.2 s at 10k, else alone at the end)."""
+    encoded while the workers finish the bodies rendered ahead (0.2 s at 10k, else alone at the end),
+    into a temporary file that saving moves into place."""
     from .incremental import cache
     from .output import MARKER
 
-    return cache.encode(dataclasses.replace(state, pages=decision.fingerprints, outputs=frozenset({*keep, MARKER})))
+    return cache.encode(root, out, dataclasses.replace(state, pages=decision.fingerprints,
+                                                       outputs=frozenset({*keep, MARKER})), release=True)
 
 
 def _render(editions: list[Edition], now: dt.datetime, preview: bool, decision: Decision,
@@ -292,10 +295,20 @@ def _render(editions: list[Edition], now: dt.datetime, preview: bool, decision: 
         inputs = RenderInputs(config=edition.config, site=edition.site, now=now, bodies=bodies, preview=preview,
                               alternates=edition.alternates, redirects=root_redirects(editions, k))
         tick = (lambda n, d=done: progress("render", d + n, len(decision.todo))) if progress else None
-        results = render_all(inputs, todo, publication.staging, executor, tick)
-        _stage(publication, [r.staged for r in results])
-        _refuse([r.diagnostic for r in results if r.diagnostic])
+        failed: list[Diagnostic] = []  # (results are staged as they come: not one list of every page's)
+        render_all(inputs, todo, publication.staging, executor, tick,
+                   each=functools.partial(_staged, publication, failed))
+        _refuse(failed)
         done += len(todo)
+
+
+def _staged(publication: Publication, failed: list[Diagnostic], results: list[PageResult]) -> None:
+    """Pages rendered (a chunk's, as they come): staged, or their diagnostics kept."""
+    for r in results:
+        if r.diagnostic is not None:
+            failed.append(r.diagnostic)
+        else:
+            publication.staging.add(r.staged)
 
 
 def _index_for_search(config: SiteConfig, out: Path, result: BuildResult) -> None:
@@ -316,6 +329,8 @@ def _remember(root: Path, out: Path, state: State, decision: Decision, keep: set
     changed = changed or state.pages != decision.fingerprints or state.outputs != frozenset(keep)
     state.pages, state.outputs = decision.fingerprints, frozenset(keep)
     if changed and persist:
-        warning = cache.save(root, out, early if early is not None else cache.encode(state))
+        warning = cache.save(root, out, early if early is not None else cache.encode(root, out, state))
         if warning:
             result.warnings.append(warning)
+    elif early is not None:
+        cache.discard(early)

@@ -84,7 +84,23 @@ def test_a_cache_that_cannot_be_saved_is_a_warning_after_a_good_build(make_site,
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
         return real(self, data)
 
+    class FullFile:  # a full cache file is written record by record into an open file
+        def __init__(self, path: str, mode: str, **kwargs: object) -> None:
+            self.f = open(path, mode, **kwargs)  # type: ignore[call-overload]  # noqa: SIM115
+            self.name = str(path)
+
+        def __enter__(self) -> FullFile:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.f.close()
+
+        def write(self, data: bytes) -> int:
+            self.f.write(data[:10])
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), self.name)
+
     monkeypatch.setattr(P, "write_bytes", full)
+    monkeypatch.setattr("newsgen.incremental.cache.open", FullFile, raising=False)
     result = run_cli(["build", "--jobs", "1"], root)
     assert result.exit_code == 0, result.stderr
     assert "cannot save the build cache (No space left on device)" in result.stderr

@@ -354,10 +354,12 @@ def test_cards_rendered_up_front_are_the_ones_pages_ask_for(make_site, tmp_path)
     from newsgen.content.body import Bodies
     from newsgen.dates import now
     from newsgen.pages import plan
+    from newsgen.parallel import Executor
+    from newsgen.render.cards import CardStore, cards_to_warm, cards_up_front
     from newsgen.render.environment import make_env
     from newsgen.render.helpers import Helpers
     from newsgen.render.inputs import RenderInputs
-    from newsgen.render.pages import Renderer, cards_to_warm
+    from newsgen.render.pages import Renderer
     from newsgen.site import build_site
 
     root = generated_site(make_site, 200)
@@ -380,7 +382,8 @@ def test_cards_rendered_up_front_are_the_ones_pages_ask_for(make_site, tmp_path)
     real_fragment = Helpers._fragment
 
     def counting(self, template, key, keep=True, **variables):  # type: ignore[no-untyped-def]
-        if (template, *key) not in self._fragments:
+        seeded = self._seeded is not None and self._seeded.get((template, *key)) is not None
+        if (template, *key) not in self._fragments and not seeded:
             asked.append(template)
         return real_fragment(self, template, key, keep, **variables)
 
@@ -394,6 +397,15 @@ def test_cards_rendered_up_front_are_the_ones_pages_ask_for(make_site, tmp_path)
     assert cards_to_warm(specs[:20], inputs, make_env(config)) == []  # too few
     # a constant call card() does not take: no card up front, no crash (the page reports it)
     assert Renderer(inputs).helpers.render_cards([(site.articles[0], (("size", "s"),))]) == []
+
+    # over a pool: the cards go to spool files (not this process's memory), are read back the same,
+    # and the files are gone afterwards
+    with cards_up_front(specs, inputs, Executor(2)) as store:
+        assert isinstance(store, CardStore) and len(store) == len(warm)
+        assert all(store.get(key) == html for key, html in cards.items())
+        assert store.get(("_card.html", "content/missing.md", 3, True, False, False)) is None
+        folder = os.path.dirname(store._files[0])
+    assert not os.path.exists(folder) and store._fds == {}
 
 
 def test_parsing_in_the_pool_keeps_what_each_article_depends_on(make_site, png) -> None:  # type: ignore[no-untyped-def]

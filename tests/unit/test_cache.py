@@ -18,7 +18,7 @@ def FP(inputs: str) -> Fingerprint:  # noqa: N802 - reads like the type
 
 
 def save(root: Path, out: Path, state: State) -> None:
-    assert cache.save(root, out, cache.encode(state)) is None
+    assert cache.save(root, out, cache.encode(root, out, state)) is None
 
 
 def test_no_cache_is_an_empty_state_without_warning(tmp_path: Path) -> None:
@@ -252,7 +252,7 @@ def test_a_flipped_byte_anywhere_is_caught_by_the_checksum(tmp_path: Path) -> No
         path.write_bytes(bytes(data))
         state, warning = load(tmp_path, out)
         assert state == State()  # never used: a full build
-        if bytes(data).startswith(b"newsgen-cache 3\n"):  # (a flip in the header's version reads as an upgrade)
+        if bytes(data).startswith(b"newsgen-cache 4\n"):  # (a flip in the header's version reads as an upgrade)
             assert warning is not None and "full build" in warning
 
 
@@ -262,7 +262,7 @@ def test_a_folder_or_a_fifo_in_place_of_the_cache(tmp_path: Path) -> None:
     path.mkdir(parents=True)
     state, warning = load(tmp_path, out)
     assert state == State() and warning is not None and "not a file" in warning
-    warning = cache.save(tmp_path, out, cache.encode(_state(2)))  # cannot replace a folder: a warning
+    warning = cache.save(tmp_path, out, cache.encode(tmp_path, out, _state(2)))  # cannot replace a folder: a warning
     assert warning is not None and "cannot save" in warning
     assert not [p for p in path.parent.iterdir() if p.suffix == ".tmp"]
     path.rmdir()
@@ -292,3 +292,25 @@ def test_the_codec_layout_follows_the_dataclass_fields() -> None:
     packed = codec.pack_article(article)
     assert len(packed) == len(dataclasses.fields(Article))
     assert codec.unpack_article(packed, {}) == article
+
+
+def test_a_full_file_is_written_in_records_and_read_back_whole(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Parsed entries and fingerprints go into the file a part at a time (saving never holds the whole
+    file's bytes); read back, the parts are one state again. A state encoded and not saved leaves no
+    temporary file, nor does one a killed build left."""
+    from newsgen.incremental import codec as statecodec
+
+    monkeypatch.setattr(statecodec, "RECORD_ENTRIES", 7)
+    out = tmp_path / "public"
+    state = _state(30)
+    save(tmp_path, out, state)
+    back, warning = load(tmp_path, out)
+    assert warning is None and back == state and len(back.parsed) == len(back.pages) == 30
+    folder = cache_file(tmp_path, out).parent
+    stale = folder / f"{cache_file(tmp_path, out).stem}.999999999.tmp"  # no such process
+    stale.write_bytes(b"left by a killed build")
+    encoded = cache.encode(tmp_path, out, _state(31))
+    assert encoded.tmp is not None and encoded.tmp.exists() and not stale.exists()
+    cache.discard(encoded)
+    assert [p.name for p in folder.iterdir() if p.suffix == ".tmp"] == []
+    assert load(tmp_path, out)[0] == state  # the saved one, untouched

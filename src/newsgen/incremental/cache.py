@@ -8,22 +8,32 @@ Every file starts with a magic line and a checksum (CRC-32) of the rest, verifie
 a damaged cache (flipped bits, a truncated file, something else in its place) means a full build
 with a warning, never wrong output. A cache that cannot be saved is a warning too: the site is
 already published by then, and the next build is simply a full one.
+
+The rest is a sequence of records, each a length and a marshalled object (`codec.records`): a full
+file is written record by record into a temporary file (ahead, on a first build: while the workers
+finish) and moved into place when the build has succeeded, so that saving never holds the bytes of
+the whole file (~100 MB at 100,000 articles), let alone a second copy with the header.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import marshal
 import os
 import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..fileio import read_regular
 from .state import State
 from .version import VERSION
 
 CACHE_DIR = ".newsgen-cache"
-_MAGIC = b"newsgen-cache 3\n"
+_MAGIC = b"newsgen-cache 4\n"
+_LENGTH = 8  # bytes of a record's length, before its marshalled object
 _SUM = 4  # bytes of the payload's CRC-32: damage, not tampering, is what it guards against (4 ms for 10 MB,
 # where blake2b takes 15: every build reads the cache)
 _LIMIT = 1 << 31  # a cache file larger than this is not ours
@@ -48,25 +58,27 @@ def load(root: Path, out: Path) -> tuple[State, str | None]:
 
     path = cache_file(root, out)
     try:
-        data = _read(path)
-        if data is None:
+        records = _read(path)
+        if records is None:
             return State(), None
-        if not isinstance(data, tuple) or not data or data[0] != VERSION:
+        head = records[0]
+        if not isinstance(head, tuple) or len(head) != 2 or head[0] != VERSION:
             return State(), None  # an upgrade (the checksum held): silently start over
-        delta_path = delta_file(root, out)
-        delta = _read(delta_path)
+        data = (head[1], *codec.from_records(records[1:]))
+        found = _read(delta_file(root, out))
+        delta = found[0] if found is not None and len(found) == 1 else found
         if delta is not None and (not isinstance(delta, tuple) or len(delta) < 2 or delta[0] != VERSION):
             raise Damaged("not a build state delta")
-        if delta is not None and delta[1] != data[1]:
+        if delta is not None and delta[1] != data[0]:
             delta = None  # left from before the last full save: that one is newer
-        return codec.decode(data[1:], delta[2:] if delta else None), None
+        return codec.decode(data, delta[2:] if delta else None), None
     except Exception as exc:  # noqa: BLE001 - any damage means: rebuild everything
         reason = str(exc) if isinstance(exc, Damaged) else type(exc).__name__
         return State(), f"{path}: build cache unreadable ({reason}), doing a full build"
 
 
-def _read(path: Path) -> object | None:
-    """The checked payload of a cache file, None when there is none; Damaged when it is not sound.
+def _read(path: Path) -> list[object] | None:
+    """The checked records of a cache file, None when there is none; Damaged when it is not sound.
     Opened without blocking and checked to be a regular file first (a FIFO put there would hang)."""
     if not os.path.lexists(path):
         return None
@@ -80,11 +92,21 @@ def _read(path: Path) -> object | None:
         if raw.startswith(b"newsgen-cache ") or _older_newsgen(raw):
             return None  # written by an older newsgen (an upgrade): silently start over
         raise Damaged("not a newsgen cache file")
-    payload = raw[head:]
+    payload = memoryview(raw)[head:]
     if _checksum(payload) != raw[len(_MAGIC):head]:
         raise Damaged("checksum mismatch")
-    data: object = marshal.loads(payload)  # noqa: S302 - our own cache file, checksummed
-    return data
+    records: list[object] = []
+    at = 0
+    while at < len(payload):
+        length = int.from_bytes(payload[at : at + _LENGTH], "big")
+        at += _LENGTH
+        if length > len(payload) - at:
+            raise Damaged("truncated")
+        records.append(marshal.loads(payload[at : at + length]))  # noqa: S302 - our own cache file, checksummed
+        at += length
+    if not records:
+        raise Damaged("empty")
+    return records
 
 
 def _older_newsgen(raw: bytes) -> bool:
@@ -95,38 +117,104 @@ def _older_newsgen(raw: bytes) -> bool:
     return isinstance(data, tuple) and bool(data) and isinstance(data[0], str) and data[0].startswith("newsgen ")
 
 
-Encoded = tuple[bool, bytes]  # (a delta?, the file's bytes)
+@dataclass
+class Encoded:
+    """What save() writes, made ahead (a first build encodes while its workers finish): a delta's bytes
+    (a few KB for an edit), or the whole state already written to a temporary file next to the cache
+    file, which save() moves into place (or removes, when it is not saved after all)."""
+
+    target: Path
+    data: bytes | None = None
+    tmp: Path | None = None
+    error: OSError | None = None  # the temporary file could not be written
 
 
-def encode(state: State) -> Encoded:
-    """What save() writes, made ahead (a first build encodes while its workers finish)."""
+def encode(root: Path, out: Path, state: State, release: bool = False) -> Encoded:
+    """What save() writes, made ahead (a first build encodes while its workers finish). `release`: the
+    articles' packed tuples dropped as they are written (codec.records)."""
     from . import codec
 
     delta = codec.encode_delta(state)
     if delta is not None:
-        payload = marshal.dumps((VERSION, *delta))
-    else:
-        payload = marshal.dumps((VERSION, os.urandom(8).hex(), *codec.encode(state)))
-    return delta is not None, _MAGIC + _checksum(payload) + payload
+        return Encoded(delta_file(root, out), data=_file([(VERSION, *delta)]))
+    target = cache_file(root, out)
+    tmp = _tmp(target)
+    try:
+        _folder(target.parent)
+        with open(tmp, "wb", buffering=0) as f:  # (records are written whole: no buffer needed)
+            f.write(_MAGIC + bytes(_SUM))  # the checksum is known at the end
+            crc = 0
+            for record in itertools.chain([(VERSION, os.urandom(8).hex())], codec.records(state, release)):
+                data = marshal.dumps(record)
+                del record  # (neither kept while the next record is made)
+                size = len(data).to_bytes(_LENGTH, "big")
+                crc = zlib.crc32(data, zlib.crc32(size, crc))
+                f.write(size)
+                f.write(data)
+                del data
+            f.seek(len(_MAGIC))
+            f.write(crc.to_bytes(_SUM, "big"))
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        return Encoded(target, error=exc)
+    return Encoded(target, tmp=tmp)
 
 
-def _checksum(payload: bytes) -> bytes:
+def _file(records: Iterable[Any]) -> bytes:
+    """A cache file's bytes (a small one: a delta)."""
+    payload = b"".join(len(data).to_bytes(_LENGTH, "big") + data for data in map(marshal.dumps, records))
+    return _MAGIC + _checksum(payload) + payload
+
+
+def _checksum(payload: bytes | memoryview) -> bytes:
     return zlib.crc32(payload).to_bytes(_SUM, "big")
+
+
+def _tmp(target: Path) -> Path:
+    return target.with_suffix(f".{os.getpid()}.tmp")
+
+
+def _folder(folder: Path) -> None:
+    """The cache folder, made with its .gitignore when missing; temporary files that builds which were
+    killed left in it removed."""
+    folder.mkdir(parents=True, exist_ok=True)
+    gitignore = folder / ".gitignore"
+    if not gitignore.exists():
+        gitignore.write_text("*\n", encoding="utf-8")
+    for stale in folder.glob("build-*.*.tmp"):
+        pid = stale.suffixes[-2][1:] if len(stale.suffixes) >= 2 else ""
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            stale.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # another user's process
+    return True
+
+
+def discard(encoded: Encoded) -> None:
+    """An encoded state that will not be saved: its temporary file removed."""
+    if encoded.tmp is not None:
+        encoded.tmp.unlink(missing_ok=True)
 
 
 def save(root: Path, out: Path, encoded: Encoded) -> str | None:
     """Write the state (a delta file of a few KB for an edit, or all of it when much changed).
     Returns a warning instead of raising when it cannot be written; no temporary file is left."""
-    is_delta, data = encoded
     path = cache_file(root, out)
-    target = delta_file(root, out) if is_delta else path
-    tmp = target.with_suffix(f".{os.getpid()}.tmp")
+    target = encoded.target
+    tmp = encoded.tmp or _tmp(target)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        gitignore = path.parent / ".gitignore"
-        if not gitignore.exists():
-            gitignore.write_text("*\n", encoding="utf-8")
-        tmp.write_bytes(data)
+        if encoded.error is not None:
+            raise encoded.error
+        if encoded.data is not None:
+            _folder(path.parent)
+            tmp.write_bytes(encoded.data)
         os.replace(tmp, target)
     except OSError as exc:
         for stale in (tmp, path, delta_file(root, out)):  # an older state must not pass for this build's
@@ -136,7 +224,7 @@ def save(root: Path, out: Path, encoded: Encoded) -> str | None:
                 pass
         return (f"{target}: cannot save the build cache ({exc.strerror or type(exc).__name__}); "
                 "the site was built, and the next build will be a full one")
-    if not is_delta:
+    if target == path:
         try:
             delta_file(root, out).unlink()  # written for the previous base: ignored from now on anyway
         except OSError:

@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import pickle
 import types
 import typing
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -161,6 +163,49 @@ unpack_article = _NAMESPACE["_unpack_Article"]
 def encode(state: State) -> tuple[Any, ...]:
     return (state.config_digest, _raw_parsed(state), _plain_pages(state.pages), state.images, state.outputs,
             state.template_refs, state.related, state.site)
+
+
+RECORD_ENTRIES = 16_384  # parsed entries or page fingerprints per record of a cache file
+
+
+def records(state: State, release: bool = False) -> Iterator[Any]:
+    """encode(state) as records to marshal one by one (cache.encode): the parsed entries and the page
+    fingerprints in parts of RECORD_ENTRIES, each made when it is written (a cache file's bytes are
+    never all in memory, nor these tuples of every article and page). `release`: each entry's packed
+    article dropped once its record is written (a first build keeps the articles to the end, and
+    their packed copies would only wait for a save that already happened)."""
+    yield (state.config_digest, -(-len(state.parsed) // RECORD_ENTRIES), -(-len(state.pages) // RECORD_ENTRIES),
+           state.images, state.outputs, state.template_refs, state.related, state.site)
+    entries = iter(state.parsed.items())
+    while part := list(itertools.islice(entries, RECORD_ENTRIES)):
+        yield {rel: raw(e) for rel, e in part}
+        if release:
+            for _, e in part:
+                e.packed = None
+    pages = iter(state.pages.items())
+    while fingerprints := {out: tuple(fp) for out, fp in itertools.islice(pages, RECORD_ENTRIES)}:
+        yield fingerprints
+
+
+def from_records(found: list[object]) -> tuple[Any, ...]:
+    """records() read back, as encode() gives it. ValueError when they do not fit together."""
+    head = found[0]
+    if not isinstance(head, tuple) or len(head) != 8:
+        raise ValueError("not a build state")
+    config_digest, n_parsed, n_pages, images, outputs, template_refs, related, site = head
+    if len(found) != 1 + n_parsed + n_pages or not all(isinstance(part, dict) for part in found[1:]):
+        raise ValueError("not a build state")
+    return (config_digest, _joined(found[1 : 1 + n_parsed]), _joined(found[1 + n_parsed :]), images, outputs,
+            template_refs, related, site)
+
+
+def _joined(parts: list[Any]) -> dict[str, Any]:
+    if len(parts) == 1:
+        return parts[0]  # type: ignore[no-any-return]
+    joined: dict[str, Any] = {}
+    for part in parts:
+        joined.update(part)
+    return joined
 
 
 def _plain_pages(pages: dict[str, Fingerprint]) -> dict[str, tuple[str, ...]]:

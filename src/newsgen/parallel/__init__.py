@@ -5,6 +5,6 @@ of concurrent.futures or multiprocessing.
 """
 
 from .executor import PARALLEL_MIN, Executor, jobs_wanted
-from .prerender import PRERENDER_MIN, BodiesAhead, Spool
+from .prerender import PRERENDER_MIN, BodiesAhead, Spool, spool_folder
 
-__all__ = ["PARALLEL_MIN", "PRERENDER_MIN", "BodiesAhead", "Executor", "Spool", "jobs_wanted"]
+__all__ = ["PARALLEL_MIN", "PRERENDER_MIN", "BodiesAhead", "Executor", "Spool", "jobs_wanted", "spool_folder"]

@@ -94,9 +94,11 @@ class Executor:
         return self.jobs > 1 and items >= inline_below
 
     def map(self, task: Task[S, T, R], shared: S, items: Sequence[T], *,
-            progress: Callable[[int], None] | None = None, smallest: int = 16,
-            inline_below: int = PARALLEL_MIN, inline_while_busy: bool = False) -> list[R]:
-        """task over chunks of items; results in the items' order."""
+            progress: Callable[[int], None] | None = None, each: Callable[[list[R]], None] | None = None,
+            smallest: int = 16, inline_below: int = PARALLEL_MIN, inline_while_busy: bool = False) -> list[R]:
+        """task over chunks of items; results in the items' order. `each`: called with each chunk's
+        results as they come, in order, instead of collecting them (map then returns []): memory for
+        the results of the chunks in flight, not of every item."""
         fork = self.forks(len(items), inline_below)
         if fork and self.busy:
             if inline_while_busy or len(items) <= BUSY_INLINE:
@@ -105,19 +107,22 @@ class Executor:
                 assert self.background is not None
                 self.background.spool()  # the background pool ends first: then this one forks
         results: list[R] = []
+        take = each or results.extend
         if not fork:
             local: dict[str, Any] = {}
             for chunk in chunks(items, 1, smallest):
-                results.extend(task(shared, local, chunk))
+                take(task(shared, local, chunk))
                 if progress:
                     progress(len(chunk))
             return results
         with forked_pool(self.jobs, {"shared": shared}) as pool:
             done: Iterator[list[R]] = pool.map(_call, [(task, c) for c in chunks(items, self.jobs, smallest)])
             for part in done:
-                results.extend(part)
+                n = len(part)
+                take(part)
+                del part  # (not kept until the next chunk arrives)
                 if progress:
-                    progress(len(part))
+                    progress(n)
         return results
 
 

@@ -69,11 +69,7 @@ class BodiesAhead:
     `spool()` waits and says where each went; `close()` (always) stops the pool and deletes the files."""
 
     def __init__(self, render: Render, articles: Sequence[Any], jobs: int) -> None:
-        import tempfile
-
-        _remove_stale_spools(tempfile.gettempdir())
-        # named for this process: a build killed before its cleanup leaves one that the next removes
-        self.folder = tempfile.mkdtemp(prefix=f"newsgen-bodies-{os.getpid()}-")
+        self.folder = spool_folder("bodies")
         self._spool: Spool | None = None
         self.pool: forked_pool | None = None
         self.futures: list[Future[list[tuple[str, Spooled]]]] = []
@@ -113,9 +109,22 @@ class BodiesAhead:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+SPOOL_KINDS = ("bodies", "cards")
+
+
+def spool_folder(kind: str) -> str:
+    """A new folder in the system temp folder for this process's spool files of `kind` (one of
+    SPOOL_KINDS), named for this process: a build killed before its cleanup leaves one that the next
+    build removes (here, first)."""
+    import tempfile
+
+    _remove_stale_spools(tempfile.gettempdir())
+    return tempfile.mkdtemp(prefix=f"newsgen-{kind}-{os.getpid()}-")
+
+
 def _remove_stale_spools(temp: str) -> None:
     """Spool folders of builds that were killed (their process is gone)."""
-    for folder in Path(temp).glob("newsgen-bodies-*-*"):
+    for folder in [p for kind in SPOOL_KINDS for p in Path(temp).glob(f"newsgen-{kind}-*-*")]:
         try:
             pid = int(folder.name.split("-")[2])
             os.kill(pid, 0)  # raises when no such process exists

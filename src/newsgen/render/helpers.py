@@ -7,8 +7,8 @@ from __future__ import annotations
 import dataclasses
 import functools
 import inspect
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 from urllib.parse import urljoin
 
 import jinja2
@@ -22,6 +22,10 @@ from .inputs import RenderInputs
 from .templates import CardVariant
 
 
+class Seeded(Protocol):
+    def get(self, key: tuple[object, ...], /) -> Markup | None: ...
+
+
 class Helpers:
     """What templates call: authors and tags of an article, its section, its status, and the
     fragments every page repeats (article cards, the navigation, the Latest News list), each
@@ -32,35 +36,42 @@ class Helpers:
         self._env = env
         self._sections = {s.slug: s for s in inputs.config.sections}
         self._fragments: dict[tuple[object, ...], Markup] = {}
+        self._seeded: Seeded | None = None
         self._srcsets: dict[tuple[object, ...], Srcset | None] = {}
 
     def _fragment(self, template: str, key: tuple[object, ...], keep: bool = True, **variables: Any) -> Markup:
         html = self._fragments.get((template, *key))
         if html is None:
+            html = self._seeded.get((template, *key)) if self._seeded is not None else None
+            if html is not None:
+                return html  # (not kept: read again when asked again, see render.cards)
             assert self._env is not None
             html = Markup(self._env.get_template(template).render(h=self, **variables))  # noqa: S704 - autoescaped
             if keep:
                 self._fragments[(template, *key)] = html
         return html
 
-    def seed(self, fragments: Mapping[tuple[object, ...], Markup]) -> None:
+    def seed(self, fragments: Seeded) -> None:
         """Fragments rendered elsewhere by the same templates and data (the cards a parallel build
-        renders up front): used as if rendered here."""
-        self._fragments.update(fragments)
+        renders up front, render.cards): used as if rendered here."""
+        self._seeded = fragments
 
     def render_cards(self, todo: Sequence[tuple[Article, CardVariant]]) -> list[tuple[tuple[object, ...], str]]:
         """Cards rendered (article, h.card's keyword arguments), as (fragment key, HTML) for seed().
         One that fails is left out: the page that shows it reports the error."""
         out = []
-        params: dict[CardVariant, tuple[object, ...]] = {}
+        params: dict[CardVariant, tuple[tuple[str, ...], tuple[object, ...]]] = {}
         for article, variant in todo:
             try:
-                args = params.get(variant)
-                if args is None:  # the variant's full arguments, card()'s defaults filled in
+                known = params.get(variant)
+                if known is None:  # the variant's full arguments, card()'s defaults filled in
                     bound = inspect.signature(self.card).bind(article, **dict(variant))  # TypeError: not card()'s
                     bound.apply_defaults()
-                    args = params[variant] = tuple(bound.arguments.values())[1:]
-                html = self.card(article, *args)  # type: ignore[arg-type]
+                    known = params[variant] = tuple(bound.arguments)[1:], tuple(bound.arguments.values())[1:]
+                names, args = known
+                # as card() renders it, but not kept here: the caller keeps it (render.cards)
+                html = self._fragment("_card.html", (article.source, *args), keep=False, article=article,
+                                      **dict(zip(names, args, strict=True)))
             except Exception:  # noqa: BLE001, S112 - reported where a page asks for the card
                 continue
             out.append((("_card.html", article.source, *args), str(html)))

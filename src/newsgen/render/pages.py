@@ -2,21 +2,20 @@
 or over the build's processes with the same result.
 
 On a parallel build the cards that many pages share (a story's card is on its section's, authors' and
-tags' lists, and among the related stories of newer ones) are rendered once, up front, and handed to
-every worker; workers that each rendered a card when first asked would render it once per worker
-(at 10k articles: 36k card renders for 20k cards).
+tags' lists, and among the related stories of newer ones) are rendered once, up front (`cards`), and
+read back by every worker; workers that each rendered a card when first asked would render it once per
+worker (at 10k articles: 36k card renders for 20k cards).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
-from markupsafe import Markup
 
 from .. import urls
 from ..config import SiteConfig
@@ -24,18 +23,16 @@ from ..content.body import SourceChanged
 from ..content.typography import smart_text
 from ..errors import Diagnostic
 from ..pages import PageSpec
-from ..parallel import PARALLEL_MIN, Executor
+from ..parallel import Executor
+from .cards import Cards, cards_up_front
 from .context import context
 from .environment import format_datetime, make_env
 from .feeds import json_feed, redirects_file
 from .helpers import Helpers
 from .inputs import RenderInputs
-from .templates import CardVariant, card_variants
 
 if TYPE_CHECKING:
     from ..output import Staging
-
-Cards = Mapping[tuple[object, ...], Markup]
 
 
 @dataclass
@@ -130,15 +127,13 @@ def render_pages(renderer: Renderer, specs: Sequence[PageSpec], staging: Staging
 
 
 def render_all(inputs: RenderInputs, specs: Sequence[PageSpec], staging: Staging, executor: Executor,
-               progress: Callable[[int], None] | None = None) -> list[PageResult]:
-    """Every page of `specs`, inline or over the executor's processes."""
-    cards: Cards = {}
-    if executor.forks(len(specs)):
-        warm = cards_to_warm(specs, inputs, make_env(inputs.config))
-        if warm:
-            rendered = executor.map(_card_task, inputs, warm)
-            cards = {key: Markup(html) for key, html in rendered}  # noqa: S704 - autoescaped by Jinja
-    return executor.map(_render_task, (inputs, specs, staging, cards), list(range(len(specs))), progress=progress)
+               progress: Callable[[int], None] | None = None,
+               each: Callable[[list[PageResult]], None] | None = None) -> list[PageResult]:
+    """Every page of `specs`, inline or over the executor's processes. `each`: given each chunk's results
+    as they come (none are collected then: a cold build's are one per page)."""
+    with cards_up_front(specs, inputs, executor) as cards:
+        return executor.map(_render_task, (inputs, specs, staging, cards), list(range(len(specs))),
+                            progress=progress, each=each)
 
 
 def _render_task(shared: tuple[RenderInputs, Sequence[PageSpec], Staging, Cards], local: dict[str, Any],
@@ -148,42 +143,3 @@ def _render_task(shared: tuple[RenderInputs, Sequence[PageSpec], Staging, Cards]
     if renderer is None:
         renderer = local["renderer"] = Renderer(inputs, cards=cards)
     return render_pages(renderer, [specs[i] for i in indexes], staging)
-
-
-def _card_task(inputs: RenderInputs, local: dict[str, Any],
-               todo: list[tuple[int, CardVariant]]) -> list[tuple[tuple[object, ...], str]]:
-    renderer = local.get("renderer")
-    if renderer is None:
-        renderer = local["renderer"] = Renderer(inputs)
-    arts = inputs.site.articles
-    return renderer.helpers.render_cards([(arts[i], variant) for i, variant in todo])
-
-
-def cards_to_warm(specs: Sequence[PageSpec], inputs: RenderInputs,
-                  env: jinja2.Environment) -> list[tuple[int, CardVariant]]:
-    """The (article, card variant) pairs the pages to render will show, when a parallel build gains by
-    rendering each once up front. Article and listing pages only, for the variants their templates ask
-    for with constant arguments (templates.card_variants)."""
-    site = inputs.site
-    variants: dict[str, frozenset[CardVariant]] = {}
-    scanned: dict[str, tuple[frozenset[CardVariant], tuple[str, ...]]] = {}  # templates sharing a base: parsed once
-    wanted: dict[CardVariant, set[int]] = {}  # per variant, the articles shown (sets filled in C: 10k pages)
-    uses = 0
-    for spec in specs:
-        if spec.kind == "article":
-            ids: Sequence[int] = site.related[spec.ref[0]]
-        elif spec.kind == "listing":
-            ids = site.listings[spec.ref[0]].pages[spec.ref[1]].items
-        else:
-            continue
-        found = variants.get(spec.template)
-        if found is None:
-            found = variants[spec.template] = card_variants(env, spec.template, scanned)
-        for v in found:
-            uses += len(ids)
-            shown = wanted.get(v)
-            if shown is None:
-                shown = wanted[v] = set()
-            shown.update(ids)
-    pairs = [(i, v) for v, shown in wanted.items() for i in sorted(shown)]
-    return pairs if len(pairs) >= PARALLEL_MIN and uses >= 2 * len(pairs) else []
