@@ -128,3 +128,30 @@ class _Folder:
 
     def __del__(self) -> None:
         os.close(self.fd)
+
+
+class Readers:
+    """Pieces of spool files read by offset, each file opened once per process (a worker reads thousands
+    of rendered bodies or cards from the same few files). close() before the files are deleted."""
+
+    def __init__(self) -> None:
+        self._fds: dict[str, int] = {}
+
+    def read(self, path: str, offset: int, length: int) -> str | None:
+        """The UTF-8 text at `offset`, None when it cannot be read whole (the caller renders it again)."""
+        try:
+            fd = self._fds.get(path)
+            if fd is None:
+                fd = self._fds[path] = os.open(path, os.O_RDONLY | CLOEXEC)
+            data = os.pread(fd, length, offset)
+            return data.decode("utf-8") if len(data) == length else None
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def close(self) -> None:
+        for fd in self._fds.values():
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self._fds.clear()

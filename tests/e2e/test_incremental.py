@@ -344,7 +344,7 @@ def test_bodies_ahead_are_what_the_page_would_render(make_site) -> None:  # type
     finally:
         pre.close()
     assert not os.path.exists(pre.folder)
-    assert spool._fds == {}  # closed before the files were deleted
+    assert spool._readers._fds == {}  # closed before the files were deleted
 
 
 def test_cards_rendered_up_front_are_the_ones_pages_ask_for(make_site, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -405,7 +405,7 @@ def test_cards_rendered_up_front_are_the_ones_pages_ask_for(make_site, tmp_path)
         assert all(store.get(key) == html for key, html in cards.items())
         assert store.get(("_card.html", "content/missing.md", 3, True, False, False)) is None
         folder = os.path.dirname(store._files[0])
-    assert not os.path.exists(folder) and store._fds == {}
+    assert not os.path.exists(folder) and store._readers._fds == {}
 
 
 def test_parsing_in_the_pool_keeps_what_each_article_depends_on(make_site, png) -> None:  # type: ignore[no-untyped-def]

@@ -132,7 +132,7 @@ def test_spool_reads_back_what_was_written_and_closes(tmp_path: Path) -> None:
     assert spool.read("a.md") == "<p>a</p>" and spool.read("b.md") == "<p>ß</p>"
     assert spool.read("c.md") is None and spool.read("missing.md") is None  # short: rendered again instead
     spool.close()
-    assert spool._fds == {}
+    assert spool._readers._fds == {}
 
 
 @pytest.mark.parametrize("jobs", [1, 2])

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..fileio import CLOEXEC, append_bytes
+from ..fileio import Readers, append_bytes
 from .executor import chunks, forked_pool
 
 if TYPE_CHECKING:  # (concurrent.futures and tempfile: imported when a build renders bodies ahead)
@@ -32,7 +32,7 @@ class Spool:
 
     def __init__(self, places: dict[str, Spooled] | None = None) -> None:
         self.places = places or {}
-        self._fds: dict[str, int] = {}
+        self._readers = Readers()
 
     def __bool__(self) -> bool:
         return bool(self.places)
@@ -41,24 +41,11 @@ class Spool:
         where = self.places.get(source)
         if where is None:
             return None
-        path, offset, length = where
-        try:
-            fd = self._fds.get(path)
-            if fd is None:
-                fd = self._fds[path] = os.open(path, os.O_RDONLY | CLOEXEC)
-            data = os.pread(fd, length, offset)
-            return data.decode("utf-8") if len(data) == length else None
-        except (OSError, UnicodeDecodeError):
-            return None  # rendered again instead
+        return self._readers.read(*where)  # None: rendered again instead
 
     def close(self) -> None:
         """Close this process's descriptors (before the files are deleted)."""
-        for fd in self._fds.values():
-            try:
-                os.close(fd)
-            except OSError:
-                pass
-        self._fds.clear()
+        self._readers.close()
 
 
 Render = Callable[[Any], str]  # article -> its body's HTML

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
-from ..fileio import CLOEXEC, append_bytes
+from ..fileio import Readers, append_bytes
 from ..parallel import PARALLEL_MIN, Executor, spool_folder
 from .environment import make_env
 from .helpers import Helpers
@@ -54,7 +54,7 @@ class CardStore:
         self._length: list[array[int]] = []
         self._files: list[str] = []
         self._file_no: dict[str, int] = {}
-        self._fds: dict[int, int] = {}
+        self._readers = Readers()
         self._recent: OrderedDict[tuple[object, ...], Markup] = OrderedDict()  # per process, at most RECENT
 
     def __len__(self) -> int:
@@ -91,28 +91,17 @@ class CardStore:
         if at < 0:
             return None
         f, offset, length = at >> _FILE_SHIFT, at & _OFFSET, self._length[v][i]
-        try:
-            fd = self._fds.get(f)
-            if fd is None:
-                fd = self._fds[f] = os.open(self._files[f], os.O_RDONLY | CLOEXEC)
-            data = os.pread(fd, length, offset)
-            if len(data) != length:
-                return None
-            html = self._recent[key] = Markup(data.decode("utf-8"))  # noqa: S704 - autoescaped by Jinja
-        except (OSError, UnicodeDecodeError):
+        text = self._readers.read(self._files[f], offset, length)
+        if text is None:
             return None
+        html = self._recent[key] = Markup(text)  # noqa: S704 - autoescaped by Jinja
         if len(self._recent) > RECENT:
             self._recent.popitem(last=False)
         return html
 
     def close(self) -> None:
         """Close this process's descriptors (before the files are deleted)."""
-        for fd in self._fds.values():
-            try:
-                os.close(fd)
-            except OSError:
-                pass
-        self._fds.clear()
+        self._readers.close()
 
 
 Cards = CardStore | dict[tuple[object, ...], Markup]  # (a plain mapping where cards come from elsewhere)
