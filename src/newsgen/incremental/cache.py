@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ..fileio import read_regular
+from ..parallel import alive
 from .state import State
 from .version import VERSION
 
@@ -183,18 +184,8 @@ def _folder(folder: Path) -> None:
         gitignore.write_text("*\n", encoding="utf-8")
     for stale in folder.glob("build-*.*.tmp"):
         pid = stale.suffixes[-2][1:] if len(stale.suffixes) >= 2 else ""
-        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+        if pid.isdigit() and not alive(int(pid)):
             stale.unlink(missing_ok=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # another user's process
-    return True
 
 
 def discard(encoded: Encoded) -> None:

@@ -160,16 +160,11 @@ unpack_article = _NAMESPACE["_unpack_Article"]
 # ---------------------------------------------------------------------------- entries and the whole state
 
 
-def encode(state: State) -> tuple[Any, ...]:
-    return (state.config_digest, _raw_parsed(state), _plain_pages(state.pages), state.images, state.outputs,
-            state.template_refs, state.related, state.site)
-
-
 RECORD_ENTRIES = 16_384  # parsed entries or page fingerprints per record of a cache file
 
 
 def records(state: State, release: bool = False) -> Iterator[Any]:
-    """encode(state) as records to marshal one by one (cache.encode): the parsed entries and the page
+    """The state as records to marshal one by one (cache.encode): the parsed entries and the page
     fingerprints in parts of RECORD_ENTRIES, each made when it is written (a cache file's bytes are
     never all in memory, nor these tuples of every article and page). `release`: each entry's packed
     article dropped once its record is written (a first build keeps the articles to the end, and
@@ -188,7 +183,8 @@ def records(state: State, release: bool = False) -> Iterator[Any]:
 
 
 def from_records(found: list[object]) -> tuple[Any, ...]:
-    """records() read back, as encode() gives it. ValueError when they do not fit together."""
+    """records() read back: (config digest, parsed, pages, images, outputs, template refs, related,
+    site). ValueError when they do not fit together."""
     head = found[0]
     if not isinstance(head, tuple) or len(head) != 8:
         raise ValueError("not a build state")
@@ -208,10 +204,6 @@ def _joined(parts: list[Any]) -> dict[str, Any]:
     return joined
 
 
-def _plain_pages(pages: dict[str, Fingerprint]) -> dict[str, tuple[str, ...]]:
-    return {out: tuple(fp) for out, fp in pages.items()}  # marshal takes exact tuples only
-
-
 def raw(e: ParsedEntry) -> tuple[Any, ...]:
     """The entry as plain tuples: what the cache stores, and what the parse workers send back
     (cheaper to pickle than objects, and the save then has the article already packed)."""
@@ -223,10 +215,6 @@ def entry(t: tuple[Any, ...], zones: dict[object, dt.tzinfo]) -> ParsedEntry:
     st, dg, deps, a, diags = t  # tuples as stored (marshal and pickle give tuples back as tuples)
     return ParsedEntry(st, dg, deps, unpack_article(a, zones) if a is not None else None,
                        [Diagnostic(*d) for d in diags] if diags else [], a)
-
-
-def _raw_parsed(state: State) -> dict[str, tuple[Any, ...]]:
-    return {rel: raw(e) for rel, e in state.parsed.items()}
 
 
 def encode_delta(state: State) -> tuple[Any, ...] | None:

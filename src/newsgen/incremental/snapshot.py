@@ -226,7 +226,8 @@ class Outputs:
 
         self._check = present(str(out))
         self._left = left
-        self._missing: frozenset[str] | None = None
+        self._missing: frozenset[str] | None = None  # known once the aside has answered
+        self._left_set: frozenset[str] = frozenset()
         self._aside = Aside(_missing_bits, self._check, left) if self.ASIDE_MIN <= len(left) <= self.ASIDE_MAX else None
 
     def there(self, rel: str) -> bool:

@@ -189,3 +189,17 @@ def _die_with_parent(sig: int) -> None:
         libc.prctl(1, sig, 0, 0, 0)  # PR_SET_PDEATHSIG = 1
     except (OSError, AttributeError):  # pragma: no cover - not Linux
         pass
+
+
+def alive(pid: int) -> bool:
+    """Is process `pid` still running? (Another user's process counts as running.) For files and folders
+    named after the build that made them: those of a build that was killed are removed by the next."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # PermissionError: someone else's process, alive
+        return True
+    return True

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..fileio import Readers, append_bytes
-from .executor import chunks, forked_pool
+from .executor import alive, chunks, forked_pool
 
 if TYPE_CHECKING:  # (concurrent.futures and tempfile: imported when a build renders bodies ahead)
     from concurrent.futures import Future
@@ -112,13 +112,9 @@ def spool_folder(kind: str) -> str:
 def _remove_stale_spools(temp: str) -> None:
     """Spool folders of builds that were killed (their process is gone)."""
     for folder in [p for kind in SPOOL_KINDS for p in Path(temp).glob(f"newsgen-{kind}-*-*")]:
-        try:
-            pid = int(folder.name.split("-")[2])
-            os.kill(pid, 0)  # raises when no such process exists
-        except ProcessLookupError:
+        pid = folder.name.split("-")[2]
+        if pid.isdigit() and not alive(int(pid)):
             shutil.rmtree(folder, ignore_errors=True)
-        except (ValueError, IndexError, OSError):
-            continue  # not ours, or another user's process
 
 
 def _body_chunk(indexes: list[int]) -> list[tuple[str, Spooled]]:

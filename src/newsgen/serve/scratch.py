@@ -33,6 +33,8 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..parallel import alive
+
 log = logging.getLogger(__name__)
 
 PREFIX = "newsgen-serve-"
@@ -103,7 +105,7 @@ def _stale(folder: Path, pid: int) -> bool:
     try:
         fd = os.open(folder / LOCK_NAME, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
     except FileNotFoundError:  # still being created, or killed while it was
-        return not _alive(pid)
+        return not alive(pid)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError as exc:
@@ -112,16 +114,4 @@ def _stale(folder: Path, pid: int) -> bool:
         raise
     finally:
         os.close(fd)  # (our own lock, when taken, goes with it: the folder is removed next)
-    return True
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # PermissionError: someone else's process, alive
-        return True
     return True
