@@ -19,7 +19,7 @@ from .errors import Diagnostic
 from .model import Edition, Pager, Site
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PageSpec:
     out: str  # file in the output folder, e.g. "politics/x/index.html"
     url: str  # site-relative URL, e.g. "politics/x/"

@@ -60,7 +60,8 @@ def build_site(articles: list[Article], config: SiteConfig, related_memo: Relate
     by_tag: dict[str, list[int]] = defaultdict(list)
     author_slug = {name: author.slug for name, author in authors.items()}
     tag_slug = {name: tag.slug for name, tag in tags.items()}
-    for i, a in enumerate(arts):
+    ids = list(range(len(arts)))  # one int object per article, shared by every list that holds it
+    for i, a in zip(ids, arts, strict=True):
         by_section[a.section].append(i)
         for name in a.authors:
             by_author[author_slug[name]].append(i)
@@ -93,7 +94,7 @@ def build_site(articles: list[Article], config: SiteConfig, related_memo: Relate
         listings=tuple(listings),
         by_section={k: tuple(v) for k, v in by_section.items()},
         latest=tuple(range(min(config.latest_news, len(arts)))),
-        related=_related(arts, by_tag, tags, by_section, {} if related_memo is None else related_memo, rank),
+        related=_related(arts, ids, by_tag, tags, by_section, {} if related_memo is None else related_memo, rank),
         prev_next=prev_next,
     )
     return site, diags
@@ -135,7 +136,7 @@ def _tags(arts: tuple[Article, ...], edition: str) -> dict[str, Tag]:
     return out
 
 
-def _related(arts: tuple[Article, ...], by_tag: dict[str, list[int]], tags: dict[str, Tag],
+def _related(arts: tuple[Article, ...], ids: list[int], by_tag: dict[str, list[int]], tags: dict[str, Tag],
              by_section: dict[str, list[int]], memo: RelatedMemo,
              rank: RankAll | None = None) -> dict[int, tuple[int, ...]]:
     """Up to four EARLIER articles sharing the most tags (same section breaks ties, then recency).
@@ -157,18 +158,19 @@ def _related(arts: tuple[Article, ...], by_tag: dict[str, list[int]], tags: dict
         chain = hashlib.blake2b(b"%b%b\0%b" % (chain, a.card_digest.encode(), a.source.encode()),
                                 digest_size=12).digest()
         keys[i] = chain.hex()
-    index = {a.source: i for i, a in enumerate(arts)}
+    index = {a.source: i for i, a in zip(ids, arts, strict=True)}
     out: dict[int, tuple[int, ...]] = {}
     todo = []
-    for i, a in enumerate(arts):
+    for i, a in zip(ids, arts, strict=True):
         known = memo.get(a.source)
         if known is not None and known[0] == keys[i]:
-            out[i] = tuple(index[s] for s in known[1])
+            out[i] = tuple([index[s] for s in known[1]])
         else:
             todo.append(i)
     if todo:
         ranker = _Ranker(arts, by_tag, tags, by_section)
-        out.update(rank(ranker, todo) if rank is not None else [(i, ranker(i)) for i in todo])
+        ranked = rank(ranker, todo) if rank is not None else [(i, ranker(i)) for i in todo]
+        out.update([(ids[i], tuple(map(ids.__getitem__, r))) for i, r in ranked])  # (a worker's ints are copies)
     memo.clear()
     sources = [a.source for a in arts]
     memo.update({src: (keys[i], tuple([sources[j] for j in out[i]])) for i, src in enumerate(sources)})

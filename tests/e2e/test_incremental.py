@@ -435,6 +435,37 @@ def test_parsing_in_the_pool_keeps_what_each_article_depends_on(make_site, png) 
     assert all(any(st[0] == "static/images/shared.png" and len(dg) == 24 for st, dg in e.deps) for e in with_image)
 
 
+def test_a_big_first_parse_keeps_repeated_values_once_and_its_cache_whole(make_site, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Memory at a million articles: the parse workers each send their own copy of every string; a
+    section, author, tag or photo's file is kept once. Above KEEP_PACKED_MAX files the articles'
+    packed tuples are not kept for the save, which packs them again: the cache reads back the same."""
+    import newsgen.content.collect as collect
+    from newsgen.config import load_config
+    from newsgen.incremental import cache, snapshot
+    from newsgen.incremental.state import State
+    from newsgen.parallel import PARALLEL_MIN, Executor
+
+    root = generated_site(make_site, PARALLEL_MIN + 10)
+    config = load_config(root)
+    stamps = snapshot.take(root).stamps
+    kept, dropped = State(), State()
+    collect.parse_site(root, config, stamps, kept, Executor(2))
+    monkeypatch.setattr(collect, "KEEP_PACKED_MAX", 10)
+    collect.parse_site(root, config, stamps, dropped, Executor(2))
+    assert kept.parsed == dropped.parsed
+    assert all(e.packed is not None for e in kept.parsed.values())
+    assert all(e.packed is None for e in dropped.parsed.values())
+    articles = [e.article for e in dropped.parsed.values() if e.article is not None]
+    seen: dict[object, object] = {}
+    for a in articles:
+        for value in (a.section, a.authors, *a.tags):
+            assert seen.setdefault(value, value) is value, f"{value!r} is kept once"
+    out = tmp_path / "public"
+    cache.save(root, out, cache.encode(root, out, dropped))
+    back, warning = cache.load(root, out)
+    assert warning is None and back.parsed == kept.parsed
+
+
 def test_incremental_edit_in_a_larger_site(make_site, build) -> None:  # type: ignore[no-untyped-def]
     root = generated_site(make_site, 60)
     build(root)

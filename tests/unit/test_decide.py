@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from newsgen.fileio import present
@@ -30,7 +31,7 @@ def test_nothing_changed_nothing_to_render(tmp_path: Path) -> None:
 def test_each_reason_to_render_again(tmp_path: Path) -> None:
     last = _last(tmp_path)
     (tmp_path / "index.html").unlink()
-    changed = [SPECS[0], PageSpec(**{**SPECS[1].__dict__, "inputs": "x2"}), SPECS[2]]
+    changed = [SPECS[0], dataclasses.replace(SPECS[1], inputs="x2"), SPECS[2]]
     d = decide(changed, "c", {**TEMPLATES, "feed.xml": "tf2"}, last, present(str(tmp_path)), explain=True)
     assert [s.out for s in d.todo] == ["index.html", "a/x/index.html", "a/feed.xml"]
     assert d.reasons == ["/: its file was missing from the output",
@@ -43,7 +44,7 @@ def test_each_reason_to_render_again(tmp_path: Path) -> None:
 def test_only_defers_the_other_pages_keeping_their_old_fingerprints(tmp_path: Path) -> None:
     last = _last(tmp_path)
     del last["a/feed.xml"]
-    changed = [PageSpec(**{**s.__dict__, "inputs": s.inputs + "!"}) for s in SPECS]
+    changed = [dataclasses.replace(s, inputs=s.inputs + "!") for s in SPECS]
     d = decide(changed, "c", TEMPLATES, last, present(str(tmp_path)), only=frozenset({"a/x/index.html"}))
     assert [s.out for s in d.todo] == ["a/x/index.html"]
     assert d.deferred == ["index.html", "a/feed.xml"]

@@ -20,6 +20,11 @@ from .discover import articles_in
 from .frontmatter import KnownImages
 from .parse import parse_file
 
+# Files parsed by one build above which the articles' packed tuples (the cache's form, ~0.5 KB each) are
+# not kept for the save: it packs them again (~4 us each), and a big first build holds ~0.5 GB less
+# per million articles through the site model and the plan.
+KEEP_PACKED_MAX = 20_000
+
 
 @dataclass
 class Parsed:
@@ -47,9 +52,18 @@ def parse_site(root: Path, config: SiteConfig, stamps: dict[str, tuple[int, int]
             todo.append(rel)
     known = known_images(root, state.parsed.values()) if todo else {}  # the last build's entries, changed files' too
     zones: dict[object, dt.tzinfo] = {}
+    common: dict[Any, Any] = {}  # repeated values kept once (codec.entry)
     tick = (lambda n: progress("parse", n, len(todo))) if progress else None
-    for rel, raw in executor.map(_parse_task, (root, config, known), todo, progress=tick):
-        fresh[rel] = codec.entry(raw, zones)
+
+    keep_packed = len(todo) <= KEEP_PACKED_MAX
+
+    def take(results: list[tuple[str, tuple[Any, ...]]]) -> None:  # a chunk's, as they come
+        for rel, raw in results:
+            fresh[rel] = e = codec.entry(raw, zones, common)
+            if not keep_packed:
+                e.packed = None  # packed again when the cache is written
+
+    executor.map(_parse_task, (root, config, known), todo, progress=tick, each=take)
     changed = bool(todo) or len(fresh) != len(state.parsed) or any(
         fresh[rel] is not state.parsed.get(rel) for rel in fresh)
     state.parsed = fresh

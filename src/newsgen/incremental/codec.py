@@ -27,7 +27,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..errors import Diagnostic
-from ..model import Article, Author, Listing, Site, Tag
+from ..model import Article, Author, Image, Listing, Site, Tag
 from .state import Fingerprint, ParsedEntry, State
 
 
@@ -210,11 +210,47 @@ def raw(e: ParsedEntry) -> tuple[Any, ...]:
     return (e.stamp, e.digest, e.deps, _packed(e), [(d.path, d.line, d.message, d.hint) for d in e.diagnostics])
 
 
-def entry(t: tuple[Any, ...], zones: dict[object, dt.tzinfo]) -> ParsedEntry:
-    """raw() undone; `zones`: time zones already made, by key."""
+def entry(t: tuple[Any, ...], zones: dict[object, dt.tzinfo], common: dict[Any, Any] | None = None) -> ParsedEntry:
+    """raw() undone; `zones`: time zones already made, by key. `common`: values already seen in this
+    batch (entries sent back by parse workers, each with its own copy of every string): the repeated
+    ones (sections, authors, tags, images' files and credits, dependencies) are kept once (see
+    `_shared`). Entries read from the cache need none: `marshal` keeps what was shared when written."""
     st, dg, deps, a, diags = t  # tuples as stored (marshal and pickle give tuples back as tuples)
+    if common is not None and a is not None:
+        a, deps = _shared(a, common), tuple([common.setdefault(d, d) for d in deps])
     return ParsedEntry(st, dg, deps, unpack_article(a, zones) if a is not None else None,
-                       [Diagnostic(*d) for d in diags] if diags else [], a)
+                       tuple([Diagnostic(*d) for d in diags]) if diags else (), a)
+
+
+def _positions(cls: type, names: tuple[str, ...]) -> tuple[int, ...]:
+    fields = [f.name for f in dataclasses.fields(cls) if f.init]
+    return tuple(fields.index(n) for n in names)
+
+
+# the fields of a packed article whose values repeat over a site: kept once per value, not once per article
+_REPEATED = _positions(Article, ("section", "authors", "edition", "translation_key"))
+_TAGS, _IMAGE = _positions(Article, ("tags", "image"))
+_IMAGE_REPEATED = _positions(Image, ("url", "source", "credit", "mime"))
+_CAPTION, _ALT = _positions(Image, ("caption", "alt"))
+
+
+def _shared(a: tuple[Any, ...], common: dict[Any, Any]) -> tuple[Any, ...]:
+    """The packed article `a` with each repeated value replaced by the one `common` holds (at a million
+    articles, ~0.5 GB less: a tag's name is written in thousands of articles, a photo's file and
+    credit in many)."""
+    v = list(a)
+    for i in _REPEATED:
+        v[i] = common.setdefault(v[i], v[i])
+    v[_TAGS] = tuple([common.setdefault(t, t) for t in v[_TAGS]])
+    image = v[_IMAGE]
+    if image is not None:
+        w = list(image)
+        for i in _IMAGE_REPEATED:
+            w[i] = common.setdefault(w[i], w[i])
+        if w[_ALT] == w[_CAPTION]:
+            w[_ALT] = w[_CAPTION]
+        v[_IMAGE] = tuple(w)
+    return tuple(v)
 
 
 def encode_delta(state: State) -> tuple[Any, ...] | None:

@@ -29,7 +29,7 @@ def entry_for(root: Path, rel: str, article: Article | None, diagnostics: list[D
     """What the cache keeps of a file just parsed. Made where it was parsed (the pool's workers):
     digesting the images it names reads them whole, which is no job for the main process."""
     digest_ = article.digest if article is not None else digest(root, rel)  # the same hash of the bytes
-    return ParsedEntry(stamp(root, rel), digest_, _deps(root, rel, article, memo), article, diagnostics)
+    return ParsedEntry(stamp(root, rel), digest_, _deps(root, rel, article, memo), article, tuple(diagnostics))
 
 
 def _deps(root: Path, rel: str, article: Article | None, memo: dict[str, Dependency]) -> tuple[Dependency, ...]:

@@ -24,14 +24,18 @@ class Fingerprint(NamedTuple):
     inputs: str  # what the page shows (pages.PageSpec.inputs)
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedEntry:
     stamp: Stamp
     digest: str  # of the file's bytes: a new mtime with the same bytes (a fresh git checkout) is no change
     deps: tuple[Dependency, ...]  # files and folders the article depends on, with their digests
     article: Article | None
-    diagnostics: list[Diagnostic]
+    diagnostics: tuple[Diagnostic, ...]  # (a list given is kept as a tuple: () for every clean article)
     packed: tuple[object, ...] | None = field(default=None, compare=False, repr=False)  # the article as stored
+
+    def __post_init__(self) -> None:
+        if type(self.diagnostics) is not tuple:
+            self.diagnostics = tuple(self.diagnostics)
 
 
 @dataclass
