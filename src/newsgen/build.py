@@ -156,7 +156,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
             persist = state is None
             early = _encode_ahead(root, out, remembered, decision, keep) if persist and executor.busy else None
             _render(editions, now, options.preview, decision, publication, executor, progress)
-            result.changed = sorted(target[len(str(out)) + 1:] for _, target in publication.staging.pending)
+            result.changed = sorted([rel for _, rel in publication.staging.pending])
             lap("render")
             result.written, result.removed = publication.publish(keep, publish_lock)
             _index_for_search(config, out, result)

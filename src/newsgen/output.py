@@ -38,7 +38,9 @@ _MANIFEST_HEADER = ("This folder is written by newsgen build. newsgen replaces a
 _UNFINISHED = "(a build is writing files under their own names)\n"
 _TMP_SUFFIX = ".newsgen-tmp"  # temporary files of newsgen before the staging folder (cleaned once)
 _HOSTING_FILES = ("CNAME",)  # kept in the output by publishing setups: not "someone else's folder"
-Staged = tuple[str, str]  # (temporary file, target); the same path twice when written in place
+# (temporary file, or "" when written in place; the file's path in the output folder): a big first build
+# holds one per page, so not the target's whole path as well
+Staged = tuple[str, str]
 
 
 class WriteFailed(BuildError):
@@ -81,7 +83,7 @@ class Staging:
         """Stage `data` for `rel`, unless the file already holds these bytes. Returns what to commit, or
         None. (Strings and os calls, not Path objects: a big site stages tens of thousands of pages.)"""
         out = str(self.out)
-        tmp = ""
+        tmp = written = ""
         try:
             target = safe_path(out, rel)
             folder = os.path.dirname(target)
@@ -91,7 +93,7 @@ class Staging:
                 if folder not in self._folders:
                     _make_folder(folder)
                     self._folders.add(folder)
-                tmp = target
+                tmp = ""
             else:
                 check_folders(out, os.path.dirname(os.path.normpath(rel)), rel, self._folders)
                 try:
@@ -100,17 +102,18 @@ class Staging:
                 except (FileNotFoundError, NotADirectoryError):
                     pass
                 tmp = self._tmp()
+            written = tmp or target
             try:
-                write_bytes(tmp, data)
+                write_bytes(written, data)
             except FileNotFoundError:
-                _make_folder(os.path.dirname(tmp))
-                write_bytes(tmp, data)
+                _make_folder(os.path.dirname(written))
+                write_bytes(written, data)
         except (UnsafePath, OSError) as exc:
-            if tmp:
+            if written:
                 with contextlib.suppress(OSError):
-                    os.unlink(tmp)  # no empty or cut-short file left behind
+                    os.unlink(written)  # no empty or cut-short file left behind
             raise _failed(out, rel, exc) from None
-        return tmp, target
+        return tmp, target[len(out) + 1 :]
 
     def copy(self, rel: str, source: Path) -> Staged | None:
         """Copy `source` to `rel` (via a temporary file) unless the target has its size and mtime."""
@@ -144,16 +147,18 @@ class Staging:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
             raise _failed(str(self.out), rel, exc) from None
-        return tmp, str(target)
+        return tmp, str(target)[len(str(self.out)) + 1 :]
 
     def add(self, staged: Staged | None) -> None:
         if staged is not None:
             self.pending.append(staged)
 
     def commit(self) -> int:
-        for tmp, target in self.pending:
-            if tmp == target:
+        out = str(self.out)
+        for tmp, rel in self.pending:
+            if not tmp:
                 continue  # written in place into a folder that was empty
+            target = f"{out}/{rel}"
             try:
                 os.replace(tmp, target)
             except FileNotFoundError:  # the target's folder is new

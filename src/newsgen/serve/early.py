@@ -148,7 +148,7 @@ def render_shown(root: Path, out: Path, memory: Memory | None, state: State, pat
         except Exception:  # noqa: BLE001 - a template error, a file saved again: the build reports it
             staging.rollback()
             return None
-    changed = [target[len(str(out)) + 1:] for _, target in staging.pending]
+    changed = [rel for _, rel in staging.pending]
     with lock:
         staging.commit()
     return changed
