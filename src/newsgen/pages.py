@@ -22,13 +22,20 @@ from .model import Edition, Pager, Site
 @dataclass(frozen=True, slots=True)
 class PageSpec:
     out: str  # file in the output folder, e.g. "politics/x/index.html"
-    url: str  # site-relative URL, e.g. "politics/x/"
+    # its site-relative URL when it is not the one `out` implies (`url`); None for article and list
+    # pages: a million-article site would keep another string per page
+    given_url: str | None
     kind: str  # article | listing | home | notfound | feed | jsonfeed | sitemap | news_sitemap | robots | latest
     #            | redirect (an article's old path) | redirects (the _redirects file)
     template: str
     ref: tuple[int, ...] = ()  # (article index) or (listing index, page index) or (section index)
     inputs: str = ""  # fingerprint of what the page shows (template and config are added by build)
     edition: int = 0  # which language edition's site model `ref` points into (0: the default edition)
+
+    @property
+    def url(self) -> str:
+        """Site-relative URL, e.g. "politics/x/"."""
+        return self.given_url if self.given_url is not None else urls.url_of(self.out)
 
 
 SITEMAP_LIMIT = 50_000
@@ -109,7 +116,7 @@ def plan(site: Site, config: SiteConfig, now: dt.datetime, known: Mapping[str, s
             inputs = _h(a.digest, a.card_digest, repr(a.assets) if a.assets else "", cards(site.related[i]),
                         card[older] if older is not None else "", card[newer] if newer is not None else "",
                         ",".join([authors[n] for n in a.authors]), ",".join([tags[t] for t in a.tags]), latest_shown)
-        add(PageSpec(out, url, "article", "article.html", (i,), inputs=inputs))
+        add(PageSpec(out, None, "article", "article.html", (i,), inputs=inputs))  # (url: `out` implies it)
     for li, listing in enumerate(site.listings):
         template = f"{listing.kind}.html"
         for pi, pager in enumerate(listing.pages):
@@ -117,7 +124,8 @@ def plan(site: Site, config: SiteConfig, now: dt.datetime, known: Mapping[str, s
             inputs = known.get(out)
             if inputs is None:
                 inputs = _h(listing.title, listing.description, _pager_shape(pager, config), cards(pager.items))
-            add(PageSpec(out, pager.url, "listing", template, (li, pi), inputs=inputs))
+            add(PageSpec(out, None if urls.url_of(out) == pager.url else pager.url, "listing", template, (li, pi),
+                         inputs=inputs))
     feed_ids = list(range(min(config.feed_items, len(arts))))
     _feeds(add, p, (), _h(*(arts[i].digest for i in feed_ids)))
     for si, s in enumerate(config.sections):

@@ -7,6 +7,7 @@ previous/next, related articles and paginated listings.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -178,8 +179,9 @@ def _related(arts: tuple[Article, ...], ids: list[int], by_tag: dict[str, list[i
 
 
 class _Ranker:
-    """ranker(i): article i's related list. Made once per site model (the positions of every
-    article in its tags' and section's lists), then asked per article, here or in pool workers."""
+    """ranker(i): article i's related list. Made once per site model, then asked per article, here or
+    in pool workers. (An article's place in its tags' and section's lists, which are in article order,
+    is found by bisection: no index of every article's places, ~0.4 KB an article at a million.)"""
 
     def __init__(self, arts: tuple[Article, ...], by_tag: dict[str, list[int]], tags: dict[str, Tag],
                  by_section: dict[str, list[int]]) -> None:
@@ -187,8 +189,6 @@ class _Ranker:
         self.arts = arts
         self.by_tag = by_tag
         self.by_section = by_section
-        self.tag_pos = {slug: {i: p for p, i in enumerate(items)} for slug, items in by_tag.items()}
-        self.sec_pos = {slug: {i: p for p, i in enumerate(items)} for slug, items in by_section.items()}
         self.section_of = [a.section for a in arts]
         self.tag_slugs = {name: t.slug for name, t in tags.items()}
 
@@ -197,7 +197,7 @@ class _Ranker:
         shared: Counter[int] = Counter()  # candidate -> tags in common (counted in C)
         for name in self.arts[i].tags:
             slug = self.tag_slugs[name]
-            start = self.tag_pos[slug][i] + 1
+            start = bisect_right(by_tag[slug], i)  # (the list is in article order: just after i)
             shared.update(by_tag[slug][start : start + _RELATED_SCAN])
         sec = section_of[i]
         # most shared tags first, the same section breaking ties, then the newest (smallest index):
@@ -206,7 +206,7 @@ class _Ranker:
                   [:RELATED_COUNT]]
         if len(ranked) < RELATED_COUNT:  # fill with earlier stories: the section's, then the site's
             items = self.by_section[sec]
-            start = self.sec_pos[sec][i] + 1
+            start = bisect_right(items, i)
             for j in [*items[start : start + RELATED_COUNT], *range(i + 1, min(i + 1 + RELATED_COUNT, n))]:
                 if j not in ranked and len(ranked) < RELATED_COUNT:
                     ranked.append(j)

@@ -24,6 +24,13 @@ def output_file(url: str) -> str:
     return url
 
 
+def url_of(out: str) -> str:
+    """output_file undone: "politics/x/index.html" -> "politics/x/", "feed.xml" -> "feed.xml"."""
+    if out == "index.html" or out.endswith("/index.html"):
+        return out[:-10]
+    return out
+
+
 def href(config: SiteConfig, url: str) -> str:
     """A link for a page, under the site's base path: "politics/" -> "/news/politics/"."""
     if url.startswith(("http://", "https://", "//")):

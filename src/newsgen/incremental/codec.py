@@ -92,9 +92,22 @@ def _plain(extra: dict[str, Any]) -> object:
         return ("pickle", pickle.dumps(extra, protocol=pickle.HIGHEST_PROTOCOL))
 
 
+class _NoExtra(dict[str, Any]):
+    """The `extra` of every article without one: one empty mapping, read-only, instead of an empty dict
+    each (64 bytes an article)."""
+
+    def _refuse(self, *args: object, **kwargs: object) -> None:
+        raise TypeError("an article's extra is read-only")
+
+    __setitem__ = __delitem__ = update = setdefault = pop = popitem = clear = __ior__ = _refuse  # type: ignore[assignment]
+
+
+NO_EXTRA = _NoExtra()
+
+
 def _from_plain(value: object) -> dict[str, Any]:
     if value is None:
-        return {}
+        return NO_EXTRA
     if isinstance(value, tuple):
         return pickle.loads(value[1])  # type: ignore[no-any-return]  # noqa: S301 - our own cache file
     return value  # type: ignore[return-value]
