@@ -89,3 +89,12 @@ def test_safe_join_when_the_output_itself_is_a_symlink(tmp_path: Path) -> None:
     (tmp_path / "real_out").mkdir()
     os.symlink(tmp_path / "real_out", tmp_path / "out")
     assert safe_join(tmp_path / "out", "a/index.html") == tmp_path / "out/a/index.html"
+
+
+def test_url_of_undoes_output_file() -> None:
+    from newsgen.urls import output_file, url_of
+
+    for url in ("", "vi/", "politics/x/", "tags/x/page/2/", "feed.xml", "politics/atom.xml", "404.html",
+                "sitemap-2.xml", "_redirects"):
+        assert url_of(output_file(url)) == url
+    assert url_of("old/index.html") == "old/"  # (a redirect page with that URL keeps it: PageSpec.given_url)
