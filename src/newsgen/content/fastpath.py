@@ -21,7 +21,8 @@ The fast dialect, stated positively (`in_fast_dialect`): a body is in it when
    make fences, and no image alt text has markup.
 
 Each rule is there because a suite example or a fuzz document showed the two parsers (or pyrs'
-panics) differ beyond it; each is a cheap scan (the whole check is ~30-50 us for a 5 kB body).
+panics) differ beyond it; each is a cheap scan (the whole check is ~18 us for a 5 kB Vietnamese body,
+~8 us for an ASCII one).
 
 Then the post-pass writes what markdown-it-py's options and newsgen's plugins add: the typographer
 (typography.py), heading ids (`headings.py`), figures, lazy images, footnote ids and labels as
@@ -62,26 +63,26 @@ class _AtLineStart:
         return self._first.match(text) or self._rest.search(text)
 
 
-# Each pass over a body costs: a `c in body` for a character that is rare in it ~0.3 us (memchr), a
-# regex search or a two-character `in` ~3.5 us in a 5 kB Vietnamese body (Python's re and str walk it
-# character by character), a regex alternation of first characters ~20 us. So every rule is guarded by
-# the rare character it needs, the rules matched at a line start are searched in one pass, and the
-# links' rules are checked at each `]` (one or two in an article).
+# What a pass over a 5 kB Vietnamese body costs: `c in body` for a character rare in it ~0.3 us
+# (memchr), a regex search or a two-character `in` ~3.5 us (Python's re and str walk it character by
+# character), a regex that starts with a character class ~20 us. So each rule is looked for only when
+# the rare character it needs occurs, the rules matched at a line start are one regex search, and the
+# link rules are tried at each `]` (one or two in an article).
 
 # 1. characters (each searched only when its first character occurs)
 _RAW_HTML = re.compile(r"<[A-Za-z/!?]|<[^\x00-\x7f]")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 # NUL (markdown-it makes it U+FFFD) and the whitespace that Python's str.strip() removes and Rust's
 # trim_ascii does not; looked for one by one: 30 `in` scans cost a tenth of a character-class regex.
-# The three whose code is a multiple of 256 (no memchr shortcut in a two-byte string) with str.find,
-# ~1.8 us where `in` takes ~3.1 us in a Vietnamese body.
-_ODD_ASCII = "\x0b\x0c\x1c\x1d\x1e\x1f"  # and "\x00"
+# NUL, U+2000 and U+3000 (codes that are multiples of 256: no memchr shortcut in a two-byte string)
+# with str.find, which takes ~1.8 us there where `in` takes ~3.1.
+_ODD_ASCII = "\x0b\x0c\x1c\x1d\x1e\x1f"  # and NUL
 _ODD_SPACE = "\x85\xa0\u1680" + "".join(map(chr, range(0x2001, 0x200B))) + "\u2028\u2029\u202f\u205f"  # and 2000, 3000
 _MAX_MARKERS = 3000  # pyrs' emphasis pairing grows with the square of the markers in a paragraph
 # 3. links
 # a destination that is not printable ASCII without `(`, `[` or a backtick up to its `)` or title
-# (possessive: the classes do not overlap, and a link's destination is not tried again a character
-# shorter at a time, ~1 us of ~0.4 per link)
+# (possessive: the classes do not overlap, so a destination need not be tried again a character shorter
+# at a time: ~0.4 us a link instead of ~1)
 _ODD_DESTINATION = re.compile(r"\]\(\s*+[!-'*-Z\\\]-_a-~]*+[^!-'*-Z\\\]-_a-~\s)]")
 _LINK_DEFINITION = _AtLineStart(r" {0,3}\[[^^\]\n][^\]\n]*\]:")
 _BRACKETS_ONE_BY_ONE = 16  # `]`s looked at one by one; past them, one scan for each rule
@@ -93,6 +94,7 @@ _FOOTNOTE_LINE = re.compile(r"[ \t>]*\[\^[^\]\n]*\]:")
 _NOTE_GOES_ON = re.compile(r"\n(?:[ \t]*\n)*[ \t]+\S")
 _FOOTNOTE_DEFINITION = re.compile(r"\n[ \t>]*\[\^([^\]\n]*)\]:([^\n]*)")
 _INDENTED_FOOTNOTE = _AtLineStart(r"[ \t]+\[\^[^\]\n]*\]:")
+# near a table (in a body with a pipe): a `---`, a lone `-`/`*` line, a block or a row without a pipe under it
 _TABLE_EDGE = r"[ \t]*[-*+:][-*+: \t]*$|[^|\n]*\n[-: \t]*\|[-:| \t]*$"
 # a line that starts a block right under a line with a pipe (markdown-it-py ends a table there, and
 # lets an ordered list that starts at n != 1 do it)
@@ -101,6 +103,7 @@ _TABLE_TAIL = r"[-: \t]*\|[-:| \t]*\n(?:[^\n|]*\|[^\n]*\n)*+[ \t]*[^\s|][^\n|]*(
 # a table whose header row starts a list item or a quote
 _TABLE_IN_BLOCK = r"[ \t]*(?:[-*+>]|[0-9]{1,9}[.)])[^\n]*\n[-: \t]*\|[-:| \t]*$"
 _UNDER_PIPE = re.compile(r"\|[^\n|]*\n {0,3}(?:[0-9]{1,9}[.)]|[-*+>#=`~])")
+# `:--`, or `a` over `-- :`: the parsers disagree
 _COLON_DELIMITER = r"[ \t]*(?::-|-[- \t]*:)[-: \t]*$"
 # a line whose container prefix could reach nesting level 20 (each level takes at least one character
 # of `>`, list marker or indentation): markdown-it stops at 20 and drops the rest of the body (which
@@ -110,8 +113,8 @@ DEEP_NESTING = _AtLineStart(r"(?! {0,3}([-*_])(?:[ \t]*\1)+[ \t]*$)[ \t>*+\-0-9.
 # told from a thematic break (its group named: it is one of several alternatives below)
 _DEEP_OR_EMPTY_ITEM = (r"(?=[ \t>*+\-0-9.)]{18})(?! {0,3}(?P<rule>[-*_])(?:[ \t]*(?P=rule))+[ \t]*$)|"
                        r"[ \t]*(?:[-*+]|[0-9]{1,9}[.)])[ \t]*$")
-# a line that none of those rules can match (but the table edge's second alternative) starts with
-# another character: a line of prose is passed over after one look (~3.5 us of ~7 for an article)
+# each of those rules (but the table edge's second alternative) matches only a line that starts with one
+# of these characters: a line of prose is passed over after one look (~3.5 of ~7 us in an article)
 _LINE_RULE_START = r"(?=[ \t>*+\-.):|0-9])"
 
 
@@ -139,8 +142,7 @@ _ALT_MARKUP = re.compile(r"[*_`~\[]")
 
 def in_fast_dialect(body: str) -> bool:
     """Whether markdown-it-pyrs and the post-pass write for `body` what markdown-it-py writes."""
-    # (a scan for two or three characters costs ~5 us in a Vietnamese body, for a rare one ~0.6 us:
-    # the rare first character is looked for first)
+    # (the rare first character of a two- or three-character string is looked for first: see above)
     if "\\" in body or ("^" in body and "^[" in body) or ("<" in body and _RAW_HTML.search(body)) or (
             "&" in body and _ENTITY.search(body)) or body.find("\x00") >= 0 or any(map(body.__contains__, _ODD_ASCII)):
         return False
@@ -221,8 +223,8 @@ def _markers_beside_text(body: str) -> bool:
 
 
 def _few_markers(body: str) -> bool:
-    """At most _MAX_MARKERS `*`, `_`, `~`: counted one by one while there are few (str.count scans
-    the whole body, ~2.5 us each in a 5 kB ASCII body), then with str.count."""
+    """At most _MAX_MARKERS `*`, `_`, `~`: counted one by one while there are at most 64 (str.count
+    scans the whole body: ~2.5 us each in a 5 kB ASCII body), then with str.count."""
     n = 0
     for mark in "*_~":
         i = body.find(mark)
