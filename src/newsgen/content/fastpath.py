@@ -21,7 +21,8 @@ The fast dialect, stated positively (`in_fast_dialect`): a body is in it when
    make fences, and no image alt text has markup.
 
 Each rule is there because a suite example or a fuzz document showed the two parsers (or pyrs'
-panics) differ beyond it; each is a cheap scan (the whole check is ~30-50 us for a 5 kB body).
+panics) differ beyond it; each is a cheap scan (the whole check is ~18 us for a 5 kB Vietnamese body,
+~8 us for an ASCII one).
 
 Then the post-pass writes what markdown-it-py's options and newsgen's plugins add: the typographer
 (typography.py), heading ids (`headings.py`), figures, lazy images, footnote ids and labels as
@@ -62,43 +63,76 @@ class _AtLineStart:
         return self._first.match(text) or self._rest.search(text)
 
 
-# 1. characters (each searched only when its first character occurs: one alternation scanned over
-# every body cost more than rendering it)
+# What a pass over a 5 kB Vietnamese body costs: `c in body` for a character rare in it ~0.3 us
+# (memchr), a regex search or a two-character `in` ~3.5 us (Python's re and str walk it character by
+# character), a regex that starts with a character class ~20 us. So each rule is looked for only when
+# the rare character it needs occurs, the rules matched at a line start are one regex search, and the
+# link rules are tried at each `]` (one or two in an article).
+
+# 1. characters (each searched only when its first character occurs)
 _RAW_HTML = re.compile(r"<[A-Za-z/!?]|<[^\x00-\x7f]")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 # NUL (markdown-it makes it U+FFFD) and the whitespace that Python's str.strip() removes and Rust's
-# trim_ascii does not; looked for one by one: 30 `in` scans cost a tenth of a character-class regex
-_ODD_ASCII = "\x00\x0b\x0c\x1c\x1d\x1e\x1f"
-_ODD_SPACE = "\x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000"
+# trim_ascii does not; looked for one by one: 30 `in` scans cost a tenth of a character-class regex.
+# NUL, U+2000 and U+3000 (codes that are multiples of 256: no memchr shortcut in a two-byte string)
+# with str.find, which takes ~1.8 us there where `in` takes ~3.1.
+_ODD_ASCII = "\x0b\x0c\x1c\x1d\x1e\x1f"  # and NUL
+_ODD_SPACE = "\x85\xa0\u1680" + "".join(map(chr, range(0x2001, 0x200B))) + "\u2028\u2029\u202f\u205f"  # and 2000, 3000
 _MAX_MARKERS = 3000  # pyrs' emphasis pairing grows with the square of the markers in a paragraph
 # 3. links
 # a destination that is not printable ASCII without `(`, `[` or a backtick up to its `)` or title
-_ODD_DESTINATION = re.compile(r"\]\(\s*[!-'*-Z\\\]-_a-~]*[^!-'*-Z\\\]-_a-~\s)]")
+# (possessive: the classes do not overlap, so a destination need not be tried again a character shorter
+# at a time: ~0.4 us a link instead of ~1)
+_ODD_DESTINATION = re.compile(r"\]\(\s*+[!-'*-Z\\\]-_a-~]*+[^!-'*-Z\\\]-_a-~\s)]")
 _LINK_DEFINITION = _AtLineStart(r" {0,3}\[[^^\]\n][^\]\n]*\]:")
+_BRACKETS_ONE_BY_ONE = 16  # `]`s looked at one by one; past them, one scan for each rule
 # 4. blocks
-_TAB_IN_QUOTE = _AtLineStart(r"[ \t>]*>[ >]*\t")  # tabs expand to columns: otherwise after `>`
-_LAZY_QUOTE = _AtLineStart(r"[ \t]*>[^\n]*\n(?![ \t]*>|[ \t]*(?:\n|$))")
+_TAB_IN_QUOTE = r"[ \t>]*>[ >]*\t"  # tabs expand to columns: otherwise after `>`
+_LAZY_QUOTE = r"[ \t]*>[^\n]*\n(?![ \t]*>|[ \t]*(?:\n|$))"
 _FOOTNOTE_LINE = re.compile(r"[ \t>]*\[\^[^\]\n]*\]:")
 # a definition (searched in "\n" + body: each line has a \n before it)
 _NOTE_GOES_ON = re.compile(r"\n(?:[ \t]*\n)*[ \t]+\S")
 _FOOTNOTE_DEFINITION = re.compile(r"\n[ \t>]*\[\^([^\]\n]*)\]:([^\n]*)")
 _INDENTED_FOOTNOTE = _AtLineStart(r"[ \t]+\[\^[^\]\n]*\]:")
-_TABLE_EDGE = _AtLineStart(r"[ \t]*[-*+:][-*+: \t]*$|[^|\n]*\n[-: \t]*\|[-:| \t]*$")
+# near a table (in a body with a pipe): a `---`, a lone `-`/`*` line, a block or a row without a pipe under it
+_TABLE_EDGE = r"[ \t]*[-*+:][-*+: \t]*$|[^|\n]*\n[-: \t]*\|[-:| \t]*$"
 # a line that starts a block right under a line with a pipe (markdown-it-py ends a table there, and
 # lets an ordered list that starts at n != 1 do it)
 # a table whose rows are followed by a line of text without a pipe (a row in one parser, not the other)
-_TABLE_TAIL = _AtLineStart(r"[-: \t]*\|[-:| \t]*\n(?:[^\n|]*\|[^\n]*\n)*+[ \t]*[^\s|][^\n|]*(?:\n|$)")
+_TABLE_TAIL = r"[-: \t]*\|[-:| \t]*\n(?:[^\n|]*\|[^\n]*\n)*+[ \t]*[^\s|][^\n|]*(?:\n|$)"
 # a table whose header row starts a list item or a quote
-_TABLE_IN_BLOCK = _AtLineStart(r"[ \t]*(?:[-*+>]|[0-9]{1,9}[.)])[^\n]*\n[-: \t]*\|[-:| \t]*$")
+_TABLE_IN_BLOCK = r"[ \t]*(?:[-*+>]|[0-9]{1,9}[.)])[^\n]*\n[-: \t]*\|[-:| \t]*$"
 _UNDER_PIPE = re.compile(r"\|[^\n|]*\n {0,3}(?:[0-9]{1,9}[.)]|[-*+>#=`~])")
-_COLON_DELIMITER = _AtLineStart(r"[ \t]*(?::-|-[- \t]*:)[-: \t]*$")
+# `:--`, or `a` over `-- :`: the parsers disagree
+_COLON_DELIMITER = r"[ \t]*(?::-|-[- \t]*:)[-: \t]*$"
 # a line whose container prefix could reach nesting level 20 (each level takes at least one character
 # of `>`, list marker or indentation): markdown-it stops at 20 and drops the rest of the body (which
 # body_problem reports), pyrs 0.4 goes on (and overflows its stack past ~20k levels). Not a thematic break.
 DEEP_NESTING = _AtLineStart(r"(?! {0,3}([-*_])(?:[ \t]*\1)+[ \t]*$)[ \t>*+\-0-9.)]{18}")
-# that, or an empty list item (pyrs 0.4 lets it continue a paragraph): one search
-_DEEP_OR_EMPTY_ITEM = _AtLineStart(r"(?! {0,3}([-*_])(?:[ \t]*\1)+[ \t]*$)[ \t>*+\-0-9.)]{18}|"
-                                   r"[ \t]*(?:[-*+]|[0-9]{1,9}[.)])[ \t]*$")
+# that, or an empty list item (pyrs 0.4 lets it continue a paragraph); the nesting first looked at, then
+# told from a thematic break (its group named: it is one of several alternatives below)
+_DEEP_OR_EMPTY_ITEM = (r"(?=[ \t>*+\-0-9.)]{18})(?! {0,3}(?P<rule>[-*_])(?:[ \t]*(?P=rule))+[ \t]*$)|"
+                       r"[ \t]*(?:[-*+]|[0-9]{1,9}[.)])[ \t]*$")
+# each of those rules (but the table edge's second alternative) matches only a line that starts with one
+# of these characters: a line of prose is passed over after one look (~3.5 of ~7 us in an article)
+_LINE_RULE_START = r"(?=[ \t>*+\-.):|0-9])"
+
+
+@functools.cache
+def _line_rules(quote: bool, tab: bool, colon: bool, pipe: bool) -> _AtLineStart:
+    """One search for the rules matched at a line start that can fire in a body with (or without) `>`,
+    `>` and a tab, `:`, `|`: a match of any of them rules the body out."""
+    rules = [_DEEP_OR_EMPTY_ITEM]
+    rules += [_LAZY_QUOTE] if quote else []
+    rules += [_TAB_IN_QUOTE] if tab else []
+    rules += [_COLON_DELIMITER] if colon else []
+    rules += [_TABLE_TAIL, _TABLE_IN_BLOCK] if pipe else []
+    pattern = _LINE_RULE_START + "(?:" + "|".join(f"(?:{rule})" for rule in rules) + ")"
+    if pipe:  # the table edge fires without a pipe, and on a line of any first character
+        pattern += f"|(?:{_TABLE_EDGE})"
+    return _AtLineStart(pattern)
+
+
 # 5. code spans and images
 _BACKTICKS = re.compile(r"`+")
 _FENCE_OPEN = re.compile(r"(`{3,}|~{3,})[^`\n]*$")
@@ -108,32 +142,26 @@ _ALT_MARKUP = re.compile(r"[*_`~\[]")
 
 def in_fast_dialect(body: str) -> bool:
     """Whether markdown-it-pyrs and the post-pass write for `body` what markdown-it-py writes."""
-    # (a scan for two or three characters costs ~5 us in a Vietnamese body, for a rare one ~0.6 us:
-    # the rare first character is looked for first)
+    # (the rare first character of a two- or three-character string is looked for first: see above)
     if "\\" in body or ("^" in body and "^[" in body) or ("<" in body and _RAW_HTML.search(body)) or (
-            "&" in body and _ENTITY.search(body)) or any(c in body for c in _ODD_ASCII):
+            "&" in body and _ENTITY.search(body)) or body.find("\x00") >= 0 or any(map(body.__contains__, _ODD_ASCII)):
         return False
     if body.isascii():
-        if body.count("*") + body.count("_") + body.count("~") > _MAX_MARKERS:
+        if not _few_markers(body):
             return False
-    elif any(c in body for c in _ODD_SPACE) or not _markers_beside_text(body):
+    elif body.find("\u2000") >= 0 or body.find("\u3000") >= 0 or any(map(body.__contains__, _ODD_SPACE)) or (
+            not _markers_beside_text(body)):
         return False
     if "_" in body and "*" in body and not _one_emphasis_marker(body):
         return False
-    if "](" in body and _ODD_DESTINATION.search(body):
+    if "]" in body and not _links_plain(body):
         return False
-    if "]:" in body:
-        if _LINK_DEFINITION.search(body) or not _footnote_definitions_plain(body):
-            return False  # reference links: the parsers match labels to definitions differently
-    if ">" in body and (_LAZY_QUOTE.search(body) or ("\t" in body and _TAB_IN_QUOTE.search(body))):
-        return False
-    if "|" in body and (_TABLE_EDGE.search(body) or _UNDER_PIPE.search(body) or _TABLE_TAIL.search(body)
-                        or _TABLE_IN_BLOCK.search(body)):
-        return False  # near a table: `---`, a lone `-`/`*`, a block or a row without a pipe under it
-    if ":" in body and _COLON_DELIMITER.search(body):
-        return False  # `:--`, or `a` over `-- :`: the parsers disagree
-    if _DEEP_OR_EMPTY_ITEM.search(body):
-        return False
+    quote = ">" in body
+    pipe = "|" in body
+    if _line_rules(quote, quote and "\t" in body, ":" in body, pipe).search(body):
+        return False  # a lazy quote line, `:--`, near a table, deep nesting or an empty list item
+    if pipe and _UNDER_PIPE.search(body):
+        return False  # a block right under a line with a pipe
     if "!" in body and "![" in body and any(_ALT_MARKUP.search(label) for label in _IMAGE_LABEL.findall(body)):
         return False
     tildes = "~" in body and "~~~" in body
@@ -145,6 +173,31 @@ def in_fast_dialect(body: str) -> bool:
         if "`" in body and not _code_spans_close(body):
             return False
     return True
+
+
+def _links_plain(body: str) -> bool:
+    """Every link destination is printable ASCII without `(`, `[` or a backtick, and every `]:` ends
+    the label of a plain footnote definition (reference links: the parsers match labels to definitions
+    differently). Looked at each `]`, then, past _BRACKETS_ONE_BY_ONE of them, in one scan per rule."""
+    i = body.find("]")
+    for _ in range(_BRACKETS_ONE_BY_ONE):
+        if i < 0:
+            return True
+        after = body[i + 1: i + 2]
+        if after == "(" and _ODD_DESTINATION.match(body, i):
+            return False
+        if after == ":":
+            return _definitions_plain(body) and not _ODD_DESTINATION.search(body, i + 1)
+        i = body.find("]", i + 1)
+    if i < 0:
+        return True
+    if _ODD_DESTINATION.search(body, i):
+        return False
+    return body.find("]:", i) < 0 or _definitions_plain(body)
+
+
+def _definitions_plain(body: str) -> bool:
+    return not _LINK_DEFINITION.search(body) and _footnote_definitions_plain(body)
 
 
 def _markers_beside_text(body: str) -> bool:
@@ -166,6 +219,20 @@ def _markers_beside_text(body: str) -> bool:
             if i < end and (c := body[i]) > "\x7f" and not c.isalnum():
                 return False
             i = body.find(mark, i)
+    return True
+
+
+def _few_markers(body: str) -> bool:
+    """At most _MAX_MARKERS `*`, `_`, `~`: counted one by one while there are at most 64 (str.count
+    scans the whole body: ~2.5 us each in a 5 kB ASCII body), then with str.count."""
+    n = 0
+    for mark in "*_~":
+        i = body.find(mark)
+        while i >= 0:
+            n += 1
+            if n > 64:
+                return body.count("*") + body.count("_") + body.count("~") <= _MAX_MARKERS
+            i = body.find(mark, i + 1)
     return True
 
 
