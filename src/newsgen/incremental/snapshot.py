@@ -172,17 +172,17 @@ def _walk(path: str, rel: str, stamps: Stamps, links: list[str] | None = None, p
     try:
         st = os.fstat(fd)
         stamps[f"{rel}/"] = (st.st_mtime_ns, st.st_size)
+        prefix = f"{rel}/" if rel != "theme:" else rel
         with os.scandir(fd) as entries:
             for entry in entries:
-                child = f"{rel}/{entry.name}" if rel != "theme:" else f"theme:{entry.name}"
                 try:
-                    if links is not None and entry.is_symlink():
-                        links.append(child)
                     if entry.is_dir(follow_symlinks=False):  # like os.walk: symlinked folders are not entered
-                        _walk(entry.name, child, stamps, links, fd)
-                    else:
-                        est = entry.stat()
-                        stamps[child] = (est.st_mtime_ns, est.st_size)
+                        _walk(entry.name, prefix + entry.name, stamps, links, fd)
+                        continue
+                    if links is not None and entry.is_symlink():
+                        links.append(prefix + entry.name)
+                    est = entry.stat()
+                    stamps[prefix + entry.name] = (est.st_mtime_ns, est.st_size)
                 except OSError:
                     continue
     except OSError:
