@@ -185,3 +185,56 @@ def test_the_commands_are_still_found_in_cli() -> None:
     with pytest.raises(AttributeError):
         cli.no_such_thing  # noqa: B018
     assert not hasattr(cli, "__path__")
+
+
+def _walk_by_path(path: str, rel: str, stamps: dict[str, tuple[int, int]], links: list[str] | None) -> None:
+    """take()'s walk as it was, by whole paths: what the walk by descriptor must find."""
+    try:
+        st = os.stat(path)
+        entries = os.scandir(path)
+    except OSError:
+        return
+    stamps[f"{rel}/"] = (st.st_mtime_ns, st.st_size)
+    with entries:
+        for entry in entries:
+            child = f"{rel}/{entry.name}" if rel != "theme:" else f"theme:{entry.name}"
+            try:
+                if links is not None and entry.is_symlink():
+                    links.append(child)
+                if entry.is_dir(follow_symlinks=False):
+                    _walk_by_path(entry.path, child, stamps, links)
+                else:
+                    est = entry.stat()
+                    stamps[child] = (est.st_mtime_ns, est.st_size)
+            except OSError:
+                continue
+
+
+def test_the_walk_by_descriptor_finds_what_a_walk_by_path_finds(tmp_path: Path) -> None:
+    root, elsewhere = tmp_path / "site", tmp_path / "elsewhere"
+    for rel in ("newsgen.yaml", "content/politics/2025/a.md", "content/politics/2025/b/index.md",
+                "content/politics/2025/b/photo.jpg", "content/x.md", "templates/base.html", "static/css/s.css"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(rel, encoding="utf-8")
+    (elsewhere / "sub").mkdir(parents=True)
+    (elsewhere / "sub/f.md").write_text("f", encoding="utf-8")
+    (root / "content/politics/linked.md").symlink_to(root / "content/x.md")
+    (root / "content/politics/folder").symlink_to(elsewhere)
+    (root / "content/politics/broken.md").symlink_to(tmp_path / "nowhere")
+    (root / "static/linked").symlink_to(elsewhere / "sub")
+    closed = root / "content/closed"
+    closed.mkdir()
+    (closed / "hidden.md").write_text("h", encoding="utf-8")
+    closed.chmod(0o000)
+    try:
+        stamps: dict[str, tuple[int, int]] = {}
+        links: list[str] = []
+        for name in snapshot.INPUT_FOLDERS:
+            _walk_by_path(f"{root}/{name}", name, stamps, links)
+        _walk_by_path(snapshot.THEME, "theme:", stamps, None)
+        found = snapshot.take(root)
+    finally:
+        closed.chmod(0o755)
+    assert list(found.stamps.items())[1:] == list(stamps.items())  # (the first: newsgen.yaml)
+    assert found.links == links and len(links) == 4
+    assert "content/politics/linked.md" in found.stamps and "content/politics/folder/sub/f.md" not in found.stamps

@@ -170,10 +170,14 @@ def _walk(path: str, rel: str, stamps: Stamps, links: list[str] | None = None, p
     except OSError:
         return
     try:
-        st = os.fstat(fd)
+        try:
+            st = os.fstat(fd)
+            entries = os.scandir(fd)
+        except OSError:
+            return
         stamps[f"{rel}/"] = (st.st_mtime_ns, st.st_size)
         prefix = f"{rel}/" if rel != "theme:" else rel
-        with os.scandir(fd) as entries:
+        with entries:
             for entry in entries:
                 try:
                     if entry.is_dir(follow_symlinks=False):  # like os.walk: symlinked folders are not entered
@@ -185,8 +189,6 @@ def _walk(path: str, rel: str, stamps: Stamps, links: list[str] | None = None, p
                     stamps[prefix + entry.name] = (est.st_mtime_ns, est.st_size)
                 except OSError:
                     continue
-    except OSError:
-        return
     finally:
         os.close(fd)
 
