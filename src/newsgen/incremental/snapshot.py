@@ -193,8 +193,8 @@ def _walk(path: str, rel: str, stamps: Stamps, links: list[str] | None = None, p
         os.close(fd)
 
 
-_FOLDER = os.O_RDONLY | os.O_DIRECTORY | CLOEXEC
-_SUBFOLDER = _FOLDER | os.O_NOFOLLOW
+_FOLDER = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | CLOEXEC  # (POSIX, like fileio.present and output.py)
+_SUBFOLDER = _FOLDER | getattr(os, "O_NOFOLLOW", 0)
 
 
 def key(out: Place, drafts: bool, future: bool, preview: bool, base_url: str | None) -> str:
