@@ -1,34 +1,44 @@
-"""The command line: options in, one line per diagnostic out, exit codes. Nothing else lives here."""
+"""The `newsgen` program: `run()`, the console script (also `python -m newsgen`, `python -m newsgen.cli`).
+The commands themselves are in `commands.py` (click); this module holds what only the real program
+does: turn the garbage collector off, end with os._exit, and answer a `newsgen build` that has nothing
+to do before click, the config or any stage is imported.
+
+That answer (docs/performance.md, "When little changed") is the one `build()` gives: the same
+snapshot, key, clock and output checks (`snapshot.quick`), ~40 ms of imports sooner. Only a plain
+command line takes this way: `build` with each of its options at most once and values that need no
+conversion; anything else, and every build with something to do, goes to click as before (with the
+inputs walked here, so that they are not walked twice).
+"""
 
 from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
-from typing import Any
+import time
 
-import click
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any, NoReturn
 
-from . import __version__
-from .errors import BuildError
-
-
-class _Program:
-    """Given as click's context object by run(): this process is the `newsgen` program, not a caller's
-    (tests, newsgen serve), so it may turn the garbage collector off and end with os._exit."""
+    from .incremental.snapshot import Inputs
 
 
 def run() -> None:
-    """The `newsgen` program (console script, `python -m newsgen.cli`). SIGTERM (a CI job cancelled,
-    `kill`) stops a build like Ctrl-C: nothing it staged stays, and the exit status says so (143)."""
-    import signal
+    """The `newsgen` program. SIGTERM (a CI job cancelled, `kill`) stops a build like Ctrl-C: nothing
+    it staged stays, and the exit status says so (143)."""
+    import _signal  # type: ignore[import-not-found]  # the C module: `signal` imports enum (~3 ms)
 
     def terminated(signum: int, frame: object) -> None:
         raise _Terminated
 
-    signal.signal(signal.SIGTERM, terminated)
+    _signal.signal(_signal.SIGTERM, terminated)
     try:
-        main(obj=_Program())
+        program = _Program()
+        program.walked = _no_change(sys.argv[1:], program)
+        from .commands import main
+
+        main(obj=program)
     except _Terminated:
         print("newsgen: stopped (SIGTERM); the output is as it was", file=sys.stderr)  # noqa: T201
         sys.exit(143)
@@ -39,16 +49,33 @@ class _Terminated(BaseException):  # noqa: N818 - not an error: a stop asked for
     "Aborted!" and exit status 1)."""
 
 
-def _program() -> bool:
-    ctx = click.get_current_context(silent=True)
-    return ctx is not None and isinstance(ctx.find_root().obj, _Program)
+class _Program:
+    """Given as click's context object by run() (a `commands.Program`): this process is the `newsgen`
+    program, not a caller's (tests, newsgen serve), so it may turn the garbage collector off and end
+    with os._exit."""
 
+    def __init__(self) -> None:
+        self.walked: tuple[str, Inputs] | None = None  # (site, its inputs): what _no_change walked
 
-def _done() -> None:
-    """A successful `newsgen build` ends the program at once: the interpreter's shutdown would free
-    every object of the build one by one (80 ms at 10k articles) with nothing left to save: every
-    file is written and closed, and a build leaves no process or thread behind."""
-    if _program():
+    def gc_off(self) -> None:
+        """One short-lived process that builds big acyclic structures (the cache, the site model, the
+        plan): the cyclic garbage collector would scan them over and over (10k articles, one edit:
+        1.7 s -> 1.25 s). Worker processes turn it back on (parallel/executor.py)."""
+        import gc
+
+        gc.disable()
+
+    def inputs(self, site: Path) -> Inputs | None:
+        """The inputs _no_change walked when they are `site`'s (once): the build goes on with them."""
+        from pathlib import Path
+
+        walked, self.walked = self.walked, None
+        return walked[1] if walked is not None and Path(walked[0]) == site else None
+
+    def done(self) -> NoReturn:
+        """A successful `newsgen build` ends the program at once: the interpreter's shutdown would free
+        every object of the build one by one (80 ms at 10k articles) with nothing left to save: every
+        file is written and closed, and a build leaves no process or thread behind."""
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()
@@ -57,215 +84,113 @@ def _done() -> None:
         os._exit(0)
 
 
-SITE_OPTION = click.option("--site", "-s", "site", type=click.Path(file_okay=False, path_type=Path),
-                           default=".", show_default=True, help="The site folder (holds newsgen.yaml).")
+def __getattr__(name: str) -> Any:
+    """`from newsgen.cli import main` (and the other commands) as before: from `commands`, imported
+    when asked for. Not for dunder names: `from newsgen.cli import run` itself asks for `__path__`."""
+    if not name.startswith("__"):
+        from . import commands
+
+        if hasattr(commands, name):
+            return getattr(commands, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def fail(exc: BuildError, outcome: str = ", nothing was written") -> None:
-    for d in exc.diagnostics:
-        click.echo(str(d), err=True)
-    n = len(exc.diagnostics)
-    click.echo(f"newsgen: {n} error{'s' if n != 1 else ''}{outcome}", err=True)
-    sys.exit(1)
+# ---------------------------------------------------------------------------- nothing to do
+
+_FLAGS = {"--drafts": "drafts", "--future": "future", "-q": "quiet", "--quiet": "quiet", "-v": "verbose",
+          "--verbose": "verbose"}
+_VALUES = {"--site": "site", "-s": "site", "--out": "out", "-o": "out", "--base-url": "base_url", "--jobs": "jobs",
+           "-j": "jobs"}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="newsgen", message="%(prog)s %(version)s")
-def main() -> None:
-    """newsgen: build a news site from Markdown articles.
-
-    Run the commands in the site folder (the one with newsgen.yaml), or pass --site.
-    """
-
-
-@main.command()
-@SITE_OPTION
-@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Output folder.  [default: public]")
-@click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
-@click.option("--future", is_flag=True, help="Include scheduled articles (dated in the future).")
-@click.option("--base-url", default=None, help="Override base_url from newsgen.yaml.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Processes to use.  [default: all cores]")
-@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
-@click.option("-v", "--verbose", is_flag=True, help="Say why each page was rendered again, and where the time went.")
-def build(site: Path, out: Path | None, drafts: bool, future: bool, base_url: str | None, jobs: int | None,
-          quiet: bool, verbose: bool) -> None:
-    """Build the site into the output folder (only what changed is written)."""
-    from .build import BuildOptions
-    from .build import build as run_build
-
-    program = _program()
-    if program:
-        import gc
-
-        # One short-lived process that builds big acyclic structures (the cache, the site model, the
-        # plan): the cyclic garbage collector would scan them over and over (10k articles, one edit:
-        # 1.7 s -> 1.25 s). Worker processes turn it back on (parallel/executor.py).
-        gc.disable()
-    left: list[object] = []  # what the build made, alive until os._exit (freeing it would take 70 ms at 10k)
-    options = BuildOptions(out=out if out is None or out.is_absolute() else Path.cwd() / out,
-                           drafts=drafts, future=future, base_url=base_url, jobs=jobs, explain=verbose,
-                           keep_alive=left if program else None)
-    bar = _ProgressBar() if not quiet and sys.stderr.isatty() else None
+def _no_change(args: list[str], program: _Program) -> tuple[str, Inputs] | None:
+    """When `args` is a plain `build` with nothing to do: what `newsgen build` prints then, and the end
+    of the program. Else None, or the site and its inputs when they were walked (something changed)."""
+    options = plain_build(args)
+    if options is None or os.name != "posix":
+        return None
+    started = time.perf_counter()
     try:
-        result = run_build(site, options, progress=bar)
-    except BuildError as exc:
-        if bar:
-            bar.close()
-        fail(exc)
+        site = options.get("site", ".")
+        if not _folder(site) or ("out" in options and not _folder(options["out"])):
+            return None  # click says what is wrong with them (a file, unreadable), or the build does
+        cwd = os.getcwd()  # noqa: PTH109 - pathlib is not imported here
+        out = path(cwd, options["out"]) if "out" in options else path(cwd, site, "public")
+        from .incremental import snapshot
+
+        program.gc_off()
+        key = snapshot.key(out, "drafts" in options, "future" in options, False, options.get("base_url"))
+        answer = snapshot.quick(site, out, key, time.time())
+    except OSError:
+        return None
+    except KeyboardInterrupt:  # as click says it
+        print("\nAborted!", file=sys.stderr)  # noqa: T201
+        sys.exit(1)
+    if answer is None or isinstance(answer, snapshot.Inputs):
+        return (site, answer) if answer is not None else None
+    if "quiet" not in options:  # BuildResult.summary of a build with nothing to do
+        _say(f"{answer.articles} articles, {answer.pages} pages: 0 rendered, {answer.pages} unchanged, "
+             f"0 files written, 0 removed in {time.perf_counter() - started:.2f} s")
+    program.done()
+
+
+def plain_build(args: list[str]) -> dict[str, str] | None:
+    """The options of `newsgen build ...` when they are plain: each at most once, spelled out (`-q -v`,
+    `--out x`, `--out=x`, `-ox`), values not empty and not starting with "-", --jobs a number from 1.
+    None for anything else (another command, --help, `-qv`, an unknown or repeated option), which
+    click reads, and answers, as it always has."""
+    if not args or args[0] != "build":
+        return None
+    found: dict[str, str] = {}
+    rest = iter(args[1:])
+    for arg in rest:
+        if arg in _FLAGS:
+            name, value = _FLAGS[arg], "yes"
+        else:
+            option, given, value = arg.partition("=") if arg.startswith("--") else (arg[:2], "", arg[2:])
+            name = _VALUES.get(option, "")
+            if not name:
+                return None
+            if not (given or value):
+                value = next(rest, "")
+            if not value or value.startswith("-") or "\0" in value:
+                return None
+        if name in found:
+            return None
+        found[name] = value
+    jobs = found.get("jobs", "1")
+    return found if jobs.isascii() and jobs.isdigit() and int(jobs) >= 1 else None
+
+
+def path(*pieces: str) -> str:
+    """str(pathlib.Path(*pieces)), without importing pathlib: empty and "." parts dropped, ".." kept,
+    a piece that starts with "/" starts over (two leading slashes stay two, as POSIX allows)."""
+    root = ""
+    parts: list[str] = []
+    for piece in pieces:
+        if piece.startswith("/"):
+            rest = piece.lstrip("/")
+            root, parts, piece = ("//" if len(piece) - len(rest) == 2 else "/"), [], rest
+        parts += [p for p in piece.split("/") if p and p != "."]
+    return root + "/".join(parts) or "."
+
+
+def _folder(given: str) -> bool:
+    """What click.Path(file_okay=False) lets through, and a folder: the no-change answer needs one."""
+    import stat
+
+    return stat.S_ISDIR(os.stat(given).st_mode) and os.access(given, os.R_OK)
+
+
+def _say(line: str) -> None:
+    """click.echo(line) on stdout; a closed pipe (`| head -0`) ends the program as click ends it (1)."""
+    if sys.stdout is None:
         return
-    if bar:
-        bar.close()
-    for w in result.warnings:
-        click.echo(f"warning: {w}", err=True)
-    if verbose:
-        for reason in result.reasons:
-            click.echo(reason)
-        for rel in result.removed:
-            click.echo(f"removed {rel}")
-        if result.stages:
-            click.echo(f"time: {result.timings()}")
-    if not quiet:
-        click.echo(result.summary())
-    _done()
-
-
-class _ProgressBar:
-    """A progress bar on a terminal, shown only once a build has run for a second."""
-
-    def __init__(self) -> None:
-        import time
-
-        self._start = time.perf_counter()
-        self._bar: Any = None
-        self._stage = ""
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        import time
-
-        if self._bar is None or stage != self._stage:
-            if time.perf_counter() - self._start < 1.0 and self._bar is None:
-                return
-            self.close()
-            self._stage = stage
-            self._bar = click.progressbar(length=total, label=f"{stage:<7}", file=sys.stderr)
-            self._bar.__enter__()
-        self._bar.update(done)
-
-    def close(self) -> None:
-        if self._bar is not None:
-            self._bar.__exit__(None, None, None)
-            self._bar = None
-
-
-@main.command()
-@SITE_OPTION
-@click.option("--drafts", is_flag=True, help="Check drafts too (always parsed; this only affects URLs).")
-def check(site: Path, drafts: bool) -> None:
-    """Validate the config, every article and every template; write nothing."""
-    from .check import check_site
-
     try:
-        count = check_site(site, drafts=drafts)
-    except BuildError as exc:
-        fail(exc, " found")  # check never writes: "nothing was written" would suggest a build was stopped
-        return
-    click.echo(f"ok: {count} articles, no problems found")
-
-
-@main.command()
-@SITE_OPTION
-@click.argument("title")
-@click.option("--section", required=True, help="Section name, as in newsgen.yaml.")
-@click.option("--author", "authors", multiple=True, help="Author name (repeat for several).")
-@click.option("--draft/--no-draft", default=True, show_default=True, help="Start it as a draft.")
-@click.option("--lang", default=None, help="The language edition to write it in (a code of `languages:`).  "
-              "[default: the first]")
-def new(site: Path, title: str, section: str, authors: tuple[str, ...], draft: bool, lang: str | None) -> None:
-    """Write a new article file, filled in, and print its path."""
-    from .newarticle import new_article
-
-    try:
-        path = new_article(site, title, section, list(authors), draft=draft, lang=lang)
-    except BuildError as exc:
-        fail(exc)
-        return
-    click.echo(str(path))
-
-
-@main.command()
-@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--title", default="Daily Chronicle", show_default=True, help="The site's name.")
-def init(folder: Path, title: str) -> None:
-    """Start a new site in FOLDER: config, sample articles, templates/, static/, CI workflows."""
-    from .init import init_site
-
-    try:
-        written = init_site(folder, title=title)
-    except BuildError as exc:
-        fail(exc)
-        return
-    click.echo(f"created {folder} ({len(written)} files). Next: cd {folder} && newsgen build")
-
-
-@main.command()
-@SITE_OPTION
-@click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True)
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--no-drafts", is_flag=True, help="Preview without drafts and scheduled articles.")
-def serve(site: Path, port: int, host: str, no_drafts: bool) -> None:
-    """Preview the site with live reload while you write."""
-    from .serve.server import run
-
-    sys.exit(run(site, host=host, port=port, drafts=not no_drafts))
-
-
-# ---------------------------------------------------------------------------- newsgen import (docs/importing.md)
-
-def _import_options(f: Any) -> Any:
-    for option in reversed([
-        SITE_OPTION,
-        click.option("--download/--no-download", default=False, show_default=True,
-                     help="Download images that are not in --uploads (timeout 20 s each)."),
-        click.option("--section-map", "section_map", multiple=True, metavar="CATEGORY=Section",
-                     help="Put a category's items in a section (repeat for several)."),
-        click.option("--default-section", metavar="SECTION",
-                     help="The section of items whose categories match none.  [default: skip them]"),
-        click.option("--dry-run", is_flag=True, help="Print what would be written; write nothing."),
-        click.option("--overwrite", is_flag=True, help="Replace articles that exist already."),
-    ]):
-        f = option(f)
-    return f
-
-
-@main.group("import")
-def import_group() -> None:
-    """Write articles from a WordPress export or a feed (RSS, Atom, JSON Feed)."""
-
-
-@import_group.command("wordpress")
-@click.argument("export", type=click.Path(dir_okay=False, path_type=Path))
-@_import_options
-@click.option("--uploads", type=click.Path(file_okay=False, exists=True, path_type=Path),
-              help="The old site's wp-content/uploads folder: images are copied from it.")
-@click.option("--pages-section", metavar="SECTION", help="Import pages as articles of this section.  [default: skip]")
-def import_wordpress(export: Path, **options: Any) -> None:
-    """Import a WordPress export (Tools > Export > All content)."""
-    _import("wordpress", str(export), **options)
-
-
-@import_group.command("feed")
-@click.argument("source")
-@_import_options
-def import_feed(source: str, **options: Any) -> None:
-    """Import the items of a feed (FILE or URL): RSS, Atom or JSON Feed."""
-    _import("feed", source, **options)
-
-
-def _import(kind: str, source: str, site: Path, **options: Any) -> None:
-    from .importers.command import run_import
-
-    sys.exit(run_import(kind, source, site, click.echo, lambda line: click.echo(line, err=True), **options))
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os._exit(1)
 
 
 if __name__ == "__main__":  # pragma: no cover

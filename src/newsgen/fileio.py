@@ -8,7 +8,10 @@ write a page against ~26 us. A cold 10k build reads ~20k sources and writes ~13k
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # (collections.abc is not imported: the no-change answer of `newsgen build` loads this module)
+    from collections.abc import Callable
 
 CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 Stamp = tuple[str, int, int]  # a file's path relative to the site, mtime_ns, size

@@ -9,13 +9,21 @@ The answer goes through a pipe and must fit in the kernel's pipe buffer (LIMIT),
 never waits for the parent: it writes, exits, and is reaped by `result()`. When anything fails (no
 fork here, an answer too big, the child killed), `result()` is None and the caller does the job
 itself: the aside changes when the work is done, never what it finds.
+
+This module is outside `parallel/` (whose package imports typing, pathlib and shutil, ~10 ms) because
+the no-change answer of `newsgen build` (`cli.run`, `snapshot.quick`) uses it before anything else is
+imported. It imports nothing but `os`.
 """
 
 from __future__ import annotations
 
+import _signal  # type: ignore[import-not-found]  # the C module, loaded at start-up (`signal` imports enum)
 import os
-from collections.abc import Callable
-from typing import NoReturn
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import NoReturn
 
 LIMIT = 60_000  # bytes: under Linux's smallest pipe buffer (64 KiB)
 
@@ -60,6 +68,15 @@ class Aside:
             return None
         return b"".join(chunks)
 
+    def cancel(self) -> None:
+        """The answer is not wanted after all: the child is stopped and reaped, not waited for."""
+        if self._fd >= 0:
+            try:
+                os.kill(self._pid, _signal.SIGKILL)
+            except OSError:
+                pass
+            self.result()
+
     def __del__(self) -> None:  # never read (the build stopped on an error): reap the child anyway
         if self._fd >= 0:
             self.result()
@@ -70,10 +87,8 @@ def _child(read: int, write: int, job: Callable[..., bytes], args: tuple[object,
     into the caller's code (an exception here would otherwise run the build on in the child)."""
     code = 1
     try:
-        import signal
-
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the process group: the parent handles it
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler
+        _signal.signal(_signal.SIGINT, _signal.SIG_IGN)  # Ctrl-C reaches the process group: the parent handles it
+        _signal.signal(_signal.SIGTERM, _signal.SIG_DFL)  # not the parent's handler
         os.close(read)
         answer = job(*args)
         if 0 < len(answer) <= LIMIT:

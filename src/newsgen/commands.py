@@ -1,0 +1,244 @@
+"""The commands of the command line (click): options in, one line per diagnostic out, exit codes.
+The program itself (`newsgen`, `python -m newsgen`) is `cli.run`, which answers a `newsgen build` that
+has nothing to do before this module, and click, are imported."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+import click
+
+from . import __version__
+from .errors import BuildError
+
+if TYPE_CHECKING:
+    from .incremental.snapshot import Inputs
+
+
+@runtime_checkable
+class Program(Protocol):
+    """Given as click's context object by `cli.run`: this process is the `newsgen` program, not a
+    caller's (tests, newsgen serve), so it may turn the garbage collector off and end with os._exit."""
+
+    def gc_off(self) -> None: ...
+
+    def done(self) -> None: ...
+
+    def inputs(self, site: Path) -> Inputs | None: ...
+
+
+def _program() -> Program | None:
+    ctx = click.get_current_context(silent=True)
+    obj = ctx.find_root().obj if ctx is not None else None
+    return obj if isinstance(obj, Program) else None
+
+
+SITE_OPTION = click.option("--site", "-s", "site", type=click.Path(file_okay=False, path_type=Path),
+                           default=".", show_default=True, help="The site folder (holds newsgen.yaml).")
+
+
+def fail(exc: BuildError, outcome: str = ", nothing was written") -> None:
+    for d in exc.diagnostics:
+        click.echo(str(d), err=True)
+    n = len(exc.diagnostics)
+    click.echo(f"newsgen: {n} error{'s' if n != 1 else ''}{outcome}", err=True)
+    sys.exit(1)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="newsgen", message="%(prog)s %(version)s")
+def main() -> None:
+    """newsgen: build a news site from Markdown articles.
+
+    Run the commands in the site folder (the one with newsgen.yaml), or pass --site.
+    """
+
+
+@main.command()
+@SITE_OPTION
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder.  [default: public]")
+@click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
+@click.option("--future", is_flag=True, help="Include scheduled articles (dated in the future).")
+@click.option("--base-url", default=None, help="Override base_url from newsgen.yaml.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Processes to use.  [default: all cores]")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@click.option("-v", "--verbose", is_flag=True, help="Say why each page was rendered again, and where the time went.")
+def build(site: Path, out: Path | None, drafts: bool, future: bool, base_url: str | None, jobs: int | None,
+          quiet: bool, verbose: bool) -> None:
+    """Build the site into the output folder (only what changed is written)."""
+    from .build import BuildOptions
+    from .build import build as run_build
+
+    program = _program()
+    if program:
+        program.gc_off()
+    left: list[object] = []  # what the build made, alive until os._exit (freeing it would take 70 ms at 10k)
+    options = BuildOptions(out=out if out is None or out.is_absolute() else Path.cwd() / out,
+                           drafts=drafts, future=future, base_url=base_url, jobs=jobs, explain=verbose,
+                           keep_alive=left if program else None)
+    bar = _ProgressBar() if not quiet and sys.stderr.isatty() else None
+    try:
+        result = run_build(site, options, progress=bar, inputs=program.inputs(site) if program else None)
+    except BuildError as exc:
+        if bar:
+            bar.close()
+        fail(exc)
+        return
+    if bar:
+        bar.close()
+    for w in result.warnings:
+        click.echo(f"warning: {w}", err=True)
+    if verbose:
+        for reason in result.reasons:
+            click.echo(reason)
+        for rel in result.removed:
+            click.echo(f"removed {rel}")
+        if result.stages:
+            click.echo(f"time: {result.timings()}")
+    if not quiet:
+        click.echo(result.summary())
+    if program:
+        program.done()
+
+
+class _ProgressBar:
+    """A progress bar on a terminal, shown only once a build has run for a second."""
+
+    def __init__(self) -> None:
+        import time
+
+        self._start = time.perf_counter()
+        self._bar: Any = None
+        self._stage = ""
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        import time
+
+        if self._bar is None or stage != self._stage:
+            if time.perf_counter() - self._start < 1.0 and self._bar is None:
+                return
+            self.close()
+            self._stage = stage
+            self._bar = click.progressbar(length=total, label=f"{stage:<7}", file=sys.stderr)
+            self._bar.__enter__()
+        self._bar.update(done)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+            self._bar = None
+
+
+@main.command()
+@SITE_OPTION
+@click.option("--drafts", is_flag=True, help="Check drafts too (always parsed; this only affects URLs).")
+def check(site: Path, drafts: bool) -> None:
+    """Validate the config, every article and every template; write nothing."""
+    from .check import check_site
+
+    try:
+        count = check_site(site, drafts=drafts)
+    except BuildError as exc:
+        fail(exc, " found")  # check never writes: "nothing was written" would suggest a build was stopped
+        return
+    click.echo(f"ok: {count} articles, no problems found")
+
+
+@main.command()
+@SITE_OPTION
+@click.argument("title")
+@click.option("--section", required=True, help="Section name, as in newsgen.yaml.")
+@click.option("--author", "authors", multiple=True, help="Author name (repeat for several).")
+@click.option("--draft/--no-draft", default=True, show_default=True, help="Start it as a draft.")
+@click.option("--lang", default=None, help="The language edition to write it in (a code of `languages:`).  "
+              "[default: the first]")
+def new(site: Path, title: str, section: str, authors: tuple[str, ...], draft: bool, lang: str | None) -> None:
+    """Write a new article file, filled in, and print its path."""
+    from .newarticle import new_article
+
+    try:
+        path = new_article(site, title, section, list(authors), draft=draft, lang=lang)
+    except BuildError as exc:
+        fail(exc)
+        return
+    click.echo(str(path))
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", default="Daily Chronicle", show_default=True, help="The site's name.")
+def init(folder: Path, title: str) -> None:
+    """Start a new site in FOLDER: config, sample articles, templates/, static/, CI workflows."""
+    from .init import init_site
+
+    try:
+        written = init_site(folder, title=title)
+    except BuildError as exc:
+        fail(exc)
+        return
+    click.echo(f"created {folder} ({len(written)} files). Next: cd {folder} && newsgen build")
+
+
+@main.command()
+@SITE_OPTION
+@click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--no-drafts", is_flag=True, help="Preview without drafts and scheduled articles.")
+def serve(site: Path, port: int, host: str, no_drafts: bool) -> None:
+    """Preview the site with live reload while you write."""
+    from .serve.server import run
+
+    sys.exit(run(site, host=host, port=port, drafts=not no_drafts))
+
+
+# ---------------------------------------------------------------------------- newsgen import (docs/importing.md)
+
+def _import_options(f: Any) -> Any:
+    for option in reversed([
+        SITE_OPTION,
+        click.option("--download/--no-download", default=False, show_default=True,
+                     help="Download images that are not in --uploads (timeout 20 s each)."),
+        click.option("--section-map", "section_map", multiple=True, metavar="CATEGORY=Section",
+                     help="Put a category's items in a section (repeat for several)."),
+        click.option("--default-section", metavar="SECTION",
+                     help="The section of items whose categories match none.  [default: skip them]"),
+        click.option("--dry-run", is_flag=True, help="Print what would be written; write nothing."),
+        click.option("--overwrite", is_flag=True, help="Replace articles that exist already."),
+    ]):
+        f = option(f)
+    return f
+
+
+@main.group("import")
+def import_group() -> None:
+    """Write articles from a WordPress export or a feed (RSS, Atom, JSON Feed)."""
+
+
+@import_group.command("wordpress")
+@click.argument("export", type=click.Path(dir_okay=False, path_type=Path))
+@_import_options
+@click.option("--uploads", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="The old site's wp-content/uploads folder: images are copied from it.")
+@click.option("--pages-section", metavar="SECTION", help="Import pages as articles of this section.  [default: skip]")
+def import_wordpress(export: Path, **options: Any) -> None:
+    """Import a WordPress export (Tools > Export > All content)."""
+    _import("wordpress", str(export), **options)
+
+
+@import_group.command("feed")
+@click.argument("source")
+@_import_options
+def import_feed(source: str, **options: Any) -> None:
+    """Import the items of a feed (FILE or URL): RSS, Atom or JSON Feed."""
+    _import("feed", source, **options)
+
+
+def _import(kind: str, source: str, site: Path, **options: Any) -> None:
+    from .importers.command import run_import
+
+    sys.exit(run_import(kind, source, site, click.echo, lambda line: click.echo(line, err=True), **options))
+
+
