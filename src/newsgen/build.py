@@ -95,8 +95,13 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     started = time.perf_counter()
     lap = _stopwatch(result, started)
     out = (options.out or root / "public").absolute()
-    last = snapshot.load(root, out) if state is None and options.only is None else None
-    outputs = snapshot.Outputs(out, last.outputs if last else ())  # checked aside while the inputs are walked
+    checked = inputs.checked if inputs is not None else None
+    last: snapshot.Snapshot | None
+    if checked is not None and state is None and options.only is None and Path(checked[0]).absolute() == out:
+        _, last, outputs = checked  # `newsgen build` read the snapshot and started the check: a change was found
+    else:
+        last = snapshot.load(root, out) if state is None and options.only is None else None
+        outputs = snapshot.Outputs(out, last.outputs if last else ())  # checked aside while the inputs are walked
     found = inputs or snapshot.take(root)  # inputs: every file's stamp, taken before any is read
     key = snapshot.key(out, options.drafts, options.future, options.preview, options.base_url)
     if last is not None and snapshot.up_to_date(last, key, found.stamps, tz_now(ZoneInfo("UTC")).timestamp(), outputs):

@@ -175,3 +175,25 @@ def test_help_and_combined_flags_are_clicks(make_site) -> None:  # type: ignore[
     assert helped.code == 0 and helped.stdout.startswith("Usage: ") and "--base-url" in helped.stdout
     combined = program(["build", "-qv"], root)  # click's: quiet and verbose, the build's no-change exit
     assert combined.code == 0 and not combined.answered_early and combined.stderr == ""
+
+
+def test_a_build_after_the_answer_found_a_change_does_not_read_or_check_again(make_site, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """When `snapshot.quick` walked and found a change, the build goes on with its walk, its snapshot
+    and the output check it started: the snapshot is not read a second time, and the pages are the
+    same as a build that read everything itself."""
+    import time as clock
+
+    from newsgen.build import BuildOptions, build
+    from newsgen.incremental import snapshot
+
+    root = built_site(make_site)
+    out = root / "public"
+    story = root / "content/politics/two.md"
+    story.write_text(story.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    key = snapshot.key(out, False, False, False, None)
+    walked = snapshot.quick(str(root), str(out), key, clock.time())
+    assert isinstance(walked, snapshot.Inputs) and walked.checked is not None
+    monkeypatch.setattr(snapshot, "load", lambda *a: pytest.fail("the snapshot was read again"))
+    result = build(root, BuildOptions(out=out, jobs=1), inputs=walked)
+    assert "politics/two/index.html" in result.changed and "sports/three/index.html" not in result.changed
+    assert "One more line." in (out / "politics/two/index.html").read_text(encoding="utf-8")

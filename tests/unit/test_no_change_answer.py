@@ -149,7 +149,7 @@ def _slow() -> bytes:
 
 
 def test_an_aside_not_wanted_is_stopped_not_waited_for() -> None:
-    from newsgen.aside import Aside
+    from newsgen.parallel.aside import Aside
 
     aside = Aside(_slow)
     pid = aside._pid
@@ -171,11 +171,12 @@ def test_the_build_goes_on_with_what_was_walked_for_its_site_only(tmp_path: Path
 
 
 def test_the_answer_imports_neither_click_nor_pathlib_nor_typing() -> None:
-    code = ("import sys; before = set(sys.modules); import newsgen.cli, newsgen.incremental.snapshot, newsgen.aside; "
+    code = ("import sys; before = set(sys.modules); import newsgen.cli, newsgen.incremental.snapshot, newsgen.parallel.aside; "
             "print(' '.join(sorted(set(sys.modules) - before)))")
     loaded = set(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split())
     assert not loaded & {"click", "pathlib", "typing", "dataclasses", "re", "enum", "hashlib", "signal", "datetime",
-                         "collections", "newsgen.parallel", "newsgen.commands", "newsgen.build"}, sorted(loaded)
+                         "collections", "newsgen.parallel.executor", "newsgen.parallel.prerender", "newsgen.commands",
+                         "newsgen.build"}, sorted(loaded)
 
 
 def test_the_commands_are_still_found_in_cli() -> None:

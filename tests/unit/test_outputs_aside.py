@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from newsgen.aside import LIMIT, Aside
 from newsgen.fileio import present
 from newsgen.incremental.snapshot import Outputs, _missing_bits
+from newsgen.parallel.aside import LIMIT, Aside
 
 
 def _answer(text: str) -> bytes:

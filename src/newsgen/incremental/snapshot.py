@@ -52,11 +52,14 @@ Stamps = dict[str, tuple[int, int]]
 class Inputs:
     """What a build may read, as found at its start."""
 
-    __slots__ = ("links", "stamps")
+    __slots__ = ("checked", "links", "stamps")
 
     def __init__(self, stamps: Stamps, links: list[str] | None = None) -> None:
         self.stamps = stamps
         self.links = [] if links is None else links  # symlinks met in the input folders (inputs.check_links)
+        # (output folder, the last build's snapshot, its output check under way) when `quick` found a
+        # change: the build goes on with them instead of reading and checking again
+        self.checked: tuple[str, Snapshot, Outputs] | None = None
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Inputs) and (self.stamps, self.links) == (other.stamps, other.links)
@@ -303,7 +306,7 @@ def quick(root: str, out: str, key: str, now: float) -> Snapshot | Inputs | None
     found = take(root)
     if up_to_date(last, key, found.stamps, now, outputs):
         return last
-    outputs.cancel()
+    found.checked = (out, last, outputs)
     return found
 
 
@@ -325,7 +328,7 @@ class Outputs:
     ASIDE_MAX = 8 * 50_000  # more: the answer (a bit per file) would not fit through the pipe
 
     def __init__(self, out: Place, left: Sequence[str] = ()) -> None:
-        from ..aside import Aside
+        from ..parallel.aside import Aside
 
         self._check = present(str(out))
         self._left = left

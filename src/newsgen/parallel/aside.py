@@ -10,9 +10,9 @@ never waits for the parent: it writes, exits, and is reaped by `result()`. When 
 fork here, an answer too big, the child killed), `result()` is None and the caller does the job
 itself: the aside changes when the work is done, never what it finds.
 
-This module is outside `parallel/` (whose package imports typing, pathlib and shutil, ~10 ms) because
-the no-change answer of `newsgen build` (`cli.run`, `snapshot.quick`) uses it before anything else is
-imported. It imports nothing but `os`.
+The no-change answer of `newsgen build` (`cli.run`, `snapshot.quick`) uses it before anything else is
+imported: it imports nothing but `os` (and the `parallel` package imports its other modules only when
+their names are first used).
 """
 
 from __future__ import annotations
