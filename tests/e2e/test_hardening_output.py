@@ -122,8 +122,11 @@ def test_sigterm_and_ctrl_c_stop_a_build_cleanly(make_site, tmp_path) -> None:  
         path.write_text(path.read_text(encoding="utf-8").replace("Paragraph 1 ", "Paragraph one "), encoding="utf-8")
     for sig, code in ((signal.SIGTERM, 143), (signal.SIGINT, 1)):
         subprocess.run(["rm", "-rf", str(root / ".newsgen-cache")], check=True)  # a long build: every page
+        # (Ctrl-C as a terminal gives it: a test run started in the background, `pytest &`, has SIGINT
+        # ignored, and an ignored signal stays ignored through exec)
         proc = subprocess.Popen([*_script(), "build", "--jobs", "2"], cwd=root, stdout=subprocess.PIPE,  # noqa: S603
-                                stderr=subprocess.PIPE, text=True, start_new_session=True)
+                                stderr=subprocess.PIPE, text=True, start_new_session=True,
+                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # noqa: PLW1509
         deadline = time.monotonic() + 30
         while not _writing(root, proc.pid) and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.005)  # until the build holds the output's lock: it is writing
