@@ -29,19 +29,36 @@ def run() -> None:
     it staged stays, and the exit status says so (143)."""
     import _signal  # type: ignore[import-not-found]  # the C module: `signal` imports enum (~3 ms)
 
+    stops: list[int] = []  # the signals that came: a stop is a stop whatever exception carried it out
+
     def terminated(signum: int, frame: object) -> None:
+        stops.append(signum)
         raise _Terminated
 
+    def interrupted(signum: int, frame: object) -> None:
+        stops.append(signum)
+        raise KeyboardInterrupt
+
     _signal.signal(_signal.SIGTERM, terminated)
+    if _signal.getsignal(_signal.SIGINT) is _signal.default_int_handler:  # not when ignored (`newsgen &`)
+        _signal.signal(_signal.SIGINT, interrupted)
     try:
         program = _Program()
         program.walked = _no_change(sys.argv[1:], program)
         from .commands import main
 
         main(obj=program)
-    except _Terminated:
-        print("newsgen: stopped (SIGTERM); the output is as it was", file=sys.stderr)  # noqa: T201
-        sys.exit(143)
+    except BaseException as exc:
+        # What the handlers raise may reach here as another exception: Python 3.11 turns any exception
+        # raised while a class is created (a dataclass's fields, `__set_name__`) into a RuntimeError,
+        # and a stop caught by a handler of damage (a cache read) may end the run another way.
+        if not stops or (isinstance(exc, SystemExit) and stops[-1] != _signal.SIGTERM):
+            raise  # no stop, or Ctrl-C as click reports it ("Aborted!", status 1)
+        if _signal.SIGTERM in stops:
+            print("newsgen: stopped (SIGTERM); the output is as it was", file=sys.stderr)  # noqa: T201
+            sys.exit(143)
+        print("\nAborted!", file=sys.stderr)  # noqa: T201
+        sys.exit(1)
 
 
 class _Terminated(BaseException):  # noqa: N818 - not an error: a stop asked for

@@ -139,3 +139,36 @@ def test_sigterm_and_ctrl_c_stop_a_build_cleanly(make_site, tmp_path) -> None:  
         assert not (root / "public" / STAGING).exists()
         leftover = subprocess.run(["pgrep", "-s", str(proc.pid)], capture_output=True, text=True).stdout.split()
         assert leftover == [], leftover  # no worker of the build's session still running
+
+
+_STOPPED_IN_A_CLASS = """
+import os, signal, sys
+import newsgen.commands
+from newsgen.cli import run
+
+class Field:
+    def __set_name__(self, owner, name):  # as a dataclass field is named while its class is made
+        os.kill(os.getpid(), signal.SIG{0})
+        for _ in range(100_000):  # the handler runs between two of these steps
+            pass
+
+def main(obj):
+    class Inputs:  # Python 3.11 turns what __set_name__ raises into RuntimeError
+        field = Field()
+
+newsgen.commands.main = main
+sys.argv = ["newsgen", "version"]
+run()
+"""
+
+
+def test_a_stop_that_comes_while_a_module_is_being_imported_is_still_a_clean_stop(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A signal that arrives while a class is created (a module imported late in the build) reaches the
+    program as a RuntimeError on Python 3.11; it is still reported as the stop it is, without a traceback."""
+    for name, code, says in (("TERM", 143, "stopped (SIGTERM)"), ("INT", 1, "Aborted!")):
+        done = subprocess.run([sys.executable, "-c", _STOPPED_IN_A_CLASS.format(name)], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=60,
+                              preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # noqa: PLW1509
+        assert done.returncode == code, (name, done.returncode, done.stderr)
+        assert "Traceback" not in done.stderr + done.stdout
+        assert says in done.stderr
