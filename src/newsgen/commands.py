@@ -40,11 +40,9 @@ SITE_OPTION = click.option("--site", "-s", "site", type=click.Path(file_okay=Fal
 
 
 def fail(exc: BuildError, outcome: str = ", nothing was written") -> None:
-    for d in exc.diagnostics:
-        click.echo(str(d), err=True)
-    n = len(exc.diagnostics)
-    click.echo(f"newsgen: {n} error{'s' if n != 1 else ''}{outcome}", err=True)
-    sys.exit(1)
+    from .cli import fail as report
+
+    report(exc, outcome)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -69,39 +67,11 @@ def main() -> None:
 def build(site: Path, out: Path | None, drafts: bool, future: bool, base_url: str | None, jobs: int | None,
           quiet: bool, verbose: bool) -> None:
     """Build the site into the output folder (only what changed is written)."""
-    from .build import BuildOptions
-    from .build import build as run_build
+    from .cli import build_command
 
-    program = _program()
-    if program:
-        program.gc_off()
-    left: list[object] = []  # what the build made, alive until os._exit (freeing it would take 70 ms at 10k)
-    options = BuildOptions(out=out if out is None or out.is_absolute() else Path.cwd() / out,
-                           drafts=drafts, future=future, base_url=base_url, jobs=jobs, explain=verbose,
-                           keep_alive=left if program else None)
-    bar = _ProgressBar() if not quiet and sys.stderr.isatty() else None
-    try:
-        result = run_build(site, options, progress=bar, inputs=program.inputs(site) if program else None)
-    except BuildError as exc:
-        if bar:
-            bar.close()
-        fail(exc)
-        return
-    if bar:
-        bar.close()
-    for w in result.warnings:
-        click.echo(f"warning: {w}", err=True)
-    if verbose:
-        for reason in result.reasons:
-            click.echo(reason)
-        for rel in result.removed:
-            click.echo(f"removed {rel}")
-        if result.stages:
-            click.echo(f"time: {result.timings()}")
-    if not quiet:
-        click.echo(result.summary())
-    if program:
-        program.done()
+    build_command(site, out, drafts=drafts, future=future, base_url=base_url, jobs=jobs, quiet=quiet,
+                  verbose=verbose, program=_program(),
+                  progress=_ProgressBar() if not quiet and sys.stderr.isatty() else None)
 
 
 class _ProgressBar:

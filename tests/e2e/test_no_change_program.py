@@ -197,3 +197,39 @@ def test_a_build_after_the_answer_found_a_change_does_not_read_or_check_again(ma
     result = build(root, BuildOptions(out=out, jobs=1), inputs=walked)
     assert "politics/two/index.html" in result.changed and "sports/three/index.html" not in result.changed
     assert "One more line." in (out / "politics/two/index.html").read_text(encoding="utf-8")
+
+
+def _broken_front_matter(root: Path) -> None:
+    (root / "content/politics/five.md").write_text("---\ntitle: [unclosed\n---\nBody.\n", encoding="utf-8")
+    (root / "content/politics/six.md").write_text("---\ntitle: Six\n---\nNo section, no date.\n", encoding="utf-8")
+
+
+def _without_times(text: str) -> str:
+    return re.sub(r"[\d.]+ s\b", "N s", text)
+
+
+@pytest.mark.parametrize("change", [_edit, _new_article, _article_removed, _broken_front_matter])
+@pytest.mark.parametrize("options", [[], ["-v"], ["-q"], ["--jobs", "2", "--out", "public"]])
+def test_a_plain_build_that_found_a_change_builds_without_click_and_says_what_click_says(
+        make_site, change, options) -> None:  # type: ignore[no-untyped-def]
+    """After the no-change answer found a change, a plain command line is built without importing click
+    (cli._build_now): the same files, the same lines on stdout and stderr and the same exit status as the
+    build click runs (a repeated option is click's), errors included."""
+    plain, clicked = built_site(make_site), built_site(make_site)
+    for root in (plain, clicked):
+        change(root)
+    direct = program(["build", *options], plain)
+    again = options[:2] if options[:1] == ["--jobs"] else options[:1] or ["--jobs", "1", "--jobs", "1"]
+    through_click = program(["build", *options, *again], clicked)  # an option repeated: click reads it
+    assert "click" not in direct.imported and "newsgen.build" in direct.imported, direct.stderr
+    assert "click" in through_click.imported
+    assert direct.code == through_click.code == (1 if change is _broken_front_matter else 0)
+    assert _without_times(direct.stdout) == _without_times(through_click.stdout), (direct.stdout, through_click.stdout)
+    assert direct.stderr.replace(str(plain), "SITE") == through_click.stderr.replace(str(clicked), "SITE")
+    if direct.code == 0:
+        assert _tree(plain / "public") == _tree(clicked / "public")
+
+
+def _tree(out: Path) -> dict[str, bytes]:
+    """The pages (an empty feed says when it was built)."""
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*.html"))}
