@@ -7,7 +7,7 @@ That answer (docs/performance.md, "When little changed") is the one `build()` gi
 snapshot, key, clock and output checks (`snapshot.quick`), ~40 ms of imports sooner. Only a plain
 command line takes this way: `build` with each of its options at most once and values that need no
 conversion; anything else goes to click as before. A plain build that found a change is built here too
-(`build_command`, which click's `build` command also runs; with the inputs walked here, so that they
+(`buildcommand.build_command`, which click's `build` command also runs; with the inputs walked here, so that they
 are not walked twice), without importing click, unless a progress bar is wanted (a terminal).
 """
 
@@ -119,59 +119,12 @@ def __getattr__(name: str) -> Any:
 # ---------------------------------------------------------------------------- the build command
 
 
-def build_command(site: Path, out: Path | None, *, drafts: bool = False, future: bool = False,
-                  base_url: str | None = None, jobs: int | None = None, quiet: bool = False,
-                  verbose: bool = False, program: _Program | Any = None, progress: Any = None) -> None:
-    """`newsgen build` once its options are read (by click in commands.py, or by _build_now): the
-    build, then its warnings, `-v`'s reasons and timings and the summary line, or every diagnostic and
-    exit status 1. `progress`: a progress bar (with close()), or None."""
-    from pathlib import Path
-
-    from .build import BuildOptions, build
-    from .errors import BuildError
-
-    if program:
-        program.gc_off()
-    left: list[object] = []  # what the build made, alive until os._exit (freeing it would take 70 ms at 10k)
-    options = BuildOptions(out=out if out is None or out.is_absolute() else Path.cwd() / out,
-                           drafts=drafts, future=future, base_url=base_url, jobs=jobs, explain=verbose,
-                           keep_alive=left if program else None)
-    try:
-        result = build(site, options, progress=progress, inputs=program.inputs(site) if program else None)
-    except BuildError as exc:
-        if progress:
-            progress.close()
-        fail(exc)
-    if progress:
-        progress.close()
-    for w in result.warnings:
-        _say(f"warning: {w}", sys.stderr)
-    if verbose:
-        for reason in result.reasons:
-            _say(reason)
-        for rel in result.removed:
-            _say(f"removed {rel}")
-        if result.stages:
-            _say(f"time: {result.timings()}")
-    if not quiet:
-        _say(result.summary())
-    if program:
-        program.done()
-
-
-def fail(exc: Any, outcome: str = ", nothing was written") -> NoReturn:
-    """Every diagnostic of a BuildError, one line each, the count, and exit status 1."""
-    for d in exc.diagnostics:
-        _say(str(d), sys.stderr)
-    n = len(exc.diagnostics)
-    _say(f"newsgen: {n} error{'s' if n != 1 else ''}{outcome}", sys.stderr)
-    sys.exit(1)
-
-
 def _build_now(program: _Program) -> NoReturn:
     """A plain `newsgen build` that found a change (_no_change read its options and walked its inputs):
     built as commands.build builds it, without importing click (~30 ms of an edit's build)."""
     from pathlib import Path
+
+    from .buildcommand import build_command, say
 
     options = program.options
     try:
@@ -180,7 +133,7 @@ def _build_now(program: _Program) -> NoReturn:
                       jobs=int(options["jobs"]) if "jobs" in options else None, quiet="quiet" in options,
                       verbose="verbose" in options, program=program)
     except KeyboardInterrupt:  # as click says it
-        _say("\nAborted!", sys.stderr)
+        say("\nAborted!", sys.stderr)
         sys.exit(1)
     program.done()  # (build_command ends the program; this is for the type checker)
 
@@ -220,7 +173,9 @@ def _no_change(args: list[str], program: _Program) -> tuple[str, Inputs] | None:
     if answer is None or isinstance(answer, snapshot.Inputs):
         return (site, answer) if answer is not None else None
     if "quiet" not in options:  # BuildResult.summary of a build with nothing to do
-        _say(f"{answer.articles} articles, {answer.pages} pages: 0 rendered, {answer.pages} unchanged, "
+        from .buildcommand import say
+
+        say(f"{answer.articles} articles, {answer.pages} pages: 0 rendered, {answer.pages} unchanged, "
              f"0 files written, 0 removed in {time.perf_counter() - started:.2f} s")
     program.done()
 
@@ -271,19 +226,6 @@ def _folder(given: str) -> bool:
     import stat
 
     return stat.S_ISDIR(os.stat(given).st_mode) and os.access(given, os.R_OK)
-
-
-def _say(line: str, stream: Any = None) -> None:
-    """click.echo(line) on stdout (or `stream`); a closed pipe (`| head -0`) ends the program as click
-    ends it (1)."""
-    stream = stream or sys.stdout
-    if stream is None:
-        return
-    try:
-        stream.write(line + "\n")
-        stream.flush()
-    except BrokenPipeError:
-        os._exit(1)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 import click
 
 from . import __version__
+from .buildcommand import fail  # every command's errors: one line each, then exit status 1
 from .errors import BuildError
 
 if TYPE_CHECKING:
@@ -39,12 +40,6 @@ SITE_OPTION = click.option("--site", "-s", "site", type=click.Path(file_okay=Fal
                            default=".", show_default=True, help="The site folder (holds newsgen.yaml).")
 
 
-def fail(exc: BuildError, outcome: str = ", nothing was written") -> None:
-    from .cli import fail as report
-
-    report(exc, outcome)
-
-
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="newsgen", message="%(prog)s %(version)s")
 def main() -> None:
@@ -67,7 +62,7 @@ def main() -> None:
 def build(site: Path, out: Path | None, drafts: bool, future: bool, base_url: str | None, jobs: int | None,
           quiet: bool, verbose: bool) -> None:
     """Build the site into the output folder (only what changed is written)."""
-    from .cli import build_command
+    from .buildcommand import build_command
 
     build_command(site, out, drafts=drafts, future=future, base_url=base_url, jobs=jobs, quiet=quiet,
                   verbose=verbose, program=_program(),

@@ -146,9 +146,28 @@ def render_body(body: str, *, trust_html: bool = False, embed_hosts: tuple[str, 
     return html if trust_html else sanitize_markdown(html, embed_hosts)
 
 
+# What markdown-it-py (with `_parser`'s options and plugins) does anything to in one line of inline
+# Markdown: a character an inline rule starts at (escape, code, strikethrough, emphasis, links,
+# images, autolinks and raw HTML, entities, footnotes; NUL), a quote for the typographer's smart
+# quotes, or a sequence its replacements rewrite ("(c)", "+-", "..", "????", "!!!!", ",,", "--").
+# The other characters its text rule stops at (`#$%:=>@{}|-` and the like) start no rule: they stay
+# text. An apostrophe between two letters or digits is always a typographic one.
+_INLINE_SYNTAX = re.compile(r"""[\x00\\`~*_\[\]!<&^"(]|\+-|\.\.|\?\?|,,|--""")
+_APOSTROPHE_IN_WORD = re.compile(r"(?<=[^\W_])'(?=[^\W_])")
+
+
 def plain_text(markdown_inline: str) -> str:
-    """Inline Markdown as plain text (for summaries and descriptions)."""
-    tokens = _parser().parseInline(" ".join(markdown_inline.split()))
+    """Inline Markdown as plain text (for summaries and descriptions). A line with nothing Markdown or
+    the typographer would change is answered without markdown-it-py (the standfirst of most articles:
+    an edit's build then does not import it, ~0.1 s); tests/unit/test_plain_text.py checks the two agree."""
+    text = " ".join(markdown_inline.split())
+    if _INLINE_SYNTAX.search(text) is None:
+        if "'" not in text:
+            return text
+        words = _APOSTROPHE_IN_WORD.sub("\u2019", text)
+        if "'" not in words:
+            return words
+    tokens = _parser().parseInline(text)
     out: list[str] = []
     for tok in tokens:
         for child in tok.children or []:
