@@ -73,3 +73,11 @@ def say(line: str, stream: Any = None) -> None:
         stream.flush()
     except BrokenPipeError:
         os._exit(1)
+
+
+def terminal(stream: Any) -> bool:
+    """Whether `stream` is a terminal (a progress bar is then shown, by click); not when it is closed."""
+    try:
+        return stream is not None and bool(stream.isatty())
+    except (AttributeError, ValueError):  # closed, or replaced by something that is not a file
+        return False

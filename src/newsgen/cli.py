@@ -46,8 +46,11 @@ def run() -> None:
     try:
         program = _Program()
         program.walked = _no_change(sys.argv[1:], program)
-        if program.walked is not None and not ("quiet" not in program.options and sys.stderr.isatty()):
-            _build_now(program)  # a plain command line and a change: built without click (~30 ms)
+        if program.walked is not None:
+            from .buildcommand import terminal
+
+            if "quiet" in program.options or not terminal(sys.stderr):
+                _build_now(program)  # a plain command line and a change: built without click (~30 ms)
         from .commands import main
 
         main(obj=program)

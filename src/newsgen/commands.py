@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 import click
 
 from . import __version__
-from .buildcommand import fail  # every command's errors: one line each, then exit status 1
+from .buildcommand import fail, terminal  # fail: every command's errors, one line each, then status 1
 from .errors import BuildError
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ def build(site: Path, out: Path | None, drafts: bool, future: bool, base_url: st
 
     build_command(site, out, drafts=drafts, future=future, base_url=base_url, jobs=jobs, quiet=quiet,
                   verbose=verbose, program=_program(),
-                  progress=_ProgressBar() if not quiet and sys.stderr.isatty() else None)
+                  progress=_ProgressBar() if not quiet and terminal(sys.stderr) else None)
 
 
 class _ProgressBar:

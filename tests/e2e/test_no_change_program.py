@@ -233,3 +233,14 @@ def test_a_plain_build_that_found_a_change_builds_without_click_and_says_what_cl
 def _tree(out: Path) -> dict[str, bytes]:
     """The pages (an empty feed says when it was built)."""
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*.html"))}
+
+
+def test_a_build_without_an_error_stream_still_builds(make_site) -> None:  # type: ignore[no-untyped-def]
+    """Python has no sys.stderr when the program is started without one (`pythonw`, some service
+    managers): whether to show a progress bar is asked of a stream that is not there; the build goes on."""
+    root = built_site(make_site)
+    _edit(root)
+    done = subprocess.run([sys.executable, "-c", "import sys; sys.stderr = None; from newsgen.cli import run; run()",
+                           "build"], cwd=root, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0 and " 0 rendered" not in done.stdout, (done.stdout, done.stderr)
+    assert "A sentence added." in (root / "public/politics/two/index.html").read_text(encoding="utf-8")
