@@ -1,7 +1,7 @@
 """`plain_text` (standfirsts taken from a body's first paragraph) answers a line with nothing Markdown or the
-typographer would change without markdown-it-py. Checked against markdown-it-py itself (the reference below
-is the function as it was before: markdown-it-py's inline tokens, their text kept) on the CommonMark spec's
-lines, the demo site's paragraphs and random lines weighted toward what standfirsts are made of."""
+typographer would change without markdown-it-py. Checked against markdown-it-py itself (the reference,
+`plain_text_by_markdown_it`: markdown-it-py's inline tokens, their text kept, as plain_text was before) on
+the CommonMark spec's lines, the demo site's paragraphs and random lines weighted toward what standfirsts are made of."""
 
 from __future__ import annotations
 
@@ -16,22 +16,11 @@ from pathlib import Path
 import pytest
 
 from newsgen.content import markdown
-from newsgen.content.markdown import _parser, plain_text
+from newsgen.content.markdown import plain_text
+from newsgen.content.markdown import plain_text_by_markdown_it as reference
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "markdown"
 REPO = Path(__file__).parent.parent.parent
-
-
-def reference(markdown_inline: str) -> str:
-    tokens = _parser().parseInline(" ".join(markdown_inline.split()))
-    out: list[str] = []
-    for tok in tokens:
-        for child in tok.children or []:
-            if child.type in ("text", "code_inline"):
-                out.append(child.content)
-            elif child.type in ("softbreak", "hardbreak"):
-                out.append(" ")
-    return " ".join("".join(out).split())
 
 
 def _lines() -> list[str]:

@@ -167,7 +167,12 @@ def plain_text(markdown_inline: str) -> str:
         words = _APOSTROPHE_IN_WORD.sub("\u2019", text)
         if "'" not in words:
             return words
-    tokens = _parser().parseInline(text)
+    return plain_text_by_markdown_it(text)
+
+
+def plain_text_by_markdown_it(markdown_inline: str) -> str:
+    """plain_text as markdown-it-py reads the line, always (the specification of the shortcut above)."""
+    tokens = _parser().parseInline(" ".join(markdown_inline.split()))
     out: list[str] = []
     for tok in tokens:
         for child in tok.children or []:
