@@ -14,35 +14,10 @@ content.body.article_html calls) with the new check, then with the old one put i
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import sys
-import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-
-
-def _module(name: str, path: Path):  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def _bodies(content: Path) -> list[str]:
-    from newsgen.content.source import decode, split
-
-    return [split(decode(p.read_bytes(), str(p)), str(p)).body for p in sorted(content.rglob("*.md"))]
-
-
-def _round(fn: Callable[[str], object], bodies: list[str]) -> float:
-    started = time.process_time()  # CPU time: the machine may be running other work
-    for body in bodies:
-        fn(body)
-    return time.process_time() - started
+from checktools import HERE, load_module, read_bodies, timed_round
 
 
 def main() -> int:
@@ -56,14 +31,10 @@ def main() -> int:
     from newsgen.content import fastpath
     from newsgen.content.markdown import render_body
 
-    reference = _module("markdown_dialect_reference", HERE.parent / "tests" / "unit" / "markdown_dialect_reference.py")
+    reference = load_module("markdown_dialect_reference",
+                            HERE.parent / "tests" / "unit" / "markdown_dialect_reference.py")
     new_check = fastpath.in_fast_dialect
-    with tempfile.TemporaryDirectory() as tmp:
-        content = args.content
-        if content is None:
-            _module("make_corpus", HERE / "make_corpus.py").make_corpus(args.articles, tmp)
-            content = Path(tmp) / "content"
-        bodies = _bodies(content)
+    bodies = read_bodies(args.content, args.articles)
     assert [new_check(b) for b in bodies] == [reference.in_fast_dialect(b) for b in bodies]
     per_body = 1e6 / len(bodies)
     print(f"{len(bodies)} bodies, {sum(map(len, bodies)) / len(bodies):,.0f} characters on average, "
@@ -71,8 +42,8 @@ def main() -> int:
 
     best = {"old": float("inf"), "new": float("inf")}
     for _ in range(args.rounds):
-        best["old"] = min(best["old"], _round(reference.in_fast_dialect, bodies))
-        best["new"] = min(best["new"], _round(new_check, bodies))
+        best["old"] = min(best["old"], timed_round(reference.in_fast_dialect, bodies))
+        best["new"] = min(best["new"], timed_round(new_check, bodies))
     print(f"in_fast_dialect: old {best['old'] * per_body:.1f} us, new {best['new'] * per_body:.1f} us per body "
           f"(min of {args.rounds} alternating rounds)")
     if args.no_render:
@@ -82,9 +53,9 @@ def main() -> int:
     try:
         for _ in range(args.rounds):
             fastpath.in_fast_dialect = reference.in_fast_dialect
-            render["old"] = min(render["old"], _round(render_body, bodies))
+            render["old"] = min(render["old"], timed_round(render_body, bodies))
             fastpath.in_fast_dialect = new_check
-            render["new"] = min(render["new"], _round(render_body, bodies))
+            render["new"] = min(render["new"], timed_round(render_body, bodies))
     finally:
         fastpath.in_fast_dialect = new_check
     print(f"render_body: old {render['old'] * per_body:.1f} us, new {render['new'] * per_body:.1f} us per body")

@@ -13,35 +13,10 @@ minimum round of this process' CPU time is reported (the machine may be busy), i
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import sys
-import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-
-
-def _module(name: str, path: Path):  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def _bodies(content: Path) -> list[str]:
-    from newsgen.content.source import decode, split
-
-    return [split(decode(p.read_bytes(), str(p)), str(p)).body for p in sorted(content.rglob("*.md"))]
-
-
-def _round(fn: Callable[[str], object], inputs: list[str]) -> float:
-    started = time.process_time()  # CPU time: the machine may be running other work
-    for text in inputs:
-        fn(text)
-    return time.process_time() - started
+from checktools import HERE, load_module, read_bodies, timed_round
 
 
 def main() -> int:
@@ -53,13 +28,8 @@ def main() -> int:
 
     from newsgen.content import fastpath, typography
 
-    reference = _module("typography_reference", HERE.parent / "tests" / "unit" / "typography_reference.py")
-    with tempfile.TemporaryDirectory() as tmp:
-        content = args.content
-        if content is None:
-            _module("make_corpus", HERE / "make_corpus.py").make_corpus(args.articles, tmp)
-            content = Path(tmp) / "content"
-        bodies = _bodies(content)
+    reference = load_module("typography_reference", HERE.parent / "tests" / "unit" / "typography_reference.py")
+    bodies = read_bodies(args.content, args.articles)
     htmls: list[str] = []
     fastpath.typographer = lambda html: htmls.append(html) or html  # type: ignore[assignment]
     try:
@@ -75,8 +45,8 @@ def main() -> int:
     per_body = 1e6 / max(1, len(htmls))
     best = {"old": float("inf"), "new": float("inf")}
     for _ in range(args.rounds):
-        best["old"] = min(best["old"], _round(reference.typographer, htmls))
-        best["new"] = min(best["new"], _round(typography.typographer, htmls))
+        best["old"] = min(best["old"], timed_round(reference.typographer, htmls))
+        best["new"] = min(best["new"], timed_round(typography.typographer, htmls))
     print(f"typographer: old {best['old'] * per_body:.1f} us, new {best['new'] * per_body:.1f} us per body "
           f"(min of {args.rounds} alternating rounds)")
     return 0
