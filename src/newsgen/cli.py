@@ -7,8 +7,9 @@ That answer (docs/performance.md, "When little changed") is the one `build()` gi
 snapshot, key, clock and output checks (`snapshot.quick`), ~40 ms of imports sooner. Only a plain
 command line takes this way: `build` with each of its options at most once and values that need no
 conversion; anything else goes to click as before. A plain build that found a change is built here too
-(`buildcommand.build_command`, which click's `build` command also runs; with the inputs walked here, so that they
-are not walked twice), without importing click, unless a progress bar is wanted (a terminal).
+(`buildcommand.build_command`, which click's `build` command also runs; with the inputs walked here,
+so that they are not walked twice), without importing click, unless a progress bar is wanted (a
+terminal). Ctrl-C and SIGTERM are reported in one place, `run()`, whichever way the program took.
 """
 
 from __future__ import annotations
@@ -58,7 +59,8 @@ def run() -> None:
         # What the handlers raise may reach here as another exception: Python 3.11 turns any exception
         # raised while a class is created (a dataclass's fields, `__set_name__`) into a RuntimeError,
         # and a stop caught by a handler of damage (a cache read) may end the run another way.
-        if not stops or (isinstance(exc, SystemExit) and stops[-1] != _signal.SIGTERM):
+        if not (stops or isinstance(exc, KeyboardInterrupt)) or (
+                isinstance(exc, SystemExit) and stops[-1] != _signal.SIGTERM):
             raise  # no stop, or Ctrl-C as click reports it ("Aborted!", status 1)
         if _signal.SIGTERM in stops:
             print("newsgen: stopped (SIGTERM); the output is as it was", file=sys.stderr)  # noqa: T201
@@ -127,17 +129,13 @@ def _build_now(program: _Program) -> NoReturn:
     built as commands.build builds it, without importing click (~30 ms of an edit's build)."""
     from pathlib import Path
 
-    from .buildcommand import build_command, say
+    from .buildcommand import build_command
 
-    options = program.options
-    try:
-        build_command(Path(options.get("site", ".")), Path(options["out"]) if "out" in options else None,
-                      drafts="drafts" in options, future="future" in options, base_url=options.get("base_url"),
-                      jobs=int(options["jobs"]) if "jobs" in options else None, quiet="quiet" in options,
-                      verbose="verbose" in options, program=program)
-    except KeyboardInterrupt:  # as click says it
-        say("\nAborted!", sys.stderr)
-        sys.exit(1)
+    options = program.options  # (Ctrl-C: run() says "Aborted!" as click does)
+    build_command(Path(options.get("site", ".")), Path(options["out"]) if "out" in options else None,
+                  drafts="drafts" in options, future="future" in options, base_url=options.get("base_url"),
+                  jobs=int(options["jobs"]) if "jobs" in options else None, quiet="quiet" in options,
+                  verbose="verbose" in options, program=program)
     program.done()  # (build_command ends the program; this is for the type checker)
 
 
@@ -170,9 +168,6 @@ def _no_change(args: list[str], program: _Program) -> tuple[str, Inputs] | None:
         answer = snapshot.quick(site, out, key, time.time())
     except OSError:
         return None
-    except KeyboardInterrupt:  # as click says it
-        print("\nAborted!", file=sys.stderr)  # noqa: T201
-        sys.exit(1)
     if answer is None or isinstance(answer, snapshot.Inputs):
         return (site, answer) if answer is not None else None
     if "quiet" not in options:  # BuildResult.summary of a build with nothing to do

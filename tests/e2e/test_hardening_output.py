@@ -172,3 +172,26 @@ def test_a_stop_that_comes_while_a_module_is_being_imported_is_still_a_clean_sto
         assert done.returncode == code, (name, done.returncode, done.stderr)
         assert "Traceback" not in done.stderr + done.stdout
         assert says in done.stderr
+
+
+_STOPPED_IN_THE_ANSWER = """
+import os, signal, sys
+from newsgen.incremental import snapshot
+
+def quick(*args):  # Ctrl-C while the no-change answer walks the inputs
+    os.kill(os.getpid(), signal.SIGINT)
+    for _ in range(100_000):
+        pass
+
+snapshot.quick = quick
+sys.argv = ["newsgen", "build"]
+from newsgen.cli import run
+run()
+"""
+
+
+def test_ctrl_c_during_the_no_change_answer_is_a_clean_stop(make_site) -> None:  # type: ignore[no-untyped-def]
+    root = make_site({"content/politics/one.md": make_site.article("One")})
+    done = subprocess.run([sys.executable, "-c", _STOPPED_IN_THE_ANSWER], cwd=root, capture_output=True, text=True,
+                          timeout=60, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # noqa: PLW1509
+    assert done.returncode == 1 and done.stderr == "\nAborted!\n", done.stderr
