@@ -221,3 +221,53 @@ def test_rebuild_stamps_only_the_reported_paths(tmp_path: Path) -> None:
     (tmp_path / "content/new").mkdir()
     s.rebuild(rebuild_for(["content/new"]))  # type: ignore[arg-type]
     assert s.walked > walked  # a folder: walked
+
+
+def test_an_article_saved_while_the_preview_builds_is_built_again_by_itself(make_site, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The build read an article, then the editor saved it again before its page was rendered: the build
+    stops ("the file changed while the site was being built"), and the preview builds again at once with
+    that file stamped again, instead of showing the error until the next save."""
+    import newsgen.pages as build_mod
+
+    a = make_site.article
+    root = make_site({"content/politics/budget.md": a("Budget passes", date="2024-03-01 09:00"),
+                      "content/politics/other.md": a("Other", date="2024-03-02 09:00")})
+    story = root / "content/politics/budget.md"
+    s = Session(root, root / "public", Hub(), ReadWriteLock())
+    assert s.first() is not None
+    story.write_text(a("Budget passes after a long night", date="2024-03-01 09:00"), encoding="utf-8")
+    planned = build_mod.plan_editions
+    saves = [a("Budget passes at dawn, with changes", date="2024-03-01 09:00")]
+
+    def plan_then_save(*args: Any, **kwargs: Any) -> Any:  # the editor saves between parse and render
+        if saves:
+            story.write_text(saves.pop(), encoding="utf-8")
+        return planned(*args, **kwargs)
+
+    monkeypatch.setattr(build_mod, "plan_editions", plan_then_save)
+    result = s.rebuild(rebuild_for(["content/politics/budget.md"]))  # type: ignore[arg-type]
+    assert result is not None and s.ok is True and s.builds == 3  # the first, the stopped one, again
+    assert "Budget passes at dawn, with changes" in (root / "public/politics/budget-passes-at-dawn-with-changes/index.html").read_text(
+        encoding="utf-8")
+
+
+def test_a_build_that_keeps_meeting_saves_reports_it_after_a_few_tries(make_site, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import newsgen.pages as build_mod
+
+    a = make_site.article
+    root = make_site({"content/politics/budget.md": a("Budget passes", date="2024-03-01 09:00")})
+    story = root / "content/politics/budget.md"
+    s = Session(root, root / "public", Hub(), ReadWriteLock())
+    assert s.first() is not None
+    planned = build_mod.plan_editions
+    count = iter(range(100))
+
+    def plan_then_save(*args: Any, **kwargs: Any) -> Any:  # an editor (or a tool) saving all the time
+        story.write_text(a(f"Budget passes, version {next(count)}", date="2024-03-01 09:00"), encoding="utf-8")
+        return planned(*args, **kwargs)
+
+    story.write_text(a("Budget passes, first change", date="2024-03-01 09:00"), encoding="utf-8")
+    monkeypatch.setattr(build_mod, "plan_editions", plan_then_save)
+    assert s.rebuild(rebuild_for(["content/politics/budget.md"])) is None  # type: ignore[arg-type]
+    assert s.ok is False and s.builds == 1 + 4
+    assert s.hub.errors == ["content/politics/budget.md: the file changed while the site was being built (build again)"]

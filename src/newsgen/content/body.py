@@ -23,6 +23,9 @@ from .source import decode, split
 BODY_SIZES = "(min-width: 48rem) 44rem, 100vw"
 
 
+CHANGED_WHILE_BUILDING = "the file changed while the site was being built"
+
+
 class SourceChanged(Exception):
     """An article was saved between parsing and rendering: its page would mix two versions."""
 
@@ -39,8 +42,7 @@ def article_markdown(config: SiteConfig, article: Article) -> str:
     """The article's Markdown body, read again."""
     raw = read_bytes(f"{config.root}/{article.source}")  # os-level: Path objects and open() cost per page
     if hashlib.blake2b(raw, digest_size=12).hexdigest() != article.digest:
-        raise SourceChanged(Diagnostic(article.source, None, "the file changed while the site was being built",
-                                       "build again"))
+        raise SourceChanged(Diagnostic(article.source, None, CHANGED_WHILE_BUILDING, "build again"))
     return split(decode(raw, article.source), article.source).body
 
 

@@ -185,9 +185,11 @@ class Session:
             self.hub.wait_for_connections(connected + told, RELOAD_WAIT)
         return seconds
 
-    def _build(self, only: frozenset[str] | None, jobs: int | None = 1) -> tuple[BuildResult | None, int]:
+    def _build(self, only: frozenset[str] | None, jobs: int | None = 1,
+               again: int = 3) -> tuple[BuildResult | None, int]:
         """One build; on success the tabs hear about it. Returns the result (None when the build
-        failed) and how many tabs were told to reload or refresh their styles."""
+        failed) and how many tabs were told to reload or refresh their styles. A build stopped only
+        because articles were saved while it ran is built again (`again` times at most)."""
         kept: list[object] = []
         changes: dict[str, Any] = {"jobs": jobs, "keep_alive": kept}
         if _HAS_ONLY:
@@ -205,6 +207,11 @@ class Session:
             with guard:
                 result = self._builder(self.root, options, state=self.state, **kwargs)
         except BuildError as exc:
+            moved = _saved_meanwhile(exc)
+            if moved and again > 0 and self.inputs is not None:  # "build again": the preview does it itself,
+                # with those files stamped again (their watcher event may have been spent on this build)
+                self.inputs = snapshot.refresh(self.root, self.inputs, moved) or snapshot.take(self.root)
+                return self._build(only, jobs, again - 1)
             self._failed([str(d) for d in exc.diagnostics])
             return None, 0
         except Exception as exc:  # a bug in newsgen: report it, keep serving the last good build
@@ -230,6 +237,15 @@ class Session:
         showing = "still serving the last good build" if self.succeeded else "nothing to show yet"
         log.error("%d error%s: %s; save a fix and it rebuilds by itself", n, "s" if n != 1 else "", showing)
         self.hub.failed(lines)
+
+
+def _saved_meanwhile(exc: BuildError) -> tuple[str, ...]:
+    """The articles saved while the failed build ran, when that is all that stopped it; else ()."""
+    from ..content.body import CHANGED_WHILE_BUILDING
+
+    if not all(d.message == CHANGED_WHILE_BUILDING for d in exc.diagnostics):
+        return ()
+    return tuple(sorted({d.path for d in exc.diagnostics}))
 
 
 def _short(result: BuildResult, seconds: float | None = None) -> str:
