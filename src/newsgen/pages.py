@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from . import urls
+from . import frozen, urls
 from .config import SiteConfig
 from .errors import Diagnostic
 from .model import Edition, Pager, Site
@@ -37,6 +37,8 @@ class PageSpec:
         """Site-relative URL, e.g. "politics/x/"."""
         return self.given_url if self.given_url is not None else urls.url_of(self.out)
 
+
+_spec = frozen.maker(PageSpec)  # PageSpec(...) for the pages made by the ten thousand (~0.5 us less each)
 
 SITEMAP_LIMIT = 50_000
 
@@ -116,7 +118,7 @@ def plan(site: Site, config: SiteConfig, now: dt.datetime, known: Mapping[str, s
             inputs = _h(a.digest, a.card_digest, repr(a.assets) if a.assets else "", cards(site.related[i]),
                         card[older] if older is not None else "", card[newer] if newer is not None else "",
                         ",".join([authors[n] for n in a.authors]), ",".join([tags[t] for t in a.tags]), latest_shown)
-        add(PageSpec(out, None, "article", "article.html", (i,), inputs=inputs))  # (url: `out` implies it)
+        add(_spec(out, None, "article", "article.html", (i,), inputs))  # (url: `out` implies it)
     for li, listing in enumerate(site.listings):
         template = f"{listing.kind}.html"
         for pi, pager in enumerate(listing.pages):
@@ -124,8 +126,7 @@ def plan(site: Site, config: SiteConfig, now: dt.datetime, known: Mapping[str, s
             inputs = known.get(out)
             if inputs is None:
                 inputs = _h(listing.title, listing.description, _pager_shape(pager, config), cards(pager.items))
-            add(PageSpec(out, None if urls.url_of(out) == pager.url else pager.url, "listing", template, (li, pi),
-                         inputs=inputs))
+            add(_spec(out, None if urls.url_of(out) == pager.url else pager.url, "listing", template, (li, pi), inputs))
     feed_ids = list(range(min(config.feed_items, len(arts))))
     _feeds(add, p, (), _h(*(arts[i].digest for i in feed_ids)))
     for si, s in enumerate(config.sections):

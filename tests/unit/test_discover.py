@@ -68,3 +68,17 @@ def test_discover_walks_any_depth_sorted_and_skips_junk(tmp_path: Path) -> None:
 
 def test_discover_without_content_folder(tmp_path: Path) -> None:
     assert discover(tmp_path) == []
+
+
+def test_is_article_is_markdown_and_not_junk() -> None:
+    """is_article checks only junk prefixes: for every name, the same answer as is_junk's rules."""
+    import itertools
+
+    from newsgen.content.discover import MARKDOWN_SUFFIXES, is_article, is_junk
+
+    stems = ["story", ".story", "#story#", "~story", "story~", "4913", "sedAbC123", "sed", "thumbs", "Thumbs.db",
+             "desktop.ini", "x.swp", "x.tmp", "x___jb_tmp___", "x.bak", "x.orig", "x.part", "x.crdownload", ""]
+    tails = ["", *MARKDOWN_SUFFIXES, ".MD", ".md~", ".md.swp", ".markdown.bak", ".txt", ".md.tmp", "___jb_old___"]
+    for stem, tail in itertools.product(stems, tails):
+        name = stem + tail
+        assert is_article(name) == (name.endswith(MARKDOWN_SUFFIXES) and not is_junk(name)), name

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
+_JUNK_PREFIXES = (".", "#", "~")
 _JUNK_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".orig", ".part", ".crdownload",
                   "___jb_tmp___", "___jb_old___")  # JetBrains safe-write files
 
@@ -13,7 +14,7 @@ _JUNK_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".orig", ".part",
 def is_junk(name: str) -> bool:
     """Hidden files, backups, swap and lock files that editors leave next to real files."""
     return (
-        name.startswith((".", "#", "~"))
+        name.startswith(_JUNK_PREFIXES)
         or name.endswith(_JUNK_SUFFIXES)
         or name == "4913"  # vim's write test
         or (name.startswith("sed") and len(name) == 9 and "." not in name)  # sed -i temporaries
@@ -22,7 +23,9 @@ def is_junk(name: str) -> bool:
 
 
 def is_article(name: str) -> bool:
-    return name.endswith(MARKDOWN_SUFFIXES) and not is_junk(name)
+    """A Markdown file that is not junk. (Of is_junk's rules, only the prefixes can match a name ending in
+    .md or .markdown: tests/unit/test_discover.py checks that this is is_junk's answer.)"""
+    return name.endswith(MARKDOWN_SUFFIXES) and not name.startswith(_JUNK_PREFIXES)
 
 
 def discover(root: Path) -> list[str]:
@@ -47,7 +50,7 @@ def articles_in(stamps: dict[str, tuple[int, int]]) -> list[str]:
         ok = folder_ok.get(folder)
         if ok is None:
             ok = folder_ok[folder] = not any(is_junk(p) for p in folder.split("/")[1:])
-        if ok and is_article(name):
+        if ok and not name.startswith(_JUNK_PREFIXES):  # (= is_article(name): the suffix is checked above)
             found.append(rel)
     found.sort()
     return found

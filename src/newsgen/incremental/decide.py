@@ -54,12 +54,16 @@ def decide(specs: Iterable[PageSpec], common: str, templates: Mapping[str, str],
     that file in the output folder (snapshot.Outputs.there); `only`: render
     just these output files now (newsgen serve: what the browser shows), deferring the rest."""
     decision = Decision()
+    fingerprints, previous_of, template_of = decision.fingerprints, last.get, templates.get
+    new, unchanged = tuple.__new__, 0  # (Fingerprint's own __new__ is a Python function: 12,600 calls at 10k)
     for spec in specs:
-        fp = fingerprint(spec, common, templates)
-        previous = last.get(spec.out)
-        decision.fingerprints[spec.out] = fp
-        if previous == fp and there(spec.out):
-            decision.unchanged += 1
+        kind, out = spec.kind, spec.out
+        fp = new(Fingerprint, (common, template_of(spec.template, ""), kind, repr(spec.ref) if kind == "feed" else "",
+                               spec.inputs))  # (= fingerprint(spec, common, templates))
+        previous = previous_of(out)
+        fingerprints[out] = fp
+        if previous == fp and there(out):
+            unchanged += 1
             continue
         if only is not None and spec.out not in only:
             decision.deferred.append(spec.out)  # its old file stays; the next build renders it
@@ -71,6 +75,7 @@ def decide(specs: Iterable[PageSpec], common: str, templates: Mapping[str, str],
         decision.todo.append(spec)
         if explain:
             decision.reasons.append(f"/{spec.url}: {why(previous, fp, spec)}")
+    decision.unchanged = unchanged
     return decision
 
 
