@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
     from .config import SiteConfig
     from .editions import BuildSite
+    from .incremental.bodyedit import BodyEdit
     from .incremental.cache import Encoded
     from .incremental.decide import Decision
     from .model import Article, Edition, Site
@@ -110,45 +111,28 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
         return result  # nothing to do: Jinja, the Markdown engine and Pillow are never loaded
     # the stages are imported here, after the no-change exit
     from .config import load_config, with_base_url
-    from .content.collect import parse_site
-    from .editions import site_models
-    from .incremental.decide import common_key, decide
-    from .incremental.reuse import known_inputs
+    from .incremental.bodyedit import body_edit
     from .inputs import check_links
     from .output import check_output_folder, unfinished
-    from .pages import collision_diagnostics, plan_editions
     from .parallel import Executor, jobs_wanted
     from .publish import Publication
-    from .render.environment import make_env
-    from .render.templates import template_digests
-    from .site import Selection, select
 
     config = with_base_url(load_config(root), options.base_url)
     _refuse(check_output_folder(out, root) + check_links(root, found.links))
-    remembered = state if state is not None else _load_state(root, out, result.warnings)
+    remembered = state if state is not None else _load_state(root, out, result.warnings)  # (articles not decoded yet)
     if unfinished(out):  # pages written in place by a build that was killed: compare every one
         remembered.pages = {}
     before = (dict(remembered.images), dict(remembered.related), remembered.site)
     lap("start")
 
     with Executor(jobs_wanted(options.jobs)) as executor:
-        parsed = parse_site(root, config, found.stamps, remembered, executor, progress)
-        now = tz_now(config.tz)
-        chosen = select(parsed.articles, now, Selection(drafts=options.drafts or options.preview,
-                                                        future=options.future or options.preview))
-        lap("parse")
-        _render_bodies_ahead(executor, config, chosen, remembered, options, out, failed=bool(parsed.diagnostics))
-
-        editions, site_diags, reused = site_models(chosen, config, remembered, _site_builder(executor))
-        articles = [a for edition in editions for a in edition.site.articles]
-        lap("site model")
-        specs = plan_editions(editions, now, known_inputs(remembered, parsed.reparsed) if reused else None)
-        _refuse(parsed.diagnostics + site_diags + collision_diagnostics(specs, [e.site for e in editions]))
-        templates = template_digests(make_env(config), sorted({s.template for s in specs if s.template}),
-                                     remembered.template_refs)
-        decision = decide(specs, common_key(config, options.preview, now), templates, remembered.pages, outputs.there,
-                          options.only, options.explain)
-        result.articles, result.pages, result.rendered = len(articles), len(specs), len(decision.todo)
+        # an edit of article bodies only: the last build's plan, with the pages that show them fingerprinted again
+        short = body_edit(root, config, found, last, key, remembered, outputs, tz_now(config.tz), options.preview,
+                          options.explain) if last is not None and state is None and options.only is None else None
+        planned = _planned(short) if short is not None else _plan(root, config, found, remembered, options, executor,
+                                                                   progress, out, outputs, lap)
+        editions, decision = planned.editions, planned.decision
+        result.articles, result.pages, result.rendered = planned.articles, planned.pages, len(decision.todo)
         result.unchanged, result.deferred, result.reasons = decision.unchanged, decision.deferred, decision.reasons
         if decision.deferred:  # deferred pages keep older fingerprints: the next build computes every page's inputs
             remembered.site = None
@@ -156,25 +140,25 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
 
         with Publication(root, out, remembered.outputs) as publication:
             snapshot.forget(root, out)  # until this build has finished, the next one cannot skip its work
-            keep = _images_and_files(root, config, articles, remembered, specs, publication, executor)
+            keep = _images_and_files(root, config, planned, remembered, publication, executor)
             lap("images and files")
             persist = state is None
             early = _encode_ahead(root, out, remembered, decision, keep) if persist and executor.busy else None
-            _render(editions, now, options.preview, decision, publication, executor, progress)
+            _render(editions, planned.now, options.preview, decision, publication, executor, progress)
             result.changed = sorted([rel for _, rel in publication.staging.pending])
             lap("render")
             result.written, result.removed = publication.publish(keep, publish_lock)
             _index_for_search(config, out, result)
             lap("write")
-            changed = (parsed.changed or remembered.images != before[0] or remembered.related != before[1]
+            changed = (planned.changed or remembered.images != before[0] or remembered.related != before[1]
                        or remembered.site is not before[2])
             _remember(root, out, remembered, decision, keep, changed, early, persist, result)
             if options.only is None and persist:
-                snapshot.save(root, out, snapshot.Snapshot(key, found.stamps, snapshot.horizon(
-                    parsed.articles, articles, now), sorted(keep), result.articles, result.pages))
+                snapshot.save(root, out, snapshot.Snapshot(key, found.stamps, planned.valid_until(), sorted(keep),
+                                                           result.articles, result.pages))
             lap("cache")
     if options.keep_alive is not None:
-        options.keep_alive.append((remembered, editions, specs, decision))
+        options.keep_alive.append((remembered, planned))
     return result
 
 
@@ -200,10 +184,69 @@ def _refuse(diagnostics: list[Diagnostic]) -> None:
         raise BuildError(diagnostics)
 
 
+@dataclass
+class _Planned:
+    """What the plan stage hands on, whichever way it went (the whole way or an edit of bodies only)."""
+
+    editions: list[Edition]
+    decision: Decision
+    now: dt.datetime
+    articles: int  # on the site (every edition's)
+    pages: int  # planned
+    changed: bool  # the build state changed (articles parsed or dropped)
+    valid_until: Callable[[], float]  # snapshot.horizon: when the clock alone changes the output
+    specs: list[PageSpec] | None = None  # every page (None: the last build's, `keep`)
+    shown: list[Article] = field(default_factory=list)  # every edition's articles (images and files)
+    keep: set[str] | None = None  # every file the output keeps, when known without the plan (the last build's)
+
+
+def _plan(root: Path, config: SiteConfig, found: snapshot.Inputs, remembered: State, options: BuildOptions,
+          executor: Executor, progress: Progress | None, out: Path, outputs: snapshot.Outputs,
+          lap: Callable[[str], None]) -> _Planned:
+    """The whole way: parse what changed, the site model, every page's spec and which to render."""
+    from .content.collect import parse_site
+    from .editions import site_models
+    from .incremental.codec import materialize
+    from .incremental.decide import common_key, decide
+    from .incremental.reuse import known_inputs
+    from .pages import collision_diagnostics, plan_editions
+    from .render.environment import make_env
+    from .render.templates import template_digests
+    from .site import Selection, select
+
+    materialize(remembered)  # every article the cache holds
+    parsed = parse_site(root, config, found.stamps, remembered, executor, progress)
+    now = tz_now(config.tz)
+    chosen = select(parsed.articles, now, Selection(drafts=options.drafts or options.preview,
+                                                    future=options.future or options.preview))
+    lap("parse")
+    _render_bodies_ahead(executor, config, chosen, remembered, options, out, failed=bool(parsed.diagnostics))
+
+    editions, site_diags, reused = site_models(chosen, config, remembered, _site_builder(executor))
+    articles = [a for edition in editions for a in edition.site.articles]
+    lap("site model")
+    specs = plan_editions(editions, now, known_inputs(remembered, parsed.reparsed) if reused else None)
+    _refuse(parsed.diagnostics + site_diags + collision_diagnostics(specs, [e.site for e in editions]))
+    templates = template_digests(make_env(config), sorted({s.template for s in specs if s.template}),
+                                 remembered.template_refs)
+    decision = decide(specs, common_key(config, options.preview, now), templates, remembered.pages, outputs.there,
+                      options.only, options.explain)
+    return _Planned(editions, decision, now, len(articles), len(specs), parsed.changed,
+                    lambda: snapshot.horizon(parsed.articles, articles, now), specs, articles)
+
+
+def _planned(edit: BodyEdit) -> _Planned:
+    """An edit of article bodies only (incremental/bodyedit.py): the edited files' entries replace
+    theirs, and the output keeps the last build's files."""
+    return _Planned(edit.editions, edit.decision, tz_now(edit.editions[0].config.tz), edit.articles, edit.pages,
+                    True, lambda: edit.valid_until, keep=edit.keep)
+
+
 def _load_state(root: Path, out: Path, warnings: list[str]) -> State:
+    """The cache, read; its articles decoded when first needed (the whole way decodes them all)."""
     from .incremental import cache
 
-    state, warning = cache.load(root, out)
+    state, warning = cache.load(root, out, lazy=True)
     if warning:
         warnings.append(warning)
     return state
@@ -244,15 +287,21 @@ def _site_builder(executor: Executor) -> BuildSite:
     return one
 
 
-def _images_and_files(root: Path, config: SiteConfig, articles: list[Article], state: State, specs: list[PageSpec],
-                      publication: Publication, executor: Executor) -> set[str]:
+def _images_and_files(root: Path, config: SiteConfig, planned: _Planned, state: State, publication: Publication,
+                      executor: Executor) -> set[str]:
     """Responsive image variants made (or found in the image cache) and every file to copy staged,
     before the pages: on a first build this process would otherwise wait for the bodies rendered
-    ahead and do this alone at the end. Returns every file the output will hold."""
+    ahead and do this alone at the end. Returns every file the output will hold. (An edit of bodies
+    only changed none of them: the last build's files.)"""
     from . import images, search
     from .files import article_images, files_to_copy
     from .incremental.cache import CACHE_DIR
 
+    if planned.keep is not None:
+        publication.expect(planned.keep)
+        return planned.keep
+    assert planned.specs is not None
+    articles = planned.shown
     cache_dir = root / CACHE_DIR / "images"
 
     def make(todo: list[images.ImageWork]) -> list[images.ImageDone]:
@@ -262,7 +311,8 @@ def _images_and_files(root: Path, config: SiteConfig, articles: list[Article], s
                                     state.images, run=make)
     _refuse(problems)
     copies = [*files_to_copy(config, articles), *made.items()]
-    keep = {s.out for s in specs} | {rel for rel, _ in copies} | ({f"{search.FOLDER}/"} if config.search else set())
+    keep = {s.out for s in planned.specs} | {rel for rel, _ in copies}
+    keep |= {f"{search.FOLDER}/"} if config.search else set()
     publication.expect(keep)  # listed in the output's manifest before the first file is written
     _stage(publication, [publication.staging.copy(rel, source) for rel, source in copies])
     return keep

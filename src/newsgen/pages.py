@@ -16,7 +16,7 @@ from urllib.parse import unquote
 from . import frozen, urls
 from .config import SiteConfig
 from .errors import Diagnostic
-from .model import Edition, Pager, Site
+from .model import Article, Edition, Pager, Site
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,19 +106,10 @@ def plan(site: Site, config: SiteConfig, now: dt.datetime, known: Mapping[str, s
     add(PageSpec(f"{p}index.html", p, "home", "home.html",
                  inputs=_h(latest_cards, *(cards(site.by_section[s.slug][: config.home_per_section])
                                            for s in config.sections), *queries)))
-    authors = {name: au.slug for name, au in site.authors.items()}
-    tags = {name: t.slug for name, t in site.tags.items()}
-    latest_shown = "" if config.shared_latest_news else latest_cards
+    shown = ArticleInputs(site, config, card)
     for i, a in enumerate(arts):
-        url = a.url
-        out = f"{url}index.html"
-        inputs = known.get(out)
-        if inputs is None:
-            older, newer = site.prev_next[i]
-            inputs = _h(a.digest, a.card_digest, repr(a.assets) if a.assets else "", cards(site.related[i]),
-                        card[older] if older is not None else "", card[newer] if newer is not None else "",
-                        ",".join([authors[n] for n in a.authors]), ",".join([tags[t] for t in a.tags]), latest_shown)
-        add(_spec(out, None, "article", "article.html", (i,), inputs))  # (url: `out` implies it)
+        out = f"{a.url}index.html"
+        add(_spec(out, None, "article", "article.html", (i,), known.get(out) or shown(i)))  # (url: `out` implies it)
     for li, listing in enumerate(site.listings):
         template = f"{listing.kind}.html"
         for pi, pager in enumerate(listing.pages):
@@ -127,11 +118,7 @@ def plan(site: Site, config: SiteConfig, now: dt.datetime, known: Mapping[str, s
             if inputs is None:
                 inputs = _h(listing.title, listing.description, _pager_shape(pager, config), cards(pager.items))
             add(_spec(out, None if urls.url_of(out) == pager.url else pager.url, "listing", template, (li, pi), inputs))
-    feed_ids = list(range(min(config.feed_items, len(arts))))
-    _feeds(add, p, (), _h(*(arts[i].digest for i in feed_ids)))
-    for si, s in enumerate(config.sections):
-        ids = site.by_section[s.slug][: config.feed_items]
-        _feeds(add, s.url, (si,), _h(s, *(arts[i].digest for i in ids)))
+    specs += feed_specs(site, config)
     add(PageSpec(f"{p}latest-news.json", f"{p}latest-news.json", "latest", "", (), inputs=latest_cards))
     everything = _h(*(a.card_digest for a in arts), *(p.url for lst in site.listings for p in lst.pages))
     n_urls = 1 + sum(len(lst.pages) for lst in site.listings) + len(arts)
@@ -157,6 +144,46 @@ def plan(site: Site, config: SiteConfig, now: dt.datetime, known: Mapping[str, s
     _redirects(site, add, redirects_file=not p)  # (hosts read _redirects at the root only)
     if config.search:
         add(PageSpec(f"{p}search/index.html", f"{p}search/", "search", "search.html", ()))
+    return specs
+
+
+class ArticleInputs:
+    """inputs(i): what article page i shows (PageSpec.inputs), from its own digests, the cards of the
+    stories it links to (related, previous, next), its authors' and tags' pages and the Latest News list
+    when each page carries its own. `card[j]`: article j's card digest (a list over the whole site in
+    `plan`; read article by article by the body-edit path, incremental/bodyedit.py)."""
+
+    def __init__(self, site: Site, config: SiteConfig, card: Sequence[str]) -> None:
+        self.site, self.card = site, card
+        self.authors = {name: au.slug for name, au in site.authors.items()}
+        self.tags = {name: t.slug for name, t in site.tags.items()}
+        self.latest = "" if config.shared_latest_news else ",".join([card[j] for j in site.latest])
+
+    def __call__(self, i: int) -> str:
+        site, card = self.site, self.card
+        a = site.articles[i]
+        older, newer = site.prev_next[i]
+        return _h(a.digest, a.card_digest, repr(a.assets) if a.assets else "",
+                  ",".join([card[j] for j in site.related[i]]),
+                  card[older] if older is not None else "", card[newer] if newer is not None else "",
+                  ",".join([self.authors[n] for n in a.authors]), ",".join([self.tags[t] for t in a.tags]), self.latest)
+
+
+def feed_specs(site: Site, config: SiteConfig) -> list[PageSpec]:
+    """The feeds of the site and of each section, in the three formats: what they show is their items'
+    whole files (the digest: feeds may carry the full text), their cards (the lead image's enclosure:
+    its size in bytes) and the files their bodies show (an image's width and height)."""
+    arts = site.articles
+    specs: list[PageSpec] = []
+
+    def item(a: Article) -> str:
+        return f"{a.digest} {a.card_digest} {a.assets!r}" if a.assets else f"{a.digest} {a.card_digest}"
+
+    feed_ids = range(min(config.feed_items, len(arts)))
+    _feeds(specs.append, config.prefix, (), _h(*(item(arts[i]) for i in feed_ids)))
+    for si, s in enumerate(config.sections):
+        ids = site.by_section[s.slug][: config.feed_items]
+        _feeds(specs.append, s.url, (si,), _h(s, *(item(arts[i]) for i in ids)))
     return specs
 
 

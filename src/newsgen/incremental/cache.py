@@ -53,8 +53,9 @@ def delta_file(root: Path, out: Path) -> Path:
     return cache_file(root, out).with_suffix(".delta")
 
 
-def load(root: Path, out: Path) -> tuple[State, str | None]:
-    """The last build's state, or an empty one and a warning saying why it was not usable."""
+def load(root: Path, out: Path, lazy: bool = False) -> tuple[State, str | None]:
+    """The last build's state, or an empty one and a warning saying why it was not usable. `lazy`: the
+    parsed entries left as read (`State.pending`, see codec.decode)."""
     from . import codec
 
     path = cache_file(root, out)
@@ -72,7 +73,7 @@ def load(root: Path, out: Path) -> tuple[State, str | None]:
             raise Damaged("not a build state delta")
         if delta is not None and delta[1] != data[0]:
             delta = None  # left from before the last full save: that one is newer
-        return codec.decode(data, delta[2:] if delta else None), None
+        return codec.decode(data, delta[2:] if delta else None, lazy), None
     except Exception as exc:  # noqa: BLE001 - any damage means: rebuild everything
         reason = str(exc) if isinstance(exc, Damaged) else type(exc).__name__
         return State(), f"{path}: build cache unreadable ({reason}), doing a full build"

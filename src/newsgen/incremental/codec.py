@@ -21,7 +21,7 @@ import itertools
 import pickle
 import types
 import typing
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -43,6 +43,7 @@ class Base:
     related: dict[str, Any]
     site: Any
     entries: dict[str, ParsedEntry] | None = None  # decoded from `parsed` as is: the same object = unchanged
+    by_delta: frozenset[str] = frozenset()  # entries the delta file read with it replaced
 
 
 DELTA_MAX = 2000  # changed entries above which a full file is written instead of a delta
@@ -195,6 +196,7 @@ def records(state: State, release: bool = False) -> Iterator[Any]:
     never all in memory, nor these tuples of every article and page). `release`: each entry's packed
     article dropped once its record is written (a first build keeps the articles to the end, and
     their packed copies would only wait for a save that already happened)."""
+    materialize(state)  # (a lazily read state: every entry is written)
     yield (state.config_digest, -(-len(state.parsed) // RECORD_ENTRIES), -(-len(state.pages) // RECORD_ENTRIES),
            state.images, state.outputs, state.template_refs, state.related, state.site)
     entries = iter(state.parsed.items())
@@ -286,15 +288,21 @@ def encode_delta(state: State) -> tuple[Any, ...] | None:
     if not isinstance(base, Base):
         return None
     parsed_upd = {}
-    decoded = base.entries or {}
-    for rel, e in state.parsed.items():
-        if decoded.get(rel) is e:
-            continue  # the very entry read from the file (a changed one is a new object): no need to compare
-        old = base.parsed.get(rel)
-        now = raw(e)
-        if old is None or old[3] is not now[3] or old[:3] != now[:3] or old[4] != now[4]:
-            parsed_upd[rel] = now
-    parsed_del = [rel for rel in base.parsed if rel not in state.parsed]
+    if state.pending is not None:  # read lazily: `parsed` holds only the entries this build replaced
+        pending = state.pending
+        parsed_upd = {rel: pending[rel] for rel in base.by_delta if rel in pending and rel not in state.parsed}
+        parsed_upd.update({rel: raw(e) for rel, e in state.parsed.items()})
+        parsed_del = [rel for rel in base.parsed if rel not in pending and rel not in state.parsed]
+    else:
+        decoded = base.entries or {}
+        for rel, e in state.parsed.items():
+            if decoded.get(rel) is e:
+                continue  # the very entry read from the file (a changed one is a new object): no need to compare
+            old = base.parsed.get(rel)
+            now = raw(e)
+            if old is None or old[3] is not now[3] or old[:3] != now[:3] or old[4] != now[4]:
+                parsed_upd[rel] = now
+        parsed_del = [rel for rel in base.parsed if rel not in state.parsed]
     pages_upd = {k: tuple(v) for k, v in state.pages.items() if base.pages.get(k) != v}
     pages_del = [k for k in base.pages if k not in state.pages]
     related_upd = {k: v for k, v in state.related.items() if base.related.get(k) != v}
@@ -309,7 +317,9 @@ def encode_delta(state: State) -> tuple[Any, ...] | None:
             outputs_add, outputs_del, state.template_refs, related_upd, related_del, site)
 
 
-def decode(data: tuple[Any, ...], delta: tuple[Any, ...] | None = None) -> State:
+def decode(data: tuple[Any, ...], delta: tuple[Any, ...] | None = None, lazy: bool = False) -> State:
+    """The state a cache file (and its delta) holds. `lazy`: the parsed entries left as read
+    (`State.pending`), for `materialize` or for reading a few (`pending_article`)."""
     base_id, config_digest, parsed, pages, images, outputs, template_refs, related, site = data
     base = Base(base_id, parsed, pages, outputs, related, site)
     parsed_upd: dict[str, Any] = {}
@@ -328,12 +338,31 @@ def decode(data: tuple[Any, ...], delta: tuple[Any, ...] | None = None) -> State
     plain_pages = _updated(pages, pages_upd, pages_del)
     typed_pages = dict(zip(plain_pages, map(Fingerprint._make, plain_pages.values()), strict=True))
     related = _updated(related, related_upd, related_del)
+    base.by_delta = frozenset(parsed_upd)
+    state = State(config_digest=config_digest, pages=typed_pages, images=images, outputs=outputs,
+                  template_refs=template_refs, related=related, site=site, base=base, pending=parsed)
+    if not lazy:
+        materialize(state)
+    return state
+
+
+def materialize(state: State) -> None:
+    """The entries a lazily read state left as read, decoded (`state.parsed`); nothing when there are none."""
+    pending, base = state.pending, state.base
+    if pending is None:
+        return
     zones: dict[object, dt.tzinfo] = {}
-    entries = {rel: entry(raw, zones) for rel, raw in parsed.items()}
-    # entries exactly as in the full file (not changed by its delta): unchanged while still the same object
-    base.entries = {rel: e for rel, e in entries.items() if rel not in parsed_upd}
-    return State(config_digest=config_digest, parsed=entries, pages=typed_pages, images=images, outputs=outputs,
-                 template_refs=template_refs, related=related, site=site, base=base)
+    entries = {rel: entry(raw, zones) for rel, raw in pending.items()}
+    if isinstance(base, Base):  # entries exactly as in the full file (not changed by its delta): unchanged
+        base.entries = {rel: e for rel, e in entries.items() if rel not in base.by_delta}  # while the same object
+    state.parsed = {**entries, **state.parsed}  # (entries a build already replaced stay)
+    state.pending = None
+
+
+def pending_article(state: State, rel: str, zones: dict[object, dt.tzinfo]) -> Article | None:
+    """One article of a lazily read state, decoded (None: not there, or a file with errors)."""
+    raw = state.pending.get(rel) if state.pending is not None else None
+    return unpack_article(raw[3], zones) if raw is not None and raw[3] is not None else None
 
 
 def _updated(base: dict[str, Any], upd: dict[str, Any], deleted: list[str]) -> dict[str, Any]:
@@ -367,10 +396,14 @@ def pack_site(site: Site) -> tuple[Any, ...]:
             site.by_section, site.latest, site.related, site.prev_next)
 
 
-def unpack_site(packed: tuple[Any, ...], by_source: dict[str, Article], sections: Any) -> Site:
+def unpack_site(packed: tuple[Any, ...], by_source: Mapping[str, Article] | Callable[[tuple[str, ...]], Any],
+                sections: Any) -> Site:
+    """The site model pack_site() packed, with its articles from `by_source`, or made by it from their
+    sources in order (the body-edit path: a sequence that reads each one when it is first asked for)."""
     order, authors, tags, listings, by_section, latest, related, prev_next = packed
     unpack_author, unpack_tag, unpack_listing = (_NAMESPACE[f"_unpack_{c}"] for c in ("Author", "Tag", "Listing"))
-    return Site(articles=tuple(by_source[s] for s in order), sections=sections,
+    articles = by_source(order) if callable(by_source) else tuple(by_source[s] for s in order)
+    return Site(articles=articles, sections=sections,
                 authors={name: unpack_author(a, None) for name, a in authors.items()},
                 tags={name: unpack_tag(t, None) for name, t in tags.items()},
                 listings=tuple(unpack_listing(lst, None) for lst in listings),

@@ -53,3 +53,7 @@ class State:
     # the cache file this state was read from, as read (codec.Base): saving then writes only what
     # changed since, into a small delta file next to it
     base: object = field(default=None, compare=False, repr=False)
+    # read but not yet decoded (cache.load(lazy=True)): the parsed entries as the file stores them, by
+    # source; `codec.materialize` turns them into `parsed`. The body-edit path (bodyedit.py) reads
+    # the few articles it needs from here and leaves the rest as they are.
+    pending: dict[str, tuple[object, ...]] | None = field(default=None, compare=False, repr=False)

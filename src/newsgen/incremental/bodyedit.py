@@ -1,0 +1,238 @@
+"""An edit of article bodies only: the pages it changes, found without reading the rest of the site.
+
+When the only inputs that changed since the last build are article files the last build parsed
+cleanly, and each of them, parsed again, differs from what that build parsed in its body only (every
+other field the same: title, date, summary, image, tags, authors, aliases...; and the files it names
+unchanged), then:
+
+- the site model is the last build's (what lists show of each article is the same) and so is every
+  page's place in it;
+- what a page shows changed only for the pages that show those bodies: the articles' own pages and
+  the feeds that carry them (`pages.PageSpec.inputs`: only those include an article's whole-file
+  digest);
+- the clock moved nothing while it is before the last build's horizon (`snapshot.horizon`).
+
+So this build takes the last build's plan as it is and computes the fingerprints of those pages only,
+reading from the cache (`State.pending`, read but not decoded) just the articles they show: ~30 of
+10,000. The fingerprints of those pages must agree with the last build's in everything but what they
+show (newsgen, the config, the options, the year, the templates): else, or whenever anything above
+does not hold (a new, removed or renamed file, a headline, a static file, a template, newsgen.yaml, a
+file with errors, a file missing from the output, several language editions, a build that was
+stopped), `body_edit` answers None and the build takes the whole way, which gives the same output
+(tests/e2e/test_body_edit.py compares the two, byte for byte, and asserts which way was taken).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, overload
+
+from . import codec
+from .decide import Decision, common_key, fingerprint, why
+from .parsed import entry_for
+from .state import ParsedEntry, State
+
+if TYPE_CHECKING:
+    from ..config import SiteConfig
+    from ..model import Article, Edition
+    from ..pages import PageSpec
+    from .snapshot import Inputs, Outputs, Snapshot
+
+MAX_FILES = 16  # more edited files than this at once: the whole way (a checkout, a search and replace)
+
+
+@dataclass
+class BodyEdit:
+    """The last build's plan with the edited articles' pages and the feeds fingerprinted again."""
+
+    editions: list[Edition]  # the one edition, its site model reading articles as they are asked for
+    specs: list[PageSpec]  # the pages that show an edited body
+    decision: Decision  # pages to render; every page's fingerprint (the last build's, those updated)
+    keep: set[str]  # every file the output keeps: the last build's
+    entries: dict[str, ParsedEntry]  # the edited files, parsed again
+    articles: int  # on the site
+    pages: int  # planned
+    valid_until: float  # the last build's horizon (no date changed)
+
+
+def body_edit(root: Path, config: SiteConfig, found: Inputs, last: Snapshot, key: str, state: State,
+              outputs: Outputs, now: dt.datetime, preview: bool, explain: bool) -> BodyEdit | None:
+    """The pages an edit of article bodies changes, or None when this build must take the whole way.
+    `state` (read lazily) is then updated in place with the edited files' entries."""
+    from ..model import Edition
+
+    if (state.pending is None or state.site is None or not state.pages or state.outputs is None
+            or config.languages or state.config_digest != config.digest or last.key != key
+            or now.timestamp() >= last.valid_until):
+        return None
+    files = _edited(found.stamps, last.stamps, state.pending)
+    if files is None:
+        return None
+    zones: dict[object, dt.tzinfo] = {}
+    entries: dict[str, ParsedEntry] = {}
+    for rel in files:
+        entry = _parsed_again(root, config, rel, state, found.stamps, zones)
+        if entry is None:
+            return None
+        entries[rel] = entry
+    if not outputs.all_there():  # a page to write again that this path would not plan
+        return None
+    packed = state.site[1]
+    articles = _Articles(packed[0], state, entries, zones)  # type: ignore[arg-type]  # (the sources, in order)
+    site = codec.unpack_site(packed, lambda order: articles, config.sections)
+    specs = _pages(site, config, articles, files)
+    decision = _decide(specs, config, state, outputs, now, preview, explain)
+    if decision is None:
+        return None
+    decision.unchanged = last.pages - len(decision.todo)
+    keep = set(state.outputs) - {_marker()}
+    state.parsed.update(entries)  # (the rest stays pending: saving writes these over the last build's)
+    return BodyEdit([Edition(config, site, {})], specs, decision, keep, entries, last.articles, last.pages,
+                    last.valid_until)
+
+
+def _edited(now: dict[str, tuple[int, int]], then: dict[str, tuple[int, int]],
+            pending: dict[str, tuple[object, ...]]) -> list[str] | None:
+    """The article files whose stamp changed, when nothing else did: the same files as the last build
+    read, and every changed one an article it parsed without errors. A folder's stamp may change (an
+    editor that saves by renaming a temporary file over the article) unless an article depends on
+    that folder (a bundle's index.md, or one that names files beside it)."""
+    if now.keys() != then.keys():
+        return None
+    changed = [rel for rel, st in now.items() if then[rel] != st]
+    files = [rel for rel in changed if not rel.endswith("/")]
+    if not files or len(files) > MAX_FILES:
+        return None
+    for rel in files:
+        raw = pending.get(rel)
+        if raw is None or raw[3] is None:
+            return None
+    folders = {rel[:-1] for rel in changed if rel.endswith("/")}
+    if folders and any(dep[0][0] in folders for raw in pending.values() for dep in raw[2]):  # type: ignore[attr-defined]
+        return None
+    return files
+
+
+def _parsed_again(root: Path, config: SiteConfig, rel: str, state: State, stamps: dict[str, tuple[int, int]],
+                  zones: dict[object, dt.tzinfo]) -> ParsedEntry | None:
+    """The file parsed again, when it parses cleanly and only its body changed."""
+    from ..content.collect import known_images
+    from ..content.parse import parse_file
+
+    assert state.pending is not None
+    old = codec.entry(state.pending[rel], zones)
+    if old.article is None or any((stamps.get(st[0]) or stamps.get(f"{st[0]}/")) != st[1:] for st, _ in old.deps):
+        return None  # (a file it names changed: the whole way looks at it)
+    article, diagnostics = parse_file(root, rel, config, known_images(root, [old]))
+    if article is None or diagnostics:
+        return None  # (the whole way reports them, with every other file's)
+    if codec.pack_article(dataclasses.replace(article, digest=old.article.digest)) != old.packed:
+        return None  # something besides the body changed (compared as stored: dates with their zones)
+    entry = entry_for(root, rel, article, [], {})
+    return entry if entry.deps == old.deps else None
+
+
+class _Articles(Sequence["Article"]):
+    """The site's articles in the site model's order, each decoded from the cache when first asked
+    for (the edited ones: as parsed again)."""
+
+    def __init__(self, order: tuple[str, ...], state: State, edited: dict[str, ParsedEntry],
+                 zones: dict[object, dt.tzinfo]) -> None:
+        self._order, self._state, self._edited, self._zones = order, state, edited, zones
+        self._made: dict[int, Article] = {}
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    @overload
+    def __getitem__(self, i: int) -> Article: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> tuple[Article, ...]: ...
+
+    def __getitem__(self, i: int | slice) -> Article | tuple[Article, ...]:
+        if isinstance(i, slice):
+            return tuple(self[k] for k in range(*i.indices(len(self._order))))
+        if i < 0:
+            i += len(self._order)
+        made = self._made.get(i)
+        if made is None:
+            source = self._order[i]  # (IndexError past the end)
+            edited = self._edited.get(source)
+            made = edited.article if edited is not None else codec.pending_article(self._state, source, self._zones)
+            if made is None:
+                raise LookupError(f"{source}: in the last site model but not in the cache")
+            self._made[i] = made
+        return made
+
+    def __iter__(self) -> Iterator[Article]:
+        return (self[i] for i in range(len(self._order)))
+
+    def index_of(self, source: str) -> int | None:
+        try:
+            return self._order.index(source)
+        except ValueError:
+            return None
+
+
+class _Cards(Sequence[str]):
+    """card[j]: article j's card digest (pages.ArticleInputs), article by article."""
+
+    def __init__(self, articles: _Articles) -> None:
+        self._articles = articles
+
+    def __len__(self) -> int:
+        return len(self._articles)
+
+    def __getitem__(self, j):  # type: ignore[no-untyped-def]
+        return self._articles[j].card_digest
+
+
+def _pages(site: object, config: SiteConfig, articles: _Articles, files: list[str]) -> list[PageSpec]:
+    """The pages that show the edited bodies, planned as `pages.plan` plans them: each edited article's
+    page (none for a file not on the site: a draft, a scheduled story) and every feed."""
+    from ..model import Site
+    from ..pages import ArticleInputs, PageSpec, feed_specs
+
+    assert isinstance(site, Site)
+    shown = ArticleInputs(site, config, _Cards(articles))
+    specs = []
+    for rel in files:
+        i = articles.index_of(rel)
+        if i is not None:
+            specs.append(PageSpec(f"{articles[i].url}index.html", None, "article", "article.html", (i,), shown(i)))
+    return specs + feed_specs(site, config)
+
+
+def _decide(specs: list[PageSpec], config: SiteConfig, state: State, outputs: Outputs, now: dt.datetime,
+            preview: bool, explain: bool) -> Decision | None:
+    """Those pages' fingerprints: each must be the last build's in all but what it shows (else None);
+    the ones that changed are rendered. Every other page keeps its fingerprint."""
+    from ..render.environment import make_env
+    from ..render.templates import template_digests
+
+    templates = template_digests(make_env(config), sorted({s.template for s in specs if s.template}),
+                                 state.template_refs)
+    common = common_key(config, preview, now)
+    decision = Decision(fingerprints=dict(state.pages))
+    for spec in specs:
+        fp = fingerprint(spec, common, templates)
+        previous = state.pages.get(spec.out)
+        if previous is None or previous[:4] != fp[:4]:
+            return None
+        decision.fingerprints[spec.out] = fp
+        if previous != fp or not outputs.there(spec.out):
+            decision.todo.append(spec)
+            if explain:
+                decision.reasons.append(f"/{spec.url}: {why(previous, fp, spec)}")
+    return decision
+
+
+def _marker() -> str:
+    from ..output import MARKER
+
+    return MARKER

@@ -1,0 +1,213 @@
+"""An edit of article bodies only takes the short way (incremental/bodyedit.py: the last build's plan,
+the edited pages and the feeds fingerprinted again, the other articles left in the cache undecoded);
+anything else takes the whole way. Either way the output is, byte for byte, what a serial build
+without a cache makes of the same files. The real clock: the stories are dated around today, so
+the two-day news sitemap and "scheduled" are live."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from newsgen.build import BuildOptions, BuildResult, build
+
+SECTIONS = ("Politics", "Sports", "Culture")
+
+
+def _when(days: float) -> str:
+    """A front-matter date `days` from now (negative: in the past), in the site's zone."""
+    t = dt.datetime.now(dt.timezone(dt.timedelta(hours=7))) + dt.timedelta(days=days)
+    return t.strftime("%Y-%m-%d %H:%M")
+
+
+def _files(png: Callable[..., bytes]) -> dict[str, str | bytes]:
+    from tests.conftest import article_text
+
+    files: dict[str, str | bytes] = {"static/images/photo.png": png(40, 30)}
+    for n in range(24):
+        section = SECTIONS[n % 3]
+        fields: dict[str, object] = {"author": ["Lan Pham", "Minh Vo"][n % 2],
+                                     "tags": [["rice", "exports"], ["football"], ["rice", "ports"]][n % 3]}
+        if n % 5 == 0:
+            fields.update(image="/images/photo.png", image_caption="The harbour at dawn.", image_credit="AP")
+        if n == 7:
+            fields["aliases"] = ["/2024/03/old-path/"]
+        if n % 4 == 0:
+            fields["summary"] = f"A summary written for story {n}."
+        files[f"content/{section.lower()}/story-{n}.md"] = article_text(
+            title=f"Story number {n}", section=section, date=_when(-n * 0.4),
+            body=f"The lead paragraph of story {n}.\n\nA second paragraph, with **bold** words.\n", **fields)
+    files["content/culture/lanterns/index.md"] = article_text(
+        title="Lanterns in a bundle", section="Culture", date=_when(-3.3), body="Lead.\n\n![A lantern](lantern.png)\n")
+    files["content/culture/lanterns/lantern.png"] = png(20, 10)
+    files["content/politics/draft.md"] = article_text(title="Not yet", date=_when(-0.1), draft=True)
+    files["content/sports/scheduled.md"] = article_text(title="Tomorrow's match", section="Sports", date=_when(1))
+    return files
+
+
+def _output(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and p.name != ".newsgen-output"}
+
+
+class Newsroom:
+    def __init__(self, root: Path, tmp: Path) -> None:
+        self.root, self.tmp, self.out, self.n = root, tmp, root / "public", 0
+        self.shared = False
+
+    def build(self) -> BuildResult:
+        return build(self.root, BuildOptions(out=self.out, jobs=2))
+
+    def short(self) -> bool:
+        """Whether the last build took the short way: no parse and no site model stage."""
+        return not {"parse", "site model"} & {name for name, _ in self.last.stages}
+
+    def check(self, short: bool) -> BuildResult:
+        """Build; then assert which way it went and that its output is a cache-less serial build's."""
+        self.last = self.build()
+        assert self.short() is short, self.last.stages
+        self.n += 1
+        reference = self.tmp / f"reference-{self.n}"
+        build(self.root, BuildOptions(out=reference, jobs=1))
+        mine, theirs = _output(self.out), _output(reference)
+        assert mine.keys() == theirs.keys()
+        assert [name for name in mine if mine[name] != theirs[name]] == []
+        return self.last
+
+    def append(self, rel: str, text: str) -> None:
+        path = self.root / rel
+        path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+    def replace(self, rel: str, old: str, new: str) -> None:
+        path = self.root / rel
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture(params=["latest news in each page", "shared latest news"])
+def newsroom(request, make_site, png, tmp_path: Path) -> Newsroom:  # type: ignore[no-untyped-def]
+    """The site built once. With the default `shared_latest_news: true` an article page's own Latest News
+    list is not kept current (the page shows /latest-news.json's), so it is compared only after body
+    edits, which never change that list."""
+    shared = request.param == "shared latest news"
+    room = Newsroom(make_site(_files(png), extra_config=f"shared_latest_news: {str(shared).lower()}\n"), tmp_path)
+    room.shared = shared
+    room.check(short=False)  # the first build
+    return room
+
+
+def test_body_edits_take_the_short_way_and_write_what_a_full_build_writes(newsroom: Newsroom) -> None:
+    newsroom.append("content/politics/story-12.md", "\nA paragraph the desk added.\n")
+    result = newsroom.check(short=True)
+    assert "politics/story-number-12/index.html" in result.changed
+    assert {rel.rpartition("/")[2] for rel in result.changed} <= {"index.html", "feed.xml", "atom.xml", "feed.json"}
+    assert len([rel for rel in result.changed if rel.endswith("index.html")]) == 1
+    assert "A paragraph the desk added." in (newsroom.out / "politics/story-number-12/index.html").read_text("utf-8")
+
+    # the newest story: in the site's and its section's feeds too
+    newsroom.append("content/politics/story-0.md", "\nBreaking: a line added.\n")
+    result = newsroom.check(short=True)
+    assert result.rendered > 1 and "Breaking: a line added." in (newsroom.out / "feed.xml").read_text("utf-8")
+
+    # two at once; a bundle's article; a story with an image and a summary of its own
+    newsroom.append("content/sports/story-1.md", "\nOne.\n")
+    newsroom.append("content/culture/lanterns/index.md", "\nTwo.\n")
+    newsroom.append("content/politics/story-15.md", "\nThree.\n")
+    newsroom.check(short=True)
+
+    # a draft and a scheduled story are not on the site: nothing to render, their entries saved
+    newsroom.append("content/politics/draft.md", "\nStill a draft.\n")
+    newsroom.append("content/sports/scheduled.md", "\nPreview text.\n")
+    assert newsroom.check(short=True).rendered == 0
+
+    # the same bytes under a new mtime (a checkout)
+    os.utime(newsroom.root / "content/sports/story-4.md", ns=(1, 1))
+    assert newsroom.check(short=True).rendered == 0
+
+    # saved by renaming a temporary file over it: the folder's stamp changes too
+    path = newsroom.root / "content/culture/story-2.md"
+    tmp = path.with_name(".story-2.md.tmp")
+    tmp.write_text(path.read_text(encoding="utf-8") + "\nRenamed into place.\n", encoding="utf-8")
+    os.replace(tmp, path)
+    newsroom.check(short=True)
+
+    # and after all that, the next build has nothing to do
+    assert newsroom.build().rendered == 0
+
+
+@pytest.mark.parametrize("change", [
+    "headline", "lead paragraph (the standfirst)", "tags", "date", "draft", "alias", "new article",
+    "removed article", "static file", "template", "config", "output file removed", "error in a file",
+    "bundle file", "renamed bundle file"])
+def test_anything_else_takes_the_whole_way(newsroom: Newsroom, change: str) -> None:
+    if newsroom.shared:
+        pytest.skip("an article page's own Latest News list is left as it was, by design (see the fixture)")
+    story = "content/politics/story-3.md"
+    body_too = True
+    if change == "headline":
+        newsroom.replace(story, "Story number 3", "Story number three")
+    elif change == "lead paragraph (the standfirst)":  # no summary: lists show the first paragraph
+        newsroom.replace(story, "The lead paragraph of story 3.", "A new lead for story 3.")
+        body_too = False
+    elif change == "tags":
+        newsroom.replace(story, '"rice", "exports"', '"rice", "harvest"')
+    elif change == "date":
+        newsroom.replace(story, "date: ", "date: 2020-01-01 10:00\nx_old_date: ")
+    elif change == "draft":
+        newsroom.replace(story, "---\n\n", "draft: true\n---\n\n")
+    elif change == "alias":
+        newsroom.replace(story, "---\n\n", 'aliases: ["/old/story-3/"]\n---\n\n')
+    elif change == "new article":
+        from tests.conftest import article_text
+
+        (newsroom.root / "content/politics/fresh.md").write_text(article_text(title="Fresh", date=_when(-0.01)), "utf-8")
+    elif change == "removed article":
+        (newsroom.root / "content/politics/story-6.md").unlink()
+    elif change == "static file":
+        (newsroom.root / "static/robots-note.txt").write_text("hello\n", "utf-8")
+    elif change == "template":
+        (newsroom.root / "templates").mkdir()
+        (newsroom.root / "templates/article.html").write_text(
+            '{% extends "base.html" %}{% block content %}<p>{{ article.title }}</p>{{ body }}{% endblock %}', "utf-8")
+    elif change == "config":
+        (newsroom.root / "newsgen.yaml").write_text(
+            (newsroom.root / "newsgen.yaml").read_text("utf-8").replace("Test Gazette", "Test Herald"), "utf-8")
+    elif change == "output file removed":
+        (newsroom.out / "sports/story-number-1/index.html").unlink()
+    elif change == "error in a file":
+        newsroom.replace("content/sports/story-4.md", "section: ", "section: Nowhere\nx_section: ")
+    elif change == "bundle file":
+        (newsroom.root / "content/culture/lanterns/lantern.png").write_bytes(
+            (newsroom.root / "static/images/photo.png").read_bytes())
+        body_too = False
+    elif change == "renamed bundle file":
+        (newsroom.root / "content/culture/lanterns/lantern.png").rename(newsroom.root / "content/culture/lanterns/l.png")
+        newsroom.replace("content/culture/lanterns/index.md", "lantern.png", "l.png")
+        body_too = False
+    if body_too:  # a body edit along with it does not make it short
+        newsroom.append("content/politics/story-9.md", "\nAnd a body edit.\n")
+    if change == "error in a file":
+        from newsgen.errors import BuildError
+
+        with pytest.raises(BuildError, match="Nowhere"):
+            newsroom.build()
+        return
+    newsroom.check(short=False)
+
+
+def test_the_real_program_takes_the_short_way(newsroom: Newsroom) -> None:
+    newsroom.append("content/sports/story-7.md", "\nFrom the command line.\n")
+    proc = subprocess.run([sys.executable, "-c", "from newsgen.cli import run; run()", "build", "-v", "--out",
+                           str(newsroom.out)], cwd=newsroom.root, capture_output=True, text=True, timeout=120,
+                          check=False)
+    assert proc.returncode == 0, proc.stderr
+    timings = next(line for line in (proc.stdout + proc.stderr).splitlines() if line.startswith("time: "))
+    assert "start" in timings and "parse" not in timings and "site model" not in timings, timings
+    assert "From the command line." in (newsroom.out / "sports/story-number-7/index.html").read_text("utf-8")
