@@ -6,6 +6,10 @@ Each stage is a function with plain, typed data in and out, in a module named fo
 (inputs), `content.collect` (parse), `site` (site model), `pages` (plan), `incremental.decide` (decide),
 `render.pages` (render), `publish` (publish), `incremental.cache` (remember). How the work is spread
 over processes is the `parallel` package's business: stages are given an `Executor`.
+
+Parse, site model, plan and decide are `_plan`, the whole way. An edit of article bodies only takes a
+short way to the same output (`incremental.bodyedit`): the last build's plan, with the pages that show
+those bodies fingerprinted again.
 """
 
 from __future__ import annotations
@@ -158,7 +162,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
                                                            result.articles, result.pages))
             lap("cache")
     if options.keep_alive is not None:
-        options.keep_alive.append((remembered, planned))
+        options.keep_alive.append((remembered, editions, planned.specs or [], decision))  # (serve/early.py reads it)
     return result
 
 

@@ -496,7 +496,7 @@ def _count_cache_loads(monkeypatch) -> list[int]:  # type: ignore[no-untyped-def
 
     calls: list[int] = []
     real_load = newsgen.incremental.cache.load
-    monkeypatch.setattr(newsgen.incremental.cache, "load", lambda *a: calls.append(1) or real_load(*a))
+    monkeypatch.setattr(newsgen.incremental.cache, "load", lambda *a, **k: calls.append(1) or real_load(*a, **k))
     return calls
 
 

@@ -163,11 +163,15 @@ class _Articles(Sequence["Article"]):
         if made is None:
             source = self._order[i]  # (IndexError past the end)
             edited = self._edited.get(source)
-            made = edited.article if edited is not None else codec.pending_article(self._state, source, self._zones)
+            made = edited.article if edited is not None else self._decoded(source)
             if made is None:
                 raise LookupError(f"{source}: in the last site model but not in the cache")
             self._made[i] = made
         return made
+
+    def _decoded(self, source: str) -> Article | None:
+        raw = self._state.pending.get(source) if self._state.pending is not None else None
+        return codec.unpack_article(raw[3], self._zones) if raw is not None and raw[3] is not None else None
 
     def __iter__(self) -> Iterator[Article]:
         return (self[i] for i in range(len(self._order)))
