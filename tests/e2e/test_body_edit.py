@@ -141,6 +141,29 @@ def test_body_edits_take_the_short_way_and_write_what_a_full_build_writes(newsro
     # and after all that, the next build has nothing to do
     assert newsroom.build().rendered == 0
 
+    # the whole way after short ones (its cache was saved by them), and a short one after it
+    newsroom.append("content/culture/story-5.md", "\nBefore a headline.\n")
+    if not newsroom.shared:  # (a headline changes every page's own Latest News list: see the fixture)
+        newsroom.replace("content/sports/story-1.md", "Story number 1", "Story number one")
+        newsroom.check(short=False)
+    else:
+        newsroom.check(short=True)
+    newsroom.append("content/culture/story-5.md", "\nAfter it.\n")
+    newsroom.check(short=True)
+
+
+def test_a_clock_past_the_last_builds_horizon_takes_the_whole_way(newsroom: Newsroom, freeze_clock) -> None:  # type: ignore[no-untyped-def]
+    """The scheduled story comes due a day from now: a body edit built then takes the whole way, and
+    its output is what a cache-less build makes at that moment (the story is on the site)."""
+    freeze_clock(dt.datetime.now(dt.UTC) + dt.timedelta(days=1, minutes=5))
+    newsroom.append("content/politics/story-12.md", "\nA day later.\n")
+    if newsroom.shared:
+        newsroom.last = newsroom.build()
+        assert not newsroom.short()
+    else:
+        newsroom.check(short=False)
+    assert (newsroom.out / "sports/tomorrow-s-match/index.html").is_file()
+
 
 @pytest.mark.parametrize("change", [
     "headline", "lead paragraph (the standfirst)", "tags", "date", "draft", "alias", "new article",
