@@ -242,8 +242,8 @@ def _plan(root: Path, config: SiteConfig, found: snapshot.Inputs, remembered: St
 def _planned(edit: BodyEdit) -> _Planned:
     """An edit of article bodies only (incremental/bodyedit.py): the edited files' entries replace
     theirs, and the output keeps the last build's files."""
-    return _Planned(edit.editions, edit.decision, tz_now(edit.editions[0].config.tz), edit.articles, edit.pages,
-                    True, lambda: edit.valid_until, keep=edit.keep)
+    return _Planned(edit.editions, edit.decision, edit.now, edit.articles, edit.pages, True, lambda: edit.valid_until,
+                    keep=edit.keep)
 
 
 def _load_state(root: Path, out: Path, warnings: list[str]) -> State:

@@ -57,6 +57,7 @@ class BodyEdit:
     articles: int  # on the site
     pages: int  # planned
     valid_until: float  # the last build's horizon (no date changed)
+    now: dt.datetime  # the clock the fingerprints were made with
 
 
 def body_edit(root: Path, config: SiteConfig, found: Inputs, last: Snapshot, key: str, state: State,
@@ -92,7 +93,7 @@ def body_edit(root: Path, config: SiteConfig, found: Inputs, last: Snapshot, key
     keep = set(state.outputs) - {_marker()}
     state.parsed.update(entries)  # (the rest stays pending: saving writes these over the last build's)
     return BodyEdit([Edition(config, site, {})], specs, decision, keep, entries, last.articles, last.pages,
-                    last.valid_until)
+                    last.valid_until, now)
 
 
 def _edited(now: dict[str, tuple[int, int]], then: dict[str, tuple[int, int]],
