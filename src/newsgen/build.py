@@ -7,9 +7,8 @@ Each stage is a function with plain, typed data in and out, in a module named fo
 `render.pages` (render), `publish` (publish), `incremental.cache` (remember). How the work is spread
 over processes is the `parallel` package's business: stages are given an `Executor`.
 
-Parse, site model, plan and decide are `_plan`, the whole way. An edit of article bodies only takes a
-short way to the same output (`incremental.bodyedit`): the last build's plan, with the pages that show
-those bodies fingerprinted again.
+Parse, site model, plan and decide are `_plan`, the whole way. An edit of article bodies only takes a short
+way to the same output (`incremental.bodyedit`): the last plan, the pages that show those bodies redone.
 """
 
 from __future__ import annotations
@@ -134,7 +133,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
         short = body_edit(root, config, found, last, key, remembered, outputs, tz_now(config.tz), options.preview,
                           options.explain) if last is not None and state is None and options.only is None else None
         planned = _planned(short) if short is not None else _plan(root, config, found, remembered, options, executor,
-                                                                   progress, out, outputs, lap)
+                                                                   progress, out, outputs, lap, result.warnings)
         editions, decision = planned.editions, planned.decision
         result.articles, result.pages, result.rendered = planned.articles, planned.pages, len(decision.todo)
         result.unchanged, result.deferred, result.reasons = decision.unchanged, decision.deferred, decision.reasons
@@ -156,10 +155,11 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
             lap("write")
             changed = (planned.changed or remembered.images != before[0] or remembered.related != before[1]
                        or remembered.site is not before[2])
-            _remember(root, out, remembered, decision, keep, changed, early, persist, result)
-            if options.only is None and persist:
+            saved = _remember(root, out, remembered, decision, keep, changed, early, persist, result)
+            if options.only is None and persist and saved:  # (a cache not saved: no snapshot to go with it)
+                since = planned.now.timestamp()
                 snapshot.save(root, out, snapshot.Snapshot(key, found.stamps, planned.valid_until(), sorted(keep),
-                                                           result.articles, result.pages))
+                                                           result.articles, result.pages, since=since))
             lap("cache")
     if options.keep_alive is not None:
         options.keep_alive.append((remembered, editions, planned.specs or [], decision))  # (serve/early.py reads it)
@@ -206,7 +206,7 @@ class _Planned:
 
 def _plan(root: Path, config: SiteConfig, found: snapshot.Inputs, remembered: State, options: BuildOptions,
           executor: Executor, progress: Progress | None, out: Path, outputs: snapshot.Outputs,
-          lap: Callable[[str], None]) -> _Planned:
+          lap: Callable[[str], None], warnings: list[str]) -> _Planned:
     """The whole way: parse what changed, the site model, every page's spec and which to render."""
     from .content.collect import parse_site
     from .editions import site_models
@@ -218,7 +218,8 @@ def _plan(root: Path, config: SiteConfig, found: snapshot.Inputs, remembered: St
     from .render.templates import template_digests
     from .site import Selection, select
 
-    materialize(remembered)  # every article the cache holds
+    if not materialize(remembered):  # every article the cache holds (one it cannot give: start over)
+        warnings.append(f"{root / '.newsgen-cache'}: build cache unreadable (an article in it), doing a full build")
     parsed = parse_site(root, config, found.stamps, remembered, executor, progress)
     now = tz_now(config.tz)
     chosen = select(parsed.articles, now, Selection(drafts=options.drafts or options.preview,
@@ -378,9 +379,9 @@ def _index_for_search(config: SiteConfig, out: Path, result: BuildResult) -> Non
 
 
 def _remember(root: Path, out: Path, state: State, decision: Decision, keep: set[str], changed: bool,
-              early: Encoded | None, persist: bool, result: BuildResult) -> None:
+              early: Encoded | None, persist: bool, result: BuildResult) -> bool:
     """Update the build state for the next build, and save it (`persist`; newsgen serve keeps it in its
-    memory) when something in it changed."""
+    memory) when something in it changed. False when it could not be saved."""
     from .incremental import cache
     from .output import MARKER
 
@@ -391,5 +392,7 @@ def _remember(root: Path, out: Path, state: State, decision: Decision, keep: set
         warning = cache.save(root, out, early if early is not None else cache.encode(root, out, state))
         if warning:
             result.warnings.append(warning)
+            return False
     elif early is not None:
         cache.discard(early)
+    return True

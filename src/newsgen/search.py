@@ -17,13 +17,31 @@ def index(out: Path) -> None:
     except ImportError:
         raise BuildError([Diagnostic("newsgen.yaml", None, "search: true needs Pagefind, which is not installed",
                                      "pip install 'pagefind[bin]'")]) from None
+    import shutil
     import subprocess  # here: every build imports this module, few sites index for search
 
+    # a new index in a folder of its own, then put in place of the old one: Pagefind names its files by
+    # their content, and indexing over the last index would leave every file that changed beside its
+    # new version, build after build
+    new, old = out / f".{FOLDER}-new", out / f".{FOLDER}-old"
+    for leftover in (new, old):  # (from a build stopped while it indexed)
+        shutil.rmtree(leftover, ignore_errors=True)
     proc = subprocess.run(
-        [sys.executable, "-m", "pagefind", "--site", str(out), "--output-subdir", FOLDER, "--silent"],
+        [sys.executable, "-m", "pagefind", "--site", str(out), "--output-subdir", new.name, "--silent"],
         capture_output=True, text=True, check=False, timeout=600,
     )
     if proc.returncode != 0:
+        shutil.rmtree(new, ignore_errors=True)
         message = (proc.stderr or proc.stdout).strip().splitlines()
         raise BuildError([Diagnostic("newsgen.yaml", None, "search indexing failed: "
                                      + (message[-1] if message else f"exit {proc.returncode}"))])
+    target = out / FOLDER
+    try:
+        if target.is_dir() and not target.is_symlink():
+            target.rename(old)
+        new.rename(target)
+    except OSError as exc:
+        shutil.rmtree(new, ignore_errors=True)
+        raise BuildError([Diagnostic(str(target), None, f"cannot put the search index in place: {exc.strerror}",
+                                     "remove what is there in its place")]) from None
+    shutil.rmtree(old, ignore_errors=True)

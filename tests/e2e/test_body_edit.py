@@ -72,13 +72,17 @@ class Newsroom:
         """Build; then assert which way it went and that its output is a cache-less serial build's."""
         self.last = self.build()
         assert self.short() is short, self.last.stages
+        self.compare()
+        return self.last
+
+    def compare(self) -> None:
+        """The output is what a serial build without a cache makes of the same files."""
         self.n += 1
         reference = self.tmp / f"reference-{self.n}"
         build(self.root, BuildOptions(out=reference, jobs=1))
         mine, theirs = _output(self.out), _output(reference)
         assert mine.keys() == theirs.keys()
         assert [name for name in mine if mine[name] != theirs[name]] == []
-        return self.last
 
     def append(self, rel: str, text: str) -> None:
         path = self.root / rel
@@ -234,3 +238,88 @@ def test_the_real_program_takes_the_short_way(newsroom: Newsroom) -> None:
     timings = next(line for line in (proc.stdout + proc.stderr).splitlines() if line.startswith("time: "))
     assert "start" in timings and "parse" not in timings and "site model" not in timings, timings
     assert "From the command line." in (newsroom.out / "sports/story-number-7/index.html").read_text("utf-8")
+
+
+def test_a_clock_set_back_before_the_last_build_takes_the_whole_way(newsroom: Newsroom, freeze_clock) -> None:  # type: ignore[no-untyped-def]
+    """A build a day ahead (another machine's clock) put the scheduled story on the site; with the clock
+    back, a body edit must take it off again, as a cache-less build does (the snapshot keeps the
+    clock its build saw: `snapshot.in_time`)."""
+    real = dt.datetime.now(dt.UTC)
+    freeze_clock(real + dt.timedelta(days=1, minutes=5))
+    newsroom.append("content/politics/story-12.md", "\nA day later.\n")
+    newsroom.last = newsroom.build()
+    assert (newsroom.out / "sports/tomorrow-s-match/index.html").is_file()
+    freeze_clock(real + dt.timedelta(minutes=1))
+    newsroom.append("content/politics/story-12.md", "\nBack.\n")
+    if newsroom.shared:
+        newsroom.last = newsroom.build()
+        assert not newsroom.short()
+    else:
+        newsroom.check(short=False)
+    assert not (newsroom.out / "sports/tomorrow-s-match/index.html").exists()
+    assert newsroom.build().rendered == 0  # and the no-change answer holds again at that clock
+
+
+def test_editor_junk_beside_the_article_keeps_the_short_way(newsroom: Newsroom) -> None:
+    """vim writes its swap file while the article is open: it is no input, so the edit is still short."""
+    swap = newsroom.root / "content/politics/.story-12.md.swp"
+    swap.write_bytes(b"vim swap 1")
+    newsroom.append("content/politics/story-12.md", "\nEdited in vim.\n")
+    newsroom.check(short=True)
+    swap.write_bytes(b"vim swap 2, longer")
+    newsroom.append("content/politics/story-12.md", "\nAgain.\n")
+    newsroom.check(short=True)
+    swap.unlink()
+    newsroom.append("content/politics/story-12.md", "\nClosed.\n")
+    newsroom.check(short=True)
+
+
+def test_the_search_index_is_the_one_a_fresh_build_makes(make_site, png, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """search: true. Pagefind names its files by content: each build's index replaces the last one
+    whole, so no file of an older index stays behind (the short way and the whole way alike)."""
+    room = Newsroom(make_site(_files(png), extra_config="shared_latest_news: false\nsearch: true\n"), tmp_path)
+    room.check(short=False)
+    first = {p.name for p in (room.out / "pagefind").rglob("*") if p.is_file()}
+    room.append("content/politics/story-12.md", "\nA paragraph with the word zanzibar.\n")
+    room.check(short=True)
+    room.replace("content/politics/story-0.md", "Story number 0", "Story number zero")
+    room.check(short=False)
+    last = {p.name for p in (room.out / "pagefind").rglob("*") if p.is_file()}
+    assert first - last  # (the index changed: files of the first one are gone)
+    assert not [p for p in room.out.iterdir() if p.name.startswith(".pagefind")]
+
+
+@pytest.mark.parametrize("edit", ["body", "headline"])
+def test_an_article_the_cache_cannot_give_means_a_full_build(newsroom: Newsroom, monkeypatch, edit: str) -> None:  # type: ignore[no-untyped-def]
+    """The cache's articles are decoded after the file was read and checked: one that cannot be decoded
+    all the same gives a warning and a full build, as a damaged file does, never a traceback."""
+    from newsgen.incremental import codec
+
+    real = codec.entry
+
+    def entry(t, zones, common=None):  # type: ignore[no-untyped-def]
+        if common is None:  # (read from the cache, not sent back by a parse worker)
+            raise ValueError("damaged")
+        return real(t, zones, common)
+
+    monkeypatch.setattr(codec, "entry", entry)
+    if edit == "body":
+        newsroom.append("content/politics/story-12.md", "\nAn edit.\n")
+    else:
+        newsroom.replace("content/politics/story-12.md", "Story number 12", "Story number twelve")
+    result = newsroom.build()
+    assert any("build cache unreadable" in w for w in result.warnings), result.warnings
+    assert result.rendered == result.pages  # (a full build)
+    monkeypatch.setattr(codec, "entry", real)
+    newsroom.compare()
+
+
+def test_a_cache_that_could_not_be_saved_leaves_no_snapshot(newsroom: Newsroom, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The next build then looks at everything, instead of trusting an older cache beside a newer snapshot."""
+    from newsgen.incremental import cache, snapshot
+
+    monkeypatch.setattr(cache, "save", lambda root, out, encoded: f"{out}: cannot save the build cache (test)")
+    newsroom.append("content/politics/story-12.md", "\nAn edit.\n")
+    result = newsroom.build()
+    assert any("cannot save the build cache" in w for w in result.warnings)
+    assert snapshot.load(newsroom.root, newsroom.out) is None

@@ -34,6 +34,8 @@ from typing import TYPE_CHECKING, overload
 from . import codec
 from .decide import Decision, common_key, fingerprint, why
 from .parsed import entry_for
+from .reuse import unpack_site
+from .snapshot import in_time
 from .state import ParsedEntry, State
 
 if TYPE_CHECKING:
@@ -68,7 +70,7 @@ def body_edit(root: Path, config: SiteConfig, found: Inputs, last: Snapshot, key
 
     if (state.pending is None or state.site is None or not state.pages or state.outputs is None
             or config.languages or state.config_digest != config.digest or last.key != key
-            or now.timestamp() >= last.valid_until):
+            or not in_time(last, now.timestamp())):
         return None
     files = _edited(found.stamps, last.stamps, state.pending)
     if files is None:
@@ -76,7 +78,10 @@ def body_edit(root: Path, config: SiteConfig, found: Inputs, last: Snapshot, key
     zones: dict[object, dt.tzinfo] = {}
     entries: dict[str, ParsedEntry] = {}
     for rel in files:
-        entry = _parsed_again(root, config, rel, state, found.stamps, zones)
+        try:
+            entry = _parsed_again(root, config, rel, state, found.stamps, zones)
+        except (LookupError, TypeError, ValueError):  # its cache entry cannot be read: the whole way says so
+            return None
         if entry is None:
             return None
         entries[rel] = entry
@@ -84,8 +89,13 @@ def body_edit(root: Path, config: SiteConfig, found: Inputs, last: Snapshot, key
         return None
     packed = state.site[1]
     articles = _Articles(packed[0], state, entries, zones)  # type: ignore[arg-type]  # (the sources, in order)
-    site = codec.unpack_site(packed, lambda order: articles, config.sections)
-    specs = _pages(site, config, articles, files)
+    try:  # (every article the pages show decoded here: one the cache cannot give means the whole way)
+        site = unpack_site(packed, lambda order: articles, config.sections)
+        specs = _pages(site, config, articles, files)
+        for i in site.latest:
+            articles[i]
+    except (LookupError, TypeError, ValueError):
+        return None
     decision = _decide(specs, config, state, outputs, now, preview, explain)
     if decision is None:
         return None
@@ -102,10 +112,15 @@ def _edited(now: dict[str, tuple[int, int]], then: dict[str, tuple[int, int]],
     read, and every changed one an article it parsed without errors. A folder's stamp may change (an
     editor that saves by renaming a temporary file over the article) unless an article depends on
     that folder (a bundle's index.md, or one that names files beside it)."""
-    if now.keys() != then.keys():
+    from ..content.discover import is_junk
+
+    def junk(rel: str) -> bool:  # (no build reads editor junk: swap files, backups, hidden files)
+        return any(is_junk(part) for part in rel.rstrip("/").split("/"))
+
+    if now.keys() != then.keys() and not all(junk(rel) for rel in now.keys() ^ then.keys()):
         return None
-    changed = [rel for rel, st in now.items() if then[rel] != st]
-    files = [rel for rel in changed if not rel.endswith("/")]
+    changed = [rel for rel, st in now.items() if then.get(rel, st) != st]
+    files = [rel for rel in changed if not rel.endswith("/") and not junk(rel)]
     if not files or len(files) > MAX_FILES:
         return None
     for rel in files:

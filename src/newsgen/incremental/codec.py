@@ -21,14 +21,14 @@ import marshal
 import pickle
 import types
 import typing
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from .. import frozen
 from ..errors import Diagnostic
-from ..model import Article, Author, Image, Listing, Site, Tag
+from ..model import Article, Author, Image, Listing, Tag
 from .state import Fingerprint, ParsedEntry, State
 
 
@@ -174,8 +174,10 @@ def _codecs(*classes: type) -> None:
 
 
 _codecs(Article, Author, Tag, Listing)
-pack_article = _NAMESPACE["_pack_Article"]
-unpack_article = _NAMESPACE["_unpack_Article"]
+pack_article, unpack_article = _NAMESPACE["_pack_Article"], _NAMESPACE["_unpack_Article"]
+pack_author, unpack_author = _NAMESPACE["_pack_Author"], _NAMESPACE["_unpack_Author"]  # (the site model's parts:
+pack_tag, unpack_tag = _NAMESPACE["_pack_Tag"], _NAMESPACE["_unpack_Tag"]  # reuse.pack_site)
+pack_listing, unpack_listing = _NAMESPACE["_pack_Listing"], _NAMESPACE["_unpack_Listing"]
 
 
 # ---------------------------------------------------------------------------- entries and the whole state
@@ -340,17 +342,25 @@ def decode(data: tuple[Any, ...], delta: tuple[Any, ...] | None = None, lazy: bo
     return state
 
 
-def materialize(state: State) -> None:
-    """The entries a lazily read state left as read, decoded (`state.parsed`); nothing when there are none."""
+def materialize(state: State) -> bool:
+    """The entries a lazily read state left as read, decoded (`state.parsed`). False when one cannot be:
+    the state is then an empty one (a full build)."""
     pending, base = state.pending, state.base
     if pending is None:
-        return
+        return True
     zones: dict[object, dt.tzinfo] = {}
-    entries = {rel: entry(raw, zones) for rel, raw in pending.items()}
+    try:
+        entries = {rel: entry(raw, zones) for rel, raw in pending.items()}
+    except Exception:  # noqa: BLE001 - any damage means: rebuild everything
+        empty = State()
+        for f in dataclasses.fields(State):
+            setattr(state, f.name, getattr(empty, f.name))
+        return False
     if isinstance(base, Base):  # entries exactly as in the full file (not changed by its delta): unchanged
         base.entries = {rel: e for rel, e in entries.items() if rel not in base.by_delta}  # while the same object
     state.parsed = {**entries, **state.parsed}  # (entries a build already replaced stay)
     state.pending = None
+    return True
 
 
 def _updated(base: dict[str, Any], upd: dict[str, Any], deleted: list[str]) -> dict[str, Any]:
@@ -369,30 +379,3 @@ def _packed(e: ParsedEntry) -> tuple[Any, ...] | None:
     if e.packed is None:
         e.packed = pack_article(e.article)
     return e.packed
-
-
-# ---------------------------------------------------------------------------- the site model
-
-
-def pack_site(site: Site) -> tuple[Any, ...]:
-    """The site model without the articles themselves (they are in the cache already), as tuples."""
-    pack_author, pack_tag, pack_listing = (_NAMESPACE[f"_pack_{c}"] for c in ("Author", "Tag", "Listing"))
-    return (tuple(a.source for a in site.articles),
-            {name: pack_author(a) for name, a in site.authors.items()},
-            {name: pack_tag(t) for name, t in site.tags.items()},
-            tuple(pack_listing(lst) for lst in site.listings),
-            site.by_section, site.latest, site.related, site.prev_next)
-
-
-def unpack_site(packed: tuple[Any, ...], by_source: Mapping[str, Article] | Callable[[tuple[str, ...]], Any],
-                sections: Any) -> Site:
-    """The site model pack_site() packed, with its articles from `by_source`, or made by it from their
-    sources in order (the body-edit path: a sequence that reads each one when it is first asked for)."""
-    order, authors, tags, listings, by_section, latest, related, prev_next = packed
-    unpack_author, unpack_tag, unpack_listing = (_NAMESPACE[f"_unpack_{c}"] for c in ("Author", "Tag", "Listing"))
-    articles = by_source(order) if callable(by_source) else tuple(by_source[s] for s in order)
-    return Site(articles=articles, sections=sections,
-                authors={name: unpack_author(a, None) for name, a in authors.items()},
-                tags={name: unpack_tag(t, None) for name, t in tags.items()},
-                listings=tuple(unpack_listing(lst, None) for lst in listings),
-                by_section=by_section, latest=latest, related=related, prev_next=prev_next)

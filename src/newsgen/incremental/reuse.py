@@ -4,8 +4,8 @@ of article and listing pages, while nothing that lists show has changed (only ar
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from . import codec
 from .state import State
@@ -29,11 +29,11 @@ def site_model(chosen: list[Article], config: SiteConfig, state: State,
     key = h.hexdigest()
     if state.site is not None and state.site[0] == key:
         try:
-            return codec.unpack_site(state.site[1], {a.source: a for a in chosen}, config.sections), [], True
+            return unpack_site(state.site[1], {a.source: a for a in chosen}, config.sections), [], True
         except (KeyError, TypeError, ValueError, IndexError):
             pass  # a damaged entry: compute it
     site, diags = build_site(chosen)
-    state.site = (key, codec.pack_site(site)) if not diags else None  # never reuse one with errors
+    state.site = (key, pack_site(site)) if not diags else None  # never reuse one with errors
     return site, diags, False
 
 
@@ -46,3 +46,27 @@ def known_inputs(state: State, reparsed: Iterable[str]) -> dict[str, str]:
         if entry is not None and entry.article is not None:
             known.pop(f"{entry.article.url}index.html", None)
     return known
+
+
+def pack_site(site: Site) -> tuple[Any, ...]:
+    """The site model without the articles themselves (they are in the cache already), as tuples."""
+    return (tuple(a.source for a in site.articles),
+            {name: codec.pack_author(a) for name, a in site.authors.items()},
+            {name: codec.pack_tag(t) for name, t in site.tags.items()},
+            tuple(codec.pack_listing(lst) for lst in site.listings),
+            site.by_section, site.latest, site.related, site.prev_next)
+
+
+def unpack_site(packed: tuple[Any, ...], by_source: Mapping[str, Article] | Callable[[tuple[str, ...]], Any],
+                sections: Any) -> Site:
+    """The site model pack_site() packed, with its articles from `by_source`, or made by it from their
+    sources in order (the body-edit path: a sequence that reads each one when it is first asked for)."""
+    from ..model import Site
+
+    order, authors, tags, listings, by_section, latest, related, prev_next = packed
+    articles = by_source(order) if callable(by_source) else tuple(by_source[s] for s in order)
+    return Site(articles=articles, sections=sections,
+                authors={name: codec.unpack_author(a, None) for name, a in authors.items()},
+                tags={name: codec.unpack_tag(t, None) for name, t in tags.items()},
+                listings=tuple(codec.unpack_listing(lst, None) for lst in listings),
+                by_section=by_section, latest=latest, related=related, prev_next=prev_next)

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
     Place: TypeAlias = str | os.PathLike[str]  # a folder: a build passes Paths, `quick` the command line's strings
 
-FORMAT = 4
+FORMAT = 5
 CONFIG = "newsgen.yaml"
 INPUT_FOLDERS = ("content", "static", "templates")
 CACHE_DIR = ".newsgen-cache"  # cache.CACHE_DIR (a test checks), not imported: the no-change answer never loads it
@@ -74,14 +74,17 @@ class Snapshot:
     """What a complete build leaves for the next one's no-change answer. `packed`: the stamps as saved
     (`pack`); a snapshot that was loaded has only those, and gives `stamps` when asked for them."""
 
-    __slots__ = ("_stamps", "articles", "key", "outputs", "packed", "pages", "valid_until")
+    __slots__ = ("_stamps", "articles", "key", "outputs", "packed", "pages", "since", "valid_until")
 
     def __init__(self, key: str, stamps: Stamps | None, valid_until: float, outputs: list[str], articles: int,
-                 pages: int, packed: bytes | None = None) -> None:
+                 pages: int, packed: bytes | None = None, since: float = 0.0) -> None:
         self.key = key  # newsgen's version and code, the output folder and the build options
         self._stamps = stamps
         self.packed = pack(stamps) if packed is None and stamps is not None else packed or b""
         self.valid_until = valid_until  # POSIX time from which the clock changes the output
+        # the clock the build saw (POSIX time): a clock set back before it (another machine's, a corrected
+        # one) may show what that build no longer showed (a scheduled story not due yet): look closer
+        self.since = since
         self.outputs = outputs  # files the build left in the output folder
         self.articles = articles
         self.pages = pages
@@ -257,10 +260,10 @@ def load(root: Place, out: Place) -> Snapshot | None:
         check, payload = data[:4], data[4:]
         if zlib.crc32(payload).to_bytes(4, "big") != check:
             return None  # damaged: no fast path
-        fmt, key, packed, valid_until, outputs, articles, pages = marshal.loads(payload)  # noqa: S302 - ours
+        fmt, key, packed, valid_until, outputs, articles, pages, since = marshal.loads(payload)  # noqa: S302 - ours
         if fmt != FORMAT:
             return None
-        return Snapshot(key, None, valid_until, outputs, articles, pages, packed=packed)
+        return Snapshot(key, None, valid_until, outputs, articles, pages, packed=packed, since=since)
     except Exception:  # noqa: BLE001 - a missing or damaged snapshot only means: no fast path
         return None
 
@@ -269,7 +272,7 @@ def save(root: Place, out: Place, snap: Snapshot) -> None:
     path = file_for(root, out)
     tmp = f"{path}.{os.getpid()}.tmp"
     payload = marshal.dumps((FORMAT, snap.key, snap.packed, snap.valid_until, snap.outputs, snap.articles,
-                             snap.pages))
+                             snap.pages, snap.since))
     try:
         from pathlib import Path  # (a build that saves has imported it long ago)
 
@@ -300,7 +303,7 @@ def quick(root: str, out: str, key: str, now: float) -> Snapshot | Inputs | None
     (cli.run): the last build's snapshot when there is nothing to do; else the inputs when they were
     walked (the build goes on with them: `build(inputs=)`), or None when the snapshot alone said no."""
     last = load(root, out)
-    if last is None or last.key != key or now >= last.valid_until:
+    if last is None or last.key != key or not in_time(last, now):
         return None
     outputs = Outputs(out, last.outputs)
     found = take(root)
@@ -311,11 +314,17 @@ def quick(root: str, out: str, key: str, now: float) -> Snapshot | Inputs | None
 
 
 def up_to_date(previous: Snapshot | None, key: str, stamps: Stamps, now: float, outputs: Outputs) -> bool:
-    """True when a build would change nothing: same inputs, same options, clock before the
-    previous build's horizon, and every file it wrote still in the output folder."""
-    if previous is None or previous.key != key or now >= previous.valid_until or previous.packed != pack(stamps):
+    """True when a build would change nothing: same inputs, same options, clock between the previous
+    build's own and its horizon, and every file it wrote still in the output folder."""
+    if previous is None or previous.key != key or not in_time(previous, now) or previous.packed != pack(stamps):
         return False
     return outputs.all_there()
+
+
+def in_time(previous: Snapshot, now: float) -> bool:
+    """Whether the clock alone changed nothing since the previous build: not before the clock it saw,
+    not at or past its horizon."""
+    return previous.since <= now < previous.valid_until
 
 
 class Outputs:

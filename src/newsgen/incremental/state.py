@@ -48,7 +48,7 @@ class State:
     outputs: frozenset[str] | None = None  # every file the last build left in the output (None: unknown)
     template_refs: dict[str, tuple[str, ...] | None] = field(default_factory=dict)  # source hash -> refs
     related: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)  # site.RelatedMemo
-    # (key, codec.pack_site(site)): the last site model, reused while its key is the same
+    # (key, reuse.pack_site(site)): the last site model, reused while its key is the same
     site: tuple[str, tuple[object, ...]] | None = None
     # the cache file this state was read from, as read (codec.Base): saving then writes only what
     # changed since, into a small delta file next to it
