@@ -172,6 +172,24 @@ class SiteFactory:
         return root
 
 
+DEMO = Path(__file__).resolve().parents[1]  # the repository root is also the demo newsroom
+
+
+def copy_demo(site: Path) -> Path:
+    """The demo newsroom's inputs (newsgen.yaml, content/, templates/, static/) copied into `site`, so that
+    no build cache or output lands in the repository. Returns `site`."""
+    import shutil
+
+    site.mkdir(parents=True, exist_ok=True)
+    for name in ("newsgen.yaml", "content", "templates", "static"):
+        source = DEMO / name
+        if source.is_dir():
+            shutil.copytree(source, site / name)
+        elif source.is_file():
+            shutil.copy2(source, site / name)
+    return site
+
+
 def write(root: Path, rel: str, data: str | bytes) -> Path:
     path = root / rel
     path.parent.mkdir(parents=True, exist_ok=True)

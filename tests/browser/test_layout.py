@@ -7,17 +7,15 @@ from __future__ import annotations
 
 import functools
 import http.server
-import shutil
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.conftest import copy_demo
 
 from newsgen.build import BuildOptions, build
 
-REPO = Path(__file__).resolve().parents[2]
 ARTICLE = "business/rice-exporters-ride-a-strong-harvest-but-margins-stay-thin/"  # has Related stories
 PHONE = {"viewport": {"width": 375, "height": 800}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
@@ -48,13 +46,7 @@ MEASURE = """() => {
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The demo newsroom built and served over http (root-relative links need a real server)."""
-    site = tmp_path_factory.mktemp("layout")
-    for name in ("newsgen.yaml", "content", "templates", "static"):
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, site / name)
-        elif source.exists():
-            shutil.copy2(source, site / name)
+    site = copy_demo(tmp_path_factory.mktemp("layout"))
     out = site / "public"
     handler = functools.partial(_Quiet, directory=str(out))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)

@@ -5,23 +5,13 @@ after edits (the articles then come from the cache), is the same to the byte."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+from tests.conftest import copy_demo
+
 PROGRAM = [sys.executable, "-c", "from newsgen.cli import run; run()"]
-DEMO = Path(__file__).resolve().parents[2]
-
-
-def _copy_demo(site: Path) -> None:
-    site.mkdir()
-    for name in ("newsgen.yaml", "content", "templates", "static"):
-        source = DEMO / name
-        if source.is_dir():
-            shutil.copytree(source, site / name)
-        elif source.exists():
-            shutil.copy2(source, site / name)
 
 
 def _files(out: Path) -> dict[str, bytes]:
@@ -53,7 +43,7 @@ def test_stock_and_fast_dataclasses_build_the_same_site(tmp_path: Path) -> None:
     outputs: dict[str, list[dict[str, bytes]]] = {}
     for stock in ("0", "1"):
         site, out = tmp_path / f"site-{stock}", tmp_path / f"out-{stock}"
-        _copy_demo(site)
+        copy_demo(site)
         steps = []
         _build(site, out, stock)  # cold: articles parsed, pages planned
         steps.append(_files(out))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -18,6 +17,7 @@ import lxml.etree
 import lxml.html
 import pytest
 from click.testing import CliRunner
+from tests.conftest import copy_demo
 
 from newsgen.cli import main
 
@@ -47,13 +47,7 @@ AUTHORED = authored_urls()
 @pytest.fixture(scope="module")
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo site, copied (so no build cache lands in the repo) and built under BASE."""
-    site = tmp_path_factory.mktemp("demo")
-    for name in ("newsgen.yaml", "content", "static", "templates"):
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, site / name)
-        elif source.is_file():
-            shutil.copy2(source, site / name)
+    site = copy_demo(tmp_path_factory.mktemp("demo"))
     target = site / "public"
     result = CliRunner().invoke(main, ["build", "--site", str(site), "--out", str(target),
                                        "--base-url", BASE, "--quiet"])

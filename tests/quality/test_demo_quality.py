@@ -5,18 +5,17 @@ original). Skipped locally without the tools; failing in CI (`CI` set) without t
 
 from __future__ import annotations
 
-import shutil
 import statistics
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.conftest import copy_demo
 
 from newsgen.build import BuildOptions, build
 
 from ._tools import axe_violations, lighthouse_failures, lighthouse_report, require_tools, serve_dir, vnu_errors
 
-REPO = Path(__file__).resolve().parents[2]
 ARTICLE = "business/rice-exporters-ride-a-strong-harvest-but-margins-stay-thin/"  # figure, chart, lists
 PAGES = ["", "politics/", ARTICLE, "commentaries/the-flood-barrier-is-worth-its-price-but-not-at-any-price/",
          "sports/ben-ngoc-fc-climb-to-third-as-the-delta-league-reaches-the-halfway-mark/",
@@ -31,13 +30,7 @@ VI_PAGES = ["vi/", VI_ARTICLE, "vi/chinh-tri/", "vi/tags/lu-lut/", "vi/404.html"
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
     """The demo newsroom, built for the address it is served at (so canonical URLs are its own)."""
     require_tools()
-    site = tmp_path_factory.mktemp("demo")
-    for name in ("newsgen.yaml", "content", "templates", "static"):
-        src = REPO / name
-        if src.is_dir():
-            shutil.copytree(src, site / name)
-        else:
-            shutil.copy2(src, site / name)
+    site = copy_demo(tmp_path_factory.mktemp("demo"))
     out = site / "public"
     out.mkdir()
     with serve_dir(out) as base:

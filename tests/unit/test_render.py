@@ -174,20 +174,12 @@ def test_template_digests_follow_includes(site) -> None:  # type: ignore[no-unty
 def test_the_stock_jinja_switch_renders_every_demo_page_the_same(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """NEWSGEN_STOCK_JINJA=1 builds with a stock jinja2.Environment (no speed hooks): the whole demo
     site's output is byte for byte the same, so any difference can be bisected to render/hooks.py."""
-    import shutil
+    from tests.conftest import copy_demo
 
     from newsgen.build import BuildOptions, build
     from newsgen.render import hooks
 
-    demo = Path(__file__).resolve().parents[2]
-    site = tmp_path / "demo"
-    site.mkdir()
-    for name in ("newsgen.yaml", "content", "templates", "static"):
-        source = demo / name
-        if source.is_dir():
-            shutil.copytree(source, site / name)
-        elif source.exists():
-            shutil.copy2(source, site / name)
+    site = copy_demo(tmp_path / "demo")
     outputs = {}
     for stock in ("0", "1"):
         monkeypatch.setenv("NEWSGEN_STOCK_JINJA", stock)

@@ -31,8 +31,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, overload
 
+from ..output import MARKER
 from . import codec
-from .decide import Decision, common_key, fingerprint, why
+from .decide import Decision, common_key, decide
 from .parsed import entry_for
 from .reuse import unpack_site
 from .snapshot import in_time
@@ -100,7 +101,7 @@ def body_edit(root: Path, config: SiteConfig, found: Inputs, last: Snapshot, key
     if decision is None:
         return None
     decision.unchanged = last.pages - len(decision.todo)
-    keep = set(state.outputs) - {_marker()}
+    keep = set(state.outputs) - {MARKER}
     state.parsed.update(entries)  # (the rest stays pending: saving writes these over the last build's)
     return BodyEdit([Edition(config, site, {})], specs, decision, keep, entries, last.articles, last.pages,
                     last.valid_until, now)
@@ -230,29 +231,18 @@ def _pages(site: object, config: SiteConfig, articles: _Articles, files: list[st
 
 def _decide(specs: list[PageSpec], config: SiteConfig, state: State, outputs: Outputs, now: dt.datetime,
             preview: bool, explain: bool) -> Decision | None:
-    """Those pages' fingerprints: each must be the last build's in all but what it shows (else None);
-    the ones that changed are rendered. Every other page keeps its fingerprint."""
+    """`decide` for those pages, each of whose fingerprints must be the last build's in all but what it
+    shows (else None); every other page keeps its fingerprint."""
     from ..render.environment import make_env
     from ..render.templates import template_digests
 
     templates = template_digests(make_env(config), sorted({s.template for s in specs if s.template}),
                                  state.template_refs)
-    common = common_key(config, preview, now)
-    decision = Decision(fingerprints=dict(state.pages))
-    for spec in specs:
-        fp = fingerprint(spec, common, templates)
-        previous = state.pages.get(spec.out)
+    decision = decide(specs, common_key(config, preview, now), templates, state.pages, outputs.there,
+                      explain=explain)
+    for out, fp in decision.fingerprints.items():
+        previous = state.pages.get(out)
         if previous is None or previous[:4] != fp[:4]:
             return None
-        decision.fingerprints[spec.out] = fp
-        if previous != fp or not outputs.there(spec.out):
-            decision.todo.append(spec)
-            if explain:
-                decision.reasons.append(f"/{spec.url}: {why(previous, fp, spec)}")
+    decision.fingerprints = {**state.pages, **decision.fingerprints}
     return decision
-
-
-def _marker() -> str:
-    from ..output import MARKER
-
-    return MARKER
