@@ -112,6 +112,31 @@ def test_an_article_saved_during_the_build_is_reported_not_mixed(archive: Path,
     assert build(archive, BuildOptions(jobs=1)).rendered >= 1
 
 
+def test_an_article_saved_while_it_is_parsed_is_read_again(archive: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The editor saves while the build parses the file: the cache must not pair the new file's stamp
+    with the text read before it (the next build would take that text as current). A draft made
+    public in that moment stayed unpublished, build after build."""
+    import newsgen.content.collect as collect
+
+    target = archive / "content" / "politics" / "story-000.md"
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text.replace("---\n\n", "draft: true\n---\n\n", 1), encoding="utf-8")
+    real, saves = collect.parse_file, [text.replace("Story number 0", "Published at last")]
+
+    def parse_then_save(root: Path, rel: str, *args, **kwargs):  # type: ignore[no-untyped-def]
+        parsed = real(root, rel, *args, **kwargs)
+        if rel.endswith("story-000.md") and saves:
+            target.write_text(saves.pop(), encoding="utf-8")
+        return parsed
+
+    monkeypatch.setattr(collect, "parse_file", parse_then_save)
+    build(archive, BuildOptions(jobs=1))  # it read the draft: nothing of it published
+    assert not (archive / "public/politics/published-at-last").exists()
+    monkeypatch.setattr(collect, "parse_file", real)
+    build(archive, BuildOptions(jobs=1))
+    assert (archive / "public/politics/published-at-last/index.html").is_file()
+
+
 # ---------------------------------------------------------------------------- `newsgen new`, as written
 
 

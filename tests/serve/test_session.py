@@ -251,6 +251,32 @@ def test_an_article_saved_while_the_preview_builds_is_built_again_by_itself(make
         encoding="utf-8")
 
 
+def test_an_article_saved_while_the_preview_parses_it_is_built_again_by_itself(make_site, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The same, with the save landing while the file is parsed: the build in memory must not keep the
+    text read before the save under the stamp after it (every build again then stopped the same way,
+    and the error stayed until the next save)."""
+    import newsgen.content.collect as collect
+
+    a = make_site.article
+    root = make_site({"content/politics/budget.md": a("Budget passes", date="2024-03-01 09:00")})
+    story = root / "content/politics/budget.md"
+    s = Session(root, root / "public", Hub(), ReadWriteLock())
+    assert s.first() is not None
+    real, saves = collect.parse_file, [a("Budget passes at dawn, with changes", date="2024-03-01 09:00")]
+
+    def parse_then_save(*args: Any, **kwargs: Any) -> Any:
+        parsed = real(*args, **kwargs)
+        if saves:
+            story.write_text(saves.pop(), encoding="utf-8")
+        return parsed
+
+    story.write_text(a("Budget passes after a long night", date="2024-03-01 09:00"), encoding="utf-8")
+    monkeypatch.setattr(collect, "parse_file", parse_then_save)
+    result = s.rebuild(rebuild_for(["content/politics/budget.md"]))  # type: ignore[arg-type]
+    assert result is not None and s.ok is True, s.hub.errors
+    assert (root / "public/politics/budget-passes-at-dawn-with-changes/index.html").is_file()
+
+
 def test_a_build_that_keeps_meeting_saves_reports_it_after_a_few_tries(make_site, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import newsgen.pages as build_mod
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from ..config import SiteConfig
 from ..errors import Diagnostic
+from ..fileio import stamp
 from ..incremental import codec
 from ..incremental.parsed import entry_for, still_valid
 from ..incremental.state import Dependency, ParsedEntry, State
@@ -79,7 +80,11 @@ def _parse_task(shared: tuple[Path, SiteConfig, KnownImages], local: dict[str, A
     the article already packed."""
     root, config, known = shared
     memo: dict[str, Dependency] = local.setdefault("deps", {})  # many articles share one static image
-    return [(rel, codec.raw(entry_for(root, rel, *parse_file(root, rel, config, known), memo))) for rel in rels]
+    out = []
+    for rel in rels:
+        before = stamp(root, rel)  # (before reading it: see entry_for)
+        out.append((rel, codec.raw(entry_for(root, rel, before, *parse_file(root, rel, config, known), memo))))
+    return out
 
 
 def known_images(root: Path, entries: Iterable[ParsedEntry]) -> KnownImages:

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, overload
 
+from ..fileio import stamp
 from ..output import MARKER
 from . import codec
 from .decide import Decision, common_key, decide
@@ -144,12 +145,13 @@ def _parsed_again(root: Path, config: SiteConfig, rel: str, state: State, stamps
     old = codec.entry(state.pending[rel], zones)
     if old.article is None or any((stamps.get(st[0]) or stamps.get(f"{st[0]}/")) != st[1:] for st, _ in old.deps):
         return None  # (a file it names changed: the whole way looks at it)
+    before = stamp(root, rel)  # (before reading it: see entry_for)
     article, diagnostics = parse_file(root, rel, config, known_images(root, [old]))
     if article is None or diagnostics:
         return None  # (the whole way reports them, with every other file's)
     if codec.pack_article(dataclasses.replace(article, digest=old.article.digest)) != old.packed:
         return None  # something besides the body changed (compared as stored: dates with their zones)
-    entry = entry_for(root, rel, article, [], {})
+    entry = entry_for(root, rel, before, article, [], {})
     return entry if entry.deps == old.deps else None
 
 

@@ -24,12 +24,14 @@ def dep(root: Path, rel: str) -> Dependency:
     return stamp(root, rel), digest(root, rel)
 
 
-def entry_for(root: Path, rel: str, article: Article | None, diagnostics: list[Diagnostic],
+def entry_for(root: Path, rel: str, before: Stamp, article: Article | None, diagnostics: list[Diagnostic],
               memo: dict[str, Dependency]) -> ParsedEntry:
     """What the cache keeps of a file just parsed. Made where it was parsed (the pool's workers):
-    digesting the images it names reads them whole, which is no job for the main process."""
+    digesting the images it names reads them whole, which is no job for the main process.
+    `before`: the file's stamp taken before it was read. A stamp taken after would pair a save made
+    while it was parsed with the older text, and every later build would take that text as current."""
     digest_ = article.digest if article is not None else digest(root, rel)  # the same hash of the bytes
-    return ParsedEntry(stamp(root, rel), digest_, _deps(root, rel, article, memo), article, tuple(diagnostics))
+    return ParsedEntry(before, digest_, _deps(root, rel, article, memo), article, tuple(diagnostics))
 
 
 def _deps(root: Path, rel: str, article: Article | None, memo: dict[str, Dependency]) -> tuple[Dependency, ...]:

@@ -211,6 +211,8 @@ class Session:
             if moved and again > 0 and self.inputs is not None:  # "build again": the preview does it itself,
                 # with those files stamped again (their watcher event may have been spent on this build)
                 self.inputs = snapshot.refresh(self.root, self.inputs, moved) or snapshot.take(self.root)
+                for rel in moved:  # and read again, whatever their stamps say
+                    self.state.parsed.pop(rel, None)
                 return self._build(only, jobs, again - 1)
             self._failed([str(d) for d in exc.diagnostics])
             return None, 0
