@@ -227,10 +227,11 @@ def _plan(root: Path, config: SiteConfig, found: snapshot.Inputs, remembered: St
     lap("parse")
     _render_bodies_ahead(executor, config, chosen, remembered, options, out, failed=bool(parsed.diagnostics))
 
-    editions, site_diags, reused = site_models(chosen, config, remembered, _site_builder(executor))
+    editions, site_diags, stale = site_models(chosen, config, remembered, _site_builder(executor))
     articles = [a for edition in editions for a in edition.site.articles]
     lap("site model")
-    specs = plan_editions(editions, now, known_inputs(remembered, parsed.reparsed) if reused else None)
+    known = known_inputs(remembered, parsed.reparsed, stale) if stale is not None else None
+    specs = plan_editions(editions, now, known)
     _refuse(parsed.diagnostics + site_diags + collision_diagnostics(specs, [e.site for e in editions]))
     templates = template_digests(make_env(config), sorted({s.template for s in specs if s.template}),
                                  remembered.template_refs)

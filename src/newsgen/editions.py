@@ -28,10 +28,10 @@ BuildSite = Callable[["list[Article]", "SiteConfig", "dict[str, tuple[str, tuple
 
 
 def site_models(chosen: list[Article], config: SiteConfig, state: State,
-                build: BuildSite) -> tuple[list[Edition], list[Diagnostic], bool]:
+                build: BuildSite) -> tuple[list[Edition], list[Diagnostic], set[str] | None]:
     """Every edition's site model and the links between them. `build(articles, edition_config,
-    related_memo)` makes one site model. Says whether the last build's model was reused (a site in one
-    language only: `incremental.reuse.site_model`)."""
+    related_memo)` makes one site model. Says which pages' inputs from the last build no longer hold
+    when its model was reused (a site in one language only: `incremental.reuse.site_model`), else None."""
     from .incremental.reuse import site_model
 
     if not config.languages:
@@ -54,7 +54,7 @@ def site_models(chosen: list[Article], config: SiteConfig, state: State,
     state.related = {source: entry for memo in memos.values() for source, entry in memo.items()}
     links, problems = alternates(editions, sites)
     return [Edition(e, s, links[k]) for k, (e, s) in enumerate(zip(editions, sites, strict=True))], \
-        diags + problems, False
+        diags + problems, None
 
 
 def translation_key(config: SiteConfig, article: Article) -> str:

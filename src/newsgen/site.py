@@ -7,6 +7,7 @@ previous/next, related articles and paginated listings.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
@@ -37,7 +38,7 @@ def select(articles: list[Article], now: dt.datetime, selection: Selection) -> l
 
 def order(articles: list[Article]) -> list[Article]:
     """Newest first; ties broken by title and file so that every build gives the same order."""
-    return sorted(articles, key=lambda a: (-a.date.timestamp(), a.title, a.source))
+    return sorted(articles, key=_order_key)
 
 
 RANK_PARALLEL_MIN = 2000  # related lists: ~50 us each, so a pool pays for itself only on a first build
@@ -101,6 +102,89 @@ def build_site(articles: list[Article], config: SiteConfig, related_memo: Relate
     return site, diags
 
 
+def with_newest(site: Site, new: list[Article], config: SiteConfig,
+                related_memo: RelatedMemo) -> tuple[Site, set[int], set[tuple[str, str]]] | None:
+    """build_site's model for `site`'s articles and `new` ones that are all newer than every one of them
+    (stories just published), made from `site` with integer work only: every index moves by len(new),
+    and what a new story changes is computed (its listings, its section's previous/next, its related
+    list: only earlier stories are candidates, so no other list changes). Also returns the articles
+    (their new indexes) and the listings ((kind, key)) whose pages show something new. None when the
+    model must be built (a URL two stories share: build_site reports it)."""
+    k = len(new)
+    fresh = order(new)
+    if not k or (site.articles and not _order_key(fresh[-1]) < _order_key(site.articles[0])):
+        return None
+    new_urls = {a.url for a in fresh}
+    if len(new_urls) < k or any(a.url in new_urls for a in site.articles) or (
+            site.articles and site.articles[0].source not in related_memo):
+        return None
+    arts = (*fresh, *site.articles)
+    authors, tags = _authors(arts, config), _tags(arts, config.prefix)
+    shifted = [i + k for i in range(len(site.articles))]  # old index -> new one (ints made once)
+    by_section = {slug: (*[i for i in range(k) if arts[i].section == slug], *[shifted[j] for j in items])
+                  for slug, items in site.by_section.items()}
+    prev_next = {shifted[i]: (None if o is None else shifted[o], None if n is None else shifted[n])
+                 for i, (o, n) in site.prev_next.items()}
+    touched: set[int] = set(range(k))
+    for items in by_section.values():
+        if items and items[0] < k:  # the section's new stories and the story that was newest in it
+            for pos in range(len(items)):
+                if pos and items[pos - 1] >= k:
+                    break
+                prev_next[items[pos]] = (items[pos + 1] if pos + 1 < len(items) else None,
+                                         items[pos - 1] if pos else None)
+                touched.add(items[pos])
+    old = {(lst.kind, lst.key): lst for lst in site.listings}
+    listings: list[Listing] = []
+    changed: set[tuple[str, str]] = set()
+    by_tag: dict[str, list[int]] = {}
+    wanted = [("section", s.slug, s.name, s.description, s.url) for s in config.sections]
+    wanted += [("author", a.slug, a.name, a.bio, a.url) for a in _unique(authors.values())]
+    wanted += [("tag", t.slug, t.name, "", t.url) for t in _unique(tags.values())]
+    for kind, key, title, description, url in wanted:
+        mine = [i for i in range(k) for _ in range(_times_listed(arts[i], kind, key, authors, tags))]
+        was = old.get((kind, key))
+        listed = [shifted[j] for pager in (was.pages if was else ()) for j in pager.items]
+        if not mine and was is not None and (was.title, was.description, was.url) == (title, description, url):
+            pages = tuple(_moved(pager, shifted) for pager in was.pages)
+        else:
+            listed = [*mine, *listed]
+            pages = paginate(tuple(listed), url, config, arts)
+            changed.add((kind, key))
+        if kind == "tag" and any(key == tags[name].slug for a in fresh for name in a.tags):
+            by_tag[key] = listed
+        listings.append(Listing(kind, key, title, description, url, pages))
+    related = {shifted[i]: tuple([shifted[j] for j in r]) for i, r in site.related.items()}
+    ranker = _Ranker(arts, by_tag, tags, {slug: list(items) for slug, items in by_section.items()})
+    chain = bytes.fromhex(related_memo[site.articles[0].source][0]) if site.articles else b""
+    for i in range(k - 1, -1, -1):
+        a = arts[i]
+        chain = _chain(chain, a)
+        related[i] = ranker(i)
+        related_memo[a.source] = (chain.hex(), tuple([arts[j].source for j in related[i]]))
+    return Site(articles=arts, sections=config.sections, authors=authors, tags=tags, listings=tuple(listings),
+                by_section=by_section, latest=tuple(range(min(config.latest_news, len(arts)))),
+                related=related, prev_next=prev_next), touched, changed
+
+
+def _order_key(a: Article) -> tuple[float, str, str]:
+    return (-a.date.timestamp(), a.title, a.source)  # order()'s
+
+
+def _times_listed(a: Article, kind: str, key: str, authors: dict[str, Author], tags: dict[str, Tag]) -> int:
+    """How many times build_site lists `a` under (kind, key): once per name of its with that slug."""
+    if kind == "section":
+        return int(a.section == key)
+    if kind == "author":
+        return sum(authors[name].slug == key for name in a.authors)
+    return sum(tags[name].slug == key for name in a.tags)
+
+
+def _moved(pager: Pager, shifted: list[int]) -> Pager:
+    return Pager(pager.number, pager.total, pager.url, tuple([shifted[j] for j in pager.items]),
+                 pager.newer_url, pager.older_url, pager.label)
+
+
 def _unique(values: Iterable[T]) -> list[T]:
     """One entry per slug (several spellings of a name share one page), sorted by slug."""
     seen: dict[str, T] = {}
@@ -150,14 +234,10 @@ def _related(arts: tuple[Article, ...], ids: list[int], by_tag: dict[str, list[i
     from the oldest article up says when that part of the site is unchanged, and then the list
     from the last build (`memo`, by source) is reused. Publishing a new article computes one list.
     """
-    import hashlib
-
     keys: list[str] = [""] * len(arts)
     chain = b""
     for i in range(len(arts) - 1, -1, -1):  # the card digest covers title, date, section and tags
-        a = arts[i]
-        chain = hashlib.blake2b(b"%b%b\0%b" % (chain, a.card_digest.encode(), a.source.encode()),
-                                digest_size=12).digest()
+        chain = _chain(chain, arts[i])
         keys[i] = chain.hex()
     index = {a.source: i for i, a in zip(ids, arts, strict=True)}
     out: dict[int, tuple[int, ...]] = {}
@@ -176,6 +256,11 @@ def _related(arts: tuple[Article, ...], ids: list[int], by_tag: dict[str, list[i
     sources = [a.source for a in arts]
     memo.update({src: (keys[i], tuple([sources[j] for j in out[i]])) for i, src in enumerate(sources)})
     return out
+
+
+def _chain(older: bytes, a: Article) -> bytes:
+    """The key of what decides article a's related list: it and every older article (`older`: theirs)."""
+    return hashlib.blake2b(b"%b%b\0%b" % (older, a.card_digest.encode(), a.source.encode()), digest_size=12).digest()
 
 
 class _Ranker:

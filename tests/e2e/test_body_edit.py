@@ -10,110 +10,10 @@ import datetime as dt
 import os
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-from newsgen.build import BuildOptions, BuildResult, build
-
-SECTIONS = ("Politics", "Sports", "Culture")
-
-
-def _when(days: float) -> str:
-    """A front-matter date `days` from now (negative: in the past), in the site's zone."""
-    t = dt.datetime.now(dt.timezone(dt.timedelta(hours=7))) + dt.timedelta(days=days)
-    return t.strftime("%Y-%m-%d %H:%M")
-
-
-def _files(png: Callable[..., bytes]) -> dict[str, str | bytes]:
-    from tests.conftest import article_text
-
-    files: dict[str, str | bytes] = {"static/images/photo.png": png(40, 30)}
-    for n in range(24):
-        section = SECTIONS[n % 3]
-        fields: dict[str, object] = {"author": ["Lan Pham", "Minh Vo"][n % 2],
-                                     "tags": [["rice", "exports"], ["football"], ["rice", "ports"]][n % 3]}
-        if n % 5 == 0:
-            fields.update(image="/images/photo.png", image_caption="The harbour at dawn.", image_credit="AP")
-        if n == 7:
-            fields["aliases"] = ["/2024/03/old-path/"]
-        if n % 4 == 0:
-            fields["summary"] = f"A summary written for story {n}."
-        files[f"content/{section.lower()}/story-{n}.md"] = article_text(
-            title=f"Story number {n}", section=section, date=_when(-n * 0.4),
-            body=f"The lead paragraph of story {n}.\n\nA second paragraph, with **bold** words.\n", **fields)
-    files["content/culture/lanterns/index.md"] = article_text(
-        title="Lanterns in a bundle", section="Culture", date=_when(-3.3), body="Lead.\n\n![A lantern](lantern.png)\n")
-    files["content/culture/lanterns/lantern.png"] = png(20, 10)
-    files["content/politics/draft.md"] = article_text(title="Not yet", date=_when(-0.1), draft=True)
-    files["content/sports/scheduled.md"] = article_text(title="Tomorrow's match", section="Sports", date=_when(1))
-    return files
-
-
-def _output(out: Path) -> dict[str, bytes]:
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file() and p.name != ".newsgen-output"}
-
-
-class Newsroom:
-    def __init__(self, root: Path, tmp: Path) -> None:
-        self.root, self.tmp, self.out, self.n = root, tmp, root / "public", 0
-        self.shared = False
-
-    def build(self) -> BuildResult:
-        return build(self.root, BuildOptions(out=self.out, jobs=2))
-
-    def short(self) -> bool:
-        """Whether the last build took the short way: no parse and no site model stage."""
-        return not {"parse", "site model"} & {name for name, _ in self.last.stages}
-
-    def check(self, short: bool) -> BuildResult:
-        """Build; then assert which way it went and that its output is a cache-less serial build's."""
-        self.last = self.build()
-        assert self.short() is short, self.last.stages
-        self.compare()
-        return self.last
-
-    def whole_way(self) -> None:
-        """Build; assert it took the whole way, and compare its output when the comparison holds (see the
-        fixture: with shared Latest News, not after a change to what that list shows)."""
-        if self.shared:
-            self.last = self.build()
-            assert not self.short(), self.last.stages
-        else:
-            self.check(short=False)
-
-    def compare(self) -> None:
-        """The output is what a serial build without a cache makes of the same files."""
-        self.n += 1
-        reference = self.tmp / f"reference-{self.n}"
-        build(self.root, BuildOptions(out=reference, jobs=1))
-        mine, theirs = _output(self.out), _output(reference)
-        assert mine.keys() == theirs.keys()
-        assert [name for name in mine if mine[name] != theirs[name]] == []
-
-    def append(self, rel: str, text: str) -> None:
-        path = self.root / rel
-        path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
-
-    def replace(self, rel: str, old: str, new: str) -> None:
-        path = self.root / rel
-        text = path.read_text(encoding="utf-8")
-        assert old in text
-        path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-@pytest.fixture(params=["latest news in each page", "shared latest news"])
-def newsroom(request, make_site, png, tmp_path: Path) -> Newsroom:  # type: ignore[no-untyped-def]
-    """The site built once. With the default `shared_latest_news: true` an article page's own Latest News
-    list is not kept current (the page shows /latest-news.json's), so it is compared only after body
-    edits, which never change that list."""
-    shared = request.param == "shared latest news"
-    room = Newsroom(make_site(_files(png), extra_config=f"shared_latest_news: {str(shared).lower()}\n"), tmp_path)
-    room.shared = shared
-    room.check(short=False)  # the first build
-    return room
+from tests.e2e.newsroom import Newsroom, newsroom_files, when
 
 
 def test_body_edits_take_the_short_way_and_write_what_a_full_build_writes(newsroom: Newsroom) -> None:
@@ -199,7 +99,7 @@ def test_anything_else_takes_the_whole_way(newsroom: Newsroom, change: str) -> N
     elif change == "new article":
         from tests.conftest import article_text
 
-        (newsroom.root / "content/politics/fresh.md").write_text(article_text(title="Fresh", date=_when(-0.01)), "utf-8")
+        (newsroom.root / "content/politics/fresh.md").write_text(article_text(title="Fresh", date=when(-0.01)), "utf-8")
     elif change == "removed article":
         (newsroom.root / "content/politics/story-6.md").unlink()
     elif change == "static file":
@@ -278,7 +178,7 @@ def test_editor_junk_beside_the_article_keeps_the_short_way(newsroom: Newsroom) 
 def test_the_search_index_is_the_one_a_fresh_build_makes(make_site, png, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """search: true. Pagefind names its files by content: each build's index replaces the last one
     whole, so no file of an older index stays behind (the short way and the whole way alike)."""
-    room = Newsroom(make_site(_files(png), extra_config="shared_latest_news: false\nsearch: true\n"), tmp_path)
+    room = Newsroom(make_site(newsroom_files(png), extra_config="shared_latest_news: false\nsearch: true\n"), tmp_path)
     room.check(short=False)
     first = {p.name for p in (room.out / "pagefind").rglob("*") if p.is_file()}
     room.append("content/politics/story-12.md", "\nA paragraph with the word zanzibar.\n")

@@ -19,32 +19,66 @@ BuildSite = Callable[[list["Article"]], tuple["Site", list["Diagnostic"]]]
 
 
 def site_model(chosen: list[Article], config: SiteConfig, state: State,
-               build_site: BuildSite) -> tuple[Site, list[Diagnostic], bool]:
+               build_site: BuildSite) -> tuple[Site, list[Diagnostic], set[str] | None]:
     """The site model: the last build's when nothing it is made of changed (which articles, and of
-    each what lists show of it: its card digest, and the config), else `build_site(chosen)`, which is
-    then remembered in `state` (unless it has errors). Says whether it was reused."""
+    each what lists show of it: its card digest, and the config); the last build's with stories newer
+    than all of it added (`site.with_newest`: news just published); else `build_site(chosen)`. Then
+    remembered in `state` (unless it has errors). Says which pages' inputs from the last build no longer
+    hold (`known_inputs`): none, those the new stories changed, or None (a model built anew)."""
+    from ..site import with_newest
+
     h = hashlib.blake2b(config.digest.encode(), digest_size=16)
+    h_old = h.copy()  # (the same, over the articles the last model had)
+    before: set[str] = set(state.site[1][0]) if state.site is not None else set()  # type: ignore[call-overload]
+    new = []
     for a in sorted(chosen, key=lambda a: a.source):
-        h.update(f"\0{a.source}\0{a.card_digest}".encode())
+        part = f"\0{a.source}\0{a.card_digest}".encode()
+        h.update(part)
+        if a.source in before:
+            h_old.update(part)
+        else:
+            new.append(a)
     key = h.hexdigest()
-    if state.site is not None and state.site[0] == key:
+    if state.site is not None and (state.site[0] == key or (
+            state.site[0] == h_old.hexdigest() and len(chosen) - len(new) == len(before))):
         try:
-            return unpack_site(state.site[1], {a.source: a for a in chosen}, config.sections), [], True
+            site = unpack_site(state.site[1], {a.source: a for a in chosen}, config.sections)
+            grown = with_newest(site, new, config, state.related) if new else (site, set(), set())
         except (KeyError, TypeError, ValueError, IndexError):
-            pass  # a damaged entry: compute it
+            grown = None  # a damaged entry: compute it
+        if grown is not None:
+            site, touched, changed = grown
+            if new:
+                state.site = (key, pack_site(site))
+            return site, [], _stale(site, config, touched, changed)
     site, diags = build_site(chosen)
     state.site = (key, pack_site(site)) if not diags else None  # never reuse one with errors
-    return site, diags, False
+    return site, diags, None
 
 
-def known_inputs(state: State, reparsed: Iterable[str]) -> dict[str, str]:
+def _stale(site: Site, config: SiteConfig, touched: set[int], changed: set[tuple[str, str]]) -> set[str]:
+    """The pages whose inputs the new stories changed: theirs and their neighbours', every page of
+    the lists they are in, and every article page when each carries its own Latest News list."""
+    from .. import urls
+
+    arts = site.articles
+    stale = {f"{arts[i].url}index.html" for i in (range(len(arts)) if touched and not config.shared_latest_news
+                                                   else touched)}
+    return stale | {urls.output_file(p.url) for lst in site.listings if (lst.kind, lst.key) in changed
+                    for p in lst.pages}
+
+
+def known_inputs(state: State, reparsed: Iterable[str], stale: Iterable[str] = ()) -> dict[str, str]:
     """With the same site model: the last build's inputs of every article and listing page (listings
-    show the same), except the pages of the articles parsed again (`reparsed`: their sources)."""
+    show the same), except the pages of the articles parsed again (`reparsed`: their sources) and the
+    `stale` ones (output files: what new stories changed)."""
     known = {out: fp.inputs for out, fp in state.pages.items() if fp.kind in ("article", "listing")}
     for rel in reparsed:
         entry = state.parsed.get(rel)
         if entry is not None and entry.article is not None:
             known.pop(f"{entry.article.url}index.html", None)
+    for out in stale:
+        known.pop(out, None)
     return known
 
 

@@ -1,0 +1,99 @@
+"""Stories newer than every other one (news just published): the build adds them to the last build's
+site model (`site.with_newest`) instead of making the model again, and plans the other pages with the
+inputs the last build computed. Its output must be, byte for byte, what the same build makes with the
+model made again (the twin below), and (with each page's own Latest News list) what a serial build
+without a cache makes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.e2e.newsroom import Newsroom, output_of, when
+
+import newsgen.site as site_mod
+
+
+def _story(title: str, days: float, section: str = "Politics", **fields: object) -> str:
+    """(days=0: this minute, the newest story's too when the site was built in it: the titles here sort
+    before theirs, and each batch's before the last one's)"""
+    from tests.conftest import article_text
+
+    return article_text(title=title, section=section, date=when(days), body=f"The lead of {title}.\n", **fields)
+
+
+def _build_both(room: Newsroom, tmp: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, list[bool]]:
+    """The build made twice from the same files, output and cache (put back in place between the two):
+    first with the model made anew, then as it is. The outputs must be the same. Returns the second
+    build's result and what with_newest answered in it."""
+    backup = tmp / f"backup-{room.n}"
+    shutil.copytree(room.root, backup, symlinks=True)  # (mtimes kept: the same stamps)
+    real, grown = site_mod.with_newest, []
+    monkeypatch.setattr(site_mod, "with_newest", lambda *args, **kwargs: None)
+    room.build()
+    theirs = output_of(room.out)
+    shutil.rmtree(room.root)
+    shutil.copytree(backup, room.root, symlinks=True)
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        got = real(*args, **kwargs)
+        grown.append(got is not None)
+        return got
+
+    monkeypatch.setattr(site_mod, "with_newest", spy)
+    result = room.build()
+    monkeypatch.setattr(site_mod, "with_newest", real)
+    mine = output_of(room.out)
+    assert mine.keys() == theirs.keys()
+    assert [name for name in mine if mine[name] != theirs[name]] == []
+    if not room.shared:  # (shared: article pages keep the Latest News list they were written with)
+        room.compare()
+    else:
+        room.n += 1
+    return result, grown
+
+
+def test_news_just_published_grows_the_last_model(newsroom: Newsroom, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    root = newsroom.root
+    (root / "content/politics/breaking.md").write_text(
+        _story("Breaking: the port reopens", 0, author="Lan Pham", tags=["rice", "ports"]), "utf-8")
+    result, grown = _build_both(newsroom, tmp_path, monkeypatch)
+    assert grown == [True]
+    assert "politics/breaking-the-port-reopens/index.html" in result.changed
+    if newsroom.shared:  # only the pages that show it: not every article page
+        assert result.rendered < 30, result.changed
+
+    # two at once, in two sections, with a new tag, a new author, a lead image
+    (root / "content/sports/final.md").write_text(
+        _story("A final whistle", 0, section="Sports", author="Quang Le", tags=["football", "finals"],
+               image="/images/photo.png", image_caption="The stand.", image_credit="AP"), "utf-8")
+    (root / "content/culture/opening.md").write_text(
+        _story("A gallery opens", 0, section="Culture", author="Minh Vo", tags=["art"]), "utf-8")
+    result, grown = _build_both(newsroom, tmp_path, monkeypatch)
+    assert grown == [True]
+    assert (newsroom.out / "tags/finals/index.html").is_file() and (newsroom.out / "authors/quang-le/index.html").is_file()
+
+    # with a body edit of an older story in the same build
+    (root / "content/politics/late.md").write_text(_story("A brief late note", 0), "utf-8")
+    newsroom.append("content/politics/story-3.md", "\nA correction to the body.\n")
+    result, grown = _build_both(newsroom, tmp_path, monkeypatch)
+    assert grown == [True]
+    assert "A correction to the body." in (newsroom.out / "politics/story-number-3/index.html").read_text("utf-8")
+
+
+def test_a_story_dated_before_the_newest_makes_the_model_again(newsroom: Newsroom, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    (newsroom.root / "content/politics/backdated.md").write_text(_story("Filed late", -1.5), "utf-8")
+    _, grown = _build_both(newsroom, tmp_path, monkeypatch)
+    assert grown == [False]
+
+
+def test_a_story_at_a_taken_address_is_reported(newsroom: Newsroom) -> None:
+    from newsgen.errors import BuildError
+
+    (newsroom.root / "content/politics/again.md").write_text(_story("Again", 0, slug="story-number-3"), "utf-8")
+    with pytest.raises(BuildError, match="same URL"):
+        newsroom.build()
