@@ -144,15 +144,14 @@ def with_newest(site: Site, new: list[Article], config: SiteConfig,
     for kind, key, title, description, url in wanted:
         mine = [i for i in range(k) for _ in range(_times_listed(arts[i], kind, key, authors, tags))]
         was = old.get((kind, key))
-        listed = [shifted[j] for pager in (was.pages if was else ()) for j in pager.items]
         if not mine and was is not None and (was.title, was.description, was.url) == (title, description, url):
             pages = tuple(_moved(pager, shifted) for pager in was.pages)
         else:
-            listed = [*mine, *listed]
+            listed = [*mine, *[shifted[j] for pager in (was.pages if was else ()) for j in pager.items]]
             pages = paginate(tuple(listed), url, config, arts)
             changed.add((kind, key))
-        if kind == "tag" and any(key == tags[name].slug for a in fresh for name in a.tags):
-            by_tag[key] = listed
+            if kind == "tag":  # (the related lists of the new stories look at their tags' lists)
+                by_tag[key] = listed
         listings.append(Listing(kind, key, title, description, url, pages))
     related = {shifted[i]: tuple([shifted[j] for j in r]) for i, r in site.related.items()}
     ranker = _Ranker(arts, by_tag, tags, {slug: list(items) for slug, items in by_section.items()})
