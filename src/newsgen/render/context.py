@@ -70,13 +70,7 @@ def context(spec: PageSpec, inputs: RenderInputs, helpers: Helpers) -> dict[str,
         items = [arts[j] for j in ids]
         ctx.update(items=items, bodies=_bodies(inputs, items, helpers))
     elif spec.kind == "sitemap":
-        entries = sitemap_entries(site, config, inputs.alternates)
-        if spec.ref:
-            from ..pages import SITEMAP_LIMIT
-
-            k = spec.ref[0]
-            entries = entries[(k - 1) * SITEMAP_LIMIT : k * SITEMAP_LIMIT]
-        ctx.update(entries=entries)
+        ctx.update(entries=sitemap_entries(site, config, inputs.alternates, spec.ref[0] if spec.ref else None))
     elif spec.kind == "sitemap_index":
         ctx.update(parts=[f"{p}sitemap-{k}.xml" for k in range(1, spec.ref[0] + 1)],
                    lastmod=arts[0].modified if arts else None)
@@ -107,14 +101,18 @@ def _query_redirects(inputs: RenderInputs) -> dict[str, str]:
 Entry = tuple[str, str, tuple[tuple[str, str], ...]]
 
 
-def sitemap_entries(site: Site, config: SiteConfig,
-                    alternates: Mapping[str, tuple[Alternate, ...]] | None = None) -> list[Entry]:
+def sitemap_entries(site: Site, config: SiteConfig, alternates: Mapping[str, tuple[Alternate, ...]] | None = None,
+                    part: int | None = None) -> list[Entry]:
     """Every public page of the edition as (absolute URL, last change as ISO 8601 or "", its versions in
-    every edition as (hreflang, absolute URL): xhtml:link): home, listing pages, articles. Formatted here,
-    not in the template: a big site's sitemap has tens of thousands."""
+    every edition as (hreflang, absolute URL): xhtml:link): home, listing pages, articles; or only those
+    of sitemap file `part` (1, 2...: SITEMAP_LIMIT each, in that order). Formatted here, not in the
+    template: a big site's sitemap has tens of thousands, and each part formats only its own."""
+    from ..pages import SITEMAP_LIMIT
+
     arts = site.articles
     base = config.base_url
     alternates = alternates or {}
+    start, stop = ((part - 1) * SITEMAP_LIMIT, part * SITEMAP_LIMIT) if part else (0, None)
 
     def when(value: dt.datetime | None) -> str:
         return value.isoformat(timespec="seconds") if value is not None else ""
@@ -126,7 +124,10 @@ def sitemap_entries(site: Site, config: SiteConfig,
     for listing in site.listings:
         for i, p in enumerate(listing.pages):
             pages.append((p.url, when(arts[p.items[0]].modified if p.items and i == 0 else None)))
-    pages.extend([(a.url, when(a.modified)) for a in arts])
+    first = max(start - len(pages), 0)  # the articles this part lists
+    last = len(arts) if stop is None else max(min(stop - len(pages), len(arts)), first)
+    pages = pages[start:stop]
+    pages.extend([(a.url, when(a.modified)) for a in arts[first:last]])
     if not alternates:
         return [(base + url, lastmod, ()) for url, lastmod in pages]
     return [(base + url, lastmod, versions(url)) for url, lastmod in pages]
