@@ -132,3 +132,29 @@ def test_patch_keeps_everything_but_the_article(site: Path, tmp_path: Path) -> N
         (site_before.listings, site_before.related, site_before.prev_next)
     assert early.patched(s.memory.editions, s.memory.where, old,
                          dataclasses.replace(old, tags=("other",))) is None
+
+
+def test_news_just_published_in_the_preview_is_what_a_fresh_build_makes(site: Path, tmp_path: Path,
+                                                                         make_site: Any) -> None:
+    """The preview keeps its build state in memory: a story newer than every other one grows the
+    model kept there (site.with_newest), and the preview's pages are a fresh build's."""
+    import newsgen.site as site_mod
+
+    s = session(site, tmp_path)
+    real, grown = site_mod.with_newest, []
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        got = real(*args, **kwargs)
+        grown.append(got is not None)
+        return got
+
+    new = "content/politics/2025/newest.md"
+    (site / new).write_text(make_site.article("Newest story", date="2025-03-20 08:00", tags=["council"]),
+                            encoding="utf-8")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(site_mod, "with_newest", spy)
+        assert s.rebuild(rebuild_for([new])) is not None  # type: ignore[arg-type]
+        while s.deferred:
+            s.catch_up()
+    assert grown and grown[0] is True
+    assert files(s.out) == fresh_build(site, tmp_path, "fresh")
