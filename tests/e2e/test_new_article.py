@@ -162,3 +162,34 @@ def test_an_article_from_newsgen_new_shows_its_lead_once(make_site, run_cli, par
     assert standfirst is not None and first_body is not None
     assert standfirst.text_content().strip() != first_body.text_content().strip()
     assert first_body.text_content().strip() == LEAD_PROMPT
+
+
+def test_an_image_replaced_while_its_article_is_parsed_is_read_again(make_site, png, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The photo is replaced (another size) after the parse read its size but before the build stamped
+    it: the next build must not take the old size for the new file's."""
+    from tests.conftest import article_text
+
+    import newsgen.content.collect as collect
+
+    root = make_site({"static/images/photo.png": png(40, 30),
+                      "content/politics/harbour.md": article_text(title="Harbour", image="/images/photo.png",
+                                                                  image_caption="The harbour.")})
+    build(root, BuildOptions(jobs=1))
+    story = root / "content/politics/harbour.md"
+    story.write_text(story.read_text(encoding="utf-8").replace("Harbour", "Harbour at dawn", 1), encoding="utf-8")
+    real, swaps = collect.parse_file, [png(80, 50)]
+
+    def parse_then_swap(*args, **kwargs):  # type: ignore[no-untyped-def]
+        parsed = real(*args, **kwargs)
+        if swaps:
+            (root / "static/images/photo.png").write_bytes(swaps.pop())
+        return parsed
+
+    monkeypatch.setattr(collect, "parse_file", parse_then_swap)
+    build(root, BuildOptions(jobs=1))
+    monkeypatch.setattr(collect, "parse_file", real)
+    build(root, BuildOptions(jobs=1))
+    fresh = root.parent / "fresh"
+    build(root, BuildOptions(out=fresh, jobs=1))
+    page = "politics/harbour-at-dawn/index.html"
+    assert (root / "public" / page).read_bytes() == (fresh / page).read_bytes()

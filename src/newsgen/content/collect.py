@@ -64,7 +64,7 @@ def parse_site(root: Path, config: SiteConfig, stamps: dict[str, tuple[int, int]
             if not keep_packed:
                 e.packed = None  # packed again when the cache is written
 
-    executor.map(_parse_task, (root, config, known), todo, progress=tick, each=take)
+    executor.map(_parse_task, (root, config, known, stamps), todo, progress=tick, each=take)
     changed = bool(todo) or len(fresh) != len(state.parsed) or any(
         fresh[rel] is not state.parsed.get(rel) for rel in fresh)
     state.parsed = fresh
@@ -73,17 +73,17 @@ def parse_site(root: Path, config: SiteConfig, stamps: dict[str, tuple[int, int]
                   reparsed=set(todo), changed=changed)
 
 
-def _parse_task(shared: tuple[Path, SiteConfig, KnownImages], local: dict[str, Any],
+def _parse_task(shared: tuple[Path, SiteConfig, KnownImages, dict[str, tuple[int, int]]], local: dict[str, Any],
                 rels: list[str]) -> list[tuple[str, tuple[Any, ...]]]:
     """Each file parsed, as the cache entry to keep (stamps and the digests of what it names), in the
     cache's plain tuples: cheaper to send back from a worker than objects, and the save then finds
     the article already packed."""
-    root, config, known = shared
+    root, config, known, seen = shared
     memo: dict[str, Dependency] = local.setdefault("deps", {})  # many articles share one static image
     out = []
     for rel in rels:
         before = stamp(root, rel)  # (before reading it: see entry_for)
-        out.append((rel, codec.raw(entry_for(root, rel, before, *parse_file(root, rel, config, known), memo))))
+        out.append((rel, codec.raw(entry_for(root, rel, before, *parse_file(root, rel, config, known), memo, seen))))
     return out
 
 

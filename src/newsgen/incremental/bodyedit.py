@@ -151,7 +151,7 @@ def _parsed_again(root: Path, config: SiteConfig, rel: str, state: State, stamps
         return None  # (the whole way reports them, with every other file's)
     if codec.pack_article(dataclasses.replace(article, digest=old.article.digest)) != old.packed:
         return None  # something besides the body changed (compared as stored: dates with their zones)
-    entry = entry_for(root, rel, before, article, [], {})
+    entry = entry_for(root, rel, before, article, [], {}, stamps)
     return entry if entry.deps == old.deps else None
 
 

@@ -9,6 +9,7 @@ by `snapshot.take`); only a stamp that differs costs a read, and the same bytes 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,16 +26,20 @@ def dep(root: Path, rel: str) -> Dependency:
 
 
 def entry_for(root: Path, rel: str, before: Stamp, article: Article | None, diagnostics: list[Diagnostic],
-              memo: dict[str, Dependency]) -> ParsedEntry:
+              memo: dict[str, Dependency], seen: Mapping[str, tuple[int, int]] | None = None) -> ParsedEntry:
     """What the cache keeps of a file just parsed. Made where it was parsed (the pool's workers):
     digesting the images it names reads them whole, which is no job for the main process.
     `before`: the file's stamp taken before it was read. A stamp taken after would pair a save made
-    while it was parsed with the older text, and every later build would take that text as current."""
+    while it was parsed with the older text, and every later build would take that text as current.
+    `seen`: the stamps the build took before reading anything (snapshot.take). A file the article names
+    that changed since (an image replaced while the build ran) may have been read in either version:
+    it is kept with a stamp and digest that match nothing, so the next build parses the article again."""
     digest_ = article.digest if article is not None else digest(root, rel)  # the same hash of the bytes
-    return ParsedEntry(before, digest_, _deps(root, rel, article, memo), article, tuple(diagnostics))
+    return ParsedEntry(before, digest_, _deps(root, rel, article, memo, seen), article, tuple(diagnostics))
 
 
-def _deps(root: Path, rel: str, article: Article | None, memo: dict[str, Dependency]) -> tuple[Dependency, ...]:
+def _deps(root: Path, rel: str, article: Article | None, memo: dict[str, Dependency],
+          seen: Mapping[str, tuple[int, int]] | None) -> tuple[Dependency, ...]:
     """Files besides the article itself whose change must re-parse it: its images and its folder
     (for bundles and bodies that name local files, so a newly dropped image is picked up).
     `memo`: many articles share one static image."""
@@ -49,7 +54,10 @@ def _deps(root: Path, rel: str, article: Article | None, memo: dict[str, Depende
     for p in dict.fromkeys(paths):
         if p not in memo:
             memo[p] = dep(root, p)
-        out.append(memo[p])
+        d = memo[p]
+        if seen is not None and (seen.get(p) or seen.get(f"{p}/")) != d[0][1:]:
+            d = ((p, -1, -1), "-")  # (changed while the build ran: see entry_for)
+        out.append(d)
     return tuple(out)
 
 
