@@ -38,7 +38,7 @@ def select(articles: list[Article], now: dt.datetime, selection: Selection) -> l
 
 def order(articles: list[Article]) -> list[Article]:
     """Newest first; ties broken by title and file so that every build gives the same order."""
-    return sorted(articles, key=_order_key)
+    return sorted(articles, key=order_key)
 
 
 RANK_PARALLEL_MIN = 2000  # related lists: ~50 us each, so a pool pays for itself only on a first build
@@ -112,7 +112,7 @@ def with_newest(site: Site, new: list[Article], config: SiteConfig,
     model must be built (a URL two stories share: build_site reports it)."""
     k = len(new)
     fresh = order(new)
-    if not k or (site.articles and not _order_key(fresh[-1]) < _order_key(site.articles[0])):
+    if not k or (site.articles and not order_key(fresh[-1]) < order_key(site.articles[0])):
         return None
     new_urls = {a.url for a in fresh}
     if len(new_urls) < k or any(a.url in new_urls for a in site.articles) or (
@@ -166,8 +166,9 @@ def with_newest(site: Site, new: list[Article], config: SiteConfig,
                 related=related, prev_next=prev_next), touched, changed
 
 
-def _order_key(a: Article) -> tuple[float, str, str]:
-    return (-a.date.timestamp(), a.title, a.source)  # order()'s
+def order_key(a: Article) -> tuple[float, str, str]:
+    """An article's place in the site's order (`order`): newest first, then by title and file."""
+    return (-a.date.timestamp(), a.title, a.source)
 
 
 def _times_listed(a: Article, kind: str, key: str, authors: dict[str, Author], tags: dict[str, Tag]) -> int:

@@ -52,6 +52,12 @@ def output_of(out: Path) -> dict[str, bytes]:
             if p.is_file() and p.name != ".newsgen-output"}
 
 
+def assert_same(mine: dict[str, bytes], theirs: dict[str, bytes]) -> None:
+    """The same files with the same bytes (the names of those that differ, when not)."""
+    assert mine.keys() == theirs.keys()
+    assert [name for name in mine if mine[name] != theirs[name]] == []
+
+
 class Newsroom:
     def __init__(self, root: Path, tmp: Path) -> None:
         self.root, self.tmp, self.out, self.n = root, tmp, root / "public", 0
@@ -85,9 +91,7 @@ class Newsroom:
         self.n += 1
         reference = self.tmp / f"reference-{self.n}"
         build(self.root, BuildOptions(out=reference, jobs=1))
-        mine, theirs = output_of(self.out), output_of(reference)
-        assert mine.keys() == theirs.keys()
-        assert [name for name in mine if mine[name] != theirs[name]] == []
+        assert_same(output_of(self.out), output_of(reference))
 
     def append(self, rel: str, text: str) -> None:
         path = self.root / rel

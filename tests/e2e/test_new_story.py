@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.e2e.newsroom import Newsroom, output_of, when
+from tests.e2e.newsroom import Newsroom, assert_same, output_of, when
 
 import newsgen.site as site_mod
 
@@ -45,9 +45,7 @@ def _build_both(room: Newsroom, tmp: Path, monkeypatch: pytest.MonkeyPatch) -> t
     monkeypatch.setattr(site_mod, "with_newest", spy)
     result = room.build()
     monkeypatch.setattr(site_mod, "with_newest", real)
-    mine = output_of(room.out)
-    assert mine.keys() == theirs.keys()
-    assert [name for name in mine if mine[name] != theirs[name]] == []
+    assert_same(output_of(room.out), theirs)
     if not room.shared:  # (shared: article pages keep the Latest News list they were written with)
         room.compare()
     else:

@@ -36,6 +36,7 @@ from ..output import Staging
 from ..pages import root_redirects
 from ..render.inputs import RenderInputs
 from ..render.pages import Renderer
+from ..site import order_key
 from .changes import classify
 
 if TYPE_CHECKING:
@@ -70,10 +71,6 @@ def shape(a: Article) -> tuple[object, ...]:
             a.translation_key)
 
 
-def _order_key(a: Article) -> tuple[float, str, str]:
-    return (-a.date.timestamp(), a.title, a.source)  # site.order's
-
-
 def patched(editions: list[Edition], where: dict[str, tuple[int, int]], old: Article,
             new: Article) -> list[Edition] | None:
     """The editions with `new` in place of `old`, or None when that could change the model's shape."""
@@ -85,8 +82,8 @@ def patched(editions: list[Edition], where: dict[str, tuple[int, int]], old: Art
     arts = list(site.articles)
     if arts[i].source != old.source:
         return None
-    key = _order_key(new)
-    if (i > 0 and not _order_key(arts[i - 1]) < key) or (i + 1 < len(arts) and not key < _order_key(arts[i + 1])):
+    key = order_key(new)
+    if (i > 0 and not order_key(arts[i - 1]) < key) or (i + 1 < len(arts) and not key < order_key(arts[i + 1])):
         return None  # the new title moves it among stories of the same moment
     arts[i] = new
     out = list(editions)
