@@ -104,6 +104,32 @@ def read_regular(path: object) -> bytes | None:
         os.close(fd)
 
 
+def map_regular(path: object) -> memoryview | None:
+    """A read-only view of a regular file's bytes, mapped rather than read (no copy: the build cache is
+    ~10 MB at 10,000 articles, ~1 GB at a million, read in ~3 ms instead of ~15 at 10k); None when it is
+    missing or something else (opened without blocking, like read_regular). The map is unmapped when
+    the last view of it is released. Only for files that are replaced (os.replace), never rewritten in
+    place: a file cut short while mapped would fault the process."""
+    import mmap
+    import stat
+
+    try:
+        fd = os.open(str(path), os.O_RDONLY | os.O_NONBLOCK | CLOEXEC)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        if info.st_size == 0:
+            return memoryview(b"")
+        return memoryview(mmap.mmap(fd, 0, access=mmap.ACCESS_READ))
+    except (OSError, ValueError):
+        return None
+    finally:
+        os.close(fd)
+
+
 def present(folder: str) -> Callable[[str], bool]:
     """present(folder)(rel): is there something at folder/rel (symlinks followed, like os.path.exists)?
     For checking that each of the ten thousand files a build left is still there: access(F_OK) relative

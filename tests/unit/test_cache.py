@@ -53,6 +53,32 @@ def test_truncated_cache(tmp_path: Path) -> None:
     assert state == State() and warning
 
 
+def test_an_empty_cache_file_means_a_full_build(tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    save(tmp_path, out, State(pages={"index.html": FP("fp")}))
+    cache_file(tmp_path, out).write_bytes(b"")
+    state, warning = load(tmp_path, out)
+    assert state == State() and warning is not None and "full build" in warning
+
+
+def test_the_cache_file_is_not_left_mapped_or_open(tmp_path: Path) -> None:
+    """Cache files are mapped to be read (fileio.map_regular): once loaded, neither a mapping nor a
+    descriptor of them is left (the next build replaces them; at a million articles one is ~1 GB)."""
+    out = tmp_path / "public"
+    save(tmp_path, out, State(pages={f"p{i}": FP("x") for i in range(2000)}))
+    save(tmp_path, out, State(pages={f"p{i}": FP("x") for i in range(2001)}))  # (a delta: two files read)
+    assert load(tmp_path, out)[0].pages["p2000"] == FP("x")
+    folder = str(tmp_path / cache.CACHE_DIR)
+    assert folder not in Path("/proc/self/maps").read_text(encoding="utf-8")
+    opened = []
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            opened.append(os.readlink(f"/proc/self/fd/{fd}"))
+        except OSError:  # (the listing's own descriptor, closed by now)
+            pass
+    assert not [target for target in opened if target.startswith(folder)]
+
+
 def test_wrong_object_in_cache(tmp_path: Path) -> None:
     out = tmp_path / "public"
     path = cache_file(tmp_path, out)

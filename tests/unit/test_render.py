@@ -140,6 +140,23 @@ def test_dates_in_the_site_zone() -> None:
     assert rfc822(dt.datetime(2025, 3, 19, 17, 40, tzinfo=tz)) == "Wed, 19 Mar 2025 17:40:00 +0700"
 
 
+def test_rfc822_is_the_standard_librarys() -> None:
+    """rfc822 formats itself (email.utils is not imported by a build): the same text as
+    email.utils.format_datetime for any date and zone, naive dates and second offsets too."""
+    import random
+    from email.utils import format_datetime as reference
+
+    rng = random.Random(18)
+    zones = [ZoneInfo(name) for name in ("UTC", "Asia/Ho_Chi_Minh", "America/St_Johns", "Asia/Kathmandu",
+                                         "Pacific/Chatham", "America/Los_Angeles", "Africa/Monrovia")]
+    zones += [dt.timezone(dt.timedelta(hours=-3, minutes=-30)), dt.timezone(dt.timedelta(seconds=-37))]
+    for _ in range(3000):
+        when = dt.datetime(rng.randint(1, 9999), 1, 1) + dt.timedelta(seconds=rng.randint(0, 364 * 86400))
+        if rng.random() < 0.9:
+            when = when.replace(tzinfo=rng.choice(zones))
+        assert rfc822(when) == reference(when), when
+
+
 @pytest.mark.parametrize(
     "title",
     [

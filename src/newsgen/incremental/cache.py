@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..fileio import read_regular
+from ..fileio import map_regular
 from ..parallel import alive
 from .state import State
 from .version import VERSION
@@ -81,37 +81,44 @@ def load(root: Path, out: Path, lazy: bool = False) -> tuple[State, str | None]:
 
 def _read(path: Path) -> list[object] | None:
     """The checked records of a cache file, None when there is none; Damaged when it is not sound.
-    Opened without blocking and checked to be a regular file first (a FIFO put there would hang)."""
+    Opened without blocking and checked to be a regular file first (a FIFO put there would hang), then
+    mapped, not read (cache files are only ever replaced, never rewritten in place: see save)."""
     if not os.path.lexists(path):
         return None
-    raw = read_regular(path)  # (a FIFO put there would hang a plain read)
+    raw = map_regular(path)  # (a FIFO put there would hang a plain read)
     if raw is None:
         raise Damaged("not a file")
+    with raw:
+        return _records(raw) or None
+
+
+def _records(raw: memoryview) -> list[object]:
     if len(raw) > _LIMIT:
         raise Damaged("too large")
     head = len(_MAGIC) + _SUM
-    if not raw.startswith(_MAGIC) or len(raw) < head:
-        if raw.startswith(b"newsgen-cache ") or _older_newsgen(raw):
-            return None  # written by an older newsgen (an upgrade): silently start over
+    if raw[: len(_MAGIC)] != _MAGIC or len(raw) < head:
+        if bytes(raw[:14]) == b"newsgen-cache " or _older_newsgen(raw):
+            return []  # written by an older newsgen (an upgrade): silently start over
         raise Damaged("not a newsgen cache file")
-    payload = memoryview(raw)[head:]
-    if _checksum(payload) != raw[len(_MAGIC):head]:
-        raise Damaged("checksum mismatch")
-    records: list[object] = []
-    at = 0
-    while at < len(payload):
-        length = int.from_bytes(payload[at : at + _LENGTH], "big")
-        at += _LENGTH
-        if length > len(payload) - at:
-            raise Damaged("truncated")
-        records.append(marshal.loads(payload[at : at + length]))  # noqa: S302 - our own cache file, checksummed
-        at += length
+    with raw[head:] as payload:
+        if _checksum(payload) != raw[len(_MAGIC) : head]:
+            raise Damaged("checksum mismatch")
+        records: list[object] = []
+        at = 0
+        while at < len(payload):
+            length = int.from_bytes(payload[at : at + _LENGTH], "big")
+            at += _LENGTH
+            if length > len(payload) - at:
+                raise Damaged("truncated")
+            with payload[at : at + length] as record:
+                records.append(marshal.loads(record))  # noqa: S302 - our own cache file, checksummed
+            at += length
     if not records:
         raise Damaged("empty")
     return records
 
 
-def _older_newsgen(raw: bytes) -> bool:
+def _older_newsgen(raw: bytes | memoryview) -> bool:
     try:
         data = marshal.loads(raw)  # noqa: S302 - only looked at, then thrown away
     except (ValueError, EOFError, TypeError):

@@ -22,7 +22,6 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -51,7 +50,7 @@ class Catalogs:
 
 
 def theme_locale_dir() -> Path:
-    return Path(str(resources.files("newsgen") / "theme" / "locale"))
+    return Path(__file__).resolve().parent.parent / "theme" / "locale"
 
 
 def site_locale_dir(config: SiteConfig) -> Path:
