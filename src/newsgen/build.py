@@ -116,7 +116,8 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     from .config import load_config, with_base_url
     from .incremental.bodyedit import body_edit
     from .inputs import check_links
-    from .output import check_output_folder, unfinished
+    from .output import unfinished
+    from .output_guard import check_output_folder
     from .parallel import Executor, jobs_wanted
     from .publish import Publication
 

@@ -19,16 +19,16 @@ from __future__ import annotations
 import contextlib
 import errno
 import filecmp
-import hashlib
 import itertools
 import os
 import shutil
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import BuildError, Diagnostic
-from .fileio import read_bytes, read_regular, write_bytes
+from .fileio import CLOEXEC, read_bytes, read_regular, write_bytes
 from .urls import UnsafePath, check_folders, safe_join, safe_path
 
 MARKER = ".newsgen-output"  # the manifest: what newsgen wrote here
@@ -37,7 +37,6 @@ _MANIFEST_HEADER = ("This folder is written by newsgen build. newsgen replaces a
                     "listed below (files it wrote); anything else here is left alone.\nnewsgen-manifest 1\n")
 _UNFINISHED = "(a build is writing files under their own names)\n"
 _TMP_SUFFIX = ".newsgen-tmp"  # temporary files of newsgen before the staging folder (cleaned once)
-_HOSTING_FILES = ("CNAME",)  # kept in the output by publishing setups: not "someone else's folder"
 # (temporary file, or "" when written in place; the file's path in the output folder): a big first build
 # holds one per page, so not the target's whole path as well
 Staged = tuple[str, str]
@@ -223,14 +222,33 @@ def _remove_empty_parents(folder: Path, stop: Path) -> None:
 
 def read_manifest(out: Path) -> frozenset[str] | None:
     """The files newsgen wrote into `out`, or None when it has no manifest (an older newsgen's marker)."""
-    raw = read_regular(out / MARKER)
-    try:
-        text = raw.decode("utf-8") if raw is not None else ""
-    except UnicodeDecodeError:
-        return None
-    if not text.startswith(_MANIFEST_HEADER):
-        return None
-    return frozenset(line for line in text[len(_MANIFEST_HEADER):].split("\n") if line and line != _UNFINISHED[:-1])
+    return Manifest.read(out).files
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """The manifest as a build found it (read once): the files it lists (None: no manifest, or an older
+    newsgen's marker), whether a build writing in place left it unfinished, and whether lines can be
+    appended to it (a finished manifest that ends with a whole line)."""
+
+    files: frozenset[str] | None
+    unfinished: bool = False
+    appendable: bool = False
+
+    @staticmethod
+    def read(out: Path) -> Manifest:
+        raw = read_regular(out / MARKER)
+        try:
+            text = raw.decode("utf-8") if raw is not None else ""
+        except UnicodeDecodeError:
+            return Manifest(None)
+        if not text.startswith(_MANIFEST_HEADER):
+            return Manifest(None)
+        lines = text[len(_MANIFEST_HEADER):].split("\n")
+        del lines[-1]  # "" after the last newline; or a line cut short (a build killed while appending it)
+        unfinished = text.startswith(_MANIFEST_HEADER + _UNFINISHED)
+        return Manifest(frozenset(line for line in lines if line and line != _UNFINISHED[:-1]), unfinished,
+                        appendable=not unfinished and text.endswith("\n"))
 
 
 def unfinished(out: Path) -> bool:
@@ -258,21 +276,35 @@ def write_manifest(out: Path, files: Iterable[str], finished: bool = True) -> No
             tmp.parent.rmdir()
 
 
-def journal(out: Path, written_before: frozenset[str], to_write: Iterable[str], in_place: bool) -> frozenset[str]:
+def journal(out: Path, before: Manifest, written_before: frozenset[str], to_write: Iterable[str],
+            in_place: bool) -> frozenset[str]:
     """Before a build writes anything: list in the manifest every file it may write (so that files of a
     build killed half-way are still known as newsgen's). `in_place`: pages are written under their own
-    names (an empty output folder), marked unfinished until `write_manifest` at the end. Returns the list."""
+    names (an empty output folder), marked unfinished until `write_manifest` at the end. Returns the list.
+    New files are appended to a manifest that lists `written_before` (a new article: a few lines, not
+    the whole list again); a line counts once its newline is written, so a build killed while
+    appending lists no file by a name cut short."""
     listed = written_before.union(to_write)
-    if listed != written_before or in_place or not (out / MARKER).exists():
+    if in_place or not (out / MARKER).exists():
         write_manifest(out, listed, finished=not in_place)
+    elif listed != written_before:
+        if before.appendable and before.files == written_before:
+            fd = os.open(out / MARKER, os.O_WRONLY | os.O_APPEND | CLOEXEC)
+            try:
+                os.write(fd, "".join(f"{rel}\n" for rel in sorted(listed - written_before - {MARKER})).encode())
+            finally:
+                os.close(fd)
+        else:
+            write_manifest(out, listed)
     return listed
 
 
-def clean_leftovers(out: Path) -> None:
+def clean_leftovers(out: Path, manifest: Manifest | None = None) -> None:
     """Remove what an interrupted build left: the staging folder, and (once, in an output written by an
-    older newsgen, which kept its temporary files next to their targets) every `*.newsgen-tmp` file."""
+    older newsgen, which kept its temporary files next to their targets) every `*.newsgen-tmp` file.
+    `manifest`: the output's, when already read."""
     _remove_staging(out)
-    if not out.is_dir() or read_manifest(out) is not None:
+    if not out.is_dir() or (manifest or Manifest.read(out)).files is not None:
         return
     for dirpath, _dirnames, filenames in os.walk(out):
         for name in filenames:
@@ -308,74 +340,6 @@ def prune(out: Path, keep: set[str], written_before: frozenset[str]) -> list[str
         _remove_empty_parents(target.parent, out)
         gone.append(rel)
     return gone
-
-
-# ---------------------------------------------------------------------------- the folder itself
-
-
-@contextlib.contextmanager
-def locked(root: Path, out: Path) -> Iterator[None]:
-    """One build at a time per output folder, whichever site folder it builds from: an flock on the
-    output folder itself (made here if missing), which the kernel releases when the process ends,
-    however it ends. The holder's pid is noted in the site's cache folder, for the message."""
-    import fcntl
-
-    from .incremental.cache import CACHE_DIR
-
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        fd = os.open(out, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-    except OSError as exc:
-        raise BuildError([Diagnostic(str(out), None, f"cannot create the output folder: {exc.strerror}",
-                                     "check the path and its permissions")]) from None
-    note = root / CACHE_DIR / f"output-{hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:12]}.pid"
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            if exc.errno not in (errno.EWOULDBLOCK, errno.EACCES):
-                raise
-            raise BuildError([Diagnostic(str(out), None, f"another build is writing this folder{_holder(note)}",
-                                         "wait for it to finish, or use another --out")]) from None
-        with contextlib.suppress(OSError):  # only for the message above: never a reason to fail
-            note.parent.mkdir(parents=True, exist_ok=True)
-            if note.is_file() or not note.exists():
-                note.write_text(f"{os.getpid()}\n", encoding="utf-8")
-        yield
-    finally:
-        os.close(fd)  # releases the lock
-
-
-def _holder(note: Path) -> str:
-    try:
-        if note.is_file():
-            pid = note.read_text(encoding="utf-8").strip()
-            if pid.isdigit():
-                return f" (pid {pid})"
-    except (OSError, UnicodeDecodeError):
-        pass
-    return ""
-
-
-def check_output_folder(out: Path, root: Path) -> list[Diagnostic]:
-    """Refuse an output folder that would destroy the site or someone else's files."""
-    resolved, site = out.resolve(), root.resolve()
-    shown = str(out)
-    if resolved == site or resolved in site.parents or resolved == Path.home().resolve():
-        return [Diagnostic(shown, None, "the output folder cannot be the site folder or one of its parents",
-                           "use --out public")]
-    for special in ("content", "templates", "static"):
-        own = (site / special).resolve()
-        if resolved == own or own in resolved.parents:
-            return [Diagnostic(shown, None, f"the output folder cannot be inside {special}/",
-                               "use --out public")]
-    if resolved.exists() and not resolved.is_dir():
-        return [Diagnostic(shown, None, "the output path is a file, not a folder")]
-    if resolved.is_dir() and not (resolved / MARKER).exists() and any(
-            not (p.name.startswith(".") or p.name in _HOSTING_FILES) for p in resolved.iterdir()):
-        return [Diagnostic(shown, None, "the output folder is not empty and was not made by newsgen",
-                           "choose an empty folder, or empty this one: newsgen replaces what is in it")]
-    return []
 
 
 def is_empty(folder: Path) -> bool:

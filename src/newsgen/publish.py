@@ -16,16 +16,15 @@ from pathlib import Path
 from .errors import BuildError, Diagnostic
 from .output import (
     MARKER,
+    Manifest,
     Staging,
     clean_leftovers,
     is_empty,
     journal,
-    locked,
     prune,
-    read_manifest,
-    unfinished,
     write_manifest,
 )
+from .output_guard import locked
 
 
 class Publication:
@@ -37,18 +36,20 @@ class Publication:
         self.staging = Staging(out)
         self.listed: frozenset[str] = frozenset()
         self._unfinished = False  # the manifest says a build killed while writing in place left it
+        self._manifest = Manifest(None)
 
     def __enter__(self) -> Publication:
         self._stack.enter_context(locked(self.root, self.out))  # (makes the folder when missing)
         try:
-            clean_leftovers(self.out)  # what an interrupted build left
+            self._manifest = Manifest.read(self.out)  # (read once)
+            clean_leftovers(self.out, self._manifest)  # what an interrupted build left
             in_place = is_empty(self.out)  # nothing in it to keep intact or to compare with
-            self._unfinished = unfinished(self.out)
+            self._unfinished = self._manifest.unfinished
         except OSError as exc:
             self._stack.close()
             raise BuildError([Diagnostic(str(self.out), None, f"cannot prepare the output folder: {exc.strerror}",
                                          "check the path and its permissions")]) from None
-        written = read_manifest(self.out)
+        written = self._manifest.files
         if written is None:  # no output, or an older newsgen's: what its cache says it wrote
             marked = self._last_outputs is not None and (self.out / MARKER).exists()
             written = frozenset(self._last_outputs or ()) if marked and not in_place else frozenset()
@@ -59,7 +60,7 @@ class Publication:
     def expect(self, files: Iterable[str]) -> None:
         """Every file this build may write, listed in the manifest before the first is written."""
         try:
-            self.listed = journal(self.out, self.written_before, files, in_place=self.staging.in_place)
+            self.listed = journal(self.out, self._manifest, self.written_before, files, in_place=self.staging.in_place)
         except OSError as exc:
             raise BuildError([Diagnostic(str(self.out), None,
                                          f"cannot write into the output folder: {exc.strerror}")]) from None

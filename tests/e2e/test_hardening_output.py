@@ -10,7 +10,8 @@ import sys
 import time
 from pathlib import Path
 
-from newsgen.output import MARKER, STAGING, locked, unfinished
+from newsgen.output import MARKER, STAGING, unfinished
+from newsgen.output_guard import locked
 
 SECTIONS = ("Politics", "Sports", "Culture")
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from newsgen.output import MARKER, locked, write_manifest
+from newsgen.output import MARKER, write_manifest
+from newsgen.output_guard import locked
 
 
 def _tree(folder: Path) -> dict[str, bytes]:

@@ -10,9 +10,9 @@ import pytest
 from newsgen.output import (
     MARKER,
     STAGING,
+    Manifest,
     Staging,
     WriteFailed,
-    check_output_folder,
     clean_leftovers,
     journal,
     prune,
@@ -20,6 +20,7 @@ from newsgen.output import (
     unfinished,
     write_manifest,
 )
+from newsgen.output_guard import check_output_folder
 
 
 def files(folder: Path) -> dict[str, bytes]:
@@ -110,18 +111,42 @@ def test_prune_removes_only_what_newsgen_wrote_and_empty_folders(tmp_path: Path)
 def test_manifest_round_trip_and_journal(tmp_path: Path) -> None:
     out = tmp_path / "public"
     assert read_manifest(out) is None
-    listed = journal(out, frozenset(), {"index.html", "a/index.html"}, in_place=True)
+    listed = journal(out, Manifest.read(out), frozenset(), {"index.html", "a/index.html"}, in_place=True)
     assert read_manifest(out) == listed == {"index.html", "a/index.html"}
     assert unfinished(out)  # written in place until the build's end
     write_manifest(out, listed)
     assert not unfinished(out)
     before = (out / MARKER).stat().st_mtime_ns
-    assert journal(out, listed, {"index.html"}, in_place=False) == listed  # a subset: not rewritten
+    assert journal(out, Manifest.read(out), listed, {"index.html"}, in_place=False) == listed  # a subset: not rewritten
     assert (out / MARKER).stat().st_mtime_ns == before
     write_manifest(out, {"b.html", MARKER})
     assert read_manifest(out) == {"b.html"}
     (out / MARKER).write_text("This folder is written by newsgen build; files in it are replaced.\n")
     assert read_manifest(out) is None  # an older newsgen's marker: nothing known
+
+
+def test_new_files_are_appended_to_the_manifest_whole_lines_only(tmp_path: Path) -> None:
+    """A build that adds files (a new article) appends their lines; a line cut short (a build killed
+    while appending) lists no file; a manifest that cannot take lines is written again, whole."""
+    out = tmp_path / "public"
+    out.mkdir()
+    write_manifest(out, {"index.html", "b/index.html"})
+    before = Manifest.read(out)
+    assert before.appendable and before.files == {"index.html", "b/index.html"}
+    listed = journal(out, before, before.files, {"index.html", "a/index.html", "c/index.html"}, in_place=False)
+    assert listed == read_manifest(out) == {"index.html", "a/index.html", "b/index.html", "c/index.html"}
+    text = (out / MARKER).read_text(encoding="utf-8")
+    assert text.endswith("b/index.html\nindex.html\na/index.html\nc/index.html\n")  # appended, not rewritten
+    with (out / MARKER).open("a", encoding="utf-8") as f:
+        f.write("d/ind")  # killed in the middle of a line
+    cut = Manifest.read(out)
+    assert cut.files == listed and not cut.appendable
+    journal(out, cut, cut.files, {"e.html"}, in_place=False)  # written again, whole and sorted
+    text = (out / MARKER).read_text(encoding="utf-8")
+    assert text.splitlines()[2:] == ["a/index.html", "b/index.html", "c/index.html", "e.html", "index.html"]
+    assert read_manifest(out) == listed | {"e.html"}
+    write_manifest(out, {"x.html"}, finished=False)  # an unfinished one is rewritten too
+    assert not Manifest.read(out).appendable
 
 
 def test_leftovers_of_an_interrupted_build_are_removed(tmp_path: Path) -> None:
