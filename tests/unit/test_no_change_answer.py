@@ -179,6 +179,24 @@ def test_the_answer_imports_neither_click_nor_pathlib_nor_typing() -> None:
                          "newsgen.build"}, sorted(loaded)
 
 
+def test_the_answer_as_the_program_gives_it_loads_none_of_the_build(tmp_path: Path) -> None:
+    """The real program answering "nothing to do" on a built site, to its os._exit: what it imported
+    (-X importtime), not what its modules import. (program.done saves frozen's memo only when a build
+    loaded frozen: importing it there cost the answer ~25 ms of dataclasses.)"""
+    site = tmp_path / "site"
+    (site / "content" / "news").mkdir(parents=True)
+    (site / "newsgen.yaml").write_text("title: T\nbase_url: https://x.org/\nsections: [News]\n", encoding="utf-8")
+    (site / "content" / "news" / "a.md").write_text(
+        "---\ntitle: A\ndate: 2025-03-19 10:00\nsection: News\nauthor: Ann\n---\nBody.\n", encoding="utf-8")
+    program = [sys.executable, "-X", "importtime", "-c", "from newsgen.cli import run; run()", "build", "-q"]
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": ""}
+    subprocess.run(program, cwd=site, env=env, capture_output=True, check=True)
+    answer = subprocess.run(program, cwd=site, env=env, capture_output=True, text=True, check=True)
+    loaded = {line.split("|")[-1].strip() for line in answer.stderr.splitlines() if line.startswith("import time:")}
+    assert "newsgen.incremental.snapshot" in loaded  # (the answer, not a build)
+    assert not loaded & {"click", "dataclasses", "newsgen.frozen", "newsgen.build", "jinja2", "yaml"}, sorted(loaded)
+
+
 def test_the_commands_are_still_found_in_cli() -> None:
     from newsgen import commands
 
