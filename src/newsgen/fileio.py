@@ -123,8 +123,11 @@ def map_regular(path: object) -> memoryview | None:
             return None
         if info.st_size == 0:
             return memoryview(b"")
-        return memoryview(mmap.mmap(fd, 0, access=mmap.ACCESS_READ))
-    except (OSError, ValueError):
+        try:
+            return memoryview(mmap.mmap(fd, 0, access=mmap.ACCESS_READ))
+        except (OSError, ValueError):  # a file system that cannot map files: read it
+            return memoryview(b"".join(iter(lambda: os.read(fd, 1 << 22), b"")))
+    except OSError:
         return None
     finally:
         os.close(fd)

@@ -362,3 +362,17 @@ def test_objects_read_back_are_the_ones_their_classes_make() -> None:
         [getattr(article, f.name) for f in dataclasses.fields(Article)]
     with pytest.raises(dataclasses.FrozenInstanceError):
         made.title = "changed"  # type: ignore[misc]
+
+
+def test_a_file_system_that_cannot_map_files_is_read(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import mmap
+
+    out = tmp_path / "public"
+    save(tmp_path, out, State(pages={f"p{i}": FP("x") for i in range(50)}))
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError(19, "No such device")  # (ENODEV: what mmap says on such a file system)
+
+    monkeypatch.setattr(mmap, "mmap", refuse)
+    state, warning = load(tmp_path, out)
+    assert warning is None and state.pages["p49"] == FP("x")

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import marshal
+import os
+import subprocess
+import sys
+from importlib.util import MAGIC_NUMBER
+from pathlib import Path
 
 import pytest
 
@@ -134,18 +140,13 @@ sys.stdout.buffer.write(marshal.dumps(found))
 
 
 def _methods(memo: Path, how: str, **env: str) -> dict[str, object]:
-    import marshal
-    import os
-    import subprocess
-    import sys
-
     proc = subprocess.run([sys.executable, "-c", _DUMP, str(memo), how], capture_output=True, check=True,
                           env={**os.environ, "PYTHONDONTWRITEBYTECODE": "", **env}, timeout=120)
     found: dict[str, object] = marshal.loads(proc.stdout)
     return found
 
 
-def test_methods_compiled_once_are_the_stock_ones(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_methods_compiled_once_are_the_stock_ones(tmp_path: Path) -> None:
     """Every method dataclasses makes for newsgen's classes, with the memo (the run that writes it and the
     one that reads it back) and without: the same code, annotations, defaults and names."""
     memo = tmp_path / "dataclasses.marshal"
@@ -159,13 +160,9 @@ def test_methods_compiled_once_are_the_stock_ones(tmp_path) -> None:  # type: ig
     assert off == stock
 
 
-def test_a_damaged_or_foreign_memo_is_compiled_past(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    import marshal
-
+def test_a_damaged_or_foreign_memo_is_compiled_past(tmp_path: Path) -> None:
     memo = tmp_path / "dataclasses.marshal"
     stock = _methods(memo, "stock")
-    from importlib.util import MAGIC_NUMBER
-
     for content in (b"", b"garbage", MAGIC_NUMBER + b"\xff\x00", b"\x00\x00\x0d\x0a" + marshal.dumps({}),
                     MAGIC_NUMBER + marshal.dumps({"def f(): pass": 3, 5: "x"})):
         memo.write_bytes(content)
