@@ -38,7 +38,7 @@ def write_bytes(path: str, data: bytes) -> None:
     """Create or truncate `path` and write `data` to it (FileNotFoundError: its folder is missing)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | CLOEXEC, 0o666)
     try:
-        _write_all(fd, data)
+        write_all(fd, data)
     finally:
         os.close(fd)
 
@@ -49,13 +49,14 @@ def append_bytes(path: str, data: bytes, mode: int = 0o600) -> int:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | CLOEXEC, mode)
     try:
         start = os.fstat(fd).st_size
-        _write_all(fd, data)
+        write_all(fd, data)
     finally:
         os.close(fd)
     return start
 
 
-def _write_all(fd: int, data: bytes) -> None:
+def write_all(fd: int, data: bytes) -> None:
+    """Every byte of `data` to `fd` (os.write may write fewer: a disk nearly full, a signal)."""
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view):]

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import BuildError, Diagnostic
-from .fileio import CLOEXEC, read_bytes, read_regular, write_bytes
+from .fileio import CLOEXEC, read_bytes, read_regular, write_all, write_bytes
 from .urls import UnsafePath, check_folders, safe_join, safe_path
 
 MARKER = ".newsgen-output"  # the manifest: what newsgen wrote here
@@ -234,6 +234,7 @@ class Manifest:
     files: frozenset[str] | None
     unfinished: bool = False
     appendable: bool = False
+    size: int = -1  # bytes, as read
 
     @staticmethod
     def read(out: Path) -> Manifest:
@@ -248,7 +249,7 @@ class Manifest:
         del lines[-1]  # "" after the last newline; or a line cut short (a build killed while appending it)
         unfinished = text.startswith(_MANIFEST_HEADER + _UNFINISHED)
         return Manifest(frozenset(line for line in lines if line and line != _UNFINISHED[:-1]), unfinished,
-                        appendable=not unfinished and text.endswith("\n"))
+                        appendable=not unfinished and text.endswith("\n"), size=len(raw or b""))
 
 
 def unfinished(out: Path) -> bool:
@@ -287,16 +288,30 @@ def journal(out: Path, before: Manifest, written_before: frozenset[str], to_writ
     listed = written_before.union(to_write)
     if in_place or not (out / MARKER).exists():
         write_manifest(out, listed, finished=not in_place)
-    elif listed != written_before:
-        if before.appendable and before.files == written_before:
-            fd = os.open(out / MARKER, os.O_WRONLY | os.O_APPEND | CLOEXEC)
-            try:
-                os.write(fd, "".join(f"{rel}\n" for rel in sorted(listed - written_before - {MARKER})).encode())
-            finally:
-                os.close(fd)
-        else:
-            write_manifest(out, listed)
+    elif listed != written_before and not (before.appendable and before.files == written_before and _append(
+            out / MARKER, before.size, "".join(f"{rel}\n" for rel in sorted(listed - written_before - {MARKER})))):
+        write_manifest(out, listed)
     return listed
+
+
+def _append(path: Path, size: int, text: str) -> bool:
+    """Append `text` to the manifest when it is still the file that was read: a regular file of `size`
+    bytes, not a symlink and not hard-linked elsewhere (a snapshot made with `cp -al` must not list this
+    folder's files). False when it is not, or the write failed (then it is written again, whole)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_NOFOLLOW | CLOEXEC)
+    except OSError:
+        return False
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_nlink != 1 or st.st_size != size:
+            return False
+        write_all(fd, text.encode())
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
 
 
 def clean_leftovers(out: Path, manifest: Manifest | None = None) -> None:

@@ -149,6 +149,49 @@ def test_new_files_are_appended_to_the_manifest_whole_lines_only(tmp_path: Path)
     assert not Manifest.read(out).appendable
 
 
+def test_a_manifest_that_is_not_the_file_read_is_written_again_not_appended_to(tmp_path: Path) -> None:
+    """Appending writes into the file itself: not through a symlink, not into an inode another folder
+    shares (a snapshot made with `cp -al` must not list this folder's new files), not after the file
+    changed since it was read. Each is written again, whole (os.replace: the other file is left alone)."""
+    out = tmp_path / "public"
+    out.mkdir()
+    elsewhere = tmp_path / "elsewhere"
+    for case in ("symlink", "hardlink", "changed"):
+        write_manifest(out, {"index.html"})
+        before = Manifest.read(out)
+        (tmp_path / "snap").mkdir(exist_ok=True)
+        other = tmp_path / "snap" / MARKER
+        other.unlink(missing_ok=True)
+        if case == "symlink":
+            os.replace(out / MARKER, elsewhere)
+            (out / MARKER).symlink_to(elsewhere)
+        elif case == "hardlink":
+            os.link(out / MARKER, other)
+        else:
+            with (out / MARKER).open("a", encoding="utf-8") as f:
+                f.write("x.html\n")
+        journal(out, before, before.files or frozenset(), {"index.html", "new.html"}, in_place=False)
+        assert not (out / MARKER).is_symlink() and (out / MARKER).stat().st_nlink == 1, case
+        assert read_manifest(out) == {"index.html", "new.html"}, case
+        if case == "symlink":
+            assert "new.html" not in elsewhere.read_text(encoding="utf-8")
+        if case == "hardlink":
+            assert "new.html" not in other.read_text(encoding="utf-8")
+
+
+def test_an_append_written_in_pieces_is_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "public"
+    out.mkdir()
+    write_manifest(out, {"index.html"})
+    before = Manifest.read(out)
+    real = os.write
+    monkeypatch.setattr(os, "write", lambda fd, data: real(fd, bytes(data[:3])))  # (3 bytes at a time)
+    journal(out, before, before.files or frozenset(), {"a/index.html", "b/index.html"}, in_place=False)
+    monkeypatch.undo()
+    assert read_manifest(out) == {"index.html", "a/index.html", "b/index.html"}
+    assert Manifest.read(out).appendable
+
+
 def test_leftovers_of_an_interrupted_build_are_removed(tmp_path: Path) -> None:
     out = tmp_path / "public"
     (out / STAGING).mkdir(parents=True)
