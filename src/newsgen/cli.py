@@ -47,9 +47,9 @@ def run() -> None:
     try:
         program = _Program()
         program.walked = _no_change(sys.argv[1:], program)
-        from . import frozen  # (past the no-change answer: there is work to do, and dataclasses to make)
+        from . import startup  # (past the no-change answer: there is work to do, and modules to import)
 
-        frozen.compile_once()
+        startup.compile_once()
         if program.walked is not None:
             from .buildcommand import terminal
 
@@ -105,9 +105,9 @@ class _Program:
         """A successful `newsgen build` ends the program at once: the interpreter's shutdown would free
         every object of the build one by one (80 ms at 10k articles) with nothing left to save: every
         file is written and closed, and a build leaves no process or thread behind."""
-        frozen = sys.modules.get("newsgen.frozen")  # (not imported by the no-change answer: not loaded for it)
-        if frozen is not None:
-            frozen.remember()  # (the first run: the dataclasses' methods compiled, for the next)
+        startup = sys.modules.get("newsgen.startup")  # (not imported by the no-change answer: not loaded for it)
+        if startup is not None:
+            startup.remember()  # (a first run: what it compiled, kept for the next)
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()

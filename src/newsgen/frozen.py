@@ -9,25 +9,13 @@ what it is given (a __post_init__, a field left out of __init__) are made throug
 and so is everything when FAST is False: `NEWSGEN_STOCK_DATACLASSES=1` in the environment, read at
 import (the cache's codec is generated then). tests/e2e/test_stock_dataclasses.py builds a site both
 ways, cold and after an edit, and compares every byte.
-
-`compile_once()` (the command line, past the no-change answer) keeps the methods every dataclass is
-given (__init__, __eq__, __repr__...: ~190 small functions, made from source text at import) compiled
-in a file next to newsgen's .pyc files, as Python keeps its modules: a build's imports are ~24 ms of
-dataclasses, ~18 of it compiling the same text again. The text is the key, and the code is what
-compile() makes of it, so the classes are the same (tests/unit/test_frozen.py compares every method of
-every class with the stock ones); off with the same switch.
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import marshal
 import os
-import sys
 from collections.abc import Callable
-from pathlib import Path
-from types import CodeType
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -84,58 +72,3 @@ class _None:
 
 _NONE = _None()
 
-
-# ---------------------------------------------------------------------------- dataclasses' methods, compiled once
-
-MEMO = Path(__file__).parent / "__pycache__" / f"dataclasses.{sys.implementation.cache_tag}.marshal"
-_code: dict[str, CodeType] = {}
-_new: list[str] = []  # compiled by this process, not found in the memo
-_used: set[str] = set()  # what this process asked for (what is saved, once the memo holds much more)
-
-
-def compile_once() -> None:
-    """dataclasses compiles each method's text through the code the memo kept (see the module's doc):
-    `exec` given as a global of the dataclasses module, where its own calls find it first."""
-    if not FAST or getattr(dataclasses, "exec", None) is _exec:
-        return
-    from importlib.util import MAGIC_NUMBER
-
-    try:
-        raw = MEMO.read_bytes()
-        if raw.startswith(MAGIC_NUMBER):
-            found = marshal.loads(memoryview(raw)[len(MAGIC_NUMBER):])  # noqa: S302 - written by newsgen, as .pyc
-            if isinstance(found, dict):
-                _code.update((k, v) for k, v in found.items() if isinstance(k, str) and isinstance(v, CodeType))
-    except (OSError, ValueError, EOFError, TypeError):
-        pass  # none yet, or not readable: compiled as usual
-    dataclasses.exec = _exec  # type: ignore[attr-defined]
-
-
-def _exec(source: Any, globals: Any = None, locals: Any = None, /) -> None:  # noqa: A002 - exec's names
-    if type(source) is str:
-        _used.add(source)
-        code = _code.get(source)
-        if code is None:  # (dont_inherit: no flag of this module's own __future__ imports)
-            code = _code[source] = compile(source, "<string>", "exec", dont_inherit=True)
-            _new.append(source)
-        source = code
-    exec(source, globals, locals)  # noqa: S102 - the dataclasses module's own code
-
-
-def remember() -> None:
-    """Save the memo when this process compiled something it did not hold (a first run, an upgrade), as
-    Python saves .pyc files: not when writing bytecode is off, and quietly not when it cannot."""
-    if not _new or sys.dont_write_bytecode:
-        return
-    from importlib.util import MAGIC_NUMBER
-
-    _new.clear()
-    kept = _code if len(_code) < 2 * len(_used) + 100 else {k: _code[k] for k in _used}  # (upgrades add texts)
-    tmp = MEMO.with_suffix(f".{os.getpid()}.tmp")
-    try:
-        MEMO.parent.mkdir(exist_ok=True)
-        tmp.write_bytes(MAGIC_NUMBER + marshal.dumps(kept))
-        os.replace(tmp, MEMO)
-    except OSError:
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)

@@ -19,8 +19,8 @@ def _files(out: Path) -> dict[str, bytes]:
             if p.is_file() and p.name != ".newsgen-output"}
 
 
-def _build(site: Path, out: Path, stock: str) -> None:
-    env = {**os.environ, "NEWSGEN_STOCK_DATACLASSES": stock}
+def _build(site: Path, out: Path, stock: str) -> None:  # (and startup.py's memos, off with the same runs)
+    env = {**os.environ, "NEWSGEN_STOCK_DATACLASSES": stock, "NEWSGEN_STOCK_STARTUP": stock}
     proc = subprocess.run([*PROGRAM, "build", "-q", "--out", str(out), "-j", "1"], cwd=site, env=env,
                           capture_output=True, text=True, timeout=300, check=False)
     assert proc.returncode == 0, proc.stderr

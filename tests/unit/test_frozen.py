@@ -4,12 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import marshal
-import os
-import subprocess
-import sys
-from importlib.util import MAGIC_NUMBER
-from pathlib import Path
 
 import pytest
 
@@ -110,61 +104,3 @@ def test_the_switch_back_to_init(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(frozen, "FAST", False)
     assert frozen.maker(Article) is Article and frozen.maker(PageSpec) is PageSpec
 
-
-# ---------------------------------------------------------------------------- compile_once: the methods' memo
-
-_DUMP = r"""
-import dataclasses, importlib, marshal, pkgutil, sys
-from pathlib import Path
-import newsgen
-from newsgen import frozen
-frozen.MEMO = Path(sys.argv[1])
-if sys.argv[2] == "memo":
-    frozen.compile_once()
-skip = ("newsgen.serve.", "newsgen.__main__")  # (watchdog's threads: not needed for the classes)
-names = sorted(m.name for m in pkgutil.walk_packages(newsgen.__path__, "newsgen.") if not m.name.startswith(skip))
-found = {}
-for name in names:
-    module = importlib.import_module(name)
-    for cls in vars(module).values():
-        if isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls.__module__ == name:
-            for attr, value in sorted(vars(cls).items()):
-                code = getattr(value, "__code__", None)
-                if code is not None and code.co_filename == "<string>":  # made by dataclasses
-                    found[f"{name}.{cls.__qualname__}.{attr}"] = (
-                        marshal.dumps(code), repr(value.__annotations__), repr(value.__defaults__),
-                        repr(value.__kwdefaults__), value.__qualname__)
-frozen.remember()
-sys.stdout.buffer.write(marshal.dumps(found))
-"""
-
-
-def _methods(memo: Path, how: str, **env: str) -> dict[str, object]:
-    proc = subprocess.run([sys.executable, "-c", _DUMP, str(memo), how], capture_output=True, check=True,
-                          env={**os.environ, "PYTHONDONTWRITEBYTECODE": "", **env}, timeout=120)
-    found: dict[str, object] = marshal.loads(proc.stdout)
-    return found
-
-
-def test_methods_compiled_once_are_the_stock_ones(tmp_path: Path) -> None:
-    """Every method dataclasses makes for newsgen's classes, with the memo (the run that writes it and the
-    one that reads it back) and without: the same code, annotations, defaults and names."""
-    memo = tmp_path / "dataclasses.marshal"
-    stock = _methods(memo, "stock")
-    assert len(stock) > 100 and not memo.exists()
-    first = _methods(memo, "memo")
-    assert memo.exists()
-    again = _methods(memo, "memo")
-    assert first == again == stock
-    off = _methods(memo, "memo", NEWSGEN_STOCK_DATACLASSES="1")  # the switch: the memo is not used
-    assert off == stock
-
-
-def test_a_damaged_or_foreign_memo_is_compiled_past(tmp_path: Path) -> None:
-    memo = tmp_path / "dataclasses.marshal"
-    stock = _methods(memo, "stock")
-    for content in (b"", b"garbage", MAGIC_NUMBER + b"\xff\x00", b"\x00\x00\x0d\x0a" + marshal.dumps({}),
-                    MAGIC_NUMBER + marshal.dumps({"def f(): pass": 3, 5: "x"})):
-        memo.write_bytes(content)
-        assert _methods(memo, "memo") == stock
-    assert memo.read_bytes().startswith(MAGIC_NUMBER) and len(memo.read_bytes()) > 1000  # written again, whole

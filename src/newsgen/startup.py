@@ -1,0 +1,119 @@
+"""What every start of newsgen compiles again, compiled once and kept next to newsgen's .pyc files, as
+Python keeps its modules' bytecode: the methods `dataclasses` writes for each class (__init__, __eq__,
+__repr__...: ~190 small functions, made from source text when newsgen's modules are imported) and the
+regular expressions compiled at import (~120: newsgen's, PyYAML's, Jinja's, Babel's). A build that
+changed little spends a quarter of its time importing; these were ~30 ms of ~120.
+
+This module owns the two private hooks it takes, and nothing else uses them:
+- `exec` given to the dataclasses module as a global (its own calls find it before the builtin): the
+  text is the key, and the code kept is what compile() makes of that text;
+- `re._compiler.compile` for a pattern given as text: the key is (text, flags), and what is kept is
+  what `_sre.compile` is given (the parser's and code generator's output); a pattern found there is
+  made by `_sre.compile` from it, as the stock function makes it.
+`compile_once()` puts them in place (the command line, past the no-change answer), `remember()` saves
+what this process compiled that the memo did not hold (not when Python writes no bytecode). The memo
+is keyed by the interpreter (cache tag, bytecode magic, the regex engine's magic); one that cannot be
+read is ignored. `NEWSGEN_STOCK_STARTUP=1` leaves both hooks out. tests/unit/test_startup.py compares
+every method of every newsgen dataclass and every pattern compiled while importing newsgen, both ways.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import marshal
+import os
+import re
+import sys
+from pathlib import Path
+from types import CodeType
+from typing import Any
+
+ON = os.environ.get("NEWSGEN_STOCK_STARTUP", "") in ("", "0")
+MEMO = Path(__file__).parent / "__pycache__" / f"startup.{sys.implementation.cache_tag}.marshal"
+
+_code: dict[str, CodeType] = {}  # dataclasses' method text -> its code
+_patterns: dict[tuple[str | bytes, int], tuple[Any, ...]] = {}  # (pattern, flags) -> _sre.compile's arguments
+_used: set[object] = set()  # keys this process asked for (what is saved once the memo holds much more)
+_new = [0]  # compiled by this process, not found in the memo
+
+_compiler: Any = getattr(re, "_compiler", None)
+_stock_compile = getattr(_compiler, "compile", None)
+
+
+def compile_once() -> None:
+    if not ON or _stock_compile is None or getattr(_compiler, "compile", None) is _re_compile:
+        return
+    import dataclasses
+
+    _load()
+    dataclasses.exec = _exec  # type: ignore[attr-defined]
+    if all(hasattr(_compiler, name) for name in ("_code", "_parser", "_sre", "isstring")):
+        _compiler.compile = _re_compile
+
+
+def _header() -> bytes:
+    from importlib.util import MAGIC_NUMBER
+
+    return MAGIC_NUMBER + str(getattr(getattr(_compiler, "_sre", None), "MAGIC", 0)).encode() + b"\n"
+
+
+def _load() -> None:
+    try:
+        raw = MEMO.read_bytes()
+        head = _header()
+        if not raw.startswith(head):
+            return
+        code, patterns = marshal.loads(memoryview(raw)[len(head):])  # noqa: S302 - written by newsgen, as .pyc
+        _code.update((k, v) for k, v in code.items() if isinstance(k, str) and isinstance(v, CodeType))
+        _patterns.update((k, v) for k, v in patterns.items() if isinstance(k, tuple) and isinstance(v, tuple))
+    except (OSError, ValueError, EOFError, TypeError, AttributeError):
+        pass  # none yet, or not ours: compiled as usual
+
+
+def _exec(source: Any, globals: Any = None, locals: Any = None, /) -> None:  # noqa: A002 - exec's names
+    if type(source) is str:
+        _used.add(source)
+        code = _code.get(source)
+        if code is None:  # (dont_inherit: none of this module's __future__ flags, as the stock exec has none)
+            code = _code[source] = compile(source, "<string>", "exec", dont_inherit=True)
+            _new[0] += 1
+        source = code
+    exec(source, globals, locals)  # noqa: S102 - the dataclasses module's own code
+
+
+def _re_compile(p: Any, flags: int = 0) -> Any:
+    """re._compiler.compile, for a pattern given as text, from the memo or kept in it."""
+    if not (type(p) is str or type(p) is bytes) or flags & re.DEBUG:
+        return _stock_compile(p, flags)  # type: ignore[misc]
+    key = (p, flags)
+    _used.add(key)
+    args = _patterns.get(key)
+    if args is None:
+        parsed = _compiler._parser.parse(p, flags)
+        code = [int(op) for op in _compiler._code(parsed, flags)]  # (opcodes are an int subclass: plain ints)
+        groupindex = parsed.state.groupdict
+        indexgroup = [None] * parsed.state.groups
+        for name, i in groupindex.items():
+            indexgroup[i] = name
+        args = _patterns[key] = (int(flags | parsed.state.flags), code, parsed.state.groups - 1,
+                                 dict(groupindex), tuple(indexgroup))
+        _new[0] += 1
+    return _compiler._sre.compile(p, *args)
+
+
+def remember() -> None:
+    if not _new[0] or sys.dont_write_bytecode:
+        return
+    _new[0] = 0
+    total = len(_code) + len(_patterns)
+    keep = total < 2 * len(_used) + 200  # (else an upgrade left much that no run asks for: only what this one did)
+    code = _code if keep else {k: v for k, v in _code.items() if k in _used}
+    patterns = _patterns if keep else {k: v for k, v in _patterns.items() if k in _used}
+    tmp = MEMO.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        MEMO.parent.mkdir(exist_ok=True)
+        tmp.write_bytes(_header() + marshal.dumps((code, patterns)))
+        os.replace(tmp, MEMO)
+    except (OSError, ValueError):  # (ValueError: something marshal cannot hold; never a reason to fail)
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)

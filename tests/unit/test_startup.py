@@ -1,0 +1,83 @@
+"""startup.py: what newsgen's start compiles (dataclasses' methods, regular expressions), kept in a memo,
+is what the stock way compiles: every method of every newsgen dataclass and every pattern compiled while
+importing newsgen, in the run that writes the memo and in the one that reads it, and with the switch off."""
+
+from __future__ import annotations
+
+import marshal
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+_DUMP = r"""
+import dataclasses, importlib, marshal, pkgutil, re, sys
+from pathlib import Path
+import newsgen
+from newsgen import startup
+startup.MEMO = Path(sys.argv[1])
+if sys.argv[2] == "memo":
+    startup.compile_once()
+skip = ("newsgen.serve.", "newsgen.__main__")  # (watchdog's threads: not needed for the classes)
+names = sorted(m.name for m in pkgutil.walk_packages(newsgen.__path__, "newsgen.") if not m.name.startswith(skip))
+for extra in ("yaml", "jinja2", "jinja2.ext", "babel.dates", "babel.numbers"):
+    names.append(extra)
+methods = {}
+for name in names:
+    module = importlib.import_module(name)
+    for cls in vars(module).values():
+        if isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls.__module__ == name:
+            for attr, value in sorted(vars(cls).items()):
+                code = getattr(value, "__code__", None)
+                if code is not None and code.co_filename == "<string>":  # made by dataclasses
+                    methods[f"{name}.{cls.__qualname__}.{attr}"] = (
+                        marshal.dumps(code), repr(value.__annotations__), repr(value.__defaults__),
+                        repr(value.__kwdefaults__), value.__qualname__)
+patterns, different = 0, []
+for cache in (getattr(re, "_cache", {}), getattr(re, "_cache2", {})):
+    for key, made in list(cache.items()):
+        if not isinstance(made, re.Pattern):
+            continue
+        _, pattern, flags = key
+        stock = startup._stock_compile(pattern, flags)
+        patterns += 1
+        if not (made == stock and made.groupindex == stock.groupindex and made.groups == stock.groups
+                and made.flags == stock.flags):
+            different.append(repr(pattern)[:80])
+startup.remember()
+sys.stdout.buffer.write(marshal.dumps((methods, patterns, different, len(startup._patterns))))
+"""
+
+
+def _run(memo: Path, how: str, **env: str) -> tuple[dict[str, object], int, list[str], int]:
+    proc = subprocess.run([sys.executable, "-c", _DUMP, str(memo), how], capture_output=True, check=True,
+                          env={**os.environ, "PYTHONDONTWRITEBYTECODE": "", **env}, timeout=120)
+    methods, patterns, different, kept = marshal.loads(proc.stdout)
+    return methods, patterns, different, kept
+
+
+def test_what_is_compiled_once_is_what_the_stock_way_compiles(tmp_path: Path) -> None:
+    memo = tmp_path / "startup.marshal"
+    stock, _, _, _ = _run(memo, "stock")
+    assert len(stock) > 100 and not memo.exists()
+    first, patterns, different, kept = _run(memo, "memo")  # compiled, and the memo written
+    assert memo.exists() and first == stock and not different and patterns > 50 and kept > 50
+    again, patterns, different, _ = _run(memo, "memo")  # made from the memo
+    assert again == stock and not different and patterns > 50
+    off, _, _, kept = _run(memo, "memo", NEWSGEN_STOCK_STARTUP="1")  # the switch: nothing taken from it
+    assert off == stock and kept == 0
+
+
+def test_a_damaged_or_foreign_memo_is_compiled_past(tmp_path: Path) -> None:
+    from newsgen import startup
+
+    memo = tmp_path / "startup.marshal"
+    stock, _, _, _ = _run(memo, "stock")
+    head = startup._header()
+    for content in (b"", b"garbage", head + b"\xff\x00", b"\x00\x00\x0d\x0a0\n" + marshal.dumps(({}, {})),
+                    head + marshal.dumps(({"def f(): pass": 3, 5: "x"}, {("a", 0): "x", "b": ()})),
+                    head + marshal.dumps([1, 2])):
+        memo.write_bytes(content)
+        methods, _, different, _ = _run(memo, "memo")
+        assert methods == stock and not different
+    assert memo.read_bytes().startswith(head) and len(memo.read_bytes()) > 1000  # written again, whole
