@@ -35,6 +35,7 @@ _code: dict[str, CodeType] = {}  # dataclasses' method text -> its code
 _patterns: dict[tuple[str | bytes, int], tuple[Any, ...]] = {}  # (pattern, flags) -> _sre.compile's arguments
 _used: set[object] = set()  # keys this process asked for (what is saved once the memo holds much more)
 _new = [0]  # compiled by this process, not found in the memo
+_MOST = 4096  # patterns kept (~120 at import; patterns made at run time from data would be more: not kept)
 
 _compiler: Any = getattr(re, "_compiler", None)
 _stock_compile = getattr(_compiler, "compile", None)
@@ -83,7 +84,8 @@ def _exec(source: Any, globals: Any = None, locals: Any = None, /) -> None:  # n
 
 def _re_compile(p: Any, flags: int = 0) -> Any:
     """re._compiler.compile, for a pattern given as text, from the memo or kept in it."""
-    if not (type(p) is str or type(p) is bytes) or flags & re.DEBUG:
+    if not (type(p) is str or type(p) is bytes) or flags & re.DEBUG or (
+            len(_patterns) >= _MOST and (p, flags) not in _patterns):
         return _stock_compile(p, flags)  # type: ignore[misc]
     key = (p, flags)
     _used.add(key)

@@ -81,3 +81,16 @@ def test_a_damaged_or_foreign_memo_is_compiled_past(tmp_path: Path) -> None:
         methods, _, different, _ = _run(memo, "memo")
         assert methods == stock and not different
     assert memo.read_bytes().startswith(head) and len(memo.read_bytes()) > 1000  # written again, whole
+
+
+def test_patterns_past_the_most_are_compiled_but_not_kept(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Patterns made at run time from data could be many: past startup._MOST none is kept."""
+    from newsgen import startup
+
+    made = startup._re_compile(r"kept-(\d+)-xyz", 0)  # (below the bound: kept)
+    assert made.fullmatch("kept-12-xyz") and (r"kept-(\d+)-xyz", 0) in startup._patterns
+    monkeypatch.setattr(startup, "_MOST", 0)
+    made = startup._re_compile(r"not-kept-(\d+)-xyz", 0)
+    assert made.fullmatch("not-kept-7-xyz").group(1) == "7"
+    assert (r"not-kept-(\d+)-xyz", 0) not in startup._patterns
+    assert startup._re_compile(r"kept-(\d+)-xyz", 0).fullmatch("kept-3-xyz")  # (one kept: still made from it)
