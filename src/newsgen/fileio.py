@@ -89,20 +89,38 @@ def digest(root: object, rel: str) -> str:
 def read_regular(path: object) -> bytes | None:
     """The bytes of a regular file, or None when it is missing or something else (a folder, a FIFO
     someone put there: opened without blocking, so it cannot hang a build)."""
+    fd, _ = _open_regular(path)
+    if fd < 0:
+        return None
+    try:
+        return _read_all(fd)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _open_regular(path: object) -> tuple[int, int]:
+    """(descriptor, size) of `path` when it is a regular file (opened without blocking, then checked),
+    else (-1, -1)."""
     import stat
 
     try:
         fd = os.open(str(path), os.O_RDONLY | os.O_NONBLOCK | CLOEXEC)
     except OSError:
-        return None
+        return -1, -1
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
-        return b"".join(iter(lambda: os.read(fd, 1 << 22), b""))
+        info = os.fstat(fd)
+        if stat.S_ISREG(info.st_mode):
+            return fd, info.st_size
     except OSError:
-        return None
-    finally:
-        os.close(fd)
+        pass
+    os.close(fd)
+    return -1, -1
+
+
+def _read_all(fd: int) -> bytes:
+    return b"".join(iter(lambda: os.read(fd, 1 << 22), b""))
 
 
 def map_regular(path: object) -> memoryview | None:
@@ -112,22 +130,17 @@ def map_regular(path: object) -> memoryview | None:
     the last view of it is released. Only for files that are replaced (os.replace), never rewritten in
     place: a file cut short while mapped would fault the process."""
     import mmap
-    import stat
 
-    try:
-        fd = os.open(str(path), os.O_RDONLY | os.O_NONBLOCK | CLOEXEC)
-    except OSError:
+    fd, size = _open_regular(path)
+    if fd < 0:
         return None
     try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            return None
-        if info.st_size == 0:
+        if size == 0:
             return memoryview(b"")
         try:
             return memoryview(mmap.mmap(fd, 0, access=mmap.ACCESS_READ))
         except (OSError, ValueError):  # a file system that cannot map files: read it
-            return memoryview(b"".join(iter(lambda: os.read(fd, 1 << 22), b"")))
+            return memoryview(_read_all(fd))
     except OSError:
         return None
     finally:

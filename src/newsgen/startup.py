@@ -48,7 +48,7 @@ def compile_once() -> None:
 
     _load()
     dataclasses.exec = _exec  # type: ignore[attr-defined]
-    if all(hasattr(_compiler, name) for name in ("_code", "_parser", "_sre", "isstring")):
+    if all(hasattr(_compiler, name) for name in ("_code", "_parser", "_sre")):
         _compiler.compile = _re_compile
 
 
