@@ -103,20 +103,24 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     last: snapshot.Snapshot | None
     if checked is not None and state is None and options.only is None and Path(checked[0]).absolute() == out:
         _, last, outputs = checked  # `newsgen build` read the snapshot and started the check: a change was found
+    elif state is not None:  # newsgen serve: the last good build's snapshot is in its memory (none while this one runs)
+        last, state.snapshot, outputs = state.snapshot, None, snapshot.Outputs(out)
     else:
-        last = snapshot.load(root, out) if state is None and options.only is None else None
+        last = snapshot.load(root, out) if options.only is None else None
         outputs = snapshot.Outputs(out, last.outputs if last else ())  # checked aside while the inputs are walked
     found = inputs or snapshot.take(root)  # inputs: every file's stamp, taken before any is read
     key = snapshot.key(out, options.drafts, options.future, options.preview, options.base_url)
-    if last is not None and snapshot.up_to_date(last, key, found.stamps, tz_now(ZoneInfo("UTC")).timestamp(), outputs):
+    if state is None and last is not None and snapshot.up_to_date(last, key, found.stamps,
+                                                                   tz_now(ZoneInfo("UTC")).timestamp(), outputs):
         result.articles, result.pages, result.unchanged = last.articles, last.pages, last.pages
         result.seconds = time.perf_counter() - started
         return result  # nothing to do: Jinja, the Markdown engine and Pillow are never loaded
     # the stages are imported here, after the no-change exit
     from .config import load_config, with_base_url
+    from .incremental import cache
     from .incremental.bodyedit import body_edit
     from .inputs import check_links
-    from .output import unfinished
+    from .output import MARKER, unfinished
     from .output_guard import check_output_folder
     from .parallel import Executor, jobs_wanted
     from .publish import Publication
@@ -132,7 +136,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     with Executor(jobs_wanted(options.jobs)) as executor:
         # an edit of article bodies only: the last build's plan, with the pages that show them fingerprinted again
         short = body_edit(root, config, found, last, key, remembered, outputs, tz_now(config.tz), options.preview,
-                          options.explain) if last is not None and state is None and options.only is None else None
+                          options.explain) if last is not None and options.only is None else None
         planned = _planned(short) if short is not None else _plan(root, config, found, remembered, options, executor,
                                                                    progress, out, outputs, lap, result.warnings)
         editions, decision = planned.editions, planned.decision
@@ -156,14 +160,19 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
             lap("write")
             changed = (planned.changed or remembered.images != before[0] or remembered.related != before[1]
                        or remembered.site is not before[2])
-            saved = _remember(root, out, remembered, decision, keep, changed, early, persist, result)
-            if options.only is None and persist and saved:  # (a cache not saved: no snapshot to go with it)
-                since = planned.now.timestamp()
-                snapshot.save(root, out, snapshot.Snapshot(key, found.stamps, planned.valid_until(), sorted(keep),
-                                                           result.articles, result.pages, since=since))
+            warning = cache.remember(root, out, remembered, decision.fingerprints, frozenset({*keep, MARKER}),
+                                     changed, early, persist)
+            result.warnings += [warning] if warning else []
+            if options.only is None and not warning:  # (a cache not saved: no snapshot to go with it)
+                done = snapshot.Snapshot(key, found.stamps, planned.valid_until(), sorted(keep) if persist else [],
+                                         result.articles, result.pages, since=planned.now.timestamp())
+                if persist:
+                    snapshot.save(root, out, done)
+                else:  # (newsgen serve: its output is its own, no snapshot of it is saved)
+                    remembered.snapshot = done
             lap("cache")
     if options.keep_alive is not None:
-        options.keep_alive.append((remembered, editions, planned.specs or [], decision))  # (serve/early.py reads it)
+        options.keep_alive.append((remembered, editions, planned.specs, decision))  # (serve/early.py reads it)
     return result
 
 
@@ -378,23 +387,3 @@ def _index_for_search(config: SiteConfig, out: Path, result: BuildResult) -> Non
 
     if config.search and (result.written or result.removed or not (out / search.FOLDER).is_dir()):
         search.index(out)
-
-
-def _remember(root: Path, out: Path, state: State, decision: Decision, keep: set[str], changed: bool,
-              early: Encoded | None, persist: bool, result: BuildResult) -> bool:
-    """Update the build state for the next build, and save it (`persist`; newsgen serve keeps it in its
-    memory) when something in it changed. False when it could not be saved."""
-    from .incremental import cache
-    from .output import MARKER
-
-    keep = keep | {MARKER}
-    changed = changed or state.pages != decision.fingerprints or state.outputs != frozenset(keep)
-    state.pages, state.outputs = decision.fingerprints, frozenset(keep)
-    if changed and persist:
-        warning = cache.save(root, out, early if early is not None else cache.encode(root, out, state))
-        if warning:
-            result.warnings.append(warning)
-            return False
-    elif early is not None:
-        cache.discard(early)
-    return True

@@ -70,18 +70,18 @@ def body_edit(root: Path, config: SiteConfig, found: Inputs, last: Snapshot, key
     `state` (read lazily) is then updated in place with the edited files' entries."""
     from ..model import Edition
 
-    if (state.pending is None or state.site is None or not state.pages or state.outputs is None
-            or config.languages or state.config_digest != config.digest or last.key != key
-            or not in_time(last, now.timestamp())):
-        return None
-    files = _edited(found.stamps, last.stamps, state.pending)
-    if files is None:
+    if (state.site is None or not state.pages or state.outputs is None or config.languages
+            or state.config_digest != config.digest or last.key != key or not in_time(last, now.timestamp())):
         return None
     zones: dict[object, dt.tzinfo] = {}
+    parsed = _LastParse(state, zones)
+    files = _edited(found.stamps, last.stamps, parsed)
+    if files is None:
+        return None
     entries: dict[str, ParsedEntry] = {}
     for rel in files:
         try:
-            entry = _parsed_again(root, config, rel, state, found.stamps, zones)
+            entry = _parsed_again(root, config, rel, parsed, found.stamps)
         except (LookupError, TypeError, ValueError):  # its cache entry cannot be read: the whole way says so
             return None
         if entry is None:
@@ -90,7 +90,7 @@ def body_edit(root: Path, config: SiteConfig, found: Inputs, last: Snapshot, key
     if not outputs.all_there():  # a page to write again that this path would not plan
         return None
     packed = state.site[1]
-    articles = _Articles(packed[0], state, entries, zones)  # type: ignore[arg-type]  # (the sources, in order)
+    articles = _Articles(packed[0], parsed, entries)  # type: ignore[arg-type]  # (the sources, in order)
     try:  # (every article the pages show decoded here: one the cache cannot give means the whole way)
         site = unpack_site(packed, lambda order: articles, config.sections)
         specs = _pages(site, config, articles, files)
@@ -103,13 +103,50 @@ def body_edit(root: Path, config: SiteConfig, found: Inputs, last: Snapshot, key
         return None
     decision.unchanged = last.pages - len(decision.todo)
     keep = set(state.outputs) - {MARKER}
-    state.parsed.update(entries)  # (the rest stays pending: saving writes these over the last build's)
+    state.parsed.update(entries)  # (the rest stays pending, if read lazily: saving writes these over the last build's)
     return BodyEdit([Edition(config, site, {})], specs, decision, keep, entries, last.articles, last.pages,
                     last.valid_until, now)
 
 
-def _edited(now: dict[str, tuple[int, int]], then: dict[str, tuple[int, int]],
-            pending: dict[str, tuple[object, ...]]) -> list[str] | None:
+class _LastParse:
+    """What the last build parsed, by source: read lazily from the cache by `newsgen build` (`State.pending`,
+    as stored, each entry decoded when asked for), or kept in memory by `newsgen serve` (`State.parsed`)."""
+
+    def __init__(self, state: State, zones: dict[object, dt.tzinfo]) -> None:
+        self._pending, self._parsed, self._zones = state.pending, state.parsed, zones
+
+    def clean(self, source: str) -> bool:
+        """Whether that build parsed `source` into an article, without errors."""
+        if self._pending is not None:
+            raw = self._pending.get(source)
+            return raw is not None and raw[3] is not None
+        entry = self._parsed.get(source)
+        return entry is not None and entry.article is not None
+
+    def depends_on(self, folders: set[str]) -> bool:
+        """Whether an article depends on one of these folders (a bundle's, or one that names files there)."""
+        if self._pending is not None:
+            return any(dep[0][0] in folders for raw in self._pending.values() for dep in raw[2])  # type: ignore[attr-defined]
+        return any(dep[0][0] in folders for entry in self._parsed.values() for dep in entry.deps)
+
+    def entry(self, source: str) -> ParsedEntry:
+        """Its entry (KeyError: none), with the article as stored (`packed`)."""
+        if self._pending is not None:
+            return codec.entry(self._pending[source], self._zones)
+        entry = self._parsed[source]
+        if entry.packed is None and entry.article is not None:
+            entry.packed = codec.pack_article(entry.article)
+        return entry
+
+    def article(self, source: str) -> Article | None:
+        if self._pending is not None:
+            raw = self._pending.get(source)
+            return codec.unpack_article(raw[3], self._zones) if raw is not None and raw[3] is not None else None
+        entry = self._parsed.get(source)
+        return entry.article if entry is not None else None
+
+
+def _edited(now: dict[str, tuple[int, int]], then: dict[str, tuple[int, int]], parsed: _LastParse) -> list[str] | None:
     """The article files whose stamp changed, when nothing else did: the same files as the last build
     read, and every changed one an article it parsed without errors. A folder's stamp may change (an
     editor that saves by renaming a temporary file over the article) unless an article depends on
@@ -123,26 +160,21 @@ def _edited(now: dict[str, tuple[int, int]], then: dict[str, tuple[int, int]],
         return None
     changed = [rel for rel, st in now.items() if then.get(rel, st) != st]
     files = [rel for rel in changed if not rel.endswith("/") and not junk(rel)]
-    if not files or len(files) > MAX_FILES:
+    if not files or len(files) > MAX_FILES or not all(map(parsed.clean, files)):
         return None
-    for rel in files:
-        raw = pending.get(rel)
-        if raw is None or raw[3] is None:
-            return None
     folders = {rel[:-1] for rel in changed if rel.endswith("/")}
-    if folders and any(dep[0][0] in folders for raw in pending.values() for dep in raw[2]):  # type: ignore[attr-defined]
+    if folders and parsed.depends_on(folders):
         return None
     return files
 
 
-def _parsed_again(root: Path, config: SiteConfig, rel: str, state: State, stamps: dict[str, tuple[int, int]],
-                  zones: dict[object, dt.tzinfo]) -> ParsedEntry | None:
+def _parsed_again(root: Path, config: SiteConfig, rel: str, parsed: _LastParse,
+                  stamps: dict[str, tuple[int, int]]) -> ParsedEntry | None:
     """The file parsed again, when it parses cleanly and only its body changed."""
     from ..content.collect import known_images
     from ..content.parse import parse_file
 
-    assert state.pending is not None
-    old = codec.entry(state.pending[rel], zones)
+    old = parsed.entry(rel)
     if old.article is None or any((stamps.get(st[0]) or stamps.get(f"{st[0]}/")) != st[1:] for st, _ in old.deps):
         return None  # (a file it names changed: the whole way looks at it)
     before = stamp(root, rel)  # (before reading it: see entry_for)
@@ -159,9 +191,8 @@ class _Articles(Sequence["Article"]):
     """The site's articles in the site model's order, each decoded from the cache when first asked
     for (the edited ones: as parsed again)."""
 
-    def __init__(self, order: tuple[str, ...], state: State, edited: dict[str, ParsedEntry],
-                 zones: dict[object, dt.tzinfo]) -> None:
-        self._order, self._state, self._edited, self._zones = order, state, edited, zones
+    def __init__(self, order: tuple[str, ...], parsed: _LastParse, edited: dict[str, ParsedEntry]) -> None:
+        self._order, self._parsed, self._edited = order, parsed, edited
         self._made: dict[int, Article] = {}
 
     def __len__(self) -> int:
@@ -182,15 +213,11 @@ class _Articles(Sequence["Article"]):
         if made is None:
             source = self._order[i]  # (IndexError past the end)
             edited = self._edited.get(source)
-            made = edited.article if edited is not None else self._decoded(source)
+            made = edited.article if edited is not None else self._parsed.article(source)
             if made is None:
                 raise LookupError(f"{source}: in the last site model but not in the cache")
             self._made[i] = made
         return made
-
-    def _decoded(self, source: str) -> Article | None:
-        raw = self._state.pending.get(source) if self._state.pending is not None else None
-        return codec.unpack_article(raw[3], self._zones) if raw is not None and raw[3] is not None else None
 
     def __iter__(self) -> Iterator[Article]:
         return (self[i] for i in range(len(self._order)))

@@ -202,6 +202,20 @@ def discard(encoded: Encoded) -> None:
         encoded.tmp.unlink(missing_ok=True)
 
 
+def remember(root: Path, out: Path, state: State, fingerprints: dict[str, Any], outputs: frozenset[str],
+             changed: bool, early: Encoded | None, persist: bool) -> str | None:
+    """The state updated for the next build with this build's page fingerprints and output files, and
+    saved (`persist`; newsgen serve keeps it in its memory) when something in it changed: `early`, when
+    it was encoded ahead. Returns a warning when it could not be saved."""
+    changed = changed or state.pages != fingerprints or state.outputs != outputs
+    state.pages, state.outputs = fingerprints, outputs
+    if changed and persist:
+        return save(root, out, early if early is not None else encode(root, out, state))
+    if early is not None:
+        discard(early)
+    return None
+
+
 def save(root: Path, out: Path, encoded: Encoded) -> str | None:
     """Write the state (a delta file of a few KB for an edit, or all of it when much changed).
     Returns a warning instead of raising when it cannot be written; no temporary file is left."""

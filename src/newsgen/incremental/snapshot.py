@@ -74,13 +74,13 @@ class Snapshot:
     """What a complete build leaves for the next one's no-change answer. `packed`: the stamps as saved
     (`pack`); a snapshot that was loaded has only those, and gives `stamps` when asked for them."""
 
-    __slots__ = ("_stamps", "articles", "key", "outputs", "packed", "pages", "since", "valid_until")
+    __slots__ = ("_packed", "_stamps", "articles", "key", "outputs", "pages", "since", "valid_until")
 
     def __init__(self, key: str, stamps: Stamps | None, valid_until: float, outputs: list[str], articles: int,
                  pages: int, packed: bytes | None = None, since: float = 0.0) -> None:
         self.key = key  # newsgen's version and code, the output folder and the build options
         self._stamps = stamps
-        self.packed = pack(stamps) if packed is None and stamps is not None else packed or b""
+        self._packed = packed if packed is not None or stamps is not None else b""  # (packed when asked for)
         self.valid_until = valid_until  # POSIX time from which the clock changes the output
         # the clock the build saw (POSIX time): a clock set back before it (another machine's, a corrected
         # one) may show what that build no longer showed (a scheduled story not due yet): look closer
@@ -94,6 +94,12 @@ class Snapshot:
         if self._stamps is None:
             self._stamps = marshal.loads(self.packed)  # noqa: S302 - our own bytes, checksummed
         return self._stamps
+
+    @property
+    def packed(self) -> bytes:
+        if self._packed is None:
+            self._packed = pack(self._stamps) if self._stamps is not None else b""
+        return self._packed
 
 
 def pack(stamps: Stamps) -> bytes:

@@ -10,6 +10,7 @@ from ..fileio import Stamp
 if TYPE_CHECKING:  # imported lazily: a build with nothing to do never loads the model
     from ..errors import Diagnostic
     from ..model import Article
+    from .snapshot import Snapshot
 
 Dependency = tuple[Stamp, str]  # a file's stamp and the digest of its content
 
@@ -57,3 +58,6 @@ class State:
     # source; `codec.materialize` turns them into `parsed`. The body-edit path (bodyedit.py) reads
     # the few articles it needs from here and leaves the rest as they are.
     pending: dict[str, tuple[object, ...]] | None = field(default=None, compare=False, repr=False)
+    # newsgen serve: the snapshot of the last build that succeeded (the CLI reads it from the output
+    # folder), kept in memory, none while a build runs; what the body-edit path compares against
+    snapshot: Snapshot | None = field(default=None, compare=False, repr=False)

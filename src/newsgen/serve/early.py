@@ -53,16 +53,32 @@ class Memory:
     where: dict[str, tuple[int, int]]  # article source -> (edition, index in its site model)
 
 
-def remember(kept: list[object]) -> Memory | None:
-    """The memory from `BuildOptions.keep_alive` after a build: (state, editions, specs, decision)."""
+def remember(kept: list[object], previous: Memory | None = None) -> Memory | None:
+    """The memory from `BuildOptions.keep_alive` after a build: (state, editions, specs, decision). After
+    an edit of bodies only (specs None: the last build's plan, `incremental.bodyedit`), the `previous`
+    memory with the articles of the pages it rendered in place of their old versions."""
     if not kept:
         return None
     last = kept[-1]
     assert isinstance(last, tuple)
     editions: list[Edition] = last[1]
-    specs: list[PageSpec] = last[2]
+    specs: list[PageSpec] | None = last[2]
+    if specs is None:
+        return _body_edited(previous, editions, last[3].todo) if previous is not None else None
     where = {a.source: (k, i) for k, e in enumerate(editions) for i, a in enumerate(e.site.articles)}
     return Memory(list(editions), {s.out: s for s in specs}, where)
+
+
+def _body_edited(memory: Memory, editions: list[Edition], todo: list[PageSpec]) -> Memory | None:
+    """`memory` with each article whose page was rendered again taken from `editions` (the short way's
+    model, which reads its articles as they are asked for; `patched` checks that each keeps its place)."""
+    found: list[Edition] | None = memory.editions
+    for spec in todo:
+        if spec.kind == "article" and found is not None:
+            new = editions[spec.edition].site.articles[spec.ref[0]]
+            old = found[spec.edition].site.articles[spec.ref[0]]
+            found = patched(found, memory.where, old, new)
+    return Memory(found, memory.specs, memory.where) if found is not None else None
 
 
 def shape(a: Article) -> tuple[object, ...]:
