@@ -86,14 +86,14 @@ def digest(root: object, rel: str) -> str:
     return hashlib.blake2b(data, digest_size=12).hexdigest()
 
 
-def read_regular(path: object) -> bytes | None:
-    """The bytes of a regular file, or None when it is missing or something else (a folder, a FIFO
-    someone put there: opened without blocking, so it cannot hang a build)."""
+def read_regular(path: object, limit: int | None = None) -> bytes | None:
+    """The bytes of a regular file (its first `limit` at most), or None when it is missing or something
+    else (a folder, a FIFO someone put there: opened without blocking, so it cannot hang a build)."""
     fd, _ = _open_regular(path)
     if fd < 0:
         return None
     try:
-        return _read_all(fd)
+        return _read_all(fd) if limit is None else os.read(fd, limit)
     except OSError:
         return None
     finally:

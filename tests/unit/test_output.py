@@ -270,3 +270,45 @@ def test_fresh_staging_still_refuses_paths_out_of_the_folder(tmp_path: Path) -> 
     for rel in ("../x.html", "/etc/x", "a/../../x"):
         with pytest.raises(WriteFailed):
             Staging(tmp_path, in_place=True).write(rel, b"x")
+
+
+def test_the_manifest_read_last_is_kept_while_its_file_is_the_same(tmp_path: Path) -> None:
+    """newsgen serve reads the manifest at every build: the last one read is reused while its file is
+    unchanged, and read again after any write (replaced, appended to, rewritten in place with the same
+    size, replaced by a file of the same size)."""
+    out = tmp_path / "public"
+    out.mkdir()
+    write_manifest(out, {"index.html", "b/index.html"})
+    first = Manifest.read(out)
+    assert Manifest.read(out) is first
+    journal(out, first, first.files, {"c/index.html"}, in_place=False)  # appended
+    second = Manifest.read(out)
+    assert second is not first and second.files == {"index.html", "b/index.html", "c/index.html"}
+    text = (out / MARKER).read_text(encoding="utf-8")
+    (out / MARKER).write_text(text.replace("c/index.html", "d/index.html"), encoding="utf-8")  # same size, in place
+    assert Manifest.read(out).files == {"index.html", "b/index.html", "d/index.html"}
+    write_manifest(out, {"index.html", "b/index.html", "e/index.html"})  # the same size again, a new file
+    assert Manifest.read(out).files == {"index.html", "b/index.html", "e/index.html"}
+    (out / MARKER).unlink()
+    assert Manifest.read(out).files is None
+    assert Manifest.read(tmp_path / "elsewhere").files is None
+
+
+def test_unfinished_reads_only_the_start_of_the_manifest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import newsgen.output as output
+
+    out = tmp_path / "public"
+    out.mkdir()
+    write_manifest(out, [f"page-{i}.html" for i in range(5000)], finished=False)
+    asked: list[int | None] = []
+    real = output.read_regular
+
+    def spy(path: object, limit: int | None = None) -> bytes | None:
+        asked.append(limit)
+        return real(path, limit)
+
+    monkeypatch.setattr(output, "read_regular", spy)
+    assert unfinished(out)
+    assert asked and asked[0] is not None and asked[0] < 300
+    write_manifest(out, ["index.html"])
+    assert not unfinished(out)
