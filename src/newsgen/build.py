@@ -17,6 +17,7 @@ import dataclasses
 import functools
 import time
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -120,7 +121,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     from .incremental import cache
     from .incremental.bodyedit import body_edit
     from .inputs import check_links
-    from .output import MARKER, unfinished
+    from .output import unfinished
     from .output_guard import check_output_folder
     from .parallel import Executor, jobs_wanted
     from .publish import Publication
@@ -160,8 +161,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
             lap("write")
             changed = (planned.changed or remembered.images != before[0] or remembered.related != before[1]
                        or remembered.site is not before[2])
-            warning = cache.remember(root, out, remembered, decision.fingerprints, frozenset({*keep, MARKER}),
-                                     changed, early, persist)
+            warning = cache.remember(root, out, remembered, decision.fingerprints, keep, changed, early, persist)
             result.warnings += [warning] if warning else []
             if options.only is None and not warning:  # (a cache not saved: no snapshot to go with it)
                 done = snapshot.Snapshot(key, found.stamps, planned.valid_until(), sorted(keep) if persist else [],
@@ -211,7 +211,7 @@ class _Planned:
     valid_until: Callable[[], float]  # snapshot.horizon: when the clock alone changes the output
     specs: list[PageSpec] | None = None  # every page (None: the last build's, `keep`)
     shown: list[Article] = field(default_factory=list)  # every edition's articles (images and files)
-    keep: set[str] | None = None  # every file the output keeps, when known without the plan (the last build's)
+    keep: AbstractSet[str] | None = None  # every file the output keeps, when known without the plan (the last build's)
 
 
 def _plan(root: Path, config: SiteConfig, found: snapshot.Inputs, remembered: State, options: BuildOptions,
@@ -304,7 +304,7 @@ def _site_builder(executor: Executor) -> BuildSite:
 
 
 def _images_and_files(root: Path, config: SiteConfig, planned: _Planned, state: State, publication: Publication,
-                      executor: Executor) -> set[str]:
+                      executor: Executor) -> AbstractSet[str]:
     """Responsive image variants made (or found in the image cache) and every file to copy staged,
     before the pages: on a first build this process would otherwise wait for the bodies rendered
     ahead and do this alone at the end. Returns every file the output will hold. (An edit of bodies
@@ -339,7 +339,7 @@ def _stage(publication: Publication, staged: list[tuple[str, str] | None]) -> No
         publication.staging.add(item)
 
 
-def _encode_ahead(root: Path, out: Path, state: State, decision: Decision, keep: set[str]) -> Encoded:
+def _encode_ahead(root: Path, out: Path, state: State, decision: Decision, keep: AbstractSet[str]) -> Encoded:
     """The state as it will be saved after a successful build (pages and outputs are known now),
     encoded while the workers finish the bodies rendered ahead (0.2 s at 10k, else alone at the end),
     into a temporary file that saving moves into place."""

@@ -24,6 +24,7 @@ import os
 import shutil
 import stat
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -313,10 +314,11 @@ def journal(out: Path, before: Manifest, written_before: frozenset[str], to_writ
     New files are appended to a manifest that lists `written_before` (a new article: a few lines, not
     the whole list again); a line counts once its newline is written, so a build killed while
     appending lists no file by a name cut short."""
-    listed = written_before.union(to_write)
+    to_write = to_write if isinstance(to_write, (set, frozenset)) else set(to_write)
+    listed = written_before if written_before.issuperset(to_write) else written_before.union(to_write)  # (no copy)
     if in_place or not (out / MARKER).exists():
         write_manifest(out, listed, finished=not in_place)
-    elif listed != written_before and not (before.appendable and before.files == written_before and _append(
+    elif listed is not written_before and not (before.appendable and before.files == written_before and _append(
             out / MARKER, before.size, "".join(f"{rel}\n" for rel in sorted(listed - written_before - {MARKER})))):
         write_manifest(out, listed)
     return listed
@@ -359,12 +361,19 @@ def clean_leftovers(out: Path, manifest: Manifest | None = None) -> None:
 OWNED_FOLDERS = ("pagefind/",)  # folders newsgen owns whole (the search index, written by Pagefind)
 
 
-def prune(out: Path, keep: set[str], written_before: frozenset[str]) -> list[str]:
+def lists_exactly(listed: AbstractSet[str], keep: AbstractSet[str]) -> bool:
+    """Whether the manifest's `listed` files are `keep` (less the manifest itself), without a copy of either."""
+    return MARKER not in listed and len(listed) == len(keep) - (MARKER in keep) and listed <= keep
+
+
+def prune(out: Path, keep: AbstractSet[str], written_before: frozenset[str]) -> list[str]:
     """Remove the files newsgen wrote before (`written_before`, the manifest) that this build did not
     produce (deleted articles, renamed pages), then the folders left empty. Files newsgen did not write
     are never removed; nor is anything the manifest could not have listed (a hidden name such as .git,
     a path out of the folder, a folder that is not one newsgen owns), whatever the manifest says."""
-    gone = []
+    gone: list[str] = []
+    if written_before <= keep:  # (every file the manifest lists is kept: nothing to remove, and no copy made)
+        return gone
     for rel in sorted(written_before - keep - {MARKER}):
         if any(part.startswith(".") or part == ".." for part in rel.split("/")) or \
                 (rel.endswith("/") and rel not in OWNED_FOLDERS):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from contextlib import AbstractContextManager
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from .output import (
     clean_leftovers,
     is_empty,
     journal,
+    lists_exactly,
     prune,
     write_manifest,
 )
@@ -65,14 +67,15 @@ class Publication:
             raise BuildError([Diagnostic(str(self.out), None,
                                          f"cannot write into the output folder: {exc.strerror}")]) from None
 
-    def publish(self, keep: set[str], lock: AbstractContextManager[object] | None = None) -> tuple[int, list[str]]:
+    def publish(self, keep: AbstractSet[str],
+                lock: AbstractContextManager[object] | None = None) -> tuple[int, list[str]]:
         """Move the staged files into place, remove what newsgen wrote before and no longer makes, and
         record what is there now. `lock` (newsgen serve) is held meanwhile. Returns (written, removed)."""
         with lock or contextlib.nullcontext():
             written = self.staging.commit()
             self._published = True
             removed = prune(self.out, keep, self.listed)
-            if self.listed != keep - {MARKER} or self.staging.in_place or self._unfinished:
+            if not lists_exactly(self.listed, keep) or self.staging.in_place or self._unfinished:
                 write_manifest(self.out, keep)
         return written, removed
 

@@ -376,3 +376,19 @@ def test_a_file_system_that_cannot_map_files_is_read(tmp_path: Path, monkeypatch
     monkeypatch.setattr(mmap, "mmap", refuse)
     state, warning = load(tmp_path, out)
     assert warning is None and state.pages["p49"] == FP("x")
+
+
+def test_remember_keeps_the_same_output_set_and_saves_only_a_change(tmp_path: Path) -> None:
+    from newsgen.output import MARKER
+
+    fp = Fingerprint("c", "t", "article", "", "i")
+    state = State(pages={"a.html": fp}, outputs=frozenset({"a.html", MARKER}))
+    last = state.outputs
+    assert cache.remember(tmp_path, tmp_path / "out", state, {"a.html": fp}, {"a.html"}, False, None, True) is None
+    assert state.outputs is last and not cache_file(tmp_path, tmp_path / "out").exists()  # nothing changed: not saved
+    assert cache.remember(tmp_path, tmp_path / "out", state, {"a.html": fp}, {"a.html", "b.html"}, False, None,
+                          True) is None
+    assert state.outputs == {"a.html", "b.html", MARKER} and cache_file(tmp_path, tmp_path / "out").exists()
+    assert cache.remember(tmp_path, tmp_path / "out", state, {"a.html": fp}, frozenset({"b.html"}), False, None,
+                          False) is None
+    assert state.outputs == {"b.html", MARKER}

@@ -15,6 +15,7 @@ from newsgen.output import (
     WriteFailed,
     clean_leftovers,
     journal,
+    lists_exactly,
     prune,
     read_manifest,
     unfinished,
@@ -312,3 +313,21 @@ def test_unfinished_reads_only_the_start_of_the_manifest(tmp_path: Path, monkeyp
     assert asked and asked[0] is not None and asked[0] < 300
     write_manifest(out, ["index.html"])
     assert not unfinished(out)
+
+
+def test_the_same_files_again_are_not_copied_or_listed_again(tmp_path: Path) -> None:
+    """An edit's build keeps every file of the last one (a million at a million articles): the manifest's
+    set is taken as it is, nothing is pruned, and `lists_exactly` says so without making a set."""
+    out = tmp_path / "public"
+    out.mkdir()
+    write_manifest(out, {"index.html", "b/index.html"})
+    before = Manifest.read(out)
+    assert before.files is not None
+    assert journal(out, before, before.files, {"index.html"}, in_place=False) is before.files
+    assert journal(out, before, before.files, iter(["b/index.html"]), in_place=False) is before.files
+    keep = frozenset({"index.html", "b/index.html"})
+    assert prune(out, set(keep), before.files) == [] and lists_exactly(before.files, keep)
+    assert lists_exactly(before.files, keep | {MARKER})
+    assert not lists_exactly(before.files, keep | {"c.html"}) and not lists_exactly(before.files, {"index.html"})
+    assert not lists_exactly(before.files | {MARKER}, keep | {MARKER})
+    assert not lists_exactly(frozenset({"index.html", "c.html"}), keep)

@@ -56,7 +56,7 @@ class BodyEdit:
     editions: list[Edition]  # the one edition, its site model reading articles as they are asked for
     specs: list[PageSpec]  # the pages that show an edited body
     decision: Decision  # pages to render; every page's fingerprint (the last build's, those updated)
-    keep: set[str]  # every file the output keeps: the last build's
+    keep: frozenset[str]  # every file the output keeps: the last build's
     entries: dict[str, ParsedEntry]  # the edited files, parsed again
     articles: int  # on the site
     pages: int  # planned
@@ -102,7 +102,7 @@ def body_edit(root: Path, config: SiteConfig, found: Inputs, last: Snapshot, key
     if decision is None:
         return None
     decision.unchanged = last.pages - len(decision.todo)
-    keep = set(state.outputs) - {MARKER}
+    keep = state.outputs - {MARKER}
     state.parsed.update(entries)  # (the rest stays pending, if read lazily: saving writes these over the last build's)
     return BodyEdit([Edition(config, site, {})], specs, decision, keep, entries, last.articles, last.pages,
                     last.valid_until, now)

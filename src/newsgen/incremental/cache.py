@@ -23,6 +23,7 @@ import marshal
 import os
 import zlib
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -202,13 +203,18 @@ def discard(encoded: Encoded) -> None:
         encoded.tmp.unlink(missing_ok=True)
 
 
-def remember(root: Path, out: Path, state: State, fingerprints: dict[str, Any], outputs: frozenset[str],
+def remember(root: Path, out: Path, state: State, fingerprints: dict[str, Any], keep: AbstractSet[str],
              changed: bool, early: Encoded | None, persist: bool) -> str | None:
-    """The state updated for the next build with this build's page fingerprints and output files, and
-    saved (`persist`; newsgen serve keeps it in its memory) when something in it changed: `early`, when
-    it was encoded ahead. Returns a warning when it could not be saved."""
-    changed = changed or state.pages != fingerprints or state.outputs != outputs
-    state.pages, state.outputs = fingerprints, outputs
+    """The state updated for the next build with this build's page fingerprints and output files (`keep`,
+    and the manifest), and saved (`persist`; newsgen serve keeps it in its memory) when something in it
+    changed: `early`, when it was encoded ahead. Returns a warning when it could not be saved."""
+    from ..output import MARKER
+
+    last = state.outputs
+    same = last is not None and len(last) == len(keep) + 1 and MARKER in last and MARKER not in keep and keep <= last
+    changed = changed or not same or state.pages != fingerprints
+    state.pages = fingerprints
+    state.outputs = last if same else frozenset({*keep, MARKER})  # (the same files: the same set, not a copy)
     if changed and persist:
         return save(root, out, early if early is not None else encode(root, out, state))
     if early is not None:
