@@ -56,6 +56,7 @@ def test_body_edits_in_the_preview_take_the_short_way(make_site, png, tmp_path: 
     assert len([rel for rel in result.changed if rel.endswith("index.html")]) == 1
     p.same_as_a_full_build()
     p.memory_matches_state()
+    assert p.session.inputs is not None and p.session.inputs.touched == frozenset()  # (the next: only what it stamps)
 
     # again, right after a short one (its snapshot kept in memory), and the newest story (in the feeds)
     assert short(p.save("content/politics/story-0.md", "\nBreaking: a line added.\n"))

@@ -79,3 +79,35 @@ def test_differences_leave_editor_junk_out(site: Path) -> None:
     assert missed == []
     (site / "content/politics/2025/a.md").write_text("missed by the watcher\n", encoding="utf-8")
     assert "content/politics/2025/a.md" in snapshot.differences(before.stamps, snapshot.take(site).stamps)
+
+
+def test_refresh_says_which_stamps_it_took_again_since_a_base(site: Path) -> None:
+    """`Inputs.touched` (newsgen serve sets it to () after a good build): every stamp outside it is the
+    base's; a walk knows no base (None)."""
+    from newsgen.incremental.bodyedit import _edited, _LastParse
+    from newsgen.incremental.state import State
+
+    base = snapshot.take(site)
+    assert base.touched is None
+    assert snapshot.refresh(site, base, ["content/politics/2025/a.md"]).touched is None  # type: ignore[union-attr]
+    base.touched = frozenset()
+    (site / "content/politics/2025/a.md").write_text("changed\n", encoding="utf-8")
+    later(site / "content/politics/2025/a.md")
+    one = snapshot.refresh(site, base, ["content/politics/2025/a.md"])
+    (site / "content/politics/2025/.a.md.swp").write_text("junk\n", encoding="utf-8")
+    (site / "templates/article.html").write_text("y", encoding="utf-8")
+    two = snapshot.refresh(site, one, ["content/politics/2025/.a.md.swp", "templates/article.html"])  # type: ignore[arg-type]
+    assert one is not None and two is not None
+    assert one.touched == {"content/politics/2025/a.md", "content/politics/2025/"}
+    assert two.touched == one.touched | {"content/politics/2025/.a.md.swp", "templates/article.html", "templates/"}
+    assert {rel for rel in two.stamps.keys() | base.stamps.keys()
+            if two.stamps.get(rel) != base.stamps.get(rel)} <= two.touched
+    # the body-edit check gives the same answer from them as from every stamp
+    from newsgen.incremental.state import ParsedEntry
+
+    state = State(parsed={"content/politics/2025/a.md": ParsedEntry(("a", 1, 1), "d", (), object(), ())})  # type: ignore[arg-type]
+    parsed = _LastParse(state, {})
+    for inputs in (one, two):
+        assert _edited(inputs.stamps, base.stamps, parsed, inputs.touched) == _edited(inputs.stamps, base.stamps, parsed)
+    assert _edited(one.stamps, base.stamps, parsed, one.touched) == ["content/politics/2025/a.md"]
+    assert _edited(two.stamps, base.stamps, parsed, two.touched) is None  # a template changed too

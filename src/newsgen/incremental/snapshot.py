@@ -52,7 +52,7 @@ Stamps = dict[str, tuple[int, int]]
 class Inputs:
     """What a build may read, as found at its start."""
 
-    __slots__ = ("checked", "links", "stamps")
+    __slots__ = ("checked", "links", "stamps", "touched")
 
     def __init__(self, stamps: Stamps, links: list[str] | None = None) -> None:
         self.stamps = stamps
@@ -60,6 +60,9 @@ class Inputs:
         # (output folder, the last build's snapshot, its output check under way) when `quick` found a
         # change: the build goes on with them instead of reading and checking again
         self.checked: tuple[str, Snapshot, Outputs] | None = None
+        # newsgen serve: the paths stamped again (`refresh`) since the inputs of its last good build, which
+        # sets this to () after it; every other stamp is that build's. None: unknown (compare every stamp)
+        self.touched: frozenset[str] | None = None
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Inputs) and (self.stamps, self.links) == (other.stamps, other.links)
@@ -132,7 +135,9 @@ def refresh(root: Place, previous: Inputs, changed: Iterable[str]) -> Inputs | N
     of ~60 ms). None when only a walk can tell: a folder appeared, vanished or was renamed (what is
     under it is unknown), a symlink is involved, or a path is outside the input folders."""
     stamps = dict(previous.stamps)
+    touched: set[str] = set()
     for rel in dict.fromkeys(changed):
+        touched.add(rel)
         if rel in previous.links:
             return None
         top = rel.split("/", 1)[0]
@@ -160,7 +165,10 @@ def refresh(root: Place, previous: Inputs, changed: Iterable[str]) -> Inputs | N
         except OSError:
             return None
         stamps[f"{folder}/"] = (st.st_mtime_ns, st.st_size)
-    return Inputs(stamps, list(previous.links))
+        touched.add(f"{folder}/")
+    found = Inputs(stamps, list(previous.links))
+    found.touched = None if previous.touched is None else previous.touched | touched
+    return found
 
 
 def differences(a: Stamps, b: Stamps) -> list[str]:

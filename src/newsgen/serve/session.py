@@ -228,6 +228,8 @@ class Session:
             return None, 0
         finally:
             self.building = False
+        if self.inputs is not None:  # (the stamps this build saw: the next ones differ in what is refreshed since)
+            self.inputs.touched = frozenset()
         self.deferred = list(getattr(result, "deferred", []))
         self.memory = early.remember(kept, self.memory)
         for warning in result.warnings:
