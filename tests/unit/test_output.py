@@ -15,13 +15,13 @@ from newsgen.output import (
     WriteFailed,
     clean_leftovers,
     journal,
-    lists_exactly,
     prune,
     read_manifest,
     unfinished,
     write_manifest,
 )
 from newsgen.output_guard import check_output_folder
+from newsgen.publish import lists_exactly
 
 
 def files(folder: Path) -> dict[str, bytes]:
@@ -331,3 +331,32 @@ def test_the_same_files_again_are_not_copied_or_listed_again(tmp_path: Path) -> 
     assert not lists_exactly(before.files, keep | {"c.html"}) and not lists_exactly(before.files, {"index.html"})
     assert not lists_exactly(before.files | {MARKER}, keep | {MARKER})
     assert not lists_exactly(frozenset({"index.html", "c.html"}), keep)
+
+
+def test_a_publication_of_the_same_files_compares_and_prunes_nothing(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The files a build keeps are the ones listed before (an edit): no pass over them to prune or to
+    compare with the manifest; any other set of files goes the whole way (pruned, listed again)."""
+    import newsgen.publish as publish_mod
+    from newsgen.publish import Publication
+
+    root, out = tmp_path, tmp_path / "public"
+
+    def publish(keep: set[str] | frozenset[str], pages: dict[str, str]) -> tuple[int, list[str]]:
+        with Publication(root, out) as p:
+            p.expect(keep)
+            for rel, text in pages.items():
+                p.staging.add(p.staging.write(rel, text.encode()))
+            return p.publish(keep)
+
+    assert publish({"a.html", "b.html"}, {"a.html": "A", "b.html": "B"}) == (2, [])
+    passes: list[str] = []
+    monkeypatch.setattr(publish_mod, "prune", lambda *a: passes.append("prune") or [])
+    monkeypatch.setattr(publish_mod, "lists_exactly", lambda *a: passes.append("compare") or True)
+    assert publish(frozenset({"a.html", "b.html"}), {"a.html": "A2"}) == (1, [])
+    assert passes == [] and (out / "a.html").read_text() == "A2"
+    monkeypatch.undo()
+    assert publish({"a.html"}, {}) == (0, ["b.html"])
+    assert read_manifest(out) == {"a.html"} and not (out / "b.html").exists()
+    assert publish({"a.html", "c.html"}, {"c.html": "C"}) == (1, [])
+    assert read_manifest(out) == {"a.html", "c.html"}
