@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """`newsgen serve` at scale: how long the preview takes to bring the site up to date after an edit.
 
-    python benchmarks/serve_edits.py [N=100000] [--edits 5] [--work DIR] [--out DIR] [--save]
+    python benchmarks/serve_edits.py [N=100000] [--edits 5] [--work DIR] [--corpus DIR] [--out DIR] [--save]
 
 On the benchmark corpus (make_corpus.py, N articles; kept in --work between runs) the preview's
 build loop (`newsgen.serve.session.Session`, in this process, as `newsgen serve` runs it, without the
-HTTP server and the file watcher: the saved path is handed to it as the watcher would) makes its
+HTTP server and the file watcher: the saved path is handed to it as the watcher would; --corpus: a
+site made by make_corpus.py earlier, used as it is) makes its
 first build, then the middle article's body is edited --edits times (a different sentence each
 time, restored at the end): each rebuild's wall time and stages, and the process's peak RSS. The
 page an open tab shows is on screen before that rebuild (`serve_latency.py` measures the save ->
@@ -36,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("articles", nargs="?", type=int, default=100_000)
     ap.add_argument("--edits", type=int, default=5)
     ap.add_argument("--work", type=Path, default=Path("/tmp/newsbench-serve"))
+    ap.add_argument("--corpus", type=Path, default=None, help="an existing corpus (make_corpus.py --out)")
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--save", action="store_true", help="append the section to benchmarks/RESULTS.md")
@@ -48,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     from newsgen.serve.session import Session
 
     logging.basicConfig(level=logging.WARNING)
-    site = make_corpus(args.articles, args.work, args.seed)
+    site = args.corpus.resolve() if args.corpus else make_corpus(args.articles, args.work, args.seed)
     out = args.out or args.work / str(args.articles) / "serve-out"
     gc.disable()  # (as newsgen's own processes run: the collector would scan the build state again and again)
     session = Session(site, out, Hub(), ReadWriteLock())
