@@ -104,8 +104,10 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     last: snapshot.Snapshot | None
     if checked is not None and state is None and options.only is None and Path(checked[0]).absolute() == out:
         _, last, outputs = checked  # `newsgen build` read the snapshot and started the check: a change was found
-    elif state is not None:  # newsgen serve: the last good build's snapshot is in its memory (none while this one runs)
-        last, state.snapshot, outputs = state.snapshot, None, snapshot.Outputs(out)
+    elif state is not None:  # newsgen serve: the last good build's snapshot is in its memory (none while one runs);
+        from .output import MARKER  # its output is its own: trusted to hold what it wrote while its manifest is there
+
+        last, state.snapshot, outputs = state.snapshot, None, snapshot.Outputs(out, (MARKER,))
     else:
         last = snapshot.load(root, out) if options.only is None else None
         outputs = snapshot.Outputs(out, last.outputs if last else ())  # checked aside while the inputs are walked

@@ -92,3 +92,18 @@ def test_a_failed_preview_build_is_never_the_base_of_a_short_way(make_site, png,
     p.same_as_a_full_build()
     assert short(p.save("content/sports/story-1.md", "\nOnce more.\n"))
     p.same_as_a_full_build()
+
+
+def test_an_emptied_preview_folder_is_filled_again_by_the_next_edit(make_site, png, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The short way trusts the preview's folder to hold what it wrote while its manifest is there;
+    a folder emptied under it (a temp-folder cleaner) makes the next edit take the whole way."""
+    import shutil
+
+    root = make_site(newsroom_files(png), extra_config="shared_latest_news: false\n")
+    p = Preview(root, tmp_path)
+    shutil.rmtree(tmp_path / "preview")
+    (tmp_path / "preview").mkdir()
+    assert not short(p.save("content/politics/story-12.md", "\nA paragraph the desk added.\n"))
+    p.same_as_a_full_build()
+    assert short(p.save("content/politics/story-12.md", "\nAnd one more.\n"))
+    p.same_as_a_full_build()

@@ -293,6 +293,13 @@ def test_the_manifest_read_last_is_kept_while_its_file_is_the_same(tmp_path: Pat
     (out / MARKER).unlink()
     assert Manifest.read(out).files is None
     assert Manifest.read(tmp_path / "elsewhere").files is None
+    # newsgen's own writes forget it, whatever the file's times say
+    write_manifest(out, {"a.html"})
+    kept = Manifest.read(out)
+    st = (out / MARKER).stat()
+    write_manifest(out, {"b.html"})
+    os.utime(out / MARKER, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert Manifest.read(out) is not kept and Manifest.read(out).files == {"b.html"}
 
 
 def test_unfinished_reads_only_the_start_of_the_manifest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,13 +13,16 @@ unchanged), then:
 - the clock moved nothing while it is before the last build's horizon (`snapshot.horizon`).
 
 So this build takes the last build's plan as it is and computes the fingerprints of those pages only,
-reading from the cache (`State.pending`, read but not decoded) just the articles they show: ~30 of
-10,000. The fingerprints of those pages must agree with the last build's in everything but what they
-show (newsgen, the config, the options, the year, the templates): else, or whenever anything above
-does not hold (a new, removed or renamed file, a headline, a static file, a template, newsgen.yaml, a
-file with errors, a file missing from the output, several language editions, a build that was
-stopped), `body_edit` answers None and the build takes the whole way, which gives the same output
-(tests/e2e/test_body_edit.py compares the two, byte for byte, and asserts which way was taken).
+reading just the articles they show (~30 of 10,000) from the cache (`newsgen build`: `State.pending`,
+read but not decoded) or from the build state in memory (`newsgen serve`: `State.parsed`, and the
+last good build's snapshot in `State.snapshot`; its output folder is trusted to hold what it wrote
+while the manifest is there). The fingerprints of those pages must agree with the last build's in
+everything but what they show (newsgen, the config, the options, the year, the templates): else, or
+whenever anything above does not hold (a new, removed or renamed file, a headline, a static file, a
+template, newsgen.yaml, a file with errors, a file missing from the output, several language
+editions, a build that was stopped), `body_edit` answers None and the build takes the whole way,
+which gives the same output (tests/e2e/test_body_edit.py and tests/serve/test_session_body_edit.py
+compare the two, byte for byte, and assert which way was taken).
 """
 
 from __future__ import annotations
@@ -67,7 +70,7 @@ class BodyEdit:
 def body_edit(root: Path, config: SiteConfig, found: Inputs, last: Snapshot, key: str, state: State,
               outputs: Outputs, now: dt.datetime, preview: bool, explain: bool) -> BodyEdit | None:
     """The pages an edit of article bodies changes, or None when this build must take the whole way.
-    `state` (read lazily) is then updated in place with the edited files' entries."""
+    `state` (read lazily, or newsgen serve's in memory) is then updated in place with the edited files' entries."""
     from ..model import Edition
 
     if (state.site is None or not state.pages or state.outputs is None or config.languages

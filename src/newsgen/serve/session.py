@@ -203,14 +203,16 @@ class Session:
             guard = self.lock.writing()  # until build() can say when it publishes: all of it
         self.builds += 1
         self.building = True
+        site = self.state.site  # (the last good build's model: the one its pages show)
         try:
             with guard:
                 result = self._builder(self.root, options, state=self.state, **kwargs)
         except BuildError as exc:
             # a failed build may have remembered a site model (of files it parsed) that no page was
             # rendered from: the next one must not take it, with the last good pages' inputs, for the
-            # model those pages show (`reuse.site_model`). Parsed files are kept: keyed by their stamps.
-            self.state.site = None
+            # model those pages show (`reuse.site_model`): the last good one is put back. Parsed
+            # files are kept: keyed by their stamps.
+            self.state.site = site
             moved = _saved_meanwhile(exc)
             if moved and again > 0 and self.inputs is not None:  # "build again": the preview does it itself,
                 # with those files stamped again (their watcher event may have been spent on this build)
@@ -221,7 +223,7 @@ class Session:
             self._failed([str(d) for d in exc.diagnostics])
             return None, 0
         except Exception as exc:  # a bug in newsgen: report it, keep serving the last good build
-            self.state.site = None  # (as above)
+            self.state.site = site  # (as above)
             log.exception("newsgen failed while building (a bug: please report it)")
             self._failed([f"newsgen failed while building: {type(exc).__name__}: {exc} "
                           "(a bug in newsgen; the terminal shows the details)"])
