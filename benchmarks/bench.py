@@ -474,6 +474,15 @@ def tables(all_results: dict[int, dict], peers: list[str]) -> str:
     return "\n".join(out)
 
 
+def report(text: str, save: bool) -> int:
+    """Print a Markdown section, and (`save`: --save) append it to RESULTS.md. Returns 0, the exit status."""
+    print(text)
+    if save:
+        results = BENCH / "RESULTS.md"
+        results.write_text(results.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + text + "\n", encoding="utf-8")
+    return 0
+
+
 def machine() -> str:
     cpu = ""
     try:

@@ -32,7 +32,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path.insert(0, str(BENCH))
-from bench import load, machine, make_corpus, middle_article  # noqa: E402
+from bench import load, machine, make_corpus, middle_article, report  # noqa: E402
 from compare_output import RUN_CLI  # noqa: E402
 
 NEW = """---
@@ -178,12 +178,7 @@ def main() -> int:
         article.write_bytes(original)
         for path in added:
             path.unlink(missing_ok=True)
-    text = "\n".join(parts)
-    print(text)
-    if args.save:
-        results = BENCH / "RESULTS.md"
-        results.write_text(results.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + text + "\n", encoding="utf-8")
-    return 0
+    return report("\n".join(parts), args.save)
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path.insert(0, str(BENCH))
-from bench import machine, make_corpus, middle_article  # noqa: E402
+from bench import machine, make_corpus, middle_article, report  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -91,12 +91,7 @@ def main(argv: list[str] | None = None) -> int:
              "| edit | rebuild ms | rendered | written | stages |",
              "| ---: | ---: | ---: | ---: | --- |"]
     lines += [f"| {k + 1} | {w * 1000:.0f} | {n} | {wr} | {st} |" for k, (w, n, wr, st) in enumerate(rows)]
-    text = "\n".join(lines)
-    print(text)
-    if args.save:
-        results = BENCH / "RESULTS.md"
-        results.write_text(results.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + text + "\n", encoding="utf-8")
-    return 0
+    return report("\n".join(lines), args.save)
 
 
 if __name__ == "__main__":
