@@ -164,7 +164,8 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
             changed = (planned.changed or remembered.images != before[0] or remembered.related != before[1]
                        or remembered.site is not before[2])
             warning = cache.remember(root, out, remembered, decision.fingerprints, keep, changed, early, persist)
-            result.warnings += [warning] if warning else []
+            if warning:
+                result.warnings.append(warning)
             if options.only is None and not warning:  # (a cache not saved: no snapshot to go with it)
                 done = snapshot.Snapshot(key, found.stamps, planned.valid_until(), sorted(keep) if persist else [],
                                          result.articles, result.pages, since=planned.now.timestamp())
@@ -277,7 +278,7 @@ def _render_bodies_ahead(executor: Executor, config: SiteConfig, chosen: list[Ar
     pay, render the article bodies over the pool while this process builds the site model and the plan.
     Not when parsing already failed (the build stops after the site model)."""
     from .content.body import article_html
-    from .output import is_empty
+    from .fileio import is_empty
     from .parallel import PRERENDER_MIN, BodiesAhead
 
     if executor.jobs <= 1 or options.only is not None or len(chosen) < PRERENDER_MIN or failed:

@@ -201,3 +201,12 @@ class Readers:
             except OSError:
                 pass
         self._fds.clear()
+
+
+def is_empty(folder: str | os.PathLike[str]) -> bool:
+    """True when `folder` is missing or holds nothing."""
+    try:
+        with os.scandir(folder) as entries:
+            return next(entries, None) is None
+    except (FileNotFoundError, NotADirectoryError):
+        return True

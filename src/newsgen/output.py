@@ -363,6 +363,11 @@ def clean_leftovers(out: Path, manifest: Manifest | None = None) -> None:
 OWNED_FOLDERS = ("pagefind/",)  # folders newsgen owns whole (the search index, written by Pagefind)
 
 
+def lists_exactly(listed: AbstractSet[str], keep: AbstractSet[str]) -> bool:
+    """Whether the manifest's `listed` files are `keep` (less the manifest itself), without a copy of either."""
+    return MARKER not in listed and len(listed) == len(keep) - (MARKER in keep) and listed <= keep
+
+
 def prune(out: Path, keep: AbstractSet[str], written_before: frozenset[str]) -> list[str]:
     """Remove the files newsgen wrote before (`written_before`, the manifest) that this build did not
     produce (deleted articles, renamed pages), then the folders left empty. Files newsgen did not write
@@ -389,12 +394,3 @@ def prune(out: Path, keep: AbstractSet[str], written_before: frozenset[str]) -> 
         _remove_empty_parents(target.parent, out)
         gone.append(rel)
     return gone
-
-
-def is_empty(folder: Path) -> bool:
-    """True when `folder` is missing or holds nothing."""
-    try:
-        with os.scandir(folder) as entries:
-            return next(entries, None) is None
-    except (FileNotFoundError, NotADirectoryError):
-        return True

@@ -15,13 +15,14 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 
 from .errors import BuildError, Diagnostic
+from .fileio import is_empty
 from .output import (
     MARKER,
     Manifest,
     Staging,
     clean_leftovers,
-    is_empty,
     journal,
+    lists_exactly,
     prune,
     write_manifest,
 )
@@ -90,8 +91,3 @@ class Publication:
                 self.staging.rollback()  # a build error, a worker killed, an interrupt: nothing stays
         finally:
             self._stack.close()
-
-
-def lists_exactly(listed: AbstractSet[str], keep: AbstractSet[str]) -> bool:
-    """Whether the manifest's `listed` files are `keep` (less the manifest itself), without a copy of either."""
-    return MARKER not in listed and len(listed) == len(keep) - (MARKER in keep) and listed <= keep

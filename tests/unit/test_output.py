@@ -15,13 +15,13 @@ from newsgen.output import (
     WriteFailed,
     clean_leftovers,
     journal,
+    lists_exactly,
     prune,
     read_manifest,
     unfinished,
     write_manifest,
 )
 from newsgen.output_guard import check_output_folder
-from newsgen.publish import lists_exactly
 
 
 def files(folder: Path) -> dict[str, bytes]:

@@ -208,10 +208,10 @@ def remember(root: Path, out: Path, state: State, fingerprints: dict[str, Any], 
     """The state updated for the next build with this build's page fingerprints and output files (`keep`,
     and the manifest), and saved (`persist`; newsgen serve keeps it in its memory) when something in it
     changed: `early`, when it was encoded ahead. Returns a warning when it could not be saved."""
-    from ..output import MARKER
+    from ..output import MARKER, lists_exactly
 
     last = state.outputs
-    same = last is not None and len(last) == len(keep) + 1 and MARKER in last and MARKER not in keep and keep <= last
+    same = last is not None and MARKER in last and lists_exactly(keep, last)  # (last is keep and the manifest)
     changed = changed or not same or state.pages != fingerprints
     state.pages = fingerprints
     state.outputs = last if same else frozenset({*keep, MARKER})  # (the same files: the same set, not a copy)
