@@ -234,6 +234,7 @@ def _plan(root: Path, config: SiteConfig, found: snapshot.Inputs, remembered: St
     if not materialize(remembered):  # every article the cache holds (one it cannot give: start over)
         warnings.append(f"{root / '.newsgen-cache'}: build cache unreadable (an article in it), doing a full build")
     parsed = parse_site(root, config, found.stamps, remembered, executor, progress)
+    remembered.unrendered |= parsed.reparsed  # (until this build finishes: see State.unrendered)
     now = tz_now(config.tz)
     chosen = select(parsed.articles, now, Selection(drafts=options.drafts or options.preview,
                                                     future=options.future or options.preview))
@@ -243,7 +244,7 @@ def _plan(root: Path, config: SiteConfig, found: snapshot.Inputs, remembered: St
     editions, site_diags, stale = site_models(chosen, config, remembered, _site_builder(executor))
     articles = [a for edition in editions for a in edition.site.articles]
     lap("site model")
-    known = known_inputs(remembered, parsed.reparsed, stale) if stale is not None else None
+    known = known_inputs(remembered, remembered.unrendered, stale) if stale is not None else None
     specs = plan_editions(editions, now, known)
     _refuse(parsed.diagnostics + site_diags + collision_diagnostics(specs, [e.site for e in editions]))
     templates = template_digests(make_env(config), sorted({s.template for s in specs if s.template}),

@@ -94,6 +94,28 @@ def test_a_failed_preview_build_is_never_the_base_of_a_short_way(make_site, png,
     p.same_as_a_full_build()
 
 
+def test_a_body_edited_before_a_failed_build_is_on_the_page_after_the_fix(make_site, png, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A body saved, then a file with a mistake: the failed build parsed the body (the preview keeps its
+    parse), rendered nothing. Once the mistake is fixed, the next build must render that article's page:
+    the last good build's fingerprint of it is of the body before the edit (State.unrendered). Found by
+    tests/e2e/test_edit_sequences.py."""
+    from tests.conftest import article_text
+
+    root = make_site(newsroom_files(png), extra_config="shared_latest_news: false\n")
+    p = Preview(root, tmp_path)
+    story = root / "content/culture/story-14.md"
+    story.write_text(story.read_text(encoding="utf-8") + "\nA paragraph the desk added.\n", encoding="utf-8")
+    broken = root / "content/politics/broken.md"
+    broken.write_text(article_text(title="Half written", section="Nowhere"), encoding="utf-8")
+    assert p.session.rebuild(rebuild_for(["content/culture/story-14.md", "content/politics/broken.md"])) is None  # type: ignore[arg-type]
+    broken.unlink()
+    assert p.session.rebuild(rebuild_for(["content/politics/broken.md"])) is not None  # type: ignore[arg-type]
+    assert "A paragraph the desk added." in (tmp_path / "preview/culture/story-number-14/index.html").read_text("utf-8")
+    p.same_as_a_full_build()
+    assert short(p.save("content/culture/story-14.md", "\nAnd one more.\n"))  # (short again once a build finished)
+    p.same_as_a_full_build()
+
+
 def test_an_emptied_preview_folder_is_filled_again_by_the_next_edit(make_site, png, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """The short way trusts the preview's folder to hold what it wrote while its manifest is there;
     a folder emptied under it (a temp-folder cleaner) makes the next edit take the whole way."""

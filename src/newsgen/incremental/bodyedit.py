@@ -73,7 +73,7 @@ def body_edit(root: Path, config: SiteConfig, found: Inputs, last: Snapshot, key
     `state` (read lazily, or newsgen serve's in memory) is then updated in place with the edited files' entries."""
     from ..model import Edition
 
-    if (state.site is None or not state.pages or state.outputs is None or config.languages
+    if (state.site is None or not state.pages or state.outputs is None or config.languages or state.unrendered
             or state.config_digest != config.digest or last.key != key or not in_time(last, now.timestamp())):
         return None
     zones: dict[object, dt.tzinfo] = {}
@@ -107,6 +107,7 @@ def body_edit(root: Path, config: SiteConfig, found: Inputs, last: Snapshot, key
     decision.unchanged = last.pages - len(decision.todo)
     keep = state.outputs - {MARKER}
     state.parsed.update(entries)  # (the rest stays pending, if read lazily: saving writes these over the last build's)
+    state.unrendered.update(entries)
     return BodyEdit([Edition(config, site, {})], specs, decision, keep, entries, last.articles, last.pages,
                     last.valid_until, now)
 

@@ -61,3 +61,7 @@ class State:
     # newsgen serve: the snapshot of the last build that succeeded (the CLI reads it from the output
     # folder), kept in memory, none while a build runs; what the body-edit path compares against
     snapshot: Snapshot | None = field(default=None, compare=False, repr=False)
+    # files parsed again by builds that did not finish (newsgen serve keeps the state of a failed build):
+    # `pages` holds the fingerprints of the pages of their last version, so none of their pages' inputs
+    # may be taken from there (`reuse.known_inputs`); emptied when a build finishes
+    unrendered: set[str] = field(default_factory=set, compare=False, repr=False)

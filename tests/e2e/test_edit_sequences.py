@@ -1,0 +1,322 @@
+"""Random sequences of what a newsroom does to its site between builds (a body or a headline edited, tags,
+dates, a story published, unpublished, renamed, moved back in time, a photo added, a file with an error
+saved and fixed, several at once), built after every step the way an editor builds: `newsgen build` with
+its cache and its shortcuts (the short way of body edits, the site model grown by new stories, the
+inputs of pages kept from the last build), and `newsgen serve` with the build state in its memory. After
+every step the output is, byte for byte, what a serial build without a cache makes of the same files.
+
+The targeted tests (test_body_edit.py, test_incremental.py, test_new_story.py) check each change once,
+from a freshly built site; these check that what one build leaves (its cache, its delta, its snapshot,
+the preview's state) is a sound base for the next, whatever came before. The real clock: stories are
+dated around now, so the two-day news sitemap and scheduled stories are live. Seeded: a failure names its
+seed and step; NEWSGEN_SEQUENCE_SEEDS=1,2,3... runs other seeds."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.conftest import article_text
+from tests.e2e.newsroom import SECTIONS, output_of, when
+
+from newsgen.build import BuildOptions, build
+from newsgen.errors import BuildError
+
+SEEDS = [int(s) for s in os.environ.get("NEWSGEN_SEQUENCE_SEEDS", "11,12").split(",") if s.strip()]
+STEPS = 12
+AUTHORS = ("Lan Pham", "Minh Vo", "Trần Minh Châu")
+TAGS = ("rice", "exports", "football", "ports", "Huế", "elections")
+
+
+@dataclass
+class Story:
+    title: str
+    section: str
+    days: float  # its date: days from now (negative: past)
+    body: str
+    fields: dict[str, Any] = field(default_factory=dict)
+
+    def text(self) -> str:
+        return article_text(title=self.title, section=self.section, date=when(self.days), body=self.body,
+                            **self.fields)
+
+
+class Room:
+    """The site's files as stories (what each step changes), written to disk; each step returns the
+    paths it touched (what a file watcher would report to `newsgen serve`)."""
+
+    def __init__(self, root: Path, rng: random.Random) -> None:
+        self.root, self.rng, self.n = root, rng, 0
+        self.stories: dict[str, Story] = {}
+
+    def add(self, rel: str, story: Story) -> list[str]:
+        self.stories[rel] = story
+        return self.write(rel)
+
+    def write(self, rel: str) -> list[str]:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(self.stories[rel].text(), encoding="utf-8")
+        return [rel]
+
+    def pick(self, *, published: bool = True) -> str:
+        names = sorted(rel for rel, s in self.stories.items()
+                       if not published or not (s.fields.get("draft") or s.days > 0))
+        return self.rng.choice(names)
+
+    # ------------------------------------------------------------ the edits
+
+    def body(self) -> list[str]:
+        rel = self.pick()
+        self.n += 1
+        self.stories[rel].body += f"\nA paragraph the desk added, number {self.n}.\n"
+        return self.write(rel)
+
+    def headline(self) -> list[str]:
+        rel = self.pick()
+        self.n += 1
+        self.stories[rel].title = f"{self.stories[rel].title.split(' (')[0]} (revised {self.n})"
+        return self.write(rel)
+
+    def summary(self) -> list[str]:
+        rel = self.pick()
+        self.n += 1
+        self.stories[rel].fields["summary"] = f"A standfirst written at step {self.n}."
+        return self.write(rel)
+
+    def lead(self) -> list[str]:  # no summary: lists show the first paragraph
+        rel = self.pick()
+        self.n += 1
+        story = self.stories[rel]
+        story.fields.pop("summary", None)
+        story.body = f"A new lead paragraph, number {self.n}.\n\n" + story.body.split("\n\n", 1)[-1]
+        return self.write(rel)
+
+    def tags(self) -> list[str]:
+        rel = self.pick()
+        self.stories[rel].fields["tags"] = self.rng.sample(TAGS, self.rng.randint(0, 3))
+        return self.write(rel)
+
+    def author(self) -> list[str]:
+        rel = self.pick()
+        self.stories[rel].fields["author"] = self.rng.choice(AUTHORS)
+        return self.write(rel)
+
+    def date(self) -> list[str]:
+        rel = self.pick(published=False)
+        # back in time, within the news sitemap's two days, or days ahead (scheduled)
+        self.stories[rel].days = self.rng.choice([-40.0, -9.5, -1.2, -0.3, 2.0])
+        return self.write(rel)
+
+    def publish(self) -> list[str]:  # news: newer than every story (the site model grown)
+        self.n += 1
+        return self.add(f"content/{self.rng.choice(SECTIONS).lower()}/news-{self.n}.md", Story(
+            f"Breaking story {self.n}", self.rng.choice(SECTIONS), -0.001 * self.rng.random(),
+            f"What happened, number {self.n}.\n\nMore of it.\n",
+            {"author": self.rng.choice(AUTHORS), "tags": self.rng.sample(TAGS, 2)}))
+
+    def backfill(self) -> list[str]:  # a story dated in the past: it lands in the middle of the lists
+        self.n += 1
+        return self.add(f"content/{self.rng.choice(SECTIONS).lower()}/archive-{self.n}.md", Story(
+            f"From the archive {self.n}", self.rng.choice(SECTIONS), -self.rng.uniform(0.5, 20),
+            f"An older story, number {self.n}.\n", {"author": self.rng.choice(AUTHORS)}))
+
+    def remove(self) -> list[str]:
+        rel = self.pick(published=False)
+        del self.stories[rel]
+        (self.root / rel).unlink()
+        return [rel]
+
+    def draft(self) -> list[str]:
+        rel = self.pick(published=False)
+        fields = self.stories[rel].fields
+        fields["draft"] = not fields.get("draft", False)
+        return self.write(rel)
+
+    def alias(self) -> list[str]:
+        rel = self.pick()
+        self.n += 1
+        self.stories[rel].fields.setdefault("aliases", []).append(f"/old/path-{self.n}/")
+        return self.write(rel)
+
+    def photo(self) -> list[str]:
+        rel = self.pick()
+        fields = self.stories[rel].fields
+        if "image" in fields:
+            for key in ("image", "image_caption", "image_credit"):
+                fields.pop(key, None)
+        else:
+            fields.update(image="/images/photo.png", image_caption="The harbour at dawn.", image_credit="AP")
+        return self.write(rel)
+
+    def rename(self) -> list[str]:  # the same story under another file name (its URL comes from its title)
+        rel = self.pick(published=False)
+        self.n += 1
+        new = f"{rel.rsplit('/', 1)[0]}/renamed-{self.n}.md"
+        (self.root / rel).rename(self.root / new)
+        self.stories[new] = self.stories.pop(rel)
+        return [rel, new]
+
+    def touch(self) -> list[str]:  # the same bytes, a new mtime (a checkout)
+        rel = self.pick(published=False)
+        os.utime(self.root / rel, ns=(self.n + 1, self.n + 1))
+        return [rel]
+
+    def bundle(self) -> list[str]:
+        rel = "content/culture/lanterns/index.md"
+        if rel not in self.stories:  # (removed or renamed by an earlier step)
+            return self.body()
+        self.n += 1
+        self.stories[rel].body += f"\nMore lanterns, number {self.n}.\n"
+        return self.write(rel)
+
+    def template(self) -> list[str]:  # the site's own article template, added or taken away
+        rel = "templates/article.html"
+        path = self.root / rel
+        if path.exists():
+            path.unlink()
+        else:
+            path.parent.mkdir(exist_ok=True)
+            path.write_text('{% extends "theme/article.html" %}{% block after_body %}<p class="kicker-note">'
+                            '{{ article.title }}</p>{% endblock %}', encoding="utf-8")
+        return [rel]
+
+    def config(self) -> list[str]:  # a setting every list depends on
+        path = self.root / "newsgen.yaml"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("per_page: 3", "per_page: 4") if "per_page: 3" in text
+                        else text.replace("per_page: 4", "per_page: 3"), encoding="utf-8")
+        return ["newsgen.yaml"]
+
+    def static(self) -> list[str]:  # a file published as it is
+        self.n += 1
+        rel = f"static/files/note-{self.n}.txt"
+        (self.root / "static/files").mkdir(parents=True, exist_ok=True)
+        (self.root / rel).write_text(f"Note {self.n}\n", encoding="utf-8")
+        return [rel]
+
+    def several(self) -> list[str]:
+        return [*self.body(), *self.rng.choice([self.body, self.headline, self.tags, self.publish])()]
+
+    EDITS: tuple[str, ...] = ("body", "body", "body", "headline", "summary", "lead", "tags", "author", "date",
+                              "publish", "publish", "backfill", "remove", "draft", "alias", "photo", "rename",
+                              "touch", "bundle", "several", "template", "config", "static")
+
+
+def start(make_site: Callable[..., Path], png: Callable[..., bytes], seed: int, shared: bool) -> Room:
+    rng = random.Random(seed)
+    root = make_site({"static/images/photo.png": png(40, 30), "content/culture/lanterns/lantern.png": png(20, 10)},
+                     extra_config=f"shared_latest_news: {str(shared).lower()}\n")
+    room = Room(root, rng)
+    for n in range(18):
+        fields: dict[str, Any] = {"author": AUTHORS[n % 3], "tags": [TAGS[n % 6], TAGS[(n * 2 + 1) % 6]]}
+        if n % 4 == 0:
+            fields.update(image="/images/photo.png", image_caption="The harbour at dawn.", image_credit="AP")
+        room.add(f"content/{SECTIONS[n % 3].lower()}/story-{n}.md", Story(
+            f"Story number {n}", SECTIONS[n % 3], -n * 0.7, f"The lead paragraph of story {n}.\n\nMore text.\n",
+            fields))
+    room.add("content/culture/lanterns/index.md", Story("Lanterns in a bundle", "Culture", -3.3,
+                                                        "Lead.\n\n![A lantern](lantern.png)\n"))
+    room.add("content/sports/scheduled.md", Story("Tomorrow's match", "Sports", 1.5, "Preview.\n"))
+    return room
+
+
+def normalized(files: dict[str, bytes], shared: bool) -> dict[str, bytes]:
+    """With shared Latest News an article page's own copy of that list is not kept current, by design
+    (latest.js shows /latest-news.json's): compared without its items."""
+    if not shared:
+        return files
+    from tests.e2e.test_incremental import without_latest_list
+
+    return {name: without_latest_list(data) if name.endswith("/index.html") and b"data-latest" in data else data
+            for name, data in files.items()}
+
+
+def same(mine: Path, reference: Path, shared: bool, where: str) -> None:
+    ours, theirs = normalized(output_of(mine), shared), normalized(output_of(reference), shared)
+    assert sorted(ours.keys() ^ theirs.keys()) == [], where
+    assert [name for name in ours if ours[name] != theirs[name]] == [], where
+
+
+def run_program(root: Path, out: Path) -> None:
+    proc = subprocess.run([sys.executable, "-c", "from newsgen.cli import run; run()", "build", "-q", "--out", str(out)],
+                          cwd=root, capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr
+
+
+def an_error(room: Room) -> str:
+    """A file saved with a mistake in it (an unknown section): the build fails and changes nothing."""
+    rel = "content/politics/broken.md"
+    (room.root / rel).write_text(article_text(title="Half written", section="Nowhere", date=when(-0.01)), "utf-8")
+    return rel
+
+
+@pytest.mark.parametrize("shared", [False, True], ids=["own latest news", "shared latest news"])
+@pytest.mark.parametrize("seed", SEEDS)
+def test_newsgen_build_after_every_step_writes_what_a_full_build_writes(make_site, png, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                                        seed: int, shared: bool) -> None:
+    room = start(make_site, png, seed, shared)
+    out = room.root / "public"
+    build(room.root, BuildOptions(out=out, jobs=2))
+    for step in range(STEPS):
+        name = room.rng.choice(Room.EDITS)
+        getattr(room, name)()
+        where = f"seed {seed}, step {step}: {name}"
+        if room.rng.random() < 0.15:  # a mistake saved too: nothing is written, then it is fixed
+            before = output_of(out)
+            broken = an_error(room)
+            with pytest.raises(BuildError, match="Nowhere"):
+                build(room.root, BuildOptions(out=out, jobs=room.rng.choice([1, 2])))
+            assert output_of(out) == before, where
+            (room.root / broken).unlink()
+        damage = room.rng.random()
+        if damage < 0.08:  # a CI runner that restored the cache but not the output
+            shutil.rmtree(out)
+        elif damage < 0.16:  # a page removed by hand
+            room.rng.choice(sorted(out.rglob("index.html"))).unlink()
+        if room.rng.random() < 0.25:  # the real program (the no-change answer, the inputs walked before build())
+            run_program(room.root, out)
+        else:
+            build(room.root, BuildOptions(out=out, jobs=room.rng.choice([1, 2])))
+        reference = tmp_path / f"reference-{step}"
+        build(room.root, BuildOptions(out=reference, jobs=1))
+        same(out, reference, shared, where)
+        assert build(room.root, BuildOptions(out=out, jobs=2)).rendered == 0, where  # and then nothing to do
+
+
+@pytest.mark.parametrize("shared", [False, True], ids=["own latest news", "shared latest news"])
+@pytest.mark.parametrize("seed", SEEDS)
+def test_newsgen_serve_after_every_save_shows_what_a_full_build_writes(make_site, png, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                                       seed: int, shared: bool) -> None:
+    from newsgen.serve.changes import rebuild_for
+    from newsgen.serve.clients import Hub
+    from newsgen.serve.rwlock import ReadWriteLock
+    from newsgen.serve.session import Session
+
+    room = start(make_site, png, seed + 1000, shared)
+    preview = tmp_path / "preview"
+    session = Session(room.root, preview, Hub(), ReadWriteLock())
+    assert session.first() is not None
+    for step in range(STEPS):
+        name = room.rng.choice(Room.EDITS)
+        touched = getattr(room, name)()
+        where = f"seed {seed + 1000}, step {step}: {name}"
+        if room.rng.random() < 0.15:  # saved with a mistake: the preview keeps the last good pages; then fixed
+            before = output_of(preview)
+            broken = an_error(room)
+            assert session.rebuild(rebuild_for([*touched, broken])) is None, where  # type: ignore[arg-type]
+            assert output_of(preview) == before, where
+            (room.root / broken).unlink()
+            touched = [*touched, broken]
+        assert session.rebuild(rebuild_for(touched)) is not None, where  # type: ignore[arg-type]
+        reference = tmp_path / f"reference-{step}"
+        build(room.root, BuildOptions(out=reference, preview=True, jobs=1))
+        same(preview, reference, shared, where)
