@@ -9,7 +9,7 @@ The targeted tests (test_body_edit.py, test_incremental.py, test_new_story.py) c
 from a freshly built site; these check that what one build leaves (its cache, its delta, its snapshot,
 the preview's state) is a sound base for the next, whatever came before. The real clock: stories are
 dated around now, so the two-day news sitemap and scheduled stories are live. Seeded: a failure names its
-seed and step; NEWSGEN_SEQUENCE_SEEDS=1,2,3... runs other seeds."""
+seed and step; NEWSGEN_SEQUENCE_SEEDS=1,2,3... runs other seeds, NEWSGEN_SEQUENCE_STEPS=n longer ones."""
 
 from __future__ import annotations
 
@@ -31,9 +31,24 @@ from newsgen.build import BuildOptions, build
 from newsgen.errors import BuildError
 
 SEEDS = [int(s) for s in os.environ.get("NEWSGEN_SEQUENCE_SEEDS", "11,12").split(",") if s.strip()]
-STEPS = 12
+STEPS = int(os.environ.get("NEWSGEN_SEQUENCE_STEPS", "12"))
 AUTHORS = ("Lan Pham", "Minh Vo", "Trần Minh Châu")
 TAGS = ("rice", "exports", "football", "ports", "Huế", "elections")
+VI_SECTIONS = {"Politics": "Chính trị", "Sports": "Thể thao", "Culture": "Văn hóa"}
+EDITIONS = """\
+shared_latest_news: false
+languages:
+  - code: en
+    name: English
+  - code: vi
+    name: Tiếng Việt
+    title: Công báo
+    sections:
+      Politics: {name: Chính trị, slug: chinh-tri}
+      Sports: {name: Thể thao, slug: the-thao}
+      Culture: {name: Văn hóa, slug: van-hoa}
+"""
+KINDS = ["own latest news", "shared latest news", "two editions"]
 
 
 @dataclass
@@ -53,9 +68,16 @@ class Room:
     """The site's files as stories (what each step changes), written to disk; each step returns the
     paths it touched (what a file watcher would report to `newsgen serve`)."""
 
-    def __init__(self, root: Path, rng: random.Random) -> None:
-        self.root, self.rng, self.n = root, rng, 0
+    def __init__(self, root: Path, rng: random.Random, editions: bool = False) -> None:
+        self.root, self.rng, self.n, self.editions = root, rng, 0, editions
         self.stories: dict[str, Story] = {}
+
+    def place(self, name: str) -> tuple[str, str]:
+        """A new story's file and section: in the Vietnamese edition now and then, on a site with two."""
+        section = self.rng.choice(SECTIONS)
+        if self.editions and self.rng.random() < 0.4:
+            return f"content/vi/{section.lower()}/{name}.md", VI_SECTIONS[section]
+        return f"content/{section.lower()}/{name}.md", section
 
     def add(self, rel: str, story: Story) -> list[str]:
         self.stories[rel] = story
@@ -118,15 +140,17 @@ class Room:
 
     def publish(self) -> list[str]:  # news: newer than every story (the site model grown)
         self.n += 1
-        return self.add(f"content/{self.rng.choice(SECTIONS).lower()}/news-{self.n}.md", Story(
-            f"Breaking story {self.n}", self.rng.choice(SECTIONS), -0.001 * self.rng.random(),
+        rel, section = self.place(f"news-{self.n}")
+        return self.add(rel, Story(
+            f"Breaking story {self.n}", section, -0.001 * self.rng.random(),
             f"What happened, number {self.n}.\n\nMore of it.\n",
             {"author": self.rng.choice(AUTHORS), "tags": self.rng.sample(TAGS, 2)}))
 
     def backfill(self) -> list[str]:  # a story dated in the past: it lands in the middle of the lists
         self.n += 1
-        return self.add(f"content/{self.rng.choice(SECTIONS).lower()}/archive-{self.n}.md", Story(
-            f"From the archive {self.n}", self.rng.choice(SECTIONS), -self.rng.uniform(0.5, 20),
+        rel, section = self.place(f"archive-{self.n}")
+        return self.add(rel, Story(
+            f"From the archive {self.n}", section, -self.rng.uniform(0.5, 20),
             f"An older story, number {self.n}.\n", {"author": self.rng.choice(AUTHORS)}))
 
     def remove(self) -> list[str]:
@@ -178,6 +202,24 @@ class Room:
         self.stories[rel].body += f"\nMore lanterns, number {self.n}.\n"
         return self.write(rel)
 
+    def updated(self) -> list[str]:  # "Updated ...": the story's last change, in feeds and sitemaps
+        rel = self.pick()
+        self.stories[rel].fields["updated"] = when(-self.rng.uniform(0, 0.2))
+        return self.write(rel)
+
+    def correction(self) -> list[str]:
+        rel = self.pick()
+        self.n += 1
+        self.stories[rel].fields.setdefault("corrections", []).append(
+            {"date": when(-0.01), "text": f"An earlier version misstated figure {self.n}."})
+        return self.write(rel)
+
+    def slug(self) -> list[str]:  # a new address for a story (its old one goes away)
+        rel = self.pick()
+        self.n += 1
+        self.stories[rel].fields["slug"] = f"custom-address-{self.n}"
+        return self.write(rel)
+
     def template(self) -> list[str]:  # the site's own article template, added or taken away
         rel = "templates/article.html"
         path = self.root / rel
@@ -208,14 +250,26 @@ class Room:
 
     EDITS: tuple[str, ...] = ("body", "body", "body", "headline", "summary", "lead", "tags", "author", "date",
                               "publish", "publish", "backfill", "remove", "draft", "alias", "photo", "rename",
-                              "touch", "bundle", "several", "template", "config", "static")
+                              "touch", "bundle", "several", "template", "config", "static", "updated",
+                              "correction", "slug")
 
 
-def start(make_site: Callable[..., Path], png: Callable[..., bytes], seed: int, shared: bool) -> Room:
+def start(make_site: Callable[..., Path], png: Callable[..., bytes], seed: int, kind: str) -> Room:
+    """18 stories, a bundle and a scheduled one; on a site with two editions, every third story translated
+    (the same path under content/vi/) and a few of the edition's own."""
     rng = random.Random(seed)
+    editions = kind == "two editions"
+    config = EDITIONS if editions else f"shared_latest_news: {str(kind == 'shared latest news').lower()}\n"
     root = make_site({"static/images/photo.png": png(40, 30), "content/culture/lanterns/lantern.png": png(20, 10)},
-                     extra_config=f"shared_latest_news: {str(shared).lower()}\n")
-    room = Room(root, rng)
+                     extra_config=config)
+    room = Room(root, rng, editions)
+    if editions:
+        for n in range(0, 18, 3):
+            section = SECTIONS[n % 3]
+            room.add(f"content/vi/{section.lower()}/story-{n}.md", Story(
+                f"Bài số {n}", VI_SECTIONS[section], -n * 0.7 - 0.1, f"Đoạn mở đầu của bài {n}.\n",
+                {"author": AUTHORS[2], "tags": [TAGS[4]]}))
+        room.add("content/vi/sports/rieng.md", Story("Chỉ có ở bản tiếng Việt", "Thể thao", -2.2, "Nội dung.\n"))
     for n in range(18):
         fields: dict[str, Any] = {"author": AUTHORS[n % 3], "tags": [TAGS[n % 6], TAGS[(n * 2 + 1) % 6]]}
         if n % 4 == 0:
@@ -259,11 +313,12 @@ def an_error(room: Room) -> str:
     return rel
 
 
-@pytest.mark.parametrize("shared", [False, True], ids=["own latest news", "shared latest news"])
+@pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("seed", SEEDS)
 def test_newsgen_build_after_every_step_writes_what_a_full_build_writes(make_site, png, tmp_path: Path,  # type: ignore[no-untyped-def]
-                                                                        seed: int, shared: bool) -> None:
-    room = start(make_site, png, seed, shared)
+                                                                        seed: int, kind: str) -> None:
+    room = start(make_site, png, seed, kind)
+    shared = kind == "shared latest news"
     out = room.root / "public"
     build(room.root, BuildOptions(out=out, jobs=2))
     for step in range(STEPS):
@@ -292,16 +347,17 @@ def test_newsgen_build_after_every_step_writes_what_a_full_build_writes(make_sit
         assert build(room.root, BuildOptions(out=out, jobs=2)).rendered == 0, where  # and then nothing to do
 
 
-@pytest.mark.parametrize("shared", [False, True], ids=["own latest news", "shared latest news"])
+@pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("seed", SEEDS)
 def test_newsgen_serve_after_every_save_shows_what_a_full_build_writes(make_site, png, tmp_path: Path,  # type: ignore[no-untyped-def]
-                                                                       seed: int, shared: bool) -> None:
+                                                                       seed: int, kind: str) -> None:
     from newsgen.serve.changes import rebuild_for
     from newsgen.serve.clients import Hub
     from newsgen.serve.rwlock import ReadWriteLock
     from newsgen.serve.session import Session
 
-    room = start(make_site, png, seed + 1000, shared)
+    room = start(make_site, png, seed + 1000, kind)
+    shared = kind == "shared latest news"
     preview = tmp_path / "preview"
     session = Session(room.root, preview, Hub(), ReadWriteLock())
     assert session.first() is not None

@@ -138,3 +138,31 @@ def test_a_bad_alias_is_one_clear_line(make_site, run_cli) -> None:  # type: ign
         assert any(line.startswith("content/politics/x.md:") and "alias" in line
                    for line in result.stderr.splitlines()), result.stderr
         assert not Path(root / "etc").exists()
+
+
+def test_a_feed_says_when_its_stories_last_changed_not_when_it_was_built(make_site, freeze_clock, site_tz) -> None:  # type: ignore[no-untyped-def]
+    """The feeds' own date (Atom <updated>, RSS <lastBuildDate>) is the latest change among their stories,
+    an older story updated after the newest was published included; a feed with no story yet (a section
+    that is empty) says the Unix epoch. Not the clock: the same files give the same feeds, so a build
+    at another time (or an incremental one, which does not render them again) writes the same bytes."""
+    from newsgen.build import BuildOptions, build
+
+    root = _site(make_site, {"content/politics/a0.md": make_site.article(
+        "Story 0", section="Politics", date="2025-03-10 10:00", updated="2025-03-20 08:30", author="Writer 0")})
+    config = root.joinpath("newsgen.yaml").read_text(encoding="utf-8")
+    root.joinpath("newsgen.yaml").write_text(config.replace("sections:\n", "sections:\n  - name: Weather\n"), "utf-8")
+    outputs = []
+    for day in (1, 2):  # two builds a day apart, each without a cache
+        freeze_clock(dt.datetime(2025, 4, day, 9, 0, tzinfo=site_tz))
+        out = root / f"public-{day}"
+        build(root, BuildOptions(out=out, jobs=1))
+        outputs.append({p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*.xml")})
+    assert outputs[0] == outputs[1]
+    out = root / "public-1"
+    site_atom = etree.parse(str(out / "atom.xml")).getroot()
+    assert site_atom.findtext(f"{ATOM}updated") == "2025-03-20T08:30:00+07:00"  # story 0's update, not story 5's date
+    assert b"<lastBuildDate>Thu, 20 Mar 2025 08:30:00 +0700</lastBuildDate>" in outputs[0]["feed.xml"]
+    empty = etree.parse(str(out / "weather/atom.xml")).getroot()
+    assert empty.findtext(f"{ATOM}updated") == "1970-01-01T00:00:00+00:00" and not empty.findall(f"{ATOM}entry")
+    _rfc4287(empty, "weather/atom.xml")
+    assert b"lastBuildDate" not in outputs[0]["weather/feed.xml"]

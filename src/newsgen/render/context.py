@@ -68,7 +68,9 @@ def context(spec: PageSpec, inputs: RenderInputs, helpers: Helpers) -> dict[str,
         else:
             ids = tuple(range(min(config.feed_items, len(arts))))
         items = [arts[j] for j in ids]
-        ctx.update(items=items, bodies=_bodies(inputs, items, helpers))
+        # the feed's last change: its items' latest (not the clock: the same files, the same feed)
+        ctx.update(items=items, bodies=_bodies(inputs, items, helpers),
+                   updated=max([a.modified for a in items]) if items else None)
     elif spec.kind == "sitemap":
         ctx.update(entries=sitemap_entries(site, config, inputs.alternates, spec.ref[0] if spec.ref else None))
     elif spec.kind == "sitemap_index":
