@@ -234,7 +234,8 @@ def _plan(root: Path, config: SiteConfig, found: snapshot.Inputs, remembered: St
     if not materialize(remembered):  # every article the cache holds (one it cannot give: start over)
         warnings.append(f"{root / '.newsgen-cache'}: build cache unreadable (an article in it), doing a full build")
     parsed = parse_site(root, config, found.stamps, remembered, executor, progress)
-    remembered.unrendered |= parsed.reparsed  # (until this build finishes: see State.unrendered)
+    # until this build finishes (State.unrendered); a first build's set itself, not a copy of a million names
+    remembered.unrendered = remembered.unrendered | parsed.reparsed if remembered.unrendered else parsed.reparsed
     now = tz_now(config.tz)
     chosen = select(parsed.articles, now, Selection(drafts=options.drafts or options.preview,
                                                     future=options.future or options.preview))

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.conftest import article_text
+from tests.conftest import DEFAULT_CONFIG, article_text
 from tests.e2e.newsroom import SECTIONS, output_of, when
 
 from newsgen.build import BuildOptions, build
@@ -49,7 +49,7 @@ languages:
       Sports: {name: Thể thao, slug: the-thao}
       Culture: {name: Văn hóa, slug: van-hoa}
 """
-KINDS = ["own latest news", "shared latest news", "two editions"]
+KINDS = ["own latest news", "shared latest news", "two editions", "under a path"]
 
 
 @dataclass
@@ -270,9 +270,12 @@ def start(make_site: Callable[..., Path], png: Callable[..., bytes], seed: int, 
     (the same path under content/vi/) and a few of the edition's own."""
     rng = random.Random(seed)
     editions = kind == "two editions"
-    config = EDITIONS if editions else f"shared_latest_news: {str(kind == 'shared latest news').lower()}\n"
+    extra = EDITIONS if editions else f"shared_latest_news: {str(kind == 'shared latest news').lower()}\n"
+    config = DEFAULT_CONFIG  # (under a path: every link of every page, feed and body under /news/)
+    if kind == "under a path":
+        config = config.replace("base_url: https://gazette.example.org/", "base_url: https://gazette.example.org/news/")
     root = make_site({"static/images/photo.png": png(40, 30), "content/culture/lanterns/lantern.png": png(20, 10)},
-                     extra_config=config)
+                     config=config + extra)
     room = Room(root, rng, editions)
     if editions:
         for n in range(0, 18, 3):
@@ -286,8 +289,8 @@ def start(make_site: Callable[..., Path], png: Callable[..., bytes], seed: int, 
         if n % 4 == 0:
             fields.update(image="/images/photo.png", image_caption="The harbour at dawn.", image_credit="AP")
         room.add(f"content/{SECTIONS[n % 3].lower()}/story-{n}.md", Story(
-            f"Story number {n}", SECTIONS[n % 3], -n * 0.7, f"The lead paragraph of story {n}.\n\nMore text.\n",
-            fields))
+            f"Story number {n}", SECTIONS[n % 3], -n * 0.7, f"The lead paragraph of story {n}.\n\nMore text"
+            f"{', and [the section](/politics/)' if n % 5 == 1 else ''}.\n", fields))
     room.add("content/culture/lanterns/index.md", Story("Lanterns in a bundle", "Culture", -3.3,
                                                         "Lead.\n\n![A lantern](lantern.png)\n"))
     room.add("content/sports/scheduled.md", Story("Tomorrow's match", "Sports", 1.5, "Preview.\n"))
