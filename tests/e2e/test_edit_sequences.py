@@ -314,9 +314,9 @@ def same(mine: Path, reference: Path, shared: bool, where: str) -> None:
     assert [name for name in ours if ours[name] != theirs[name]] == [], where
 
 
-def run_program(root: Path, out: Path) -> None:
-    proc = subprocess.run([sys.executable, "-c", "from newsgen.cli import run; run()", "build", "-q", "--out", str(out)],
-                          cwd=root, capture_output=True, text=True, timeout=120, check=False)
+def run_program(root: Path, out: Path, options: list[str]) -> None:
+    proc = subprocess.run([sys.executable, "-c", "from newsgen.cli import run; run()", "build", "-q", "--out", str(out),
+                           *options], cwd=root, capture_output=True, text=True, timeout=120, check=False)
     assert proc.returncode == 0, proc.stderr
 
 
@@ -334,16 +334,21 @@ def test_newsgen_build_after_every_step_writes_what_a_full_build_writes(make_sit
     room = start(make_site, png, seed, kind)
     shared = kind == "shared latest news"
     out = room.root / "public"
+    flags: dict[str, bool] = {}  # --drafts, --future: now and then turned on or off for the builds that follow
     build(room.root, BuildOptions(out=out, jobs=2))
     for step in range(STEPS):
         name = room.rng.choice(Room.EDITS)
         getattr(room, name)()
         where = f"seed {seed}, step {step}: {name}"
+        if room.rng.random() < 0.2:
+            option = room.rng.choice(["drafts", "future"])
+            flags[option] = not flags.get(option, False)
+            where += f", {flags}"
         if room.rng.random() < 0.15:  # a mistake saved too: nothing is written, then it is fixed
             before = output_of(out)
             broken = an_error(room)
             with pytest.raises(BuildError, match="Nowhere"):
-                build(room.root, BuildOptions(out=out, jobs=room.rng.choice([1, 2])))
+                build(room.root, BuildOptions(out=out, jobs=room.rng.choice([1, 2]), **flags))
             assert output_of(out) == before, where
             (room.root / broken).unlink()
         damage = room.rng.random()
@@ -352,13 +357,13 @@ def test_newsgen_build_after_every_step_writes_what_a_full_build_writes(make_sit
         elif damage < 0.16:  # a page removed by hand
             room.rng.choice(sorted(out.rglob("index.html"))).unlink()
         if room.rng.random() < 0.25:  # the real program (the no-change answer, the inputs walked before build())
-            run_program(room.root, out)
+            run_program(room.root, out, [f"--{option}" for option, on in sorted(flags.items()) if on])
         else:
-            build(room.root, BuildOptions(out=out, jobs=room.rng.choice([1, 2])))
+            build(room.root, BuildOptions(out=out, jobs=room.rng.choice([1, 2]), **flags))
         reference = tmp_path / f"reference-{step}"
-        build(room.root, BuildOptions(out=reference, jobs=1))
+        build(room.root, BuildOptions(out=reference, jobs=1, **flags))
         same(out, reference, shared, where)
-        assert build(room.root, BuildOptions(out=out, jobs=2)).rendered == 0, where  # and then nothing to do
+        assert build(room.root, BuildOptions(out=out, jobs=2, **flags)).rendered == 0, where  # then nothing to do
 
 
 @pytest.mark.parametrize("kind", KINDS)
