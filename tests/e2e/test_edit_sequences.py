@@ -402,6 +402,9 @@ def test_newsgen_serve_after_every_save_shows_what_a_full_build_writes(make_site
         if tab and (reference / tab).is_file():  # the page on screen is current before the rest is
             assert normalized({tab: (preview / tab).read_bytes()}, shared) == \
                 normalized({tab: (reference / tab).read_bytes()}, shared), f"{where}, the tab on {tab}"
+        if session.deferred and room.rng.random() < 0.3 and step < STEPS - 1:
+            session.catch_up()  # the next save comes before the preview has caught up with this one
+            continue
         while session.deferred:
             assert session.catch_up() is not None, where
         same(preview, reference, shared, where)
