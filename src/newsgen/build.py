@@ -141,7 +141,8 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
         short = body_edit(root, config, found, last, key, remembered, outputs, tz_now(config.tz), options.preview,
                           options.explain) if last is not None and options.only is None else None
         planned = _planned(short) if short is not None else _plan(root, config, found, remembered, options, executor,
-                                                                   progress, out, outputs, lap, result.warnings)
+                                                                   progress, out, outputs, lap, result.warnings,
+                                                                   last.since if last is not None else None)
         editions, decision = planned.editions, planned.decision
         result.articles, result.pages, result.rendered = planned.articles, planned.pages, len(decision.todo)
         result.unchanged, result.deferred, result.reasons = decision.unchanged, decision.deferred, decision.reasons
@@ -219,8 +220,9 @@ class _Planned:
 
 def _plan(root: Path, config: SiteConfig, found: snapshot.Inputs, remembered: State, options: BuildOptions,
           executor: Executor, progress: Progress | None, out: Path, outputs: snapshot.Outputs,
-          lap: Callable[[str], None], warnings: list[str]) -> _Planned:
-    """The whole way: parse what changed, the site model, every page's spec and which to render."""
+          lap: Callable[[str], None], warnings: list[str], since: float | None) -> _Planned:
+    """The whole way: parse what changed, the site model, every page's spec and which to render. `since`:
+    the clock of the last build (its snapshot's)."""
     from .content.collect import parse_site
     from .editions import site_models
     from .incremental.codec import materialize
@@ -245,8 +247,11 @@ def _plan(root: Path, config: SiteConfig, found: snapshot.Inputs, remembered: St
     editions, site_diags, stale = site_models(chosen, config, remembered, _site_builder(executor))
     articles = [a for edition in editions for a in edition.site.articles]
     lap("site model")
+    if options.preview and stale is not None and (since is None or any(since < a.date.timestamp() <= now.timestamp()
+                                                                       for a in chosen)):
+        stale = None  # a story scheduled then is due now: its badge leaves every page that shows it
     known = known_inputs(remembered, remembered.unrendered, stale) if stale is not None else None
-    specs = plan_editions(editions, now, known)
+    specs = plan_editions(editions, now, known, options.preview)
     _refuse(parsed.diagnostics + site_diags + collision_diagnostics(specs, [e.site for e in editions]))
     templates = template_digests(make_env(config), sorted({s.template for s in specs if s.template}),
                                  remembered.template_refs)

@@ -49,7 +49,7 @@ def _h(*parts: object) -> str:
 
 
 def plan_editions(editions: Sequence[Edition], now: dt.datetime,
-                  known: Mapping[str, str] | None = None) -> list[PageSpec]:
+                  known: Mapping[str, str] | None = None, preview: bool = False) -> list[PageSpec]:
     """Every edition's pages; a page with versions in other editions shows them (hreflang links, the
     language switcher), so they are part of what it shows."""
     specs: list[PageSpec] = []
@@ -57,7 +57,7 @@ def plan_editions(editions: Sequence[Edition], now: dt.datetime,
     for k, edition in enumerate(editions):
         alts = edition.alternates
         everything = _h(*sorted(alts.items())) if alts else ""
-        for s in plan(edition.site, edition.config, now, known):
+        for s in plan(edition.site, edition.config, now, known, preview):
             if s.kind == "redirects" and pairs:
                 continue  # (planned once below, with every edition's old addresses)
             shown: object = everything if s.kind == "sitemap" else alts.get(s.url)
@@ -85,15 +85,17 @@ def root_redirects(editions: Sequence[Edition], k: int) -> tuple[tuple[str, str]
     return tuple(pair for e in editions for pair in alias_pairs(e.site))
 
 
-def plan(site: Site, config: SiteConfig, now: dt.datetime, known: Mapping[str, str] | None = None) -> list[PageSpec]:
+def plan(site: Site, config: SiteConfig, now: dt.datetime, known: Mapping[str, str] | None = None,
+         preview: bool = False) -> list[PageSpec]:
     """One PageSpec per output file of one edition (the whole site, in one language). `known`: article and
     listing pages' inputs from the last build, by output file, when the site model did not change
-    (articles whose file changed left out)."""
+    (articles whose file changed left out). `preview`: newsgen serve's, whose pages badge scheduled stories."""
     arts = site.articles
     p = config.prefix  # the edition's URL folder: "" or "vi/"
     known = known or {}
 
-    card = [a.card_digest for a in arts]
+    clock = now if preview else None
+    card = [shown_card(a, clock) for a in arts]
 
     def cards(ids: tuple[int, ...] | list[int]) -> str:
         return ",".join([card[i] for i in ids])
@@ -147,6 +149,12 @@ def plan(site: Site, config: SiteConfig, now: dt.datetime, known: Mapping[str, s
     return specs
 
 
+def shown_card(a: Article, clock: dt.datetime | None) -> str:
+    """What lists show of article `a` (its card digest), and, in newsgen serve's preview (`clock`: the
+    build's now), whether it is still scheduled: its card and its page carry a badge until it is due."""
+    return f"{a.card_digest}|scheduled" if clock is not None and a.date > clock else a.card_digest
+
+
 class ArticleInputs:
     """inputs(i): what article page i shows (PageSpec.inputs), from its own digests, the cards of the
     stories it links to (related, previous, next), its authors' and tags' pages and the Latest News list
@@ -163,7 +171,7 @@ class ArticleInputs:
         site, card = self.site, self.card
         a = site.articles[i]
         older, newer = site.prev_next[i]
-        return _h(a.digest, a.card_digest, repr(a.assets) if a.assets else "",
+        return _h(a.digest, card[i], repr(a.assets) if a.assets else "",
                   ",".join([card[j] for j in site.related[i]]),
                   card[older] if older is not None else "", card[newer] if newer is not None else "",
                   ",".join([self.authors[n] for n in a.authors]), ",".join([self.tags[t] for t in a.tags]), self.latest)

@@ -583,6 +583,43 @@ def test_a_scheduled_article_is_published_when_its_time_comes(make_site, freeze_
     assert result.articles == 2
 
 
+@pytest.mark.parametrize("how", ["build --preview with its cache", "newsgen serve's session"])
+def test_in_the_preview_a_scheduled_story_loses_its_badge_when_it_is_due(make_site, freeze_clock, site_tz,  # type: ignore[no-untyped-def]
+                                                                          tmp_path, how) -> None:
+    """The preview shows scheduled stories with a "Scheduled" badge, on their page and their cards. When
+    the clock passes a story's time (nothing changed on disk), the next preview build takes the badge
+    off every page that shows it: what a preview build without a cache makes then."""
+    import datetime as dt
+
+    from tests.e2e.newsroom import assert_same, output_of
+
+    from newsgen.build import BuildOptions, build
+    from newsgen.serve.clients import Hub
+    from newsgen.serve.rwlock import ReadWriteLock
+    from newsgen.serve.session import Session
+
+    a = make_site.article
+    files = {f"content/politics/s{i}.md": a(f"Story {i}", date=f"2025-06-1{i} 10:00", tags=["Floods"]) for i in range(5)}
+    files["content/politics/later.md"] = a("Later story", date="2025-06-15 18:00", tags=["Floods"])
+    root = make_site(files, extra_config="shared_latest_news: false\n")
+    out = tmp_path / "preview"
+    freeze_clock(dt.datetime(2025, 6, 15, 12, 0, tzinfo=site_tz))
+    session = Session(root, out, Hub(), ReadWriteLock()) if how == "newsgen serve's session" else None
+    if session is not None:
+        assert session.first() is not None
+    else:
+        build(root, BuildOptions(out=out, preview=True, jobs=1))
+    assert "badge-scheduled" in (out / "politics/later-story/index.html").read_text(encoding="utf-8")
+    freeze_clock(dt.datetime(2025, 6, 15, 18, 5, tzinfo=site_tz))
+    if session is not None:  # the preview looks again when idle: the clock passed its last build's horizon
+        assert session.verify() is not None
+    else:
+        build(root, BuildOptions(out=out, preview=True, jobs=1))
+    build(root, BuildOptions(out=tmp_path / "reference", preview=True, jobs=1))
+    assert_same(output_of(out), output_of(tmp_path / "reference"))
+    assert not [p for p in out.rglob("*.html") if "badge-scheduled" in p.read_text(encoding="utf-8")]
+
+
 def test_a_story_leaves_the_news_sitemap_after_two_days(make_site, freeze_clock, site_tz) -> None:  # type: ignore[no-untyped-def]
     import datetime as dt
 

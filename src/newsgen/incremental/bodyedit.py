@@ -96,7 +96,7 @@ def body_edit(root: Path, config: SiteConfig, found: Inputs, last: Snapshot, key
     articles = _Articles(packed[0], parsed, entries)  # type: ignore[arg-type]  # (the sources, in order)
     try:  # (every article the pages show decoded here: one the cache cannot give means the whole way)
         site = unpack_site(packed, lambda order: articles, config.sections)
-        specs = _pages(site, config, articles, files)
+        specs = _pages(site, config, articles, files, now if preview else None)
         for i in site.latest:
             articles[i]
     except (LookupError, TypeError, ValueError):
@@ -243,24 +243,27 @@ class _Articles(Sequence["Article"]):
 class _Cards(Sequence[str]):
     """card[j]: article j's card digest (pages.ArticleInputs), article by article."""
 
-    def __init__(self, articles: _Articles) -> None:
-        self._articles = articles
+    def __init__(self, articles: _Articles, clock: dt.datetime | None) -> None:
+        self._articles, self._clock = articles, clock
 
     def __len__(self) -> int:
         return len(self._articles)
 
     def __getitem__(self, j):  # type: ignore[no-untyped-def]
-        return self._articles[j].card_digest
+        from ..pages import shown_card
+
+        return shown_card(self._articles[j], self._clock)
 
 
-def _pages(site: object, config: SiteConfig, articles: _Articles, files: list[str]) -> list[PageSpec]:
+def _pages(site: object, config: SiteConfig, articles: _Articles, files: list[str],
+           clock: dt.datetime | None) -> list[PageSpec]:
     """The pages that show the edited bodies, planned as `pages.plan` plans them: each edited article's
     page (none for a file not on the site: a draft, a scheduled story) and every feed."""
     from ..model import Site
     from ..pages import ArticleInputs, PageSpec, feed_specs
 
     assert isinstance(site, Site)
-    shown = ArticleInputs(site, config, _Cards(articles))
+    shown = ArticleInputs(site, config, _Cards(articles, clock))
     specs = []
     for rel in files:
         i = articles.index_of(rel)

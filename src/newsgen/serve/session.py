@@ -140,17 +140,23 @@ class Session:
 
     def verify(self) -> BuildResult | None:
         """Walk the input folders; when they differ from what the builds saw (changes the watcher did
-        not report), rebuild. The preview calls this when idle, every VERIFY_EVERY seconds."""
+        not report), or the clock has passed the last good build's horizon (a scheduled story is due, a
+        story leaves the two-day news sitemap, a new year), rebuild. The preview calls this when idle,
+        every VERIFY_EVERY seconds."""
         if self.inputs is None:
             return None
         before = self.inputs
         self._inputs_for(None)
         missed = snapshot.differences(before.stamps, self.inputs.stamps)
         change = rebuild_for(missed) or (Rebuild(("content",), frozenset({"content"})) if missed else None)
-        if change is None:
-            return None
-        log.info("found %d change%s the file watcher did not report", len(missed), "s" if len(missed) != 1 else "")
-        return self.rebuild(change)
+        if change is not None:
+            log.info("found %d change%s the file watcher did not report", len(missed), "s" if len(missed) != 1 else "")
+            return self.rebuild(change)
+        last = self.state.snapshot
+        if last is not None and last.valid_until <= time.time():
+            log.info("the clock changed what the site shows (a story scheduled is due, or left the news sitemap)")
+            return self.rebuild(Rebuild(("content",), frozenset({"content"})))
+        return None
 
     # ------------------------------------------------------------------ one build
 
