@@ -13,6 +13,7 @@ seed and step; NEWSGEN_SEQUENCE_SEEDS=1,2,3... runs other seeds, NEWSGEN_SEQUENC
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 import random
@@ -314,6 +315,23 @@ def same(mine: Path, reference: Path, shared: bool, where: str) -> None:
     assert [name for name in ours if ours[name] != theirs[name]] == [], where
 
 
+class Clock:
+    """Now and then the clock moves on between two steps, by half an hour to a day and a half: scheduled
+    stories come due, stories leave the two-day news sitemap (the builds of newsgen, in this process,
+    see it; the real program does not, so it is not run once the clock has moved)."""
+
+    def __init__(self, freeze: Callable[[dt.datetime], None]) -> None:
+        self.freeze, self.hours = freeze, 0.0
+        self.start = dt.datetime.now(dt.UTC)
+
+    def advance(self, rng: random.Random) -> str:
+        if rng.random() >= 0.15:
+            return ""
+        self.hours += rng.uniform(0.5, 36)
+        self.freeze(self.start + dt.timedelta(hours=self.hours))
+        return f" (the clock {self.hours:.1f} h on)"
+
+
 def run_program(root: Path, out: Path, options: list[str]) -> None:
     proc = subprocess.run([sys.executable, "-c", "from newsgen.cli import run; run()", "build", "-q", "--out", str(out),
                            *options], cwd=root, capture_output=True, text=True, timeout=120, check=False)
@@ -329,9 +347,10 @@ def an_error(room: Room) -> str:
 
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("seed", SEEDS)
-def test_newsgen_build_after_every_step_writes_what_a_full_build_writes(make_site, png, tmp_path: Path,  # type: ignore[no-untyped-def]
-                                                                        seed: int, kind: str) -> None:
+def test_newsgen_build_after_every_step_writes_what_a_full_build_writes(make_site, png, freeze_clock,  # type: ignore[no-untyped-def]
+                                                                        tmp_path: Path, seed: int, kind: str) -> None:
     room = start(make_site, png, seed, kind)
+    clock = Clock(freeze_clock)
     shared = kind == "shared latest news"
     out = room.root / "public"
     flags: dict[str, bool] = {}  # --drafts, --future: now and then turned on or off for the builds that follow
@@ -340,6 +359,7 @@ def test_newsgen_build_after_every_step_writes_what_a_full_build_writes(make_sit
         name = room.rng.choice(Room.EDITS)
         getattr(room, name)()
         where = f"seed {seed}, step {step}: {name}"
+        where += clock.advance(room.rng)
         if room.rng.random() < 0.2:
             option = room.rng.choice(["drafts", "future"])
             flags[option] = not flags.get(option, False)
@@ -356,7 +376,7 @@ def test_newsgen_build_after_every_step_writes_what_a_full_build_writes(make_sit
             shutil.rmtree(out)
         elif damage < 0.16:  # a page removed by hand
             room.rng.choice(sorted(out.rglob("index.html"))).unlink()
-        if room.rng.random() < 0.25:  # the real program (the no-change answer, the inputs walked before build())
+        if room.rng.random() < 0.25 and not clock.hours:  # the real program (the no-change answer, the walk first)
             run_program(room.root, out, [f"--{option}" for option, on in sorted(flags.items()) if on])
         else:
             build(room.root, BuildOptions(out=out, jobs=room.rng.choice([1, 2]), **flags))
@@ -368,8 +388,8 @@ def test_newsgen_build_after_every_step_writes_what_a_full_build_writes(make_sit
 
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("seed", SEEDS)
-def test_newsgen_serve_after_every_save_shows_what_a_full_build_writes(make_site, png, tmp_path: Path,  # type: ignore[no-untyped-def]
-                                                                       seed: int, kind: str) -> None:
+def test_newsgen_serve_after_every_save_shows_what_a_full_build_writes(make_site, png, freeze_clock,  # type: ignore[no-untyped-def]
+                                                                       tmp_path: Path, seed: int, kind: str) -> None:
     from newsgen.serve.changes import rebuild_for
     from newsgen.serve.clients import Hub
     from newsgen.serve.rwlock import ReadWriteLock
@@ -380,10 +400,11 @@ def test_newsgen_serve_after_every_save_shows_what_a_full_build_writes(make_site
     preview = tmp_path / "preview"
     session = Session(room.root, preview, Hub(), ReadWriteLock())
     assert session.first() is not None
+    clock = Clock(freeze_clock)
     for step in range(STEPS):
         name = room.rng.choice(Room.EDITS)
         touched = getattr(room, name)()
-        where = f"seed {seed + 1000}, step {step}: {name}"
+        where = f"seed {seed + 1000}, step {step}: {name}" + clock.advance(room.rng)
         if room.rng.random() < 0.15:  # saved with a mistake: the preview keeps the last good pages; then fixed
             before = output_of(preview)
             broken = an_error(room)
