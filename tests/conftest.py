@@ -96,16 +96,18 @@ def fixed_now() -> dt.datetime:
 
 @pytest.fixture
 def freeze_clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[dt.datetime], None]:
-    """`freeze_clock(when)`: newsgen's build, check and new all see `when` as now."""
+    """`freeze_clock(when)`: newsgen's build, check and new, and the preview's page rendered early, all see
+    `when` as now."""
     import newsgen.build
     import newsgen.check
     import newsgen.newarticle
+    import newsgen.serve.early
 
     def freeze(when: dt.datetime) -> None:
         def fake_now(tz: ZoneInfo) -> dt.datetime:
             return when.astimezone(tz)
 
-        for module in (newsgen.build, newsgen.check, newsgen.newarticle):
+        for module in (newsgen.build, newsgen.check, newsgen.newarticle, newsgen.serve.early):
             monkeypatch.setattr(module, "tz_now", fake_now)
 
     return freeze

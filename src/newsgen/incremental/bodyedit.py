@@ -97,6 +97,8 @@ def body_edit(root: Path, config: SiteConfig, found: Inputs, last: Snapshot, key
     try:  # (every article the pages show decoded here: one the cache cannot give means the whole way)
         site = unpack_site(packed, lambda order: articles, config.sections)
         specs = _pages(site, config, articles, files, now if preview else None)
+        if not state.early <= {s.out for s in specs}:
+            return None  # a page newsgen serve rendered early that this way would not render again
         for i in site.latest:
             articles[i]
     except (LookupError, TypeError, ValueError):

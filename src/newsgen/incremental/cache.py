@@ -214,7 +214,8 @@ def remember(root: Path, out: Path, state: State, fingerprints: dict[str, Any], 
     same = last is not None and MARKER in last and lists_exactly(keep, last)  # (last is keep and the manifest)
     changed = changed or not same or state.pages != fingerprints
     state.pages = fingerprints
-    state.unrendered.clear()  # (the pages of every file parsed are this build's now)
+    state.unrendered.clear()  # (the pages of every file parsed are this build's now, and every page shown early)
+    state.early.clear()
     state.outputs = last if same else frozenset({*keep, MARKER})  # (the same files: the same set, not a copy)
     if changed and persist:
         return save(root, out, early if early is not None else encode(root, out, state))

@@ -65,3 +65,6 @@ class State:
     # `pages` holds the fingerprints of the pages of their last version, so none of their pages' inputs
     # may be taken from there (`reuse.known_inputs`); emptied when a build finishes
     unrendered: set[str] = field(default_factory=set, compare=False, repr=False)
+    # newsgen serve: output files it rendered early (the page on screen, from an edit that may be undone
+    # before the build) since the last build that finished: the next build renders them, whichever way
+    early: set[str] = field(default_factory=set, compare=False, repr=False)
