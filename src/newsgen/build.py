@@ -228,7 +228,7 @@ def _plan(root: Path, config: SiteConfig, found: snapshot.Inputs, remembered: St
     from .incremental.codec import materialize
     from .incremental.decide import common_key, decide
     from .incremental.reuse import known_inputs
-    from .pages import collision_diagnostics, plan_editions
+    from .pages import came_due, collision_diagnostics, plan_editions
     from .render.environment import make_env
     from .render.templates import template_digests
     from .site import Selection, select
@@ -247,8 +247,7 @@ def _plan(root: Path, config: SiteConfig, found: snapshot.Inputs, remembered: St
     editions, site_diags, stale = site_models(chosen, config, remembered, _site_builder(executor))
     articles = [a for edition in editions for a in edition.site.articles]
     lap("site model")
-    if options.preview and stale is not None and (since is None or any(since < a.date.timestamp() <= now.timestamp()
-                                                                       for a in chosen)):
+    if options.preview and stale is not None and came_due(chosen, since, now):
         stale = None  # a story scheduled then is due now: its badge leaves every page that shows it
     known = known_inputs(remembered, remembered.unrendered, stale) if stale is not None else None
     specs = plan_editions(editions, now, known, options.preview)

@@ -155,6 +155,15 @@ def shown_card(a: Article, clock: dt.datetime | None) -> str:
     return f"{a.card_digest}|scheduled" if clock is not None and a.date > clock else a.card_digest
 
 
+def came_due(articles: Sequence[Article], since: float | None, now: dt.datetime) -> bool:
+    """Whether a story dated after `since` (the last build's clock; None: not known) is due at `now`: in
+    the preview, its badge leaves every page that shows it (`shown_card`)."""
+    if since is None:
+        return True
+    due = now.timestamp()
+    return any(since < a.date.timestamp() <= due for a in articles)
+
+
 class ArticleInputs:
     """inputs(i): what article page i shows (PageSpec.inputs), from its own digests, the cards of the
     stories it links to (related, previous, next), its authors' and tags' pages and the Latest News list
