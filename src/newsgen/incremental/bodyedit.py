@@ -246,15 +246,15 @@ class _Cards(Sequence[str]):
     """card[j]: article j's card digest (pages.ArticleInputs), article by article."""
 
     def __init__(self, articles: _Articles, clock: dt.datetime | None) -> None:
-        self._articles, self._clock = articles, clock
+        from ..pages import shown_card
+
+        self._articles, self._clock, self._card = articles, clock, shown_card
 
     def __len__(self) -> int:
         return len(self._articles)
 
     def __getitem__(self, j):  # type: ignore[no-untyped-def]
-        from ..pages import shown_card
-
-        return shown_card(self._articles[j], self._clock)
+        return self._card(self._articles[j], self._clock)
 
 
 def _pages(site: object, config: SiteConfig, articles: _Articles, files: list[str],
