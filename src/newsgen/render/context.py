@@ -104,11 +104,12 @@ Entry = tuple[str, str, tuple[tuple[str, str], ...]]
 
 
 def sitemap_entries(site: Site, config: SiteConfig, alternates: Mapping[str, tuple[Alternate, ...]] | None = None,
-                    part: int | None = None) -> list[Entry]:
+                    part: int | None = None, articles: bool = True) -> list[Entry]:
     """Every public page of the edition as (absolute URL, last change as ISO 8601 or "", its versions in
     every edition as (hreflang, absolute URL): xhtml:link): home, listing pages, articles; or only those
     of sitemap file `part` (1, 2...: SITEMAP_LIMIT each, in that order). Formatted here, not in the
-    template: a big site's sitemap has tens of thousands, and each part formats only its own."""
+    template: a big site's sitemap has tens of thousands, and each part formats only its own.
+    `articles=False`: the part's entries before its first article's (`render.sitemap`)."""
     from ..pages import SITEMAP_LIMIT
 
     arts = site.articles
@@ -131,7 +132,8 @@ def sitemap_entries(site: Site, config: SiteConfig, alternates: Mapping[str, tup
     first = max(start - len(pages), 0)  # the articles this part lists
     last = len(arts) if stop is None else max(min(stop - len(pages), len(arts)), first)
     pages = pages[start:stop]
-    pages.extend([(a.url, when(a.modified)) for a in arts[first:last]])
+    if articles:
+        pages.extend([(a.url, when(a.modified)) for a in arts[first:last]])
     if not alternates:
         return [(base + url, lastmod, ()) for url, lastmod in pages]
     return [(base + url, lastmod, versions(url)) for url, lastmod in pages]

@@ -26,10 +26,11 @@ from ..pages import PageSpec
 from ..parallel import Executor
 from .cards import Cards, cards_up_front
 from .context import context
-from .environment import format_datetime, make_env
+from .environment import format_datetime, make_env, theme_dir
 from .feeds import json_feed, redirects_file
 from .helpers import Helpers
 from .inputs import RenderInputs
+from .sitemap import sitemap_xml, stock
 
 if TYPE_CHECKING:
     from ..output import Staging
@@ -49,6 +50,7 @@ class Renderer:
         self.inputs = inputs
         self.env = make_env(inputs.config, cache=cache)
         self.helpers = Helpers(inputs, self.env)
+        self.stock_sitemap = stock(self.env, theme_dir() / "templates")  # (render.sitemap: without Jinja)
         if cards:
             self.helpers.seed(cards)
 
@@ -59,6 +61,10 @@ class Renderer:
             return redirects_file(self.inputs)
         if spec.kind == "jsonfeed":
             return json_feed(context(spec, self.inputs, self.helpers), self.inputs, self.helpers)
+        if spec.kind == "sitemap" and self.stock_sitemap:
+            inputs = self.inputs
+            return sitemap_xml(inputs.site, inputs.config, inputs.alternates, spec.ref[0] if spec.ref else None
+                               ).encode("utf-8")
         template = self.env.get_template(spec.template)
         return template.render(context(spec, self.inputs, self.helpers)).encode("utf-8")
 
