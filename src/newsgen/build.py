@@ -107,7 +107,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     elif state is not None:  # newsgen serve: the last good build's snapshot is in its memory (none while one runs);
         from .output import MARKER  # its output is its own: trusted to hold what it wrote while its manifest is there
 
-        last, state.snapshot, outputs = state.snapshot, None, snapshot.Outputs(out, (MARKER,))
+        last, state.snapshot, outputs = state.snapshot, None, snapshot.Outputs(out, (MARKER,), frozenset(state.early))
     else:
         last = snapshot.load(root, out) if options.only is None else None
         outputs = snapshot.Outputs(out, last.outputs if last else ())  # checked aside while the inputs are walked

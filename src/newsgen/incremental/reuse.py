@@ -73,8 +73,7 @@ def known_inputs(state: State, reparsed: Iterable[str], stale: Iterable[str] = (
     """With the same site model: the last build's inputs of every article and listing page (listings
     show the same), except the pages of the articles parsed again (`reparsed`: their sources) and the
     `stale` ones (output files: what new stories changed)."""
-    known = {out: fp.inputs for out, fp in state.pages.items() if fp.kind in ("article", "listing") and fp.inputs}
-    # (no inputs: a page newsgen serve rendered early, from files that may have changed since: rendered again)
+    known = {out: fp.inputs for out, fp in state.pages.items() if fp.kind in ("article", "listing")}
     for rel in reparsed:
         entry = state.parsed.get(rel)
         if entry is not None and entry.article is not None:

@@ -32,6 +32,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import datetime as dt
     from collections.abc import Callable, Iterable, Sequence
+    from collections.abc import Set as AbstractSet
     from typing import TypeAlias
 
     from ..model import Article
@@ -351,9 +352,10 @@ class Outputs:
     ASIDE_MIN = 2000  # fewer files: a fork is not worth it
     ASIDE_MAX = 8 * 50_000  # more: the answer (a bit per file) would not fit through the pipe
 
-    def __init__(self, out: Place, left: Sequence[str] = ()) -> None:
+    def __init__(self, out: Place, left: Sequence[str] = (), redo: AbstractSet[str] = frozenset()) -> None:
         from ..parallel.aside import Aside
 
+        self._redo = redo  # not there, for this build: pages newsgen serve rendered early (State.early)
         self._check = present(str(out))
         self._left = left
         self._missing: frozenset[str] | None = None  # known once the aside has answered
@@ -361,6 +363,8 @@ class Outputs:
         self._aside = Aside(_missing_bits, self._check, left) if self.ASIDE_MIN <= len(left) <= self.ASIDE_MAX else None
 
     def there(self, rel: str) -> bool:
+        if rel in self._redo:
+            return False
         missing = self._known_missing()
         if missing is not None and rel in self._left_set:
             return rel not in missing

@@ -183,11 +183,9 @@ class Session:
             changed = None
         if changed is None:
             return 0.0
-        self.state.early.update(changed)  # written from the files as they were then: the build renders them
-        for rel in changed:  # again, whichever way it goes (a save undone in the same batch must not leave
-            fp = self.state.pages.get(rel)  # them showing it)
-            if fp is not None:
-                self.state.pages[rel] = fp._replace(inputs="")
+        # written from the files as they were then: the build renders them again, whichever way it goes (a
+        # save undone in the same batch must not leave them showing it): snapshot.Outputs(redo=...)
+        self.state.early.update(changed)
         seconds = time.perf_counter() - started
         connected = self.hub.connections()
         told = self.hub.built(changed, [])
