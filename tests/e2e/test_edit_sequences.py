@@ -257,13 +257,39 @@ class Room:
         (self.root / rel).write_text(f"Note {self.n}\n", encoding="utf-8")
         return [rel]
 
+    def section(self) -> list[str]:  # a story moved to another section (its address and its lists change)
+        rel = self.pick()
+        story = self.stories[rel]
+        names = list(VI_SECTIONS.values()) if story.section in VI_SECTIONS.values() else list(SECTIONS)
+        story.section = self.rng.choice([name for name in names if name != story.section])
+        return self.write(rel)
+
+    def settings(self) -> list[str]:  # another setting that lists, feeds or every page depend on, changed back and forth
+        path = self.root / "newsgen.yaml"
+        text = path.read_text(encoding="utf-8")
+        key, value, other = self.rng.choice([
+            ("feed_items", "4", None), ("home_per_section", "2", None), ("latest_news", "3", "5"),
+            ("title", "Test Gazette Daily", "Test Gazette"), ("description", "Stories from the desk.", "News for tests.")])
+        new = other if f"\n{key}: {value}\n" in f"\n{text}" else value
+        lines = [line for line in text.splitlines(keepends=True) if not line.startswith(f"{key}:")]
+        path.write_text("".join(lines) + (f"{key}: {new}\n" if new is not None else ""), encoding="utf-8")
+        return ["newsgen.yaml"]
+
+    def unstatic(self) -> list[str]:  # a published file taken away
+        files = sorted((self.root / "static/files").glob("*.txt")) if (self.root / "static/files").is_dir() else []
+        if not files:
+            return self.static()
+        victim = self.rng.choice(files)
+        victim.unlink()
+        return [victim.relative_to(self.root).as_posix()]
+
     def several(self) -> list[str]:
         return [*self.body(), *self.rng.choice([self.body, self.headline, self.tags, self.publish])()]
 
     EDITS: tuple[str, ...] = ("body", "body", "body", "headline", "summary", "lead", "tags", "author", "date",
                               "publish", "publish", "backfill", "remove", "draft", "alias", "photo", "rename",
                               "touch", "bundle", "several", "template", "config", "static", "updated",
-                              "correction", "slug", "picture")
+                              "correction", "slug", "picture", "section", "settings", "unstatic")
 
 
 def start(make_site: Callable[..., Path], png: Callable[..., bytes], seed: int, kind: str) -> Room:
@@ -338,6 +364,27 @@ def run_program(root: Path, out: Path, options: list[str]) -> None:
     assert proc.returncode == 0, proc.stderr
 
 
+def damage_cache(room: Room) -> str:
+    """One of the cache's files cut short, filled with other bytes, or removed: the build after it must
+    still write what a full build writes (it may warn and build more)."""
+    files = sorted(p for p in (room.root / ".newsgen-cache").glob("*") if p.is_file() and p.name != ".gitignore")
+    if not files:
+        return "no cache file"
+    victim = room.rng.choice(files)
+    how = room.rng.choice(["cut short", "other bytes", "removed"])
+    if how == "removed":
+        victim.unlink()
+    elif how == "cut short":
+        victim.write_bytes(victim.read_bytes()[: room.rng.randint(0, max(victim.stat().st_size - 1, 0))])
+    else:
+        data = bytearray(victim.read_bytes())
+        for _ in range(8):
+            if data:
+                data[room.rng.randrange(len(data))] ^= 0xFF
+        victim.write_bytes(bytes(data))
+    return f"cache file {victim.name} {how}"
+
+
 def an_error(room: Room) -> str:
     """A file saved with a mistake in it (an unknown section): the build fails and changes nothing."""
     rel = "content/politics/broken.md"
@@ -376,6 +423,8 @@ def test_newsgen_build_after_every_step_writes_what_a_full_build_writes(make_sit
             shutil.rmtree(out)
         elif damage < 0.16:  # a page removed by hand
             room.rng.choice(sorted(out.rglob("index.html"))).unlink()
+        elif damage < 0.24:  # the build cache damaged (a runner's cache half restored, a disk full)
+            where += ", " + damage_cache(room)
         if room.rng.random() < 0.25 and not clock.hours:  # the real program (the no-change answer, the walk first)
             run_program(room.root, out, [f"--{option}" for option, on in sorted(flags.items()) if on])
         else:
