@@ -110,33 +110,45 @@ def sitemap_entries(site: Site, config: SiteConfig, alternates: Mapping[str, tup
     of sitemap file `part` (1, 2...: SITEMAP_LIMIT each, in that order). Formatted here, not in the
     template: a big site's sitemap has tens of thousands, and each part formats only its own.
     `articles=False`: the part's entries before its first article's (`render.sitemap`)."""
-    from ..pages import SITEMAP_LIMIT
-
     arts = site.articles
     base = config.base_url
     alternates = alternates or {}
-    start, stop = ((part - 1) * SITEMAP_LIMIT, part * SITEMAP_LIMIT) if part else (0, None)
-
-    def when(value: dt.datetime | None) -> str:  # (without timespec when it changes nothing: ~25 % faster)
-        if value is None:
-            return ""
-        return value.isoformat() if not value.microsecond else value.isoformat(timespec="seconds")
 
     def versions(url: str) -> tuple[tuple[str, str], ...]:
         return tuple((alt.lang, base + alt.url) for alt in alternates.get(url, ()))
 
-    pages: list[tuple[str, str]] = [(config.prefix, when(arts[0].modified if arts else None))]
+    pages: list[tuple[str, str]] = [(config.prefix, lastmod(arts[0].modified if arts else None))]
     for listing in site.listings:
         for i, p in enumerate(listing.pages):
-            pages.append((p.url, when(arts[p.items[0]].modified if p.items and i == 0 else None)))
-    first = max(start - len(pages), 0)  # the articles this part lists
-    last = len(arts) if stop is None else max(min(stop - len(pages), len(arts)), first)
-    pages = pages[start:stop]
+            pages.append((p.url, lastmod(arts[p.items[0]].modified if p.items and i == 0 else None)))
+    before, stories = sitemap_part(site, part)
+    pages = pages[before]
     if articles:
-        pages.extend([(a.url, when(a.modified)) for a in arts[first:last]])
+        pages.extend([(a.url, lastmod(a.modified)) for a in arts[stories]])
     if not alternates:
-        return [(base + url, lastmod, ()) for url, lastmod in pages]
-    return [(base + url, lastmod, versions(url)) for url, lastmod in pages]
+        return [(base + url, mod, ()) for url, mod in pages]
+    return [(base + url, mod, versions(url)) for url, mod in pages]
+
+
+def sitemap_part(site: Site, part: int | None) -> tuple[slice, slice]:
+    """Which of the entries before the articles' (home, listing pages) and which articles sitemap file
+    `part` lists (None: the one file of a site of at most SITEMAP_LIMIT pages)."""
+    from ..pages import SITEMAP_LIMIT
+
+    n = len(site.articles)
+    pages = 1 + sum(len(listing.pages) for listing in site.listings)
+    start, stop = ((part - 1) * SITEMAP_LIMIT, part * SITEMAP_LIMIT) if part else (0, None)
+    first = max(start - pages, 0)
+    last = n if stop is None else max(min(stop - pages, n), first)
+    return slice(start, stop), slice(first, last)
+
+
+def lastmod(value: dt.datetime | None) -> str:
+    """A sitemap's `<lastmod>`: ISO 8601 to the second, "" for none (without timespec when it changes
+    nothing: ~25 % faster)."""
+    if value is None:
+        return ""
+    return value.isoformat() if not value.microsecond else value.isoformat(timespec="seconds")
 
 
 def switcher(config: SiteConfig, alternates: tuple[Alternate, ...]) -> list[Alternate]:
