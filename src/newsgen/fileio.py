@@ -34,11 +34,13 @@ def read_bytes(path: str) -> bytes:
         os.close(fd)
 
 
-def write_bytes(path: str, data: bytes) -> None:
-    """Create or truncate `path` and write `data` to it (FileNotFoundError: its folder is missing)."""
+def write_bytes(path: str, data: bytes, *more: bytes) -> None:
+    """Create or truncate `path` and write `data` (and `more`, one after the other: not joined into one
+    copy first) to it (FileNotFoundError: its folder is missing)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | CLOEXEC, 0o666)
     try:
-        write_all(fd, data)
+        for part in (data, *more):
+            write_all(fd, part)
     finally:
         os.close(fd)
 
