@@ -364,12 +364,15 @@ def run_program(root: Path, out: Path, options: list[str]) -> None:
     assert proc.returncode == 0, proc.stderr
 
 
-def damage_cache(room: Room) -> str:
-    """One of the cache's files cut short, filled with other bytes, or removed: the build after it must
-    still write what a full build writes (it may warn and build more)."""
-    files = sorted(p for p in (room.root / ".newsgen-cache").glob("*") if p.is_file() and p.name != ".gitignore")
-    if not files:
-        return "no cache file"
+def damage_cache(room: Room, out: Path) -> str:
+    """One of the files the cache keeps for the output `out` (the build state, its delta, the inputs'
+    snapshot) cut short, filled with other bytes, or removed: the build after it must still write what a
+    full build writes (it may warn and build more)."""
+    from newsgen.incremental import cache, snapshot
+
+    places = [cache.cache_file(room.root, out), cache.delta_file(room.root, out), snapshot.file_for(room.root, out)]
+    files = [Path(p) for p in places if Path(p).is_file()]
+    assert files, "the last build left no cache for its output"
     victim = room.rng.choice(files)
     how = room.rng.choice(["cut short", "other bytes", "removed"])
     if how == "removed":
@@ -424,7 +427,7 @@ def test_newsgen_build_after_every_step_writes_what_a_full_build_writes(make_sit
         elif damage < 0.16:  # a page removed by hand
             room.rng.choice(sorted(out.rglob("index.html"))).unlink()
         elif damage < 0.24:  # the build cache damaged (a runner's cache half restored, a disk full)
-            where += ", " + damage_cache(room)
+            where += ", " + damage_cache(room, out)
         if room.rng.random() < 0.25 and not clock.hours:  # the real program (the no-change answer, the walk first)
             run_program(room.root, out, [f"--{option}" for option, on in sorted(flags.items()) if on])
         else:
@@ -469,6 +472,11 @@ def test_newsgen_serve_after_every_save_shows_what_a_full_build_writes(make_site
         change = rebuild_for(touched)
         if tab and change is not None and room.rng.random() < 0.4:  # the save's first events: shown before the batch
             session.show_first(change)
+            if room.rng.random() < 0.3:  # and the editor goes on to another page before the build
+                other = room.rng.choice(pages)
+                session.hub.shown = functools.partial(set, [other])  # type: ignore[method-assign]
+                where += f", the tab moved from {tab} to {other}"
+                tab = other
         assert session.rebuild(change) is not None, where  # type: ignore[arg-type]
         reference = tmp_path / f"reference-{step}"
         build(room.root, BuildOptions(out=reference, preview=True, jobs=1))

@@ -178,7 +178,8 @@ def test_a_save_undone_before_the_build_leaves_no_early_page(site: Path, tmp_pat
 
 def test_a_headline_undone_before_the_build_leaves_no_early_list(site: Path, tmp_path: Path) -> None:
     """The same with the section's page on screen and a headline: the list rendered early from the save
-    is rendered again by the build (its last inputs are not taken for it), whichever way it goes."""
+    is rendered again by the build (the output is taken not to hold it, whatever its fingerprint says),
+    whichever way it goes."""
     s = session(site, tmp_path, shown="politics/index.html")
     before = (s.out / "politics/index.html").read_bytes()
     original = (site / BUDGET).read_text(encoding="utf-8")
@@ -189,3 +190,28 @@ def test_a_headline_undone_before_the_build_leaves_no_early_list(site: Path, tmp
     assert s.rebuild(rebuild_for([BUDGET])) is not None  # type: ignore[arg-type]
     assert (s.out / "politics/index.html").read_bytes() == before == fresh_build(site, tmp_path, "fresh")[
         "politics/index.html"]
+
+
+def test_a_page_shown_early_then_left_is_rendered_again_when_the_preview_catches_up(site: Path,
+                                                                                     tmp_path: Path) -> None:
+    """The tab moves to another page before the build, the save is undone, and the batch holds a template
+    (so the build renders only the page now on screen and leaves the rest for later): the page rendered
+    early from the undone save is among the pages left for later, and the catch-up renders it again."""
+    hub = Hub()
+    tab = hub.connect(f"/{PAGE.removesuffix('index.html')}", hub.token)
+    s = Session(site, tmp_path / "serve-out", hub, ReadWriteLock())
+    assert s.first(jobs=1) is not None
+    before = (s.out / PAGE).read_bytes()
+    original = (site / BUDGET).read_text(encoding="utf-8")
+    edit(site, BUDGET, r"The council voted\.", "The council voted twice.")
+    s.show_first(rebuild_for([BUDGET]))  # type: ignore[arg-type]
+    assert b"voted twice" in (s.out / PAGE).read_bytes()
+    (site / BUDGET).write_text(original, encoding="utf-8")
+    hub.disconnect(tab)
+    hub.connect("/politics/", hub.token)  # the editor went on to the section's page
+    (site / "templates/section.html").write_text('{% extends "theme/section.html" %}\n', encoding="utf-8")
+    assert s.rebuild(rebuild_for([BUDGET, "templates/section.html"])) is not None  # type: ignore[arg-type]
+    assert PAGE in s.deferred
+    while s.deferred:
+        assert s.catch_up() is not None
+    assert (s.out / PAGE).read_bytes() == before == fresh_build(site, tmp_path, "fresh")[PAGE]

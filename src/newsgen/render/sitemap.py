@@ -8,7 +8,7 @@ most of it each date's `isoformat`).
 Used only when the site's `templates/` has no `sitemap.xml` of its own (`stock`); the template stays the
 reference: tests/unit/test_sitemap_fast.py renders sites both ways (one edition and several, parts of a
 big site, dates with microseconds, a base URL that needs escaping) and compares the bytes.
-`NEWSGEN_STOCK_SITEMAP=1` in the environment renders the template every time.
+`NEWSGEN_STOCK_SITEMAP=1` in the environment (read when newsgen is imported) renders the template.
 """
 
 from __future__ import annotations
