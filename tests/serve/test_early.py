@@ -160,17 +160,24 @@ def test_news_just_published_in_the_preview_is_what_a_fresh_build_makes(site: Pa
     assert files(s.out) == fresh_build(site, tmp_path, "fresh")
 
 
-def test_a_save_undone_before_the_build_leaves_no_early_page(site: Path, tmp_path: Path) -> None:
-    """An editor saves, the page on screen is rendered from that save, then the save is undone (the
-    same bytes as before, a new mtime) before the batch is built: the build renders that page again
-    (by the short way of a body edit) and the preview shows the file as it is."""
-    s = session(site, tmp_path)
+def shown_early_then_undone(s: Session, site: Path) -> bytes:
+    """A body saved, the page on screen rendered early from it, then the save undone (the same bytes as
+    before, a new mtime) before the batch is built. Returns the page as it was before."""
     before = (s.out / PAGE).read_bytes()
     original = (site / BUDGET).read_text(encoding="utf-8")
     edit(site, BUDGET, r"The council voted\.", "The council voted twice.")
     s.show_first(rebuild_for([BUDGET]))  # type: ignore[arg-type]
     assert b"voted twice" in (s.out / PAGE).read_bytes()
     (site / BUDGET).write_text(original, encoding="utf-8")
+    return before
+
+
+def test_a_save_undone_before_the_build_leaves_no_early_page(site: Path, tmp_path: Path) -> None:
+    """An editor saves, the page on screen is rendered from that save, then the save is undone (the
+    same bytes as before, a new mtime) before the batch is built: the build renders that page again
+    (by the short way of a body edit) and the preview shows the file as it is."""
+    s = session(site, tmp_path)
+    before = shown_early_then_undone(s, site)
     result = s.rebuild(rebuild_for([BUDGET]))  # type: ignore[arg-type]
     assert result is not None and not {"parse", "site model"} & {name for name, _ in result.stages}
     assert (s.out / PAGE).read_bytes() == before == fresh_build(site, tmp_path, "fresh")[PAGE]
@@ -201,12 +208,7 @@ def test_a_page_shown_early_then_left_is_rendered_again_when_the_preview_catches
     tab = hub.connect(f"/{PAGE.removesuffix('index.html')}", hub.token)
     s = Session(site, tmp_path / "serve-out", hub, ReadWriteLock())
     assert s.first(jobs=1) is not None
-    before = (s.out / PAGE).read_bytes()
-    original = (site / BUDGET).read_text(encoding="utf-8")
-    edit(site, BUDGET, r"The council voted\.", "The council voted twice.")
-    s.show_first(rebuild_for([BUDGET]))  # type: ignore[arg-type]
-    assert b"voted twice" in (s.out / PAGE).read_bytes()
-    (site / BUDGET).write_text(original, encoding="utf-8")
+    before = shown_early_then_undone(s, site)
     hub.disconnect(tab)
     hub.connect("/politics/", hub.token)  # the editor went on to the section's page
     (site / "templates/section.html").write_text('{% extends "theme/section.html" %}\n', encoding="utf-8")
