@@ -164,7 +164,8 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
             lap("write")
             changed = (planned.changed or remembered.images != before[0] or remembered.related != before[1]
                        or remembered.site is not before[2])
-            warning = cache.remember(root, out, remembered, decision.fingerprints, keep, changed, early, persist)
+            warning = cache.remember(root, out, remembered, decision.fingerprints, keep, changed, early, persist,
+                                     decision.deferred)
             if warning:
                 result.warnings.append(warning)
             if options.only is None and not warning:  # (a cache not saved: no snapshot to go with it)

@@ -204,18 +204,19 @@ def discard(encoded: Encoded) -> None:
 
 
 def remember(root: Path, out: Path, state: State, fingerprints: dict[str, Any], keep: AbstractSet[str],
-             changed: bool, early: Encoded | None, persist: bool) -> str | None:
+             changed: bool, early: Encoded | None, persist: bool, deferred: Iterable[str] = ()) -> str | None:
     """The state updated for the next build with this build's page fingerprints and output files (`keep`,
     and the manifest), and saved (`persist`; newsgen serve keeps it in its memory) when something in it
-    changed: `early`, when it was encoded ahead. Returns a warning when it could not be saved."""
+    changed: `early`, when it was encoded ahead. `deferred`: pages this build left for later (newsgen
+    serve's `only`). Returns a warning when it could not be saved."""
     from ..output import MARKER, lists_exactly
 
     last = state.outputs
     same = last is not None and MARKER in last and lists_exactly(keep, last)  # (last is keep and the manifest)
     changed = changed or not same or state.pages != fingerprints
     state.pages = fingerprints
-    state.unrendered.clear()  # (the pages of every file parsed are this build's now, and every page shown early)
-    state.early.clear()
+    state.unrendered.clear()  # (the pages of every file parsed are this build's now, and every page shown early
+    state.early.intersection_update(deferred)  # but those left for later: rendered again when they are)
     state.outputs = last if same else frozenset({*keep, MARKER})  # (the same files: the same set, not a copy)
     if changed and persist:
         return save(root, out, early if early is not None else encode(root, out, state))

@@ -66,5 +66,6 @@ class State:
     # may be taken from there (`reuse.known_inputs`); emptied when a build finishes
     unrendered: set[str] = field(default_factory=set, compare=False, repr=False)
     # newsgen serve: output files it rendered early (the page on screen, from an edit that may be undone
-    # before the build) since the last build that finished: the next build renders them, whichever way
+    # before the build) and not rendered by a build since (one that leaves them for later keeps them here):
+    # the next build renders them, whichever way
     early: set[str] = field(default_factory=set, compare=False, repr=False)

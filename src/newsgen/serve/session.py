@@ -213,7 +213,6 @@ class Session:
         self.builds += 1
         self.building = True
         site = self.state.site  # (the last good build's model: the one its pages show)
-        shown_early = set(self.state.early)  # (a build that finishes forgets them: those it leaves for later stay)
         try:
             with guard:
                 result = self._builder(self.root, options, state=self.state, **kwargs)
@@ -243,7 +242,6 @@ class Session:
         if self.inputs is not None:  # (the stamps this build saw: the next ones differ in what is refreshed since)
             self.inputs.touched = frozenset()
         self.deferred = list(getattr(result, "deferred", []))
-        self.state.early.update(shown_early.intersection(self.deferred))  # rendered again when caught up with
         self.memory = early.remember(kept, self.memory)
         for warning in result.warnings:
             log.warning("warning: %s", warning)
