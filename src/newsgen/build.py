@@ -13,7 +13,6 @@ way to the same output (`incremental.bodyedit`): the last plan, the pages that s
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import time
 from collections.abc import Callable
@@ -34,8 +33,8 @@ if TYPE_CHECKING:
 
     from .config import SiteConfig
     from .editions import BuildSite
+    from .incremental.ahead import SavedAhead
     from .incremental.bodyedit import BodyEdit
-    from .incremental.cache import Encoded
     from .incremental.decide import Decision
     from .model import Article, Edition, Site
     from .pages import PageSpec
@@ -121,6 +120,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     # the stages are imported here, after the no-change exit
     from .config import load_config, with_base_url
     from .incremental import cache
+    from .incremental.ahead import SavedAhead
     from .incremental.bodyedit import body_edit
     from .inputs import check_links
     from .output import unfinished
@@ -155,17 +155,19 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
             keep = _images_and_files(root, config, planned, remembered, publication, executor)
             lap("images and files")
             persist = state is None
-            early = _encode_ahead(root, out, remembered, decision, keep) if persist and executor.busy else None
-            _render(editions, planned.now, options.preview, decision, publication, executor, progress)
+            changed = (planned.changed or remembered.images != before[0] or remembered.related != before[1]
+                       or remembered.site is not before[2])
+            # saved while the workers finish the bodies rendered ahead, not alone at the end (incremental/ahead.py)
+            ahead = SavedAhead(root, out, remembered, decision.fingerprints, keep, changed) if (
+                persist and executor.busy) else None
+            _render(editions, planned.now, options.preview, decision, publication, executor, progress, ahead)
             result.changed = sorted([rel for _, rel in publication.staging.pending])
             lap("render")
             result.written, result.removed = publication.publish(keep, publish_lock)
             _index_for_search(config, out, result)
             lap("write")
-            changed = (planned.changed or remembered.images != before[0] or remembered.related != before[1]
-                       or remembered.site is not before[2])
-            warning = cache.remember(root, out, remembered, decision.fingerprints, keep, changed, early, persist,
-                                     decision.deferred)
+            warning = ahead.done() if ahead is not None else cache.remember(
+                root, out, remembered, decision.fingerprints, keep, changed, persist, decision.deferred)
             if warning:
                 result.warnings.append(warning)
             if options.only is None and not warning:  # (a cache not saved: no snapshot to go with it)
@@ -349,20 +351,10 @@ def _stage(publication: Publication, staged: list[tuple[str, str] | None]) -> No
         publication.staging.add(item)
 
 
-def _encode_ahead(root: Path, out: Path, state: State, decision: Decision, keep: AbstractSet[str]) -> Encoded:
-    """The state as it will be saved after a successful build (pages and outputs are known now),
-    encoded while the workers finish the bodies rendered ahead (0.2 s at 10k, else alone at the end),
-    into a temporary file that saving moves into place."""
-    from .incremental import cache
-    from .output import MARKER
-
-    return cache.encode(root, out, dataclasses.replace(state, pages=decision.fingerprints,
-                                                       outputs=frozenset({*keep, MARKER})), release=True)
-
-
 def _render(editions: list[Edition], now: dt.datetime, preview: bool, decision: Decision,
-            publication: Publication, executor: Executor, progress: Progress | None) -> None:
-    """Every page to render, edition by edition (each with its own language's templates)."""
+            publication: Publication, executor: Executor, progress: Progress | None, saved: SavedAhead | None) -> None:
+    """Every page to render, edition by edition (each with its own language's templates). A page that
+    fails: what was `saved` ahead for after the build is removed."""
     from .content.body import Bodies
     from .pages import root_redirects
     from .render.inputs import RenderInputs
@@ -379,6 +371,8 @@ def _render(editions: list[Edition], now: dt.datetime, preview: bool, decision: 
         failed: list[Diagnostic] = []  # (results are staged as they come: not one list of every page's)
         render_all(inputs, todo, publication.staging, executor, tick,
                    each=functools.partial(_staged, publication, failed))
+        if failed and saved is not None:
+            saved.cancel()
         _refuse(failed)
         done += len(todo)
 

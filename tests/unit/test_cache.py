@@ -384,11 +384,11 @@ def test_remember_keeps_the_same_output_set_and_saves_only_a_change(tmp_path: Pa
     fp = Fingerprint("c", "t", "article", "", "i")
     state = State(pages={"a.html": fp}, outputs=frozenset({"a.html", MARKER}))
     last = state.outputs
-    assert cache.remember(tmp_path, tmp_path / "out", state, {"a.html": fp}, {"a.html"}, False, None, True) is None
+    assert cache.remember(tmp_path, tmp_path / "out", state, {"a.html": fp}, {"a.html"}, False, True) is None
     assert state.outputs is last and not cache_file(tmp_path, tmp_path / "out").exists()  # nothing changed: not saved
-    assert cache.remember(tmp_path, tmp_path / "out", state, {"a.html": fp}, {"a.html", "b.html"}, False, None,
+    assert cache.remember(tmp_path, tmp_path / "out", state, {"a.html": fp}, {"a.html", "b.html"}, False,
                           True) is None
     assert state.outputs == {"a.html", "b.html", MARKER} and cache_file(tmp_path, tmp_path / "out").exists()
-    assert cache.remember(tmp_path, tmp_path / "out", state, {"a.html": fp}, frozenset({"b.html"}), False, None,
+    assert cache.remember(tmp_path, tmp_path / "out", state, {"a.html": fp}, frozenset({"b.html"}), False,
                           False) is None
     assert state.outputs == {"b.html", MARKER}

@@ -203,12 +203,11 @@ def discard(encoded: Encoded) -> None:
         encoded.tmp.unlink(missing_ok=True)
 
 
-def remember(root: Path, out: Path, state: State, fingerprints: dict[str, Any], keep: AbstractSet[str],
-             changed: bool, early: Encoded | None, persist: bool, deferred: Iterable[str] = ()) -> str | None:
+def settle(state: State, fingerprints: dict[str, Any], keep: AbstractSet[str], changed: bool,
+           deferred: Iterable[str] = ()) -> bool:
     """The state updated for the next build with this build's page fingerprints and output files (`keep`,
-    and the manifest), and saved (`persist`; newsgen serve keeps it in its memory) when something in it
-    changed: `early`, when it was encoded ahead. `deferred`: pages this build left for later (newsgen
-    serve's `only`). Returns a warning when it could not be saved."""
+    and the manifest). `deferred`: pages this build left for later (newsgen serve's `only`). Returns whether
+    it must be saved: `changed` (what the plan changed in it), or the pages or the files differ."""
     from ..output import MARKER, lists_exactly
 
     last = state.outputs
@@ -218,11 +217,23 @@ def remember(root: Path, out: Path, state: State, fingerprints: dict[str, Any], 
     state.unrendered.clear()  # (the pages of every file parsed are this build's now, and every page shown early
     state.early.intersection_update(deferred)  # but those left for later: rendered again when they are)
     state.outputs = last if same else frozenset({*keep, MARKER})  # (the same files: the same set, not a copy)
-    if changed and persist:
-        return save(root, out, early if early is not None else encode(root, out, state))
-    if early is not None:
-        discard(early)
+    return changed
+
+
+def remember(root: Path, out: Path, state: State, fingerprints: dict[str, Any], keep: AbstractSet[str],
+             changed: bool, persist: bool, deferred: Iterable[str] = ()) -> str | None:
+    """The state settled (`settle`) and saved (`persist`; newsgen serve keeps it in its memory) when
+    something in it changed. Returns a warning when it could not be saved."""
+    if settle(state, fingerprints, keep, changed, deferred) and persist:
+        return save(root, out, encode(root, out, state))
     return None
+
+
+def release(state: State) -> None:
+    """What an encoded state holds dropped from memory (`ahead.SavedAhead`: it is on disk, and this
+    process will only move that file into place): the state is good for nothing else afterwards."""
+    state.parsed, state.pages, state.related, state.site = {}, {}, {}, None
+    state.pending = state.base = None
 
 
 def save(root: Path, out: Path, encoded: Encoded) -> str | None:

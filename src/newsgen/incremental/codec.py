@@ -23,7 +23,7 @@ import types
 import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from .. import frozen
@@ -194,7 +194,14 @@ def records(state: State, release: bool = False) -> Iterator[Any]:
     their packed copies would only wait for a save that already happened)."""
     materialize(state)  # (a lazily read state: every entry is written)
     yield (state.config_digest, -(-len(state.parsed) // RECORD_ENTRIES), -(-len(state.pages) // RECORD_ENTRIES),
-           state.images, state.outputs, state.template_refs, state.related, state.site)
+           state.images, state.outputs, state.template_refs)
+    # the related memo with the site model's order of sources (the same strings, written once), then the
+    # rest of the model (lists of numbers): two records, not one twice as big (marshal's table of what it
+    # has written and its buffer grow with the record: ~70 MB at 100,000 articles for one, while every
+    # article is in memory)
+    key, packed = state.site if state.site is not None else (None, None)
+    yield state.related, key, packed[0] if packed is not None else None
+    yield packed[1:] if packed is not None else None
     entries = iter(state.parsed.items())
     while part := list(itertools.islice(entries, RECORD_ENTRIES)):
         yield {rel: raw(e) for rel, e in part}
@@ -209,13 +216,15 @@ def records(state: State, release: bool = False) -> Iterator[Any]:
 def from_records(found: list[object]) -> tuple[Any, ...]:
     """records() read back: (config digest, parsed, pages, images, outputs, template refs, related,
     site). ValueError when they do not fit together."""
-    head = found[0]
-    if not isinstance(head, tuple) or len(head) != 8:
+    if len(found) < 3 or not isinstance(found[0], tuple) or len(found[0]) != 6:
         raise ValueError("not a build state")
-    config_digest, n_parsed, n_pages, images, outputs, template_refs, related, site = head
-    if len(found) != 1 + n_parsed + n_pages or not all(isinstance(part, dict) for part in found[1:]):
+    config_digest, n_parsed, n_pages, images, outputs, template_refs = found[0]
+    related, key, order = cast(tuple[Any, Any, Any], found[1])
+    site = (key, (order, *cast(tuple[Any, ...], found[2]))) if key is not None else None
+    parts = found[3:]
+    if len(parts) != n_parsed + n_pages or not all(isinstance(part, dict) for part in parts):
         raise ValueError("not a build state")
-    return (config_digest, _joined(found[1 : 1 + n_parsed]), _joined(found[1 + n_parsed :]), images, outputs,
+    return (config_digest, _joined(parts[:n_parsed]), _joined(parts[n_parsed:]), images, outputs,
             template_refs, related, site)
 
 
