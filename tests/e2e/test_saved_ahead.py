@@ -8,10 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.e2e.test_incremental import generated_site
 
 from newsgen.errors import BuildError
 from newsgen.incremental import ahead, cache, snapshot
-from tests.e2e.test_incremental import generated_site
 
 
 def _saved_ahead(monkeypatch) -> list[object]:  # type: ignore[no-untyped-def]
