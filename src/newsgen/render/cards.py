@@ -182,5 +182,6 @@ def cards_to_warm(specs: Sequence[PageSpec], inputs: RenderInputs,
             if shown is None:
                 shown = wanted[v] = set()
             shown.update(ids)
-    pairs = [(i, v) for v, shown in wanted.items() for i in sorted(shown)]
+    # story by story, its variants one after the other: they share its picture (Helpers.picture keeps the last few)
+    pairs = [(i, v) for i in sorted(set().union(*wanted.values())) for v, shown in wanted.items() if i in shown]
     return pairs if len(pairs) >= PARALLEL_MIN and uses >= 2 * len(pairs) else []

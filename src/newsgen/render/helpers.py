@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import inspect
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any, Protocol
 from urllib.parse import urljoin
@@ -20,6 +21,8 @@ from ..model import Article, Author, Image, Tag
 from .environment import iso
 from .inputs import RenderInputs
 from .templates import CardVariant
+
+KEPT = 1024  # lazy pictures, and images' srcsets, a process keeps (the most recently used; Helpers.picture)
 
 
 class Seeded(Protocol):
@@ -37,7 +40,8 @@ class Helpers:
         self._sections = {s.slug: s for s in inputs.config.sections}
         self._fragments: dict[tuple[object, ...], Markup] = {}
         self._seeded: Seeded | None = None
-        self._srcsets: dict[tuple[object, ...], Srcset | None] = {}
+        self._srcsets: OrderedDict[tuple[object, ...], Srcset | None] = OrderedDict()  # the last KEPT (`srcset`)
+        self._pictures: OrderedDict[tuple[object, ...], Markup] = OrderedDict()  # the last lazy ones (`picture`)
 
     def _fragment(self, template: str, key: tuple[object, ...], keep: bool = True, **variables: Any) -> Markup:
         html = self._fragments.get((template, *key))
@@ -84,10 +88,18 @@ class Helpers:
                               level=level, image=image, summary=summary, eager=eager)
 
     def picture(self, image: Image, sizes: str, eager: bool = False, alt: str = "", class_: str = "") -> Markup:
-        """A responsive <picture> (_picture.html). A lazy one (a card's) is kept and reused: it is the
-        same in every list that shows the card; an eager one is a page's own lead image, shown once."""
-        return self._fragment("_picture.html", (image, sizes, eager, alt, class_), keep=not eager, image=image,
-                              sizes=sizes, eager=eager, alt=alt, class_=class_)
+        """A responsive <picture> (_picture.html). A lazy one (a card's) is kept a while and reused: a
+        story's cards in their other variants show the same one, and the card workers render them one
+        after the other (`render.cards`); the last KEPT are kept, not every story's (a million
+        articles: ~0.35 GB in each card worker). An eager one is a page's own lead image, shown once."""
+        key = (image, sizes, eager, alt, class_)
+        html = self._pictures.get(key)
+        if html is None:
+            html = self._fragment("_picture.html", key, keep=False, image=image, sizes=sizes, eager=eager, alt=alt,
+                                  class_=class_)
+            if not eager:
+                _keep(self._pictures, key, html)
+        return html
 
     def nav(self, current: str) -> Markup:
         """The sections navigation, with `current` (a section slug, "home" or "") marked."""
@@ -163,19 +175,22 @@ class Helpers:
         return self._fragment("_latest.html", (), latest=[self._in.site.articles[i] for i in self._in.site.latest])
 
     def srcset(self, image: Image | None) -> Srcset | None:
-        """The image's variants; `webp` and `original` are srcset values with the site's links
-        (each image's once per process: cards and lead images repeat on many pages)."""
+        """The image's variants; `webp` and `original` are srcset values with the site's links (kept for
+        the last KEPT images a process showed: cards and lead images repeat on many pages; not every
+        image's, which at a million articles grew each page worker by ~0.3 GB)."""
         if image is None:
             return None
         key = (image.url, image.source, image.width, image.height, image.mime)  # what the variants depend on
-        if key not in self._srcsets:  # (not the caption: a file photo shown by many articles is one entry)
-            ss = srcset(image)
-            if ss is not None:
-                link = functools.partial(urls.href, self._in.config)
-                ss = dataclasses.replace(ss, webp=", ".join(f"{link(u)} {w}w" for u, w in ss.webp_items),
-                                         original=", ".join(f"{link(u)} {w}w" for u, w in ss.original_items))
-            self._srcsets[key] = ss
-        return self._srcsets[key]
+        if key in self._srcsets:  # (not the caption: a file photo shown by many articles is one entry)
+            self._srcsets.move_to_end(key)
+            return self._srcsets[key]
+        ss = srcset(image)
+        if ss is not None:
+            link = functools.partial(urls.href, self._in.config)
+            ss = dataclasses.replace(ss, webp=", ".join(f"{link(u)} {w}w" for u, w in ss.webp_items),
+                                     original=", ".join(f"{link(u)} {w}w" for u, w in ss.original_items))
+        _keep(self._srcsets, key, ss)
+        return ss
 
     def authors(self, article: Article) -> list[Author]:
         return [self._in.site.authors[n] for n in article.authors]
@@ -203,3 +218,10 @@ class Helpers:
         if article.draft:
             return "draft"
         return "scheduled" if article.date > self._in.now else ""
+
+
+def _keep(memo: OrderedDict[tuple[object, ...], Any], key: tuple[object, ...], value: Any) -> None:
+    """`value` kept under `key` in `memo`, whose oldest entry goes when it holds more than KEPT."""
+    memo[key] = value
+    if len(memo) > KEPT:
+        memo.popitem(last=False)
