@@ -82,6 +82,21 @@ def test_a_snapshot_saved_is_loaded_with_its_stamps(tmp_path: Path) -> None:
     data[-1] ^= 1
     Path(path).write_bytes(bytes(data))
     assert snapshot.load(tmp_path, tmp_path / "public") is None  # damaged
+    # written in parts (head, packed stamps, the output's names) under one checksum: each read back whole
+    names = ["a", "b/c", "é/ü.html", "x" * 300, "", "a\nb", "a"]
+    snapshot.save(tmp_path, tmp_path / "public", snapshot.Snapshot("k2", stamps, 9.0, names, 5, 6, since=2.5))
+    back = snapshot.load(tmp_path, tmp_path / "public")
+    assert back is not None and (back.key, back.outputs, back.since, back.stamps) == ("k2", names, 2.5, stamps)
+    whole = Path(path).read_bytes()
+    for cut in (len(whole) - 1, 9, 4, 0):
+        Path(path).write_bytes(whole[:cut])
+        assert snapshot.load(tmp_path, tmp_path / "public") is None  # cut short
+    import marshal
+    import zlib
+
+    older = marshal.dumps((5, "k", snapshot.pack(stamps), 7.5, ["a"], 3, 4, 0.0))  # format 5: one tuple
+    Path(path).write_bytes(zlib.crc32(older).to_bytes(4, "big") + older)
+    assert snapshot.load(tmp_path, tmp_path / "public") is None  # an older newsgen's: no fast path, no crash
     snapshot.forget(tmp_path, tmp_path / "public")
     assert not os.path.exists(path)
 
