@@ -38,9 +38,8 @@ _MANIFEST_HEADER = ("This folder is written by newsgen build. newsgen replaces a
                     "listed below (files it wrote); anything else here is left alone.\nnewsgen-manifest 1\n")
 _UNFINISHED = "(a build is writing files under their own names)\n"
 _TMP_SUFFIX = ".newsgen-tmp"  # temporary files of newsgen before the staging folder (cleaned once)
-# (temporary file, or "" when written in place; the file's path in the output folder): a big first build
-# holds one per page, so not the target's whole path as well
-Staged = tuple[str, str]
+Staged = tuple[str, str]  # (temporary file, or "" when written in place; the file's path in the output folder)
+_FOLDERS_KEPT = 8192  # folders a process remembers having made or checked (Staging._folders)
 
 
 class WriteFailed(BuildError):
@@ -73,7 +72,7 @@ class Staging:
         self.out = out
         self.in_place = in_place  # `out` was empty: pages are written under their own names
         self.pending: list[Staged] = []
-        self._folders: set[str] = set()  # output folders this process made or checked
+        self._folders: set[str] = set()  # output folders this process made or checked (the last few thousand)
         self._serial = itertools.count()
 
     def _tmp(self) -> str:
@@ -93,7 +92,6 @@ class Staging:
                 if folder not in self._folders:
                     _make_folder(folder)
                     self._folders.add(folder)
-                tmp = ""
             else:
                 check_folders(out, os.path.dirname(os.path.normpath(rel)), rel, self._folders)
                 try:
@@ -102,6 +100,8 @@ class Staging:
                 except (FileNotFoundError, NotADirectoryError):
                     pass
                 tmp = self._tmp()
+            if len(self._folders) > _FOLDERS_KEPT:  # (a first build makes a folder per article: not kept
+                self._folders.clear()  # for a million; one made or checked again is one more syscall)
             written = tmp or target
             try:
                 write_bytes(written, data)

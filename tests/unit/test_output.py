@@ -267,6 +267,32 @@ def test_fresh_staging_makes_folders_first_and_once(tmp_path: Path, monkeypatch:
     assert (tmp_path / "politics/a/index.html").read_bytes() == b"y"
 
 
+def test_the_folders_a_process_remembers_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first build makes a folder per article: the memo of folders made or checked is emptied when
+    it holds more than _FOLDERS_KEPT (a million articles), and a folder met again is made or checked
+    again: every file is written, and a symlinked folder leading out is refused after the memo was
+    emptied as before."""
+    from newsgen import output
+
+    monkeypatch.setattr(output, "_FOLDERS_KEPT", 3)
+    rels = [f"s{i % 2}/story-{i}/index.html" for i in range(12)]
+    fresh, later = Staging(tmp_path / "fresh", in_place=True), Staging(tmp_path / "later")
+    (tmp_path / "fresh").mkdir()
+    (tmp_path / "later").mkdir()
+    for rel in rels * 2:  # (each folder met twice, the memo emptied meanwhile)
+        fresh.write(rel, b"x")
+        later.add(later.write(rel, rel.encode()))
+        assert len(fresh._folders) <= 4 and len(later._folders) <= 4
+    later.commit()
+    assert files(tmp_path / "fresh") == {rel: b"x" for rel in rels}
+    assert files(tmp_path / "later") == {rel: rel.encode() for rel in rels}
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "later/s1/link").symlink_to(tmp_path / "outside")
+    with pytest.raises(WriteFailed):
+        later.write("s1/link/index.html", b"x")
+    assert list((tmp_path / "outside").iterdir()) == []
+
+
 def test_fresh_staging_still_refuses_paths_out_of_the_folder(tmp_path: Path) -> None:
     for rel in ("../x.html", "/etc/x", "a/../../x"):
         with pytest.raises(WriteFailed):
