@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 from .dates import now as tz_now
 from .errors import BuildError, Diagnostic
 from .incremental import snapshot
+from .incremental.outputs import Outputs
 from .incremental.state import State
 
 if TYPE_CHECKING:
@@ -106,10 +107,10 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     elif state is not None:  # newsgen serve: the last good build's snapshot is in its memory (none while one runs);
         from .output import MARKER  # its output is its own: trusted to hold what it wrote while its manifest is there
 
-        last, state.snapshot, outputs = state.snapshot, None, snapshot.Outputs(out, (MARKER,), frozenset(state.early))
+        last, state.snapshot, outputs = state.snapshot, None, Outputs(out, (MARKER,), frozenset(state.early))
     else:
         last = snapshot.load(root, out) if options.only is None else None
-        outputs = snapshot.Outputs(out, last.outputs if last else ())  # checked aside while the inputs are walked
+        outputs = Outputs(out, last.outputs if last else ())  # checked aside while the inputs are walked
     found = inputs or snapshot.take(root)  # inputs: every file's stamp, taken before any is read
     key = snapshot.key(out, options.drafts, options.future, options.preview, options.base_url)
     if state is None and last is not None and snapshot.up_to_date(last, key, found.stamps,
@@ -222,7 +223,7 @@ class _Planned:
 
 
 def _plan(root: Path, config: SiteConfig, found: snapshot.Inputs, remembered: State, options: BuildOptions,
-          executor: Executor, progress: Progress | None, out: Path, outputs: snapshot.Outputs,
+          executor: Executor, progress: Progress | None, out: Path, outputs: Outputs,
           lap: Callable[[str], None], warnings: list[str], since: float | None) -> _Planned:
     """The whole way: parse what changed, the site model, every page's spec and which to render. `since`:
     the clock of the last build (its snapshot's)."""

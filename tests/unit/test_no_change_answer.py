@@ -14,6 +14,7 @@ import pytest
 
 from newsgen import cli
 from newsgen.incremental import snapshot
+from newsgen.incremental.outputs import Outputs
 
 
 @pytest.mark.parametrize("pieces", [
@@ -138,7 +139,7 @@ def _site(tmp_path: Path, outputs: int) -> tuple[Path, Path, list[str]]:
     return root, out, left
 
 
-@pytest.mark.parametrize("outputs", [3, snapshot.Outputs.ASIDE_MIN])  # checked here, and aside
+@pytest.mark.parametrize("outputs", [3, Outputs.ASIDE_MIN])  # checked here, and aside
 def test_quick_says_what_build_would(tmp_path: Path, outputs: int) -> None:
     root, out, left = _site(tmp_path, outputs)
     key = snapshot.key(out, False, False, False, None)

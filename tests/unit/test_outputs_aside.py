@@ -1,4 +1,4 @@
-"""aside.py and snapshot.Outputs: the files the last build left are checked in a forked child
+"""aside.py and outputs.Outputs: the files the last build left are checked in a forked child
 while the build goes on; what it finds is exactly what checking each file here would find."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from newsgen.fileio import present
-from newsgen.incremental.snapshot import Outputs, _missing_bits
+from newsgen.incremental.outputs import Outputs, _missing_bits
 from newsgen.parallel.aside import LIMIT, Aside
 
 

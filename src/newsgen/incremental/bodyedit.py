@@ -47,7 +47,8 @@ if TYPE_CHECKING:
     from ..config import SiteConfig
     from ..model import Article, Edition
     from ..pages import PageSpec
-    from .snapshot import Inputs, Outputs, Snapshot
+    from .outputs import Outputs
+    from .snapshot import Inputs, Snapshot
 
 MAX_FILES = 16  # more edited files than this at once: the whole way (a checkout, a search and replace)
 

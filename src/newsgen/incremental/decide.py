@@ -51,7 +51,7 @@ def decide(specs: Iterable[PageSpec], common: str, templates: Mapping[str, str],
            there: Callable[[str], bool], only: frozenset[str] | None = None, explain: bool = False) -> Decision:
     """Split the plan into pages to render and pages to keep. `templates`: each template's digest
     (render.templates.template_digests); `last`: the fingerprints of the last build; `there(out)`: is
-    that file in the output folder (snapshot.Outputs.there); `only`: render
+    that file in the output folder (outputs.Outputs.there); `only`: render
     just these output files now (newsgen serve: what the browser shows), deferring the rest."""
     decision = Decision()
     fingerprints, previous_of, template_of = decision.fingerprints, last.get, templates.get

@@ -184,7 +184,7 @@ class Session:
         if changed is None:
             return 0.0
         # written from the files as they were then: the build renders them again, whichever way it goes (a
-        # save undone in the same batch must not leave them showing it): snapshot.Outputs(redo=...)
+        # save undone in the same batch must not leave them showing it): outputs.Outputs(redo=...)
         self.state.early.update(changed)
         seconds = time.perf_counter() - started
         connected = self.hub.connections()

@@ -1,0 +1,70 @@
+"""Which of the files the last build left are still in the output folder: for the no-change answer
+(`snapshot.quick`) and for every page whose fingerprint is unchanged (`decide`)."""
+
+from __future__ import annotations
+
+from ..fileio import present
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import os
+    from collections.abc import Callable, Sequence
+    from collections.abc import Set as AbstractSet
+
+
+class Outputs:
+    """Which of the files the last build left (`left`: the snapshot's) are still in the output folder:
+    `there(rel)`, for the no-change exit and for every page whose fingerprint is unchanged. With
+    thousands of them, the check runs aside (a forked child) while this process walks the inputs,
+    loads the cache and plans; a file the last build did not leave is checked when asked for."""
+
+    ASIDE_MIN = 2000  # fewer files: a fork is not worth it
+    ASIDE_MAX = 8 * 50_000  # more: the answer (a bit per file) would not fit through the pipe
+
+    def __init__(self, out: str | os.PathLike[str], left: Sequence[str] = (),
+                 redo: AbstractSet[str] = frozenset()) -> None:
+        from ..parallel.aside import Aside
+
+        self._redo = redo  # not there, for this build: pages newsgen serve rendered early (State.early)
+        self._check = present(str(out))
+        self._left = left
+        self._missing: frozenset[str] | None = None  # known once the aside has answered
+        self._left_set: frozenset[str] = frozenset()
+        self._aside = Aside(_missing_bits, self._check, left) if self.ASIDE_MIN <= len(left) <= self.ASIDE_MAX else None
+
+    def there(self, rel: str) -> bool:
+        if rel in self._redo:
+            return False
+        missing = self._known_missing()
+        if missing is not None and rel in self._left_set:
+            return rel not in missing
+        return self._check(rel)
+
+    def cancel(self) -> None:
+        """Not asked after all (the inputs changed): the aside is stopped, not waited for."""
+        if self._aside is not None:
+            self._aside.cancel()
+            self._aside = None
+
+    def all_there(self) -> bool:
+        missing = self._known_missing()
+        return not missing if missing is not None else all(map(self._check, self._left))
+
+    def _known_missing(self) -> frozenset[str] | None:
+        if self._aside is not None:
+            bits = self._aside.result()
+            self._aside = None
+            if bits is not None:
+                left = self._left
+                self._missing = frozenset(left[i] for i in range(len(left)) if bits[i >> 3] & (1 << (i & 7)))
+                self._left_set = frozenset(left)
+        return self._missing
+
+
+def _missing_bits(there: Callable[[str], bool], left: Sequence[str]) -> bytes:
+    """A bit per file of `left`, set when it is missing (what the aside child answers)."""
+    bits = bytearray((len(left) + 7) // 8 + 1)  # (+1: never empty)
+    for i, rel in enumerate(left):
+        if not there(rel):
+            bits[i >> 3] |= 1 << (i & 7)
+    return bytes(bits)
