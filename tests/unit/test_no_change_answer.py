@@ -102,6 +102,24 @@ def test_a_snapshot_saved_is_loaded_with_its_stamps(tmp_path: Path) -> None:
     assert not os.path.exists(path)
 
 
+def test_the_snapshot_is_written_slice_by_slice_as_the_bytes_of_the_whole(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """save writes the stamps and the names a slice at a time: joined, the slices are marshal's bytes of
+    the whole (what pack gives, and what loading reads), for any values."""
+    import marshal
+
+    monkeypatch.setattr(snapshot, "_SLICE", 7)
+    for n in (0, 1, 7, 8, 50):
+        stamps = {f"content/{i}é/{'x' * (i % 3)}.md": (1_733_000_000_123_456_789 * (i + 1), i) for i in range(n)}
+        names = [f"{i}/ü{'y' * (i % 5)}.html" for i in range(n)] + ["", "a\nb"]
+        snap = snapshot.Snapshot("k", stamps, 1.0, names, n, n)
+        assert b"".join(snapshot._packed_parts(snap)) == snapshot.pack(stamps) == marshal.dumps(stamps, 0)
+        assert b"".join(snapshot._names_parts(names)) == marshal.dumps(names, 2)
+        snapshot.save(tmp_path, tmp_path / "public", snap)
+        back = snapshot.load(tmp_path, tmp_path / "public")
+        assert back is not None and back.stamps == stamps and back.outputs == names
+
+
 def test_the_cache_folder_is_the_caches() -> None:
     from newsgen.incremental import cache
 

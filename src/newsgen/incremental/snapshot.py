@@ -19,6 +19,7 @@ imports), and the stamps are kept as the bytes of the walk (`pack`), compared as
 
 from __future__ import annotations
 
+import itertools
 import marshal
 import os
 import stat
@@ -26,20 +27,20 @@ import sys
 import zlib
 
 from .. import __version__
-from ..fileio import CLOEXEC, read_regular, write_bytes
+from ..fileio import CLOEXEC, read_regular
 from .outputs import Outputs
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable, Iterator, Sequence
     from typing import TypeAlias
 
     from ..model import Article
 
     Place: TypeAlias = str | os.PathLike[str]  # a folder: a build passes Paths, `quick` the command line's strings
 
-FORMAT = 6
+FORMAT = 7
 CONFIG = "newsgen.yaml"
 INPUT_FOLDERS = ("content", "static", "templates")
 CACHE_DIR = ".newsgen-cache"  # cache.CACHE_DIR (a test checks), not imported: the no-change answer never loads it
@@ -273,33 +274,68 @@ def load(root: Place, out: Place) -> Snapshot | None:
         data = read_regular(file_for(root, out))  # (a FIFO must not hang us)
         if data is None or zlib.crc32(view := memoryview(data)[4:]).to_bytes(4, "big") != data[:4]:
             return None  # none, or damaged: no fast path
-        at = 4 + int.from_bytes(view[:4], "big")
-        fmt, key, valid_until, articles, pages, since, size = marshal.loads(view[4:at])  # noqa: S302 - ours
+        at = len(view) - 4 - int.from_bytes(view[-4:], "big")
+        fmt, key, valid_until, articles, pages, since, packed, names = marshal.loads(view[at:-4])  # noqa: S302 - ours
         if fmt != FORMAT:
             return None
-        return Snapshot(key, None, valid_until, marshal.loads(view[at + size :]), articles, pages,  # noqa: S302
-                        packed=bytes(view[at : at + size]), since=since)
+        return Snapshot(key, None, valid_until, marshal.loads(view[packed : packed + names]), articles, pages,  # noqa: S302
+                        packed=bytes(view[:packed]), since=since)
     except Exception:  # noqa: BLE001 - a missing or damaged snapshot only means: no fast path
         return None
 
 
 def save(root: Place, out: Place, snap: Snapshot) -> None:
-    """Written in parts (its head, the stamps as packed, the output's files), one checksum over them: at a
-    million articles, one marshalled tuple of them all took ~0.2 GB more at the very end of the build."""
+    """Written a few thousand stamps or names at a time, then its head and where that starts, with one
+    checksum first (at a million articles, each marshalled whole, then in one tuple, took ~0.3 GB at
+    the very end of the build). The stamps part is `pack`'s bytes: marshal format 0 writes a dict as
+    its pairs between two markers, and the parts' pairs are the whole's; the names are marshal's list
+    of them (version 2: no table of the strings written, all different). tests/unit/test_no_change_answer.py
+    checks both against marshal's bytes of the whole."""
     path = file_for(root, out)
     tmp = f"{path}.{os.getpid()}.tmp"
-    head = marshal.dumps((FORMAT, snap.key, snap.valid_until, snap.articles, snap.pages, snap.since, len(snap.packed)))
-    parts = (len(head).to_bytes(4, "big"), head, snap.packed, marshal.dumps(snap.outputs, 2))  # (2: no table of
-    crc = zlib.crc32(parts[3], zlib.crc32(parts[2], zlib.crc32(head, zlib.crc32(parts[0]))))  # the names written)
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)  # noqa: PTH103 - (os only: see the top)
-        write_bytes(tmp, crc.to_bytes(4, "big"), *parts)
+        with open(tmp, "wb", buffering=0) as f:  # noqa: PTH123
+            f.write(bytes(4))  # (the checksum: known at the end)
+            crc, sizes = 0, []
+            for part in (_packed_parts(snap), _names_parts(snap.outputs)):
+                sizes.append(0)
+                for data in part:
+                    crc, sizes[-1] = zlib.crc32(data, crc), sizes[-1] + len(data)
+                    f.write(data)
+            head = marshal.dumps((FORMAT, snap.key, snap.valid_until, snap.articles, snap.pages, snap.since, *sizes))
+            head += len(head).to_bytes(4, "big")
+            f.write(head)
+            f.seek(0)
+            f.write(zlib.crc32(head, crc).to_bytes(4, "big"))
         os.replace(tmp, path)
     except OSError:  # only a fast path lost: the next build looks closer
         try:
             os.unlink(tmp)
         except OSError:
             pass
+
+
+_SLICE = 8192  # stamps or names marshalled at a time (save)
+
+
+def _packed_parts(snap: Snapshot) -> Iterator[bytes]:
+    """pack(snap.stamps), a slice at a time (or the bytes a loaded snapshot has)."""
+    if snap._stamps is None:
+        yield snap.packed
+        return
+    items = iter(snap._stamps.items())
+    yield b"{"
+    while part := dict(itertools.islice(items, _SLICE)):
+        yield marshal.dumps(part, 0)[1:-1]
+    yield b"0"
+
+
+def _names_parts(names: list[str]) -> Iterator[bytes]:
+    """marshal.dumps(names, 2), a slice at a time: a list's marker and length, then its items."""
+    yield b"[" + len(names).to_bytes(4, "little")
+    for i in range(0, len(names), _SLICE):
+        yield marshal.dumps(names[i : i + _SLICE], 2)[5:]
 
 
 def forget(root: Place, out: Place) -> None:
