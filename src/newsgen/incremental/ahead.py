@@ -20,11 +20,13 @@ class SavedAhead:
     def __init__(self, root: Path, out: Path, state: State, fingerprints: dict[str, Any], keep: AbstractSet[str],
                  changed: bool) -> None:
         """`cache.remember`'s work up to the file moved into place (`changed`: what the plan changed in the
-        state); then the state released."""
+        state); then the state released, and `fingerprints` (the plan's: nothing reads them after the
+        pages are rendered) emptied."""
         self.root, self.out = root, out
         self.encoded = cache.encode(root, out, state, release=True) if cache.settle(
             state, fingerprints, keep, changed) else None  # (None: the cache file as it is fits this build)
         cache.release(state)
+        fingerprints.clear()
 
     def done(self) -> str | None:
         """The build succeeded: the cache moved into place. Returns a warning when it could not be."""
