@@ -233,7 +233,7 @@ def release(state: State) -> None:
     """What an encoded state holds dropped from memory (`ahead.SavedAhead`: it is on disk, and this
     process will only move that file into place): the state is good for nothing else afterwards."""
     state.parsed, state.pages, state.related, state.site = {}, {}, {}, None
-    state.pending = state.base = None
+    state.pending = state.base = state.outputs = None  # (outputs: a set of every file's name, 64 MB at 1M)
 
 
 def save(root: Path, out: Path, encoded: Encoded) -> str | None:
