@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ..fileio import map_regular
-from ..parallel import alive
+from ..parallel import alive, give_back_free_memory
 from .state import State
 from .version import VERSION
 
@@ -39,6 +39,7 @@ _LENGTH = 8  # bytes of a record's length, before its marshalled object
 _SUM = 4  # bytes of the payload's CRC-32: damage, not tampering, is what it guards against (4 ms for 10 MB,
 # where blake2b takes 15: every build reads the cache)
 _LIMIT = 1 << 31  # a cache file larger than this is not ours
+_BIG = 4 << 20  # a record of more bytes than this: the C heap's free memory is given back after it
 
 
 class Damaged(Exception):
@@ -161,7 +162,10 @@ def encode(root: Path, out: Path, state: State, release: bool = False) -> Encode
                 crc = zlib.crc32(data, zlib.crc32(size, crc))
                 f.write(size)
                 f.write(data)
+                big = len(data) > _BIG
                 del data
+                if big:  # (its buffer and marshal's table of what it wrote, given back now: they added up)
+                    give_back_free_memory()
             f.seek(len(_MAGIC))
             f.write(crc.to_bytes(_SUM, "big"))
     except OSError as exc:

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from .executor import PARALLEL_MIN, Executor, alive, jobs_wanted
+    from .executor import PARALLEL_MIN, Executor, alive, give_back_free_memory, jobs_wanted
     from .prerender import PRERENDER_MIN, BodiesAhead, Spool, spool_folder
 
-__all__ = ["PARALLEL_MIN", "PRERENDER_MIN", "BodiesAhead", "Executor", "Spool", "alive", "jobs_wanted", "spool_folder"]
+__all__ = ["PARALLEL_MIN", "PRERENDER_MIN", "BodiesAhead", "Executor", "Spool", "alive", "give_back_free_memory",
+           "jobs_wanted", "spool_folder"]
 
 _HOME = {"PARALLEL_MIN": "executor", "Executor": "executor", "alive": "executor", "jobs_wanted": "executor",
+         "give_back_free_memory": "executor",
          "PRERENDER_MIN": "prerender", "BodiesAhead": "prerender", "Spool": "prerender", "spool_folder": "prerender"}
 
 
