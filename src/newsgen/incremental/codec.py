@@ -193,11 +193,12 @@ def records(state: State, release: bool = False) -> Iterator[Any]:
     article dropped once its record is written (a first build keeps the articles to the end, and
     their packed copies would only wait for a save that already happened)."""
     materialize(state)  # (a lazily read state: every entry is written)
-    outputs = sorted(state.outputs) if state.outputs is not None else None  # (in parts too: 1.28 million at 1M)
+    outputs = state.outputs  # (in parts too: 1.28 million names at 1M)
     yield (state.config_digest, -(-len(state.parsed) // RECORD_ENTRIES), -(-len(state.pages) // RECORD_ENTRIES),
            state.images, None if outputs is None else -(-len(outputs) // RECORD_ENTRIES), state.template_refs)
-    for k in range(0, len(outputs or ()), RECORD_ENTRIES):
-        yield outputs[k : k + RECORD_ENTRIES]  # type: ignore[index]
+    names = iter(outputs or ())
+    while chunk := list(itertools.islice(names, RECORD_ENTRIES)):
+        yield chunk
     # the related memo with the site model's order of sources (the same strings, written once), then the
     # rest of the model (lists of numbers): two records, not one twice as big (marshal's table of what it
     # has written and its buffer grow with the record: ~70 MB at 100,000 articles for one, while every

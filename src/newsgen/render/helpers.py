@@ -22,7 +22,7 @@ from .environment import iso
 from .inputs import RenderInputs
 from .templates import CardVariant
 
-KEPT = 1024  # lazy pictures, and images' srcsets, a process keeps (the most recently used; Helpers.picture)
+KEPT = 1024  # lazy pictures (the last made) and images' srcsets (the last used) a process keeps (Helpers.picture)
 
 
 class Seeded(Protocol):
