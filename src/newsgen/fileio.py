@@ -34,13 +34,11 @@ def read_bytes(path: str) -> bytes:
         os.close(fd)
 
 
-def write_bytes(path: str, data: bytes, *more: bytes) -> None:
-    """Create or truncate `path` and write `data` (and `more`, one after the other: not joined into one
-    copy first) to it (FileNotFoundError: its folder is missing)."""
+def write_bytes(path: str, data: bytes) -> None:
+    """Create or truncate `path` and write `data` to it (FileNotFoundError: its folder is missing)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | CLOEXEC, 0o666)
     try:
-        for part in (data, *more):
-            write_all(fd, part)
+        write_all(fd, data)
     finally:
         os.close(fd)
 

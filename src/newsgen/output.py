@@ -113,7 +113,7 @@ class Staging:
                 with contextlib.suppress(OSError):
                     os.unlink(written)  # no empty or cut-short file left behind
             raise _failed(out, rel, exc) from None
-        return tmp, target[len(out) + 1 :]
+        return tmp, rel if (name := target[len(out) + 1 :]) == rel else name  # (the caller's string: one a page)
 
     def copy(self, rel: str, source: Path) -> Staged | None:
         """Copy `source` to `rel` (via a temporary file) unless the target has its size and mtime."""

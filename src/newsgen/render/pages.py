@@ -126,10 +126,7 @@ def render_pages(renderer: Renderer, specs: Sequence[PageSpec], staging: Staging
             results.append(PageResult(spec.out, None, template_diagnostic(exc, renderer.inputs.config, spec)))
             continue
         try:
-            staged = staging.write(spec.out, data)
-            if staged is not None and staged[1] == spec.out:  # (one string sent back, and kept, not two)
-                staged = (staged[0], spec.out)
-            results.append(PageResult(spec.out, staged))
+            results.append(PageResult(spec.out, staging.write(spec.out, data)))
         except WriteFailed as exc:
             results.append(PageResult(spec.out, None, exc.diagnostic))
     return results
