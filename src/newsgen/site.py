@@ -115,11 +115,15 @@ def with_newest(site: Site, new: list[Article], config: SiteConfig,
     if not k or (site.articles and not order_key(fresh[-1]) < order_key(site.articles[0])):
         return None
     new_urls = {a.url for a in fresh}
-    if len(new_urls) < k or any(a.url in new_urls for a in site.articles) or (
-            site.articles and site.articles[0].source not in related_memo):
+    olds = site.articles
+    if len(new_urls) < k or any(a.section not in site.by_section for a in fresh) or (
+            olds and olds[0].source not in related_memo):
         return None
-    arts = (*fresh, *site.articles)
-    authors, tags = _authors(arts, config), _tags(arts, config.prefix)
+    # an address is its edition's folder, section and slug: only a story of the same section can share it
+    if any(olds[j].url in new_urls for slug in {a.section for a in fresh} for j in site.by_section[slug]):
+        return None
+    arts = (*fresh, *olds)
+    authors, tags = _authors(arts, config), _tags_added(site.tags, fresh, config.prefix)
     shifted = [i + k for i in range(len(site.articles))]  # old index -> new one (ints made once)
     by_section = {slug: (*[i for i in range(k) if arts[i].section == slug], *[shifted[j] for j in items])
                   for slug, items in site.by_section.items()}
@@ -141,8 +145,12 @@ def with_newest(site: Site, new: list[Article], config: SiteConfig,
     wanted = [("section", s.slug, s.name, s.description, s.url) for s in config.sections]
     wanted += [("author", a.slug, a.name, a.bio, a.url) for a in _unique(authors.values())]
     wanted += [("tag", t.slug, t.name, "", t.url) for t in _unique(tags.values())]
+    listing_new = {("section", a.section) for a in fresh} | {("author", authors[name].slug) for a in fresh
+                                                             for name in a.authors}
+    listing_new |= {("tag", tags[name].slug) for a in fresh for name in a.tags}
     for kind, key, title, description, url in wanted:
-        mine = [i for i in range(k) for _ in range(_times_listed(arts[i], kind, key, authors, tags))]
+        mine = [i for i in range(k) for _ in range(_times_listed(arts[i], kind, key, authors, tags))
+                ] if (kind, key) in listing_new else []
         was = old.get((kind, key))
         if not mine and was is not None and (was.title, was.description, was.url) == (title, description, url):
             pages = tuple(_moved(pager, shifted) for pager in was.pages)
@@ -214,6 +222,19 @@ def _tags(arts: tuple[Article, ...], edition: str) -> dict[str, Tag]:
     by_slug: dict[str, Tag] = {}
     out: dict[str, Tag] = {}
     for a in reversed(arts):  # the oldest spelling of a tag names it
+        for name in a.tags:
+            if name not in out:
+                slug = slugify(name) or "tag"
+                out[name] = by_slug.setdefault(slug, Tag(name=name, slug=slug, edition=edition))
+    return out
+
+
+def _tags_added(tags: dict[str, Tag], new: list[Article], edition: str) -> dict[str, Tag]:
+    """_tags(new + older) from `tags`, _tags(older): the oldest spelling names a tag, so every name
+    already there keeps its tag, and the new stories' other names come after them, oldest first."""
+    out = dict(tags)
+    by_slug = {t.slug: t for t in tags.values()}
+    for a in reversed(new):
         for name in a.tags:
             if name not in out:
                 slug = slugify(name) or "tag"

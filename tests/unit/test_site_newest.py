@@ -53,6 +53,7 @@ def test_the_newest_stories_added_give_the_model_built_from_scratch(seed: int) -
     assert got is not None
     made, touched, changed = got
     assert _fields(made) == _fields(expected)
+    assert list(made.tags) == list(expected.tags)  # (the same order: the cache packs them as they come)
     assert memo == expected_memo
     # what it says changed: every article whose page shows something new, every listing with a new page
     for i, a in enumerate(made.articles):
@@ -74,6 +75,22 @@ def test_a_story_at_an_address_already_taken_is_left_to_build_site() -> None:
     old = [art(1), art(2)]
     site, _ = build_site(old, cfg, related_memo={})
     assert with_newest(site, [art(3, slug="a001")], cfg, {}) is None  # (build_site reports it)
+
+
+def test_a_slug_taken_in_another_section_is_no_collision() -> None:
+    """Only a story of the same section can have the same address: the same slug elsewhere is added as
+    build_site adds it (the check looks at the new story's section only)."""
+    cfg = config()
+    memo: dict[str, tuple[str, tuple[str, ...]]] = {}
+    old = [art(1), art(2, "sports", tags=("Rail",))]
+    site, _ = build_site(old, cfg, related_memo=memo)
+    new = art(3, "sports", slug="a001", source="content/sports/a003.md", tags=("rail", "Floods"))
+    expected, diags = build_site([*old, new], cfg, related_memo={})
+    got = with_newest(site, [new], cfg, memo)
+    assert diags == [] and got is not None
+    assert _fields(got[0]) == _fields(expected)
+    assert list(got[0].tags) == list(expected.tags)  # (in the same order too: "rail" is the older "Rail")
+    assert with_newest(site, [art(3, "sports", slug="a002")], cfg, dict(memo)) is None  # (sports/a002/ is taken)
 
 
 def test_a_story_older_than_the_newest_is_left_to_build_site() -> None:

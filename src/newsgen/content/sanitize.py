@@ -14,9 +14,11 @@ from __future__ import annotations
 import functools
 import re
 from html import unescape as html_unescape
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import nh3
+if TYPE_CHECKING:
+    import nh3
 
 _TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del",
@@ -44,7 +46,10 @@ _SCHEMES = {"http", "https", "mailto", "tel"}
 
 @functools.cache
 def _cleaner() -> nh3.Cleaner:
-    """The allowlist compiled once (passing it to nh3.clean converts it on every call: half its time)."""
+    """The allowlist compiled once (passing it to nh3.clean converts it on every call: half its time).
+    nh3 is imported here, when a body first needs it (~5 ms: a new story without raw HTML never does)."""
+    import nh3
+
     # link_rel=None: no rel="noopener" on every link. It only matters with target="_blank", which the
     # allowlist never lets through; and Markdown's own links (sanitize_markdown) get none either.
     return nh3.Cleaner(tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_SCHEMES, link_rel=None,

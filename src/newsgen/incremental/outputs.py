@@ -30,15 +30,16 @@ class Outputs:
         self._left = left
         self._missing: frozenset[str] | None = None  # known once the aside has answered
         self._left_set: frozenset[str] = frozenset()
+        self._gone: AbstractSet[str] | None = None  # not there: the aside's missing files and `redo`
         self._aside = Aside(_missing_bits, self._check, left) if self.ASIDE_MIN <= len(left) <= self.ASIDE_MAX else None
 
     def there(self, rel: str) -> bool:
-        if rel in self._redo:
-            return False
-        missing = self._known_missing()
-        if missing is not None and rel in self._left_set:
-            return rel not in missing
-        return self._check(rel)
+        """(Asked for every page whose fingerprint is unchanged: two set lookups once the aside answered.)"""
+        gone = self._gone
+        if gone is None:
+            missing = self._known_missing()
+            gone = self._gone = self._redo if missing is None else missing | self._redo
+        return rel not in gone and (rel in self._left_set or self._check(rel))
 
     def cancel(self) -> None:
         """Not asked after all (the inputs changed): the aside is stopped, not waited for."""
