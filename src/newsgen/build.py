@@ -132,8 +132,9 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     config = with_base_url(load_config(root), options.base_url)
     _refuse(check_output_folder(out, root) + check_links(root, found.links))
     remembered = state if state is not None else _load_state(root, out, result.warnings)  # (articles not decoded yet)
-    if unfinished(out):  # pages written in place by a build that was killed: compare every one
-        remembered.pages = {}
+    if unfinished(out) or (state is None and (last is None or last.state != remembered.token)):
+        remembered.pages = {}  # pages written in place by a build that was killed, or an output this state did
+        # not write (a build killed after it published, a delta file lost): every page rendered and compared
     before = (dict(remembered.images), dict(remembered.related), remembered.site)
     lap("start")
 
@@ -173,7 +174,8 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
                 result.warnings.append(warning)
             if options.only is None and not warning:  # (a cache not saved: no snapshot to go with it)
                 done = snapshot.Snapshot(key, found.stamps, planned.valid_until(), sorted(keep) if persist else [],
-                                         result.articles, result.pages, since=planned.now.timestamp())
+                                         result.articles, result.pages, since=planned.now.timestamp(),
+                                         state=remembered.token)
                 if persist:
                     snapshot.save(root, out, done)
                 else:  # (newsgen serve: its output is its own, no snapshot of it is saved)

@@ -172,8 +172,7 @@ class ArticleInputs:
 
     def __init__(self, site: Site, config: SiteConfig, card: Sequence[str]) -> None:
         self.site, self.card = site, card
-        self.authors = {name: au.slug for name, au in site.authors.items()}
-        self.tags = {name: t.slug for name, t in site.tags.items()}
+        self.authors, self.tags = shown_names(site)
         self.latest = "" if config.shared_latest_news else ",".join([card[j] for j in site.latest])
 
     def __call__(self, i: int) -> str:
@@ -186,15 +185,27 @@ class ArticleInputs:
                   ",".join([self.authors[n] for n in a.authors]), ",".join([self.tags[t] for t in a.tags]), self.latest)
 
 
+def shown_names(site: Site) -> tuple[dict[str, str], dict[str, str]]:
+    """What a page shows of each author and tag name an article gives: the slug (its page's address)
+    and the name that page has. Several spellings of a name share a page, named by one of them (the
+    newest story's spelling of an author, the oldest's of a tag: `site._authors`, `site._tags`), so a
+    story added, edited or removed elsewhere can change the name every page by that author shows."""
+    return ({name: f"{au.slug}\x1f{au.name}" for name, au in site.authors.items()},
+            {name: f"{t.slug}\x1f{t.name}" for name, t in site.tags.items()})
+
+
 def feed_specs(site: Site, config: SiteConfig) -> list[PageSpec]:
     """The feeds of the site and of each section, in the three formats: what they show is their items'
     whole files (the digest: feeds may carry the full text), their cards (the lead image's enclosure:
-    its size in bytes) and the files their bodies show (an image's width and height)."""
+    its size in bytes), the files their bodies show (an image's width and height) and the names of
+    their authors and tags (`shown_names`)."""
     arts = site.articles
     specs: list[PageSpec] = []
+    authors, tags = site.authors, site.tags
 
     def item(a: Article) -> str:
-        return f"{a.digest} {a.card_digest} {a.assets!r}" if a.assets else f"{a.digest} {a.card_digest}"
+        names = "\x1f".join([*[authors[n].name for n in a.authors], "", *[tags[t].name for t in a.tags]])
+        return f"{a.digest} {a.card_digest} {names} {a.assets!r}" if a.assets else f"{a.digest} {a.card_digest} {names}"
 
     feed_ids = range(min(config.feed_items, len(arts)))
     _feeds(specs.append, config.prefix, (), _h(*(item(arts[i]) for i in feed_ids)))

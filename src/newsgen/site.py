@@ -124,6 +124,8 @@ def with_newest(site: Site, new: list[Article], config: SiteConfig,
         return None
     arts = (*fresh, *olds)
     authors, tags = _authors(arts, config), _tags_added(site.tags, fresh, config.prefix)
+    if any(authors[name] != author for name, author in site.authors.items()):
+        return None  # a new story's spelling names an author's page now, shown on every page by them: build it
     shifted = [i + k for i in range(len(site.articles))]  # old index -> new one (ints made once)
     by_section = {slug: (*[i for i in range(k) if arts[i].section == slug], *[shifted[j] for j in items])
                   for slug, items in site.by_section.items()}

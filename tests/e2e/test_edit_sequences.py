@@ -34,8 +34,8 @@ from newsgen.errors import BuildError
 
 SEEDS = [int(s) for s in os.environ.get("NEWSGEN_SEQUENCE_SEEDS", "11,12").split(",") if s.strip()]
 STEPS = int(os.environ.get("NEWSGEN_SEQUENCE_STEPS", "12"))
-AUTHORS = ("Lan Pham", "Minh Vo", "Trần Minh Châu")
-TAGS = ("rice", "exports", "football", "ports", "Huế", "elections")
+AUTHORS = ("Lan Pham", "Minh Vo", "Trần Minh Châu", "lan pham")  # (the last: another spelling of a name)
+TAGS = ("rice", "exports", "football", "ports", "Huế", "elections", "Rice", "Hue")  # (so are the last two)
 VI_SECTIONS = {"Politics": "Chính trị", "Sports": "Thể thao", "Culture": "Văn hóa"}
 EDITIONS = """\
 shared_latest_news: false

@@ -728,6 +728,43 @@ def test_a_new_story_without_raw_html_does_not_load_the_sanitizer(make_site) -> 
     assert "<b>HTML</b>" in body and "<script" not in body and "onclick" not in body
 
 
+def _files(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and p.name != ".newsgen-output"}
+
+
+@pytest.mark.parametrize("how", ["delta file lost", "killed after publishing"])
+def test_an_output_the_cache_did_not_write_is_rendered_again(make_site, build, tmp_path, monkeypatch, how) -> None:  # type: ignore[no-untyped-def]
+    """The build cache says what each page of the output was made from; when it is not the cache of the
+    build that wrote the output (its delta file lost: the state falls back to the full file, older than the
+    output; or a build killed after it published, before it saved), a page whose inputs went back to what
+    that older state remembers must still be written again: every page is compared, the output is a
+    clean build's."""
+    from newsgen.incremental import cache
+
+    root = make_site({"content/politics/one.md": make_site.article("One", body="The first version.\n"),
+                      "content/politics/two.md": make_site.article("Two", date="2025-03-18 09:00")})
+    build(root)
+    edit(root / "content/politics/one.md", "The first version.", "The second version.")
+    if how == "delta file lost":
+        build(root)
+        assert cache.delta_file(root, root / "public").is_file()  # (an edit saves a delta)
+        cache.delta_file(root, root / "public").unlink()
+    else:
+        def killed(*args: object, **kwargs: object) -> None:
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr(cache, "save", killed)
+        with pytest.raises(KeyboardInterrupt):
+            build(root)
+        monkeypatch.undo()
+    assert "The second version." in (root / "public/politics/one/index.html").read_text("utf-8")
+    edit(root / "content/politics/one.md", "The second version.", "The first version.")  # undone
+    build(root)
+    build(root, out=tmp_path / "clean")
+    assert _files(root / "public") == _files(tmp_path / "clean")
+
+
 def test_an_empty_output_with_a_cache_renders_bodies_ahead_too(make_site, build, snapshot, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Issue 18: a CI runner that restores the cache but not the output renders every page, so it must be
     no slower than a cold build: the bodies are rendered ahead as on a first build, same output."""

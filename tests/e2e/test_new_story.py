@@ -89,6 +89,41 @@ def test_a_story_dated_before_the_newest_makes_the_model_again(newsroom: Newsroo
     assert grown == [False]
 
 
+def _names(page: Path, rel: str) -> list[str]:
+    """The names a page shows in links of kind `rel` (its byline's authors, its tags)."""
+    import re
+
+    return re.findall(rf'rel="{rel}">([^<]*)</a>', page.read_text("utf-8"))
+
+
+def test_another_spelling_of_a_name_renames_it_on_every_page(newsroom: Newsroom, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Spellings of a name share one page, named by the newest story's spelling of an author and the
+    oldest story's of a tag: a story published, or one removed, that changes which spelling that is
+    renames the author or tag on every page that shows them (bylines, tag lists, feed entries of stories
+    that did not change), as a build without a cache does."""
+    root, out = newsroom.root, newsroom.out
+    older = out / "politics/story-number-0/index.html"  # by Lan Pham, tagged rice
+    assert _names(older, "author") == ["Lan Pham"] and "rice" in _names(older, "tag")
+    (root / "content/sports/spelt.md").write_text(
+        _story("Spelt another way", 0, section="Sports", author="lan pham", tags=["football"]), "utf-8")
+    _, grown = _build_both(newsroom, tmp_path, monkeypatch)
+    assert grown == [False]  # (a page of the site is named anew: the model is made again)
+    assert _names(older, "author") == ["lan pham"]
+    assert "<dc:creator>Lan Pham</dc:creator>" not in (out / "politics/feed.xml").read_text("utf-8")
+
+    (root / "content/culture/oldest.md").write_text(
+        _story("The oldest word on rice", -30, section="Culture", author="Minh Vo", tags=["Rice"]), "utf-8")
+    newsroom.whole_way()
+    assert "Rice" in _names(older, "tag")  # the oldest story's spelling names the tag now
+    (root / "content/culture/oldest.md").unlink()
+    newsroom.whole_way()
+    assert "rice" in _names(older, "tag")
+    (root / "content/sports/spelt.md").unlink()
+    newsroom.whole_way()
+    assert _names(older, "author") == ["Lan Pham"]
+
+
 def test_a_story_at_a_taken_address_is_reported(newsroom: Newsroom) -> None:
     from newsgen.errors import BuildError
 

@@ -392,3 +392,18 @@ def test_remember_keeps_the_same_output_set_and_saves_only_a_change(tmp_path: Pa
     assert cache.remember(tmp_path, tmp_path / "out", state, {"a.html": fp}, frozenset({"b.html"}), False,
                           False) is None
     assert state.outputs == {"b.html", MARKER}
+
+
+def test_each_save_is_named_and_the_state_read_says_which(tmp_path: Path) -> None:
+    """State.token: the id of the save a state was read from (the full file's, or its delta's), which the
+    build's snapshot records: a delta lost gives the full file's id back, not the one the output went with."""
+    out = tmp_path / "public"
+    first = _state(10)
+    save(tmp_path, out, first)
+    full, _ = load(tmp_path, out)
+    assert full.token == first.token and len(full.token) == 16
+    out, delta = _saved_with_a_delta(tmp_path)
+    back, _ = load(tmp_path, out)
+    assert back.token == delta.token and back.token not in ("", full.token)
+    delta_file(tmp_path, out).unlink()
+    assert load(tmp_path, out)[0].token not in ("", delta.token)

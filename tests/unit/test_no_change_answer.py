@@ -85,9 +85,11 @@ def test_a_snapshot_saved_is_loaded_with_its_stamps(tmp_path: Path) -> None:
     assert snapshot.load(tmp_path, tmp_path / "public") is None  # damaged
     # written in parts (head, packed stamps, the output's names) under one checksum: each read back whole
     names = ["a", "b/c", "é/ü.html", "x" * 300, "", "a\nb", "a"]
-    snapshot.save(tmp_path, tmp_path / "public", snapshot.Snapshot("k2", stamps, 9.0, names, 5, 6, since=2.5))
+    snapshot.save(tmp_path, tmp_path / "public", snapshot.Snapshot("k2", stamps, 9.0, names, 5, 6, since=2.5,
+                                                                   state="0123abcd"))
     back = snapshot.load(tmp_path, tmp_path / "public")
     assert back is not None and (back.key, back.outputs, back.since, back.stamps) == ("k2", names, 2.5, stamps)
+    assert back.state == "0123abcd"  # (the build cache it goes with: State.token)
     whole = Path(path).read_bytes()
     for cut in (len(whole) - 1, 9, 4, 0):
         Path(path).write_bytes(whole[:cut])

@@ -71,11 +71,13 @@ def load(root: Path, out: Path, lazy: bool = False) -> tuple[State, str | None]:
         data = (head[1], *codec.from_records(records[1:]))
         found = _read(delta_file(root, out))
         delta = found[0] if found is not None and len(found) == 1 else found
-        if delta is not None and (not isinstance(delta, tuple) or len(delta) < 2 or delta[0] != VERSION):
+        if delta is not None and (not isinstance(delta, tuple) or len(delta) < 3 or delta[0] != VERSION):
             raise Damaged("not a build state delta")
         if delta is not None and delta[1] != data[0]:
             delta = None  # left from before the last full save: that one is newer
-        return codec.decode(data, delta[2:] if delta else None, lazy), None
+        state = codec.decode(data, delta[3:] if delta else None, lazy)
+        state.token = delta[2] if delta else data[0]  # (VERSION, the base's id, its own id, what changed)
+        return state, None
     except Exception as exc:  # noqa: BLE001 - any damage means: rebuild everything
         reason = str(exc) if isinstance(exc, Damaged) else type(exc).__name__
         return State(), f"{path}: build cache unreadable ({reason}), doing a full build"
@@ -145,9 +147,10 @@ def encode(root: Path, out: Path, state: State, release: bool = False) -> Encode
     articles' packed tuples dropped as they are written (codec.records)."""
     from . import codec
 
+    state.token = token = os.urandom(8).hex()  # (the snapshot saved with it names it: State.token)
     delta = codec.encode_delta(state)
     if delta is not None:
-        return Encoded(delta_file(root, out), data=_file([(VERSION, *delta)]))
+        return Encoded(delta_file(root, out), data=_file([(VERSION, delta[0], token, *delta[1:])]))
     target = cache_file(root, out)
     tmp = _tmp(target)
     try:
@@ -155,7 +158,7 @@ def encode(root: Path, out: Path, state: State, release: bool = False) -> Encode
         with open(tmp, "wb", buffering=0) as f:  # (records are written whole: no buffer needed)
             f.write(_MAGIC + bytes(_SUM))  # the checksum is known at the end
             crc = 0
-            for record in itertools.chain([(VERSION, os.urandom(8).hex())], codec.records(state, release)):
+            for record in itertools.chain([(VERSION, token)], codec.records(state, release)):
                 data = marshal.dumps(record)
                 del record  # (neither kept while the next record is made)
                 size = len(data).to_bytes(_LENGTH, "big")

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
     Place: TypeAlias = str | os.PathLike[str]  # a folder: a build passes Paths, `quick` the command line's strings
 
-FORMAT = 7
+FORMAT = 8
 CONFIG = "newsgen.yaml"
 INPUT_FOLDERS = ("content", "static", "templates")
 CACHE_DIR = ".newsgen-cache"  # cache.CACHE_DIR (a test checks), not imported: the no-change answer never loads it
@@ -79,10 +79,10 @@ class Snapshot:
     """What a complete build leaves for the next one's no-change answer. `packed`: the stamps as saved
     (`pack`); a snapshot that was loaded has only those, and gives `stamps` when asked for them."""
 
-    __slots__ = ("_packed", "_stamps", "articles", "key", "outputs", "pages", "since", "valid_until")
+    __slots__ = ("_packed", "_stamps", "articles", "key", "outputs", "pages", "since", "state", "valid_until")
 
     def __init__(self, key: str, stamps: Stamps | None, valid_until: float, outputs: list[str], articles: int,
-                 pages: int, packed: bytes | None = None, since: float = 0.0) -> None:
+                 pages: int, packed: bytes | None = None, since: float = 0.0, state: str = "") -> None:
         self.key = key  # newsgen's version and code, the output folder and the build options
         self._stamps = stamps
         self._packed = packed if packed is not None or stamps is not None else b""  # (packed when asked for)
@@ -93,6 +93,7 @@ class Snapshot:
         self.outputs = outputs  # files the build left in the output folder
         self.articles = articles
         self.pages = pages
+        self.state = state  # the build cache this build saved or kept (State.token): it describes this output
 
     @property
     def stamps(self) -> Stamps:
@@ -275,11 +276,11 @@ def load(root: Place, out: Place) -> Snapshot | None:
         if data is None or zlib.crc32(view := memoryview(data)[4:]).to_bytes(4, "big") != data[:4]:
             return None  # none, or damaged: no fast path
         at = len(view) - 4 - int.from_bytes(view[-4:], "big")
-        fmt, key, valid_until, articles, pages, since, packed, names = marshal.loads(view[at:-4])  # noqa: S302 - ours
+        fmt, key, valid_until, articles, pages, since, state, packed, names = marshal.loads(view[at:-4])  # noqa: S302
         if fmt != FORMAT:
             return None
         return Snapshot(key, None, valid_until, marshal.loads(view[packed : packed + names]), articles, pages,  # noqa: S302
-                        packed=bytes(view[:packed]), since=since)
+                        packed=bytes(view[:packed]), since=since, state=state)
     except Exception:  # noqa: BLE001 - a missing or damaged snapshot only means: no fast path
         return None
 
@@ -303,7 +304,8 @@ def save(root: Place, out: Place, snap: Snapshot) -> None:
                 for data in part:
                     crc, sizes[-1] = zlib.crc32(data, crc), sizes[-1] + len(data)
                     f.write(data)
-            head = marshal.dumps((FORMAT, snap.key, snap.valid_until, snap.articles, snap.pages, snap.since, *sizes))
+            head = marshal.dumps((FORMAT, snap.key, snap.valid_until, snap.articles, snap.pages, snap.since, snap.state,
+                                  *sizes))
             head += len(head).to_bytes(4, "big")
             f.write(head)
             f.seek(0)

@@ -54,6 +54,10 @@ class State:
     # the cache file this state was read from, as read (codec.Base): saving then writes only what
     # changed since, into a small delta file next to it
     base: object = field(default=None, compare=False, repr=False)
+    # which save of the cache this state is (a full file's id, or its delta's): the snapshot of the build
+    # that saved it says the same, or the output was written by another build (one killed after it
+    # published, a delta file lost, a cache restored from elsewhere) and `pages` does not describe it
+    token: str = field(default="", compare=False, repr=False)
     # read but not yet decoded (cache.load(lazy=True)): the parsed entries as the file stores them, by
     # source; `codec.materialize` turns them into `parsed`. The body-edit path (bodyedit.py) reads
     # the few articles it needs from here and leaves the rest as they are.
