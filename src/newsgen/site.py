@@ -102,97 +102,9 @@ def build_site(articles: list[Article], config: SiteConfig, related_memo: Relate
     return site, diags
 
 
-def with_newest(site: Site, new: list[Article], config: SiteConfig,
-                related_memo: RelatedMemo) -> tuple[Site, set[int], set[tuple[str, str]]] | None:
-    """build_site's model for `site`'s articles and `new` ones that are all newer than every one of them
-    (stories just published), made from `site` with integer work only: every index moves by len(new),
-    and what a new story changes is computed (its listings, its section's previous/next, its related
-    list: only earlier stories are candidates, so no other list changes). Also returns the articles
-    (their new indexes) and the listings ((kind, key)) whose pages show something new. None when the
-    model must be built (a URL two stories share: build_site reports it)."""
-    k = len(new)
-    fresh = order(new)
-    if not k or (site.articles and not order_key(fresh[-1]) < order_key(site.articles[0])):
-        return None
-    new_urls = {a.url for a in fresh}
-    olds = site.articles
-    if len(new_urls) < k or any(a.section not in site.by_section for a in fresh) or (
-            olds and olds[0].source not in related_memo):
-        return None
-    # an address is its edition's folder, section and slug: only a story of the same section can share it
-    if any(olds[j].url in new_urls for slug in {a.section for a in fresh} for j in site.by_section[slug]):
-        return None
-    arts = (*fresh, *olds)
-    authors, tags = _authors(arts, config), _tags_added(site.tags, fresh, config.prefix)
-    if any(authors[name] != author for name, author in site.authors.items()):
-        return None  # a new story's spelling names an author's page now, shown on every page by them: build it
-    shifted = [i + k for i in range(len(site.articles))]  # old index -> new one (ints made once)
-    by_section = {slug: (*[i for i in range(k) if arts[i].section == slug], *[shifted[j] for j in items])
-                  for slug, items in site.by_section.items()}
-    prev_next = {shifted[i]: (None if o is None else shifted[o], None if n is None else shifted[n])
-                 for i, (o, n) in site.prev_next.items()}
-    touched: set[int] = set(range(k))
-    for items in by_section.values():
-        if items and items[0] < k:  # the section's new stories and the story that was newest in it
-            for pos in range(len(items)):
-                if pos and items[pos - 1] >= k:
-                    break
-                prev_next[items[pos]] = (items[pos + 1] if pos + 1 < len(items) else None,
-                                         items[pos - 1] if pos else None)
-                touched.add(items[pos])
-    old = {(lst.kind, lst.key): lst for lst in site.listings}
-    listings: list[Listing] = []
-    changed: set[tuple[str, str]] = set()
-    by_tag: dict[str, list[int]] = {}
-    wanted = [("section", s.slug, s.name, s.description, s.url) for s in config.sections]
-    wanted += [("author", a.slug, a.name, a.bio, a.url) for a in _unique(authors.values())]
-    wanted += [("tag", t.slug, t.name, "", t.url) for t in _unique(tags.values())]
-    listing_new = {("section", a.section) for a in fresh} | {("author", authors[name].slug) for a in fresh
-                                                             for name in a.authors}
-    listing_new |= {("tag", tags[name].slug) for a in fresh for name in a.tags}
-    for kind, key, title, description, url in wanted:
-        mine = [i for i in range(k) for _ in range(_times_listed(arts[i], kind, key, authors, tags))
-                ] if (kind, key) in listing_new else []
-        was = old.get((kind, key))
-        if not mine and was is not None and (was.title, was.description, was.url) == (title, description, url):
-            pages = tuple(_moved(pager, shifted) for pager in was.pages)
-        else:
-            listed = [*mine, *[shifted[j] for pager in (was.pages if was else ()) for j in pager.items]]
-            pages = paginate(tuple(listed), url, config, arts)
-            changed.add((kind, key))
-            if kind == "tag":  # (the related lists of the new stories look at their tags' lists)
-                by_tag[key] = listed
-        listings.append(Listing(kind, key, title, description, url, pages))
-    related = {shifted[i]: tuple([shifted[j] for j in r]) for i, r in site.related.items()}
-    ranker = _Ranker(arts, by_tag, tags, {slug: list(items) for slug, items in by_section.items()})
-    chain = bytes.fromhex(related_memo[site.articles[0].source][0]) if site.articles else b""
-    for i in range(k - 1, -1, -1):
-        a = arts[i]
-        chain = _chain(chain, a)
-        related[i] = ranker(i)
-        related_memo[a.source] = (chain.hex(), tuple([arts[j].source for j in related[i]]))
-    return Site(articles=arts, sections=config.sections, authors=authors, tags=tags, listings=tuple(listings),
-                by_section=by_section, latest=tuple(range(min(config.latest_news, len(arts)))),
-                related=related, prev_next=prev_next), touched, changed
-
-
 def order_key(a: Article) -> tuple[float, str, str]:
     """An article's place in the site's order (`order`): newest first, then by title and file."""
     return (-a.date.timestamp(), a.title, a.source)
-
-
-def _times_listed(a: Article, kind: str, key: str, authors: dict[str, Author], tags: dict[str, Tag]) -> int:
-    """How many times build_site lists `a` under (kind, key): once per name of its with that slug."""
-    if kind == "section":
-        return int(a.section == key)
-    if kind == "author":
-        return sum(authors[name].slug == key for name in a.authors)
-    return sum(tags[name].slug == key for name in a.tags)
-
-
-def _moved(pager: Pager, shifted: list[int]) -> Pager:
-    return Pager(pager.number, pager.total, pager.url, tuple([shifted[j] for j in pager.items]),
-                 pager.newer_url, pager.older_url, pager.label)
 
 
 def _unique(values: Iterable[T]) -> list[T]:
@@ -224,19 +136,6 @@ def _tags(arts: tuple[Article, ...], edition: str) -> dict[str, Tag]:
     by_slug: dict[str, Tag] = {}
     out: dict[str, Tag] = {}
     for a in reversed(arts):  # the oldest spelling of a tag names it
-        for name in a.tags:
-            if name not in out:
-                slug = slugify(name) or "tag"
-                out[name] = by_slug.setdefault(slug, Tag(name=name, slug=slug, edition=edition))
-    return out
-
-
-def _tags_added(tags: dict[str, Tag], new: list[Article], edition: str) -> dict[str, Tag]:
-    """_tags(new + older) from `tags`, _tags(older): the oldest spelling names a tag, so every name
-    already there keeps its tag, and the new stories' other names come after them, oldest first."""
-    out = dict(tags)
-    by_slug = {t.slug: t for t in tags.values()}
-    for a in reversed(new):
         for name in a.tags:
             if name not in out:
                 slug = slugify(name) or "tag"

@@ -1,5 +1,6 @@
-"""Stories newer than every other one (news just published): the build adds them to the last build's
-site model (`site.with_newest`) instead of making the model again, and plans the other pages with the
+"""Stories added (news just published, newer than every other one; or filed late, with an earlier date):
+the build adds them to the last build's site model (`incremental.grow.with_added`) instead of making the
+model again, and plans the other pages with the
 inputs the last build computed. Its output must be, byte for byte, what the same build makes with the
 model made again (the twin below), and (with each page's own Latest News list) what a serial build
 without a cache makes."""
@@ -13,7 +14,7 @@ from typing import Any
 import pytest
 from tests.e2e.newsroom import Newsroom, assert_same, output_of, when
 
-import newsgen.site as site_mod
+import newsgen.incremental.grow as grow_mod
 
 
 def _story(title: str, days: float, section: str = "Politics", **fields: object) -> str:
@@ -27,11 +28,11 @@ def _story(title: str, days: float, section: str = "Politics", **fields: object)
 def _build_both(room: Newsroom, tmp: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, list[bool]]:
     """The build made twice from the same files, output and cache (put back in place between the two):
     first with the model made anew, then as it is. The outputs must be the same. Returns the second
-    build's result and what with_newest answered in it."""
+    build's result and what with_added answered in it."""
     backup = tmp / f"backup-{room.n}"
     shutil.copytree(room.root, backup, symlinks=True)  # (mtimes kept: the same stamps)
-    real, grown = site_mod.with_newest, []
-    monkeypatch.setattr(site_mod, "with_newest", lambda *args, **kwargs: None)
+    real, grown = grow_mod.with_added, []
+    monkeypatch.setattr(grow_mod, "with_added", lambda *args, **kwargs: None)
     room.build()
     theirs = output_of(room.out)
     shutil.rmtree(room.root)
@@ -42,9 +43,9 @@ def _build_both(room: Newsroom, tmp: Path, monkeypatch: pytest.MonkeyPatch) -> t
         grown.append(got is not None)
         return got
 
-    monkeypatch.setattr(site_mod, "with_newest", spy)
+    monkeypatch.setattr(grow_mod, "with_added", spy)
     result = room.build()
-    monkeypatch.setattr(site_mod, "with_newest", real)
+    monkeypatch.setattr(grow_mod, "with_added", real)
     assert_same(output_of(room.out), theirs)
     if not room.shared:  # (shared: article pages keep the Latest News list they were written with)
         room.compare()
@@ -82,11 +83,25 @@ def test_news_just_published_grows_the_last_model(newsroom: Newsroom, tmp_path: 
     assert "A correction to the body." in (newsroom.out / "politics/story-number-3/index.html").read_text("utf-8")
 
 
-def test_a_story_dated_before_the_newest_makes_the_model_again(newsroom: Newsroom, tmp_path: Path,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    (newsroom.root / "content/politics/backdated.md").write_text(_story("Filed late", -1.5), "utf-8")
+def test_a_story_filed_late_grows_the_last_model_too(newsroom: Newsroom, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A story dated before the newest (written this morning, published now), and one dated the same
+    minute as another: put in their places, the stories above them move down one."""
+    root = newsroom.root
+    (root / "content/politics/backdated.md").write_text(
+        _story("Filed late", -1.5, author="Minh Vo", tags=["rice", "ports"]), "utf-8")
+    result, grown = _build_both(newsroom, tmp_path, monkeypatch)
+    assert grown == [True]
+    assert "politics/filed-late/index.html" in result.changed
+    from tests.conftest import article_text
+
+    same_minute = (root / "content/sports/story-4.md").read_text("utf-8").split('date: "', 1)[1].split('"', 1)[0]
+    (root / "content/sports/same-minute.md").write_text(article_text(
+        title="A story at the same minute", section="Sports", date=same_minute, tags=["football"]), "utf-8")
     _, grown = _build_both(newsroom, tmp_path, monkeypatch)
-    assert grown == [False]
+    assert grown == [True]
+    page = (newsroom.out / "sports/a-story-at-the-same-minute/index.html").read_text("utf-8")
+    assert page.split('<time datetime="', 1)[1][:10] == same_minute[:10]  # (dated as story 4)
 
 
 def _names(page: Path, rel: str) -> list[str]:

@@ -137,11 +137,11 @@ def test_patch_keeps_everything_but_the_article(site: Path, tmp_path: Path) -> N
 def test_news_just_published_in_the_preview_is_what_a_fresh_build_makes(site: Path, tmp_path: Path,
                                                                          make_site: Any) -> None:
     """The preview keeps its build state in memory: a story newer than every other one grows the
-    model kept there (site.with_newest), and the preview's pages are a fresh build's."""
-    import newsgen.site as site_mod
+    model kept there (incremental.grow.with_added), and the preview's pages are a fresh build's."""
+    import newsgen.incremental.grow as grow_mod
 
     s = session(site, tmp_path)
-    real, grown = site_mod.with_newest, []
+    real, grown = grow_mod.with_added, []
 
     def spy(*args: Any, **kwargs: Any) -> Any:
         got = real(*args, **kwargs)
@@ -152,7 +152,7 @@ def test_news_just_published_in_the_preview_is_what_a_fresh_build_makes(site: Pa
     (site / new).write_text(make_site.article("Newest story", date="2025-03-20 08:00", tags=["council"]),
                             encoding="utf-8")
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(site_mod, "with_newest", spy)
+        mp.setattr(grow_mod, "with_added", spy)
         assert s.rebuild(rebuild_for([new])) is not None  # type: ignore[arg-type]
         while s.deferred:
             s.catch_up()

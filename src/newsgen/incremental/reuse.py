@@ -22,11 +22,11 @@ BuildSite = Callable[[list["Article"]], tuple["Site", list["Diagnostic"]]]
 def site_model(chosen: list[Article], config: SiteConfig, state: State,
                build_site: BuildSite) -> tuple[Site, list[Diagnostic], set[str] | None]:
     """The site model: the last build's when nothing it is made of changed (which articles, and of
-    each what lists show of it: its card digest, and the config); the last build's with stories newer
-    than all of it added (`site.with_newest`: news just published); else `build_site(chosen)`. Then
+    each what lists show of it: its card digest, and the config); the last build's with stories added
+    (`grow.with_added`: news just published, a story filed late); else `build_site(chosen)`. Then
     remembered in `state` (unless it has errors). Says which pages' inputs from the last build no longer
     hold (`known_inputs`): none, those the new stories changed, or None (a model built anew)."""
-    from ..site import with_newest
+    from .grow import with_added
 
     h = hashlib.blake2b(config.digest.encode(), digest_size=16)
     h_old = h.copy()  # (the same, over the articles the last model had)
@@ -44,7 +44,7 @@ def site_model(chosen: list[Article], config: SiteConfig, state: State,
             state.site[0] == h_old.hexdigest() and len(chosen) - len(new) == len(before))):
         try:
             site = unpack_site(state.site[1], {a.source: a for a in chosen}, config.sections)
-            grown = with_newest(site, new, config, state.related) if new else (site, set(), set())
+            grown = with_added(site, new, config, state.related) if new else (site, set(), set())
         except (KeyError, TypeError, ValueError, IndexError):
             grown = None  # a damaged entry: compute it
         if grown is not None:
