@@ -131,8 +131,23 @@ class Room:
 
     def author(self) -> list[str]:
         rel = self.pick()
+        self.stories[rel].fields.pop("authors", None)
         self.stories[rel].fields["author"] = self.rng.choice(AUTHORS)
         return self.write(rel)
+
+    def byline(self) -> list[str]:  # several authors (now and then two spellings of one name: one page)
+        rel = self.pick()
+        fields = self.stories[rel].fields
+        fields.pop("author", None)
+        fields["authors"] = self.rng.sample(AUTHORS, self.rng.randint(1, 3))
+        return self.write(rel)
+
+    def profile(self) -> list[str]:  # an author's profile (their page's name and bio) added or taken away
+        path = self.root / "newsgen.yaml"
+        text = path.read_text(encoding="utf-8")
+        block = "authors:\n  - name: Phạm Lan\n    slug: lan-pham\n    bio: Covers the port.\n"
+        path.write_text(text.replace(block, "") if block in text else text + block, encoding="utf-8")
+        return ["newsgen.yaml"]
 
     def date(self) -> list[str]:
         rel = self.pick(published=False)
@@ -289,7 +304,8 @@ class Room:
     EDITS: tuple[str, ...] = ("body", "body", "body", "headline", "summary", "lead", "tags", "author", "date",
                               "publish", "publish", "backfill", "remove", "draft", "alias", "photo", "rename",
                               "touch", "bundle", "several", "template", "config", "static", "updated",
-                              "correction", "slug", "picture", "section", "settings", "unstatic")
+                              "correction", "slug", "picture", "section", "settings", "unstatic", "byline",
+                              "profile")
 
 
 def start(make_site: Callable[..., Path], png: Callable[..., bytes], seed: int, kind: str) -> Room:
