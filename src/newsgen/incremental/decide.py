@@ -61,10 +61,11 @@ def decide(specs: Iterable[PageSpec], common: str, templates: Mapping[str, str],
         fp = new(Fingerprint, (common, template_of(spec.template, ""), kind, repr(spec.ref) if kind == "feed" else "",
                                spec.inputs))  # (= fingerprint(spec, common, templates))
         previous = previous_of(out)
-        fingerprints[out] = fp
         if previous == fp and there(out):
+            fingerprints[out] = previous  # (equal: the state's own object, which saving then compares by identity)
             unchanged += 1
             continue
+        fingerprints[out] = fp
         if only is not None and spec.out not in only:
             decision.deferred.append(spec.out)  # its old file stays; the next build renders it
             if previous is None:
