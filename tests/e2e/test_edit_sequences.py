@@ -50,7 +50,7 @@ languages:
       Sports: {name: Thể thao, slug: the-thao}
       Culture: {name: Văn hóa, slug: van-hoa}
 """
-KINDS = ["own latest news", "shared latest news", "two editions", "under a path"]
+KINDS = ["own latest news", "shared latest news", "two editions", "under a path", "classic pages"]
 
 
 @dataclass
@@ -315,6 +315,8 @@ def start(make_site: Callable[..., Path], png: Callable[..., bytes], seed: int, 
     editions = kind == "two editions"
     extra = EDITIONS if editions else f"shared_latest_news: {str(kind == 'shared latest news').lower()}\n"
     config = DEFAULT_CONFIG  # (under a path: every link of every page, feed and body under /news/)
+    if kind == "classic pages":  # (newest first: every page of a list moves when a story is added)
+        extra += "pagination: classic\n"
     if kind == "under a path":
         config = config.replace("base_url: https://gazette.example.org/", "base_url: https://gazette.example.org/news/")
     root = make_site({"static/images/photo.png": png(40, 30), "content/culture/lanterns/lantern.png": png(20, 10)},
