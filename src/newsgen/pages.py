@@ -188,7 +188,7 @@ class ArticleInputs:
 def shown_names(site: Site) -> tuple[dict[str, str], dict[str, str]]:
     """What a page shows of each author and tag name an article gives: the slug (its page's address)
     and the name that page has. Several spellings of a name share a page, named by one of them (the
-    newest story's spelling of an author, the oldest's of a tag: `site._authors`, `site._tags`), so a
+    newest story's spelling of an author, the oldest's of a tag: `site.authors_of`, `site.tags_of`), so a
     story added, edited or removed elsewhere can change the name every page by that author shows."""
     return ({name: f"{au.slug}\x1f{au.name}" for name, au in site.authors.items()},
             {name: f"{t.slug}\x1f{t.name}" for name, t in site.tags.items()})

@@ -54,8 +54,8 @@ def build_site(articles: list[Article], config: SiteConfig, related_memo: Relate
     computed go through it."""
     diags = _url_collisions(articles, config)
     arts = tuple(order(articles))
-    authors = _authors(arts, config)
-    tags = _tags(arts, config.prefix)
+    authors = authors_of(arts, config)
+    tags = tags_of(arts, config.prefix)
 
     by_section: dict[str, list[int]] = {s.slug: [] for s in config.sections}
     by_author: dict[str, list[int]] = defaultdict(list)
@@ -81,10 +81,10 @@ def build_site(articles: list[Article], config: SiteConfig, related_memo: Relate
     for s in config.sections:
         listings.append(Listing("section", s.slug, s.name, s.description, s.url,
                                 paginate(tuple(by_section[s.slug]), s.url, config, arts)))
-    for author in _unique(authors.values()):
+    for author in unique_by_slug(authors.values()):
         listings.append(Listing("author", author.slug, author.name, author.bio, author.url,
                                 paginate(tuple(by_author[author.slug]), author.url, config, arts)))
-    for tag in _unique(tags.values()):
+    for tag in unique_by_slug(tags.values()):
         listings.append(Listing("tag", tag.slug, tag.name, "", tag.url,
                                 paginate(tuple(by_tag[tag.slug]), tag.url, config, arts)))
 
@@ -107,7 +107,7 @@ def order_key(a: Article) -> tuple[float, str, str]:
     return (-a.date.timestamp(), a.title, a.source)
 
 
-def _unique(values: Iterable[T]) -> list[T]:
+def unique_by_slug(values: Iterable[T]) -> list[T]:
     """One entry per slug (several spellings of a name share one page), sorted by slug."""
     seen: dict[str, T] = {}
     for v in values:
@@ -115,7 +115,7 @@ def _unique(values: Iterable[T]) -> list[T]:
     return sorted(seen.values(), key=lambda v: v.slug)
 
 
-def _authors(arts: tuple[Article, ...], config: SiteConfig) -> dict[str, Author]:
+def authors_of(arts: tuple[Article, ...], config: SiteConfig) -> dict[str, Author]:
     profiles = {p.slug: p for p in config.authors}
     by_slug: dict[str, Author] = {}
     out: dict[str, Author] = {}
@@ -132,7 +132,7 @@ def _authors(arts: tuple[Article, ...], config: SiteConfig) -> dict[str, Author]
     return out
 
 
-def _tags(arts: tuple[Article, ...], edition: str) -> dict[str, Tag]:
+def tags_of(arts: tuple[Article, ...], edition: str) -> dict[str, Tag]:
     by_slug: dict[str, Tag] = {}
     out: dict[str, Tag] = {}
     for a in reversed(arts):  # the oldest spelling of a tag names it
@@ -159,7 +159,7 @@ def _related(arts: tuple[Article, ...], ids: list[int], by_tag: dict[str, list[i
     keys: list[str] = [""] * len(arts)
     chain = b""
     for i in range(len(arts) - 1, -1, -1):  # the card digest covers title, date, section and tags
-        chain = _chain(chain, arts[i])
+        chain = related_key(chain, arts[i])
         keys[i] = chain.hex()
     index = {a.source: i for i, a in zip(ids, arts, strict=True)}
     out: dict[int, tuple[int, ...]] = {}
@@ -171,7 +171,7 @@ def _related(arts: tuple[Article, ...], ids: list[int], by_tag: dict[str, list[i
         else:
             todo.append(i)
     if todo:
-        ranker = _Ranker(arts, by_tag, tags, by_section)
+        ranker = Ranker(arts, by_tag, tags, by_section)
         ranked = rank(ranker, todo) if rank is not None else [(i, ranker(i)) for i in todo]
         out.update([(ids[i], tuple(map(ids.__getitem__, r))) for i, r in ranked])  # (a worker's ints are copies)
     memo.clear()
@@ -180,12 +180,12 @@ def _related(arts: tuple[Article, ...], ids: list[int], by_tag: dict[str, list[i
     return out
 
 
-def _chain(older: bytes, a: Article) -> bytes:
+def related_key(older: bytes, a: Article) -> bytes:
     """The key of what decides article a's related list: it and every older article (`older`: theirs)."""
     return hashlib.blake2b(b"%b%b\0%b" % (older, a.card_digest.encode(), a.source.encode()), digest_size=12).digest()
 
 
-class _Ranker:
+class Ranker:
     """ranker(i): article i's related list. Made once per site model, then asked per article, here or
     in pool workers. (An article's place in its tags' and section's lists, which are in article order,
     is found by bisection: no index of every article's places, ~0.4 KB an article at a million.)"""

@@ -15,7 +15,18 @@ from bisect import bisect_left
 
 from ..config import SiteConfig
 from ..model import Article, Author, Listing, Pager, Site, Tag
-from ..site import RANK_PARALLEL_MIN, RelatedMemo, _authors, _chain, _Ranker, _tags, _unique, order, order_key, paginate
+from ..site import (
+    RANK_PARALLEL_MIN,
+    Ranker,
+    RelatedMemo,
+    authors_of,
+    order,
+    order_key,
+    paginate,
+    related_key,
+    tags_of,
+    unique_by_slug,
+)
 from ..slugs import slugify
 
 RERANK_MAX = RANK_PARALLEL_MIN  # related lists to compute again above which build_site does it (over the pool)
@@ -51,8 +62,8 @@ def with_added(site: Site, new: list[Article], config: SiteConfig,
         start = p
     shifted.extend(range(start + k, n + k))
     arts = (*parts, *olds[start:])
-    authors = _authors(arts, config)
-    tags = _tags_added(site.tags, fresh, config.prefix) if above[-1] == 0 else _tags(arts, config.prefix)
+    authors = authors_of(arts, config)
+    tags = _tags_added(site.tags, fresh, config.prefix) if above[-1] == 0 else tags_of(arts, config.prefix)
     if any(authors[name] != au for name, au in site.authors.items()) or any(
             tags[name] != t for name, t in site.tags.items()):
         return None
@@ -76,11 +87,11 @@ def with_added(site: Site, new: list[Article], config: SiteConfig,
     tag_pages = {lst.key: lst.pages for lst in listings if lst.kind == "tag"}
     for slug in {tags[name].slug for i in rerank for name in arts[i].tags} - by_tag.keys():
         by_tag[slug] = sorted([j for pager in tag_pages[slug] for j in pager.items])
-    ranker = _Ranker(arts, by_tag, tags, {slug: list(items) for slug, items in by_section.items()})
+    ranker = Ranker(arts, by_tag, tags, {slug: list(items) for slug, items in by_section.items()})
     chain = bytes.fromhex(related_memo[olds[above[-1]].source][0]) if above[-1] < n else b""
     for i in rerank:
         a = arts[i]
-        chain = _chain(chain, a)
+        chain = related_key(chain, a)
         ranked = ranker(i)
         if related.get(i) != ranked:
             touched.add(i)
@@ -101,8 +112,8 @@ def _listings(site: Site, fresh: list[Article], placed: list[int], shifted: list
     changed: set[tuple[str, str]] = set()
     by_tag: dict[str, list[int]] = {}
     wanted = [("section", s.slug, s.name, s.description, s.url) for s in config.sections]
-    wanted += [("author", a.slug, a.name, a.bio, a.url) for a in _unique(authors.values())]
-    wanted += [("tag", t.slug, t.name, "", t.url) for t in _unique(tags.values())]
+    wanted += [("author", a.slug, a.name, a.bio, a.url) for a in unique_by_slug(authors.values())]
+    wanted += [("tag", t.slug, t.name, "", t.url) for t in unique_by_slug(tags.values())]
     listing_new = {("section", a.section) for a in fresh} | {("author", authors[name].slug) for a in fresh
                                                              for name in a.authors}
     listing_new |= {("tag", tags[name].slug) for a in fresh for name in a.tags}
@@ -137,7 +148,7 @@ def _moved(pager: Pager, shifted: list[int]) -> Pager:
 
 
 def _tags_added(tags: dict[str, Tag], new: list[Article], edition: str) -> dict[str, Tag]:
-    """site._tags(new + older) from `tags`, _tags(older), when the new stories are newer than every other:
+    """site.tags_of(new + older) from `tags`, tags_of(older), when the new stories are newer than every other:
     the oldest spelling names a tag, so every name already there keeps its tag, and the new stories'
     other names come after them, oldest first."""
     out = dict(tags)
