@@ -407,3 +407,30 @@ def test_each_save_is_named_and_the_state_read_says_which(tmp_path: Path) -> Non
     assert back.token == delta.token and back.token not in ("", full.token)
     delta_file(tmp_path, out).unlink()
     assert load(tmp_path, out)[0].token not in ("", delta.token)
+
+
+def test_a_delta_with_a_site_model_spares_decoding_the_full_files(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A new story's build saves its site model in the delta; the builds after it read that one, and leave
+    the full file's (its order aside) undecoded. A delta of another full file leaves it decoded."""
+    out = tmp_path / "public"
+    first = _state(10)
+    first.site = ("key one", (("content/a0.md",), {}, {}, (), {"politics": (0,)}, (0,), {0: ()}, {0: (None, None)}))
+    save(tmp_path, out, first)
+    state, _ = load(tmp_path, out)
+    assert state.site == first.site
+    state.site = ("key two", (("content/a0.md",), {}, {}, (), {"politics": (0,)}, (0,), {0: (1,)}, {0: (None, None)}))
+    save(tmp_path, out, state)  # (a delta: one page of ten changed, and the site model)
+    assert delta_file(tmp_path, out).exists()
+    decoded: list[object] = []
+    real = marshal.loads
+    monkeypatch.setattr(cache.marshal, "loads", lambda data: decoded.append(real(data)) or decoded[-1])
+    back, warning = load(tmp_path, out)
+    monkeypatch.undo()
+    assert warning is None and back == state and back.site == state.site
+    records = cache._read(cache_file(tmp_path, out))
+    assert records is not None and len(decoded) == len(records)  # the delta's one, and all but one of the file's
+    base_id = records[0][1]  # type: ignore[index]
+    skipped = cache._read(cache_file(tmp_path, out), cache._site_of(base_id))
+    assert skipped is not None and [i for i, r in enumerate(skipped) if r is None] == [4]  # (after one part of names)
+    assert records[4] == first.site[1][1:] and records[4] not in decoded  # (the rest of the full file's site model)
+    assert cache._read(cache_file(tmp_path, out), cache._site_of("another file")) == records

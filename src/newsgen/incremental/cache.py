@@ -22,7 +22,7 @@ import itertools
 import marshal
 import os
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,17 +62,19 @@ def load(root: Path, out: Path, lazy: bool = False) -> tuple[State, str | None]:
 
     path = cache_file(root, out)
     try:
-        records = _read(path)
+        if not os.path.lexists(path):
+            return State(), None
+        found = _read(delta_file(root, out))  # (first: a site model in it spares decoding the full file's)
+        delta = found[0] if found is not None and len(found) == 1 else found
+        if delta is not None and (not isinstance(delta, tuple) or len(delta) < 3 or delta[0] != VERSION):
+            raise Damaged("not a build state delta")
+        records = _read(path, _site_of(delta[1]) if delta is not None and delta[-1] is not None else None)
         if records is None:
             return State(), None
         head = records[0]
         if not isinstance(head, tuple) or len(head) != 2 or head[0] != VERSION:
             return State(), None  # an upgrade (the checksum held): silently start over
         data = (head[1], *codec.from_records(records[1:]))
-        found = _read(delta_file(root, out))
-        delta = found[0] if found is not None and len(found) == 1 else found
-        if delta is not None and (not isinstance(delta, tuple) or len(delta) < 3 or delta[0] != VERSION):
-            raise Damaged("not a build state delta")
         if delta is not None and delta[1] != data[0]:
             delta = None  # left from before the last full save: that one is newer
         state = codec.decode(data, delta[3:] if delta else None, lazy)
@@ -83,20 +85,38 @@ def load(root: Path, out: Path, lazy: bool = False) -> tuple[State, str | None]:
         return State(), f"{path}: build cache unreadable ({reason}), doing a full build"
 
 
-def _read(path: Path) -> list[object] | None:
+def _read(path: Path, skip: Skip | None = None) -> list[object] | None:
     """The checked records of a cache file, None when there is none; Damaged when it is not sound.
     Opened without blocking and checked to be a regular file first (a FIFO put there would hang), then
-    mapped, not read (cache files are only ever replaced, never rewritten in place: see save)."""
+    mapped, not read (cache files are only ever replaced, never rewritten in place: see save). `skip`:
+    given the records before, says which to leave undecoded (None)."""
     if not os.path.lexists(path):
         return None
     raw = map_regular(path)  # (a FIFO put there would hang a plain read)
     if raw is None:
         raise Damaged("not a file")
     with raw:
-        return _records(raw) or None
+        return _records(raw, skip) or None
 
 
-def _records(raw: memoryview) -> list[object]:
+Skip = Callable[[list[object]], bool]
+
+
+def _site_of(base_id: object) -> Skip:
+    """Whether the next record of a full cache file is the rest of its site model (`codec.records`: after
+    its head, its state's head, the output's names and the related memo) and the file is the one
+    `base_id` names: a delta with a site model of its own replaces that one (at a million articles, a
+    few hundred MB not decoded for nothing)."""
+
+    def skip(found: list[object]) -> bool:
+        if len(found) < 2 or found[0] != (VERSION, base_id) or not isinstance(found[1], tuple) or len(found[1]) != 6:
+            return False
+        return len(found) == 3 + (found[1][4] or 0)
+
+    return skip
+
+
+def _records(raw: memoryview, skip: Skip | None = None) -> list[object]:
     if len(raw) > _LIMIT:
         raise Damaged("too large")
     head = len(_MAGIC) + _SUM
@@ -114,8 +134,11 @@ def _records(raw: memoryview) -> list[object]:
             at += _LENGTH
             if length > len(payload) - at:
                 raise Damaged("truncated")
-            with payload[at : at + length] as record:
-                records.append(marshal.loads(record))  # noqa: S302 - our own cache file, checksummed
+            if skip is not None and skip(records):
+                records.append(None)
+            else:
+                with payload[at : at + length] as record:
+                    records.append(marshal.loads(record))  # noqa: S302 - our own cache file, checksummed
             at += length
     if not records:
         raise Damaged("empty")

@@ -226,7 +226,8 @@ def from_records(found: list[object]) -> tuple[Any, ...]:
     names = cast(list[list[str]], found[1 : 1 + (n_outputs or 0)])
     outputs = None if n_outputs is None else frozenset(itertools.chain.from_iterable(names))
     related, key, order = cast(tuple[Any, Any, Any], found[1 + (n_outputs or 0)])
-    site = (key, (order, *cast(tuple[Any, ...], found[2 + (n_outputs or 0)]))) if key is not None else None
+    rest = found[2 + (n_outputs or 0)]  # (None: not decoded, a delta's site model replaces it: cache._site_of)
+    site = (key, (order, *cast(tuple[Any, ...], rest))) if key is not None and rest is not None else None
     parts = found[3 + (n_outputs or 0) :]
     if len(parts) != n_parsed + n_pages or not all(isinstance(part, dict) for part in parts):
         raise ValueError("not a build state")
