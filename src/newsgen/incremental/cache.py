@@ -105,8 +105,8 @@ Skip = Callable[[list[object]], bool]
 def _site_of(base_id: object) -> Skip:
     """Whether the next record of a full cache file is the rest of its site model (`codec.records`: after
     its head, its state's head, the output's names and the related memo) and the file is the one
-    `base_id` names: a delta with a site model of its own replaces that one (at a million articles, a
-    few hundred MB not decoded for nothing)."""
+    `base_id` names: a delta with a site model of its own replaces that one (decoded for nothing:
+    ~7 ms at 10,000 articles, growing with the site)."""
 
     def skip(found: list[object]) -> bool:
         if len(found) < 2 or found[0] != (VERSION, base_id) or not isinstance(found[1], tuple) or len(found[1]) != 6:
