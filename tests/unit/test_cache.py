@@ -434,3 +434,24 @@ def test_a_delta_with_a_site_model_spares_decoding_the_full_files(tmp_path: Path
     assert skipped is not None and [i for i, r in enumerate(skipped) if r is None] == [4]  # (after one part of names)
     assert records[4] == first.site[1][1:] and records[4] not in decoded  # (the rest of the full file's site model)
     assert cache._read(cache_file(tmp_path, out), cache._site_of("another file")) == records
+
+
+def test_an_upgrade_starts_over_silently_with_a_delta_too(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The delta is read before the full file now; one written by another newsgen (or damaged) next to a
+    full file of another newsgen is still an upgrade, said nothing of; next to a full file of this one,
+    it is damage (a full build, with a warning)."""
+    out = tmp_path / "public"
+    save(tmp_path, out, _state(3))
+    state, _ = load(tmp_path, out)
+    state.pages = {**state.pages, "p1/index.html": FP("changed")}
+    save(tmp_path, out, state)  # (a delta)
+    full, delta = cache_file(tmp_path, out).read_bytes(), delta_file(tmp_path, out).read_bytes()
+    monkeypatch.setattr(cache, "VERSION", "newsgen 9.9.9 (an upgrade)")
+    assert load(tmp_path, out) == (State(), None)
+    delta_file(tmp_path, out).write_bytes(delta[:-3])  # (cut short: damaged)
+    assert load(tmp_path, out) == (State(), None)
+    monkeypatch.undo()
+    back, warning = load(tmp_path, out)
+    assert back == State() and warning is not None and "full build" in warning
+    delta_file(tmp_path, out).write_bytes(delta)
+    assert cache_file(tmp_path, out).read_bytes() == full and load(tmp_path, out)[0] == state

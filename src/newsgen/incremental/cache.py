@@ -64,16 +64,24 @@ def load(root: Path, out: Path, lazy: bool = False) -> tuple[State, str | None]:
     try:
         if not os.path.lexists(path):
             return State(), None
-        found = _read(delta_file(root, out))  # (first: a site model in it spares decoding the full file's)
-        delta = found[0] if found is not None and len(found) == 1 else found
-        if delta is not None and (not isinstance(delta, tuple) or len(delta) < 3 or delta[0] != VERSION):
-            raise Damaged("not a build state delta")
-        records = _read(path, _site_of(delta[1]) if delta is not None and delta[-1] is not None else None)
+        delta: Any = None
+        damage: Damaged | None = None
+        try:  # (read first: a site model in it spares decoding the full file's)
+            found = _read(delta_file(root, out))
+            delta = found[0] if found is not None and len(found) == 1 else found
+        except Damaged as exc:
+            damage = exc
+        fits = isinstance(delta, tuple) and len(delta) >= 3 and delta[0] == VERSION
+        records = _read(path, _site_of(delta[1]) if fits and delta[-1] is not None else None)
         if records is None:
             return State(), None
         head = records[0]
         if not isinstance(head, tuple) or len(head) != 2 or head[0] != VERSION:
             return State(), None  # an upgrade (the checksum held): silently start over
+        if damage is not None:
+            raise damage
+        if delta is not None and not fits:
+            raise Damaged("not a build state delta")
         data = (head[1], *codec.from_records(records[1:]))
         if delta is not None and delta[1] != data[0]:
             delta = None  # left from before the last full save: that one is newer
