@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -132,9 +132,11 @@ def authors_of(arts: tuple[Article, ...], config: SiteConfig) -> dict[str, Autho
     return out
 
 
-def tags_of(arts: tuple[Article, ...], edition: str) -> dict[str, Tag]:
-    by_slug: dict[str, Tag] = {}
-    out: dict[str, Tag] = {}
+def tags_of(arts: Sequence[Article], edition: str, older: dict[str, Tag] | None = None) -> dict[str, Tag]:
+    """Each tag name of `arts` (newest first) with its tag, named by the oldest spelling of its slug.
+    `older`: tags_of the stories older than every one of `arts` (their names keep their tags, and come first)."""
+    out: dict[str, Tag] = dict(older) if older else {}
+    by_slug = {t.slug: t for t in out.values()}
     for a in reversed(arts):  # the oldest spelling of a tag names it
         for name in a.tags:
             if name not in out:

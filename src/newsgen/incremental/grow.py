@@ -27,7 +27,6 @@ from ..site import (
     tags_of,
     unique_by_slug,
 )
-from ..slugs import slugify
 
 RERANK_MAX = RANK_PARALLEL_MIN  # related lists to compute again above which build_site does it (over the pool)
 
@@ -63,7 +62,7 @@ def with_added(site: Site, new: list[Article], config: SiteConfig,
     shifted.extend(range(start + k, n + k))
     arts = (*parts, *olds[start:])
     authors = authors_of(arts, config)
-    tags = _tags_added(site.tags, fresh, config.prefix) if above[-1] == 0 else tags_of(arts, config.prefix)
+    tags = tags_of(fresh, config.prefix, site.tags) if above[-1] == 0 else tags_of(arts, config.prefix)
     if any(authors[name] != au for name, au in site.authors.items()) or any(
             tags[name] != t for name, t in site.tags.items()):
         return None
@@ -145,17 +144,3 @@ def _times_listed(a: Article, kind: str, key: str, authors: dict[str, Author], t
 def _moved(pager: Pager, shifted: list[int]) -> Pager:
     return Pager(pager.number, pager.total, pager.url, tuple([shifted[j] for j in pager.items]),
                  pager.newer_url, pager.older_url, pager.label)
-
-
-def _tags_added(tags: dict[str, Tag], new: list[Article], edition: str) -> dict[str, Tag]:
-    """site.tags_of(new + older) from `tags`, tags_of(older), when the new stories are newer than every other:
-    the oldest spelling names a tag, so every name already there keeps its tag, and the new stories'
-    other names come after them, oldest first."""
-    out = dict(tags)
-    by_slug = {t.slug: t for t in tags.values()}
-    for a in reversed(new):
-        for name in a.tags:
-            if name not in out:
-                slug = slugify(name) or "tag"
-                out[name] = by_slug.setdefault(slug, Tag(name=name, slug=slug, edition=edition))
-    return out
