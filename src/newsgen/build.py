@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -222,6 +222,7 @@ class _Planned:
     specs: list[PageSpec] | None = None  # every page (None: the last build's, `keep`)
     shown: list[Article] = field(default_factory=list)  # every edition's articles (images and files)
     keep: AbstractSet[str] | None = None  # every file the output keeps, when known without the plan (the last build's)
+    carried: Mapping[str, object] = field(default_factory=dict)  # pages not planned (decide.carry_over)
 
 
 def _plan(root: Path, config: SiteConfig, found: snapshot.Inputs, remembered: State, options: BuildOptions,
@@ -232,9 +233,9 @@ def _plan(root: Path, config: SiteConfig, found: snapshot.Inputs, remembered: St
     from .content.collect import parse_site
     from .editions import site_models
     from .incremental.codec import materialize
-    from .incremental.decide import common_key, decide
+    from .incremental.decide import carry_over, common_key, decide
     from .incremental.reuse import known_inputs
-    from .pages import came_due, collision_diagnostics, plan_editions
+    from .pages import Carried, came_due, collision_diagnostics, overlaps, plan_editions
     from .render.environment import make_env
     from .render.templates import template_digests
     from .site import Selection, select
@@ -256,19 +257,22 @@ def _plan(root: Path, config: SiteConfig, found: snapshot.Inputs, remembered: St
     if options.preview and stale is not None and came_due(chosen, since, now):
         stale = None  # a story scheduled then is due now: its badge leaves every page that shows it
     known = known_inputs(remembered, remembered.unrendered, stale) if stale is not None else None
-    specs = plan_editions(editions, now, known, options.preview)
+    carry: Carried | None = {} if known is not None and options.only is None and not options.preview else None
+    specs = plan_editions(editions, now, known, options.preview, carry)  # (the pages whose inputs are known: carried)
+    used = sorted({s.template for s in specs if s.template} | {template for template, _ in carry or ()})
+    templates = template_digests(make_env(config), used, remembered.template_refs)
+    common = common_key(config, options.preview, now)
+    kept = carry_over(carry, common, templates, remembered.pages, outputs.there) if carry else None
+    if carry and (kept is None or overlaps(specs, kept)):
+        specs, kept = plan_editions(editions, now, known, options.preview), None  # one to render: every page planned
     _refuse(parsed.diagnostics + site_diags + collision_diagnostics(specs, [e.site for e in editions]))
-    templates = template_digests(make_env(config), sorted({s.template for s in specs if s.template}),
-                                 remembered.template_refs)
-    decision = decide(specs, common_key(config, options.preview, now), templates, remembered.pages, outputs.there,
-                      options.only, options.explain)
-    return _Planned(editions, decision, now, len(articles), len(specs), parsed.changed,
-                    lambda: snapshot.horizon(parsed.articles, articles, now), specs, articles)
+    decision = decide(specs, common, templates, remembered.pages, outputs.there, options.only, options.explain, kept)
+    return _Planned(editions, decision, now, len(articles), len(specs) + len(kept or ()), parsed.changed,
+                    lambda: snapshot.horizon(parsed.articles, articles, now), specs, articles, carried=kept or {})
 
 
 def _planned(edit: BodyEdit) -> _Planned:
-    """An edit of article bodies only (incremental/bodyedit.py): the edited files' entries replace
-    theirs, and the output keeps the last build's files."""
+    """An edit of article bodies only (incremental/bodyedit.py): the output keeps the last build's files."""
     return _Planned(edit.editions, edit.decision, edit.now, edit.articles, edit.pages, True, lambda: edit.valid_until,
                     keep=edit.keep)
 
@@ -342,7 +346,7 @@ def _images_and_files(root: Path, config: SiteConfig, planned: _Planned, state: 
                                     state.images, run=make)
     _refuse(problems)
     copies = [*files_to_copy(config, articles), *made.items()]
-    keep = {s.out for s in planned.specs} | {rel for rel, _ in copies}
+    keep = {s.out for s in planned.specs} | planned.carried.keys() | {rel for rel, _ in copies}
     keep |= {f"{search.FOLDER}/"} if config.search else set()
     publication.expect(keep)  # listed in the output's manifest before the first file is written
     _stage(publication, [publication.staging.copy(rel, source) for rel, source in copies])

@@ -48,16 +48,20 @@ def _h(*parts: object) -> str:
                            digest_size=12).hexdigest()
 
 
-def plan_editions(editions: Sequence[Edition], now: dt.datetime,
-                  known: Mapping[str, str] | None = None, preview: bool = False) -> list[PageSpec]:
+Carried = dict[tuple[str, str], list[str]]  # (template, kind) -> output files (`plan`'s `carry`)
+
+
+def plan_editions(editions: Sequence[Edition], now: dt.datetime, known: Mapping[str, str] | None = None,
+                  preview: bool = False, carry: Carried | None = None) -> list[PageSpec]:
     """Every edition's pages; a page with versions in other editions shows them (hreflang links, the
-    language switcher), so they are part of what it shows."""
+    language switcher), so they are part of what it shows. `carry`: see `plan` (a site in one language)."""
     specs: list[PageSpec] = []
     pairs = root_redirects(editions, 0)  # a site in several languages: one _redirects, at the root
+    assert carry is None or len(editions) == 1
     for k, edition in enumerate(editions):
         alts = edition.alternates
         everything = _h(*sorted(alts.items())) if alts else ""
-        for s in plan(edition.site, edition.config, now, known, preview):
+        for s in plan(edition.site, edition.config, now, known, preview, carry):
             if s.kind == "redirects" and pairs:
                 continue  # (planned once below, with every edition's old addresses)
             shown: object = everything if s.kind == "sitemap" else alts.get(s.url)
@@ -86,10 +90,12 @@ def root_redirects(editions: Sequence[Edition], k: int) -> tuple[tuple[str, str]
 
 
 def plan(site: Site, config: SiteConfig, now: dt.datetime, known: Mapping[str, str] | None = None,
-         preview: bool = False) -> list[PageSpec]:
+         preview: bool = False, carry: Carried | None = None) -> list[PageSpec]:
     """One PageSpec per output file of one edition (the whole site, in one language). `known`: article and
     listing pages' inputs from the last build, by output file, when the site model did not change
-    (articles whose file changed left out). `preview`: newsgen serve's, whose pages badge scheduled stories."""
+    (articles whose file changed left out). `preview`: newsgen serve's, whose pages badge scheduled stories.
+    `carry`: the pages whose inputs are `known` are not planned but listed there, by template and kind
+    (the last build's fingerprints stand for them: `incremental.decide.carry_over`)."""
     arts = site.articles
     p = config.prefix  # the edition's URL folder: "" or "vi/"
     known = known or {}
@@ -109,14 +115,23 @@ def plan(site: Site, config: SiteConfig, now: dt.datetime, known: Mapping[str, s
                  inputs=_h(latest_cards, *(cards(site.by_section[s.slug][: config.home_per_section])
                                            for s in config.sections), *queries)))
     shown = ArticleInputs(site, config, card)
+    carried = carry.setdefault(("article.html", "article"), []).append if carry is not None else None
     for i, a in enumerate(arts):
         out = f"{a.url}index.html"
-        add(_spec(out, None, "article", "article.html", (i,), known.get(out) or shown(i)))  # (url: `out` implies it)
+        inputs = known.get(out)
+        if inputs is not None and carried is not None:
+            carried(out)
+            continue
+        add(_spec(out, None, "article", "article.html", (i,), inputs or shown(i)))  # (url: `out` implies it)
     for li, listing in enumerate(site.listings):
         template = f"{listing.kind}.html"
+        listed = carry.setdefault((template, "listing"), []).append if carry is not None else None
         for pi, pager in enumerate(listing.pages):
             out = urls.output_file(pager.url)
             inputs = known.get(out)
+            if inputs is not None and listed is not None:
+                listed(out)
+                continue
             if inputs is None:
                 inputs = _h(listing.title, listing.description, _pager_shape(pager, config), cards(pager.items))
             add(_spec(out, None if urls.url_of(out) == pager.url else pager.url, "listing", template, (li, pi), inputs))
@@ -242,6 +257,20 @@ def collisions(specs: list[PageSpec]) -> list[tuple[PageSpec, PageSpec]]:
                 break
             folder = folder.rpartition("/")[0]
     return out
+
+
+def overlaps(specs: list[PageSpec], taken: Mapping[str, object]) -> bool:
+    """Whether a planned page would write a file of `taken` (the pages `plan` carried), or an alias would
+    need a folder of that name (`collisions`' two cases): the whole plan then says which pages collide."""
+    for s in specs:
+        if s.out in taken:
+            return True
+        folder = s.out.rpartition("/")[0] if s.kind == "redirect" else ""
+        while folder:
+            if folder in taken:
+                return True
+            folder = folder.rpartition("/")[0]
+    return False
 
 
 def _feeds(add: Callable[[PageSpec], None], folder: str, ref: tuple[int, ...], inputs: str) -> None:

@@ -1,7 +1,7 @@
 """Stories added (news just published, newer than every other one; or filed late, with an earlier date):
 the build adds them to the last build's site model (`incremental.grow.with_added`) instead of making the
-model again, and plans the other pages with the
-inputs the last build computed. Its output must be, byte for byte, what the same build makes with the
+model again, and carries the pages they do not change with the last build's fingerprints instead of
+planning them (`decide.carry_over`). Its output must be, byte for byte, what the same build makes with the
 model made again (the twin below), and (with each page's own Latest News list) what a serial build
 without a cache makes."""
 
@@ -145,3 +145,66 @@ def test_a_story_at_a_taken_address_is_reported(newsroom: Newsroom) -> None:
     (newsroom.root / "content/politics/again.md").write_text(_story("Again", 0, slug="story-number-3"), "utf-8")
     with pytest.raises(BuildError, match="same URL"):
         newsroom.build()
+
+
+def _carried(monkeypatch: pytest.MonkeyPatch) -> list[int | None]:
+    """What `decide.carry_over` answers in the builds that follow: how many pages it carried, or None."""
+    import newsgen.incremental.decide as decide_mod
+
+    real, answers = decide_mod.carry_over, []
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        got = real(*args, **kwargs)
+        answers.append(None if got is None else len(got))
+        return got
+
+    monkeypatch.setattr(decide_mod, "carry_over", spy)
+    return answers
+
+
+def test_the_pages_a_new_story_does_not_change_are_carried_not_planned(newsroom: Newsroom, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new story's build plans only the pages whose inputs it changed; the others keep the last build's
+    fingerprints (decide.carry_over), unless one of them must be rendered: its file removed by hand, its
+    template changed. Each time the output is a build without a cache's."""
+    root, out = newsroom.root, newsroom.out
+    answers = _carried(monkeypatch)
+    (root / "content/politics/first.md").write_text(_story("First of the day", 0, tags=["ports"]), "utf-8")
+    result = newsroom.build()
+    assert answers and answers[-1] is not None and answers[-1] > 10, answers  # (the lists it is not in at least)
+    from newsgen.build import BuildOptions, build
+
+    assert result.pages == build(root, BuildOptions(out=tmp_path / "whole", jobs=1)).pages  # (counted all the same)
+    newsroom.compare() if not newsroom.shared else None
+
+    (out / "sports/index.html").unlink()  # a page the next story does not change, removed by hand
+    (root / "content/politics/second.md").write_text(_story("Second of the day", 0), "utf-8")
+    newsroom.build()
+    assert answers[-1] is None  # (that page to render: every page planned)
+    assert (out / "sports/index.html").is_file()
+    newsroom.compare() if not newsroom.shared else None
+
+    (root / "templates").mkdir(exist_ok=True)
+    theme = Path(__import__("newsgen.render.environment", fromlist=["theme_dir"]).theme_dir())
+    (root / "templates/listing.html").write_text(
+        (theme / "templates/listing.html").read_text("utf-8").replace("{% block content %}", "{% block content %}<!-- ours -->", 1), "utf-8")
+    (root / "content/politics/third.md").write_text(_story("Third of the day", 0), "utf-8")
+    newsroom.build()
+    assert answers[-1] is None  # (a template of carried pages changed)
+    assert "<!-- ours -->" in (out / "tags/ports/index.html").read_text("utf-8")
+    newsroom.compare() if not newsroom.shared else None
+
+
+def test_a_new_storys_old_address_at_a_carried_page_is_reported(newsroom: Newsroom,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """An alias of the new story names the address of a story whose page is carried (not planned): the
+    whole plan finds the collision and reports it; nothing is written over that story's page."""
+    from newsgen.errors import BuildError
+
+    page = newsroom.out / "culture/story-number-2/index.html"
+    before = page.read_bytes()
+    (newsroom.root / "content/politics/moved.md").write_text(
+        _story("Moved here", 0, aliases=["/culture/story-number-2/"]), "utf-8")
+    with pytest.raises(BuildError, match="alias"):
+        newsroom.build()
+    assert page.read_bytes() == before

@@ -48,11 +48,13 @@ def fingerprint(spec: PageSpec, common: str, templates: Mapping[str, str]) -> Fi
 
 
 def decide(specs: Iterable[PageSpec], common: str, templates: Mapping[str, str], last: Mapping[str, Fingerprint],
-           there: Callable[[str], bool], only: frozenset[str] | None = None, explain: bool = False) -> Decision:
+           there: Callable[[str], bool], only: frozenset[str] | None = None, explain: bool = False,
+           carried: Mapping[str, Fingerprint] | None = None) -> Decision:
     """Split the plan into pages to render and pages to keep. `templates`: each template's digest
     (render.templates.template_digests); `last`: the fingerprints of the last build; `there(out)`: is
     that file in the output folder (outputs.Outputs.there); `only`: render
-    just these output files now (newsgen serve: what the browser shows), deferring the rest."""
+    just these output files now (newsgen serve: what the browser shows), deferring the rest. `carried`:
+    the pages not planned, unchanged (`carry_over`)."""
     decision = Decision()
     fingerprints, previous_of, template_of = decision.fingerprints, last.get, templates.get
     new, unchanged = tuple.__new__, 0  # (Fingerprint's own __new__ is a Python function: 12,600 calls at 10k)
@@ -76,8 +78,30 @@ def decide(specs: Iterable[PageSpec], common: str, templates: Mapping[str, str],
         decision.todo.append(spec)
         if explain:
             decision.reasons.append(f"/{spec.url}: {why(previous, fp, spec)}")
+    if carried:
+        fingerprints.update(carried)
+        unchanged += len(carried)
     decision.unchanged = unchanged
     return decision
+
+
+def carry_over(carried: Mapping[tuple[str, str], list[str]], common: str, templates: Mapping[str, str],
+               last: Mapping[str, Fingerprint], there: Callable[[str], bool]) -> dict[str, Fingerprint] | None:
+    """The last build's fingerprints of the pages `pages.plan` carried (their inputs known: a new story's
+    build, 10,000 pages not planned again), or None when one of them must be rendered: its file is not
+    in the output, or newsgen, the config, the options or its template changed (then every page is
+    planned). What decide() would find for them, without a PageSpec each: unchanged."""
+    kept: dict[str, Fingerprint] = {}
+    previous_of = last.get
+    for (template, kind), outs in carried.items():
+        digest = templates.get(template, "")
+        for out in outs:
+            previous = previous_of(out)
+            if (previous is None or previous[0] != common or previous[1] != digest or previous[2] != kind
+                    or previous[3] or not there(out)):
+                return None
+            kept[out] = previous
+    return kept
 
 
 def why(previous: Fingerprint | None, now: Fingerprint, spec: PageSpec) -> str:
