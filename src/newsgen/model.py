@@ -60,6 +60,9 @@ class Article:
     body_line: int = 1  # 1-based line in the file where the Markdown body starts
     digest: str = ""  # hash of the whole file: any change re-renders the article page
     card_digest: str = ""  # hash of what lists show of it (title, url, date, summary, image...)
+    # `modified` in ISO 8601 to the second, made by the parser and kept in the build cache: a sitemap lists
+    # every story's (10,000 isoformat calls: ~15 ms of a new story's build); "" in an article made otherwise
+    modified_iso: str = ""
 
     @property
     def url(self) -> str:

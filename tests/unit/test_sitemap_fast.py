@@ -104,3 +104,29 @@ def test_whole_sites_built_both_ways(kind: str, make_site, png, tmp_path: Path, 
     assert sitemaps[0] == sitemaps[1] and any(b"<url>" in data for data in sitemaps[0].values())
     if kind == "two editions":
         assert any(b"xhtml:link" in data for data in sitemaps[0].values())
+
+
+@pytest.mark.parametrize("fields", [
+    {},
+    {"updated": "2025-03-21 08:05"},
+    {"updated": "2025-03-21T08:05:09.5+02:00"},  # (to the second, and in its own offset)
+    {"corrections": [{"date": "2025-04-02 10:00", "text": "A name was misspelt."}]},
+    {"updated": "2025-03-20 09:00", "corrections": [{"date": "2025-03-19 18:00", "text": "A date."}]},
+])
+def test_the_parsers_modified_iso_is_the_sitemaps_lastmod(fields: dict[str, object], tmp_path: Path) -> None:
+    """Article.modified_iso (made by the parser, kept in the cache) is what the sitemap computes from
+    `modified` when an article has none; a sitemap is the same bytes either way."""
+    from tests.conftest import article_text
+
+    from newsgen.content.parse import parse_bytes
+    from newsgen.render.context import lastmod
+
+    cfg = dataclasses.replace(config(), root=tmp_path)
+    raw = article_text(date="2025-03-19T17:40:00.25+07:00", **fields).encode()
+    a, diags = parse_bytes(raw, "content/politics/x.md", tmp_path, cfg)
+    assert a is not None, diags
+    assert a.modified_iso == lastmod(a.modified) != ""
+    site, _ = build_site([a, *stories(4)], cfg)
+    blank, _ = build_site([dataclasses.replace(a, modified_iso=""), *stories(4)], cfg)
+    assert both_ways(site, cfg) == both_ways(blank, cfg)
+    assert both_ways(site, cfg)[0] == both_ways(site, cfg)[1]

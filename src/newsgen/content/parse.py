@@ -161,7 +161,8 @@ def parse_bytes(raw: bytes, rel: str, root: Path, config: SiteConfig,
         body_line=src.body_line,
         digest=hashlib.blake2b(raw, digest_size=12).hexdigest(),
     )
-    return Article(**fields, card_digest=card_digest(fields)), []
+    modified = max([fields["updated"] or fields["date"], *(c.date for c in fields["corrections"])])
+    return Article(**fields, card_digest=card_digest(fields), modified_iso=modified.isoformat(timespec="seconds")), []
 
 
 def _raw_control(raw: bytes) -> bool:

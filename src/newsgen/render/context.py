@@ -124,7 +124,7 @@ def sitemap_entries(site: Site, config: SiteConfig, alternates: Mapping[str, tup
     before, stories = sitemap_part(site, part)
     pages = pages[before]
     if articles:
-        pages.extend([(a.url, lastmod(a.modified)) for a in arts[stories]])
+        pages.extend([(a.url, a.modified_iso or lastmod(a.modified)) for a in arts[stories]])
     if not alternates:
         return [(base + url, mod, ()) for url, mod in pages]
     return [(base + url, mod, versions(url)) for url, mod in pages]
