@@ -144,7 +144,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
                           options.explain) if last is not None and options.only is None else None
         planned = _planned(short) if short is not None else _plan(root, config, found, remembered, options, executor,
                                                                    progress, out, outputs, lap, result.warnings,
-                                                                   last.since if last is not None else None)
+                                                                   getattr(last, "since", None), state is not None)
         editions, decision = planned.editions, planned.decision
         result.articles, result.pages, result.rendered = planned.articles, planned.pages, len(decision.todo)
         result.unchanged, result.deferred, result.reasons = decision.unchanged, decision.deferred, decision.reasons
@@ -227,9 +227,9 @@ class _Planned:
 
 def _plan(root: Path, config: SiteConfig, found: snapshot.Inputs, remembered: State, options: BuildOptions,
           executor: Executor, progress: Progress | None, out: Path, outputs: Outputs,
-          lap: Callable[[str], None], warnings: list[str], since: float | None) -> _Planned:
+          lap: Callable[[str], None], warnings: list[str], since: float | None, whole: bool) -> _Planned:
     """The whole way: parse what changed, the site model, every page's spec and which to render. `since`:
-    the clock of the last build (its snapshot's)."""
+    the clock of the last build (its snapshot's); `whole`: every page planned, none carried (newsgen serve)."""
     from .content.collect import parse_site
     from .editions import site_models
     from .incremental.codec import materialize
@@ -257,7 +257,7 @@ def _plan(root: Path, config: SiteConfig, found: snapshot.Inputs, remembered: St
     if options.preview and stale is not None and came_due(chosen, since, now):
         stale = None  # a story scheduled then is due now: its badge leaves every page that shows it
     known = known_inputs(remembered, remembered.unrendered, stale) if stale is not None else None
-    carry: Carried | None = {} if known is not None and options.only is None and not options.preview else None
+    carry: Carried | None = {} if known is not None and options.only is None and not whole else None
     specs = plan_editions(editions, now, known, options.preview, carry)  # (the pages whose inputs are known: carried)
     used = sorted({s.template for s in specs if s.template} | {template for template, _ in carry or ()})
     templates = template_digests(make_env(config), used, remembered.template_refs)

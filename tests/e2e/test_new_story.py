@@ -208,3 +208,24 @@ def test_a_new_storys_old_address_at_a_carried_page_is_reported(newsroom: Newsro
     with pytest.raises(BuildError, match="alias"):
         newsroom.build()
     assert page.read_bytes() == before
+
+
+def test_newsgen_serve_plans_every_page(make_site, png, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The preview (its build state in memory) renders a page on screen early from the last plan, which
+    must hold every page: nothing is carried there, drafts shown or not."""
+    from tests.e2e.newsroom import newsroom_files
+
+    from newsgen.build import BuildOptions, build
+    from newsgen.incremental.state import State
+
+    root = make_site(newsroom_files(png))
+    answers = _carried(monkeypatch)
+    for preview in (True, False):
+        state, kept = State(), []  # type: ignore[var-annotated]
+        options = BuildOptions(out=tmp_path / f"preview-{preview}", preview=preview, jobs=1, keep_alive=kept)
+        build(root, options, state=state)
+        (root / f"content/politics/new-{preview}.md").write_text(_story(f"New {preview}", 0), "utf-8")
+        result = build(root, options, state=state)
+        assert kept[-1][2] is not None and len(kept[-1][2]) == result.pages  # (the plan: every page)
+    assert answers == []
