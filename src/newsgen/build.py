@@ -235,7 +235,7 @@ def _plan(root: Path, config: SiteConfig, found: snapshot.Inputs, remembered: St
     from .incremental.codec import materialize
     from .incremental.decide import carry_over, common_key, decide
     from .incremental.reuse import known_inputs
-    from .pages import Carried, came_due, collision_diagnostics, overlaps, plan_editions
+    from .pages import came_due, collision_diagnostics, plan_carrying, plan_editions
     from .render.environment import make_env
     from .render.templates import template_digests
     from .site import Selection, select
@@ -257,15 +257,14 @@ def _plan(root: Path, config: SiteConfig, found: snapshot.Inputs, remembered: St
     if options.preview and stale is not None and came_due(chosen, since, now):
         stale = None  # a story scheduled then is due now: its badge leaves every page that shows it
     known = known_inputs(remembered, remembered.unrendered, stale) if stale is not None else None
-    carry: Carried | None = {} if known is not None and options.only is None and not whole else None
-    specs = plan_editions(editions, now, known, options.preview, carry)  # (the pages whose inputs are known: carried)
-    used = sorted({s.template for s in specs if s.template} | {template for template, _ in carry or ()})
-    templates = template_digests(make_env(config), used, remembered.template_refs)
+    specs, carry = plan_carrying(editions, now, known, options.preview, options.only is None and not whole)
+    _refuse(parsed.diagnostics + site_diags + collision_diagnostics(specs, [e.site for e in editions]))
+    used = {s.template for s in specs if s.template} | {template for template, _ in carry or ()}
+    templates = template_digests(make_env(config), sorted(used), remembered.template_refs)
     common = common_key(config, options.preview, now)
     kept = carry_over(carry, common, templates, remembered.pages, outputs.there) if carry else None
-    if carry and (kept is None or overlaps(specs, kept)):
-        specs, kept = plan_editions(editions, now, known, options.preview), None  # one to render: every page planned
-    _refuse(parsed.diagnostics + site_diags + collision_diagnostics(specs, [e.site for e in editions]))
+    if carry and kept is None:
+        specs = plan_editions(editions, now, known, options.preview)  # one to render: every page planned
     decision = decide(specs, common, templates, remembered.pages, outputs.there, options.only, options.explain, kept)
     return _Planned(editions, decision, now, len(articles), len(specs) + len(kept or ()), parsed.changed,
                     lambda: snapshot.horizon(parsed.articles, articles, now), specs, articles, carried=kept or {})

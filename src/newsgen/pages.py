@@ -75,6 +75,18 @@ def plan_editions(editions: Sequence[Edition], now: dt.datetime, known: Mapping[
     return specs
 
 
+def plan_carrying(editions: Sequence[Edition], now: dt.datetime, known: Mapping[str, str] | None, preview: bool,
+                  allowed: bool) -> tuple[list[PageSpec], Carried | None]:
+    """plan_editions, with the pages whose inputs are `known` carried (`plan`'s `carry`) when `allowed`; every
+    page planned when a planned page or alias lands on a carried page's address (`overlaps`: the whole
+    plan then reports the collision)."""
+    carry: Carried | None = {} if known is not None and allowed else None
+    specs = plan_editions(editions, now, known, preview, carry)
+    if carry and overlaps(specs, carry):
+        return plan_editions(editions, now, known, preview), None
+    return specs, carry
+
+
 def alias_pairs(site: Site) -> list[tuple[str, str]]:
     """(old address, article URL) for every alias of the site's (an edition's) stories."""
     return [(alias, a.url) for a in site.articles for alias in a.aliases]
@@ -259,9 +271,10 @@ def collisions(specs: list[PageSpec]) -> list[tuple[PageSpec, PageSpec]]:
     return out
 
 
-def overlaps(specs: list[PageSpec], taken: Mapping[str, object]) -> bool:
-    """Whether a planned page would write a file of `taken` (the pages `plan` carried), or an alias would
-    need a folder of that name (`collisions`' two cases): the whole plan then says which pages collide."""
+def overlaps(specs: list[PageSpec], carried: Carried) -> bool:
+    """Whether a planned page would write a file of a page `plan` carried, or an alias would need a folder
+    of that name (`collisions`' two cases): the whole plan then says which pages collide."""
+    taken = {out for outs in carried.values() for out in outs}
     for s in specs:
         if s.out in taken:
             return True
