@@ -161,8 +161,9 @@ def parse_bytes(raw: bytes, rel: str, root: Path, config: SiteConfig,
         body_line=src.body_line,
         digest=hashlib.blake2b(raw, digest_size=12).hexdigest(),
     )
-    modified = max([fields["updated"] or fields["date"], *(c.date for c in fields["corrections"])])
-    return Article(**fields, card_digest=card_digest(fields), modified_iso=modified.isoformat(timespec="seconds")), []
+    modified = max([fields["updated"] or fields["date"], *(c.date for c in fields["corrections"])])  # Article.modified
+    return Article(**fields, card_digest=card_digest(fields, modified),
+                   modified_iso=modified.isoformat(timespec="seconds")), []
 
 
 def _raw_control(raw: bytes) -> bool:
@@ -172,11 +173,10 @@ def _raw_control(raw: bytes) -> bool:
     return len(raw.translate(None, _RAW_C0)) != len(raw) or (b"\xc2" in raw and _RAW_C1.search(raw) is not None)
 
 
-def card_digest(f: dict[str, Any]) -> str:
+def card_digest(f: dict[str, Any], modified: Any) -> str:
     """A hash of what lists show of an article (its card: title, URL, dates, summary, image, authors,
-    section, tags, draft): a change here re-renders the pages that list it."""
+    section, tags, draft; `modified`: its last change): a change here re-renders the pages that list it."""
     url = f"{f.get('edition', '')}{f['section']}/{f['slug']}/"
-    modified = max([f["updated"] or f["date"], *(c.date for c in f["corrections"])])
     card = repr((f["title"], url, f["date"].isoformat(), f["summary"], f["image"], f["authors"], f["section"],
                  modified, f["tags"], f["draft"]))
     return hashlib.blake2b(card.encode(), digest_size=12).hexdigest()

@@ -96,9 +96,8 @@ def carry_over(carried: Mapping[tuple[str, str], list[str]], common: str, templa
     for (template, kind), outs in carried.items():
         digest = templates.get(template, "")
         for out in outs:
-            previous = previous_of(out)
-            if (previous is None or previous[0] != common or previous[1] != digest or previous[2] != kind
-                    or previous[3] or not there(out)):
+            previous = previous_of(out)  # (its inputs are the known ones: the rest of its fingerprint must be the same)
+            if previous is None or previous[:4] != (common, digest, kind, "") or not there(out):
                 return None
             kept[out] = previous
     return kept
