@@ -23,8 +23,14 @@ from .site import Selection, build_site, select
 def check_site(root: Path, drafts: bool = False) -> int:
     config = load_config(root)
     found = snapshot.take(root)
-    parsed = parse_site(root, config, found.stamps, State(), Executor(jobs_wanted(None)))
-    diags: list[Diagnostic] = [*check_links(root, found.links), *parsed.diagnostics]
+    diags: list[Diagnostic] = check_links(root, found.links)
+    # a link leading out of the site is reported, never followed: nothing under it is read (as a build refuses
+    # before reading anything; a link's target must not reach the output of a check run in CI either)
+    outside = tuple(d.path.rstrip("/") for d in diags)
+    stamps = {rel: st for rel, st in found.stamps.items()
+              if not any(rel == o or rel.startswith(o + "/") for o in outside)} if outside else found.stamps
+    parsed = parse_site(root, config, stamps, State(), Executor(jobs_wanted(None)))
+    diags += parsed.diagnostics
     now = tz_now(config.tz)
     chosen = select(parsed.articles, now, Selection(drafts=drafts, future=True))
     editions, more, _ = site_models(chosen, config, State(), lambda arts, cfg, memo: build_site(arts, cfg, memo))

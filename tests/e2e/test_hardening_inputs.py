@@ -144,3 +144,23 @@ def test_a_relative_link_longer_than_a_file_name_is_no_crash(make_site, run_cli)
     root = make_site({"content/politics/a.md": make_site.article("Long", body=f"[x]({'a' * 300}.txt)\n")})
     result = run_cli(["build", "--jobs", "1"], root)
     assert result.exit_code == 0, result.stderr
+
+
+def test_check_reports_a_link_out_of_the_site_without_reading_it(make_site, run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """`newsgen check` (run in CI, its output in the job's log) names the link and never parses its target:
+    an article file that is a link to a file outside the site, and a linked folder holding one."""
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "story.md").write_text("---\ntitle: Outside\nsection: SECRET-VALUE-FROM-OUTSIDE\n"
+                                      "date: 2026-01-01\n---\nx\n", encoding="utf-8")
+    root = make_site({"content/politics/2026/a.md": make_site.article("Fine"),
+                      "content/politics/2026/b.md": "---\ntitle: Own error\nsection: Sprots\ndate: 2026-01-01\n---\nx\n"})
+    os.symlink(outside / "story.md", root / "content/politics/2026/linked.md")
+    os.symlink(outside, root / "content/politics/folder", target_is_directory=True)
+    result = run_cli(["check"], root)
+    assert result.exit_code == 1 and not result.traceback, result.stderr
+    assert "SECRET-VALUE" not in result.stderr + result.stdout
+    lines = result.stderr.splitlines()
+    assert any("content/politics/2026/linked.md" in line and "outside" in line for line in lines), result.stderr
+    assert any("content/politics/folder" in line and "outside" in line for line in lines), result.stderr
+    assert any("content/politics/2026/b.md" in line and "Sprots" in line for line in lines), result.stderr  # the rest
