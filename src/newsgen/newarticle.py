@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from .config import load_config
+from .content.frontmatter import short_slug
 from .dates import now as tz_now
 from .errors import BuildError, Diagnostic, did_you_mean
 from .slugs import slugify
@@ -39,16 +40,22 @@ def new_article(root: Path, title: str, section: str, authors: list[str], draft:
         raise BuildError([Diagnostic("--section", None, f'unknown section "{section}"',
                                      did_you_mean(section, [s.name for s in config.sections])
                                      or "sections: " + ", ".join(s.name for s in config.sections))])
-    slug = slugify(title)
-    if not title.strip() or not slug:
+    title = title.strip()
+    slug = short_slug(slugify(title))  # the URL's slug, as the build makes it (a long title's cut at a word)
+    if not title or not slug:
         raise BuildError([Diagnostic("TITLE", None, "the title needs letters or digits")])
+    if not title.isprintable():  # a line break or a control character: check would refuse the file
+        raise BuildError([Diagnostic("TITLE", None, "the title must be one line of text, without control characters",
+                                     "type it again as one line")])
     now = tz_now(config.tz)
     folder = content / found.slug / f"{now:%Y}"
     path = folder / f"{slug}.md"
     if path.exists():
         raise BuildError([Diagnostic(str(path), None, "an article with this file name exists already",
                                      "choose another title")])
-    lines = ["---", f"title: {_yaml_text(title.strip())}", f"section: {_yaml_text(found.name)}"]
+    # slug: written out, so that the page keeps its address when the headline is changed later (a
+    # link shared or indexed goes on working); an editor may change it before the story is published
+    lines = ["---", f"title: {_yaml_text(title)}", f"slug: {slug}", f"section: {_yaml_text(found.name)}"]
     if len(authors) == 1:
         lines.append(f"author: {_yaml_text(authors[0])}")
     elif authors:
@@ -66,6 +73,11 @@ def new_article(root: Path, title: str, section: str, authors: list[str], draft:
     if draft:
         lines.append("draft: true")
     lines += ["---", "", LEAD_PROMPT, "", "## A subheading", "", "More text.", ""]
-    folder.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines), encoding="utf-8")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(path, "x", encoding="utf-8") as f:  # "x": never over a file made meanwhile
+            f.write("\n".join(lines))
+    except OSError as exc:
+        raise BuildError([Diagnostic(str(path), None, f"cannot write the article: {exc.strerror}",
+                                     "check the folder's permissions and free space")]) from None
     return path

@@ -206,3 +206,34 @@ def test_the_real_program_ends_a_build_at_once_with_everything_done(make_site, r
     after = snapshot(root / "public")
     assert after.keys() == built.keys()
     assert {k for k in after if after[k] != built[k]} == {"politics/two/index.html", *(f"{d}{n}" for d in ("", "politics/") for n in ("feed.xml", "atom.xml", "feed.json"))}
+
+
+def test_new_article_with_a_long_title_keeps_its_address(make_site, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """A headline longer than a file name may be: the file and the URL take the build's slug, cut at a word
+    (no traceback); the slug is written out, so a later change of the headline does not move the page."""
+    from newsgen.content.frontmatter import MAX_SLUG
+
+    root = make_site({})
+    title = "Residents of the canal district gather again " * 6
+    result = run_cli(["new", title, "--section", "Politics", "--no-draft"], root)
+    assert result.exit_code == 0 and not result.traceback, result.stderr
+    path = root / result.stdout.strip()
+    slug = path.stem
+    assert len(slug) <= MAX_SLUG and slug.startswith("residents-of-the-canal-district") and not slug.endswith("-")
+    assert f"\nslug: {slug}\n" in path.read_text(encoding="utf-8")
+    assert run_cli(["build", "--jobs", "1"], root).exit_code == 0
+    assert (root / f"public/politics/{slug}/index.html").is_file()
+    text = path.read_text(encoding="utf-8").replace(title.strip(), "Canal district residents meet")
+    path.write_text(text, encoding="utf-8")
+    assert run_cli(["build", "--jobs", "1"], root).exit_code == 0
+    page = (root / f"public/politics/{slug}/index.html").read_text(encoding="utf-8")
+    assert "Canal district residents meet" in page
+
+
+@pytest.mark.parametrize("title", ["Esc \x1b[31m red", "Line one\nline two", "Tab\there"])
+def test_new_article_refuses_a_title_check_would_refuse(make_site, run_cli, title: str) -> None:  # type: ignore[no-untyped-def]
+    root = make_site({})
+    result = run_cli(["new", title, "--section", "Politics"], root)
+    assert result.exit_code == 1 and not result.traceback, result.stderr
+    assert result.stderr.splitlines()[0].startswith("TITLE: the title must be one line")
+    assert list((root / "content").iterdir()) == []
