@@ -364,23 +364,23 @@ def _render(editions: list[Edition], now: dt.datetime, preview: bool, decision: 
     from .content.body import Bodies
     from .pages import root_redirects
     from .render.inputs import RenderInputs
-    from .render.pages import render_all
+    from .render.pages import once_each, render_all
 
     ahead = executor.background.spool() if executor.background is not None else None
     bodies = Bodies(editions[0].config, ahead)
     done = 0
-    for k, edition in enumerate(editions):
+    failed: list[Diagnostic] = []  # (results are staged as they come: not one list of every page's)
+    for k, edition in enumerate(editions):  # every edition's, even after one's errors: all reported at once
         todo = [s for s in decision.todo if s.edition == k] if len(editions) > 1 else decision.todo
         inputs = RenderInputs(config=edition.config, site=edition.site, now=now, bodies=bodies, preview=preview,
                               alternates=edition.alternates, redirects=root_redirects(editions, k))
         tick = (lambda n, d=done: progress("render", d + n, len(decision.todo))) if progress else None
-        failed: list[Diagnostic] = []  # (results are staged as they come: not one list of every page's)
         render_all(inputs, todo, publication.staging, executor, tick,
                    each=functools.partial(_staged, publication, failed))
-        if failed and saved is not None:
-            saved.cancel()
-        _refuse(failed)
         done += len(todo)
+    if failed and saved is not None:
+        saved.cancel()
+    _refuse(once_each(failed))
 
 
 def _staged(publication: Publication, failed: list[Diagnostic], results: list[PageResult]) -> None:

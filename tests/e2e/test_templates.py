@@ -4,6 +4,7 @@ mistakes are one-line errors pointing into the template."""
 from __future__ import annotations
 
 import re
+import shutil
 
 OVERRIDE = """{% extends "theme/article.html" %}
 {% block title %}Override: {{ article.title }}{% endblock %}
@@ -143,3 +144,30 @@ def test_a_failed_first_build_leaves_the_new_output_folder_empty(make_site, run_
     assert "templates/404.html:3: template error" in result.stderr
     left = sorted(str(p.relative_to(root / "public")) for p in (root / "public").rglob("*"))
     assert left in ([], [".newsgen-output"]), left
+
+
+def test_a_template_error_on_every_article_of_every_edition_is_one_line(make_site, run_cli, snapshot, write_file) -> None:  # type: ignore[no-untyped-def]
+    """A mistake in article.html fails every article page of both editions: the build says so once, in
+    one run (not the English pages now and the Vietnamese ones after they are fixed), names the type as
+    a template writer knows it whether the articles came from the cache or not, and leaves the output."""
+    a = make_site.article
+    root = make_site({
+        "content/politics/one.md": a("One"), "content/politics/two.md": a("Two", date="2025-03-18 10:00"),
+        "content/vi/politics/mot.md": a("Một"), "content/vi/politics/hai.md": a("Hai", date="2025-03-18 10:00"),
+    }, extra_config="languages:\n  - code: en\n  - code: vi\n")
+    assert run_cli(["build", "--jobs", "1"], root).exit_code == 0
+    before = snapshot(root / "public")
+    write_file(root, "templates/article.html", '{% extends "theme/article.html" %}\n{% block byline %}\n{{ super() }}\n'
+                                               "<p>{{ article.extra.location.upper() }}</p>\n{% endblock %}\n")
+    for cache in (True, False):  # articles decoded from the cache, then parsed anew
+        if not cache:
+            shutil.rmtree(root / ".newsgen-cache")
+        result = run_cli(["build", "--jobs", "1"], root)
+        assert result.exit_code == 1 and not result.traceback, result.stderr
+        lines = [line for line in result.stderr.splitlines() if line.startswith("templates/")]
+        assert len(lines) == 1, result.stderr
+        assert lines[0].startswith("templates/article.html:4: template error: 'dict object' has no attribute "
+                                   "'location' (while rendering /"), lines[0]
+        assert lines[0].endswith(", and 3 more pages with it)"), lines[0]
+        assert "newsgen." not in result.stderr
+        assert snapshot(root / "public") == before

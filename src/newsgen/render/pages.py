@@ -9,6 +9,7 @@ worker (at 10k articles: 36k card renders for 20k cards).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -94,6 +95,17 @@ def template_diagnostic(exc: BaseException, config: SiteConfig, spec: PageSpec) 
     if isinstance(exc, OSError):
         return Diagnostic(getattr(exc, "filename", None) or path, None, f"cannot read: {exc.strerror}")
     return Diagnostic(path, line, f"template error: {type(exc).__name__}: {exc}", f"while rendering /{spec.url}")
+
+
+def once_each(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """One line for the same template error on many pages (a mistake in article.html fails every
+    article): the first page's, with how many more pages it stopped."""
+    first: dict[tuple[str, int | None, str], list[Diagnostic]] = {}
+    for d in diagnostics:
+        first.setdefault((d.path, d.line, d.message), []).append(d)
+    return [same[0] if all(d.hint == same[0].hint for d in same) else dataclasses.replace(  # (repeats: once)
+        same[0], hint=f"{same[0].hint + ', and ' if same[0].hint else ''}{len(same) - 1:,} more pages with it")
+        for same in first.values()]
 
 
 def _template_location(exc: BaseException, config: SiteConfig) -> tuple[str, int | None]:
