@@ -130,7 +130,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     from .publish import Publication
 
     config = with_base_url(load_config(root), options.base_url)
-    _refuse(check_output_folder(out, root) + check_links(root, found.links))
+    _refuse(check_output_folder(out, root, ours=last is not None) + check_links(root, found.links))
     remembered = state if state is not None else _load_state(root, out, result.warnings)  # (articles not decoded yet)
     if unfinished(out) or (state is None and (last is None or last.state != remembered.token)):
         remembered.pages = {}  # pages written in place by a build that was killed, or an output this state did

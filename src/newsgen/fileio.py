@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 
+MANIFEST = ".newsgen-output"  # in an output folder: what newsgen wrote there (output.py writes it)
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # (collections.abc is not imported: the no-change answer of `newsgen build` loads this module)
     from collections.abc import Callable

@@ -29,10 +29,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import BuildError, Diagnostic
-from .fileio import CLOEXEC, read_bytes, read_regular, write_all, write_bytes
+from .fileio import CLOEXEC, MANIFEST, read_bytes, read_regular, write_all, write_bytes
 from .urls import UnsafePath, check_folders, safe_join, safe_path
 
-MARKER = ".newsgen-output"  # the manifest: what newsgen wrote here
+MARKER = MANIFEST  # the manifest: what newsgen wrote here
 STAGING = ".newsgen-staging"  # temporary files of the build in progress
 _MANIFEST_HEADER = ("This folder is written by newsgen build. newsgen replaces and removes only the files "
                     "listed below (files it wrote); anything else here is left alone.\nnewsgen-manifest 1\n")

@@ -60,8 +60,10 @@ def _holder(note: Path) -> str:
     return ""
 
 
-def check_output_folder(out: Path, root: Path) -> list[Diagnostic]:
-    """Refuse an output folder that would destroy the site or someone else's files."""
+def check_output_folder(out: Path, root: Path, ours: bool = False) -> list[Diagnostic]:
+    """Refuse an output folder that would destroy the site or someone else's files. `ours`: the site's
+    snapshot says its last build wrote into this very folder (its manifest may have been deleted since:
+    the build writes it again, and leaves every file it does not know alone)."""
     resolved, site = out.resolve(), root.resolve()
     shown = str(out)
     if resolved == site or resolved in site.parents or resolved == Path.home().resolve():
@@ -74,7 +76,7 @@ def check_output_folder(out: Path, root: Path) -> list[Diagnostic]:
                                "use --out public")]
     if resolved.exists() and not resolved.is_dir():
         return [Diagnostic(shown, None, "the output path is a file, not a folder")]
-    if resolved.is_dir() and not (resolved / MARKER).exists() and any(
+    if not ours and resolved.is_dir() and not (resolved / MARKER).exists() and any(
             not (p.name.startswith(".") or p.name in _HOSTING_FILES) for p in resolved.iterdir()):
         return [Diagnostic(shown, None, "the output folder is not empty and was not made by newsgen",
                            "choose an empty folder, or empty this one: newsgen replaces what is in it")]

@@ -100,3 +100,25 @@ def test_pages_of_a_deleted_article_are_removed_without_a_sweep(make_site, run_c
     assert result.exit_code == 0
     assert not (root / "public/politics/b").exists()
     assert "removed politics/b/index.html" in result.stdout
+
+
+def test_a_deleted_manifest_is_written_again(make_site, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """public/.newsgen-output deleted by hand: the next build (the site's snapshot knows this folder is its
+    output) is not a no-change answer, writes the manifest again and keeps the web team's file; a build
+    without the cache after it then finds a folder newsgen made (before: refused as someone else's)."""
+    root = make_site({"content/politics/a.md": make_site.article("Alpha"),
+                      "content/politics/b.md": make_site.article("Beta", date="2025-03-18 10:00")})
+    assert run_cli(["build", "--jobs", "1"], root).exit_code == 0
+    out = root / "public"
+    (out / "keep.txt").write_text("the web team's", encoding="utf-8")
+    (out / ".newsgen-output").unlink()
+    again = run_cli(["build", "--jobs", "1"], root)
+    assert again.exit_code == 0, again.stderr
+    listed = (out / ".newsgen-output").read_text(encoding="utf-8").splitlines()
+    assert "politics/alpha/index.html" in listed and "keep.txt" not in listed
+    shutil.rmtree(root / ".newsgen-cache")
+    (root / "content/politics/b.md").unlink()
+    cold = run_cli(["build", "--jobs", "1"], root)
+    assert cold.exit_code == 0, cold.stderr
+    assert not (out / "politics/beta").exists()  # known from the manifest written again: removed
+    assert (out / "keep.txt").read_text(encoding="utf-8") == "the web team's"

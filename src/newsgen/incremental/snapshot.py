@@ -27,7 +27,7 @@ import sys
 import zlib
 
 from .. import __version__
-from ..fileio import CLOEXEC, read_regular
+from ..fileio import CLOEXEC, MANIFEST, read_regular
 from .outputs import Outputs
 
 TYPE_CHECKING = False
@@ -369,10 +369,11 @@ def quick(root: str, out: str, key: str, now: float) -> Snapshot | Inputs | None
 
 def up_to_date(previous: Snapshot | None, key: str, stamps: Stamps, now: float, outputs: Outputs) -> bool:
     """True when a build would change nothing: same inputs, same options, clock between the previous
-    build's own and its horizon, and every file it wrote still in the output folder."""
+    build's own and its horizon, and every file it wrote still in the output folder, its manifest too (without
+    it, the next build without a cache would take the folder for someone else's and refuse it)."""
     if previous is None or previous.key != key or not in_time(previous, now) or previous.packed != pack(stamps):
         return False
-    return outputs.all_there()
+    return outputs.all_there() and outputs.there(MANIFEST)
 
 
 def in_time(previous: Snapshot, now: float) -> bool:
