@@ -237,7 +237,7 @@ def _plan(root: Path, config: SiteConfig, found: snapshot.Inputs, remembered: St
     from .incremental.reuse import known_inputs
     from .pages import came_due, collision_diagnostics, plan_carrying, plan_editions
     from .render.environment import make_env
-    from .render.templates import template_digests
+    from .render.templates import template_digests, with_syntax_problems
     from .site import Selection, select
 
     if not materialize(remembered):  # every article the cache holds (one it cannot give: start over)
@@ -258,7 +258,8 @@ def _plan(root: Path, config: SiteConfig, found: snapshot.Inputs, remembered: St
         stale = None  # a story scheduled then is due now: its badge leaves every page that shows it
     known = known_inputs(remembered, remembered.unrendered, stale) if stale is not None else None
     specs, carry = plan_carrying(editions, now, known, options.preview, options.only is None and not whole)
-    _refuse(parsed.diagnostics + site_diags + collision_diagnostics(specs, [e.site for e in editions]))
+    clash = collision_diagnostics(specs, [e.site for e in editions])
+    _refuse(with_syntax_problems(config, parsed.diagnostics + site_diags + clash))
     used = {s.template for s in specs if s.template} | {template for template, _ in carry or ()}
     templates = template_digests(make_env(config), sorted(used), remembered.template_refs)
     common = common_key(config, options.preview, now)

@@ -17,6 +17,7 @@ from .pages import collision_diagnostics, plan_editions
 from .parallel import Executor, jobs_wanted
 from .render.inputs import RenderInputs
 from .render.pages import Renderer, template_diagnostic
+from .render.templates import with_syntax_problems
 from .site import Selection, build_site, select
 
 
@@ -36,7 +37,7 @@ def check_site(root: Path, drafts: bool = False) -> int:
     editions, more, _ = site_models(chosen, config, State(), lambda arts, cfg, memo: build_site(arts, cfg, memo))
     diags += more
     specs = plan_editions(editions, now)
-    diags += collision_diagnostics(specs, [e.site for e in editions])
+    diags = with_syntax_problems(config, diags + collision_diagnostics(specs, [e.site for e in editions]))
     seen: set[tuple[int, str, str]] = set()
     for k, edition in enumerate(editions if not diags else ()):  # one page of each kind, in memory
         inputs = RenderInputs(config=edition.config, site=edition.site, now=now, bodies=Bodies(config),

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 import shutil
 
+import pytest
+
 OVERRIDE = """{% extends "theme/article.html" %}
 {% block title %}Override: {{ article.title }}{% endblock %}
 {% block scripts %}{{ super() }}<p class="override-marker">{{ article.extra.location }}</p>{% endblock %}
@@ -171,3 +173,18 @@ def test_a_template_error_on_every_article_of_every_edition_is_one_line(make_sit
         assert lines[0].endswith(", and 3 more pages with it)"), lines[0]
         assert "newsgen." not in result.stderr
         assert snapshot(root / "public") == before
+
+
+@pytest.mark.parametrize("command", [["build", "--jobs", "1"], ["check"]])
+def test_a_template_syntax_error_is_reported_with_the_articles_mistakes(command, make_site, run_cli, write_file) -> None:  # type: ignore[no-untyped-def]
+    """A run that stops at an article's mistake (before any page is rendered) still names the broken
+    template: one run, every mistake (before, the template's line came only after the article was fixed)."""
+    root = make_site({"content/politics/a.md": make_site.article("Alpha"),
+                      "content/politics/b.md": "---\ntitle: Bad\nsection: Sprots\ndate: 2025-03-18 10:00\n---\nx\n"})
+    write_file(root, "templates/article.html",
+               '{% extends "theme/article.html" %}\n{% block byline %}\n{{ super() }\n{% endblock %}\n')
+    result = run_cli(command, root)
+    assert result.exit_code == 1 and not result.traceback, result.stderr
+    lines = result.stderr.splitlines()
+    assert any(line.startswith("content/politics/b.md:3: unknown section") for line in lines), lines
+    assert "templates/article.html:3: template syntax error: unexpected '}' (check the {% %} and {{ }} tags)" in lines

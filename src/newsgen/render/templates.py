@@ -8,6 +8,9 @@ import hashlib
 import jinja2
 from jinja2 import meta
 
+from ..config import SiteConfig
+from ..errors import Diagnostic
+
 # fragments rendered once through helpers (h.card, h.footer, h.latest_list, h.nav) or included by every page
 FRAGMENTS = ("_card.html", "_footer.html", "_latest.html", "_nav.html", "_picture.html")
 
@@ -123,3 +126,26 @@ def _card_calls(env: jinja2.Environment, name: str) -> tuple[frozenset[CardVaria
                 and call.dyn_kwargs is None and all(isinstance(k.value, nodes.Const) for k in call.kwargs)):
             calls.add(tuple(sorted((k.key, k.value.value) for k in call.kwargs)))  # type: ignore[attr-defined]
     return frozenset(calls), tuple(str(r) for r in meta.find_referenced_templates(ast) if r is not None)
+
+
+def with_syntax_problems(config: SiteConfig, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """`diagnostics` (a build that stops before rendering: mistakes in articles or the site model), and
+    with them each template of the site's templates/ folder that does not compile, so that one run
+    reports every mistake (a template is otherwise first compiled when a page is rendered)."""
+    if not diagnostics or not config.templates_dir.is_dir():
+        return diagnostics
+    from .environment import make_env
+
+    env, found = make_env(config, cache=False), list(diagnostics)
+    for path in sorted(config.templates_dir.rglob("*")):
+        if not path.is_file() or path.name.startswith("."):
+            continue
+        name = path.relative_to(config.templates_dir).as_posix()
+        try:
+            env.get_template(name)
+        except jinja2.TemplateSyntaxError as exc:
+            found.append(Diagnostic(f"templates/{name}", exc.lineno, f"template syntax error: {exc.message}",
+                                    "check the {% %} and {{ }} tags"))
+        except (jinja2.TemplateError, OSError, UnicodeDecodeError):
+            continue  # (anything else is reported when a page renders with it)
+    return found
