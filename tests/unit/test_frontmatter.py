@@ -60,6 +60,11 @@ def test_text_list() -> None:
     assert fmv.text_list(["Russia", "Ukraine", "Russia", " "], "tags") == ("Russia", "Ukraine")
     assert fmv.text_list("Russia, Ukraine", "tags") == ("Russia", "Ukraine")
     assert fmv.text_list([2025, "x"], "tags") == ("2025", "x")
+    # names that lead to one page are one name, spelled as first written
+    assert fmv.text_list("Flood, City Council, , flood, FLOOD", "tags") == ("Flood", "City Council")
+    assert fmv.text_list(["Đà Nẵng", "Da Nang", "ĐÀ NẴNG"], "tags") == ("Đà Nẵng",)
+    assert fmv.text_list(["Mira Castell", "mira castell"], "author") == ("Mira Castell",)
+    assert fmv.text_list(["!!", "??"], "tags") == ("!!", "??")  # no slug: compared as written, case aside
     assert fails(fmv.text_list, {"a": 1}, "tags").message == "tags must be a list"
     assert fails(fmv.text_list, [["nested"]], "tags").message == "tags must be text"
     assert fmv.text_list([None, "x"], "tags") == ("x",)

@@ -156,6 +156,7 @@ def _site(tmp_path: Path, outputs: int) -> tuple[Path, Path, list[str]]:
     for rel in left:
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
         (out / rel).write_text("x", encoding="utf-8")
+    (out / ".newsgen-output").write_text("newsgen\n", encoding="utf-8")  # the manifest a build writes
     return root, out, left
 
 
@@ -173,6 +174,9 @@ def test_quick_says_what_build_would(tmp_path: Path, outputs: int) -> None:
     (out / left[-1]).unlink()
     assert snapshot.quick(str(root), str(out), key, now) == snapshot.take(root)  # walked: the build goes on with it
     (out / left[-1]).write_text("x", encoding="utf-8")
+    (out / ".newsgen-output").unlink()  # the manifest deleted by hand: not an answer either (the build writes it)
+    assert snapshot.quick(str(root), str(out), key, now) == snapshot.take(root)
+    (out / ".newsgen-output").write_text("newsgen\n", encoding="utf-8")
     (root / "content/politics/c.md").write_text("c", encoding="utf-8")
     walked = snapshot.quick(str(root), str(out), key, now)
     assert isinstance(walked, snapshot.Inputs) and "content/politics/c.md" in walked.stamps

@@ -73,9 +73,11 @@ def text_list(value: Any, key: str) -> tuple[str, ...]:
     if len(value) > MAX_NAMES:
         raise FieldError(f"{key}: {len(value):,} names, at most {MAX_NAMES}", "keep the ones readers need")
     out: list[str] = []
+    seen: set[str] = set()  # each name once, by the page it links to ("Flood" and "flood": one tag)
     for v in value:
         item = text(v, key)
-        if item and item not in out:
+        if item and (same := slugify(item) or item.casefold()) not in seen:
+            seen.add(same)
             out.append(item)
     return tuple(out)
 
