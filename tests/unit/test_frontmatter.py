@@ -237,3 +237,13 @@ def test_not_an_image(tmp_path: Path) -> None:
     img, reported = image_of("image: fake.jpg\n", tmp_path)
     assert img is None
     assert "is not an image" in reported[0][1]
+
+
+def test_aliases_every_bad_one_in_one_error_and_paths_compared_as_written() -> None:
+    err = fails(fmv.aliases, ["/fine/", "/../../../../tmp/evil/", "/../outside.html", "no-slash"])
+    assert err.message == ('alias "/../../../../tmp/evil/" cannot be an address of this site; also '
+                           '"/../outside.html", "no-slash"')
+    assert err.hint == "remove it"
+    # paths differing in case or in their slashes are different addresses: each kept
+    assert fmv.aliases(["/Old-Page/", "/old-page/", "/a/b/", "/a-b/", "/a-b/"]) == ("/Old-Page/", "/old-page/",
+                                                                                     "/a/b/", "/a-b/")

@@ -65,7 +65,9 @@ def required_text(value: Any, key: str) -> str:
     return out
 
 
-def text_list(value: Any, key: str) -> tuple[str, ...]:
+def text_list(value: Any, key: str, names: bool = True) -> tuple[str, ...]:
+    """A list of texts, each once. `names` (authors, tags): texts that lead to one page (the same slug:
+    "Flood" and "flood") are one, as first written; else only equal texts are."""
     if isinstance(value, str):
         value = value.split(",")
     if not isinstance(value, list):
@@ -76,7 +78,7 @@ def text_list(value: Any, key: str) -> tuple[str, ...]:
     seen: set[str] = set()  # each name once, by the page it links to ("Flood" and "flood": one tag)
     for v in value:
         item = text(v, key)
-        if item and (same := slugify(item) or item.casefold()) not in seen:
+        if item and (same := (slugify(item) or item.casefold()) if names else item) not in seen:
             seen.add(same)
             out.append(item)
     return tuple(out)
@@ -91,21 +93,27 @@ def aliases(value: Any, key: str = "aliases") -> tuple[str, ...]:
     """Old URL paths of the article, each redirecting to it: `/2024/03/19/old-slug/`, `/old.html`, or a
     query form `/?p=123` (WordPress's). A path is normalized to end in "/" unless it names a file."""
     out: list[str] = []
-    for item in text_list(value, key):
+    problems: list[FieldError] = []  # every bad alias of the list in one error, not the first one alone
+    for item in text_list(value, key, names=False):
         path, _, query = item.partition("?")
         if not item.startswith("/") or item.startswith("//") or "\\" in item or any(c.isspace() for c in item):
-            raise FieldError(f'alias "{item}" is not a path of this site',
-                             "write the old address from its first slash: /2024/03/19/old-slug/")
+            problems.append(FieldError(f'alias "{item[:60]}" is not a path of this site',
+                                       "write the old address from its first slash: /2024/03/19/old-slug/"))
+            continue
         plain = unquote(path)  # the file a host serves for it
         if (len(item) > MAX_ALIAS or "/../" in f"{plain}/" or "/./" in f"{plain}/" or "#" in item or "\\" in plain
                 or not plain.isprintable() or "/." in plain or plain.strip("/") in _RESERVED):
             # (a hidden name, /.git/ or /.well-known/, is never newsgen's to write; nor are its own files)
-            raise FieldError(f'alias "{item[:60]}" cannot be an address of this site', "remove it")
+            problems.append(FieldError(f'alias "{item[:60]}" cannot be an address of this site', "remove it"))
+            continue
         if not query and not path.endswith("/") and "." not in path.rsplit("/", 1)[-1]:
             path += "/"
         alias = f"{path}?{query}" if query else path
         if alias not in out:
             out.append(alias)
+    if problems:
+        first, more = problems[0], ", ".join(f'"{p.message.split(chr(34), 2)[1]}"' for p in problems[1:])
+        raise FieldError(first.message + (f"; also {more}" if more else ""), first.hint)
     return tuple(out)
 
 
