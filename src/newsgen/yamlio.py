@@ -118,9 +118,13 @@ def load(text: str) -> Any:
         raise YamlProblem(f"nested more than {MAX_DEPTH} levels deep", None) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark is not None and "quoted scalar" in (exc.context or ""):
+            mark = exc.context_mark  # a quote never closed: the line it opens on, not the end of the text
         line = mark.line + 1 if mark is not None else None
         problem = exc.problem or exc.context or "invalid YAML"
-        hint = _hint_for(problem)
+        hint = _hint_for(f"{exc.context or ''} {problem}")
+        if "quoted scalar" in (exc.context or "") and "end of stream" in problem:
+            problem = "a quote opens a value and is never closed"
         if mark is not None and hint is None and "cannot start any token" in problem:
             lines = text.split("\n")
             if mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
@@ -171,8 +175,12 @@ def _measure(node: yaml.Node, depth: int, known: dict[int, tuple[int, int]], ope
 def _hint_for(problem: str) -> str | None:
     if "mapping values are not allowed" in problem:
         return 'quote a value that contains ": ", e.g. title: "Vote: what next"'
-    if "found character '\\t'" in problem:
+    if "found character '\\t'" in problem or "tab character" in problem:
         return "indent with spaces, not tabs"
+    if "quoted scalar" in problem:
+        return 'close the quote at the end of the value, on the same line: title: "Vote on the budget"'
+    if "did not find expected key" in problem or "expected <block end>" in problem:
+        return 'a value that starts with a quote, [ or { is quoted whole: title: "[Update] Vote"'
     if "could not find expected ':'" in problem:
         return "each line needs `key: value`"
     if "found undefined alias" in problem or "found unknown escape" in problem:

@@ -210,3 +210,19 @@ def test_a_recursive_alias_is_refused() -> None:
     with pytest.raises(YamlProblem) as info:
         yamlio.load("a: &x [1, *x]\n")
     assert "refers to the value it is part of" in info.value.message
+
+
+@pytest.mark.parametrize(("text", "line", "message", "hint"), [
+    ('title: "Broken YAML\nsection: Politics\ndate: 2026-01-01\n', 1, "a quote opens a value and is never closed",
+     "close the quote"),
+    ("title: [Update] Vote\nsection: Politics\n", 1, "did not find expected key", "is quoted whole"),
+    ('title: "Quoted" rest\nsection: Politics\n', 1, "did not find expected key", "is quoted whole"),
+    ("title: x\nsection:\n\t- y\n", 3, "cannot start any token", "indent with spaces, not tabs"),
+])
+def test_common_mistakes_get_their_line_and_a_hint(text: str, line: int, message: str, hint: str) -> None:
+    """What editors get wrong most (a quote left open, a headline starting with [ or a quote): the line
+    where the mistake is, and how to write it instead."""
+    with pytest.raises(YamlProblem) as caught:
+        yamlio.load(text)
+    assert caught.value.line == line and message in caught.value.message
+    assert caught.value.hint is not None and hint in caught.value.hint
