@@ -294,3 +294,17 @@ def test_the_raw_control_check_is_the_regex_it_replaced() -> None:
     for _ in range(5000):
         raw = bytes(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
         assert _raw_control(raw) == bool(reference.search(raw)), raw
+
+
+def test_a_change_dated_before_the_story_is_an_error(site) -> None:  # type: ignore[no-untyped-def]
+    """updated: or a correction dated before date: is a typo (the page would say "Updated" before the
+    story existed, and dateModified would come before datePublished)."""
+    text = ("---\ntitle: Levy\nsection: Politics\ndate: 2026-05-01 10:00\nupdated: 2026-04-01 10:00\n"
+            "corrections:\n  - date: 2020-01-01 10:00\n    text: An earlier figure was wrong.\n---\nBody.\n")
+    article, diags = parse(site, text)
+    assert article is None
+    assert [(d.line, d.message) for d in diags] == [
+        (5, "updated (2026-04-01 10:00) is before date (2026-05-01 10:00)"),
+        (6, "a correction is dated before the story's date (2026-05-01 10:00)")]
+    fine, diags = parse(site, text.replace("2026-04-01", "2026-05-02").replace("2020-01-01", "2026-05-01"))
+    assert diags == [] and fine is not None

@@ -112,6 +112,13 @@ def parse_bytes(raw: bytes, rel: str, root: Path, config: SiteConfig,
     field("author", fmv.text_list, "author")
     field("authors", fmv.text_list, "authors")
 
+    first = values.get("date")  # a later change dated before the story was first published: a typo
+    if first is not None and values.get("updated") is not None and values["updated"] < first:
+        report("updated", f"updated ({fm.text('updated')}) is before date ({fm.text('date')})",
+               "updated is when the story last changed, after it was published")
+    if first is not None and any(c.date < first for c in values.get("corrections", ())):
+        report("corrections", f"a correction is dated before the story's date ({fm.text('date')})",
+               "a correction's date is when it was made, after the story was published")
     title = values.get("title", "")
     slug = values.get("slug") or fmv.short_slug(slugify(title))
     if title and not slug:
