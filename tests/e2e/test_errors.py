@@ -217,7 +217,7 @@ RULES = {
         {BAD: article("title: T\nsection: Politics\ndate: 2025-03-19\nimage: ../../../../../../etc/passwd")},
         BAD,
         5,
-        'image "../../../../../../etc/passwd" is outside the site folder',
+        'image "../../../../../../etc/passwd" leads out of content/',
     ),
 }
 

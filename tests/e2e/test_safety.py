@@ -248,9 +248,9 @@ def outside(tmp: Path, root: Path) -> dict[str, bytes]:
         ({"slug": "../../escaped"}, 'slug "../../escaped" may only hold'),
         ({"slug": "/tmp/escaped"}, 'slug "/tmp/escaped" may only hold'),
         ({"slug": "..\\..\\escaped"}, "may only hold"),
-        ({"image": "../../../../../../../../etc/passwd"}, "is outside the site folder"),
-        ({"image": "/../../../etc/passwd"}, "is outside the site folder"),
-        ({"image": "../../newsgen.yaml"}, "is outside the site folder"),
+        ({"image": "../../../../../../../../etc/passwd"}, "leads out of content/"),
+        ({"image": "/../../../etc/passwd"}, "leads out of static/"),
+        ({"image": "../../newsgen.yaml"}, "leads out of content/"),
     ],
 )
 def test_escaping_paths_are_errors_and_write_nothing_outside(

@@ -228,7 +228,7 @@ def test_missing_image(tmp_path: Path) -> None:
 def test_image_outside_the_site(tmp_path: Path) -> None:
     img, reported = image_of("image: ../../../../etc/passwd\n", tmp_path)
     assert img is None
-    assert reported[0][1] == 'image "../../../../etc/passwd" is outside the site folder'
+    assert reported[0][1] == 'image "../../../../etc/passwd" leads out of content/'
 
 
 def test_not_an_image(tmp_path: Path) -> None:

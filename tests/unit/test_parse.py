@@ -176,8 +176,8 @@ Body
             "content/politics/a.md:7: tags must be a list (write it as tags: [One, Two])",
             'content/politics/a.md:8: slug "../../x" may only hold lower-case letters, digits and hyphens '
             "(e.g. slug: x)",
-            'content/politics/a.md:9: image "../../../etc/passwd" is outside the site folder '
-            "(put it next to the article or under static/)",
+            'content/politics/a.md:9: image "../../../etc/passwd" leads out of content/ '
+            "(name a file next to the article (photo.jpg), or one under static/ from its first slash (/images/x.jpg))",
             "content/politics/a.md:11: use either author or authors, not both",
         ]
     )

@@ -252,8 +252,9 @@ def image(fm: LineMap, article_path: str, article_url: str, root: Path,
         return Image(url=ref, source="", caption=caption, credit=credit, alt=alt)
     rel = resolve_file(ref, article_path, root)
     if rel is None:
-        report("image", f'image "{ref}" is outside the site folder',
-               "put it next to the article or under static/")
+        where = "static/" if ref.startswith("/") else "content/"  # (../static/x.jpg: in the site, not content/)
+        report("image", f'image "{ref}" leads out of {where}',
+               "name a file next to the article (photo.jpg), or one under static/ from its first slash (/images/x.jpg)")
         return None
     path = f"{root}/{rel}"
     try:
