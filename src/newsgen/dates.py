@@ -47,6 +47,12 @@ def parse_date(value: object, tz: ZoneInfo) -> dt.datetime:
                           f"a date must be between the years {FIRST_YEAR} and {LAST_YEAR}")
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=tz)
+        if parsed.utcoffset() != parsed.replace(fold=1).utcoffset() and \
+                parsed.astimezone(dt.UTC).astimezone(tz).replace(tzinfo=None) != parsed.replace(tzinfo=None):
+            # (the clocks jump forward over it: 02:30 on the night summer time starts; an hour that comes
+            # twice, when they go back, is its first time)
+            raise DateProblem(f"{_quoted(str(value))} is not a time of the site's timezone ({tz.key}): the clocks "
+                              "skip it", "write the time the clocks showed, e.g. one hour later")
     return parsed
 
 

@@ -102,3 +102,17 @@ def test_a_structure_is_not_quoted_back() -> None:
     with pytest.raises(DateProblem) as info:
         parse_date("x" * 10_000, HCM)
     assert len(info.value.args[0]) < 80
+
+
+def test_a_time_the_clocks_skip_is_refused_and_one_they_repeat_is_its_first() -> None:
+    """02:30 on the night New York's clocks jump from 02:00 to 03:00 names no moment: an error (it was
+    read as 02:30-05:00, i.e. 03:30 on the clock); 01:30 on the night they go back is its first time."""
+    ny = ZoneInfo("America/New_York")
+    with pytest.raises(DateProblem) as caught:
+        parse_date("2026-03-08 02:30", ny)
+    assert str(caught.value.args[0]).startswith('"2026-03-08 02:30" is not a time of the site\'s timezone '
+                                                "(America/New_York): the clocks skip it")
+    assert parse_date("2026-03-08 03:30", ny).utcoffset() == dt.timedelta(hours=-4)
+    assert parse_date("2026-11-01 01:30", ny).utcoffset() == dt.timedelta(hours=-4)
+    assert parse_date("2026-03-08 02:30-05:00", ny).utcoffset() == dt.timedelta(hours=-5)  # an offset given: as is
+    assert parse_date("2026-03-08 02:30", ZoneInfo("Asia/Ho_Chi_Minh")).hour == 2  # no summer time there
