@@ -69,3 +69,13 @@ def test_helpers():
     assert shortcode_attrs('id="a b" width=300 align=\'left\'') == {"id": "a b", "width": "300", "align": "left"}
     assert autop("<h2>Title</h2>\n\nText") == "<h2>Title</h2>\n\n<p>Text</p>"
     assert plain_text("Hội nghị <em>bàn</em>\n về &amp; kinh tế") == "Hội nghị bàn về & kinh tế"
+
+
+def test_a_link_the_site_would_refuse_keeps_only_its_text():
+    """javascript:, vbscript:, data: links: the text stays, the link goes (kept as Markdown, the page's
+    sanitizer would refuse it and show the link's Markdown as text); web, mail and phone links stay."""
+    out = md('<p><a href="javascript:alert(1)">bad link</a>, <a href=" JavaScript:x">two</a>, '
+             '<a href="data:text/html,x">three</a>, <a href="mailto:desk@x.org">mail</a>, '
+             '<a href="tel:+84123">call</a>, <a href="/local/page/">here</a>, <a href="a/b:c">rel</a></p>')
+    assert out == ("bad link, two, three, [mail](mailto:desk@x.org), [call](tel:+84123), [here](/local/page/), "
+                   "[rel](a/b:c)\n")

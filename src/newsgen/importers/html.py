@@ -172,6 +172,8 @@ def _cleanup(soup: BeautifulSoup, image: ImageMap, link: ImageMap | None) -> Non
         if isinstance(a, Tag) and _IMAGE_LINK.search(str(a.get("href") or "")) and a.find("img") \
                 and not a.get_text(strip=True):
             a.unwrap()
+        elif isinstance(a, Tag) and a.get("href") and not _web_link(str(a["href"])):
+            a.unwrap()  # javascript:, data:...: the site would refuse the link, and show its Markdown as text
         elif isinstance(a, Tag) and link is not None and a.get("href"):
             a["href"] = link(str(a["href"]))
     for img in soup.find_all("img"):
@@ -185,6 +187,12 @@ def _cleanup(soup: BeautifulSoup, image: ImageMap, link: ImageMap | None) -> Non
         if img.get("title"):
             keep["title"] = str(img["title"])
         img.attrs = keep  # type: ignore[assignment]  # bs4's attribute mapping type is wider
+
+
+def _web_link(href: str) -> bool:
+    """A relative address, or one of the schemes an article's link may have (the body's sanitizer's)."""
+    head = href.strip().split("#", 1)[0].split("?", 1)[0].split("/", 1)[0]
+    return ":" not in head or head.split(":", 1)[0].lower() in ("http", "https", "mailto", "tel")
 
 
 class _Converter(MarkdownConverter):
