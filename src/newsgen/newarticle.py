@@ -6,14 +6,10 @@ import json
 from pathlib import Path
 
 from .config import load_config
-from .content.frontmatter import short_slug
+from .content.frontmatter import LEAD_PROMPT, SUMMARY_PROMPT, short_slug
 from .dates import now as tz_now
 from .errors import BuildError, Diagnostic, did_you_mean
 from .slugs import slugify
-
-# What a new article says until the writer replaces it: each text once on the page.
-SUMMARY_PROMPT = "Write the summary here: one sentence under the headline, also shown in lists."
-LEAD_PROMPT = "Write the lead paragraph here."
 
 
 def _yaml_text(value: str) -> str:

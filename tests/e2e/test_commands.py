@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -120,6 +121,15 @@ def test_check_finds_template_errors(make_site, run_cli, snapshot) -> None:  # t
     assert snapshot(root) == before
 
 
+def written_in(path: Path) -> None:
+    """What a writer does with the file `newsgen new` made before publishing it: its summary and lead."""
+    from newsgen.newarticle import LEAD_PROMPT, SUMMARY_PROMPT
+
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(SUMMARY_PROMPT, "The night bus now runs later.")
+                    .replace(LEAD_PROMPT, "The city extended the route."), encoding="utf-8")
+
+
 def test_new_article(make_site, run_cli, fixed_now) -> None:  # type: ignore[no-untyped-def]
     from newsgen.config import load_config
     from newsgen.content.parse import parse_file
@@ -165,6 +175,7 @@ def test_new_article_with_several_authors_and_no_draft(make_site, run_cli) -> No
     )
     assert result.exit_code == 0, result.stderr
     rel = next((root / "content/sports").rglob("*.md")).relative_to(root).as_posix()
+    written_in(root / rel)
     article, diags = parse_file(root, rel, load_config(root))
     assert diags == [] and article is not None
     assert article.title == 'Quotes "inside" the title' and article.authors == ("A. One", "B: Two")
@@ -218,6 +229,7 @@ def test_new_article_with_a_long_title_keeps_its_address(make_site, run_cli) -> 
     result = run_cli(["new", title, "--section", "Politics", "--no-draft"], root)
     assert result.exit_code == 0 and not result.traceback, result.stderr
     path = root / result.stdout.strip()
+    written_in(path)
     slug = path.stem
     assert len(slug) <= MAX_SLUG and slug.startswith("residents-of-the-canal-district") and not slug.endswith("-")
     assert f"\nslug: {slug}\n" in path.read_text(encoding="utf-8")

@@ -141,15 +141,21 @@ def test_an_article_saved_while_it_is_parsed_is_read_again(archive: Path, monkey
 
 
 def test_an_article_from_newsgen_new_shows_its_lead_once(make_site, run_cli, parse_html) -> None:  # type: ignore[no-untyped-def]
-    """The file `newsgen new` writes, built as it is: headline, a standfirst, and the lead paragraph
-    once (an empty or missing summary falls back to the lead, which the page then showed twice)."""
+    """The file `newsgen new` writes, built as it is (a draft, previewed): headline, a standfirst, and the
+    lead paragraph once (an empty or missing summary falls back to the lead, which the page then showed
+    twice). Published as it is, with `--no-draft`, its placeholder text is an error."""
     from newsgen.newarticle import LEAD_PROMPT, SUMMARY_PROMPT
 
     root = make_site({})
-    result = run_cli(["new", "Night bus runs until two", "--section", "Politics", "--author", "Mira Castell",
-                      "--no-draft"], root)
+    published = run_cli(["new", "Night bus runs until two", "--section", "Politics", "--no-draft"], root)
+    assert published.exit_code == 0, published.stderr
+    refused = run_cli(["build", "--jobs", "1"], root)
+    assert refused.exit_code == 1 and not refused.traceback
+    assert "still holds the placeholder text of newsgen new (write the summary and the lead" in refused.stderr
+    Path(root / published.stdout.strip()).unlink()
+    result = run_cli(["new", "Night bus runs until two", "--section", "Politics", "--author", "Mira Castell"], root)
     assert result.exit_code == 0, result.stderr
-    assert run_cli(["build", "--jobs", "1"], root).exit_code == 0
+    assert run_cli(["build", "--jobs", "1", "--drafts"], root).exit_code == 0
     doc = parse_html(root / "public/politics/night-bus-runs-until-two/index.html")
     story = doc.find(".//article")
     assert story is not None

@@ -100,7 +100,12 @@ def test_the_installed_wheel_makes_builds_and_checks_a_site(installed: Installed
     assert pins == [f"newsgen=={newsgen.__version__}"]
     assert (site / ".github/workflows/publish.yml").is_file() and (site / ".gitlab-ci.yml").is_file()
     path = installed.newsgen("new", "Ferry timetable changes", "--section", "Local", "--no-draft", cwd=site)
-    assert (site / path.stdout.strip()).is_file()
+    made_file = site / path.stdout.strip()
+    text = made_file.read_text(encoding="utf-8")  # what the writer does before publishing: summary, lead
+    for prompt in ("Write the summary here", "Write the lead paragraph here"):
+        assert prompt in text
+        text = text.replace(prompt, "The ferry runs every hour now")
+    made_file.write_text(text, encoding="utf-8")
     installed.newsgen("build", "--quiet", cwd=site)
     checked = installed.newsgen("check", cwd=site)
     assert checked.stdout.strip() == "ok: 3 articles, no problems found"

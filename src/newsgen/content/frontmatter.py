@@ -36,6 +36,11 @@ MAX_PIXELS = 50_000_000  # of an image (width x height): 50 megapixels, e.g. 866
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
+# What `newsgen new` writes until the writer replaces it (a story published with it is an error)
+SUMMARY_PROMPT = "Write the summary here: one sentence under the headline, also shown in lists."
+LEAD_PROMPT = "Write the lead paragraph here."
+
+
 class FieldError(Exception):
     def __init__(self, message: str, hint: str | None = None) -> None:
         super().__init__(message)

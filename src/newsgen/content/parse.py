@@ -119,6 +119,9 @@ def parse_bytes(raw: bytes, rel: str, root: Path, config: SiteConfig,
     if first is not None and any(c.date < first for c in values.get("corrections", ())):
         report("corrections", f"a correction is dated before the story's date ({fm.text('date')})",
                "a correction's date is when it was made, after the story was published")
+    if not values.get("draft", False) and (values.get("summary") == fmv.SUMMARY_PROMPT or fmv.LEAD_PROMPT in src.body):
+        report("summary" if values.get("summary") == fmv.SUMMARY_PROMPT else "title",
+               "still holds the placeholder text of newsgen new", "write the summary and the lead, or keep draft: true")
     title = values.get("title", "")
     slug = values.get("slug") or fmv.short_slug(slugify(title))
     if title and not slug:
