@@ -308,3 +308,19 @@ def test_a_change_dated_before_the_story_is_an_error(site) -> None:  # type: ign
         (6, "a correction is dated before the story's date (2026-05-01 10:00)")]
     fine, diags = parse(site, text.replace("2026-04-01", "2026-05-02").replace("2020-01-01", "2026-05-01"))
     assert diags == [] and fine is not None
+
+
+def test_a_body_image_that_is_not_there_is_an_error(site) -> None:  # type: ignore[no-untyped-def]
+    """An image the body names next to the article, missing: the page would show a broken image (as a
+    missing lead image is an error). Other addresses are not files of this article: not checked here."""
+    text = ("---\ntitle: Photos\nsection: Politics\ndate: 2026-05-01 10:00\n---\n\nText.\n\n![Chart](chart.png)\n\n"
+            "![Logo](/images/logo.png) [a page](other-story/) [the site](https://example.org/x.jpg)\n")
+    article, diags = parse(site, text)
+    assert article is None
+    assert lines(diags) == ['content/politics/a.md:9: image "chart.png" not found next to the article '
+                            "(put it next to the article, or use /images/name.jpg for static/images/)"]
+    root, _ = site
+    (root / "content/politics").mkdir(parents=True, exist_ok=True)
+    (root / "content/politics/chart.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 32)
+    article, diags = parse(site, text)
+    assert article is not None or all("chart.png" not in str(d) or "not found" not in str(d) for d in diags)

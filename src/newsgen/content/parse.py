@@ -239,6 +239,10 @@ def _assets(body: str, rel: str, root: Path, url: str, image: Any, body_line: in
         if src in found or not src.startswith("content/") or is_article_file(src):
             continue
         if not os.path.isfile(f"{root}/{src}"):  # noqa: PTH113 - False, not OSError, for a name too long
+            if src.lower().endswith(_IMAGE_SUFFIXES):  # (a page would show a broken image)
+                diags.append(Diagnostic(rel, body_line + body.count("\n", 0, m.start()),
+                                        f'image "{ref}" not found next to the article',
+                                        "put it next to the article, or use /images/name.jpg for static/images/"))
             continue
         add(src, body_line + body.count("\n", 0, m.start()))
     assets = []
