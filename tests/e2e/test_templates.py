@@ -188,3 +188,15 @@ def test_a_template_syntax_error_is_reported_with_the_articles_mistakes(command,
     lines = result.stderr.splitlines()
     assert any(line.startswith("content/politics/b.md:3: unknown section") for line in lines), lines
     assert "templates/article.html:3: template syntax error: unexpected '}' (check the {% %} and {{ }} tags)" in lines
+
+
+def test_the_syntax_check_of_a_failed_run_reads_templates_only(make_site, run_cli, write_file) -> None:  # type: ignore[no-untyped-def]
+    """With an article's mistake, the site's templates are compiled to report theirs too: not its catalogs
+    (a broken one is reported as a catalog), nor other files kept there."""
+    root = make_site({"content/politics/b.md": "---\ntitle: Bad\nsection: Sprots\ndate: 2025-03-18 10:00\n---\nx\n"})
+    write_file(root, "templates/locale/vi/LC_MESSAGES/site.po", 'msgid "{{ x"\nmsgstr "{%% y"\n')
+    write_file(root, "templates/notes.md", "A note with {{ an unclosed tag\n")
+    result = run_cli(["build", "--jobs", "1"], root)
+    assert result.exit_code == 1 and not result.traceback, result.stderr
+    assert [line for line in result.stderr.splitlines() if "syntax" in line] == []
+    assert any("Sprots" in line for line in result.stderr.splitlines())

@@ -128,19 +128,27 @@ def _card_calls(env: jinja2.Environment, name: str) -> tuple[frozenset[CardVaria
     return frozenset(calls), tuple(str(r) for r in meta.find_referenced_templates(ast) if r is not None)
 
 
+_TEMPLATE_SUFFIXES = (".html", ".htm", ".xml", ".txt", ".j2", ".jinja", ".json")
+
+
 def with_syntax_problems(config: SiteConfig, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """`diagnostics` (a build that stops before rendering: mistakes in articles or the site model), and
     with them each template of the site's templates/ folder that does not compile, so that one run
     reports every mistake (a template is otherwise first compiled when a page is rendered)."""
     if not diagnostics or not config.templates_dir.is_dir():
         return diagnostics
+    from ..errors import BuildError
     from .environment import make_env
 
-    env, found = make_env(config, cache=False), list(diagnostics)
+    try:
+        env, found = make_env(config, cache=False), list(diagnostics)
+    except BuildError as exc:  # (a broken catalog: its own lines, with the others)
+        return [*diagnostics, *exc.diagnostics]
     for path in sorted(config.templates_dir.rglob("*")):
-        if not path.is_file() or path.name.startswith("."):
-            continue
         name = path.relative_to(config.templates_dir).as_posix()
+        if not path.is_file() or path.name.startswith(".") or not name.endswith(_TEMPLATE_SUFFIXES) or \
+                name.startswith("locale/"):  # (catalogs, images, notes: not templates)
+            continue
         try:
             env.get_template(name)
         except jinja2.TemplateSyntaxError as exc:
