@@ -120,8 +120,11 @@ def parse_bytes(raw: bytes, rel: str, root: Path, config: SiteConfig,
         report("corrections", f"a correction is dated before the story's date ({fm.text('date')})",
                "a correction's date is when it was made, after the story was published")
     if not values.get("draft", False) and (values.get("summary") == fmv.SUMMARY_PROMPT or fmv.LEAD_PROMPT in src.body):
-        report("summary" if values.get("summary") == fmv.SUMMARY_PROMPT else "title",
-               "still holds the placeholder text of newsgen new", "write the summary and the lead, or keep draft: true")
+        lead = src.body.find(fmv.LEAD_PROMPT)  # (the line of the summary, else of the lead in the body)
+        diags.append(Diagnostic(rel, line_of("summary") if values.get("summary") == fmv.SUMMARY_PROMPT or lead < 0
+                                else src.body_line + src.body.count("\n", 0, lead),
+                                "still holds the placeholder text of newsgen new",
+                                "write the summary and the lead, or keep draft: true"))
     title = values.get("title", "")
     slug = values.get("slug") or fmv.short_slug(slugify(title))
     if title and not slug:
