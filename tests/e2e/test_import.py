@@ -348,3 +348,38 @@ def test_feed_url_and_download(make_site, run_cli, tmp_path, png):
     assert f"![gone]({base}missing.png)" in body
     assert any(line.startswith(f"warning Story: image kept as a remote URL: {base}missing.png (download failed:")
                for line in result.stdout.splitlines())
+
+
+MEDIA_FEED = """<?xml version="1.0"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+     xmlns:media="http://search.yahoo.com/mrss/"><channel><title>Delta</title><link>https://olddelta.example.com/</link>
+<item><title>Item A</title><link>https://olddelta.example.com/2024/07/item-a/</link><guid>a-1</guid>
+<pubDate>Fri, 05 Jul 2024 10:00:00 +0700</pubDate><category>Politics</category>
+<description>Standfirst A.</description>
+<media:content url="https://olddelta.example.com/a.jpg" medium="image"/>
+<media:description>Caption of photo A.</media:description>
+<content:encoded><![CDATA[<p>The real long body of article A.</p><p>Second paragraph.</p>]]></content:encoded></item>
+<item><title>Item A again</title><link>https://olddelta.example.com/2024/07/item-a/</link><guid>a-1</guid>
+<pubDate>Fri, 05 Jul 2024 11:00:00 +0700</pubDate><category>Politics</category><description>Again.</description></item>
+<item><title>Item B</title><link>https://olddelta.example.com/2024/07/item-a/</link><guid>b-2</guid>
+<pubDate>Fri, 05 Jul 2024 12:00:00 +0700</pubDate><category>Politics</category><description>Same link.</description></item>
+</channel></rss>
+"""
+
+
+def test_feed_body_is_the_story_and_a_repeated_item_is_taken_once(make_site, run_cli, tmp_path):
+    """A news feed's photo description (media:description, which feedparser lists with the content) is not
+    the story: the body is content:encoded. An item repeated in the feed (the same guid or the same link)
+    is skipped with a line, so the site still builds (two articles claimed one old address)."""
+    root = make_site()
+    feed = tmp_path / "media.rss"
+    feed.write_text(MEDIA_FEED, encoding="utf-8")
+    result = run_cli(["import", "feed", str(feed), "--site", str(root)], root)
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "skipped Item A again: repeats an earlier item of the feed (the same id or link)" in lines
+    assert "skipped Item B: repeats an earlier item of the feed (the same id or link)" in lines
+    fm, body = front(root / "content/politics/2024/item-a/index.md")
+    assert "The real long body of article A." in body and "Second paragraph." in body
+    assert "Caption of photo A." not in body and fm["summary"] == "Standfirst A."
+    assert run_cli(["build", "--jobs", "1"], root).exit_code == 0

@@ -124,9 +124,19 @@ class FeedItems:
 
 
 def _xml_entries(parsed: Any, items: FeedItems) -> Iterator[Entry]:
+    seen: set[str] = set()  # ids and links of the items taken: a feed that repeats an item gives it once
     for e in parsed.entries:
-        content = e.get("content") or []
-        body = content[0].get("value", "") if content else e.get("summary", "")
+        keys = {str(k) for k in (e.get("id"), e.get("link")) if k}
+        if keys & seen:
+            items.report.skip(clean_text(plain_text(e.get("title", ""))) or next(iter(keys)),
+                              "repeats an earlier item of the feed (the same id or link)")
+            continue
+        seen |= keys
+        # the body: the longest HTML content (content:encoded); feedparser also lists there a photo's
+        # media:description (text), which is not the story
+        html = [c.get("value", "") for c in e.get("content") or [] if "html" in str(c.get("type", ""))]
+        content = max(html, key=len) if any(html) else ""
+        body = content or e.get("summary", "")
         summary = e.get("summary", "") if content else ""
         names = [a.get("name", "") for a in e.get("authors", []) if isinstance(a, dict)] or [e.get("author", "")]
         terms = [(t.get("label") or t.get("term") or "", t.get("term") or "") for t in e.get("tags", [])]
