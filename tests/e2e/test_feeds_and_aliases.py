@@ -166,3 +166,20 @@ def test_a_feed_says_when_its_stories_last_changed_not_when_it_was_built(make_si
     assert empty.findtext(f"{ATOM}updated") == "1970-01-01T00:00:00+00:00" and not empty.findall(f"{ATOM}entry")
     _rfc4287(empty, "weather/atom.xml")
     assert b"lastBuildDate" not in outputs[0]["weather/feed.xml"]
+
+
+def test_an_rss_description_is_html_holding_the_summary_as_text(make_site, build) -> None:  # type: ignore[no-untyped-def]
+    """RSS readers read <description> as HTML: a summary written as text ("<new>", "Q&A") is HTML-escaped
+    inside it (else "<new>" vanished as an unknown tag), as feedparser, a reader's parser, shows it."""
+    import html
+
+    summary = "Council passes the <new> budget: Q&A with <b>the mayor</b>"
+    root = make_site({"content/politics/a.md": make_site.article("Budget", summary=summary)})
+    build(root)
+    rss = etree.parse(str(root / "public/feed.xml"))
+    (description,) = rss.xpath("//item/description/text()")
+    assert html.unescape(description) == summary and "<" not in description
+    entry = feedparser.parse((root / "public/feed.xml").read_bytes()).entries[0]
+    assert html.unescape(entry.summary) == summary
+    atom = feedparser.parse((root / "public/atom.xml").read_bytes()).entries[0]
+    assert atom.summary == summary  # (Atom says its summary is text: once escaped, as before)
