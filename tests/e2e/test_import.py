@@ -383,3 +383,34 @@ def test_feed_body_is_the_story_and_a_repeated_item_is_taken_once(make_site, run
     assert "The real long body of article A." in body and "Second paragraph." in body
     assert "Caption of photo A." not in body and fm["summary"] == "Standfirst A."
     assert run_cli(["build", "--jobs", "1"], root).exit_code == 0
+
+
+RELATIVE_FEED = """<?xml version="1.0"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Delta</title>
+<link>https://olddelta.example.com/</link>
+<item><title>Item A</title><link>https://olddelta.example.com/2024/07/item-a/</link><guid>a</guid>
+<pubDate>Fri, 05 Jul 2024 10:00:00 +0700</pubDate><category>Politics</category><description>A.</description></item>
+<item><title>Item C</title><link>https://olddelta.example.com/2024/07/item-c/</link><guid>c</guid>
+<pubDate>Fri, 05 Jul 2024 11:00:00 +0700</pubDate><category>Politics</category><description>C.</description>
+<content:encoded><![CDATA[<p>See <a href="budget.pdf">the budget (PDF)</a>, <a href="../item-a/">the first</a>,
+<a href="/about/">about us</a> and <a href="#notes">the notes</a>.</p><p><img src="img/pic.png" alt="Pic"></p>]]>
+</content:encoded></item>
+</channel></rss>
+"""
+
+
+def test_feed_relative_addresses_are_read_against_the_item(make_site, run_cli, tmp_path):
+    """An item's relative links and images are relative to the item's own page (its <link>): one to another
+    imported item becomes its new address, one to a file of the old site its full old address (a relative
+    one would lead nowhere on the new site); a root-relative link is kept."""
+    root = make_site()
+    feed = tmp_path / "relative.rss"
+    feed.write_text(RELATIVE_FEED, encoding="utf-8")
+    result = run_cli(["import", "feed", str(feed), "--site", str(root), "--dry-run"], root)
+    assert result.exit_code == 0, result.stderr
+    result = run_cli(["import", "feed", str(feed), "--site", str(root)], root)
+    _, body = front(root / "content/politics/2024/item-c/index.md")
+    assert "[the budget (PDF)](https://olddelta.example.com/2024/07/item-c/budget.pdf)" in body
+    assert "[the first](/politics/item-a/)" in body
+    assert "[about us](/about/)" in body and "[the notes](/politics/item-c/#notes)" in body  # (its own new page)
+    assert "![Pic](https://olddelta.example.com/2024/07/item-c/img/pic.png)" in body  # (not fetched: kept as a link)

@@ -64,6 +64,7 @@ class Entry:
     extra: dict[str, Any] = field(default_factory=dict)
     wordpress: bool = True  # the body is WordPress's (shortcodes, classic-editor paragraphs), not plain HTML
     gallery: Callable[[dict[str, str]], list[tuple[str, str, str]]] | None = None  # [gallery] -> (url, caption, alt)
+    base: str = ""  # the item's own address (a feed's): its body's relative links and images are read against it
 
 
 @dataclass

@@ -120,7 +120,8 @@ class FeedItems:
                      updated=modified if modified and modified - date > dt.timedelta(minutes=1) else None,
                      authors=list(dict.fromkeys(a for a in (clean_text(x) for x in authors) if a)),
                      tags=list({t.casefold(): t for t in kept if t}.values())[:100],
-                     summary=clean_text(plain_text(summary)), image=image, aliases=aliases, wordpress=False)
+                     summary=clean_text(plain_text(summary)), image=image, aliases=aliases, wordpress=False,
+                     base=link if urlsplit(link).scheme in ("http", "https") else "")
 
 
 def _xml_entries(parsed: Any, items: FeedItems) -> Iterator[Entry]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -67,14 +68,20 @@ class Importer:
         for entry in todo:
             self.one(entry)
 
-    def link(self, href: str) -> str:
-        """A link to an imported item's old address, as its new one; any other link as it was."""
-        parts = urlsplit(urljoin(self.base_url, href) if self.base_url else href)
+    def link(self, href: str, base: str = "") -> str:
+        """A link to an imported item's old address, as its new one; any other link as it was, but one
+        relative to the item's page (`base`: `budget.pdf`, `../other/`), which would lead nowhere on the
+        new site: the old site's full address."""
+        base = base or self.base_url
+        parts = urlsplit(urljoin(base, href) if base else href)
         if parts.scheme not in ("http", "https", "") or (
                 parts.hostname and parts.hostname != urlsplit(self.base_url).hostname):
             return href
         new = self.links.get(unquote(parts.path or "/") + (f"?{parts.query}" if parts.query else ""))
-        return new + (f"#{parts.fragment}" if parts.fragment else "") if new else href
+        if new:
+            return new + (f"#{parts.fragment}" if parts.fragment else "")
+        relative = base and not urlsplit(href).scheme and not href.startswith(("/", "#", "?"))
+        return urljoin(base, href) if relative else href
 
     def one(self, entry: Entry) -> None:
         options, tz = self.options, self.options.config.tz
@@ -86,13 +93,13 @@ class Importer:
         if not 1900 <= entry.date.year <= 9000:
             self.report.skip(entry.label, f"its date {entry.date:%Y-%m-%d} is not between the years 1900 and 9000")
             return
-        bundle = Bundle(options, self.report, entry.label, self.base_url)
+        bundle = Bundle(options, self.report, entry.label, entry.base or self.base_url)
         image = bundle.image(entry.image) if entry.image else ""
         for name in unknown_shortcodes(entry.body_html) if entry.wordpress else []:
             self.report.warn(entry.label, f"shortcode [{name}] kept as text (a plugin's: edit it by hand)")
         try:
             body = to_markdown(entry.body_html, bundle.image, entry.gallery, wordpress=entry.wordpress,
-                               link=self.link)
+                               link=functools.partial(self.link, base=entry.base))
         except RecursionError:
             self.report.skip(entry.label, "its HTML is nested too deeply to convert")
             return
