@@ -414,3 +414,21 @@ def test_feed_relative_addresses_are_read_against_the_item(make_site, run_cli, t
     assert "[the first](/politics/item-a/)" in body
     assert "[about us](/about/)" in body and "[the notes](/politics/item-c/#notes)" in body  # (its own new page)
     assert "![Pic](https://olddelta.example.com/2024/07/item-c/img/pic.png)" in body  # (not fetched: kept as a link)
+
+
+def test_feed_text_title_is_kept_and_an_audio_enclosure_is_reported(make_site, run_cli, tmp_path):
+    """An RSS title is text: "&lt;new&gt;" in it is the words "<new>", not a tag to drop. An enclosure that is
+    not a photo (a podcast's audio) cannot be imported: a warning line says so, instead of silence."""
+    root = make_site()
+    feed = tmp_path / "podcast.rss"
+    feed.write_text("""<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><link>https://old.example.com/</link>
+<item><title>Council passes &amp; signs the &lt;new&gt; budget</title><link>https://old.example.com/budget/</link>
+<guid>b</guid><pubDate>Fri, 05 Jul 2024 10:00:00 +0700</pubDate><category>Politics</category>
+<description>Text.</description><enclosure url="https://old.example.com/ep1.mp3" length="1000" type="audio/mpeg"/>
+</item></channel></rss>""", encoding="utf-8")
+    result = run_cli(["import", "feed", str(feed), "--site", str(root)], root)
+    assert result.exit_code == 0, result.stderr
+    fm, _ = front(next((root / "content/politics").rglob("index.md")))
+    assert fm["title"] == "Council passes & signs the <new> budget"
+    assert any("enclosure not imported (audio/mpeg): https://old.example.com/ep1.mp3" in line
+               for line in result.stdout.splitlines()), result.stdout

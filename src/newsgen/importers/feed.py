@@ -145,7 +145,15 @@ def _xml_entries(parsed: Any, items: FeedItems) -> Iterator[Entry]:
                   or str(m.get("type", "")).startswith("image/")]
         images += [m.get("url", "") for m in e.get("media_thumbnail", [])]
         images += [m.get("href", "") for m in e.get("enclosures", []) if str(m.get("type", "")).startswith("image/")]
-        entry = items.make(title=e.get("title", ""), link=e.get("link", ""),
+        title = e.get("title", "")
+        if (e.get("title_detail") or {}).get("type") == "text/plain":  # text, not HTML: "the <new> budget"
+            title = htmllib.escape(title, quote=False)
+        others = [m for m in e.get("enclosures", [])
+                  if m.get("href") and not str(m.get("type", "")).startswith("image/")]
+        for media in others:  # (a podcast's audio, a video: newsgen articles carry photos only)
+            items.report.warn(clean_text(plain_text(title)) or e.get("link", ""),
+                              f"enclosure not imported ({media.get('type') or 'no type'}): {media.get('href')}")
+        entry = items.make(title=title, link=e.get("link", ""),
                            published=_when(e.get("published_parsed")), modified=_when(dict.get(e, "updated_parsed")),
                            authors=names, categories=[t for t in terms if t[0]], tags=[], summary=summary,
                            body=body, image=next((u for u in images if u), ""))
