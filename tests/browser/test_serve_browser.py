@@ -105,3 +105,17 @@ def test_css_change_refreshes_styles_without_reload(page: Any, serve: Callable[.
         save(site, "static/theme/newsgen.css", theme_css + "\nh1 { color: rgb(200, 0, 0) !important }\n")
         page.wait_for_function("getComputedStyle(document.querySelector('h1')).color === 'rgb(200, 0, 0)'")
         assert page.evaluate("window.__sameDocument") is True  # no reload
+
+
+def test_a_story_moved_by_its_new_headline_is_followed(page: Any, serve: Callable[..., Any], site: Path) -> None:
+    """Without `slug:`, a new headline is a new address: the open tab goes there and shows the story
+    (it reloaded into "Page not found")."""
+    from playwright.sync_api import expect
+
+    save(site, ARTICLE, article("Budget passes").replace("slug: budget-passes\n", ""))
+    with serve(site) as preview:
+        page.goto(preview.url + "politics/budget-passes/")
+        expect(page.locator("h1")).to_have_text("Budget passes")
+        save(site, ARTICLE, article("Budget passes at last").replace("slug: budget-passes\n", ""))
+        page.wait_for_url("**/politics/budget-passes-at-last/")
+        expect(page.locator("h1")).to_have_text("Budget passes at last")

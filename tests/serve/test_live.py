@@ -261,3 +261,17 @@ def test_every_language_edition_is_previewed_and_reloads(serve: Callable[..., An
                             body="Hội đồng đã biểu quyết lần nữa.\n"))
         tab.wait_for("reload")
         assert "Hội đồng đã biểu quyết lần nữa." in running.get(page).text
+
+
+def test_a_new_headline_that_moves_the_story_takes_its_tab_to_the_new_address(running: Running, site: Path,
+                                                                               make_site: Any) -> None:
+    """A story without `slug:` takes its address from its headline: the tab that shows it follows it to
+    the new address (it reloaded into "Page not found"); a tab on another page just reloads as before."""
+    tab = running.tab(PAGE)
+    running.wait_idle()
+    save_atomically(site / "content/politics/2025/budget.md",
+                    make_site.article("Budget passes at last", body="The council voted.\n"))
+    data = tab.wait_for("reload")
+    assert data == {"to": "/politics/budget-passes-at-last/"}, data
+    assert "Budget passes at last" in running.get("/politics/budget-passes-at-last/").text
+    assert running.get(PAGE).status == 404

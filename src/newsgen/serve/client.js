@@ -1,6 +1,7 @@
 // newsgen serve: live reload and the error overlay. `newsgen serve` adds this script to the HTML
 // it sends; it is never part of a built site. Messages come as Server-Sent Events:
-//   reload  the page this tab shows changed (or was removed): load it again
+//   reload  the page this tab shows changed (or was removed): load it again; with {"to": path}, its
+//           article moved there (a new headline made a new address): go there instead
 //   styles  only style sheets changed: swap them in place, no reload
 //   errors  the last build failed: show its `path:line: message` lines over the page
 //   ok      a build succeeded after errors: remove the overlay
@@ -17,9 +18,11 @@
     var url = "/__newsgen/events?build=" + encodeURIComponent(build) +
       "&path=" + encodeURIComponent(location.pathname);
     var source = new EventSource(url);
-    source.addEventListener("reload", function () {
+    source.addEventListener("reload", function (event) {
       source.close();
-      location.reload();
+      var data = event.data ? JSON.parse(event.data) : {};
+      if (data.to && data.to.charAt(0) === "/" && data.to.charAt(1) !== "/") location.replace(data.to);
+      else location.reload();
     });
     source.addEventListener("styles", refreshStyles);
     source.addEventListener("errors", function (event) {

@@ -12,7 +12,7 @@ import json
 import queue
 import secrets
 import threading
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 from .changes import output_for_url, tab_action
@@ -25,6 +25,7 @@ _CLOSE: Message = ("", "")
 class Tab:
     shown: str | None  # the output file it shows ("politics/x/index.html"), None outside the site
     messages: queue.Queue[Message] = field(default_factory=queue.Queue)
+    follow: str | None = None  # the URL path its article moved to, until the page there is written
 
     def send(self, event: str, data: object) -> None:
         self.messages.put((event, json.dumps(data, ensure_ascii=False)))
@@ -100,20 +101,30 @@ class Hub:
         with self._lock:
             return len(self._tabs)
 
-    def built(self, changed: Collection[str], removed: Collection[str]) -> int:
-        """A build succeeded: clear the overlay, reload the tabs it affects. Returns how many tabs
-        were told to reload or to refresh their styles."""
+    def built(self, changed: Collection[str], removed: Collection[str], moved: Mapping[str, str] | None = None) -> int:
+        """A build succeeded: clear the overlay, reload the tabs it affects. `moved`: a removed page's
+        output file -> the URL path its article has now (a headline changed, and with it the slug): its
+        tab goes there instead of reloading into a 404. Returns how many tabs were told to reload or to
+        refresh their styles."""
         with self._lock:
             self.generation += 1
             for rel in (*changed, *removed):
                 self._last_changed[rel] = self.generation
             had_errors, self._errors = bool(self._errors), []
             told = 0
+            written = set(changed)
             for tab in self._tabs:
                 action = tab_action(tab.shown, changed, removed)
                 if had_errors:
                     tab.send("ok", {})
-                if action is not None:
+                if moved and tab.shown is not None and tab.shown in moved:  # its article moved: the tab goes
+                    # there once the page there is written (a build of the pages on screen defers it)
+                    tab.follow, action = moved[tab.shown], None
+                if tab.follow is not None and f"{tab.follow}index.html" in written:
+                    tab.send("reload", {"to": self.base_path + tab.follow.lstrip("/")})
+                    tab.follow = None
+                    told += 1
+                elif action is not None and tab.follow is None:
                     tab.send(action, {})
                     told += 1
             return told

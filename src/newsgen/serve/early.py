@@ -19,7 +19,7 @@ build's page would replace it and the tab would reload once more.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,6 +67,21 @@ def remember(kept: list[object], previous: Memory | None = None) -> Memory | Non
         return _body_edited(previous, editions, last[3].todo) if previous is not None else None
     where = {a.source: (k, i) for k, e in enumerate(editions) for i, a in enumerate(e.site.articles)}
     return Memory(list(editions), {s.out: s for s in specs}, where)
+
+
+def moved(before: Memory | None, after: Memory | None, removed: Collection[str]) -> dict[str, str]:
+    """The article pages a build removed whose article is still there at another address (its slug made
+    from a headline that changed): output file -> the article's URL path now."""
+    if not before or not after or not removed:
+        return {}
+    gone = set(removed)
+    found = {}
+    for source, (k, i) in before.where.items():
+        out = f"{before.editions[k].site.articles[i].url}index.html"
+        if out in gone and source in after.where:
+            k2, i2 = after.where[source]
+            found[out] = after.editions[k2].site.articles[i2].url
+    return found
 
 
 def _body_edited(memory: Memory, editions: list[Edition], todo: list[PageSpec]) -> Memory | None:

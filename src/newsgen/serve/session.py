@@ -242,11 +242,12 @@ class Session:
         if self.inputs is not None:  # (the stamps this build saw: the next ones differ in what is refreshed since)
             self.inputs.touched = frozenset()
         self.deferred = list(getattr(result, "deferred", []))
-        self.memory = early.remember(kept, self.memory)
+        before, self.memory = self.memory, early.remember(kept, self.memory)
         for warning in result.warnings:
             log.warning("warning: %s", warning)
         self.ok = self.succeeded = True
-        return result, self.hub.built(result.changed, result.removed)
+        removed = getattr(result, "removed", [])
+        return result, self.hub.built(result.changed, removed, early.moved(before, self.memory, removed))
 
     def _failed(self, lines: list[str]) -> None:
         self.ok = False
