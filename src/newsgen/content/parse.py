@@ -120,11 +120,9 @@ def parse_bytes(raw: bytes, rel: str, root: Path, config: SiteConfig,
         report("corrections", f"a correction is dated before the story's date ({fm.text('date')})",
                "a correction's date is when it was made, after the story was published")
     # (the lead placeholder is looked for where newsgen new writes it, the body's start: ~0.2 us, not ~1.7)
-    if not values.get("draft", False) and (values.get("summary") == fmv.SUMMARY_PROMPT
-                                           or fmv.LEAD_PROMPT in src.body[:1000]):
-        lead = src.body.find(fmv.LEAD_PROMPT, 0, 1000)  # (the line of the summary, else of the lead in the body)
-        diags.append(Diagnostic(rel, line_of("summary") if values.get("summary") == fmv.SUMMARY_PROMPT or lead < 0
-                                else src.body_line + src.body.count("\n", 0, lead),
+    prompt, lead = values.get("summary") == fmv.SUMMARY_PROMPT, src.body.find(fmv.LEAD_PROMPT, 0, 1000)
+    if not values.get("draft", False) and (prompt or lead >= 0):  # (the line of the summary, else of the lead)
+        diags.append(Diagnostic(rel, line_of("summary") if prompt else src.body_line + src.body.count("\n", 0, lead),
                                 "still holds the placeholder text of newsgen new",
                                 "write the summary and the lead, or keep draft: true"))
     title = values.get("title", "")

@@ -41,7 +41,7 @@ _ATTRIBUTES = {
     "q": {"cite"},
     "iframe": {"src", "width", "height", "allow", "allowfullscreen", "loading", "referrerpolicy"},
 }
-_SCHEMES = {"http", "https", "mailto", "tel"}
+LINK_SCHEMES = frozenset({"http", "https", "mailto", "tel"})  # what a body's href and src may use
 
 
 @functools.cache
@@ -52,7 +52,7 @@ def _cleaner() -> nh3.Cleaner:
 
     # link_rel=None: no rel="noopener" on every link. It only matters with target="_blank", which the
     # allowlist never lets through; and Markdown's own links (sanitize_markdown) get none either.
-    return nh3.Cleaner(tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_SCHEMES, link_rel=None,
+    return nh3.Cleaner(tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=set(LINK_SCHEMES), link_rel=None,
                        strip_comments=True)
 
 
@@ -90,7 +90,7 @@ def _urls_allowed(html: str) -> bool:
 
 
 def _url_allowed(url: str) -> bool:
-    """Relative, or one of _SCHEMES; never anything a browser could read otherwise (a control
+    """Relative, or one of LINK_SCHEMES; never anything a browser could read otherwise (a control
     character or space, an entity but &amp;)."""
     if not url.isprintable() or " " in url or "&" in url.replace("&amp;", ""):
         return False
@@ -105,7 +105,7 @@ def _url_allowed(url: str) -> bool:
     if scheme in ("http", "https"):  # nh3 also drops a web address it cannot parse (no host, a bad port)
         m = _WEB_ADDRESS.match(url)
         return m is not None and int(m.group(1) or 0) <= 65535
-    return scheme in _SCHEMES
+    return scheme in LINK_SCHEMES
 
 
 _WEB_ADDRESS = re.compile(r"https?://[A-Za-z0-9.-]+(?::([0-9]{1,5}))?(?:[/?#]|$)", re.I)

@@ -17,6 +17,8 @@ from collections.abc import Callable
 from bs4 import BeautifulSoup, Tag
 from markdownify import MarkdownConverter
 
+from ..content.sanitize import LINK_SCHEMES
+
 ImageMap = Callable[[str], str]
 GalleryFn = Callable[[dict[str, str]], list[tuple[str, str, str]]]
 
@@ -192,7 +194,7 @@ def _cleanup(soup: BeautifulSoup, image: ImageMap, link: ImageMap | None) -> Non
 def _web_link(href: str) -> bool:
     """A relative address, or one of the schemes an article's link may have (the body's sanitizer's)."""
     head = href.strip().split("#", 1)[0].split("?", 1)[0].split("/", 1)[0]
-    return ":" not in head or head.split(":", 1)[0].lower() in ("http", "https", "mailto", "tel")
+    return ":" not in head or head.split(":", 1)[0].lower() in LINK_SCHEMES
 
 
 class _Converter(MarkdownConverter):
