@@ -349,13 +349,9 @@ def _images_and_files(root: Path, config: SiteConfig, planned: _Planned, state: 
     keep = {s.out for s in planned.specs} | planned.carried.keys() | {rel for rel, _ in copies}
     keep |= {f"{search.FOLDER}/"} if config.search else set()
     publication.expect(keep)  # listed in the output's manifest before the first file is written
-    _stage(publication, [publication.staging.copy(rel, source) for rel, source in copies])
+    for staged in [publication.staging.copy(rel, source) for rel, source in copies]:
+        publication.staging.add(staged)
     return keep
-
-
-def _stage(publication: Publication, staged: list[tuple[str, str] | None]) -> None:
-    for item in staged:
-        publication.staging.add(item)
 
 
 def _render(editions: list[Edition], now: dt.datetime, preview: bool, decision: Decision,
@@ -365,16 +361,17 @@ def _render(editions: list[Edition], now: dt.datetime, preview: bool, decision: 
     from .content.body import Bodies
     from .pages import root_redirects
     from .render.inputs import RenderInputs
-    from .render.pages import once_each, render_all
+    from .render.pages import loaded_templates, once_each, render_all
 
+    todos = [[s for s in decision.todo if s.edition == k] for k in range(len(editions))]
+    envs = loaded_templates([e.config for e in editions], todos, executor)  # (while the bodies ahead are finished)
     ahead = executor.background.spool() if executor.background is not None else None
     bodies = Bodies(editions[0].config, ahead)
     done = 0
     failed: list[Diagnostic] = []  # (results are staged as they come: not one list of every page's)
-    for k, edition in enumerate(editions):  # every edition's, even after one's errors: all reported at once
-        todo = [s for s in decision.todo if s.edition == k] if len(editions) > 1 else decision.todo
+    for k, (edition, todo) in enumerate(zip(editions, todos, strict=True)):  # every edition's, even after one's errors
         inputs = RenderInputs(config=edition.config, site=edition.site, now=now, bodies=bodies, preview=preview,
-                              alternates=edition.alternates, redirects=root_redirects(editions, k))
+                              alternates=edition.alternates, redirects=root_redirects(editions, k), env=envs[k])
         tick = (lambda n, d=done: progress("render", d + n, len(decision.todo))) if progress else None
         render_all(inputs, todo, publication.staging, executor, tick,
                    each=functools.partial(_staged, publication, failed))

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from newsgen.config import parse_config
 from newsgen.render.environment import format_datetime, format_day, jsonld, make_env, rfc822, theme_dir
 from newsgen.render.hooks import _escape
-from newsgen.render.templates import card_variants, template_digests
+from newsgen.render.templates import card_variants, compiled, template_digests
 
 
 @pytest.fixture
@@ -110,6 +110,32 @@ def test_card_variants_are_the_constant_card_calls_of_a_template_and_what_it_use
     assert card_variants(env, "page.html") == {(("image", False), ("level", 4)), ()}
     assert card_variants(env, "broken.html") == frozenset()
     assert card_variants(env, "missing.html") == frozenset()
+
+
+def test_templates_are_loaded_once_with_what_they_use_before_the_workers_fork(site, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """environment.compiled: the page templates, what they extend, include and import and the helpers'
+    fragments are loaded by the build's process; a page worker that inherits the environment loads
+    none again. A broken or missing template is left for its page to report."""
+    templates = site.root / "templates"
+    templates.mkdir()
+    (templates / "_more.html").write_text("more", encoding="utf-8")
+    (templates / "page.html").write_text('{% extends "theme/base.html" %}{% block content %}{% include "_more.html" %}'
+                                         "{% endblock %}", encoding="utf-8")
+    (templates / "broken.html").write_text("{% if %}", encoding="utf-8")
+    env = compiled(make_env(site), ["article.html", "page.html", "broken.html", "missing.html"])
+    loads: list[str] = []
+
+    def refuse(self, environment, name):  # type: ignore[no-untyped-def]
+        loads.append(name)
+        raise jinja2.TemplateNotFound(name)
+
+    monkeypatch.setattr(jinja2.FileSystemLoader, "get_source", refuse)
+    for name in ["article.html", "base.html", "_macros.html", "_article_meta.html", "page.html", "theme/base.html",
+                 "_more.html", "_card.html", "_picture.html", "_latest.html", "_nav.html", "_footer.html"]:
+        env.get_template(name)
+    assert loads == []
+    with pytest.raises(jinja2.TemplateNotFound):
+        env.get_template("broken.html")  # (not kept: loaded, and reported, by the page that uses it)
 
 
 def test_url_helpers_respect_the_sub_path(site) -> None:  # type: ignore[no-untyped-def]

@@ -112,7 +112,7 @@ def cards_up_front(specs: Sequence[PageSpec], inputs: RenderInputs, executor: Ex
     """The cards the pages will show, rendered over the pool into a spool folder that is removed when
     the block ends; none when the pages render inline, too few cards would be shared or there is no
     temp folder to write to."""
-    warm = cards_to_warm(specs, inputs, make_env(inputs.config)) if executor.forks(len(specs)) else []
+    warm = cards_to_warm(specs, inputs, _env(inputs)) if executor.forks(len(specs)) else []
     try:
         folder = spool_folder("cards") if warm else None
     except OSError:  # no temp folder to write to: each worker renders the cards its pages show
@@ -134,13 +134,17 @@ def cards_up_front(specs: Sequence[PageSpec], inputs: RenderInputs, executor: Ex
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def _env(inputs: RenderInputs) -> jinja2.Environment:
+    return inputs.env if inputs.env is not None else make_env(inputs.config)
+
+
 def _card_task(shared: tuple[RenderInputs, str], local: dict[str, Any],
                todo: list[tuple[int, CardVariant]]) -> list[tuple[tuple[object, ...], str, int, int]]:
     """Cards rendered and appended to this worker's spool file: (key, file, offset, length) each."""
     inputs, folder = shared
     helpers = local.get("helpers")
     if helpers is None:
-        helpers = local["helpers"] = Helpers(inputs, make_env(inputs.config))
+        helpers = local["helpers"] = Helpers(inputs, _env(inputs))
     arts = inputs.site.articles
     rendered = helpers.render_cards([(arts[i], variant) for i, variant in todo])
     path = f"{folder}/{os.getpid()}.html"  # one file per worker, appended to chunk by chunk

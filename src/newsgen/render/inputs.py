@@ -5,10 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..config import SiteConfig
 from ..content.body import Bodies
 from ..model import Alternate, Site
+
+if TYPE_CHECKING:
+    import jinja2
 
 
 @dataclass(frozen=True)
@@ -25,3 +29,6 @@ class RenderInputs:
     # a site in several languages, in the default edition: (old address, URL) of every edition's aliases
     # (pages.root_redirects)
     redirects: tuple[tuple[str, str], ...] = ()
+    # the templates, loaded by the build's process before the workers fork (environment.compiled);
+    # None: each renderer makes its own environment
+    env: jinja2.Environment | None = field(default=None, compare=False)

@@ -32,6 +32,7 @@ from .feeds import json_feed, redirects_file
 from .helpers import Helpers
 from .inputs import RenderInputs
 from .sitemap import sitemap_xml, stock
+from .templates import compiled
 
 if TYPE_CHECKING:
     from ..output import Staging
@@ -49,7 +50,7 @@ class Renderer:
 
     def __init__(self, inputs: RenderInputs, cache: bool = True, cards: Cards | None = None) -> None:
         self.inputs = inputs
-        self.env = make_env(inputs.config, cache=cache)
+        self.env = inputs.env if inputs.env is not None and cache else make_env(inputs.config, cache=cache)
         self.helpers = Helpers(inputs, self.env)
         self.stock_sitemap = stock(self.env, theme_dir() / "templates")  # (render.sitemap: without Jinja)
         if cards:
@@ -142,6 +143,15 @@ def render_pages(renderer: Renderer, specs: Sequence[PageSpec], staging: Staging
         except WriteFailed as exc:
             results.append(PageResult(spec.out, None, exc.diagnostic))
     return results
+
+
+def loaded_templates(configs: Sequence[SiteConfig], todos: Sequence[Sequence[PageSpec]],
+                     executor: Executor) -> list[jinja2.Environment | None]:
+    """For each edition (config, its pages to render) whose pages render over the pool, an environment
+    with their templates loaded in this process (environment.compiled), for RenderInputs.env: the
+    workers forked after it inherit them, instead of each compiling them again."""
+    return [compiled(make_env(config), sorted({s.template for s in todo if s.template}))
+            if executor.forks(len(todo)) else None for config, todo in zip(configs, todos, strict=True)]
 
 
 def render_all(inputs: RenderInputs, specs: Sequence[PageSpec], staging: Staging, executor: Executor,

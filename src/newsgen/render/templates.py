@@ -80,6 +80,28 @@ def _hash_all(env: jinja2.Environment) -> str:
     return h.hexdigest()
 
 
+def compiled(env: jinja2.Environment, names: list[str]) -> jinja2.Environment:
+    """`env` with templates `names`, the fragments the helpers render and every template they extend,
+    include or import loaded (compiled, or read from the bytecode cache): done once in the build's
+    process before the workers fork, so that each inherits them instead of compiling them again
+    (~45 ms of the built-in theme's, per worker, on a first build). A template that cannot be loaded
+    is left for the page that uses it to report."""
+    assert env.loader is not None
+    stack, seen = [*names, *FRAGMENTS], set()
+    while stack:
+        name = stack.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            env.get_template(name)
+            found = meta.find_referenced_templates(env.parse(env.loader.get_source(env, name)[0]))
+        except (jinja2.TemplateError, OSError, UnicodeDecodeError):
+            continue
+        stack.extend(str(ref) for ref in found if ref is not None)
+    return env
+
+
 CardVariant = tuple[tuple[str, object], ...]  # h.card()'s keyword arguments, sorted
 
 
