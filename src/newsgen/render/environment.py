@@ -70,6 +70,12 @@ def make_env(config: SiteConfig, cache: bool = True) -> jinja2.Environment:
     return env
 
 
+def load_dates(config: SiteConfig) -> None:
+    """Babel's data for the site's language read now (~15 ms): by the build's process before the workers
+    fork, so that each does not read it again."""
+    _patterns(config.language.replace("-", "_"))
+
+
 @functools.lru_cache(maxsize=8)
 def _patterns(locale: str) -> tuple[Locale, Any]:
     loc = Locale.parse(locale)

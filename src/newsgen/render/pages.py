@@ -27,7 +27,7 @@ from ..pages import PageSpec
 from ..parallel import Executor
 from .cards import Cards, cards_up_front
 from .context import context
-from .environment import format_datetime, make_env, theme_dir
+from .environment import format_datetime, load_dates, make_env, theme_dir
 from .feeds import json_feed, redirects_file
 from .helpers import Helpers
 from .inputs import RenderInputs
@@ -149,9 +149,15 @@ def loaded_templates(configs: Sequence[SiteConfig], todos: Sequence[Sequence[Pag
                      executor: Executor) -> list[jinja2.Environment | None]:
     """For each edition (config, its pages to render) whose pages render over the pool, an environment
     with their templates loaded in this process (environment.compiled), for RenderInputs.env: the
-    workers forked after it inherit them, instead of each compiling them again."""
-    return [compiled(make_env(config), sorted({s.template for s in todo if s.template}))
-            if executor.forks(len(todo)) else None for config, todo in zip(configs, todos, strict=True)]
+    workers forked after it inherit them, instead of each compiling them again (and Babel's data for its
+    dates, environment.load_dates)."""
+    envs: list[jinja2.Environment | None] = []
+    for config, todo in zip(configs, todos, strict=True):
+        envs.append(compiled(make_env(config), sorted({s.template for s in todo if s.template}))
+                    if executor.forks(len(todo)) else None)
+        if envs[-1] is not None:
+            load_dates(config)  # (the dates' words too)
+    return envs
 
 
 def render_all(inputs: RenderInputs, specs: Sequence[PageSpec], staging: Staging, executor: Executor,
