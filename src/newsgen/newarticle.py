@@ -44,7 +44,9 @@ def new_article(root: Path, title: str, section: str, authors: list[str], draft:
         raise BuildError([Diagnostic("TITLE", None, "the title must be one line of text, without control characters",
                                      "type it again as one line")])
     now = tz_now(config.tz)
-    folder = content / found.slug / f"{now:%Y}"
+    # an edition's story goes where its translation would (docs/languages.md): content/<code>/ and the
+    # site's own section folder, which an edition's section slug (a URL's word in its language) is not
+    folder = content / site.sections[[s.name for s in config.sections].index(found.name)].slug / f"{now:%Y}"
     path = folder / f"{slug}.md"
     if path.exists():
         raise BuildError([Diagnostic(str(path), None, "an article with this file name exists already",

@@ -182,6 +182,29 @@ def test_new_article_with_several_authors_and_no_draft(make_site, run_cli) -> No
     assert article.draft is False
 
 
+def test_new_article_in_a_language_edition(make_site, run_cli, fixed_now) -> None:  # type: ignore[no-untyped-def]
+    """`newsgen new --lang vi`: the story goes under content/vi/ in the site's own section folder (where
+    its translation would be, docs/languages.md), with the section's name in that language; it builds
+    into the edition's section, under the edition's slug."""
+    from newsgen.newarticle import LEAD_PROMPT, SUMMARY_PROMPT
+
+    root = make_site({}, extra_config="languages:\n  - code: en\n  - code: vi\n    sections:\n"
+                     "      Politics: {name: Chính trị, slug: chinh-tri}\n      Sports: Thể thao\n"
+                     "      Culture: Văn hóa\n")
+    result = run_cli(["new", "Quốc hội họp phiên cuối", "--section", "Chính trị", "--lang", "vi", "--no-draft"], root)
+    assert result.exit_code == 0, result.stderr
+    rel = f"content/vi/politics/{fixed_now:%Y}/quoc-hoi-hop-phien-cuoi.md"
+    assert result.stdout.strip().endswith(rel)
+    assert 'section: "Chính trị"' in (root / rel).read_text(encoding="utf-8")
+    by_site_name = run_cli(["new", "Giải đấu mở màn", "--section", "Sports", "--lang", "vi"], root)
+    assert by_site_name.exit_code == 0 and f"content/vi/sports/{fixed_now:%Y}/" in by_site_name.stdout
+    (root / rel).write_text((root / rel).read_text(encoding="utf-8").replace(SUMMARY_PROMPT, "Tóm tắt.")
+                            .replace(LEAD_PROMPT, "Phiên họp cuối năm."), encoding="utf-8")
+    built = run_cli(["build", "--jobs", "1"], root)
+    assert built.exit_code == 0, built.stderr
+    assert (root / "public/vi/chinh-tri/quoc-hoi-hop-phien-cuoi/index.html").is_file()
+
+
 def test_new_article_errors(make_site, run_cli) -> None:  # type: ignore[no-untyped-def]
     root = make_site({})
     result = run_cli(["new", "Match report", "--section", "Sprots"], root)
