@@ -29,6 +29,6 @@ class RenderInputs:
     # a site in several languages, in the default edition: (old address, URL) of every edition's aliases
     # (pages.root_redirects)
     redirects: tuple[tuple[str, str], ...] = ()
-    # the templates, loaded by the build's process before the workers fork (environment.compiled);
+    # the templates, loaded by the build's process before the workers fork (templates.compiled);
     # None: each renderer makes its own environment
     env: jinja2.Environment | None = field(default=None, compare=False)

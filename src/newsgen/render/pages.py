@@ -148,7 +148,7 @@ def render_pages(renderer: Renderer, specs: Sequence[PageSpec], staging: Staging
 def loaded_templates(configs: Sequence[SiteConfig], todos: Sequence[Sequence[PageSpec]],
                      executor: Executor) -> list[jinja2.Environment | None]:
     """For each edition (config, its pages to render) whose pages render over the pool, an environment
-    with their templates loaded in this process (environment.compiled), for RenderInputs.env: the
+    with their templates loaded in this process (templates.compiled), for RenderInputs.env: the
     workers forked after it inherit them, instead of each compiling them again (and Babel's data for its
     dates, environment.load_dates)."""
     envs: list[jinja2.Environment | None] = []
