@@ -67,6 +67,39 @@ def test_late_connect_with_an_older_token_reloads() -> None:
     assert ("reload", {}) not in drain(current)
 
 
+def test_a_tab_follows_its_moved_story_and_back() -> None:
+    """A story's headline (and with it its address) changed: its tab goes to the new address once the page
+    there is written. Changed back before that (an undo within a second), the tab reloads its own page,
+    and later builds reload it as before (it waited for the new address for good)."""
+    hub = Hub()
+    tab = hub.connect("/politics/a/", hub.token)
+    drain(tab)
+    hub.built([], ["politics/a/index.html"], {"politics/a/index.html": "politics/b/"})  # b's page deferred
+    assert drain(tab) == []
+    hub.built(["politics/a/index.html"], ["politics/b/index.html"])  # the headline changed back
+    assert drain(tab) == [("reload", {})]
+    hub.built(["politics/a/index.html"], [])  # a body edit after it
+    assert drain(tab) == [("reload", {})]
+    hub.built([], ["politics/a/index.html"], {"politics/a/index.html": "politics/b/"})
+    hub.built(["politics/b/index.html"], [])
+    assert drain(tab) == [("reload", {"to": "/politics/b/"})]
+
+
+def test_a_tab_follows_a_story_moved_twice_or_removed() -> None:
+    hub = Hub()
+    tab = hub.connect("/politics/a/", hub.token)
+    drain(tab)
+    hub.built([], ["politics/a/index.html"], {"politics/a/index.html": "politics/b/"})
+    hub.built([], ["politics/b/index.html"], {"politics/b/index.html": "politics/c/"})  # moved again, unseen
+    hub.built(["politics/c/index.html"], [])
+    assert drain(tab) == [("reload", {"to": "/politics/c/"})]
+    other = hub.connect("/politics/x/", hub.token)
+    drain(other)
+    hub.built([], ["politics/x/index.html"], {"politics/x/index.html": "politics/y/"})
+    hub.built([], ["politics/y/index.html"])  # the story removed before its new page was written
+    assert drain(other) == [("reload", {})]
+
+
 def test_page_from_an_earlier_server_reloads() -> None:
     hub = Hub()
     tab = hub.connect("/", "deadbeef-7")

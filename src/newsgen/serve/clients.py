@@ -112,7 +112,7 @@ class Hub:
                 self._last_changed[rel] = self.generation
             had_errors, self._errors = bool(self._errors), []
             told = 0
-            written = set(changed)
+            written, gone = set(changed), set(removed)
             for tab in self._tabs:
                 action = tab_action(tab.shown, changed, removed)
                 if had_errors:
@@ -120,6 +120,11 @@ class Hub:
                 if moved and tab.shown is not None and tab.shown in moved:  # its article moved: the tab goes
                     # there once the page there is written (a build of the pages on screen defers it)
                     tab.follow, action = moved[tab.shown], None
+                elif tab.follow is not None and (tab.shown in written or f"{tab.follow}index.html" in gone):
+                    # the move undone (its page written again: the headline changed back), or the new
+                    # address gone in turn (moved again, or the story removed): follow that, or show what is
+                    tab.follow = (moved or {}).get(f"{tab.follow}index.html") if tab.shown not in written else None
+                    action = action or ("reload" if tab.follow is None else None)
                 if tab.follow is not None and f"{tab.follow}index.html" in written:
                     tab.send("reload", {"to": self.base_path + tab.follow.lstrip("/")})
                     tab.follow = None
