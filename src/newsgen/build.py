@@ -77,6 +77,7 @@ class BuildResult:
     reasons: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)  # output files written this build
     deferred: list[str] = field(default_factory=list)  # pages left out by BuildOptions.only: still stale
+    valid_until: float | None = None  # the POSIX time from which the clock alone changes the site (snapshot.horizon)
     stages: list[tuple[str, float]] = field(default_factory=list)  # (stage, seconds), for build -v
 
     def timings(self) -> str:
@@ -172,8 +173,9 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
                 root, out, remembered, decision.fingerprints, keep, changed, persist, decision.deferred)
             if warning:
                 result.warnings.append(warning)
+            result.valid_until = planned.valid_until()
             if options.only is None and not warning:  # (a cache not saved: no snapshot to go with it)
-                done = snapshot.Snapshot(key, found.stamps, planned.valid_until(), sorted(keep) if persist else [],
+                done = snapshot.Snapshot(key, found.stamps, result.valid_until, sorted(keep) if persist else [],
                                          result.articles, result.pages, since=planned.now.timestamp(),
                                          state=remembered.token)
                 if persist:

@@ -209,6 +209,39 @@ def test_verify_rebuilds_what_the_watcher_missed(tmp_path: Path) -> None:
     assert fake.calls[1]["inputs"] is s.inputs
 
 
+def test_a_scheduled_story_loses_its_badge_when_due_while_a_tab_shows_it(make_site) -> None:  # type: ignore[no-untyped-def]
+    """With a tab open every rebuild renders the pages on screen first (and saves no snapshot): the
+    preview must still know when the clock alone changes the site, and rebuild then (QA: the "Scheduled"
+    badge stayed for minutes). Real build, real clock."""
+    import datetime as dt
+    import time
+
+    zone = dt.timezone(dt.timedelta(hours=7))  # (the test site's: Asia/Ho_Chi_Minh)
+    far = (dt.datetime.now(zone) + dt.timedelta(days=30)).strftime("%Y-%m-%d %H:%M")
+    a = make_site.article
+    root = make_site({"content/politics/budget.md": a("Budget passes", date="2024-03-01 09:00"),
+                      "content/politics/vote.md": a("Vote tonight", date=far)})
+    hub = Hub()
+    s = Session(root, root / "public", hub, ReadWriteLock())
+    assert s.first() is not None
+    page = root / "public/politics/vote-tonight/index.html"
+    assert "badge-scheduled" in page.read_text(encoding="utf-8")
+    tab = hub.connect("/politics/vote-tonight/", hub.token)
+    soon = dt.datetime.now(zone) + dt.timedelta(seconds=2)
+    (root / "content/politics/vote.md").write_text(a("Vote tonight", date=soon.strftime("%Y-%m-%d %H:%M:%S")),
+                                                   encoding="utf-8")
+    assert s.rebuild(rebuild_for(["content/politics/vote.md"])) is not None  # type: ignore[arg-type]
+    while s.deferred:
+        s.catch_up()
+    assert "badge-scheduled" in page.read_text(encoding="utf-8")
+    assert s.verify() is None  # not due yet
+    time.sleep(max(0.0, soon.timestamp() - time.time()) + 0.1)
+    messages(tab)
+    assert s.verify() is not None  # due: the clock changed what the site shows
+    assert "badge-scheduled" not in page.read_text(encoding="utf-8")
+    assert "reload" in messages(tab)
+
+
 def test_rebuild_stamps_only_the_reported_paths(tmp_path: Path) -> None:
     (tmp_path / "content").mkdir()
     (tmp_path / "content/a.md").write_text("a\n", encoding="utf-8")

@@ -69,6 +69,7 @@ class Session:
         self.options = BuildOptions(out=out, preview=drafts, jobs=1)
         self.state = State()
         self.deferred: list[str] = []  # pages still showing an older build (rendered in chunks)
+        self.valid_until: float | None = None  # when the clock alone changes the last good build's pages
         self.ok: bool | None = None  # did the last build succeed
         self.succeeded = False  # has any build succeeded (is there a last good output)
         self.builds = 0
@@ -152,8 +153,8 @@ class Session:
         if change is not None:
             log.info("found %d change%s the file watcher did not report", len(missed), "s" if len(missed) != 1 else "")
             return self.rebuild(change)
-        last = self.state.snapshot
-        if last is not None and last.valid_until <= time.time():
+        if self.valid_until is not None and self.valid_until <= time.time():  # (the last good build's horizon:
+            # a build of the pages on screen first saves no snapshot, and with a tab open every build is one)
             log.info("the clock changed what the site shows (a story scheduled is due, or left the news sitemap)")
             return self.rebuild(Rebuild(("content",), frozenset({"content"})))
         return None
@@ -242,6 +243,7 @@ class Session:
         if self.inputs is not None:  # (the stamps this build saw: the next ones differ in what is refreshed since)
             self.inputs.touched = frozenset()
         self.deferred = list(getattr(result, "deferred", []))
+        self.valid_until = getattr(result, "valid_until", None)
         before, self.memory = self.memory, early.remember(kept, self.memory)
         for warning in result.warnings:
             log.warning("warning: %s", warning)
