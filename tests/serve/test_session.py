@@ -242,6 +242,28 @@ def test_a_scheduled_story_loses_its_badge_when_due_while_a_tab_shows_it(make_si
     assert "reload" in messages(tab)
 
 
+def test_a_broken_catalog_is_one_line_not_a_traceback(make_site, caplog: pytest.LogCaptureFixture) -> None:  # type: ignore[no-untyped-def]
+    """A site's translation file broken while a tab is open: the page on screen is not rendered early
+    (that needs the catalogs), and the terminal shows the build's one-line error, no traceback (QA)."""
+    a = make_site.article
+    root = make_site({"content/politics/budget.md": a("Budget passes", date="2024-03-01 09:00")})
+    hub = Hub()
+    s = Session(root, root / "public", hub, ReadWriteLock())
+    assert s.first() is not None
+    hub.connect("/politics/budget-passes/", hub.token)
+    po = root / "templates/locale/en/LC_MESSAGES/site.po"
+    po.parent.mkdir(parents=True)
+    po.write_text('msgid "Photo: %(credit)s"\nmsgstr "Image: %(nope)s"\n', encoding="utf-8")
+    (root / "content/politics/budget.md").write_text(a("Budget passes", date="2024-03-01 09:00", body="Edited.\n"),
+                                                     encoding="utf-8")
+    caplog.clear()
+    with caplog.at_level("INFO", logger="newsgen.serve"):
+        assert s.rebuild(rebuild_for(["content/politics/budget.md", "templates/locale/en/LC_MESSAGES/site.po"])) is None  # type: ignore[arg-type]
+    assert not [r for r in caplog.records if r.exc_info], [r.getMessage() for r in caplog.records if r.exc_info]
+    errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert any(line.startswith("templates/locale/en/LC_MESSAGES/site.po") for line in errors), errors
+
+
 def test_rebuild_stamps_only_the_reported_paths(tmp_path: Path) -> None:
     (tmp_path / "content").mkdir()
     (tmp_path / "content/a.md").write_text("a\n", encoding="utf-8")

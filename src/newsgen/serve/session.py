@@ -179,6 +179,8 @@ class Session:
         try:
             changed = early.render_shown(self.root, self.out, self.memory, self.state, change.paths, shown,
                                          self.options.preview, self.lock.writing())
+        except BuildError:  # a mistake in the files (a broken catalog): the build reports it, one line each
+            changed = None
         except Exception:  # a bug here must not stop the preview: the build does it all
             log.exception("newsgen failed to render the page on screen first (the build does it)")
             changed = None
