@@ -180,6 +180,11 @@ def test_translations_are_html_and_their_values_are_escaped(tmp_path: Path) -> N
     ('\n\nmsgid "More in %(section)s"\nmsgstr "Thêm %(muc)s"\n', 3,
      'the translation of "More in %(section)s": %(muc)s is not in the original'),
     ('msgid "Home"\nmsgstr "100% nhà"\n', 1, 'the translation of "Home": a lone %'),
+    # Babel alone reads these as "Phot" and "Trang chủ" (it drops a last character): a text that never matches
+    ('msgid "Home"\nmsgstr "Trang chủ"\n\nmsgid "Photo\nmsgstr "Ảnh"\n', 4,
+     'the catalog does not parse: a text without its closing quote: msgid "Photo'),
+    ('msgid ""\nmsgstr ""\n"Language: vi\\n"\n\nmsgid "Home"\nmsgstr "Trang chủ\n', 6,
+     "the catalog does not parse: a text without its closing quote"),
 ])
 def test_a_broken_site_catalog_is_a_diagnostic_with_its_line(tmp_path: Path, text: str, line: int,
                                                               start: str) -> None:

@@ -188,6 +188,10 @@ def compile_po(data: bytes, locale: str, shown: str) -> bytes | tuple[Diagnostic
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import PoFileError, read_po
 
+    unclosed = _unclosed_string(data)
+    if unclosed is not None:  # (Babel reads `msgid "Photo` as "Phot": a translation that never matches)
+        return (Diagnostic(shown, unclosed[0], f"the catalog does not parse: a text without its closing quote: "
+                           f"{unclosed[1]}", 'each text is in double quotes: msgid "English text"'),)
     try:
         catalog = read_po(io.BytesIO(data), locale=_locale_or_none(locale), abort_invalid=True)
     except PoFileError as exc:  # Babel counts lines from 0
@@ -204,6 +208,23 @@ def compile_po(data: bytes, locale: str, shown: str) -> bytes | tuple[Diagnostic
     out = io.BytesIO()
     write_mo(out, catalog)
     return out.getvalue()
+
+
+_KEYWORD_STRING = re.compile(r'(?:msgctxt|msgid|msgid_plural|msgstr(?:\[[0-9]+\])?)?\s*(".*)')
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"\s*')
+
+
+def _unclosed_string(data: bytes) -> tuple[int, str] | None:
+    """(line, text) of the first quoted text of a .po file (after a keyword, or a continuation line) that
+    does not end with its closing quote."""
+    for n, raw in enumerate(data.decode("utf-8", "replace").splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        m = _KEYWORD_STRING.fullmatch(line)
+        if m is not None and not _QUOTED.fullmatch(m.group(1)):
+            return n, line
+    return None
 
 
 def _locale_or_none(locale: str) -> Locale | None:
