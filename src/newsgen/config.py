@@ -16,12 +16,12 @@ from babel import Locale, UnknownLocaleError
 from . import yamlio
 from .errors import BuildError, Diagnostic, did_you_mean
 from .languages import Language, edition_changes, news_language, og_locale, parse_languages, text_direction
+from .site_images import LOGO_HINT, PHOTO_TYPES, SHARE_HINT, image_problem
 from .slugs import is_valid_slug, slugify
 
 CONFIG_NAME = "newsgen.yaml"
 RESERVED_SLUGS = frozenset({"authors", "tags", "page", "search", "theme", "images", "static", "pagefind"})
 # Image types that social cards and Google's article rich results show (no SVG, no AVIF).
-SHARE_IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".gif", ".webp")
 DEFAULT_EMBED_HOSTS = (
     "www.youtube.com",
     "www.youtube-nocookie.com",
@@ -135,7 +135,7 @@ class SiteConfig:
         cannot show an SVG), else "" (none). A site path (for `abs_url`) or an absolute URL."""
         if self.share_image:
             return self.share_image
-        if self.logo and self.logo.lower().endswith(SHARE_IMAGE_TYPES):
+        if self.logo and self.logo.lower().endswith(PHOTO_TYPES):
             return self.logo
         return ""
 
@@ -264,15 +264,15 @@ def parse_config(text: str, root: Path, digest: str = "") -> SiteConfig:
             err("language", f'unknown language "{values["language"]}"', "a code like en, vi or fr")
             values.pop("language")
 
-    if values.get("share_image"):
-        problem = _share_image_problem(values["share_image"], root)
+    for key, types, hint in (("share_image", PHOTO_TYPES, SHARE_HINT), ("logo", (*PHOTO_TYPES, ".svg"), LOGO_HINT)):
+        problem = image_problem(key, values[key], root, types, hint) if values.get(key) else None
         if problem:
-            err("share_image", *problem)
-            values.pop("share_image")
-        else:
-            values["share_image"] = values["share_image"].strip().lstrip("/")
-    elif "share_image" in values:
-        values.pop("share_image")  # empty: none (the logo may stand in)
+            err(key, *problem)
+            values.pop(key)
+        elif key == "share_image" and values.get(key):
+            values[key] = values[key].strip().lstrip("/")
+        elif key in values and not values[key]:
+            values.pop(key)  # empty: none (the logo may stand in for a share image)
 
     if values.get("pagination", "stable") not in ("stable", "classic"):
         err("pagination", f'pagination must be "stable" or "classic", not "{values["pagination"]}"')
@@ -307,33 +307,6 @@ def _single_language(values: dict[str, Any], lang: Language) -> dict[str, Any]:
     return {k: v for k, v in edition_changes(shell, lang).items() if k not in ("prefix", "digest")}
 
 
-def _share_image_problem(value: str, root: Path) -> tuple[str, str] | None:
-    """Why `share_image` cannot be used (message, hint), or None. A web address must be http(s);
-    anything else names a file in static/ (site-relative, with or without a leading "/"), which
-    must exist there, inside the site folder, and be an image type that social cards show."""
-    value = value.strip()
-    hint = "a file in static/, e.g. `share_image: images/share.png` (1200x630 pixels is what cards show best)"
-    if value.lower().endswith(".svg") or not value.lower().split("?", 1)[0].endswith(SHARE_IMAGE_TYPES):
-        return (f'share_image "{value}" must be a JPEG, PNG, GIF or WebP image', hint)
-    if "://" in value or value.startswith("//"):
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            return (f'share_image "{value}" is not a web address', "e.g. https://cdn.example.org/share.png")
-        return None
-    rel = value.lstrip("/")
-    if "\\" in rel or "\x00" in rel or any(part in ("", ".", "..") for part in rel.split("/")):
-        return (f'share_image "{value}" is not a path inside static/', hint)
-    static = (root / "static").resolve()
-    try:
-        real = (static / rel).resolve()
-        found = real.is_file() and static in real.parents
-    except (OSError, RuntimeError):
-        found = False
-    if not found:
-        return (f'share_image "{value}": no such file in static/ (looked for static/{rel})', hint)
-    return None
-
-
 def _item_line(item: Any, fallback: int | None) -> int | None:
     if isinstance(item, yamlio.LineMap) and item.lines:
         return min(item.lines.values())
@@ -342,7 +315,8 @@ def _item_line(item: Any, fallback: int | None) -> int | None:
 
 def _sections(items: list[Any], line: int | None, diags: list[Diagnostic]) -> tuple[SectionConfig, ...]:
     out: list[SectionConfig] = []
-    seen: dict[str, str] = {}
+    seen: dict[str, str] = {}  # slug -> name, and name (case-folded) -> name
+    names: dict[str, str] = {}
     for item in items:
         at = _item_line(item, line)
         if isinstance(item, str):
@@ -368,7 +342,12 @@ def _sections(items: list[Any], line: int | None, diags: list[Diagnostic]) -> tu
             diags.append(Diagnostic(CONFIG_NAME, at, f'section "{name}" has the same slug as "{seen[slug]}"',
                                     "give one of them its own `slug:`"))
             continue
-        seen[slug] = name
+        clash = seen.get(name.casefold()) or names.get(name.casefold()) or names.get(slug)
+        if clash is not None:  # (an article's `section:` is a section's name, in any case, or its slug)
+            diags.append(Diagnostic(CONFIG_NAME, at, f'section "{name}" has the same name as "{clash}"',
+                                    "articles choose their section by name: give each its own"))
+            continue
+        seen[slug] = names[name.casefold()] = name
         out.append(SectionConfig(name=name, slug=slug, description=str(item.get("description") or "")))
     if not out and not diags:
         diags.append(Diagnostic(CONFIG_NAME, line, "sections is empty", "add at least one `- name: ...`"))

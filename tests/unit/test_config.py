@@ -112,6 +112,21 @@ def test_sections_rules() -> None:
     ]
 
 
+def test_two_sections_by_one_name() -> None:
+    """An article's `section:` is a section's name (in any case) or its slug: two sections it cannot tell
+    apart are an error (QA: the second was an empty page, the navigation named both alike)."""
+    found = problems("sections:\n  - name: Local\n  - name: News\n    slug: local-news\n"
+                     "  - name: local\n    slug: opinion\n  - name: Local News\n    slug: sport\n")
+    assert found == [
+        'newsgen.yaml:5: section "local" has the same name as "Local" (articles choose their section by name: '
+        "give each its own)",
+    ]
+    assert problems("sections:\n  - name: Politics\n    slug: world\n  - name: World\n    slug: politics\n") == [
+        'newsgen.yaml:4: section "World" has the same name as "Politics" (articles choose their section by name: '
+        "give each its own)",
+    ]
+
+
 def test_missing_and_empty_sections() -> None:
     assert problems("title: X\n") == [
         "newsgen.yaml:1: newsgen.yaml has no sections (add `sections:` with at least one `- name: ...`)"
@@ -187,7 +202,7 @@ def test_share_image_is_a_file_in_static_or_a_web_address(tmp_path: Path) -> Non
 
 
 def test_share_image_falls_back_to_a_photo_logo(tmp_path: Path) -> None:
-    root = _with_static(tmp_path)
+    root = _with_static(tmp_path, "images/logo.png", "images/logo.svg")
     assert parse_config("sections: [Politics]\nlogo: images/logo.png\n", root).default_image == "images/logo.png"
     assert parse_config("sections: [Politics]\nlogo: images/logo.svg\n", root).default_image == ""  # no card shows SVG
     assert parse_config("sections: [Politics]\n", root).default_image == ""
@@ -215,3 +230,19 @@ def test_share_image_problems(tmp_path: Path) -> None:
     assert "no such file in static/" in problem("images/link.png")  # a symlink out of static/
     assert "not a web address" in problem("ftp://example.org/share.png")
     assert "must be text" in problem("[a, b]")
+
+
+def test_the_logo_is_a_file_in_static_or_a_web_address(tmp_path: Path) -> None:
+    """`logo:` names the publisher's logo in every article's structured data (and stands in for a share
+    image): a missing file is an error with its line, as for share_image (QA: it passed, and the pages
+    pointed at nothing)."""
+    root = _with_static(tmp_path, "images/logo.svg", "images/logo.png")
+    for value in ("images/logo.svg", "/images/logo.png", "https://cdn.example.org/logo.svg", "''"):
+        parse_config(f"sections: [Politics]\nlogo: {value}\n", root)
+    for value, message in (("images/nope.png", "no such file in static/ (looked for static/images/nope.png)"),
+                           ("images/logo.txt", "must be a JPEG, PNG, GIF, WebP or SVG image"),
+                           ("../secret.png", "not a path inside static/")):
+        with pytest.raises(BuildError) as info:
+            parse_config(f"sections: [Politics]\nlogo: {value}\n", root)
+        (d,) = info.value.diagnostics
+        assert d.line == 2 and message in d.message and d.hint, str(d)
