@@ -188,6 +188,8 @@ _FIELDS: dict[str, type | tuple[type, ...]] = {
     "languages": list,
 }
 _TYPE_WORDS = {str: "text", int: "a whole number", bool: "true or false", list: "a list", dict: "a mapping"}
+_EXAMPLES = {str: 'write it in quotes: {key}: "..."', int: "e.g. {key}: 20", bool: "e.g. {key}: true",
+             list: "e.g. {key}: [first, second]"}
 
 
 def load_config(root: Path) -> SiteConfig:
@@ -231,7 +233,7 @@ def parse_config(text: str, root: Path, digest: str = "") -> SiteConfig:
         if want is str and isinstance(value, int | float) and not isinstance(value, bool):
             value, ok = str(value), True
         if not ok:
-            err(key, f"{key} must be {_TYPE_WORDS[want]}")  # type: ignore[index]
+            err(key, f"{key} must be {_TYPE_WORDS[want]}", _EXAMPLES.get(want, "e.g. {key}: ...").format(key=key))  # type: ignore[index,arg-type]
             continue
         values[key] = value
 

@@ -118,11 +118,15 @@ def load(text: str) -> Any:
         raise YamlProblem(f"nested more than {MAX_DEPTH} levels deep", None) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        if exc.context_mark is not None and "quoted scalar" in (exc.context or ""):
-            mark = exc.context_mark  # a quote never closed: the line it opens on, not the end of the text
+        context = exc.context or ""
+        if exc.context_mark is not None and ("quoted scalar" in context or "flow" in context):
+            mark = exc.context_mark  # a quote or a [list] never closed: the line it opens on, not the next one
         line = mark.line + 1 if mark is not None else None
         problem = exc.problem or exc.context or "invalid YAML"
-        hint = _hint_for(f"{exc.context or ''} {problem}")
+        hint = _hint_for(f"{context} {problem}")
+        shown = text.split("\n")[mark.line].lstrip() if mark is not None and mark.line < text.count("\n") + 1 else ""
+        if shown.startswith("- ") and ("expected key" in problem or "expected <block end>" in problem):
+            hint = "line up the items of a list, each `- ` under the one before"
         if "quoted scalar" in (exc.context or "") and "end of stream" in problem:
             problem = "a quote opens a value and is never closed"
         if mark is not None and hint is None and "cannot start any token" in problem:
@@ -179,6 +183,13 @@ def _hint_for(problem: str) -> str | None:
         return "indent with spaces, not tabs"
     if "quoted scalar" in problem:
         return 'close the quote at the end of the value, on the same line: title: "Vote on the budget"'
+    if "did not find expected ',' or ']'" in problem:
+        return ('a [list] closes on its own line: tags: [Budget, Rail]; text that starts with [ is quoted: '
+                'title: "[Update] Vote"')
+    if "did not find expected ',' or '}'" in problem:
+        return 'a {mapping} closes on its own line; text that starts with { is quoted: title: "{Live} Vote"'
+    if "expected '-' indicator" in problem:
+        return "each item of the list starts with `- `, lined up under the one before"
     if "did not find expected key" in problem or "expected <block end>" in problem:
         return 'a value that starts with a quote, [ or { is quoted whole: title: "[Update] Vote"'
     if "could not find expected ':'" in problem:

@@ -190,13 +190,14 @@ RULES = {
         {BAD: article("title: T\nsection: Politics\ndate: 2025-03-19\nimage: nowhere.jpg")},
         BAD,
         5,
-        'image "nowhere.jpg" not found',
+        'image "nowhere.jpg" not found: there is no content/politics/2025/nowhere.jpg',
     ),
     "missing-static-image": Rule(
         {BAD: article("title: T\nsection: Politics\ndate: 2025-03-19\nimage: /images/nowhere.jpg")},
         BAD,
         5,
-        'image "/images/nowhere.jpg" not found',
+        'image "/images/nowhere.jpg" not found: there is no static/images/nowhere.jpg',
+        "copy the file there",
     ),
     "image-not-an-image": Rule(
         {

@@ -222,7 +222,11 @@ def test_remote_image_is_not_checked(tmp_path: Path) -> None:
 def test_missing_image(tmp_path: Path) -> None:
     img, reported = image_of("image: nope.jpg\n", tmp_path)
     assert img is None
-    assert [(key, msg) for key, msg, _ in reported] == [("image", 'image "nope.jpg" not found')]
+    assert reported == [("image", 'image "nope.jpg" not found: there is no content/politics/x/nope.jpg',
+                         "put it there, or use /images/name.jpg for a file in static/images/")]
+    img, reported = image_of("image: /images/night-bus.jpg\n", tmp_path)  # QA: the hint said to write what it says
+    assert reported == [("image", 'image "/images/night-bus.jpg" not found: there is no static/images/night-bus.jpg',
+                         "copy the file there, or put it next to the article and write its name (night-bus.jpg)")]
 
 
 def test_image_outside_the_site(tmp_path: Path) -> None:

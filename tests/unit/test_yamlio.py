@@ -62,7 +62,20 @@ def test_unclosed_flow_list_gives_a_line() -> None:
     with pytest.raises(YamlProblem) as info:
         yamlio.load("tags: [a, b\ntitle: x\n")
     assert info.value.message.startswith("invalid YAML")
-    assert info.value.line in (2, 3)
+    assert info.value.line == 1  # where the list opens: `title: [oops` was reported on the next line (QA)
+    assert info.value.hint and "[list] closes on its own line" in info.value.hint
+
+
+@pytest.mark.parametrize(("text", "line", "hint"), [
+    ("sections:\n  - name: A\n  name: B\n", 3, "each item of the list starts with `- `"),
+    ("sections:\n  - name: A\n - name: B\n", 3, "line up the items of a list"),
+    ("a: {x: 1\nb: 2\n", 1, "a {mapping} closes on its own line"),
+])
+def test_list_mistakes_get_a_hint(text: str, line: int, hint: str) -> None:
+    """QA: these said only what PyYAML says ("did not find expected '-' indicator")."""
+    with pytest.raises(YamlProblem) as info:
+        yamlio.load(text)
+    assert info.value.line == line and info.value.hint is not None and info.value.hint.startswith(hint)
 
 
 def test_tab_indentation_gets_the_tab_hint() -> None:

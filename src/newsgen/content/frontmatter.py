@@ -267,8 +267,9 @@ def image(fm: LineMap, article_path: str, article_url: str, root: Path,
     except (OSError, ValueError):
         st = None
     if st is None or not stat.S_ISREG(st.st_mode):
-        report("image", f'image "{ref}" not found',
-               "put it next to the article, or use /images/name.jpg for static/images/")
+        hint = (f"copy the file there, or put it next to the article and write its name ({posixpath.basename(rel)})"
+                if rel.startswith("static/") else "put it there, or use /images/name.jpg for a file in static/images/")
+        report("image", f'image "{ref}" not found: there is no {rel}', hint)
         return None
     if is_outward_link(root, rel):
         report("image", f'image "{ref}" is a link to a file outside the site', LINK_HINT)
