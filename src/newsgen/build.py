@@ -251,7 +251,8 @@ def _plan(root: Path, config: SiteConfig, found: snapshot.Inputs, remembered: St
     chosen = select(parsed.articles, now, Selection(drafts=options.drafts or options.preview,
                                                     future=options.future or options.preview))
     lap("parse")
-    _render_bodies_ahead(executor, config, chosen, remembered, options, out, failed=bool(parsed.diagnostics))
+    problems = parsed.errors(options.drafts or options.preview, warnings)  # (a draft's: warnings unless drafts built)
+    _render_bodies_ahead(executor, config, chosen, remembered, options, out, failed=bool(problems))
 
     editions, site_diags, stale = site_models(chosen, config, remembered, _site_builder(executor))
     articles = [a for edition in editions for a in edition.site.articles]
@@ -261,7 +262,7 @@ def _plan(root: Path, config: SiteConfig, found: snapshot.Inputs, remembered: St
     known = known_inputs(remembered, remembered.unrendered, stale) if stale is not None else None
     specs, carry = plan_carrying(editions, now, known, options.preview, options.only is None and not whole)
     clash = collision_diagnostics(specs, [e.site for e in editions])
-    _refuse(with_syntax_problems(config, parsed.diagnostics + site_diags + clash))
+    _refuse(with_syntax_problems(config, problems + site_diags + clash))
     used = {s.template for s in specs if s.template} | {template for template, _ in carry or ()}
     templates = template_digests(make_env(config), sorted(used), remembered.template_refs)
     common = common_key(config, options.preview, now)

@@ -30,6 +30,7 @@ class Diagnostic:
     line: int | None
     message: str
     hint: str | None = None
+    draft: bool = False  # a mistake in a file that says `draft: true` (a warning when drafts are not built)
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path

@@ -340,6 +340,29 @@ def test_fixing_the_error_builds_again(built, run_cli, write_file) -> None:  # t
     assert (root / "public/sports/fixed-later/index.html").is_file()
 
 
+def test_a_drafts_mistake_does_not_stop_what_is_published(built, run_cli, write_file) -> None:  # type: ignore[no-untyped-def]
+    """A reporter's unfinished draft (`draft: true`) with a mistake (a photo not there yet): `newsgen build`
+    publishes the site and shows the draft's problem as a warning, one line; built with the drafts
+    (`--drafts`, and newsgen serve), and in `newsgen check`, it is an error. A file whose mistake hides
+    whether it is a draft (its YAML does not parse) stops the build as before (QA)."""
+    root, _ = built
+    draft = "content/politics/2025/draft.md"
+    write_file(root, draft, article("title: Unfinished\nsection: Politics\ndate: 2025-03-20\nimage: later.jpg\n"
+                                    "draft: true"))
+    write_file(root, "content/politics/2025/news.md", article("title: Breaking news\nsection: Politics\ndate: 2025-03-21"))
+    result = run_cli(["build", "--jobs", "1"], root)
+    assert result.exit_code == 0 and not result.traceback, result.stderr
+    (warning,) = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert warning.startswith(f'warning: {draft}:5: image "later.jpg" not found') and "a draft, not published" in warning
+    assert (root / "public/politics/breaking-news/index.html").is_file()
+    for command in (["build", "--jobs", "1", "--drafts"], ["check"]):
+        failed = run_cli(command, root)
+        assert failed.exit_code == 1 and not failed.traceback, (command, failed.stdout)
+        assert failed.stderr.startswith(f'{draft}:5: image "later.jpg" not found'), (command, failed.stderr)
+    write_file(root, draft, "---\ntitle: [Unfinished\ndraft: true\n---\n\nText.\n")
+    assert run_cli(["build", "--jobs", "1"], root).exit_code == 1
+
+
 def test_missing_config(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     result = run_cli(["build"], tmp_path)
     assert result.exit_code == 1 and not result.traceback

@@ -3,6 +3,7 @@ changed since the last build; the rest taken from the build state as it was."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -33,6 +34,16 @@ class Parsed:
     diagnostics: list[Diagnostic] = field(default_factory=list)  # of every file, old ones included
     reparsed: set[str] = field(default_factory=set)  # files parsed by this build
     changed: bool = False  # anything parsed or dropped: the state needs saving
+
+    def errors(self, drafts: bool, warnings: list[str]) -> list[Diagnostic]:
+        """The diagnostics that stop the build. Those of a draft (a file that says `draft: true`) go to
+        `warnings` instead when drafts are not built: an unfinished story must not stop what is published
+        (newsgen serve, `--drafts` and `newsgen check` report them as errors)."""
+        if drafts:
+            return self.diagnostics
+        warnings.extend(str(dataclasses.replace(d, hint=f"{d.hint + '; ' if d.hint else ''}a draft, not published: "
+                                                "fix it before it is")) for d in self.diagnostics if d.draft)
+        return [d for d in self.diagnostics if not d.draft]
 
 
 def parse_site(root: Path, config: SiteConfig, stamps: dict[str, tuple[int, int]], state: State,

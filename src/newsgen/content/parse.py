@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import posixpath
@@ -148,7 +149,7 @@ def parse_bytes(raw: bytes, rel: str, root: Path, config: SiteConfig,
         diags += asset_diags
 
     if diags or "title" not in values or "section" not in values or "date" not in values:
-        return None, diags
+        return None, [dataclasses.replace(d, draft=True) for d in diags] if values.get("draft") is True else diags
 
     body = src.body
     summary = values.get("summary") or lead_paragraph(body)

@@ -250,7 +250,7 @@ def _joined(parts: list[Any]) -> dict[str, Any]:
 def raw(e: ParsedEntry) -> tuple[Any, ...]:
     """The entry as plain tuples: what the cache stores, and what the parse workers send back
     (cheaper to pickle than objects, and the save then has the article already packed)."""
-    return (e.stamp, e.digest, e.deps, _packed(e), [(d.path, d.line, d.message, d.hint) for d in e.diagnostics])
+    return (e.stamp, e.digest, e.deps, _packed(e), [dataclasses.astuple(d) for d in e.diagnostics])
 
 
 def entry(t: tuple[Any, ...], zones: dict[object, dt.tzinfo], common: dict[Any, Any] | None = None) -> ParsedEntry:
