@@ -53,6 +53,7 @@ def test_edit_then_break_then_fix(page: Any, serve: Callable[..., Any], site: Pa
         expect(overlay).to_be_visible()
         expect(overlay).to_contain_text(ARTICLE + ":")
         expect(overlay).to_contain_text("invalid YAML")
+        expect(overlay).to_contain_text("Showing the last good version.")
         expect(headline).to_have_text("Budget passes after a long night")  # the last good page stays
 
         # 3. fix it: the overlay goes away by itself and the fix shows
@@ -119,3 +120,18 @@ def test_a_story_moved_by_its_new_headline_is_followed(page: Any, serve: Callabl
         save(site, ARTICLE, article("Budget passes at last").replace("slug: budget-passes\n", ""))
         page.wait_for_url("**/politics/budget-passes-at-last/")
         expect(page.locator("h1")).to_have_text("Budget passes at last")
+
+
+def test_a_site_that_never_built_says_so(page: Any, serve: Callable[..., Any], make_site: Any) -> None:
+    """The first build fails: the "No preview yet" page carries the overlay, which does not claim a last
+    good version (QA); fixing the file shows the site."""
+    from playwright.sync_api import expect
+
+    root = make_site({ARTICLE: article("Budget passes", section="Weather")})
+    with serve(root) as preview:
+        page.goto(preview.url + "politics/budget-passes/")
+        overlay = page.locator(OVERLAY)
+        expect(overlay).to_contain_text("Weather")
+        expect(overlay).to_contain_text("There is nothing to show until it builds.")
+        save(root, ARTICLE, article("Budget passes"))
+        expect(page.locator("h1")).to_have_text("Budget passes")

@@ -45,14 +45,24 @@ def test_errors_then_ok() -> None:
     x = hub.connect("/", hub.token)
     drain(x)
     hub.failed(["content/a.md:3: invalid YAML"])
-    assert drain(x) == [("errors", {"errors": ["content/a.md:3: invalid YAML"]})]
+    assert drain(x) == [("errors", {"errors": ["content/a.md:3: invalid YAML"], "lastGood": True})]
     late = hub.connect("/politics/", hub.token)  # opened while the site is broken
-    assert drain(late)[-1] == ("errors", {"errors": ["content/a.md:3: invalid YAML"]})
+    assert drain(late)[-1] == ("errors", {"errors": ["content/a.md:3: invalid YAML"], "lastGood": True})
     hub.built([], [])
     assert drain(x) == [("ok", {})]
     assert hub.errors == []
     hub.built([], [])
     assert drain(x) == []  # "ok" only once, after errors
+
+
+def test_errors_before_any_good_build_say_there_is_nothing_to_show() -> None:
+    """The overlay over "No preview yet" must not claim a last good version (QA)."""
+    hub = Hub()
+    x = hub.connect("/", hub.token)
+    drain(x)
+    hub.failed(["newsgen.yaml:3: unknown setting"], last_good=False)
+    assert drain(x) == [("errors", {"errors": ["newsgen.yaml:3: unknown setting"], "lastGood": False})]
+    assert drain(hub.connect("/", hub.token))[-1][1] == {"errors": ["newsgen.yaml:3: unknown setting"], "lastGood": False}
 
 
 def test_late_connect_with_an_older_token_reloads() -> None:

@@ -27,7 +27,7 @@
     source.addEventListener("styles", refreshStyles);
     source.addEventListener("errors", function (event) {
       var data = JSON.parse(event.data);
-      showOverlay(data.errors || []);
+      showOverlay(data.errors || [], data.lastGood !== false);
     });
     source.addEventListener("ok", hideOverlay);
     return source;
@@ -55,7 +55,7 @@
 
   // Built with textContent only: a message quoting the editor's text (`<script>` in a title) is
   // shown as text, never parsed as HTML.
-  function showOverlay(lines) {
+  function showOverlay(lines, lastGood) {
     hideOverlay();
     var box = document.createElement("div");
     box.id = OVERLAY_ID;
@@ -66,7 +66,8 @@
     var title = document.createElement("p");
     title.style.cssText = "margin:0 0 1rem;font-weight:bold;color:#fca5a5;font-size:17px";
     title.textContent = "The site could not be rebuilt: " + lines.length +
-      (lines.length === 1 ? " error" : " errors") + ". Showing the last good version.";
+      (lines.length === 1 ? " error" : " errors") +
+      (lastGood ? ". Showing the last good version." : ". There is nothing to show until it builds.");
     var list = document.createElement("pre");
     list.className = "newsgen-errors";
     list.style.cssText = "margin:0;white-space:pre-wrap;word-break:break-word;color:inherit;background:none";

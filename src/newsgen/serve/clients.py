@@ -46,6 +46,7 @@ class Hub:
         self._tabs: list[Tab] = []
         self._last_changed: dict[str, int] = {}
         self._errors: list[str] = []
+        self._last_good = True  # (with _errors: whether a build ever succeeded)
         self._lock = threading.Lock()
         self._connected = threading.Condition(self._lock)  # notified on every connection
         self._connections = 0  # streams opened so far
@@ -74,7 +75,7 @@ class Hub:
             if self._stale(tab, token):
                 tab.send("reload", {})
             elif self._errors:
-                tab.send("errors", {"errors": self._errors})
+                tab.send("errors", {"errors": self._errors, "lastGood": self._last_good})
         return tab
 
     def disconnect(self, tab: Tab) -> None:
@@ -134,12 +135,13 @@ class Hub:
                     told += 1
             return told
 
-    def failed(self, errors: list[str]) -> None:
-        """A build failed: every tab shows these lines over the last good page."""
+    def failed(self, errors: list[str], last_good: bool = True) -> None:
+        """A build failed: every tab shows these lines over the last good page (`last_good`: there is one;
+        else the tabs show the "No preview yet" page)."""
         with self._lock:
-            self._errors = list(errors)
+            self._errors, self._last_good = list(errors), last_good
             for tab in self._tabs:
-                tab.send("errors", {"errors": self._errors})
+                tab.send("errors", {"errors": self._errors, "lastGood": last_good})
 
     def close(self) -> None:
         with self._lock:

@@ -261,7 +261,7 @@ class Session:
         n = len(lines)
         showing = "still serving the last good build" if self.succeeded else "nothing to show yet"
         log.error("%d error%s: %s; save a fix and it rebuilds by itself", n, "s" if n != 1 else "", showing)
-        self.hub.failed(lines)
+        self.hub.failed(lines, last_good=self.succeeded)
 
 
 def _saved_meanwhile(exc: BuildError) -> tuple[str, ...]:
