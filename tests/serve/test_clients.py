@@ -110,6 +110,22 @@ def test_a_tab_follows_a_story_moved_twice_or_removed() -> None:
     assert drain(other) == [("reload", {})]
 
 
+def test_a_new_base_path_reloads_the_tabs_whose_page_it_moves() -> None:
+    """base_url edited (the site moves under /news/) and edited back: the tabs left on "Page not found"
+    at the old addresses reload when their pages are there again (QA: they never did)."""
+    hub = Hub("/")
+    tab = hub.connect("/politics/x/", hub.token)
+    drain(tab)
+    hub.base_path = "/news/"  # the build that moved every page reloaded the tabs (into Page not found)...
+    assert drain(tab) == [("reload", {})] and hub.shown() == set()
+    lost = hub.connect("/politics/x/", hub.token)  # ...where they connect again, outside the site
+    drain(lost)
+    hub.base_path = "/"  # base_url edited back
+    assert drain(lost) == [("reload", {})] and hub.shown() == {"politics/x/index.html"}
+    hub.base_path = "/"
+    assert drain(lost) == []
+
+
 def test_page_from_an_earlier_server_reloads() -> None:
     hub = Hub()
     tab = hub.connect("/", "deadbeef-7")

@@ -24,6 +24,7 @@ _CLOSE: Message = ("", "")
 @dataclass(eq=False)
 class Tab:
     shown: str | None  # the output file it shows ("politics/x/index.html"), None outside the site
+    path: str = ""  # its URL path, which `shown` is read from under the site's base path
     messages: queue.Queue[Message] = field(default_factory=queue.Queue)
     follow: str | None = None  # the URL path its article moved to, until the page there is written
 
@@ -41,7 +42,7 @@ class Tab:
 class Hub:
     def __init__(self, base_path: str = "/") -> None:
         self.server_id = secrets.token_hex(4)
-        self.base_path = base_path
+        self._base_path = base_path
         self.generation = 0
         self._tabs: list[Tab] = []
         self._last_changed: dict[str, int] = {}
@@ -51,6 +52,25 @@ class Hub:
         self._connected = threading.Condition(self._lock)  # notified on every connection
         self._connections = 0  # streams opened so far
         self._closed = False
+
+    @property
+    def base_path(self) -> str:
+        return self._base_path
+
+    @base_path.setter
+    def base_path(self, value: str) -> None:
+        """The site moved under another path (base_url edited): each tab's page is read again from its URL,
+        and a tab whose URL now names another page (or a page, where it named none: it showed "Page not
+        found" since the move) reloads."""
+        with self._lock:
+            if value == self._base_path:
+                return
+            self._base_path = value
+            for tab in self._tabs:
+                shown = output_for_url(tab.path, value)
+                if shown != tab.shown:
+                    tab.shown, tab.follow = shown, None
+                    tab.send("reload", {})
 
     @property
     def token(self) -> str:
@@ -63,7 +83,7 @@ class Hub:
             return list(self._errors)
 
     def connect(self, path: str, token: str) -> Tab:
-        tab = Tab(output_for_url(path, self.base_path))
+        tab = Tab(output_for_url(path, self._base_path), path)
         with self._lock:
             if self._closed:
                 tab.messages.put(_CLOSE)
@@ -127,7 +147,7 @@ class Hub:
                     tab.follow = (moved or {}).get(f"{tab.follow}index.html") if tab.shown not in written else None
                     action = action or ("reload" if tab.follow is None else None)
                 if tab.follow is not None and f"{tab.follow}index.html" in written:
-                    tab.send("reload", {"to": self.base_path + tab.follow.lstrip("/")})
+                    tab.send("reload", {"to": self._base_path + tab.follow.lstrip("/")})
                     tab.follow = None
                     told += 1
                 elif action is not None and tab.follow is None:
