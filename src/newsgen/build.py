@@ -327,11 +327,11 @@ def _site_builder(executor: Executor) -> BuildSite:
 
 def _images_and_files(root: Path, config: SiteConfig, planned: _Planned, state: State, publication: Publication,
                       executor: Executor) -> AbstractSet[str]:
-    """Responsive image variants made (or found in the image cache) and every file to copy staged,
-    before the pages: on a first build this process would otherwise wait for the bodies rendered
-    ahead and do this alone at the end. Returns every file the output will hold. (An edit of bodies
-    only changed none of them: the last build's files.)"""
+    """Responsive image variants made (or found in the image cache) and every file to copy staged, before the
+    pages: on a first build this process would otherwise wait for the bodies rendered ahead and do this alone
+    at the end. Returns every file the output will hold (an edit of bodies only: the last build's files)."""
     from . import images, search
+    from .clashes import output_clashes
     from .files import article_images, files_to_copy
     from .incremental.cache import CACHE_DIR
 
@@ -347,8 +347,8 @@ def _images_and_files(root: Path, config: SiteConfig, planned: _Planned, state: 
 
     made, problems = images.process(root, images.for_article_images(article_images(articles)), cache_dir,
                                     state.images, run=make)
-    _refuse(problems)
     copies = [*files_to_copy(config, articles), *made.items()]
+    _refuse(problems + output_clashes(root, planned.specs, planned.carried, copies, [e.site for e in planned.editions]))
     keep = {s.out for s in planned.specs} | planned.carried.keys() | {rel for rel, _ in copies}
     keep |= {f"{search.FOLDER}/"} if config.search else set()
     publication.expect(keep)  # listed in the output's manifest before the first file is written

@@ -160,10 +160,15 @@ class Staging:
                 continue  # written in place into a folder that was empty
             target = f"{out}/{rel}"
             try:
-                os.replace(tmp, target)
-            except FileNotFoundError:  # the target's folder is new
-                os.makedirs(os.path.dirname(target), exist_ok=True)  # noqa: PTH103
-                os.replace(tmp, target)
+                try:
+                    os.replace(tmp, target)
+                except FileNotFoundError:  # the target's folder is new
+                    os.makedirs(os.path.dirname(target), exist_ok=True)  # noqa: PTH103
+                    os.replace(tmp, target)
+            except OSError as exc:  # (a folder where the page goes, made by hand: one line, not a traceback)
+                raise WriteFailed(Diagnostic(f"{out}/{rel}", None, f"cannot put the new file in place: "
+                                             f"{exc.strerror or exc}", "the files before it in this build are in "
+                                             "place: make room for it and build again")) from None
         count = len(self.pending)
         self.pending.clear()
         _remove_staging(self.out)
