@@ -237,9 +237,9 @@ def parse_config(text: str, root: Path, digest: str = "") -> SiteConfig:
             continue
         values[key] = value
 
-    for key in ("latest_news", "per_page", "home_per_section", "feed_items"):
+    for key, usual in (("latest_news", 10), ("per_page", 20), ("home_per_section", 4), ("feed_items", 20)):
         if key in values and values[key] < 1:
-            err(key, f"{key} must be at least 1")
+            err(key, f"{key} must be at least 1", f"e.g. {key}: {usual}")
             values.pop(key)
 
     if "base_url" in values:

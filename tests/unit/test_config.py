@@ -67,7 +67,7 @@ def test_every_problem_is_reported_together_with_its_line() -> None:
     text = "title: X\ntimezone: Asia/Ho_Chi_Minn\nsections: [A]\nper_page: 0\nlatest_news: true\ntitel: x\n"
     assert problems(text) == [
         'newsgen.yaml:2: unknown timezone "Asia/Ho_Chi_Minn" (did you mean "Asia/Ho_Chi_Minh"?)',
-        "newsgen.yaml:4: per_page must be at least 1",
+        "newsgen.yaml:4: per_page must be at least 1 (e.g. per_page: 20)",
         "newsgen.yaml:5: latest_news must be a whole number (e.g. latest_news: 20)",
         'newsgen.yaml:6: unknown setting "titel" (did you mean "title"?)',
     ]
