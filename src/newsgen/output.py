@@ -1,12 +1,11 @@
 """Writing the output: stage every changed file, then commit or roll back; remove only what newsgen wrote.
 
-A page is first written to a temporary file in the output's staging folder (`.newsgen-staging/`, on
-the same file system); only when the whole build has succeeded are the temporary files moved into
-place with `os.replace` (atomic per file). A failed build removes its temporary files and leaves the
-previous output as it was; a build that was killed leaves them in the staging folder, which the next
-build removes first. Into an output folder that was empty, pages are written under their own names
-(nothing to keep intact, and a first build writes ~13k files at 10k articles); a failed build then
-empties the folder again. Files whose bytes did not change are never rewritten.
+A page is first written to a temporary file in the output's staging folder (`.newsgen-staging/`, on the
+same file system); only when the whole build has succeeded are the temporary files moved into place with
+`os.replace` (atomic per file). A failed build removes its temporary files and leaves the previous output
+as it was; a build that was killed leaves them in the staging folder, which the next build removes first.
+Into an output folder that was empty, pages are written under their own names (nothing to keep intact:
+~13k files at 10k articles); a failed build then empties it again. Unchanged files are never rewritten.
 
 newsgen deletes only files it wrote. The output's manifest (`.newsgen-output`) lists them; it is
 extended with every file a build is about to write *before* the build writes it, so even a build
@@ -43,9 +42,9 @@ _FOLDERS_KEPT = 8192  # folders a process remembers having made or checked (Stag
 
 
 class WriteFailed(BuildError):
-    """A file could not be staged; `diagnostic` says why in one line (the same line for every file
-    that failed for the same reason: a full disk is reported once, not once per page). A BuildError:
-    raised outside the page renderer (a copy), it ends the build like any user-facing problem."""
+    """A file could not be staged (or put in place); `diagnostic` says why in one line (the same line for every
+    file that failed for the same reason: a full disk is reported once). A BuildError: raised outside the page
+    renderer (a copy, publishing), it ends the build like any user-facing problem."""
 
     def __init__(self, diagnostic: Diagnostic) -> None:
         super().__init__([diagnostic])
@@ -86,10 +85,8 @@ class Staging:
         try:
             target = safe_path(out, rel)
             folder = os.path.dirname(target)
-            if self.in_place:
-                # a first build's pages mostly go into folders not made yet (an article's own): make the
-                # folder first instead of failing to open the file, once per folder and process
-                if folder not in self._folders:
+            if self.in_place:  # (a first build's pages mostly go into folders not made yet: an article's own)
+                if folder not in self._folders:  # made first, not after failing to open the file
                     _make_folder(folder)
                     self._folders.add(folder)
             else:
@@ -159,18 +156,16 @@ class Staging:
             if not tmp:
                 continue  # written in place into a folder that was empty
             target = f"{out}/{rel}"
-            try:
+            try:  # (an OSError: a folder where the page goes, made by hand: one line, not a traceback)
                 try:
                     os.replace(tmp, target)
                 except FileNotFoundError:  # the target's folder is new
                     os.makedirs(os.path.dirname(target), exist_ok=True)  # noqa: PTH103
                     os.replace(tmp, target)
-            except OSError as exc:  # (a folder where the page goes, made by hand: one line, not a traceback)
-                raise WriteFailed(Diagnostic(f"{out}/{rel}", None, f"cannot put the new file in place: "
-                                             f"{exc.strerror or exc}", "the files before it in this build are in "
-                                             "place: make room for it and build again")) from None
-        count = len(self.pending)
-        self.pending.clear()
+            except OSError as exc:
+                raise WriteFailed(Diagnostic(target, None, f"cannot put the new file in place: {exc.strerror}",
+                                             "the files before it are in place: make room, build again")) from None
+        count, self.pending = len(self.pending), []
         _remove_staging(self.out)
         return count
 
