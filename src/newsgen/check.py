@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .clashes import output_clashes
 from .config import load_config
 from .content.body import Bodies
 from .content.collect import parse_site
 from .dates import now as tz_now
 from .editions import site_models
 from .errors import BuildError, Diagnostic
+from .files import article_images, files_to_copy
+from .images import for_article_images
 from .incremental import snapshot
+from .incremental.cache import CACHE_DIR
 from .incremental.state import State
 from .inputs import check_links
 from .pages import collision_diagnostics, plan_editions
@@ -38,6 +42,12 @@ def check_site(root: Path, drafts: bool = False) -> int:
     diags += more
     specs = plan_editions(editions, now)
     diags = with_syntax_problems(config, diags + collision_diagnostics(specs, [e.site for e in editions]))
+    if not diags:  # what the build would copy (the resized images by their names: none is made here)
+        shown = [a for e in editions for a in e.site.articles]
+        cached = root / CACHE_DIR / "images"
+        variants = [(v.url, cached / v.url) for v in for_article_images(article_images(shown))]
+        copies = [*files_to_copy(config, shown), *variants]
+        diags = output_clashes(root, specs, (), copies, [e.site for e in editions])
     seen: set[tuple[int, str, str]] = set()
     for k, edition in enumerate(editions if not diags else ()):  # one page of each kind, in memory
         inputs = RenderInputs(config=edition.config, site=edition.site, now=now, bodies=Bodies(config),

@@ -53,11 +53,11 @@ def test_a_clash_is_one_error_and_nothing_is_written(site: Any, run_cli: Any, wr
         write_file(root, rel, text)
     if STORY not in files:
         write_file(root, STORY, story().replace("voted.", "voted again."))  # and a page to write meanwhile
-    for command in (["build", "--jobs", "1"], ["build", "--jobs", "1"]):  # (the same answer the second time)
+    for command in (["build", "--jobs", "1"], ["build", "--jobs", "1"], ["check"]):  # (the same answer again)
         result = run_cli(command, root)
         assert result.exit_code == 1 and not result.traceback, result.stderr
         lines = [line for line in result.stderr.splitlines() if line.strip()]
-        assert len(lines) == 2 and lines[0].startswith(f"{path}: {message}"), lines
+        assert len(lines) == 2 and lines[0].startswith(f"{path}: {message}"), (command, lines)
     assert snapshot(root / "public") == before
 
 
@@ -69,11 +69,12 @@ def test_a_static_file_named_like_a_resized_copy(make_site: Any, run_cli: Any) -
     assert made, sorted(p.name for p in (root / "public/politics/council-votes").iterdir())
     (root / "static/politics/council-votes").mkdir(parents=True)
     (root / "static/politics/council-votes" / made[0]).write_bytes(jpeg(10, 10))
-    result = run_cli(["build", "--jobs", "1"], root)
-    assert result.exit_code == 1 and not result.traceback, result.stderr
-    assert result.stderr.startswith(f"static/politics/council-votes/{made[0]}: is published at "
-                                    f"/politics/council-votes/{made[0]}, where a resized copy newsgen makes of an "
-                                    "image is published too")
+    for command in (["build", "--jobs", "1"], ["check"]):
+        result = run_cli(command, root)
+        assert result.exit_code == 1 and not result.traceback, result.stderr
+        assert result.stderr.startswith(f"static/politics/council-votes/{made[0]}: is published at "
+                                        f"/politics/council-votes/{made[0]}, where a resized copy newsgen makes of an "
+                                        "image is published too"), (command, result.stderr)
 
 
 def test_a_folder_where_a_page_goes_is_one_error(site: Any, run_cli: Any, write_file: Any) -> None:
