@@ -267,14 +267,15 @@ def parse_config(text: str, root: Path, digest: str = "") -> SiteConfig:
             values.pop("language")
 
     for key, types, hint in (("share_image", PHOTO_TYPES, SHARE_HINT), ("logo", (*PHOTO_TYPES, ".svg"), LOGO_HINT)):
-        problem = image_problem(key, values[key], root, types, hint) if values.get(key) else None
+        if key not in values:
+            continue
+        problem = image_problem(key, values[key], root, types, hint) if values[key] else None
         if problem:
             err(key, *problem)
+        if problem or not values[key]:  # (empty: none; the logo may stand in for a share image)
             values.pop(key)
-        elif key == "share_image" and values.get(key):
+        elif key == "share_image":
             values[key] = values[key].strip().lstrip("/")
-        elif key in values and not values[key]:
-            values.pop(key)  # empty: none (the logo may stand in for a share image)
 
     if values.get("pagination", "stable") not in ("stable", "classic"):
         err("pagination", f'pagination must be "stable" or "classic", not "{values["pagination"]}"')

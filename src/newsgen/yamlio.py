@@ -124,15 +124,15 @@ def load(text: str) -> Any:
         line = mark.line + 1 if mark is not None else None
         problem = exc.problem or exc.context or "invalid YAML"
         hint = _hint_for(f"{context} {problem}")
-        shown = text.split("\n")[mark.line].lstrip() if mark is not None and mark.line < text.count("\n") + 1 else ""
-        if shown.startswith("- ") and ("expected key" in problem or "expected <block end>" in problem):
+        lines = text.split("\n")
+        shown = lines[mark.line] if mark is not None and mark.line < len(lines) else ""
+        if shown.lstrip().startswith("- ") and ("expected key" in problem or "expected <block end>" in problem):
             hint = "line up the items of a list, each `- ` under the one before"
-        if "quoted scalar" in (exc.context or "") and "end of stream" in problem:
+        if "quoted scalar" in context and "end of stream" in problem:
             problem = "a quote opens a value and is never closed"
-        if mark is not None and hint is None and "cannot start any token" in problem:
-            lines = text.split("\n")
-            if mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
-                hint = "indent with spaces, not tabs"
+        tab_before = mark is not None and "\t" in shown[: mark.column + 1]
+        if hint is None and "cannot start any token" in problem and tab_before:
+            hint = "indent with spaces, not tabs"
         raise YamlProblem(f"invalid YAML: {problem}", line, hint) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(f"invalid YAML: {exc}", None) from None
