@@ -18,6 +18,7 @@ from markupsafe import Markup
 from .. import urls
 from ..images import Srcset, srcset
 from ..model import Article, Author, Image, Tag
+from .direct import Direct, for_site
 from .environment import iso
 from .inputs import RenderInputs
 from .templates import CardVariant
@@ -42,6 +43,8 @@ class Helpers:
         self._seeded: Seeded | None = None
         self._srcsets: OrderedDict[tuple[object, ...], Srcset | None] = OrderedDict()  # the last KEPT (`srcset`)
         self._pictures: OrderedDict[tuple[object, ...], Markup] = OrderedDict()  # the last lazy ones (`picture`)
+        # pages, cards and pictures written without Jinja (render.direct)
+        self.direct: Direct | None = for_site(inputs.config, env) if env is not None else None
 
     def _fragment(self, template: str, key: tuple[object, ...], keep: bool = True, **variables: Any) -> Markup:
         html = self._fragments.get((template, *key))
@@ -49,11 +52,20 @@ class Helpers:
             html = self._seeded.get((template, *key)) if self._seeded is not None else None
             if html is not None:
                 return html  # (not kept: read again when asked again, see render.cards)
-            assert self._env is not None
-            html = Markup(self._env.get_template(template).render(h=self, **variables))  # noqa: S704 - autoescaped
+            html = self._direct(template, variables) if self.direct is not None else None
+            if html is None:
+                assert self._env is not None
+                html = Markup(self._env.get_template(template).render(h=self, **variables))  # noqa: S704 - autoescaped
             if keep:
                 self._fragments[(template, *key)] = html
         return html
+
+    def _direct(self, template: str, variables: dict[str, Any]) -> Markup | None:
+        assert self.direct is not None
+        try:
+            return self.direct.fragment(template, self, variables)
+        except Exception:  # noqa: BLE001 - Jinja renders it again, and reports an error with its line
+            return None
 
     def seed(self, fragments: Seeded) -> None:
         """Fragments rendered elsewhere by the same templates and data (the cards a parallel build

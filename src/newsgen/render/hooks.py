@@ -47,6 +47,9 @@ def _escape(s: Any) -> str:
     return markupsafe.escape(s)
 
 
+output_escape = _escape  # (render.direct writes the theme's pages with the same escape)
+
+
 class _Context(Context):
     """Context.call, for callables already seen to want neither the context nor the environment
     (every one newsgen gives templates), goes straight to the call."""

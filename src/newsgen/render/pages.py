@@ -53,6 +53,7 @@ class Renderer:
         self.env = inputs.env if inputs.env is not None and cache else make_env(inputs.config, cache=cache)
         self.helpers = Helpers(inputs, self.env)
         self.stock_sitemap = stock(self.env, theme_dir() / "templates")  # (render.sitemap: without Jinja)
+        self.direct = self.helpers.direct  # (render.direct: pages without Jinja)
         if cards:
             self.helpers.seed(cards)
 
@@ -67,8 +68,15 @@ class Renderer:
             inputs = self.inputs
             return sitemap_xml(inputs.site, inputs.config, inputs.alternates, spec.ref[0] if spec.ref else None
                                ).encode("utf-8")
-        template = self.env.get_template(spec.template)
-        return template.render(context(spec, self.inputs, self.helpers)).encode("utf-8")
+        values = context(spec, self.inputs, self.helpers)
+        if self.direct is not None:
+            try:
+                html = self.direct.page(spec, values)
+            except Exception:  # noqa: BLE001 - Jinja renders it again, and reports an error with its line
+                html = None
+            if html is not None:
+                return html.encode("utf-8")
+        return self.env.get_template(spec.template).render(values).encode("utf-8")
 
 
 def latest_json(inputs: RenderInputs) -> bytes:
