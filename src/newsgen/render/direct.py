@@ -132,12 +132,18 @@ class Direct:
             return Markup(self._picture(h, **v))  # noqa: S704 - as above
         return None
 
+    def renders(self, spec: PageSpec) -> bool:
+        """Whether `page` writes this page (else Jinja renders it)."""
+        return (spec.kind == "article" and self.article) or (spec.kind == "listing" and spec.template in self.listings)
+
+    def fragments(self) -> frozenset[str]:
+        """The fragment templates `fragment` writes."""
+        return frozenset(n for n, ok in (("_card.html", self.card), ("_picture.html", self.picture)) if ok)
+
     def page(self, spec: PageSpec, c: dict[str, Any]) -> str | None:
-        if spec.kind == "article":
-            return self._article(c) if self.article else None
-        if spec.kind == "listing" and spec.template in self.listings:
-            return self._listing(spec.template, c)
-        return None
+        if not self.renders(spec):
+            return None
+        return self._article(c) if spec.kind == "article" else self._listing(spec.template, c)
 
     # base.html, around a page's blocks
     def _base(self, c: dict[str, Any], title: str, description: str, meta: str, content: str, scripts: str) -> str:

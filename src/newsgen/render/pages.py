@@ -27,6 +27,7 @@ from ..pages import PageSpec
 from ..parallel import Executor
 from .cards import Cards, cards_up_front
 from .context import context
+from .direct import for_site
 from .environment import format_datetime, load_dates, make_env, theme_dir
 from .feeds import json_feed, redirects_file
 from .helpers import Helpers
@@ -161,10 +162,14 @@ def loaded_templates(configs: Sequence[SiteConfig], todos: Sequence[Sequence[Pag
     dates, environment.load_dates)."""
     envs: list[jinja2.Environment | None] = []
     for config, todo in zip(configs, todos, strict=True):
-        envs.append(compiled(make_env(config), sorted({s.template for s in todo if s.template}))
-                    if executor.forks(len(todo)) else None)
-        if envs[-1] is not None:
-            load_dates(config)  # (the dates' words too)
+        if not executor.forks(len(todo)):
+            envs.append(None)
+            continue
+        env = make_env(config)
+        direct = for_site(config, env)  # (what is written without Jinja needs no template loaded)
+        names = {s.template for s in todo if s.template and not (direct and direct.renders(s))}
+        envs.append(compiled(env, sorted(names), direct.fragments() if direct else frozenset()))
+        load_dates(config)  # (the dates' words too)
     return envs
 
 

@@ -80,14 +80,15 @@ def _hash_all(env: jinja2.Environment) -> str:
     return h.hexdigest()
 
 
-def compiled(env: jinja2.Environment, names: list[str]) -> jinja2.Environment:
-    """`env` with templates `names`, the fragments the helpers render and every template they extend,
-    include or import loaded (compiled, or read from the bytecode cache): done once in the build's
-    process before the workers fork, so that each inherits them instead of compiling them again
-    (~45 ms of the built-in theme's, per worker, on a first build). A template that cannot be loaded
-    is left for the page that uses it to report."""
+def compiled(env: jinja2.Environment, names: list[str], skip: frozenset[str] = frozenset()) -> jinja2.Environment:
+    """`env` with templates `names`, the fragments the helpers render (but those in `skip`: written
+    without Jinja, render.direct) and every template they extend, include or import loaded (compiled,
+    or read from the bytecode cache): done once in the build's process before the workers fork, so
+    that each inherits them instead of compiling them again (~45 ms of the built-in theme's, per
+    worker, on a first build). A template that cannot be loaded is left for the page that uses it to
+    report."""
     assert env.loader is not None
-    stack, seen = [*names, *FRAGMENTS], set()
+    stack, seen = [*names, *(f for f in FRAGMENTS if f not in skip)], set()
     while stack:
         name = stack.pop()
         if name in seen:
