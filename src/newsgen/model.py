@@ -58,6 +58,9 @@ class Article:
     edition: str = ""  # its language edition's URL folder ("vi/"); "" in the default edition
     translation_key: str = ""  # shared by its translations in the other editions ("" = its path in its edition)
     body_line: int = 1  # 1-based line in the file where the Markdown body starts
+    # the lines of its `slug:` (or of the `title:` its slug is made from) and `aliases:`, for errors; 0: unknown
+    slug_line: int = 0
+    aliases_line: int = 0
     digest: str = ""  # hash of the whole file: any change re-renders the article page
     card_digest: str = ""  # hash of what lists show of it (title, url, date, summary, image...)
     # `modified` in ISO 8601 to the second, made by the parser and kept in the build cache: a sitemap lists

@@ -335,7 +335,8 @@ def collision_diagnostics(specs: list[PageSpec], sites: Sequence[Site] | None = 
         if site is not None and "redirect" in (first.kind, second.kind):
             alias, other = (second, first) if second.kind == "redirect" else (first, second)
             what = "an old path of" if other.kind == "redirect" else "the address of"
-            out.append(Diagnostic(whose(alias), None, f'alias "/{alias.url}" is also {what} {whose(other)}',
+            line = sites[alias.edition].articles[alias.ref[0]].aliases_line if sites else 0
+            out.append(Diagnostic(whose(alias), line or None, f'alias "/{alias.url}" is also {what} {whose(other)}',
                                   "remove one of them: one address can lead to one page"))
         else:
             out.append(Diagnostic(second.out, None, f"two pages would be written to /{second.url}",

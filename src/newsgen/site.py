@@ -275,7 +275,8 @@ def _url_collisions(articles: list[Article], config: SiteConfig) -> list[Diagnos
     for a in sorted(articles, key=lambda a: a.source):
         other = seen.get(a.url)
         if other is not None:
-            diags.append(Diagnostic(a.source, None, f'publishes to the same URL /{a.url} as {other.source}',
+            diags.append(Diagnostic(a.source, a.slug_line or None,
+                                    f'publishes to the same URL /{a.url} as {other.source}',
                                     "give one of them its own `slug:`"))
         else:
             seen[a.url] = a

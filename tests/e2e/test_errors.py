@@ -169,7 +169,7 @@ RULES = {
     "same-url-twice": Rule(
         {"content/politics/2025/zz-copy.md": GOOD},
         "content/politics/2025/zz-copy.md",
-        None,
+        2,
         "publishes to the same URL /politics/the-council-votes-on-the-flood-barrier/",
         "slug",
         ("content/politics/2025/good.md",),
@@ -181,10 +181,16 @@ RULES = {
             )
         },
         "content/politics/2025/good.md",
-        None,
+        2,
         "publishes to the same URL",
         None,
         (BAD,),
+    ),
+    "alias-at-an-article": Rule(
+        {BAD: article("title: T\nsection: Politics\ndate: 2025-03-19\naliases: [/politics/the-council-votes-on-the-flood-barrier/]")},
+        BAD,
+        5,
+        'alias "/politics/the-council-votes-on-the-flood-barrier/" is also the address of content/politics/2025/good.md',
     ),
     "missing-image": Rule(
         {BAD: article("title: T\nsection: Politics\ndate: 2025-03-19\nimage: nowhere.jpg")},
@@ -314,7 +320,7 @@ def test_every_error_of_a_run_is_reported(built, run_cli, snapshot, write_file) 
     assert located == [
         ("content/culture/c.md", "1"),
         ("content/culture/d.md", "5"),
-        ("content/culture/f.md", None),
+        ("content/culture/f.md", "2"),
         ("content/politics/a.md", "3"),
         ("content/sports/b.md", "4"),
         ("content/sports/b.md", "5"),

@@ -173,6 +173,8 @@ def parse_bytes(raw: bytes, rel: str, root: Path, config: SiteConfig,
         edition=config.prefix,
         translation_key=values.get("translation_key", ""),
         body_line=src.body_line,
+        slug_line=line_of("slug" if "slug" in fm.lines else "title"),
+        aliases_line=line_of("aliases") if "aliases" in fm.lines else 0,
         digest=hashlib.blake2b(raw, digest_size=12).hexdigest(),
     )
     modified = max([fields["updated"] or fields["date"], *(c.date for c in fields["corrections"])])  # Article.modified
