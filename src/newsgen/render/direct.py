@@ -9,10 +9,10 @@ Used only where the output is the theme's to the byte:
   those pages with Jinja, as before;
 - while the theme's files are the ones this module was written for (THEME: their digests); a theme
   edited without this module renders with Jinja (slower, never different), and
-  tests/unit/test_direct.py fails until both agree again;
+  tests/e2e/test_direct_theme.py fails until both agree again;
 - with Jinja's hooks on (`NEWSGEN_STOCK_JINJA=1` renders everything with stock Jinja) and unless
   `NEWSGEN_STOCK_TEMPLATES=1`.
-tests/unit/test_direct.py renders sites of every kind (editions, right-to-left, previews with badges,
+tests/e2e/test_direct_theme.py builds sites of every kind (editions, right-to-left, previews with badges,
 corrections, comments, no images...) both ways and compares every byte. A page that fails here is
 rendered again by Jinja, which reports the error with its template line."""
 
