@@ -17,7 +17,7 @@ from . import yamlio
 from .errors import BuildError, Diagnostic, did_you_mean
 from .languages import Language, edition_changes, news_language, og_locale, parse_languages, text_direction
 from .site_images import LOGO_HINT, PHOTO_TYPES, SHARE_HINT, image_problem
-from .slugs import is_valid_slug, slugify
+from .slugs import is_valid_slug, name_slug
 
 CONFIG_NAME = "newsgen.yaml"
 RESERVED_SLUGS = frozenset({"authors", "tags", "page", "search", "theme", "images", "static", "pagefind"})
@@ -332,7 +332,7 @@ def _sections(items: list[Any], line: int | None, diags: list[Diagnostic]) -> tu
             diags.append(Diagnostic(CONFIG_NAME, item.lines.get(key, at) if isinstance(item, yamlio.LineMap) else at,
                                     f'unknown section setting "{key}"', "a section has name, slug and description"))
         name = item["name"].strip()
-        slug = str(item.get("slug") or slugify(name))
+        slug = str(item.get("slug") or name_slug(name))
         if not is_valid_slug(slug):
             diags.append(Diagnostic(CONFIG_NAME, at, f'section slug "{slug}" is not a valid slug',
                                     "use lower-case letters, digits and hyphens"))
@@ -364,7 +364,7 @@ def _authors(items: list[Any], diags: list[Diagnostic]) -> tuple[AuthorProfile, 
         if not isinstance(item, dict) or not isinstance(item.get("name"), str):
             diags.append(Diagnostic(CONFIG_NAME, at, "each author needs a name", "- name: Hung Anh"))
             continue
-        slug = str(item.get("slug") or slugify(item["name"]))
+        slug = str(item.get("slug") or name_slug(item["name"]))
         out.append(AuthorProfile(name=item["name"], slug=slug, bio=str(item.get("bio") or "")))
     return tuple(out)
 

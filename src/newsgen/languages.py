@@ -20,7 +20,7 @@ from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 
 from .errors import Diagnostic, did_you_mean
-from .slugs import is_valid_slug, slugify
+from .slugs import is_valid_slug, name_slug
 
 CONFIG_NAME = "newsgen.yaml"
 
@@ -220,7 +220,7 @@ def _section_names(value: Any, item: Any, code: str, sections: tuple[Any, ...],
             err(f'section "{key}" of language {code} needs a name', f"{key}: {{name: ..., slug: ...}}", None, where)
             continue
         name = entry["name"].strip()
-        slug = str(entry.get("slug") or slugify(name))
+        slug = str(entry.get("slug") or name_slug(name))
         if not is_valid_slug(slug):
             err(f'section slug "{slug}" of language {code} is not a valid slug',
                 "use lower-case letters, digits and hyphens", None, where)
@@ -250,7 +250,7 @@ def _bios(value: Any, code: str, err: Any) -> tuple[tuple[str, str], ...]:
         if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
             err(f"each author of language {code} needs a name", "- name: ...", "authors")
             continue
-        out.append((str(entry.get("slug") or slugify(entry["name"])), str(entry.get("bio") or "")))
+        out.append((str(entry.get("slug") or name_slug(entry["name"])), str(entry.get("bio") or "")))
     return tuple(out)
 
 

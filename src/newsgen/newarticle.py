@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 from .config import load_config
-from .content.frontmatter import LEAD_PROMPT, SUMMARY_PROMPT, short_slug
+from .content.frontmatter import LEAD_PROMPT, SUMMARY_PROMPT
 from .dates import now as tz_now
 from .errors import BuildError, Diagnostic, did_you_mean
-from .slugs import slugify
+from .slugs import name_slug
 
 
 def _yaml_text(value: str) -> str:
@@ -37,7 +37,7 @@ def new_article(root: Path, title: str, section: str, authors: list[str], draft:
                                      did_you_mean(section, [s.name for s in config.sections])
                                      or "sections: " + ", ".join(s.name for s in config.sections))])
     title = title.strip()
-    slug = short_slug(slugify(title))  # the URL's slug, as the build makes it (a long title's cut at a word)
+    slug = name_slug(title)  # the URL's slug, as the build makes it (a long title's cut at a word)
     if not title or not slug:
         raise BuildError([Diagnostic("TITLE", None, "the title needs letters or digits")])
     if not title.isprintable():  # a line break or a control character: check would refuse the file

@@ -35,6 +35,7 @@ def index(out: Path) -> None:
         message = (proc.stderr or proc.stdout).strip().splitlines()
         raise BuildError([Diagnostic("newsgen.yaml", None, "search indexing failed: "
                                      + (message[-1] if message else f"exit {proc.returncode}"))])
+    _languages_in_order(new / "pagefind-entry.json")
     target = out / FOLDER
     try:
         if target.is_dir() and not target.is_symlink():
@@ -45,3 +46,21 @@ def index(out: Path) -> None:
         raise BuildError([Diagnostic(str(target), None, f"cannot put the search index in place: {exc.strerror}",
                                      "remove what is there in its place")]) from None
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _languages_in_order(entry: Path) -> None:
+    """Pagefind lists a site's languages in its entry file in an order that changes from run to run
+    (a site with language editions): sorted here, so that the same site makes the same bytes (and a
+    host that uploads what changed does not upload it again). The format is Pagefind's own (compact,
+    UTF-8); the file is left as it is if it is not what this expects."""
+    import json
+
+    try:
+        data = json.loads(entry.read_text(encoding="utf-8"))
+        languages = data["languages"]
+        if not isinstance(languages, dict):
+            return
+        data["languages"] = dict(sorted(languages.items()))
+        entry.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    except (OSError, ValueError, KeyError, TypeError):
+        return

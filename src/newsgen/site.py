@@ -17,7 +17,7 @@ from typing import TypeVar
 from .config import SiteConfig
 from .errors import Diagnostic
 from .model import Article, Author, Listing, Pager, Site, Tag
-from .slugs import slugify
+from .slugs import name_slug
 
 T = TypeVar("T", Author, Tag)
 RELATED_COUNT = 4
@@ -123,7 +123,7 @@ def authors_of(arts: tuple[Article, ...], config: SiteConfig) -> dict[str, Autho
         for name in a.authors:
             if name in out:
                 continue
-            slug = slugify(name) or "author"
+            slug = name_slug(name) or "author"
             if slug not in by_slug:
                 p = profiles.get(slug)
                 by_slug[slug] = Author(name=p.name if p else name, slug=slug, bio=p.bio if p else "",
@@ -140,7 +140,7 @@ def tags_of(arts: Sequence[Article], edition: str, older: dict[str, Tag] | None 
     for a in reversed(arts):  # the oldest spelling of a tag names it
         for name in a.tags:
             if name not in out:
-                slug = slugify(name) or "tag"
+                slug = name_slug(name) or "tag"
                 out[name] = by_slug.setdefault(slug, Tag(name=name, slug=slug, edition=edition))
     return out
 

@@ -9,6 +9,7 @@ import unicodedata
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_SLUG = 120  # characters of a URL slug (a folder name; file systems stop at 255 bytes)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -32,6 +33,19 @@ def _folded_slug(text: str) -> str:
 
         folded = _NON_ASCII.sub(lambda m: unidecode(m.group(0)), folded)
     return _NON_ALNUM.sub("-", folded.lower()).strip("-")
+
+
+def short_slug(slug: str) -> str:
+    """A slug cut to MAX_SLUG characters at a hyphen (a whole word) where there is one."""
+    if len(slug) <= MAX_SLUG:
+        return slug
+    cut = slug[: MAX_SLUG + 1]
+    return cut[: cut.rfind("-")] if "-" in cut else slug[:MAX_SLUG]
+
+
+def name_slug(name: str) -> str:
+    """The slug of a name (an author's, a tag's, a section's): as a title's, cut at a word when long."""
+    return short_slug(slugify(name))
 
 
 def is_valid_slug(slug: str) -> bool:

@@ -245,7 +245,7 @@ def test_the_real_program_ends_a_build_at_once_with_everything_done(make_site, r
 def test_new_article_with_a_long_title_keeps_its_address(make_site, run_cli) -> None:  # type: ignore[no-untyped-def]
     """A headline longer than a file name may be: the file and the URL take the build's slug, cut at a word
     (no traceback); the slug is written out, so a later change of the headline does not move the page."""
-    from newsgen.content.frontmatter import MAX_SLUG
+    from newsgen.slugs import MAX_SLUG
 
     root = make_site({})
     title = "Residents of the canal district gather again " * 6

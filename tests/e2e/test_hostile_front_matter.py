@@ -215,6 +215,23 @@ def test_a_very_long_title_makes_a_usable_slug(make_site, run_cli) -> None:  # t
     assert len(folders) == 1 and len(folders[0]) <= 120
 
 
+def test_very_long_names_of_authors_tags_and_sections_make_usable_slugs(make_site, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """A tag, an author or a section named in 60 words: their pages' folders are cut at a word like a
+    title's slug (a build stopped at "File name too long"), and an author's profile still finds its page."""
+    long = " ".join(["Lengthy"] * 60)
+    config = make_site.default_config + f"authors:\n  - name: {long} Author\n    bio: A long-named writer.\n"
+    config = config.replace("  - name: Culture", f"  - name: Culture\n  - name: {long} Section")
+    root = make_site({ARTICLE: make_site.article("One", tags=[f"{long} Tag"], author=f"{long} Author"),
+                      "content/other.md": make_site.article("Two", section=f"{long} Section")}, config=config)
+    result = run_cli(["build", "--jobs", "1"], root)
+    assert result.exit_code == 0, result.stderr
+    for folder in ("tags", "authors", ""):
+        names = [p.name for p in (root / "public" / folder).iterdir() if p.name.startswith("lengthy")]
+        assert len(names) == 1 and len(names[0]) <= 120, (folder, names)
+    author_page = next((root / "public/authors").glob("lengthy*/index.html")).read_text(encoding="utf-8")
+    assert "A long-named writer." in author_page
+
+
 def test_the_real_command_through_a_pipe(make_site) -> None:  # type: ignore[no-untyped-def]
     """The repro of the issue, as a CI log would see it: the real command, stderr a pipe, a memory
     cap (the alias bomb grew without bound), the escape that set the terminal's title."""

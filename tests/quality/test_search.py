@@ -3,6 +3,7 @@ theme's search page finds articles in a real browser, from files served by the s
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,6 +35,8 @@ def searchable(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path,
 def test_index_is_written_and_kept_by_incremental_builds(searchable: tuple[Path, str]) -> None:
     out, base = searchable
     assert (out / "pagefind" / "pagefind-entry.json").is_file()
+    entry = json.loads((out / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert list(entry["languages"]) == ["en", "vi"]  # in order (Pagefind's changes from run to run)
     assert (out / "search" / "index.html").is_file()
     result = build(out.parent, BuildOptions(out=out, base_url=base + "/"))
     assert result.written == 0 and result.removed == []
@@ -60,3 +63,19 @@ def test_search_page_finds_an_article_offline(searchable: tuple[Path, str]) -> N
             assert outside == []  # nothing fetched from anywhere but the site
         finally:
             browser.close()
+
+
+def test_the_entry_file_lists_the_languages_in_order(tmp_path: Path) -> None:
+    from newsgen import search
+
+    entry = tmp_path / "pagefind-entry.json"
+    entry.write_text('{"version":"1.5.2","languages":{"vi":{"hash":"vi_1","wasm":null,"page_count":9},'
+                     '"en":{"hash":"en_2","wasm":"en","page_count":30}},"include_characters":["_","‿"]}',
+                     encoding="utf-8")
+    search._languages_in_order(entry)
+    assert entry.read_text(encoding="utf-8") == (
+        '{"version":"1.5.2","languages":{"en":{"hash":"en_2","wasm":"en","page_count":30},'
+        '"vi":{"hash":"vi_1","wasm":null,"page_count":9}},"include_characters":["_","‿"]}')
+    entry.write_text("not json", encoding="utf-8")
+    search._languages_in_order(entry)  # left as it is
+    assert entry.read_text(encoding="utf-8") == "not json"

@@ -18,7 +18,7 @@ from ..dates import DateProblem, parse_date
 from ..errors import did_you_mean
 from ..inputs import LINK_HINT, is_outward_link
 from ..model import Correction, Image
-from ..slugs import is_valid_slug, slugify
+from ..slugs import MAX_SLUG, is_valid_slug, short_slug, slugify
 from ..yamlio import LineMap
 
 KNOWN = ("title", "section", "author", "authors", "date", "updated", "summary", "image", "image_caption",
@@ -28,7 +28,6 @@ KNOWN = ("title", "section", "author", "authors", "date", "updated", "summary", 
 # Limits that keep one article's cost bounded (a hostile or broken file cannot stall a build).
 MAX_FRONT_MATTER = 64 * 1024  # characters between the --- lines
 MAX_NAMES = 100  # authors, and tags, per article
-MAX_SLUG = 120  # characters of a URL slug (a folder name; file systems stop at 255 bytes)
 MAX_PIXELS = 50_000_000  # of an image (width x height): 50 megapixels, e.g. 8660 x 5773
 
 # C0 and C1 controls but tab and newline: invalid in XML (feeds), unseen in HTML. YAML refuses them
@@ -199,14 +198,6 @@ def slug(value: Any) -> str:
         raise FieldError(f"slug is {len(out)} characters long, at most {MAX_SLUG}",
                          f"e.g. slug: {short_slug(out)}")
     return out
-
-
-def short_slug(slug: str) -> str:
-    """A slug cut to MAX_SLUG characters at a hyphen (a whole word) where there is one."""
-    if len(slug) <= MAX_SLUG:
-        return slug
-    cut = slug[: MAX_SLUG + 1]
-    return cut[: cut.rfind("-")] if "-" in cut else slug[:MAX_SLUG]
 
 
 def corrections(value: Any, config: SiteConfig) -> tuple[Correction, ...]:

@@ -15,7 +15,7 @@ from ..errors import Diagnostic
 from ..fileio import read_bytes
 from ..inputs import ACTIVE_SUFFIXES, LINK_HINT, is_outward_link, svg_problem
 from ..model import Article, Asset, Image
-from ..slugs import slugify
+from ..slugs import name_slug
 from ..yamlio import LineMap, YamlProblem, load
 from . import frontmatter as fmv
 from .markdown import body_problem, plain_text
@@ -127,7 +127,7 @@ def parse_bytes(raw: bytes, rel: str, root: Path, config: SiteConfig,
                                 "still holds the placeholder text of newsgen new",
                                 "write the summary and the lead, or keep draft: true"))
     title = values.get("title", "")
-    slug = values.get("slug") or fmv.short_slug(slugify(title))
+    slug = values.get("slug") or name_slug(title)
     if title and not slug:
         report("title", "cannot make a URL slug from this title", "add `slug: a-readable-slug`")
     section = values.get("section", "")

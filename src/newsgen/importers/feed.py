@@ -21,8 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 import feedparser  # type: ignore[import-untyped]
 
-from ..content.frontmatter import short_slug
-from ..slugs import slugify
+from ..slugs import short_slug, slugify
 from .common import Entry, ImportFailure, Options, Report, clean_text, pick_section
 from .html import autop, plain_text
 from .media import fetch

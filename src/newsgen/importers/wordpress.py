@@ -14,8 +14,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ..config import SectionConfig
-from ..content.frontmatter import short_slug
-from ..slugs import is_valid_slug, slugify
+from ..slugs import is_valid_slug, short_slug, slugify
 from .common import Entry, Options, Report, clean_text, pick_section
 from .html import GalleryFn, plain_text
 from .run import Importer
