@@ -265,6 +265,28 @@ def test_feed_details(make_site, run_cli):
     assert rss.exit_code == 0
 
 
+def test_a_json_feed_date_without_a_zone_is_the_sites_time(make_site, run_cli, tmp_path):
+    """JSON Feed asks for RFC 3339 dates (with a zone); a CMS that writes local times without one gets
+    them read as the site's time (Asia/Ho_Chi_Minh here), with a warning, not silently as UTC."""
+    import json
+
+    feed = tmp_path / "feed.json"
+    feed.write_text(json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "t", "items": [
+        {"id": "1", "title": "Local", "tags": ["Sports"], "content_html": "<p>A.</p>",
+         "date_published": "2024-01-02T03:04:05"},
+        {"id": "2", "title": "Zoned", "tags": ["Sports"], "content_html": "<p>B.</p>",
+         "date_published": "2024-01-02T03:04:05Z"}]}), encoding="utf-8")
+    root = make_site()
+    result = run_cli(["import", "feed", str(feed), "--site", str(root)], root)
+    assert result.exit_code == 0, result.stderr
+    local, _ = front(root / "content/sports/2024/local/index.md")
+    zoned, _ = front(root / "content/sports/2024/zoned/index.md")
+    assert str(local["date"]) == "2024-01-02 03:04:05" and str(zoned["date"]) == "2024-01-02 10:04:05"
+    warnings = [line for line in result.stdout.splitlines() if line.startswith("warning")]
+    assert warnings == ["warning Local: date_published 2024-01-02T03:04:05 has no time zone: read as "
+                        "Asia/Ho_Chi_Minh time, the site's"]
+
+
 @pytest.mark.parametrize(("text", "line", "message"), [
     ("<rss><channel><item></channel></rss>", 1, "malformed XML: mismatched tag"),
     ("<html><body>not a feed</body></html>", 1, "unknown format: the root element is <html>"),

@@ -64,7 +64,9 @@ def kind_of(data: bytes, label: str) -> str:
     return root
 
 
-def _when(value: Any) -> dt.datetime | None:
+def _when(value: Any, zone: dt.tzinfo = dt.UTC) -> dt.datetime | None:
+    """A feed's date. An ISO 8601 text without a time zone (JSON Feed asks for one) is read in `zone`:
+    the site's, as an editor's CMS writes local times (_json_entries warns of it)."""
     if isinstance(value, time.struct_time):
         try:
             return dt.datetime(*value[:5], min(value[5], 59), tzinfo=dt.UTC)  # a leap second is :59
@@ -75,8 +77,16 @@ def _when(value: Any) -> dt.datetime | None:
             parsed = dt.datetime.fromisoformat(value.strip())
         except ValueError:
             return None
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
     return None
+
+
+def _zoneless(value: Any) -> bool:
+    """An ISO 8601 date (and time) without a time zone."""
+    try:
+        return isinstance(value, str) and dt.datetime.fromisoformat(value.strip()).tzinfo is None
+    except ValueError:
+        return False
 
 
 class FeedItems:
@@ -169,12 +179,18 @@ def _json_entries(entries: list[dict[str, Any]], items: FeedItems) -> Iterator[E
             body = autop(htmllib.escape(str(item["content_text"])))
         raw_tags = item.get("tags")
         tags = [str(t) for t in raw_tags if isinstance(t, str | int)] if isinstance(raw_tags, list) else []
+        zone = items.options.config.tz
         entry = items.make(title=str(item.get("title") or ""), link=str(item.get("url") or ""),
-                           published=_when(item.get("date_published")), modified=_when(item.get("date_modified")),
+                           published=_when(item.get("date_published"), zone),
+                           modified=_when(item.get("date_modified"), zone),
                            authors=[str(a.get("name", "")) for a in authors if isinstance(a, dict)],
                            categories=[(t, t) for t in tags], tags=[], summary=str(item.get("summary") or ""),
                            body=str(body), image=str(item.get("image") or item.get("banner_image") or ""))
         if entry is not None:
+            for key in ("date_published", "date_modified"):
+                if _zoneless(item.get(key)):
+                    items.report.warn(entry.label, f"{key} {str(item[key]).strip()} has no time zone: read as "
+                                                   f"{items.options.config.timezone} time, the site's")
             yield entry
 
 
