@@ -21,7 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 import feedparser  # type: ignore[import-untyped]
 
-from ..slugs import short_slug, slugify
+from ..slugs import name_slug
 from .common import Entry, ImportFailure, Options, Report, clean_text, pick_section
 from .html import autop, plain_text
 from .media import fetch
@@ -100,7 +100,7 @@ class FeedItems:
         last = unquote(parts.path.rstrip("/").rsplit("/", 1)[-1]) if parts.path else ""
         for ext in (".html", ".htm", ".php"):
             last = last.removesuffix(ext)
-        slug = short_slug(slugify(last) if not last.isdigit() else "") or short_slug(slugify(title))
+        slug = (name_slug(last) if not last.isdigit() else "") or name_slug(title)
         aliases = []
         if parts.hostname in self.hosts and (parts.path not in ("", "/") or parts.query):
             aliases.append(unquote(parts.path or "/") + (f"?{parts.query}" if parts.query else ""))

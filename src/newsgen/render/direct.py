@@ -18,7 +18,6 @@ rendered again by Jinja, which reports the error with its template line."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable
 from typing import Any
@@ -27,12 +26,13 @@ import jinja2
 from markupsafe import Markup
 
 from ..config import SiteConfig
+from ..fileio import digest
 from ..pages import PageSpec
 from .environment import iso, jsonld, theme_dir
 from .hooks import enabled as hooks_enabled
 from .hooks import output_escape as E  # noqa: N812 - Jinja's {{ }} escape: str in, str out; Markup kept
 
-# the theme's files this module writes, by BLAKE2b-96 digest of their bytes
+# the theme's files this module writes, by their digest (fileio.digest: BLAKE2b-96 of their bytes)
 THEME = {
     "base.html": "a6d7e39fdb6f8fc8cd99af3a",
     "article.html": "eb106d32050e7e5534d9a2ac",
@@ -49,10 +49,6 @@ ARTICLE = ("base.html", "article.html", "_article_meta.html", "_macros.html")
 LISTING = ("base.html", "listing.html", "_macros.html")  # and the page's own: section, tag or author.html
 
 
-def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=12).hexdigest()
-
-
 def for_site(config: SiteConfig, env: jinja2.Environment) -> Direct | None:
     """What this site's renderers write without Jinja (None: nothing)."""
     stock = usable(config, str(theme_dir() / "templates"))
@@ -65,17 +61,8 @@ def usable(config: SiteConfig, theme: str) -> frozenset[str]:
     if not hooks_enabled() or os.environ.get("NEWSGEN_STOCK_TEMPLATES", "") not in ("", "0"):
         return frozenset()
     own = config.templates_dir
-    out = set()
-    for name, known in THEME.items():
-        if (own / name).exists():
-            continue
-        try:
-            with open(f"{theme}/{name}", "rb") as f:  # noqa: PTH123
-                if digest(f.read()) == known:
-                    out.add(name)
-        except OSError:
-            continue
-    return frozenset(out)
+    return frozenset(name for name, known in THEME.items()
+                     if not (own / name).exists() and digest(theme, name) == known)
 
 
 class Direct:
@@ -125,11 +112,15 @@ class Direct:
         return known
 
     def fragment(self, template: str, h: Any, v: dict[str, Any]) -> Markup | None:
-        """A card or picture (Helpers._fragment's), or None for Jinja to render it."""
-        if template == "_card.html" and self.card:
-            return Markup(self._card(h, **v))  # noqa: S704 - escaped as Jinja's autoescape does
-        if template == "_picture.html" and self.picture:
-            return Markup(self._picture(h, **v))  # noqa: S704 - as above
+        """A card or picture (Helpers._fragment's), or None for Jinja to render it (also when writing it
+        here fails: Jinja then reports any error with its template line)."""
+        try:
+            if template == "_card.html" and self.card:
+                return Markup(self._card(h, **v))  # noqa: S704 - escaped as Jinja's autoescape does
+            if template == "_picture.html" and self.picture:
+                return Markup(self._picture(h, **v))  # noqa: S704 - as above
+        except Exception:  # noqa: BLE001 - rendered again by Jinja
+            return None
         return None
 
     def renders(self, spec: PageSpec) -> bool:
@@ -141,9 +132,13 @@ class Direct:
         return frozenset(n for n, ok in (("_card.html", self.card), ("_picture.html", self.picture)) if ok)
 
     def page(self, spec: PageSpec, c: dict[str, Any]) -> str | None:
+        """The page's HTML, or None for Jinja to render it (as `fragment`, also when writing it fails)."""
         if not self.renders(spec):
             return None
-        return self._article(c) if spec.kind == "article" else self._listing(spec.template, c)
+        try:
+            return self._article(c) if spec.kind == "article" else self._listing(spec.template, c)
+        except Exception:  # noqa: BLE001 - rendered again by Jinja
+            return None
 
     # base.html, around a page's blocks
     def _base(self, c: dict[str, Any], title: str, description: str, meta: str, content: str, scripts: str) -> str:

@@ -52,20 +52,13 @@ class Helpers:
             html = self._seeded.get((template, *key)) if self._seeded is not None else None
             if html is not None:
                 return html  # (not kept: read again when asked again, see render.cards)
-            html = self._direct(template, variables) if self.direct is not None else None
+            html = self.direct.fragment(template, self, variables) if self.direct is not None else None
             if html is None:
                 assert self._env is not None
                 html = Markup(self._env.get_template(template).render(h=self, **variables))  # noqa: S704 - autoescaped
             if keep:
                 self._fragments[(template, *key)] = html
         return html
-
-    def _direct(self, template: str, variables: dict[str, Any]) -> Markup | None:
-        assert self.direct is not None
-        try:
-            return self.direct.fragment(template, self, variables)
-        except Exception:  # noqa: BLE001 - Jinja renders it again, and reports an error with its line
-            return None
 
     def seed(self, fragments: Seeded) -> None:
         """Fragments rendered elsewhere by the same templates and data (the cards a parallel build

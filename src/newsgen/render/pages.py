@@ -70,13 +70,9 @@ class Renderer:
             return sitemap_xml(inputs.site, inputs.config, inputs.alternates, spec.ref[0] if spec.ref else None
                                ).encode("utf-8")
         values = context(spec, self.inputs, self.helpers)
-        if self.direct is not None:
-            try:
-                html = self.direct.page(spec, values)
-            except Exception:  # noqa: BLE001 - Jinja renders it again, and reports an error with its line
-                html = None
-            if html is not None:
-                return html.encode("utf-8")
+        html = self.direct.page(spec, values) if self.direct is not None else None
+        if html is not None:
+            return html.encode("utf-8")
         return self.env.get_template(spec.template).render(values).encode("utf-8")
 
 
