@@ -73,6 +73,43 @@ def test_standfirsts(line: str) -> None:
     assert plain_text(line) == reference(line)
 
 
+# pieces of lines with links: plain ones (taken without markdown-it-py) and ones that are not links, or not
+# only links, for markdown-it-py (each with what could be mistaken at a link's edges)
+_TEXTS = ["the plan", "Hà Nội", "it", " spaced ", "a-b", "x's", "'quoted'", '"said"', "*em*", "a_b", "`code`",
+          "a\\]b", "^note", "(c)", "a--b", "b..", "[nested]", "", "emoji 😀", "&amp;", "<b>", "!"]
+_DESTINATIONS = ["https://example.org/news/x", "http://a.b/c?d=1&e=2#f", "/politics/x/", "x.html", "#top", "",
+                 "javascript:alert", "JavaScript:x", "data:text/html", "vbscript:x", "file:///etc", "mailto:a@b.c",
+                 "a b", "a(b)c", "<x>", "a\\)b", "https://a.b/'q'", 'x"y', "a\x01b", "ftp://x", "%20", "ếư",
+                 'x "title"', "x 'title'", "[x]", "a]b", "h:t"]
+_AROUND = ["", " ", "'s", "'", "n't", "!", "!!", ",", ".", "..", "(", ")", "*", "_", "`", "\\", "x", "—", "“", " '"]
+
+
+def test_lines_with_links_read_as_markdown_it_py_reads_them() -> None:
+    rng = random.Random(37)
+
+    def pick(pieces: list[str]) -> str:  # the first six of each list, the plain ones, half the time
+        return rng.choice(pieces[:6] if rng.random() < 0.5 else pieces)
+
+    fast = 0
+    for _ in range(20_000):
+        parts = []
+        for _ in range(rng.randint(1, 3)):
+            parts += [pick(_AROUND), "!" if rng.random() < 0.05 else "", f"[{pick(_TEXTS)}]({pick(_DESTINATIONS)})",
+                      pick(_AROUND), rng.choice(["", " ", " words here "])]
+        line = "".join(parts)
+        expected = reference(line)
+        assert plain_text(line) == expected, repr(line)
+        fast += markdown._INLINE_SYNTAX.search(
+            " ".join(markdown._PLAIN_LINK.sub(r"\1", " ".join(line.split())).split())) is None
+    assert fast > 1_000  # lines answered without markdown-it-py were many of them
+
+
+def test_a_lead_with_plain_links_does_not_load_markdown_it_py(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(markdown, "_parser", lambda *a: pytest.fail("markdown-it-py was asked"))
+    assert plain_text("The [city's council](https://example.org/x) voted [7-2](/politics/vote/) on Monday.") == (
+        "The city\u2019s council voted 7-2 on Monday.")
+
+
 def test_a_plain_standfirst_does_not_load_markdown_it_py(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(markdown, "_parser", lambda *a: pytest.fail("markdown-it-py was asked"))
     assert plain_text("The city's council voted 7-2 on Monday: a 10% rise.") == (

@@ -7,6 +7,7 @@ import hashlib
 import os
 import posixpath
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -198,13 +199,25 @@ def card_digest(f: dict[str, Any], modified: Any) -> str:
     return hashlib.blake2b(card.encode(), digest_size=12).hexdigest()
 
 
+_BLANK_LINE = re.compile(r"\n\s*\n")
+
+
 def lead_paragraph(body: str) -> str:
     """The first paragraph of the body as plain text: the default standfirst."""
-    for block in re.split(r"\n\s*\n", body):
+    for block in _blocks(body):
         block = block.strip("\n")
         if block.strip() and not block.lstrip().startswith(_NOT_LEAD) and not re.match(r"\s*\d+[.)]\s", block):
             return plain_text(block)
     return ""
+
+
+def _blocks(body: str) -> Iterator[str]:
+    """re.split(_BLANK_LINE, body), a block at a time (the lead is most often the first)."""
+    start = 0
+    for blank in _BLANK_LINE.finditer(body):
+        yield body[start : blank.start()]
+        start = blank.end()
+    yield body[start:]
 
 
 def _assets(body: str, rel: str, root: Path, url: str, image: Any, body_line: int,
