@@ -212,6 +212,9 @@ def test_parallel_and_serial_builds_are_byte_identical(make_site, build, snapsho
     one, two = snapshot(tmp_path / "serial"), snapshot(tmp_path / "parallel")
     assert one.keys() == two.keys()
     assert [k for k in one if one[k] != two[k]] == []
+    monkeypatch.setattr("newsgen.render.cards.IN_MEMORY_MAX", 0)  # (a big site's: its cards in spool files)
+    build(root, out=tmp_path / "spooled", jobs=2)
+    assert snapshot(tmp_path / "spooled") == one
 
 
 def test_first_build_renders_bodies_ahead_byte_identical(make_site, build, snapshot, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -347,7 +350,7 @@ def test_bodies_ahead_are_what_the_page_would_render(make_site) -> None:  # type
     assert spool._readers._fds == {}  # closed before the files were deleted
 
 
-def test_cards_rendered_up_front_are_the_ones_pages_ask_for(make_site, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_cards_rendered_up_front_are_the_ones_pages_ask_for(make_site, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """A parallel build renders each card its article and listing pages show once, before the
     pages; a worker seeded with them renders no card itself, and the pages come out the same."""
     from newsgen.config import load_config
@@ -398,8 +401,12 @@ def test_cards_rendered_up_front_are_the_ones_pages_ask_for(make_site, tmp_path)
     # a constant call card() does not take: no card up front, no crash (the page reports it)
     assert Renderer(inputs).helpers.render_cards([(site.articles[0], (("size", "s"),))]) == []
 
-    # over a pool: the cards go to spool files (not this process's memory), are read back the same,
-    # and the files are gone afterwards
+    # over a pool, up to IN_MEMORY_MAX cards: kept in this process's memory (the page workers inherit them)
+    with cards_up_front(specs, inputs, Executor(2)) as kept:
+        assert isinstance(kept, dict) and kept == cards
+    # past it: the cards go to spool files (not this process's memory), are read back the same, and the
+    # files are gone afterwards
+    monkeypatch.setattr("newsgen.render.cards.IN_MEMORY_MAX", len(warm) - 1)
     with cards_up_front(specs, inputs, Executor(2)) as store:
         assert isinstance(store, CardStore) and len(store) == len(warm)
         assert all(store.get(key) == html for key, html in cards.items())

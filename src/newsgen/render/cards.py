@@ -1,4 +1,5 @@
-"""Cards rendered once per build, up front, and kept in spool files rather than in memory.
+"""Cards rendered once per build, up front, and kept in spool files rather than in memory (but on a
+site that shows at most IN_MEMORY_MAX of them: in a dict).
 
 A story's card is on its section's, authors' and tags' lists and among newer stories' related lists. A
 parallel build first renders, over the pool, each card the pages will show, in the variants their
@@ -39,6 +40,9 @@ CARD = "_card.html"
 _FILE_SHIFT = 40  # a place is (spool file number << 40) | offset
 _OFFSET = (1 << _FILE_SHIFT) - 1
 RECENT = 8192  # cards a process keeps after reading them (~10 MB, whatever the site's size)
+# cards up to which they are kept in the build's memory instead (~1.3 KB each: ~65 MB; 10,000 articles
+# show ~20,000), in a dict that the page workers inherit: read back ~10x faster than from a spool file
+IN_MEMORY_MAX = 50_000
 
 
 class CardStore:
@@ -113,6 +117,16 @@ def cards_up_front(specs: Sequence[PageSpec], inputs: RenderInputs, executor: Ex
     the block ends; none when the pages render inline, too few cards would be shared or there is no
     temp folder to write to."""
     warm = cards_to_warm(specs, inputs, _env(inputs)) if executor.forks(len(specs)) else []
+    if warm and len(warm) <= IN_MEMORY_MAX:  # a dict the page workers inherit: a lookup, not a read
+        kept: dict[tuple[object, ...], Markup] = {}
+
+        def keep(part: list[tuple[tuple[object, ...], str]]) -> None:
+            for key, html in part:
+                kept[key] = Markup(html)  # noqa: S704 - autoescaped by Jinja (or render.direct, the same)
+
+        executor.map(_card_task, (inputs, None), warm, each=keep)
+        yield kept
+        return
     try:
         folder = spool_folder("cards") if warm else None
     except OSError:  # no temp folder to write to: each worker renders the cards its pages show
@@ -138,15 +152,18 @@ def _env(inputs: RenderInputs) -> jinja2.Environment:
     return inputs.env if inputs.env is not None else make_env(inputs.config)
 
 
-def _card_task(shared: tuple[RenderInputs, str], local: dict[str, Any],
-               todo: list[tuple[int, CardVariant]]) -> list[tuple[tuple[object, ...], str, int, int]]:
-    """Cards rendered and appended to this worker's spool file: (key, file, offset, length) each."""
+def _card_task(shared: tuple[RenderInputs, str | None], local: dict[str, Any],
+               todo: list[tuple[int, CardVariant]]) -> list[Any]:
+    """Cards rendered and appended to this worker's spool file: (key, file, offset, length) each; with
+    no spool folder, (key, HTML) each."""
     inputs, folder = shared
     helpers = local.get("helpers")
     if helpers is None:
         helpers = local["helpers"] = Helpers(inputs, _env(inputs))
     arts = inputs.site.articles
     rendered = helpers.render_cards([(arts[i], variant) for i, variant in todo])
+    if folder is None:
+        return rendered
     path = f"{folder}/{os.getpid()}.html"  # one file per worker, appended to chunk by chunk
     data = [html.encode("utf-8") for _, html in rendered]
     try:
