@@ -200,6 +200,35 @@ def test_jsonld_cannot_break_out_of_its_script(title: str) -> None:
     assert json.loads(text) == {"headline": title}
 
 
+def test_a_first_build_parses_each_template_source_once(site, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Page fingerprints, the templates loaded before the workers fork and the cards rendered up front
+    all read what a template names: each source is parsed once per process for them (the loading's
+    own compile aside); an edited source is parsed anew."""
+    from newsgen.render import templates as scans
+
+    monkeypatch.setattr(scans, "_SCANNED", {})
+    parsed: list[str] = []
+    real = jinja2.Environment.parse
+
+    def parse(self, source, name=None, filename=None):  # type: ignore[no-untyped-def]
+        parsed.append(source)
+        return real(self, source, name, filename)
+
+    monkeypatch.setattr(jinja2.Environment, "parse", parse)
+    names = ["article.html", "section.html", "home.html"]
+    template_digests(make_env(site), names)
+    first = len(parsed)
+    assert first == len(set(parsed)) > 5  # each once: base.html, _macros.html, the fragments...
+    card_variants(make_env(site), "article.html")
+    card_variants(make_env(site), "section.html")
+    template_digests(make_env(site), names)
+    assert len(parsed) == first
+    (site.root / "templates").mkdir()
+    (site.root / "templates/_card.html").write_text("{% include 'theme/_card.html' %}", encoding="utf-8")
+    assert template_digests(make_env(site), names) == template_digests(make_env(site), names)
+    assert parsed[first:] == ["{% include 'theme/_card.html' %}"]
+
+
 def test_template_digests_follow_includes(site) -> None:  # type: ignore[no-untyped-def]
     env = make_env(site)
     before = template_digests(env, ["article.html", "404.html", "feed.xml"])

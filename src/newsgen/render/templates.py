@@ -46,11 +46,11 @@ def template_digests(env: jinja2.Environment, names: list[str],
                 continue
             key = hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
             if key not in memo:
-                try:
-                    found = list(meta.find_referenced_templates(env.parse(text)))
+                found = _scan(env, text)[0]
+                if found is None:
+                    memo[key] = ()  # a syntax error: rendering reports it with its line
+                else:
                     memo[key] = None if any(r is None for r in found) else tuple(str(r) for r in found)
-                except jinja2.TemplateSyntaxError:
-                    memo[key] = ()  # rendering reports the error with its line
             refs = memo[key]
             if refs is None:
                 return None  # a dynamic include: depend on every template
@@ -96,10 +96,10 @@ def compiled(env: jinja2.Environment, names: list[str], skip: frozenset[str] = f
         seen.add(name)
         try:
             env.get_template(name)
-            found = meta.find_referenced_templates(env.parse(env.loader.get_source(env, name)[0]))
+            found = _scan(env, env.loader.get_source(env, name)[0])[0]
         except (jinja2.TemplateError, OSError, UnicodeDecodeError):
             continue
-        stack.extend(str(ref) for ref in found if ref is not None)
+        stack.extend(str(ref) for ref in found or () if ref is not None)
     return env
 
 
@@ -134,13 +134,34 @@ def card_variants(env: jinja2.Environment, name: str,
 
 def _card_calls(env: jinja2.Environment, name: str) -> tuple[frozenset[CardVariant], tuple[str, ...]]:
     """One template's constant h.card calls, and the templates it names."""
-    from jinja2 import nodes
-
     assert env.loader is not None
     try:
-        ast = env.parse(env.loader.get_source(env, name)[0])
+        refs, calls = _scan(env, env.loader.get_source(env, name)[0])
     except jinja2.TemplateError:
         return frozenset(), ()
+    return calls, tuple(str(r) for r in refs or () if r is not None)
+
+
+Scan = tuple[tuple[str | None, ...] | None, frozenset[CardVariant]]
+_SCANNED: dict[tuple[object, ...], Scan] = {}  # per process, a few dozen templates' sources at most
+_SCANNED_MAX = 256
+
+
+def _scan(env: jinja2.Environment, source: str) -> Scan:
+    """What a template's source names (extends, includes, imports; None for a name computed when it
+    renders), None for a source that does not parse; and its constant h.card calls. Each source is
+    parsed once per process (a first build asked ~3 times for each: its page fingerprints, the
+    templates loaded before the workers fork, the cards rendered up front)."""
+    key = (env.lexer, *env.extensions, source)  # (environments made alike share their lexer: jinja2.lexer.get_lexer)
+    known = _SCANNED.get(key)
+    if known is not None:
+        return known
+    from jinja2 import nodes
+
+    try:
+        ast = env.parse(source)
+    except jinja2.TemplateSyntaxError:
+        return None, frozenset()
     calls = set()
     for call in ast.find_all(nodes.Call):
         f = call.node
@@ -148,7 +169,10 @@ def _card_calls(env: jinja2.Environment, name: str) -> tuple[frozenset[CardVaria
                 and f.node.name == "h" and len(call.args) == 1 and call.dyn_args is None
                 and call.dyn_kwargs is None and all(isinstance(k.value, nodes.Const) for k in call.kwargs)):
             calls.add(tuple(sorted((k.key, k.value.value) for k in call.kwargs)))  # type: ignore[attr-defined]
-    return frozenset(calls), tuple(str(r) for r in meta.find_referenced_templates(ast) if r is not None)
+    if len(_SCANNED) >= _SCANNED_MAX:
+        _SCANNED.clear()
+    found = _SCANNED[key] = tuple(meta.find_referenced_templates(ast)), frozenset(calls)
+    return found
 
 
 _TEMPLATE_SUFFIXES = (".html", ".htm", ".xml", ".txt", ".j2", ".jinja", ".json")
