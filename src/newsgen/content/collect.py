@@ -93,7 +93,9 @@ def _parse_task(shared: tuple[Path, SiteConfig, KnownImages, dict[str, tuple[int
     memo: dict[str, Dependency] = local.setdefault("deps", {})  # many articles share one static image
     out = []
     for rel in rels:
-        before = stamp(root, rel)  # (before reading it: see entry_for)
+        # a stamp taken before reading it (see entry_for): the build's own, taken before anything was read
+        walked = seen.get(rel)
+        before = (rel, *walked) if walked is not None else stamp(root, rel)
         out.append((rel, codec.raw(entry_for(root, rel, before, *parse_file(root, rel, config, known), memo, seen))))
     return out
 
