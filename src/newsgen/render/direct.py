@@ -82,7 +82,15 @@ class Direct:
         self.card = "_card.html" in stock
         self.picture = "_picture.html" in stock
         self._section_links: dict[str, str] = {}
+        self._words: dict[str, str] = {}
         self._head, self._masthead_end = self._constants()
+
+    def word(self, message: str) -> str:
+        """`{{ _(message) }}`: the site's word for it, escaped; looked up once per process."""
+        known = self._words.get(message)
+        if known is None:
+            known = self._words[message] = E(self.gettext(message))
+        return known
 
     def _constants(self) -> tuple[str, str]:
         site, url, _ = self.config, self.url, self.gettext
@@ -92,7 +100,7 @@ class Direct:
                 f'href="{E(url(p + "atom.xml"))}">\n'
                 f'<link rel="alternate" type="application/feed+json" title="{title} (JSON Feed)" '
                 f'href="{E(url(p + "feed.json"))}">\n')
-        masthead = (f'<a class="skip-link" href="#main_content">{E(_("Skip to content"))}</a>\n'
+        masthead = (f'<a class="skip-link" href="#main_content">{self.word("Skip to content")}</a>\n'
                     f'<header class="masthead">\n  <div class="wrap masthead-inner">\n'
                     f'    <p class="site-title"><a href="{E(url(p))}">{title}</a></p>\n')
         if site.description:
@@ -165,7 +173,7 @@ class Direct:
                 o.append(f'<meta property="og:locale:alternate" content="{E(alt.locale)}">\n')
         o += [meta, '</head>\n<body class="page-', E(page.kind), '">\n', self._masthead_end]
         if switcher:
-            o += ['<nav class="languages" aria-label="', E(_("Languages")), '"><ul>']
+            o += ['<nav class="languages" aria-label="', self.word("Languages"), '"><ul>']
             for alt in switcher:
                 if alt.lang == site.language:
                     o.append(f'<li><span aria-current="true">{E(alt.name)}</span></li>')
@@ -211,19 +219,19 @@ class Direct:
         status = h.status(a)
         if status:
             o.append(f'<span class="badge badge-{E(status)}">'
-                     f'{E(_("Draft") if status == "draft" else _("Scheduled"))}</span>')
+                     f'{self.word("Draft" if status == "draft" else "Scheduled")}</span>')
         o += ['</p>\n    <h1 class="headline">', E(typo(a.title)), '</h1>\n<p class="byline">\n']
         if people:
-            o += ['<span class="authors">', E(_("By")), " "]
+            o += ['<span class="authors">', self.word("By"), " "]
             last = len(people) - 1
             for k, p in enumerate(people):
                 o.append(f'<a href="{E(url(p.url))}" rel="author">{E(p.name)}</a>')
                 if k != last:
-                    o.append(E(_(" and ") if last - k == 1 else _(", ")))
+                    o.append(self.word(" and " if last - k == 1 else ", "))
             o.append("</span>")
         o += [' <time datetime="', E(iso(a.date)), '">', E(when(a.date)), "</time>\n"]
         if a.updated:
-            o.append(f'<span class="updated">{E(_("Updated"))} <time datetime="{E(iso(a.updated))}">'
+            o.append(f'<span class="updated">{self.word("Updated")} <time datetime="{E(iso(a.updated))}">'
                      f"{E(when(a.updated))}</time></span>")
         o.append("</p>")
         if a.summary_given:
@@ -241,7 +249,7 @@ class Direct:
         o += ['  <div class="story-body">\n', E(c["body"]), "\n  </div>\n"]
         if a.corrections:
             o += ['  <section class="corrections" aria-labelledby="corrections_title">\n'
-                  '    <h2 id="corrections_title">', E(_("Corrections")), "</h2>\n    <ul>\n"]
+                  '    <h2 id="corrections_title">', self.word("Corrections"), "</h2>\n    <ul>\n"]
             o += [f'      <li><time datetime="{E(iso(x.date))}">{E(when(x.date))}</time>: {E(x.text)}</li>\n'
                   for x in a.corrections]
             o.append("    </ul>\n  </section>\n")
@@ -250,29 +258,29 @@ class Direct:
             o += ['<p class="signoff">', ", ".join([f'<a href="{E(url(p.url))}">{E(p.name)}</a>' for p in people]),
                   "</p>"]
         if tags:
-            o += ['    <ul class="tag-list" aria-label="', E(_("Tags")), '">\n',
+            o += ['    <ul class="tag-list" aria-label="', self.word("Tags"), '">\n',
                   *[f'<li><a href="{E(url(t.url))}" rel="tag">{E(t.name)}</a></li>' for t in tags], "    </ul>\n"]
         o.append("  </footer>\n")
         if c["comments_html"]:
-            o += ['  <section class="comments" id="comments_slot" aria-label="', E(_("Comments")), '">\n',
+            o += ['  <section class="comments" id="comments_slot" aria-label="', self.word("Comments"), '">\n',
                   E(c["comments_html"]), "\n  </section>\n"]
         older, newer = c["older"], c["newer"]
         if older or newer:
             o += ['  <nav class="story-nav" data-pagefind-ignore aria-label="',
                   E(_("More in %(section)s", section=section.name)), '">\n']
             if older:
-                o.append(f'<a href="{E(url(older.url))}" rel="prev"><span>{E(_("Previous"))}</span> '
+                o.append(f'<a href="{E(url(older.url))}" rel="prev"><span>{self.word("Previous")}</span> '
                          f"{E(typo(older.title))}</a>")
             if newer:
-                o.append(f'<a href="{E(url(newer.url))}" rel="next"><span>{E(_("Next"))}</span> '
+                o.append(f'<a href="{E(url(newer.url))}" rel="next"><span>{self.word("Next")}</span> '
                          f"{E(typo(newer.title))}</a>")
             o.append("  </nav>\n")
         if c["related"]:
             o += ['  <section class="related" data-pagefind-ignore aria-labelledby="related_title">\n'
-                  '    <h2 id="related_title">', E(_("Related")), '</h2>\n    <div class="card-grid">\n',
+                  '    <h2 id="related_title">', self.word("Related"), '</h2>\n    <div class="card-grid">\n',
                   *[E(h.card(r, level=3, summary=False)) for r in c["related"]], "    </div>\n  </section>\n"]
         o += ['</article>\n<aside class="latest" aria-labelledby="latest_title" data-latest="',
-              E(url(site.prefix + "latest-news.json")), '">\n  <h2 id="latest_title">', E(_("Latest News")),
+              E(url(site.prefix + "latest-news.json")), '">\n  <h2 id="latest_title">', self.word("Latest News"),
               "</h2>\n  ", E(h.latest_list()), "\n</aside>\n</div>\n"]
         scripts = f'<script src="{E(url("theme/latest.js"))}" defer></script>' if site.shared_latest_news else ""
         return self._base(c, f"{title} | {E(site.title)}", E(a.summary or a.title), "".join(m), "".join(o),
@@ -295,7 +303,7 @@ class Direct:
         name = E(listing.title)
         title = f"{name}{f' ({E(pager.label)})' if pager.number != 1 else ''} | {E(site.title)}"
         heading = name if template == "section.html" else (
-            f'<span class="listing-kind">{E(_("Topic") if template == "tag.html" else _("Author"))}</span> {name}')
+            f'<span class="listing-kind">{self.word("Topic" if template == "tag.html" else "Author")}</span> {name}')
         o = ['<header class="listing-head">\n  <h1>', heading, "</h1>\n"]
         if listing.description:
             o.append(f'<p class="listing-description">{E(listing.description)}</p>')
@@ -305,15 +313,15 @@ class Direct:
         if c["articles"]:
             o += ['<div class="card-list">\n', *[E(h.card(a, level=2)) for a in c["articles"]], "</div>\n"]
         else:
-            o.append(f'<p class="empty">{E(_("No articles yet."))}</p>\n')
+            o.append(f'<p class="empty">{self.word("No articles yet.")}</p>\n')
         if pager.newer_url or pager.older_url:
             o += ['<nav class="pager" aria-label="', E(_("%(name)s pages", name=listing.title)), '">\n']
             if pager.newer_url:
-                o.append(f'<a href="{E(url(pager.newer_url))}" rel="prev">{E(_("← Newer"))}</a>')
+                o.append(f'<a href="{E(url(pager.newer_url))}" rel="prev">{self.word("← Newer")}</a>')
             if pager.label:
                 o.append(f'<span class="pager-label">{E(pager.label)}</span>')
             if pager.older_url:
-                o.append(f'<a href="{E(url(pager.older_url))}" rel="next">{E(_("Older →"))}</a>')
+                o.append(f'<a href="{E(url(pager.older_url))}" rel="next">{self.word("Older →")}</a>')
             o.append("</nav>\n")
         o.append("\n")
         meta = f'<meta property="og:type" content="website">\n<meta property="og:title" content="{title}">\n'
@@ -331,7 +339,7 @@ class Direct:
               E(section.name), "</a>"]
         if status:
             o.append(f' <span class="badge badge-{E(status)}">'
-                     f'{E(_("Draft") if status == "draft" else _("Scheduled"))}</span>')
+                     f'{self.word("Draft" if status == "draft" else "Scheduled")}</span>')
         n = E(level)
         o += ["</p>\n    <h", n, ' class="card-title"><a href="', E(url(article.url)), '">', E(typo(article.title)),
               "</a></h", n, ">\n"]
