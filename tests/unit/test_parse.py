@@ -324,3 +324,23 @@ def test_a_body_image_that_is_not_there_is_an_error(site) -> None:  # type: igno
     (root / "content/politics/chart.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 32)
     article, diags = parse(site, text)
     assert article is not None or all("chart.png" not in str(d) or "not found" not in str(d) for d in diags)
+
+
+def test_a_body_image_under_static_that_is_not_there_is_an_error(site) -> None:  # type: ignore[no-untyped-def]
+    """`![x](/images/x.jpg)` is static/images/x.jpg: when static/images/ is there and the file is not, the
+    page would show a broken image. A site-rooted address in another folder (another article's photo,
+    a page) is not a file of static/: not checked."""
+    root, _ = site
+    (root / "static/images").mkdir(parents=True, exist_ok=True)
+    (root / "static/images/logo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 32)
+    text = ("---\ntitle: Photos\nsection: Politics\ndate: 2026-05-01 10:00\n---\n\nText.\n\n"
+            "![Logo](/images/logo.png) ![Other](/politics/other/photo.jpg) [feed](/images/) ![Me](/images/logo%2Epng) "
+            "![Up](/images/../../secret.png)\n\n"
+            "![Map](</images/maps/map.PNG?v=2>) ![Gone](/images/gone.jpg \"A title\")\n")
+    article, diags = parse(site, text)
+    assert article is None
+    assert lines(diags) == [
+        'content/politics/a.md:11: image "/images/maps/map.PNG?v=2" not found: no static/images/maps/map.PNG '
+        "(put the file there, or fix the path)",
+        'content/politics/a.md:11: image "/images/gone.jpg" not found: no static/images/gone.jpg '
+        "(put the file there, or fix the path)"]

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from ..config import SiteConfig
 from ..errors import Diagnostic
@@ -252,6 +253,10 @@ def _assets(body: str, rel: str, root: Path, url: str, image: Any, body_line: in
                 add(f"{folder}/{entry.name}", None)
     for m in _LOCAL_REF.finditer(body):
         ref = m.group(1)
+        if ref.startswith("/") and (missing := _missing_static(root, ref)):
+            diags.append(Diagnostic(rel, body_line + body.count("\n", 0, m.start()), f'image "{ref}" not found: '
+                                    f"no static{missing}", "put the file there, or fix the path"))
+            continue
         if ":" in ref or ref.startswith(("/", "#")) or "/" in ref:
             continue
         src = posixpath.normpath(posixpath.join(folder, ref.split("#")[0].split("?")[0]))
@@ -280,6 +285,20 @@ def _assets(body: str, rel: str, root: Path, url: str, image: Any, body_line: in
                                                          height=height, mime=mime, length=length))
         assets.append(asset)
     return tuple(assets), diags
+
+
+def _missing_static(root: Path, ref: str) -> str:
+    """For a site-rooted image address (`/images/x.jpg`) whose folder is one of static/'s but whose file is
+    not there, the file's path ("/images/x.jpg"): the page would show a broken image; else "". (A folder
+    that is not static/'s may be a page's: an article's own files are published next to it,
+    `/politics/story/photo.jpg`; not checked here.)"""
+    path = unquote(ref.split("#")[0].split("?")[0])
+    if ref.startswith("//") or not path.lower().endswith(_IMAGE_SUFFIXES) or "/" not in path[1:] or (
+            posixpath.normpath(path) != path):
+        return ""  # (`//host/x.jpg`: another host's, without its scheme; `..`: not a file of static/)
+    folder = path[1:].split("/", 1)[0]
+    missing = (root / "static" / folder).is_dir() and not (root / "static" / path[1:]).is_file()
+    return path if missing else ""
 
 
 def _image_info(asset: Asset, root: Path, known: fmv.KnownImages | None) -> fmv.ImageInfo | None:
