@@ -331,6 +331,7 @@ def test_a_body_image_under_static_that_is_not_there_is_an_error(site) -> None: 
     page would show a broken image. A site-rooted address in another folder (another article's photo,
     a page) is not a file of static/: not checked."""
     root, _ = site
+    (root / "static/politics").mkdir(parents=True, exist_ok=True)  # (a section's folder: another story's photo)
     (root / "static/images").mkdir(parents=True, exist_ok=True)
     (root / "static/images/logo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 32)
     text = ("---\ntitle: Photos\nsection: Politics\ndate: 2026-05-01 10:00\n---\n\nText.\n\n"

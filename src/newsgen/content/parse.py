@@ -147,7 +147,7 @@ def parse_bytes(raw: bytes, rel: str, root: Path, config: SiteConfig,
                                 f"the body holds a control character (U+{ord(control.group(0)):04X})",
                                 "remove it: it cannot be shown, and it makes feeds invalid"))
     else:
-        assets, asset_diags = _assets(src.body, rel, root, url, image, src.body_line, known)
+        assets, asset_diags = _assets(src.body, rel, root, url, image, src.body_line, known, site)
         diags += asset_diags
 
     if diags or "title" not in values or "section" not in values or "date" not in values:
@@ -222,7 +222,8 @@ def _blocks(body: str) -> Iterator[str]:
 
 
 def _assets(body: str, rel: str, root: Path, url: str, image: Any, body_line: int,
-            known: fmv.KnownImages | None = None) -> tuple[tuple[Asset, ...], list[Diagnostic]]:
+            known: fmv.KnownImages | None = None,
+            site: SiteConfig | None = None) -> tuple[tuple[Asset, ...], list[Diagnostic]]:
     """Files published next to the article page: its bundle folder's files, and local files the body names.
     A file that is a link leading out of the site, or an SVG that can run code, is an error instead."""
     found: dict[str, Asset] = {}
@@ -253,7 +254,7 @@ def _assets(body: str, rel: str, root: Path, url: str, image: Any, body_line: in
                 add(f"{folder}/{entry.name}", None)
     for m in _LOCAL_REF.finditer(body):
         ref = m.group(1)
-        if ref.startswith("/") and (missing := _missing_static(root, ref)):
+        if ref.startswith("/") and (missing := _missing_static(root, ref, site)):
             diags.append(Diagnostic(rel, body_line + body.count("\n", 0, m.start()), f'image "{ref}" not found: '
                                     f"no static{missing}", "put the file there, or fix the path"))
             continue
@@ -287,16 +288,18 @@ def _assets(body: str, rel: str, root: Path, url: str, image: Any, body_line: in
     return tuple(assets), diags
 
 
-def _missing_static(root: Path, ref: str) -> str:
+def _missing_static(root: Path, ref: str, site: SiteConfig | None) -> str:
     """For a site-rooted image address (`/images/x.jpg`) whose folder is one of static/'s but whose file is
-    not there, the file's path ("/images/x.jpg"): the page would show a broken image; else "". (A folder
-    that is not static/'s may be a page's: an article's own files are published next to it,
-    `/politics/story/photo.jpg`; not checked here.)"""
+    not there, the file's path ("/images/x.jpg"): the page would show a broken image; else "". (A
+    section's or an edition's folder is not checked: an article's own files are published next to it,
+    `/politics/story/photo.jpg`.)"""
     path = unquote(ref.split("#")[0].split("?")[0])
     if ref.startswith("//") or not path.lower().endswith(_IMAGE_SUFFIXES) or "/" not in path[1:] or (
             posixpath.normpath(path) != path):
         return ""  # (`//host/x.jpg`: another host's, without its scheme; `..`: not a file of static/)
     folder = path[1:].split("/", 1)[0]
+    if site is not None and folder in {s.slug for s in site.sections} | {g.prefix[:-1] for g in site.languages}:
+        return ""
     missing = (root / "static" / folder).is_dir() and not (root / "static" / path[1:]).is_file()
     return path if missing else ""
 
