@@ -260,7 +260,7 @@ def _assets(body: str, rel: str, root: Path, url: str, image: Any, body_line: in
             continue
         if ":" in ref or ref.startswith(("/", "#")) or "/" in ref:
             continue
-        src = posixpath.normpath(posixpath.join(folder, ref.split("#")[0].split("?")[0]))
+        src = posixpath.normpath(posixpath.join(folder, _file_part(ref)))
         if src in found or not src.startswith("content/") or is_article_file(src):
             continue
         if not os.path.isfile(f"{root}/{src}"):  # noqa: PTH113 - False, not OSError, for a name too long
@@ -275,7 +275,7 @@ def _assets(body: str, rel: str, root: Path, url: str, image: Any, body_line: in
         info = _image_info(asset, root, known)
         if info is not None and fmv.too_large(info):
             line = next((body_line + body.count("\n", 0, m.start()) for m in _LOCAL_REF.finditer(body)
-                         if posixpath.basename(m.group(1).split("#")[0].split("?")[0]) ==
+                         if posixpath.basename(_file_part(m.group(1))) ==
                          posixpath.basename(asset.source)), None)
             diags.append(Diagnostic(rel, line, f"{asset.source}: image is {fmv.pixels(info)}",
                                     f"newsgen reads images of up to {fmv.MAX_PIXELS // 1_000_000} megapixels: "
@@ -288,12 +288,17 @@ def _assets(body: str, rel: str, root: Path, url: str, image: Any, body_line: in
     return tuple(assets), diags
 
 
+def _file_part(ref: str) -> str:
+    """A link's address without its query and fragment: the file it names."""
+    return ref.split("#")[0].split("?")[0]
+
+
 def _missing_static(root: Path, ref: str, site: SiteConfig | None) -> str:
     """For a site-rooted image address (`/images/x.jpg`) whose folder is one of static/'s but whose file is
     not there, the file's path ("/images/x.jpg"): the page would show a broken image; else "". (A
     section's or an edition's folder is not checked: an article's own files are published next to it,
     `/politics/story/photo.jpg`.)"""
-    path = unquote(ref.split("#")[0].split("?")[0])
+    path = unquote(_file_part(ref))
     if ref.startswith("//") or not path.lower().endswith(_IMAGE_SUFFIXES) or "/" not in path[1:] or (
             posixpath.normpath(path) != path):
         return ""  # (`//host/x.jpg`: another host's, without its scheme; `..`: not a file of static/)
