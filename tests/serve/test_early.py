@@ -217,3 +217,39 @@ def test_a_page_shown_early_then_left_is_rendered_again_when_the_preview_catches
     while s.deferred:
         assert s.catch_up() is not None
     assert (s.out / PAGE).read_bytes() == before == fresh_build(site, tmp_path, "fresh")[PAGE]
+
+
+def _memory(root: Path, out: Path) -> early.Memory | None:
+    kept: list[object] = []
+    build(root, BuildOptions(out=out, jobs=1, keep_alive=kept), state=State())
+    return early.remember(kept)
+
+
+def test_moved_pairs_stories_whose_files_moved_by_headline(site: Path, tmp_path: Path, make_site: Any) -> None:
+    """Files moved to other folders with their sections changed (a reorganisation): each removed page is
+    paired with the new file of the same headline; a story deleted outright is followed nowhere."""
+    art = make_site.article
+    before = _memory(site, tmp_path / "a")
+    (site / BUDGET).unlink()
+    (site / "content/politics/2025/bridge.md").unlink()
+    (site / "content/politics/2025/older.md").unlink()  # deleted
+    (site / "content/culture/2025").mkdir(parents=True)
+    (site / "content/culture/2025/budget-story.md").write_text(
+        art("Budget passes", section="Culture", slug="budget-passes"), encoding="utf-8")
+    (site / "content/culture/2025/bridge-story.md").write_text(
+        art("Bridge opens", section="Culture", date="2025-03-18 09:00"), encoding="utf-8")
+    after = _memory(site, tmp_path / "b")
+    removed = [PAGE, "politics/bridge-opens/index.html", "politics/older-story/index.html", "politics/index.html"]
+    assert early.moved(before, after, removed) == {PAGE: "culture/budget-passes/",
+                                                   "politics/bridge-opens/index.html": "culture/bridge-opens/"}
+
+
+def test_moved_pairs_one_gone_with_one_new_whatever_its_headline(site: Path, tmp_path: Path, make_site: Any) -> None:
+    """One file gone and one new in the same build: the same story, renamed and re-headlined at once."""
+    before = _memory(site, tmp_path / "a")
+    (site / BUDGET).unlink()
+    (site / "content/sports/2025/budget.md").write_text(
+        make_site.article("Budget passes, sport pays", section="Sports"), encoding="utf-8")
+    after = _memory(site, tmp_path / "b")
+    assert early.moved(before, after, [PAGE]) == {PAGE: "sports/budget-passes-sport-pays/"}
+    assert early.moved(before, after, []) == {}

@@ -275,3 +275,19 @@ def test_a_new_headline_that_moves_the_story_takes_its_tab_to_the_new_address(ru
     assert data == {"to": "/politics/budget-passes-at-last/"}, data
     assert "Budget passes at last" in running.get("/politics/budget-passes-at-last/").text
     assert running.get(PAGE).status == 404
+
+
+def test_a_story_moved_to_another_section_and_folder_takes_its_tab_along(running: Running, site: Path,
+                                                                          make_site: Any) -> None:
+    """The file moved (another folder, another name) and its section changed in one go (`git mv` and
+    an edit, a "save as"): the build sees one story gone and one new; the tab follows it."""
+    tab = running.tab(PAGE)
+    running.wait_idle()
+    (site / "content/culture/2025").mkdir(parents=True)
+    save_atomically(site / "content/culture/2025/council-budget.md",
+                    make_site.article("Budget passes", section="Culture", body="The council voted.\n"))
+    (site / "content/politics/2025/budget.md").unlink()
+    data = tab.wait_for("reload")
+    assert data == {"to": "/culture/budget-passes/"}, data
+    assert "Budget passes" in running.get("/culture/budget-passes/").text
+    assert running.get(PAGE).status == 404

@@ -71,17 +71,38 @@ def remember(kept: list[object], previous: Memory | None = None) -> Memory | Non
 
 def moved(before: Memory | None, after: Memory | None, removed: Collection[str]) -> dict[str, str]:
     """The article pages a build removed whose article is still there at another address (its slug made
-    from a headline that changed): output file -> the article's URL path now."""
+    from a headline that changed; its file moved or renamed, its section changed in the same save):
+    output file -> the article's URL path now."""
     if not before or not after or not removed:
         return {}
     gone = set(removed)
     found = {}
+    lost: dict[str, Article] = {}  # removed pages whose file is gone too: moved or renamed, or deleted
     for source, (k, i) in before.where.items():
-        out = f"{before.editions[k].site.articles[i].url}index.html"
+        article = before.editions[k].site.articles[i]
+        out = f"{article.url}index.html"
         if out in gone and source in after.where:
             k2, i2 = after.where[source]
             found[out] = after.editions[k2].site.articles[i2].url
+        elif out in gone:
+            lost[out] = article
+    if lost:
+        new = [after.editions[k].site.articles[i] for source, (k, i) in after.where.items()
+               if source not in before.where]
+        found.update(_renamed(lost, new))
     return found
+
+
+def _renamed(lost: dict[str, Article], new: list[Article]) -> dict[str, str]:
+    """The pages of articles whose file is gone, each paired with the new file that is the same story
+    moved or renamed (with its section changed, say): the one new article with its headline, or the one
+    new article when one went and one came. Output file -> its URL path now."""
+    if len(lost) == 1 and len(new) == 1:
+        return {next(iter(lost)): new[0].url}
+    titled: dict[str, list[Article]] = {}
+    for a in new:
+        titled.setdefault(a.title, []).append(a)
+    return {out: found[0].url for out, a in lost.items() if len(found := titled.get(a.title, [])) == 1}
 
 
 def _body_edited(memory: Memory, editions: list[Edition], todo: list[PageSpec]) -> Memory | None:
