@@ -278,7 +278,7 @@ def test_a_flipped_byte_anywhere_is_caught_by_the_checksum(tmp_path: Path) -> No
         path.write_bytes(bytes(data))
         state, warning = load(tmp_path, out)
         assert state == State()  # never used: a full build
-        if bytes(data).startswith(b"newsgen-cache 4\n"):  # (a flip in the header's version reads as an upgrade)
+        if bytes(data).startswith(b"newsgen-cache 5\n"):  # (a flip in the header's version reads as an upgrade)
             assert warning is not None and "full build" in warning
 
 
@@ -324,9 +324,9 @@ def test_a_full_file_is_written_in_records_and_read_back_whole(tmp_path: Path, m
     """Parsed entries and fingerprints go into the file a part at a time (saving never holds the whole
     file's bytes); read back, the parts are one state again. A state encoded and not saved leaves no
     temporary file, nor does one a killed build left."""
-    from newsgen.incremental import codec as statecodec
+    from newsgen.incremental import records
 
-    monkeypatch.setattr(statecodec, "RECORD_ENTRIES", 7)
+    monkeypatch.setattr(records, "RECORD_ENTRIES", 7)
     out = tmp_path / "public"
     state = _state(30)
     save(tmp_path, out, state)
@@ -428,11 +428,14 @@ def test_a_delta_with_a_site_model_spares_decoding_the_full_files(tmp_path: Path
     monkeypatch.undo()
     assert warning is None and back == state and back.site == state.site
     records = cache._read(cache_file(tmp_path, out))
-    assert records is not None and len(decoded) == len(records)  # the delta's one, and all but one of the file's
+    # the delta's one, and all of the file's but the three parts of its site model past the order
+    assert records is not None and len(decoded) == 1 + len(records) - 3
     base_id = records[0][1]  # type: ignore[index]
     skipped = cache._read(cache_file(tmp_path, out), cache._site_of(base_id))
-    assert skipped is not None and [i for i, r in enumerate(skipped) if r is None] == [4]  # (after one part of names)
-    assert records[4] == first.site[1][1:] and records[4] not in decoded  # (the rest of the full file's site model)
+    # (after the file's head, the state's, one part of names, one of the order with its memo and one of
+    # the memo of the stories outside the order)
+    assert skipped is not None and [i for i, r in enumerate(skipped) if r is None] == [5, 6, 7]
+    assert records[6:8] == [{0: ()}, {0: (None, None)}] and records[5] not in decoded  # (related lists, prev/next)
     assert cache._read(cache_file(tmp_path, out), cache._site_of("another file")) == records
 
 

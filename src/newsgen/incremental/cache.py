@@ -9,7 +9,7 @@ a damaged cache (flipped bits, a truncated file, something else in its place) me
 with a warning, never wrong output. A cache that cannot be saved is a warning too: the site is
 already published by then, and the next build is simply a full one.
 
-The rest is a sequence of records, each a length and a marshalled object (`codec.records`): a full
+The rest is a sequence of records, each a length and a marshalled object (`records.records`): a full
 file is written record by record into a temporary file (ahead, on a first build: while the workers
 finish) and moved into place when the build has succeeded, so that saving never holds the bytes of
 the whole file (~100 MB at 100,000 articles), let alone a second copy with the header.
@@ -34,7 +34,7 @@ from .state import State
 from .version import VERSION
 
 CACHE_DIR = ".newsgen-cache"
-_MAGIC = b"newsgen-cache 4\n"
+_MAGIC = b"newsgen-cache 5\n"
 _LENGTH = 8  # bytes of a record's length, before its marshalled object
 _SUM = 4  # bytes of the payload's CRC-32: damage, not tampering, is what it guards against (4 ms for 10 MB,
 # where blake2b takes 15: every build reads the cache)
@@ -59,6 +59,7 @@ def load(root: Path, out: Path, lazy: bool = False) -> tuple[State, str | None]:
     """The last build's state, or an empty one and a warning saying why it was not usable. `lazy`: the
     parsed entries left as read (`State.pending`, see codec.decode)."""
     from . import codec
+    from .records import from_records
 
     path = cache_file(root, out)
     try:
@@ -82,7 +83,7 @@ def load(root: Path, out: Path, lazy: bool = False) -> tuple[State, str | None]:
             raise damage
         if delta is not None and not fits:
             raise Damaged("not a build state delta")
-        data = (head[1], *codec.from_records(records[1:]))
+        data = (head[1], *from_records(records[1:]))
         if delta is not None and delta[1] != data[0]:
             delta = None  # left from before the last full save: that one is newer
         state = codec.decode(data, delta[3:] if delta else None, lazy)
@@ -111,15 +112,13 @@ Skip = Callable[[list[object]], bool]
 
 
 def _site_of(base_id: object) -> Skip:
-    """Whether the next record of a full cache file is the rest of its site model (`codec.records`: after
-    its head, its state's head, the output's names and the related memo) and the file is the one
-    `base_id` names: a delta with a site model of its own replaces that one (decoded for nothing:
-    ~7 ms at 10,000 articles, growing with the site)."""
+    """Whether the next record of a full cache file is a part of its site model past the order
+    (`records.model_parts`) and the file is the one `base_id` names: a delta with a site model of its
+    own replaces that one (decoded for nothing: ~7 ms at 10,000 articles, growing with the site)."""
+    from .records import model_parts
 
     def skip(found: list[object]) -> bool:
-        if len(found) < 2 or found[0] != (VERSION, base_id) or not isinstance(found[1], tuple) or len(found[1]) != 6:
-            return False
-        return len(found) == 3 + (found[1][4] or 0)
+        return len(found) >= 2 and found[0] == (VERSION, base_id) and model_parts(found)
 
     return skip
 
@@ -175,8 +174,9 @@ class Encoded:
 
 def encode(root: Path, out: Path, state: State, release: bool = False) -> Encoded:
     """What save() writes, made ahead (a first build encodes while its workers finish). `release`: the
-    articles' packed tuples dropped as they are written (codec.records)."""
+    articles' packed tuples dropped as they are written (records.records)."""
     from . import codec
+    from .records import records
 
     state.token = token = os.urandom(8).hex()  # (the snapshot saved with it names it: State.token)
     delta = codec.encode_delta(state)
@@ -189,7 +189,7 @@ def encode(root: Path, out: Path, state: State, release: bool = False) -> Encode
         with open(tmp, "wb", buffering=0) as f:  # (records are written whole: no buffer needed)
             f.write(_MAGIC + bytes(_SUM))  # the checksum is known at the end
             crc = 0
-            for record in itertools.chain([(VERSION, token)], codec.records(state, release)):
+            for record in itertools.chain([(VERSION, token)], records(state, release)):
                 data = marshal.dumps(record)
                 del record  # (neither kept while the next record is made)
                 size = len(data).to_bytes(_LENGTH, "big")

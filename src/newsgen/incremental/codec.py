@@ -16,14 +16,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import itertools
 import marshal
 import pickle
 import types
 import typing
-from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from .. import frozen
@@ -184,67 +182,6 @@ pack_listing, unpack_listing = _NAMESPACE["_pack_Listing"], _NAMESPACE["_unpack_
 
 
 # ---------------------------------------------------------------------------- entries and the whole state
-
-
-RECORD_ENTRIES = 16_384  # parsed entries or page fingerprints per record of a cache file
-
-
-def records(state: State, release: bool = False) -> Iterator[Any]:
-    """The state as records to marshal one by one (cache.encode): the parsed entries and the page
-    fingerprints in parts of RECORD_ENTRIES, each made when it is written (a cache file's bytes are
-    never all in memory, nor these tuples of every article and page). `release`: each entry's packed
-    article dropped once its record is written (a first build keeps the articles to the end, and
-    their packed copies would only wait for a save that already happened)."""
-    materialize(state)  # (a lazily read state: every entry is written)
-    outputs = state.outputs  # (in parts too: 1.28 million names at 1M)
-    yield (state.config_digest, -(-len(state.parsed) // RECORD_ENTRIES), -(-len(state.pages) // RECORD_ENTRIES),
-           state.images, None if outputs is None else -(-len(outputs) // RECORD_ENTRIES), state.template_refs)
-    names = iter(outputs or ())
-    while chunk := list(itertools.islice(names, RECORD_ENTRIES)):
-        yield chunk
-    # the related memo with the site model's order of sources (the same strings, written once), then the
-    # rest of the model (lists of numbers): two records, not one twice as big (marshal's table of what it
-    # has written and its buffer grow with the record: ~70 MB at 100,000 articles for one, while every
-    # article is in memory)
-    key, packed = state.site if state.site is not None else (None, None)
-    yield state.related, key, packed[0] if packed is not None else None
-    yield packed[1:] if packed is not None else None
-    entries = iter(state.parsed.items())
-    while part := list(itertools.islice(entries, RECORD_ENTRIES)):
-        yield {rel: raw(e) for rel, e in part}
-        if release:
-            for _, e in part:
-                e.packed = None
-    pages = iter(state.pages.items())
-    while fingerprints := {out: tuple(fp) for out, fp in itertools.islice(pages, RECORD_ENTRIES)}:
-        yield fingerprints
-
-
-def from_records(found: list[object]) -> tuple[Any, ...]:
-    """records() read back: (config digest, parsed, pages, images, outputs, template refs, related,
-    site). ValueError when they do not fit together."""
-    if len(found) < 3 or not isinstance(found[0], tuple) or len(found[0]) != 6:
-        raise ValueError("not a build state")
-    config_digest, n_parsed, n_pages, images, n_outputs, template_refs = found[0]
-    names = cast(list[list[str]], found[1 : 1 + (n_outputs or 0)])
-    outputs = None if n_outputs is None else frozenset(itertools.chain.from_iterable(names))
-    related, key, order = cast(tuple[Any, Any, Any], found[1 + (n_outputs or 0)])
-    rest = found[2 + (n_outputs or 0)]  # (None: not decoded, a delta's site model replaces it: cache._site_of)
-    site = (key, (order, *cast(tuple[Any, ...], rest))) if key is not None and rest is not None else None
-    parts = found[3 + (n_outputs or 0) :]
-    if len(parts) != n_parsed + n_pages or not all(isinstance(part, dict) for part in parts):
-        raise ValueError("not a build state")
-    return (config_digest, _joined(parts[:n_parsed]), _joined(parts[n_parsed:]), images, outputs,
-            template_refs, related, site)
-
-
-def _joined(parts: list[Any]) -> dict[str, Any]:
-    if len(parts) == 1:
-        return parts[0]  # type: ignore[no-any-return]
-    joined: dict[str, Any] = {}
-    for part in parts:
-        joined.update(part)
-    return joined
 
 
 def raw(e: ParsedEntry) -> tuple[Any, ...]:

@@ -1,0 +1,139 @@
+"""A full cache file's records: the build state (as `codec` packs it) cut into parts that are each
+marshalled and written on their own (`cache.encode`), and put back together when read.
+
+Every part is bounded, whatever the site's size: marshal builds a record's bytes and a table of every
+object it has written in memory, and one record of a million articles' worth made the build's
+largest process ~0.3 GB larger for the moment it took (a cold build at 1,000,000 articles peaked at
+~3.9 GB, most of the rest being the state itself). In order:
+
+    head            (config digest, images, template refs, the site model's key, and how many parts
+                    of each kind follow)
+    outputs         every file of the output, RECORD_ENTRIES names a part
+    order, memo     the site model's articles (their sources), RECORD_ENTRIES a part, each with the
+                    related lists' memo (`site.RelatedMemo`) of those articles: marshal writes each
+                    source once a part, and a story's related ones are nearly all in its own part
+                    (earlier stories, close in the order: 97 % at 100,000 articles); then the memo of
+                    sources outside the order, if any
+    model           the rest of the site model: its small fields, then its listings (LISTINGS a part),
+                    related lists and previous/next links (RECORD_ENTRIES a part)
+    parsed          the parsed entries, RECORD_ENTRIES a part
+    pages           the page fingerprints, RECORD_ENTRIES a part
+
+A delta that brings a site model of its own makes the full file's model parts useless: `cache._read`
+leaves them undecoded (`model_parts`); its order is still read (the memo's parts refer to it).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from .codec import materialize, raw
+from .state import State
+
+RECORD_ENTRIES = 16_384  # names, entries or fingerprints per part
+LISTINGS = 16  # listings per part (a section's at 1M articles: ~125,000 numbers, ~1 MB)
+_HEAD = 11  # fields of the head
+
+
+def records(state: State, release: bool = False) -> Iterator[Any]:
+    """The state as records to marshal one by one, each made when it is written (a cache file's bytes
+    are never all in memory, nor these tuples of every article and page). `release`: each entry's packed
+    article dropped once its record is written (a first build keeps the articles to the end, and their
+    packed copies would only wait for a save that already happened)."""
+    materialize(state)  # (a lazily read state: every entry is written)
+    outputs, memo = state.outputs, state.related
+    key, packed = state.site if state.site is not None else (None, None)
+    order: Any = packed[0] if packed is not None else ()
+    aligned = sum(1 for source in order if source in memo)
+    outside = {} if aligned == len(memo) else {k: v for k, v in memo.items() if k not in set(order)}
+    model = list(_model_parts(packed[1:])) if packed is not None else []
+    yield (state.config_digest, state.images, state.template_refs, key, _parts(state.parsed), _parts(state.pages),
+           None if outputs is None else _parts(outputs), _parts(order), _parts(outside), len(model), len(order))
+    yield from _chunks(outputs or (), list)
+    for part in _chunks(order, tuple):
+        yield part, {source: memo[source] for source in part if source in memo}
+    yield from _chunks(outside.items(), dict)
+    del outside
+    yield from model
+    entries = iter(state.parsed.items())
+    while part := list(itertools.islice(entries, RECORD_ENTRIES)):
+        yield {rel: raw(e) for rel, e in part}
+        if release:
+            for _, e in part:
+                e.packed = None
+    yield from _chunks(((out, tuple(fp)) for out, fp in state.pages.items()), dict)
+
+
+def model_parts(found: list[object]) -> bool:
+    """Whether the next record of a full file is one of its site model's parts past the order and the
+    memo (`found`: the records before it; found[0] the file's own head, found[1] the state's)."""
+    head: Any = found[1] if len(found) >= 2 else None
+    if not isinstance(head, tuple) or len(head) != _HEAD:
+        return False
+    first = 2 + (head[6] or 0) + head[7] + head[8]
+    return bool(first <= len(found) < first + head[9])
+
+
+def from_records(found: list[Any]) -> tuple[Any, ...]:
+    """records() read back (`found`: without the file's own head): (config digest, parsed, pages, images,
+    outputs, template refs, related, site). ValueError when they do not fit together."""
+    if not found or not isinstance(found[0], tuple) or len(found[0]) != _HEAD:
+        raise ValueError("not a build state")
+    config_digest, images, template_refs, key, n_parsed, n_pages, *counts = found[0]
+    n_outputs, n_order, n_outside, n_model, size = counts
+    parts = iter(found[1:])
+    names = list(itertools.islice(parts, n_outputs or 0))
+    outputs = None if n_outputs is None else frozenset(itertools.chain.from_iterable(names))
+    ordered = list(itertools.islice(parts, n_order))
+    order = tuple(itertools.chain.from_iterable(part for part, _ in ordered))
+    if len(order) != size:
+        raise ValueError("not a build state")
+    related = _merged([memo for _, memo in ordered] + list(itertools.islice(parts, n_outside)))
+    del ordered
+    model = list(itertools.islice(parts, n_model))  # (None: not decoded, a delta's site model replaces it)
+    site = (key, (order, *_model(model))) if key is not None and None not in model else None
+    entries, pages = list(itertools.islice(parts, n_parsed)), list(parts)
+    if len(pages) != n_pages or not all(isinstance(part, dict) for part in (*entries, *pages)):
+        raise ValueError("not a build state")
+    return config_digest, _merged(entries), _merged(pages), images, outputs, template_refs, related, site
+
+
+def _parts(items: Any) -> int:
+    return -(-len(items) // RECORD_ENTRIES)
+
+
+def _chunks(items: Iterable[Any], kind: type, size: int | None = None) -> Iterator[Any]:
+    it = iter(items)
+    while part := kind(itertools.islice(it, size or RECORD_ENTRIES)):
+        yield part
+
+
+def _model_parts(rest: tuple[Any, ...]) -> Iterator[Any]:
+    """The site model past its order (reuse.pack_site): the small fields and the counts, then the parts."""
+    authors, tags, listings, by_section, latest, related, prev_next = rest
+    yield authors, tags, by_section, latest, -(-len(listings) // LISTINGS), _parts(related), _parts(prev_next)
+    yield from _chunks(listings, tuple, LISTINGS)
+    yield from _chunks(related.items(), dict)
+    yield from _chunks(prev_next.items(), dict)
+
+
+def _model(parts: list[Any]) -> tuple[Any, ...]:
+    """_model_parts() put back together: (authors, tags, listings, by_section, latest, related, prev_next)."""
+    (authors, tags, by_section, latest, n_listings, n_related, n_prev_next), rest = parts[0], iter(parts[1:])
+    if len(parts) != 1 + n_listings + n_related + n_prev_next:
+        raise ValueError("not a build state")
+    listings = tuple(itertools.chain.from_iterable(itertools.islice(rest, n_listings)))
+    related = _merged(list(itertools.islice(rest, n_related)))
+    prev_next = _merged(list(rest))
+    return authors, tags, listings, by_section, latest, related, prev_next
+
+
+def _merged(parts: list[Any]) -> dict[str, Any]:
+    if len(parts) == 1:
+        return parts[0]  # type: ignore[no-any-return]
+    merged: dict[str, Any] = {}
+    for part in parts:
+        merged.update(part)
+    return merged

@@ -1,0 +1,74 @@
+"""records.py: a full cache file in bounded parts (a part of a million articles' state made the build's
+largest process ~0.3 GB larger while it was marshalled), read back as the same state."""
+
+from __future__ import annotations
+
+import marshal
+from pathlib import Path
+from typing import Any
+
+from newsgen.build import BuildOptions, build
+from newsgen.incremental import cache, records
+from newsgen.incremental.cache import cache_file, load
+from newsgen.incremental.state import State
+
+
+def _site(make_site: Any) -> Path:
+    art = make_site.article
+    files = {f"content/politics/2025/p{i}.md": art(f"Council story {i}", date=f"2025-03-{i + 1:02d} 09:00",
+                                                   tags=["council", f"t{i % 3}"]) for i in range(9)}
+    files |= {f"content/sports/2025/s{i}.md": art(f"Race {i}", section="Sports", date=f"2025-03-{i + 1:02d} 10:00",
+                                                  tags=["council"], author=f"Writer {i % 2}") for i in range(5)}
+    return make_site(files)
+
+
+def _full(root: Path, out: Path, state: State) -> None:
+    state.base = None  # (else a delta: only what changed)
+    assert cache.save(root, out, cache.encode(root, out, state)) is None
+
+
+def test_a_site_in_small_parts_reads_back_the_same(make_site: Any, tmp_path: Path, monkeypatch: Any) -> None:
+    root, out = _site(make_site), tmp_path / "public"
+    build(root, BuildOptions(out=out, jobs=1))
+    state, warning = load(root, out)
+    assert warning is None and state.site is not None and len(state.related) == 14
+    state.related["content/elsewhere.md"] = ("k", ("content/politics/2025/p1.md",))  # a memo entry outside the order
+    _full(root, out, state)
+    whole = cache._read(cache_file(root, out))
+    monkeypatch.setattr(records, "RECORD_ENTRIES", 3)
+    monkeypatch.setattr(records, "LISTINGS", 2)
+    _full(root, out, state)
+    parts = cache._read(cache_file(root, out))
+    assert whole is not None and parts is not None and len(parts) > len(whole) + 15
+    back, warning = load(root, out)
+    assert warning is None and back == state
+    assert back.site == state.site and back.related == state.related and back.outputs == state.outputs
+    head = parts[1]
+    assert isinstance(head, tuple) and head[7] == 5  # (14 stories: the order in parts of 3)
+    for record in parts[2:]:  # every part bounded: at most 3 names, entries, fingerprints or lists, 2 listings
+        if isinstance(record, tuple) and len(record) == 7:
+            continue  # the model's small fields, and how many parts of each kind follow
+        if isinstance(record, tuple) and len(record) == 2 and isinstance(record[1], dict):
+            assert len(record[0]) <= 3 and set(record[1]) <= set(record[0])  # a part of the order, and its memo
+        elif isinstance(record, tuple):
+            assert len(record) <= 2 and all(listing[0] in ("section", "tag", "author") for listing in record)
+        else:
+            assert len(record) <= 3, record
+
+
+def test_the_skipped_model_parts_are_those_past_the_order(make_site: Any, tmp_path: Path, monkeypatch: Any) -> None:
+    """A delta with its own site model: the full file's model parts (its listings, related lists and
+    previous/next links) left undecoded, its order and memo read."""
+    root, out = _site(make_site), tmp_path / "public"
+    build(root, BuildOptions(out=out, jobs=1))
+    state, _ = load(root, out)
+    monkeypatch.setattr(records, "RECORD_ENTRIES", 4)
+    _full(root, out, state)
+    found = cache._read(cache_file(root, out))
+    assert found is not None
+    skipped = cache._read(cache_file(root, out), cache._site_of(found[0][1]))  # type: ignore[index]
+    assert skipped is not None
+    gone = [i for i, r in enumerate(skipped) if r is None]
+    assert gone and gone == list(range(gone[0], gone[-1] + 1)) and gone[-1] < len(found) - 1
+    assert found[gone[0]][:4] == state.site[1][1:3] + state.site[1][4:6]  # type: ignore[index]  # the small fields
+    assert all(marshal.loads(marshal.dumps(r)) == r for r in found if r is not None)
