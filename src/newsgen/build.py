@@ -349,8 +349,8 @@ def _images_and_files(root: Path, config: SiteConfig, planned: _Planned, state: 
                                     state.images, run=make)
     copies = [*files_to_copy(config, articles), *made.items()]
     _refuse(problems + output_clashes(root, planned.specs, planned.carried, copies, [e.site for e in planned.editions]))
-    keep = {s.out for s in planned.specs} | planned.carried.keys() | {rel for rel, _ in copies}
-    keep |= {f"{search.FOLDER}/"} if config.search else set()
+    keep = {s.out for s in planned.specs}  # (one set, updated: 1.28 million names at 1M articles)
+    keep.update(planned.carried.keys(), [rel for rel, _ in copies], [f"{search.FOLDER}/"] if config.search else [])
     publication.expect(keep)  # listed in the output's manifest before the first file is written
     for staged in [publication.staging.copy(rel, source) for rel, source in copies]:
         publication.staging.add(staged)

@@ -311,15 +311,15 @@ def write_manifest(out: Path, files: Iterable[str], finished: bool = True) -> No
 
 
 def journal(out: Path, before: Manifest, written_before: frozenset[str], to_write: Iterable[str],
-            in_place: bool) -> frozenset[str]:
+            in_place: bool) -> AbstractSet[str]:
     """Before a build writes anything: list in the manifest every file it may write (so that files of a
     build killed half-way are still known as newsgen's). `in_place`: pages are written under their own
     names (an empty output folder), marked unfinished until `write_manifest` at the end. Returns the list.
-    New files are appended to a manifest that lists `written_before` (a new article: a few lines, not
-    the whole list again); a line counts once its newline is written, so a build killed while
-    appending lists no file by a name cut short."""
+    New files are appended to a manifest that lists `written_before` (a new article: a few lines); a line
+    counts once its newline is written (a build killed while appending lists no name cut short)."""
     to_write = to_write if isinstance(to_write, (set, frozenset)) else set(to_write)
-    listed = written_before if written_before.issuperset(to_write) else written_before.union(to_write)  # (no copy)
+    listed = written_before if written_before.issuperset(to_write) else (  # (no copy: those listed before, or
+        written_before.union(to_write) if written_before else to_write)  # with none, those given: 1.28M at 1M)
     if listed is not written_before:
         _LAST_READ.clear()  # (appended to or written again below)
     if in_place or not (out / MARKER).exists():
@@ -372,7 +372,7 @@ def lists_exactly(listed: AbstractSet[str], keep: AbstractSet[str]) -> bool:
     return MARKER not in listed and len(listed) == len(keep) - (MARKER in keep) and listed <= keep
 
 
-def prune(out: Path, keep: AbstractSet[str], written_before: frozenset[str]) -> list[str]:
+def prune(out: Path, keep: AbstractSet[str], written_before: AbstractSet[str]) -> list[str]:
     """Remove the files newsgen wrote before (`written_before`, the manifest) that this build did not
     produce (deleted articles, renamed pages), then the folders left empty. Files newsgen did not write
     are never removed; nor is anything the manifest could not have listed (a hidden name such as .git,

@@ -36,7 +36,7 @@ class Publication:
         self._stack = contextlib.ExitStack()
         self._published = False
         self.staging = Staging(out)
-        self.listed: frozenset[str] = frozenset()
+        self.listed: AbstractSet[str] = frozenset()
         self._unfinished = False  # the manifest says a build killed while writing in place left it
         self._manifest = Manifest(None)
         self._expected: object = None  # the files given to expect() when they were exactly those listed before

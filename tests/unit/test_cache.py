@@ -428,14 +428,15 @@ def test_a_delta_with_a_site_model_spares_decoding_the_full_files(tmp_path: Path
     monkeypatch.undo()
     assert warning is None and back == state and back.site == state.site
     records = cache._read(cache_file(tmp_path, out))
-    # the delta's one, and all of the file's but the three parts of its site model past the order
-    assert records is not None and len(decoded) == 1 + len(records) - 3
+    # the delta's one, and all of the file's but the four parts of its site model past the order
+    assert records is not None and len(decoded) == 1 + len(records) - 4
     base_id = records[0][1]  # type: ignore[index]
     skipped = cache._read(cache_file(tmp_path, out), cache._site_of(base_id))
     # (after the file's head, the state's, one part of names, one of the order with its memo and one of
     # the memo of the stories outside the order)
-    assert skipped is not None and [i for i, r in enumerate(skipped) if r is None] == [5, 6, 7]
-    assert records[6:8] == [{0: ()}, {0: (None, None)}] and records[5] not in decoded  # (related lists, prev/next)
+    assert skipped is not None and [i for i, r in enumerate(skipped) if r is None] == [5, 6, 7, 8]
+    # (its small fields, the sections' lists, related lists, previous/next)
+    assert records[6:9] == [{"politics": (0,)}, {0: ()}, {0: (None, None)}] and records[5] not in decoded
     assert cache._read(cache_file(tmp_path, out), cache._site_of("another file")) == records
 
 

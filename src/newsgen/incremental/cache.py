@@ -254,7 +254,7 @@ def settle(state: State, fingerprints: dict[str, Any], keep: AbstractSet[str], c
     state.pages = fingerprints
     state.unrendered.clear()  # (the pages of every file parsed are this build's now, and every page shown early
     state.early.intersection_update(deferred)  # but those left for later: rendered again when they are)
-    state.outputs = last if same else frozenset({*keep, MARKER})  # (the same files: the same set, not a copy)
+    state.outputs = last if same else frozenset((MARKER,)).union(keep)  # (the same files: the same set, not a copy)
     return changed
 
 

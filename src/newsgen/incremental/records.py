@@ -14,8 +14,9 @@ largest process ~0.3 GB larger for the moment it took (a cold build at 1,000,000
                     source once a part, and a story's related ones are nearly all in its own part
                     (earlier stories, close in the order: 97 % at 100,000 articles); then the memo of
                     sources outside the order, if any
-    model           the rest of the site model: its small fields, then its listings (LISTINGS a part),
-                    related lists and previous/next links (RECORD_ENTRIES a part)
+    model           the rest of the site model: its small fields, then its listings (PAGES_A_PART of
+                    their pages a part, or one listing), the sections' lists (SECTION_ITEMS a part, or
+                    one section), related lists and previous/next links (RECORD_ENTRIES a part)
     parsed          the parsed entries, RECORD_ENTRIES a part
     pages           the page fingerprints, RECORD_ENTRIES a part
 
@@ -25,15 +26,19 @@ leaves them undecoded (`model_parts`); its order is still read (the memo's parts
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from ..model import Listing
 from .codec import materialize, raw
 from .state import State
 
 RECORD_ENTRIES = 16_384  # names, entries or fingerprints per part
-LISTINGS = 16  # listings per part (a section's at 1M articles: ~125,000 numbers, ~1 MB)
+PAGES_A_PART = 2048  # listings' pages per part (a section's listing at 1M articles: ~6,000 pages, ~1 MB)
+SECTION_ITEMS = 65_536  # articles of the sections' lists per part (a section at 1M: ~125,000)
+_PAGES = [f.name for f in dataclasses.fields(Listing)].index("pages")  # (in a packed listing)
 _HEAD = 11  # fields of the head
 
 
@@ -113,21 +118,39 @@ def _chunks(items: Iterable[Any], kind: type, size: int | None = None) -> Iterat
 def _model_parts(rest: tuple[Any, ...]) -> Iterator[Any]:
     """The site model past its order (reuse.pack_site): the small fields and the counts, then the parts."""
     authors, tags, listings, by_section, latest, related, prev_next = rest
-    yield authors, tags, by_section, latest, -(-len(listings) // LISTINGS), _parts(related), _parts(prev_next)
-    yield from _chunks(listings, tuple, LISTINGS)
+    listing_parts = list(_grouped(listings, lambda listing: len(listing[_PAGES]), PAGES_A_PART))
+    section_parts = list(_grouped(by_section.items(), lambda item: len(item[1]), SECTION_ITEMS))
+    yield authors, tags, latest, len(listing_parts), len(section_parts), _parts(related), _parts(prev_next)
+    yield from map(tuple, listing_parts)
+    yield from map(dict, section_parts)
     yield from _chunks(related.items(), dict)
     yield from _chunks(prev_next.items(), dict)
 
 
 def _model(parts: list[Any]) -> tuple[Any, ...]:
     """_model_parts() put back together: (authors, tags, listings, by_section, latest, related, prev_next)."""
-    (authors, tags, by_section, latest, n_listings, n_related, n_prev_next), rest = parts[0], iter(parts[1:])
-    if len(parts) != 1 + n_listings + n_related + n_prev_next:
+    (authors, tags, latest, n_listings, n_sections, n_related, n_prev_next), rest = parts[0], iter(parts[1:])
+    if len(parts) != 1 + n_listings + n_sections + n_related + n_prev_next:
         raise ValueError("not a build state")
     listings = tuple(itertools.chain.from_iterable(itertools.islice(rest, n_listings)))
+    by_section = _merged(list(itertools.islice(rest, n_sections)))
     related = _merged(list(itertools.islice(rest, n_related)))
     prev_next = _merged(list(rest))
     return authors, tags, listings, by_section, latest, related, prev_next
+
+
+def _grouped(items: Iterable[Any], weight: Callable[[Any], int], limit: int) -> Iterator[list[Any]]:
+    """`items` in groups of at least `limit` by `weight` (the last one less), each as small as that allows."""
+    group: list[Any] = []
+    total = 0
+    for item in items:
+        group.append(item)
+        total += weight(item)
+        if total >= limit:
+            yield group
+            group, total = [], 0
+    if group:
+        yield group
 
 
 def _merged(parts: list[Any]) -> dict[str, Any]:
