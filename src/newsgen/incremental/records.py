@@ -52,16 +52,17 @@ def records(state: State, release: bool = False) -> Iterator[Any]:
     key, packed = state.site if state.site is not None else (None, None)
     order: Any = packed[0] if packed is not None else ()
     aligned = sum(1 for source in order if source in memo)
-    outside = {} if aligned == len(memo) else {k: v for k, v in memo.items() if k not in set(order)}
-    model = list(_model_parts(packed[1:])) if packed is not None else []
+    outside = {} if aligned == len(memo) else _outside(memo, set(order))
+    n_model, model = _model_parts(packed[1:]) if packed is not None else (0, iter(()))
     yield (state.config_digest, state.images, state.template_refs, key, _parts(state.parsed), _parts(state.pages),
-           None if outputs is None else _parts(outputs), _parts(order), _parts(outside), len(model), len(order))
+           None if outputs is None else _parts(outputs), _parts(order), _parts(outside), n_model, len(order))
     yield from _chunks(outputs or (), list)
     for part in _chunks(order, tuple):
         yield part, {source: memo[source] for source in part if source in memo}
     yield from _chunks(outside.items(), dict)
     del outside
     yield from model
+    del model
     entries = iter(state.parsed.items())
     while part := list(itertools.islice(entries, RECORD_ENTRIES)):
         yield {rel: raw(e) for rel, e in part}
@@ -115,16 +116,20 @@ def _chunks(items: Iterable[Any], kind: type, size: int | None = None) -> Iterat
         yield part
 
 
-def _model_parts(rest: tuple[Any, ...]) -> Iterator[Any]:
-    """The site model past its order (reuse.pack_site): the small fields and the counts, then the parts."""
+def _outside(memo: dict[str, Any], order: set[str]) -> dict[str, Any]:
+    return {source: entry for source, entry in memo.items() if source not in order}
+
+
+def _model_parts(rest: tuple[Any, ...]) -> tuple[int, Iterator[Any]]:
+    """The site model past its order (reuse.pack_site), in parts: how many, and the parts, each made when
+    it is asked for (the small fields and the counts first)."""
     authors, tags, listings, by_section, latest, related, prev_next = rest
-    listing_parts = list(_grouped(listings, lambda listing: len(listing[_PAGES]), PAGES_A_PART))
+    listing_parts = list(_grouped(listings, lambda listing: len(listing[_PAGES]), PAGES_A_PART))  # (references)
     section_parts = list(_grouped(by_section.items(), lambda item: len(item[1]), SECTION_ITEMS))
-    yield authors, tags, latest, len(listing_parts), len(section_parts), _parts(related), _parts(prev_next)
-    yield from map(tuple, listing_parts)
-    yield from map(dict, section_parts)
-    yield from _chunks(related.items(), dict)
-    yield from _chunks(prev_next.items(), dict)
+    counts = (len(listing_parts), len(section_parts), _parts(related), _parts(prev_next))
+    parts = itertools.chain([(authors, tags, latest, *counts)], map(tuple, listing_parts), map(dict, section_parts),
+                            _chunks(related.items(), dict), _chunks(prev_next.items(), dict))
+    return 1 + sum(counts), parts
 
 
 def _model(parts: list[Any]) -> tuple[Any, ...]:
