@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from newsgen.fileio import present
-from newsgen.incremental.outputs import Outputs, _missing_bits
+from newsgen.incremental.outputs import Outputs, _indices, _missing
 from newsgen.parallel.aside import LIMIT, Aside
 
 
@@ -81,9 +81,22 @@ def test_no_output_folder_means_nothing_is_there(tmp_path: Path) -> None:
     assert not outputs.all_there() and not outputs.there(rels[0])
 
 
-def test_missing_bits_one_per_file(tmp_path: Path) -> None:
-    rels = _tree(tmp_path, 20)
-    (tmp_path / rels[3]).unlink()
-    (tmp_path / rels[17]).unlink()
-    bits = _missing_bits(present(str(tmp_path)), rels)
-    assert [i for i in range(20) if bits[i >> 3] & (1 << (i & 7))] == [3, 17]
+@pytest.mark.parametrize("gone", [[], [3], [3, 17], list(range(0, 200, 2)), list(range(200))])
+def test_missing_answer_names_exactly_the_missing_files(tmp_path: Path, gone: list[int]) -> None:
+    rels = _tree(tmp_path, 200)
+    for i in gone:
+        (tmp_path / rels[i]).unlink()
+    answer = _missing(present(str(tmp_path)), rels)
+    assert list(_indices(answer, len(rels))) == gone
+    assert len(answer) <= 1 + min(4 * len(gone), 25)  # indices or a bit per file, whichever is shorter
+
+
+def test_a_million_files_none_missing_is_a_one_byte_answer() -> None:
+    """The aside checks any number of files (1.28 million at a million articles): the answer's size
+    follows what is missing, not what was checked."""
+    left = [f"a{i}/index.html" for i in range(1_000_000)]
+    answer = _missing(lambda rel: True, left)
+    assert answer == b"i" and list(_indices(answer, len(left))) == []
+    answer = _missing(lambda rel: rel != "a999999/index.html", left)
+    assert list(_indices(answer, len(left))) == [999_999]
+    assert len(Aside(_missing, lambda rel: True, left).result() or b"") == 1

@@ -1,0 +1,212 @@
+#!/usr/bin/env python3
+"""Issue 18's scale rows in one run: how newsgen's time and memory grow from 10,000 to 100,000 to
+1,000,000 articles.
+
+    python benchmarks/scale.py [N ...=10000 100000 1000000] [--jobs 2] [--edits 2] [--serve] [--save]
+                               [--work DIR] [--out-root DIR]
+
+For each N, on the benchmark corpus (make_corpus.py; kept in --work between runs: the 1M corpus
+takes ~10-20 minutes to write and ~8 GB):
+
+- a cold build (cache and output removed), under memtree.py: wall, CPU (user+sys of every process),
+  the peak RSS of the main process, of the largest process (ru_maxrss) and of the whole tree (RSS
+  and PSS sums);
+- a build with nothing changed;
+- --edits times, one article's body edited (the middle article, a sentence appended, restored at
+  the end) and `newsgen build -v`: wall, peak RSS, and the stage times it prints;
+- with --serve: the same edit in `newsgen serve`'s build loop (serve_edits.py's measurement, in a
+  child process: its own first build, then the rebuild after each save).
+
+Then one table with a row per N and the growth from each N to the next (x), against the issue's
+targets: peak RSS <= 1 GB at 100,000; peak RSS <= 4 GB at 1,000,000 with the build completed; a
+one-article edit at 1,000,000 under 3 s. newsgen runs from a copy of this checkout's src/ (bench.py's
+`snapshot`), so that edits made during a long run do not mix versions. Outputs go to --out-root
+(default: --work; ~25 GB at 1M). `--save` appends the section to RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+from bench import SUMMARY, find_newsgen, machine, make_corpus, middle_article, report, snapshot  # noqa: E402
+
+STAGES = re.compile(r"^time: (.*)$", re.MULTILINE)
+SERVE_MEDIAN = re.compile(r"median (\d+) ms, (\d+)-(\d+) ms")
+SERVE_FIRST = re.compile(r"first build \(`Session.first`, every core\): ([\d.]+) s; "
+                         r"peak RSS of the process: ([\d,]+) MB")
+
+
+def memtree(cmd: list[str], cwd: Path, env: dict[str, str], every: float) -> dict:
+    proc = subprocess.run([sys.executable, str(BENCH / "memtree.py"), "--every", str(every), "--cwd", str(cwd),
+                           "--", *cmd], capture_output=True, text=True, env=env)
+    try:
+        found = json.loads(proc.stdout.strip().splitlines()[-1])
+    except (IndexError, json.JSONDecodeError):
+        sys.exit(f"scale: memtree failed: {proc.stderr or proc.stdout}")
+    if found.get("rc"):
+        sys.exit(f"scale: {' '.join(cmd)} failed (exit {found['rc']}) in {cwd}")
+    return found
+
+
+def timed(cmd: list[str], cwd: Path, env: dict[str, str], log: Path | None = None) -> dict:
+    """One run timed by timecmd.py: wall ("median"), CPU, peak RSS of the process ("rss_mb_median");
+    its output appended to `log`."""
+    proc = subprocess.run([sys.executable, str(BENCH / "timecmd.py"), "--runs", "1", "--warmup", "0", "--cwd", str(cwd),
+                           *(["--log", str(log)] if log else []), "--", *cmd], capture_output=True, text=True, env=env)
+    try:
+        found = json.loads(proc.stdout)
+    except json.JSONDecodeError:
+        found = {}
+    if proc.returncode or "median" not in found:
+        sys.exit(f"scale: {' '.join(cmd)} failed in {cwd}: {proc.stderr[-2000:]}")
+    return found
+
+
+def one_size(n: int, args: argparse.Namespace, cmd: list[str], env: dict[str, str]) -> dict:
+    corpus = make_corpus(n, args.work, args.seed)
+    out = (args.out_root or args.work) / str(n) / "scale-out"
+    shutil.rmtree(corpus / ".newsgen-cache", ignore_errors=True)
+    shutil.rmtree(out, ignore_errors=True)
+    jobs = ["-j", str(args.jobs)] if args.jobs else []
+    build = [*cmd, "build", "--out", str(out), *jobs]
+    print(f"scale: {n:,}: cold build ...", file=sys.stderr, flush=True)
+    cold = memtree([*build, "-q"], corpus, env, 0.5 if n >= 500_000 else 0.05)
+    print(f"scale: {n:,}: cold {cold['wall']:.1f} s, main {cold['main_mb']:.0f} MB", file=sys.stderr, flush=True)
+    row: dict = {"n": n, "cold": cold}
+    row["no_change"] = [timed([*build, "-q"], corpus, env)["median"] for _ in range(2)]
+    article = middle_article(corpus)
+    original = article.read_bytes()
+    edits = []
+    log = args.work / str(n) / "scale-edit.log"
+    try:
+        for k in range(args.edits):
+            time.sleep(0.05)  # (a new mtime)
+            article.write_bytes(original + f"\nA sentence added by scale.py, number {k}.\n".encode())
+            log.unlink(missing_ok=True)
+            found = timed([*build, "-v"], corpus, env, log)
+            text = log.read_text(encoding="utf-8", errors="replace")
+            stages, summary = STAGES.findall(text), SUMMARY.findall(text)
+            edits.append({"wall": found["median"], "rss_mb": found["rss_mb_median"], "cpu": found["cpu_median"],
+                          "stages": stages[-1] if stages else "", "summary": " ".join(summary[-1]) if summary else ""})
+            print(f"scale: {n:,}: edit {k + 1}: {found['median']:.2f} s", file=sys.stderr, flush=True)
+    finally:
+        article.write_bytes(original)
+        timed([*build, "-q"], corpus, env)  # (the cache and output as the corpus is again)
+    row["edits"] = edits
+    if args.serve:
+        print(f"scale: {n:,}: newsgen serve's build loop ...", file=sys.stderr, flush=True)
+        serve_out = out.parent / "scale-serve-out"
+        shutil.rmtree(serve_out, ignore_errors=True)
+        proc = subprocess.run([sys.executable, str(BENCH / "serve_edits.py"), str(n), "--corpus", str(corpus),
+                               "--out", str(serve_out), "--edits", str(max(args.edits, 3))],
+                              capture_output=True, text=True, env=env)
+        median, first = SERVE_MEDIAN.search(proc.stdout), SERVE_FIRST.search(proc.stdout)
+        row["serve"] = ({"median_ms": int(median[1]), "min_ms": int(median[2]), "max_ms": int(median[3]),
+                         "first_s": float(first[1]) if first else None,
+                         "rss_mb": float(first[2].replace(",", "")) if first else None}
+                        if median else {"error": (proc.stderr or proc.stdout)[-500:]})
+        shutil.rmtree(serve_out, ignore_errors=True)
+    if not args.keep_output:
+        shutil.rmtree(out, ignore_errors=True)
+    return row
+
+
+def _x(a: float | None, b: float | None) -> str:
+    return f"{b / a:.1f}x" if a and b else "-"
+
+
+def table(rows: list[dict], args: argparse.Namespace, argv: list[str]) -> str:
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    sizes = ", ".join(f"{r['n']:,}" for r in rows)
+    lines = [f"### Scale: {sizes} articles, {when}", "",
+             f"- command: `python benchmarks/scale.py {' '.join(argv)}`",
+             f"- machine: {machine()}; newsgen -j {args.jobs or 'every core'}",
+             "- cold: cache and output removed, under memtree.py (main = the main process's VmHWM; largest = "
+             "ru_maxrss of any process; tree = the largest RSS / PSS sum of the process tree at one poll); "
+             "edit: the middle article's body, `newsgen build -v`, a fresh process; serve: the same edit in "
+             "`newsgen serve`'s build loop (serve_edits.py: the watcher's path handed over, the state in memory)",
+             "",
+             "| articles | cold wall | ms an article | cold CPU | main peak | largest process | tree RSS / PSS | "
+             "no change | one body edited (`newsgen build`) | edit's peak RSS | one body edited (`newsgen serve`) |",
+             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for r in rows:
+        c = r["cold"]
+        edits = [e["wall"] for e in r["edits"]]
+        rss = [e["rss_mb"] for e in r["edits"] if e["rss_mb"]]
+        serve = r.get("serve") or {}
+        serve_s = (f"{serve['median_ms']} ms ({serve['min_ms']}-{serve['max_ms']})" if "median_ms" in serve
+                   else ("failed" if serve else "-"))
+        lines.append(
+            f"| {r['n']:,} | {c['wall']:.1f} s | {c['wall'] * 1000 / r['n']:.2f} | {c['user'] + c['sys']:.1f} s | "
+            f"{c['main_mb']:,.0f} MB | {c['any_mb']:,.0f} MB | {c['tree_rss_mb']:,.0f} / {c['tree_pss_mb']:,.0f} MB | "
+            f"{statistics.median(r['no_change']):.2f} s | "
+            f"{statistics.median(edits):.2f} s ({min(edits):.2f}-{max(edits):.2f})" if edits else "-")
+        lines[-1] += f" | {statistics.median(rss):,.0f} MB | {serve_s} |" if rss else f" | - | {serve_s} |"
+    for a, b in zip(rows, rows[1:], strict=False):
+        ea = statistics.median([e["wall"] for e in a["edits"]]) if a["edits"] else None
+        eb = statistics.median([e["wall"] for e in b["edits"]]) if b["edits"] else None
+        sa, sb = (a.get("serve") or {}).get("median_ms"), (b.get("serve") or {}).get("median_ms")
+        ca, cb = a["cold"], b["cold"]
+        lines.append(
+            f"| growth {a['n']:,} -> {b['n']:,} ({b['n'] / a['n']:.0f}x the articles) | {_x(ca['wall'], cb['wall'])} | "
+            f"{_x(ca['wall'] / a['n'], cb['wall'] / b['n'])} | {_x(ca['user'] + ca['sys'], cb['user'] + cb['sys'])} | "
+            f"{_x(ca['main_mb'], cb['main_mb'])} | {_x(ca['any_mb'], cb['any_mb'])} | "
+            f"{_x(ca['tree_rss_mb'], cb['tree_rss_mb'])} / {_x(ca['tree_pss_mb'], cb['tree_pss_mb'])} | "
+            f"{_x(statistics.median(a['no_change']), statistics.median(b['no_change']))} | {_x(ea, eb)} | - | "
+            f"{_x(sa, sb)} |")
+    lines += ["", "Targets (issue 18):", ""]
+    for r in rows:
+        largest = r["cold"]["any_mb"] / 1024
+        if r["n"] == 100_000:
+            lines.append(f"- 100,000: peak RSS <= 1 GB: largest process {largest:.2f} GiB "
+                         f"({'met' if largest <= 1 else 'not met'})")
+        if r["n"] == 1_000_000:
+            edit = statistics.median([e["wall"] for e in r["edits"]]) if r["edits"] else None
+            serve = (r.get("serve") or {}).get("median_ms")
+            lines.append(f"- 1,000,000: the cold build completes with peak RSS <= 4 GB: largest process "
+                         f"{largest:.2f} GiB ({'met' if largest <= 4 else 'not met'})")
+            if edit is not None:
+                lines.append(f"- 1,000,000: a one-article edit under 3 s: `newsgen build` (a fresh process) "
+                             f"{edit:.1f} s ({'met' if edit < 3 else 'not met'})"
+                             + (f"; `newsgen serve` {serve} ms ({'met' if serve < 3000 else 'not met'})"
+                                if serve else ""))
+    lines += ["", "The edits' stages (`newsgen build -v`):", ""]
+    lines += [f"- {r['n']:,}, edit {k + 1}: {e['wall']:.2f} s (CPU {e['cpu']:.2f} s): {e['stages'] or '-'}"
+              for r in rows for k, e in enumerate(r["edits"])]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("sizes", nargs="*", type=int, default=[10_000, 100_000, 1_000_000])
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--edits", type=int, default=2)
+    ap.add_argument("--serve", action="store_true", help="also newsgen serve's rebuild after the same edit")
+    ap.add_argument("--work", type=Path, default=Path("/tmp/newsbench-scale"))
+    ap.add_argument("--out-root", type=Path, default=None)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--newsgen", default=None, help="the newsgen command (default: the installed one)")
+    ap.add_argument("--keep-output", action="store_true")
+    ap.add_argument("--save", action="store_true", help="append the section to benchmarks/RESULTS.md")
+    args = ap.parse_args(argv)
+    args.work.mkdir(parents=True, exist_ok=True)
+    cmd, env = snapshot(find_newsgen(args.newsgen), args.work)
+    env = {k: v for k, v in env.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    rows = [one_size(n, args, cmd, env) for n in sorted(args.sizes)]
+    (args.work / "scale-last.json").write_text(json.dumps(rows, indent=1), encoding="utf-8")
+    return report(table(rows, args, argv), args.save)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
