@@ -104,6 +104,8 @@ def one_size(n: int, args: argparse.Namespace, cmd: list[str], env: dict[str, st
         article.write_bytes(original)
         timed([*build, "-q"], corpus, env)  # (the cache and output as the corpus is again)
     row["edits"] = edits
+    if not args.keep_output:
+        shutil.rmtree(out, ignore_errors=True)  # (before serve writes its own: ~25 GB each at 1M)
     if args.serve:
         print(f"scale: {n:,}: newsgen serve's build loop ...", file=sys.stderr, flush=True)
         serve_out = out.parent / "scale-serve-out"
@@ -116,9 +118,9 @@ def one_size(n: int, args: argparse.Namespace, cmd: list[str], env: dict[str, st
                          "first_s": float(first[1]) if first else None,
                          "rss_mb": float(first[2].replace(",", "")) if first else None}
                         if median else {"error": (proc.stderr or proc.stdout)[-500:]})
+        if "error" in row["serve"]:
+            print(f"scale: {n:,}: newsgen serve's measurement failed: {row['serve']['error']}", file=sys.stderr)
         shutil.rmtree(serve_out, ignore_errors=True)
-    if not args.keep_output:
-        shutil.rmtree(out, ignore_errors=True)
     return row
 
 
