@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from array import array
-
 from ..fileio import present
 
 TYPE_CHECKING = False
@@ -68,9 +66,9 @@ def _missing(there: Callable[[str], bool], left: Sequence[str]) -> bytes:
     each), or b"b" and a bit per file when that is shorter. Usually none is missing: one byte, however
     many files (1.28 million at a million articles) were checked. An answer too long for the pipe makes
     the caller check them itself (`Aside`)."""
-    gone = array("I", (i for i, rel in enumerate(left) if not there(rel)))
-    if len(gone) * 4 <= (len(left) + 7) // 8:
-        return b"i" + gone.tobytes()
+    gone = [i for i, rel in enumerate(left) if not there(rel)]
+    if len(gone) * 4 <= (len(left) + 7) // 8:  # (no `array`: it imports collections, which `quick` never needs)
+        return b"i" + b"".join(i.to_bytes(4, "little") for i in gone)
     bits = bytearray((len(left) + 7) // 8)
     for i in gone:
         bits[i >> 3] |= 1 << (i & 7)
@@ -80,8 +78,6 @@ def _missing(there: Callable[[str], bool], left: Sequence[str]) -> bytes:
 def _indices(answer: bytes, count: int) -> Iterable[int]:
     """The indices `_missing` answered."""
     if answer[:1] == b"i":
-        found = array("I")
-        found.frombytes(answer[1:])
-        return found
+        return [int.from_bytes(answer[k : k + 4], "little") for k in range(1, len(answer), 4)]
     bits = answer[1:]
     return (i for i in range(count) if bits[i >> 3] & (1 << (i & 7)))
