@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import statistics
@@ -39,7 +40,7 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
-from bench import SUMMARY, find_newsgen, machine, make_corpus, middle_article, report, snapshot  # noqa: E402
+from bench import SUMMARY, find_newsgen, machine, make_corpus, middle_article, report, snapshot, timecmd  # noqa: E402
 
 STAGES = re.compile(r"^time: (.*)$", re.MULTILINE)
 SERVE_MEDIAN = re.compile(r"median (\d+) ms, (\d+)-(\d+) ms")
@@ -60,16 +61,11 @@ def memtree(cmd: list[str], cwd: Path, env: dict[str, str], every: float) -> dic
 
 
 def timed(cmd: list[str], cwd: Path, env: dict[str, str], log: Path | None = None) -> dict:
-    """One run timed by timecmd.py: wall ("median"), CPU, peak RSS of the process ("rss_mb_median");
-    its output appended to `log`."""
-    proc = subprocess.run([sys.executable, str(BENCH / "timecmd.py"), "--runs", "1", "--warmup", "0", "--cwd", str(cwd),
-                           *(["--log", str(log)] if log else []), "--", *cmd], capture_output=True, text=True, env=env)
-    try:
-        found = json.loads(proc.stdout)
-    except json.JSONDecodeError:
-        found = {}
-    if proc.returncode or "median" not in found:
-        sys.exit(f"scale: {' '.join(cmd)} failed in {cwd}: {proc.stderr[-2000:]}")
+    """One run timed by timecmd.py (bench.timecmd): wall ("median"), CPU, peak RSS of the process
+    ("rss_mb_median"); its output appended to `log`."""
+    found = timecmd(cmd, cwd=cwd, runs=1, warmup=0, logfile=log or Path(os.devnull), env=env)
+    if "median" not in found or any(found.get("rc") or [1]):
+        sys.exit(f"scale: {' '.join(cmd)} failed in {cwd}")
     return found
 
 

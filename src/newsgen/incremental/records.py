@@ -110,9 +110,9 @@ def _parts(items: Any) -> int:
     return -(-len(items) // RECORD_ENTRIES)
 
 
-def _chunks(items: Iterable[Any], kind: type, size: int | None = None) -> Iterator[Any]:
+def _chunks(items: Iterable[Any], kind: type) -> Iterator[Any]:
     it = iter(items)
-    while part := kind(itertools.islice(it, size or RECORD_ENTRIES)):
+    while part := kind(itertools.islice(it, RECORD_ENTRIES)):
         yield part
 
 
