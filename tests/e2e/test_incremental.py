@@ -445,7 +445,8 @@ def test_parsing_in_the_pool_keeps_what_each_article_depends_on(make_site, png) 
 def test_a_big_first_parse_keeps_repeated_values_once_and_its_cache_whole(make_site, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Memory at a million articles: the parse workers each send their own copy of every string; a
     section, author, tag or photo's file is kept once. Above KEEP_PACKED_MAX files the articles'
-    packed tuples are not kept for the save, which packs them again: the cache reads back the same."""
+    packed tuples are not kept for the save, which packs them again: the cache reads back the same.
+    Each file's path is the walk's string (the key, the stamp's, the article's source), not the worker's copy."""
     import newsgen.content.collect as collect
     from newsgen.config import load_config
     from newsgen.incremental import cache, snapshot
@@ -467,6 +468,10 @@ def test_a_big_first_parse_keeps_repeated_values_once_and_its_cache_whole(make_s
     for a in articles:
         for value in (a.section, a.authors, *a.tags):
             assert seen.setdefault(value, value) is value, f"{value!r} is kept once"
+    walked = {rel: rel for rel in stamps}  # each file's path as the walk made it, and its stamp's numbers
+    for rel, e in dropped.parsed.items():
+        assert rel is walked[rel] and e.stamp[0] is rel and e.article is not None and e.article.source is rel
+        assert e.stamp[1:] == stamps[rel] and all(x is y for x, y in zip(e.stamp[1:], stamps[rel], strict=True))
     out = tmp_path / "public"
     cache.save(root, out, cache.encode(root, out, dropped))
     back, warning = cache.load(root, out)

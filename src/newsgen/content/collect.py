@@ -64,14 +64,20 @@ def parse_site(root: Path, config: SiteConfig, stamps: dict[str, tuple[int, int]
             todo.append(rel)
     known = known_images(root, state.parsed.values()) if todo else {}  # the last build's entries, changed files' too
     zones: dict[object, dt.tzinfo] = {}
-    common: dict[Any, Any] = {}  # repeated values kept once (codec.entry)
+    # repeated values kept once (codec.entry), and each file's path as the walk made it: a worker sends back
+    # its own copy, three times (the key, the entry's stamp, the article's source; ~0.2 GB at 1M articles)
+    common: dict[Any, Any] = {rel: rel for rel in todo}
     tick = (lambda n: progress("parse", n, len(todo))) if progress else None
 
     keep_packed = len(todo) <= KEEP_PACKED_MAX
 
     def take(results: list[tuple[str, tuple[Any, ...]]]) -> None:  # a chunk's, as they come
         for rel, raw in results:
+            rel = common.get(rel, rel)
             fresh[rel] = e = codec.entry(raw, zones, common)
+            _, *st = e.stamp
+            walked = stamps.get(rel)  # (its numbers kept once too: the walk's, when they are the same)
+            e.stamp = (rel, *walked) if walked is not None and tuple(st) == walked else (rel, *st)
             if not keep_packed:
                 e.packed = None  # packed again when the cache is written
 

@@ -209,7 +209,7 @@ def _positions(cls: type, names: tuple[str, ...]) -> tuple[int, ...]:
 
 # the fields of a packed article whose values repeat over a site: kept once per value, not once per article
 _REPEATED = _positions(Article, ("section", "authors", "edition", "translation_key"))
-_TAGS, _IMAGE = _positions(Article, ("tags", "image"))
+_TAGS, _IMAGE, _SOURCE = _positions(Article, ("tags", "image", "source"))
 _IMAGE_REPEATED = _positions(Image, ("url", "source", "credit", "mime"))
 _CAPTION, _ALT = _positions(Image, ("caption", "alt"))
 
@@ -219,6 +219,7 @@ def _shared(a: tuple[Any, ...], common: dict[Any, Any]) -> tuple[Any, ...]:
     articles, ~0.5 GB less: a tag's name is written in thousands of articles, a photo's file and
     credit in many)."""
     v = list(a)
+    v[_SOURCE] = common.get(v[_SOURCE], v[_SOURCE])  # (the walk's path, when the caller gave it)
     for i in _REPEATED:
         v[i] = common.setdefault(v[i], v[i])
     v[_TAGS] = tuple([common.setdefault(t, t) for t in v[_TAGS]])
