@@ -167,15 +167,15 @@ def table(rows: list[dict], args: argparse.Namespace, argv: list[str]) -> str:
             f"{_x(sa, sb)} |")
     lines += ["", "Targets (issue 18):", ""]
     for r in rows:
-        largest = r["cold"]["any_mb"] / 1024
+        largest = r["cold"]["any_mb"] * 2**20  # (memtree's MB are MiB; the targets' GB are 10^9 bytes: the stricter)
+        peak = f"largest process {largest / 2**30:.2f} GiB ({largest / 1e9:.2f} x 10^9 bytes)"
         if r["n"] == 100_000:
-            lines.append(f"- 100,000: peak RSS <= 1 GB: largest process {largest:.2f} GiB "
-                         f"({'met' if largest <= 1 else 'not met'})")
+            lines.append(f"- 100,000: peak RSS <= 1 GB: {peak} ({'met' if largest <= 1e9 else 'not met'})")
         if r["n"] == 1_000_000:
             edit = statistics.median([e["wall"] for e in r["edits"]]) if r["edits"] else None
             serve = (r.get("serve") or {}).get("median_ms")
-            lines.append(f"- 1,000,000: the cold build completes with peak RSS <= 4 GB: largest process "
-                         f"{largest:.2f} GiB ({'met' if largest <= 4 else 'not met'})")
+            lines.append(f"- 1,000,000: the cold build completes with peak RSS <= 4 GB: {peak} "
+                         f"({'met' if largest <= 4e9 else 'not met'})")
             if edit is not None:
                 lines.append(f"- 1,000,000: a one-article edit under 3 s: `newsgen build` (a fresh process) "
                              f"{edit:.1f} s ({'met' if edit < 3 else 'not met'})"
