@@ -135,3 +135,32 @@ def test_a_site_that_never_built_says_so(page: Any, serve: Callable[..., Any], m
         expect(overlay).to_contain_text("There is nothing to show until it builds.")
         save(root, ARTICLE, article("Budget passes"))
         expect(page.locator("h1")).to_have_text("Budget passes")
+
+
+def test_the_latest_news_list_refreshed_in_the_preview_keeps_a_draft_s_badge(page: Any, serve: Callable[..., Any],
+                                                                             site: Path) -> None:
+    """An article page refreshes its Latest News list from latest-news.json (theme/static/latest.js); in the
+    preview the file says which stories are drafts, and the refreshed list shows their badge. The file is
+    served with a changed word here, so that the badge seen is the one the script made from it."""
+    import json
+
+    from playwright.sync_api import expect
+
+    (site / "content/politics/2025/plan.md").write_text(
+        "---\ntitle: Secret plan\nsection: Politics\ndate: 2025-03-20 09:00\ndraft: true\n---\n\nNot yet.\n",
+        encoding="utf-8")
+    with serve(site) as preview:
+        served = json.loads(page.request.get(preview.url + "latest-news.json").body())
+        assert [(i["title"], i.get("status")) for i in served["items"]][:2] == [("Secret plan", "draft"),
+                                                                               ("Boat race", None)]
+        served["items"][0]["badge"] = "Draft (from the shared list)"
+
+        def shared_list(route: Any) -> None:
+            route.fulfill(status=200, content_type="application/json", body=json.dumps(served))
+
+        page.route("**/latest-news.json", shared_list)
+        page.goto(preview.url + "politics/budget-passes/")
+        first = page.locator(".latest .latest-list li").first
+        expect(first.locator("span.badge.badge-draft")).to_have_text("Draft (from the shared list)")
+        expect(first.locator("a")).to_have_text("Secret plan")
+        expect(page.locator(".latest .latest-list li span.badge")).to_have_count(1)

@@ -76,6 +76,32 @@ def test_both_flags_and_no_badges_in_build_output(make_site, run_cli, parse_html
         assert not parse_html(page).xpath("//*[contains(concat(' ', @class, ' '), ' badge ')]"), page
 
 
+def test_the_preview_s_latest_news_list_marks_drafts_and_scheduled_stories(make_site, parse_html, freeze_clock,  # type: ignore[no-untyped-def]
+                                                                          fixed_now) -> None:
+    """In the preview (newsgen serve's build), the Latest News list says which of its stories are a draft or
+    scheduled, as their cards do: in every page's list and in the shared latest-news.json that article pages
+    refresh their list from (theme/static/latest.js). A build with --drafts --future shows neither."""
+    import json
+
+    from newsgen.build import BuildOptions, build
+
+    freeze_clock(fixed_now)
+    root = draft_site(make_site)
+    for out, preview in ((root / "preview", True), (root / "public", False)):
+        build(root, BuildOptions(out=out, preview=preview, drafts=True, future=True, jobs=1))
+        for page in ("index.html", "politics/live-story/index.html"):
+            items = parse_html(out / page).xpath("//ol[@class='latest-list']/li")
+            badges = {li.findtext("a"): [(b.get("class"), b.text) for b in li.xpath("span")] for li in items}
+            assert badges == ({"Scheduled story": [("badge badge-scheduled", "Scheduled")],
+                               "Draft story": [("badge badge-draft", "Draft")], "Live story": []} if preview else
+                              {"Scheduled story": [], "Draft story": [], "Live story": []}), (page, preview)
+        listed = json.loads((out / "latest-news.json").read_text(encoding="utf-8"))["items"]
+        assert {item["title"]: (item.get("status"), item.get("badge")) for item in listed} == (
+            {"Scheduled story": ("scheduled", "Scheduled"), "Draft story": ("draft", "Draft"),
+             "Live story": (None, None)} if preview else
+            {"Scheduled story": (None, None), "Draft story": (None, None), "Live story": (None, None)})
+
+
 def test_scheduled_article_appears_once_its_time_has_come(make_site, run_cli, freeze_clock, fixed_now) -> None:  # type: ignore[no-untyped-def]
     import datetime as dt
 

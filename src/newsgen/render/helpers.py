@@ -9,7 +9,7 @@ import functools
 import inspect
 from collections import OrderedDict
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urljoin
 
 import jinja2
@@ -22,6 +22,9 @@ from .direct import Direct, for_site
 from .environment import iso
 from .inputs import RenderInputs
 from .templates import CardVariant
+
+if TYPE_CHECKING:
+    import datetime as dt
 
 KEPT = 1024  # lazy pictures (the last made) and images' srcsets (the last used) a process keeps (Helpers.picture)
 
@@ -218,11 +221,16 @@ class Helpers:
 
     def status(self, article: Article) -> str:
         """"draft" / "scheduled" in preview, "" otherwise (the badge never reaches `build` output)."""
-        if not self._in.preview:
-            return ""
-        if article.draft:
-            return "draft"
-        return "scheduled" if article.date > self._in.now else ""
+        return status(article, self._in.preview, self._in.now)
+
+
+def status(article: Article, preview: bool, now: dt.datetime) -> str:
+    """An article's badge in the preview (`newsgen serve`): "draft", "scheduled" (dated after `now`), or ""."""
+    if not preview:
+        return ""
+    if article.draft:
+        return "draft"
+    return "scheduled" if article.date > now else ""
 
 
 def _keep(memo: OrderedDict[tuple[object, ...], Any], key: tuple[object, ...], value: Any) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
+from markupsafe import Markup
 
 from .. import urls
 from ..config import SiteConfig
@@ -30,7 +31,7 @@ from .context import context
 from .direct import for_site
 from .environment import format_datetime, load_dates, make_env, theme_dir
 from .feeds import json_feed, redirects_file
-from .helpers import Helpers
+from .helpers import Helpers, status
 from .inputs import RenderInputs
 from .sitemap import sitemap_xml, stock
 from .templates import compiled
@@ -58,9 +59,13 @@ class Renderer:
         if cards:
             self.helpers.seed(cards)
 
+    def word(self, message: str) -> str:
+        """`{{ _(message) }}` as plain text: the theme's word in the site's language (for what is not HTML)."""
+        return Markup(self.env.from_string("{{ _(message) }}").render(message=message)).unescape()
+
     def render(self, spec: PageSpec) -> bytes:
         if spec.kind == "latest":
-            return latest_json(self.inputs)
+            return latest_json(self.inputs, self.word)
         if spec.kind == "redirects":
             return redirects_file(self.inputs)
         if spec.kind == "jsonfeed":
@@ -76,13 +81,20 @@ class Renderer:
         return self.env.get_template(spec.template).render(values).encode("utf-8")
 
 
-def latest_json(inputs: RenderInputs) -> bytes:
-    """The shared "Latest News" list article pages refresh themselves from."""
+def latest_json(inputs: RenderInputs, word: Callable[[str], str] | None = None) -> bytes:
+    """The shared "Latest News" list article pages refresh themselves from. In the preview, an item of a
+    draft or a scheduled story also says so (`status`), with its badge's word in the site's language."""
     config, arts = inputs.config, inputs.site.articles
-    items = [{"title": smart_text(arts[i].title), "url": urls.href(config, arts[i].url),
-              "date": arts[i].date.isoformat(timespec="seconds"),
-              "when": format_datetime(arts[i].date, config.language.replace("-", "_"), config.tz)}
-             for i in inputs.site.latest]
+    items: list[dict[str, str]] = [
+        {"title": smart_text(arts[i].title), "url": urls.href(config, arts[i].url),
+         "date": arts[i].date.isoformat(timespec="seconds"),
+         "when": format_datetime(arts[i].date, config.language.replace("-", "_"), config.tz)}
+        for i in inputs.site.latest]
+    for i, item in zip(inputs.site.latest, items, strict=True):
+        st = status(arts[i], inputs.preview, inputs.now)
+        if st:
+            badge = "Draft" if st == "draft" else "Scheduled"
+            item.update(status=st, badge=word(badge) if word else badge)
     return (json.dumps({"items": items}, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 

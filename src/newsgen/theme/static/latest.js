@@ -20,6 +20,13 @@
         t.textContent = item.when;
         li.appendChild(a);
         li.appendChild(document.createTextNode(" "));
+        if (item.badge) { // the preview (newsgen serve): a draft or a scheduled story says so
+          var badge = document.createElement("span");
+          badge.className = "badge badge-" + item.status;
+          badge.textContent = item.badge;
+          li.appendChild(badge);
+          li.appendChild(document.createTextNode(" "));
+        }
         li.appendChild(t);
         list.appendChild(li);
       });
