@@ -200,3 +200,27 @@ def test_the_syntax_check_of_a_failed_run_reads_templates_only(make_site, run_cl
     assert result.exit_code == 1 and not result.traceback, result.stderr
     assert [line for line in result.stderr.splitlines() if "syntax" in line] == []
     assert any("Sprots" in line for line in result.stderr.splitlines())
+
+
+def test_a_runaway_range_in_a_template_stops_the_build_at_its_line(make_site, run_cli, snapshot, write_file) -> None:  # type: ignore[no-untyped-def]
+    """`range()` in a template makes at most 100,000 items (as in Jinja's sandbox): a typo that asks for a
+    billion stops the build at once with the template's line, not after filling the memory; the output
+    stays as it was. A range within the limit works as Python's."""
+    import time
+
+    root = make_site({"content/politics/one.md": make_site.article("One")})
+    assert run_cli(["build", "--jobs", "1"], root).exit_code == 0
+    before = snapshot(root / "public")
+    write_file(root, "templates/404.html", '{% extends "theme/404.html" %}\n{% block title %}\n'
+                                           "{% for i in range(10 ** 9) %}{{ i }}{% endfor %}{% endblock %}\n")
+    started = time.monotonic()
+    result = run_cli(["build", "--jobs", "1"], root)
+    assert time.monotonic() - started < 30
+    assert result.exit_code == 1 and not result.traceback, result.stderr
+    assert ("templates/404.html:3: template error: OverflowError: range() of 1,000,000,000 items, more than the "
+            "100,000 a template may make (while rendering /404.html)") in result.stderr, result.stderr
+    assert snapshot(root / "public") == before
+    write_file(root, "templates/404.html", '{% extends "theme/404.html" %}\n{% block title %}\n'
+                                           "{% for i in range(2, 100002, 25000) %}{{ i }},{% endfor %}{% endblock %}\n")
+    assert run_cli(["build", "--jobs", "1"], root).exit_code == 0
+    assert "2,25002,50002,75002," in (root / "public/404.html").read_text(encoding="utf-8")

@@ -67,7 +67,20 @@ def make_env(config: SiteConfig, cache: bool = True) -> jinja2.Environment:
     env.filters["typo"] = typo
     env.globals["url"] = functools.partial(urls.href, config)
     env.globals["abs_url"] = functools.partial(urls.absolute, config)
+    env.globals["range"] = bounded_range
     return env
+
+
+MAX_RANGE = 100_000  # items a template's range() may make: Jinja's sandbox has the same limit
+
+
+def bounded_range(*args: int) -> range:
+    """`range()` in templates, of at most MAX_RANGE items: a typo such as range(10**9) stops the build with
+    the template's line (a template error) instead of running until the memory is full."""
+    r = range(*args)
+    if len(r) > MAX_RANGE:
+        raise OverflowError(f"range() of {len(r):,} items, more than the {MAX_RANGE:,} a template may make")
+    return r
 
 
 def load_dates(config: SiteConfig) -> None:
