@@ -10,6 +10,7 @@ worker (at 10k articles: 36k card renders for 20k cards).
 from __future__ import annotations
 
 import dataclasses
+import html
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -17,7 +18,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
-from markupsafe import Markup
 
 from .. import urls
 from ..config import SiteConfig
@@ -61,7 +61,7 @@ class Renderer:
 
     def word(self, message: str) -> str:
         """`{{ _(message) }}` as plain text: the theme's word in the site's language (for what is not HTML)."""
-        return Markup(self.env.from_string("{{ _(message) }}").render(message=message)).unescape()
+        return html.unescape(self.env.from_string("{{ _(message) }}").render(message=message))
 
     def render(self, spec: PageSpec) -> bytes:
         if spec.kind == "latest":
