@@ -75,9 +75,9 @@ def parse_site(root: Path, config: SiteConfig, stamps: dict[str, tuple[int, int]
         for rel, raw in results:
             rel = common.get(rel, rel)
             fresh[rel] = e = codec.entry(raw, zones, common)
-            _, *st = e.stamp
+            numbers = e.stamp[1:]
             walked = stamps.get(rel)  # (its numbers kept once too: the walk's, when they are the same)
-            e.stamp = (rel, *walked) if walked is not None and tuple(st) == walked else (rel, *st)
+            e.stamp = (rel, *(walked if walked == numbers else numbers))
             if not keep_packed:
                 e.packed = None  # packed again when the cache is written
 

@@ -81,20 +81,22 @@ class Renderer:
         return self.env.get_template(spec.template).render(values).encode("utf-8")
 
 
-def latest_json(inputs: RenderInputs, word: Callable[[str], str] | None = None) -> bytes:
+def latest_json(inputs: RenderInputs, word: Callable[[str], str]) -> bytes:
     """The shared "Latest News" list article pages refresh themselves from. In the preview, an item of a
     draft or a scheduled story also says so (`status`), with its badge's word in the site's language."""
     config, arts = inputs.config, inputs.site.articles
-    items: list[dict[str, str]] = [
-        {"title": smart_text(arts[i].title), "url": urls.href(config, arts[i].url),
-         "date": arts[i].date.isoformat(timespec="seconds"),
-         "when": format_datetime(arts[i].date, config.language.replace("-", "_"), config.tz)}
-        for i in inputs.site.latest]
-    for i, item in zip(inputs.site.latest, items, strict=True):
-        st = status(arts[i], inputs.preview, inputs.now)
+    words: dict[str, str] = {}  # status -> its badge's word
+    items: list[dict[str, str]] = []
+    for a in (arts[i] for i in inputs.site.latest):
+        item = {"title": smart_text(a.title), "url": urls.href(config, a.url),
+                "date": a.date.isoformat(timespec="seconds"),
+                "when": format_datetime(a.date, config.language.replace("-", "_"), config.tz)}
+        st = status(a, inputs.preview, inputs.now)
         if st:
-            badge = "Draft" if st == "draft" else "Scheduled"
-            item.update(status=st, badge=word(badge) if word else badge)
+            if st not in words:
+                words[st] = word("Draft" if st == "draft" else "Scheduled")
+            item.update(status=st, badge=words[st])
+        items.append(item)
     return (json.dumps({"items": items}, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
