@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from newsgen.importers.html import autop, plain_text, shortcode_attrs, to_markdown, unknown_shortcodes
+from newsgen.importers.common import old_path
+from newsgen.importers.html import autop, media_links, plain_text, shortcode_attrs, to_markdown, unknown_shortcodes
 
 
 def md(html: str, **kw) -> str:
@@ -79,3 +80,47 @@ def test_a_link_the_site_would_refuse_keeps_only_its_text():
              '<a href="tel:+84123">call</a>, <a href="/local/page/">here</a>, <a href="a/b:c">rel</a></p>')
     assert out == ("bad link, two, three, [mail](mailto:desk@x.org), [call](tel:+84123), [here](/local/page/), "
                    "[rel](a/b:c)\n")
+
+
+def test_a_gallery_block_s_grid_becomes_one_figure_per_image():
+    """WordPress 5.x gallery blocks put their images in a <ul>: a list of captioned images would be a
+    tight Markdown list, where images keep no caption; each is its own paragraph (a figure) instead."""
+    out = md('<figure class="wp-block-gallery"><ul class="blocks-gallery-grid">'
+             '<li class="blocks-gallery-item"><figure><img src="a.jpg" alt="A"/><figcaption>Ay</figcaption></figure></li>'
+             '<li class="blocks-gallery-item"><figure><img src="b.jpg" alt="B"/><figcaption>Bee</figcaption></figure></li>'
+             '</ul><figcaption>Both</figcaption></figure>')
+    assert out == '![A](a.jpg "Ay")\n\n![B](b.jpg "Bee")\n\nBoth\n'
+
+
+def test_headings_start_at_h2_and_skip_no_level():
+    assert md("<h3>Intro</h3><p>x</p><h5>Detail</h5><h2>Next</h2><h4>Deep</h4>") == (
+        "## Intro\n\nx\n\n### Detail\n\n## Next\n\n### Deep\n")
+    assert md("<h1>Big</h1><h2>Less</h2>") == "## Big\n\n### Less\n"
+
+
+def test_videos_and_sounds_become_links_that_name_them():
+    """markdownify made a video an empty link (nothing for a screen reader to read) and dropped a sound."""
+    out = md('<figure class="wp-block-video"><video controls src="https://x.org/clip%201.mov"></video></figure>'
+             '<audio controls><source src="https://x.org/talk.mp3" type="audio/mpeg"></audio>')
+    assert out == "[Video: clip 1.mov](https://x.org/clip%201.mov)\n\n[Audio: talk.mp3](https://x.org/talk.mp3)\n"
+    assert media_links('<p><video src="v.mp4"></video></p><!-- <audio src="no.mp3"> -->') == ["v.mp4"]
+
+
+def test_an_alt_text_that_repeats_the_caption_is_left_empty():
+    assert md('<figure><img src="i.jpg" alt="Orange Iris"/><figcaption>Orange iris</figcaption></figure>') == (
+        '![](i.jpg "Orange iris")\n')
+
+
+def test_a_table_without_a_header_row_takes_its_first_row_as_header():
+    assert md("<table><tr><td>Team</td><td>Goals</td></tr><tr><td>Hà Nội</td><td>2</td></tr></table>") == (
+        "| Team | Goals |\n| --- | --- |\n| Hà Nội | 2 |\n")
+
+
+def test_plain_text_joins_inline_markup_and_spaces_blocks():
+    assert plain_text("Markup: Title <em>With</em> <b>Mark<sup>up</sup></b>") == "Markup: Title With Markup"
+    assert plain_text("<p>One.</p><p>Two<br>three</p>") == "One. Two three"
+
+
+def test_an_old_address_is_its_path_with_one_slash_at_a_time():
+    assert old_path("//greek/%ce%b5-2/") == "/greek/ε-2/"
+    assert old_path("", "p=12") == "/?p=12"

@@ -87,6 +87,25 @@ def test_image_with_title_alone_in_a_paragraph_is_a_figure() -> None:
     assert figure.find("figcaption").text == "The new bridge & its lights"
 
 
+@pytest.mark.parametrize("renderer", ["fast", "reference"])
+def test_a_titled_image_in_a_list_item_is_valid_html(renderer: str) -> None:
+    """A tight list item's paragraph is hidden (no <p> is written): its titled image keeps its title, never
+    a <figcaption> outside a <figure> (what a WordPress gallery imported as a list used to give: a Nu Html
+    Checker error). In a loose list the paragraph is written, and it is a figure inside the item."""
+    body = ('- ![Canola](a.jpg "Canola in bloom")\n- ![Boardwalk](b.jpg "At Westport")\n\n'
+            'Between the lists.\n\n- ![River](c.jpg "Sunburst")\n\n- ![Dock](d.jpg "The dock")\n')
+    made = _render_fast(body) if renderer == "fast" else _parser().render(body)
+    assert made is not None and made == _parser().render(body)
+    doc = lxml.html.fragment_fromstring(made, create_parent="div")
+    assert all(cap.getparent().tag == "figure" for cap in doc.iter("figcaption"))
+    tight, loose = doc.findall("ul")
+    assert [(img.getparent().tag, img.get("title")) for img in tight.iter("img")] == [
+        ("li", "Canola in bloom"), ("li", "At Westport")]
+    assert [(fig.getparent().tag, fig.findtext("figcaption")) for fig in loose.iter("figure")] == [
+        ("li", "Sunburst"), ("li", "The dock")]
+    assert [img.get("title") for img in loose.iter("img")] == [None, None]
+
+
 def test_image_without_title_or_with_text_stays_inline() -> None:
     doc = html('![Plain](a.jpg)\n\n![Titled](b.jpg "Title") with words after it\n')
     assert doc.find("figure") is None

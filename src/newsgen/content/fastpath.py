@@ -323,11 +323,6 @@ _FOOTNOTE_REF = re.compile(r'<sup class="footnote-ref"><a href="#fn(\d+)" id="fn
 _BACKREF = re.compile(r'<a href="#fnref(\d+)" class="footnote-backref">')
 _FIGURE = re.compile(r'<p><img src="([^"]*)" alt="([^"]*)" title="([^"]+)"></p>')
 _IMG = re.compile(r"<img ([^>]*)>")
-# a tight list item's paragraph is hidden: markdown-it-py's figure rule then leaves the bare caption
-_LIST_FIGURE = re.compile(
-    r'(?:(?<=<li>)|(?<=<hr>\n)|(?<=</p>\n)|(?<=</h[1-6]>\n)|(?<=</[uo]l>\n)|(?<=</pre>\n)|(?<=</table>\n)|(?<=</blockquote>\n))'
-    r'<img src="([^"]*)" alt="([^"]*)" title="([^"]+)">(?=</li>|\n<(?:[uo]l|p|h\d|blockquote|pre|hr|table)\b)'
-)
 
 
 def render_fast(body: str) -> str | None:
@@ -356,9 +351,6 @@ def render_fast(body: str) -> str | None:
     if "<img" in html:
         html = _FIGURE.sub(
             r'<figure><img src="\1" alt="\2" loading="lazy" decoding="async"><figcaption>\3</figcaption></figure>', html
-        )
-        html = _LIST_FIGURE.sub(
-            r'<img src="\1" alt="\2" loading="lazy" decoding="async"><figcaption>\3</figcaption>', html
         )
         html = _IMG.sub(_lazy_image, html)
     return html

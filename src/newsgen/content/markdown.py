@@ -33,10 +33,12 @@ if TYPE_CHECKING:  # markdown-it-py is imported when a body needs it (~0.1 s of 
 
 
 def _figures(state: StateCore) -> None:
-    """A paragraph holding only an image with a title becomes <figure> + <figcaption>."""
+    """A paragraph holding only an image with a title becomes <figure> + <figcaption>. Not a tight list
+    item's: its paragraph is hidden (no tags are written for it), and a figcaption without its figure is
+    not HTML; that image keeps its title."""
     tokens = state.tokens
     for i in range(len(tokens) - 2):
-        if tokens[i].type != "paragraph_open" or tokens[i + 2].type != "paragraph_close":
+        if tokens[i].type != "paragraph_open" or tokens[i + 2].type != "paragraph_close" or tokens[i].hidden:
             continue
         children = [c for c in tokens[i + 1].children or [] if not (c.type == "text" and not c.content.strip())]
         if len(children) == 1 and children[0].type == "image" and children[0].attrGet("title"):

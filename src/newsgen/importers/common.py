@@ -13,6 +13,7 @@ from ..config import SectionConfig, SiteConfig
 from ..errors import visible
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SLASHES = re.compile(r"/{2,}")
 _SPACES = re.compile(r"\s+")
 
 
@@ -26,6 +27,15 @@ class ImportFailure(Exception):  # noqa: N818 - the one line the user sees, not 
     def text(self) -> str:
         place = f"{self.where}:{self.line}" if self.line is not None else self.where
         return visible(f"{place}: {self.message}" + (f" ({self.hint})" if self.hint else ""))
+
+
+def old_path(path: str, query: str = "") -> str:
+    """An item's old address on its site, as an alias writes it: the URL's path decoded, runs of slashes
+    made one (`https://example.com//greek/x/`, as WordPress.com exports a child page's link, is served
+    as /greek/x/), and its query, if any (`/?p=123`)."""
+    from urllib.parse import unquote
+
+    return _SLASHES.sub("/", unquote(path or "/")) + (f"?{query}" if query else "")
 
 
 @dataclass

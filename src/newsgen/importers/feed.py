@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 import feedparser  # type: ignore[import-untyped]
 
 from ..slugs import name_slug
-from .common import Entry, ImportFailure, Options, Report, clean_text, pick_section
+from .common import Entry, ImportFailure, Options, Report, clean_text, old_path, pick_section
 from .html import autop, plain_text
 from .media import fetch
 from .run import Importer
@@ -103,7 +103,7 @@ class FeedItems:
         slug = (name_slug(last) if not last.isdigit() else "") or name_slug(title)
         aliases = []
         if parts.hostname in self.hosts and (parts.path not in ("", "/") or parts.query):
-            aliases.append(unquote(parts.path or "/") + (f"?{parts.query}" if parts.query else ""))
+            aliases.append(old_path(parts.path, parts.query))
         return slug, aliases
 
     def make(self, *, title: str, link: str, published: dt.datetime | None, modified: dt.datetime | None,

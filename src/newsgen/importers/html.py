@@ -4,8 +4,9 @@ markdownify (on BeautifulSoup) does the conversion; WordPress's own markup is tu
 first, so that what reaches it is ordinary: block comments and `<!--more-->` dropped, classic-editor
 text given its paragraphs (WordPress's `wpautop`), `[caption]` and figures -> an image whose title is
 the caption (newsgen renders it as a figure), `[gallery]` and gallery blocks -> images, `[embed]`,
-embed blocks, iframes and a URL alone on its line -> a link. Every image's address goes through
-`image(src)`, which returns the address to write (a local file name or the URL kept).
+embed blocks, iframes and a URL alone on its line -> a link; headings start at h2 and skip no level.
+Every image's address goes through `image(src)`, which returns the address to write (a local file
+name or the URL kept).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import html as htmllib
 import re
 from collections.abc import Callable
+from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 from markdownify import MarkdownConverter
@@ -152,10 +154,28 @@ def _figures(soup: BeautifulSoup) -> None:
                 _as_link_paragraph(soup, fig, url)
             else:
                 fig.unwrap()
-        else:  # a gallery: each image in its own paragraph, then the gallery's caption
+        else:  # a gallery: each image in its own paragraph (a figure, when it has a caption), then its caption
+            for item in fig.find_all(["ul", "ol", "li"]):  # (a gallery block's grid: not a list to read)
+                if isinstance(item, Tag):
+                    item.unwrap()
             if isinstance(cap, Tag):
                 cap.name = "p"
             fig.name = "div"
+
+
+def _headings(soup: BeautifulSoup) -> None:
+    """The body's headings made to follow the page's own (the headline is its h1): the first one an h2,
+    and none more than one level below the heading before it. WordPress posts often start at h3 or
+    jump from h2 to h4, which a reader of headings (a screen reader) takes for a missing section, and
+    the Nu Html Checker reports as an error."""
+    headings = [h for h in soup.find_all(["h1", "h2", "h3", "h4", "h5", "h6"]) if isinstance(h, Tag)]
+    if not headings:
+        return
+    down = 1 if any(h.name == "h1" for h in headings) else 0  # (an h1 in the body: every level one lower)
+    previous = 1
+    for heading in headings:
+        level = min(int(heading.name[1]) + down, previous + 1, 6)
+        heading.name, previous = f"h{level}", level
 
 
 def _cleanup(soup: BeautifulSoup, image: ImageMap, link: ImageMap | None) -> None:
@@ -197,12 +217,44 @@ def _web_link(href: str) -> bool:
     return ":" not in head or head.split(":", 1)[0].lower() in LINK_SCHEMES
 
 
+def media_links(text: str) -> list[str]:
+    """The addresses of the videos and sounds (`<video>`, `<audio>`) of a body: each becomes a link."""
+    soup = BeautifulSoup(_COMMENT.sub("", text), "html.parser") if "<video" in text or "<audio" in text else None
+    return [src for el in soup.find_all(["video", "audio"]) if isinstance(el, Tag) and (src := _media_src(el))] \
+        if soup is not None else []
+
+
+def _media_src(el: Tag) -> str:
+    source = el.find("source", src=True)
+    return str(el.get("src") or (source.get("src") if isinstance(source, Tag) else "") or "")
+
+
 class _Converter(MarkdownConverter):
+    def convert_video(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        return self._media(el, "Video")
+
+    def convert_audio(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        return self._media(el, "Audio")
+
+    @staticmethod
+    def _media(el: Tag, kind: str) -> str:
+        """A video or a sound as a link named by its kind and file (markdownify made a video an empty
+        link, which names nothing to a screen reader, and dropped a sound)."""
+        src = _media_src(el)
+        if not src:
+            return ""
+        name = unquote(urlsplit(src).path.rsplit("/", 1)[-1]) or src
+        name = " ".join(name.split()).replace("[", "(").replace("]", ")")
+        src = src.replace(" ", "%20").replace(")", "%29").replace("(", "%28")
+        return f"\n\n[{kind}: {name}]({src})\n\n"
+
     def convert_img(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         # markdownify escapes a title's quotes with a backslash, which CommonMark keeps in titles
         # written in "": use (...) for those, and keep the title on one line.
         title = " ".join(str(el.get("title") or "").split())
         alt = " ".join(str(el.get("alt") or "").split()).replace("[", "(").replace("]", ")")
+        if title and alt.casefold() == title.casefold():
+            alt = ""  # (a figure: its caption says it; the same words as alt text are read twice)
         src = str(el.get("src") or "").replace(" ", "%20").replace(")", "%29").replace("(", "%28")
         if not title:
             return f"![{alt}]({src})"
@@ -217,15 +269,29 @@ def to_markdown(text: str, image: ImageMap, gallery: GalleryFn | None = None, wo
     source = wordpress_markup(text, gallery) if wordpress else _COMMENT.sub("", text)
     soup = BeautifulSoup(source, "html.parser")
     _figures(soup)
+    _headings(soup)
     _cleanup(soup, image, link)
+    # (a table without a header row: its first row is the header, where markdownify left an empty one)
     md = _Converter(heading_style="ATX", bullets="-", autolinks=True, escape_misc=False, newline_style="backslash",
-                    strip_document="strip").convert_soup(soup)
+                    strip_document="strip", table_infer_header=True).convert_soup(soup)
     md = _TRAILING.sub("", md)
     return _MANY_BLANKS.sub("\n\n", md).strip() + "\n"
 
 
+# elements that end a line of text: a space between their text and the next (inline elements, such as
+# the <sup> of "Mark<sup>up</sup>", join their text to the word around them)
+_BREAKS = ("address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption", "figure",
+           "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "ol", "p", "pre", "section",
+           "table", "td", "th", "tr", "ul")
+
+
 def plain_text(fragment: str) -> str:
-    """An excerpt's or a caption's HTML as one line of text."""
+    """An excerpt's, a title's or a caption's HTML as one line of text."""
     if "<" not in fragment and "&" not in fragment:
         return " ".join(fragment.split())
-    return " ".join(BeautifulSoup(_COMMENT.sub("", fragment), "html.parser").get_text(" ").split())
+    soup = BeautifulSoup(_COMMENT.sub("", fragment), "html.parser")
+    for el in soup.find_all(_BREAKS):
+        if isinstance(el, Tag):
+            el.insert_after(" ")
+            el.insert_before(" ")
+    return " ".join(soup.get_text().split())

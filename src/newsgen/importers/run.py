@@ -5,12 +5,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from ..config import load_config
 from ..errors import BuildError, did_you_mean
-from .common import Entry, ImportFailure, Options, Report
-from .html import to_markdown, unknown_shortcodes
+from .common import Entry, ImportFailure, Options, Report, old_path
+from .html import media_links, to_markdown, unknown_shortcodes
 from .media import Bundle
 from .write import existing, front_matter, target, write_bundle
 
@@ -63,7 +63,7 @@ class Importer:
                 self.report.warn(entry.label, f"its slug is another item's: slug {entry.slug}")
             self.taken.add(self._key(entry))
             own = self.options.config.base_path + self._key(entry) + "/"
-            entry.aliases = [a for a in dict.fromkeys(entry.aliases) if a != own]
+            entry.aliases = [a for a in dict.fromkeys(entry.aliases) if a != own and self._alias_ok(entry, a)]
             self.links.update((alias, own) for alias in entry.aliases)
         for entry in todo:
             self.one(entry)
@@ -77,7 +77,7 @@ class Importer:
         if parts.scheme not in ("http", "https", "") or (
                 parts.hostname and parts.hostname != urlsplit(self.base_url).hostname):
             return href
-        new = self.links.get(unquote(parts.path or "/") + (f"?{parts.query}" if parts.query else ""))
+        new = self.links.get(old_path(parts.path, parts.query))
         if new:
             return new + (f"#{parts.fragment}" if parts.fragment else "")
         relative = base and not urlsplit(href).scheme and not href.startswith(("/", "#", "?"))
@@ -97,6 +97,8 @@ class Importer:
         image = bundle.image(entry.image) if entry.image else ""
         for name in unknown_shortcodes(entry.body_html) if entry.wordpress else []:
             self.report.warn(entry.label, f"shortcode [{name}] kept as text (a plugin's: edit it by hand)")
+        for url in media_links(entry.body_html):
+            self.report.warn(entry.label, f"video or sound kept as a link: {url}")
         try:
             body = to_markdown(entry.body_html, bundle.image, entry.gallery, wordpress=entry.wordpress,
                                link=functools.partial(self.link, base=entry.base))
@@ -111,6 +113,18 @@ class Importer:
                 raise ImportFailure(rel, None, f"cannot write: {exc.strerror or exc}",
                                     "check the folder's permissions and free space") from exc
         self.report.wrote(rel)
+
+    def _alias_ok(self, entry: Entry, alias: str) -> bool:
+        """Whether the build takes `alias` as an old address of this site (`frontmatter.aliases`): one it
+        would refuse is left out with a warning, so that what the import writes always builds."""
+        from ..content.frontmatter import FieldError, aliases
+
+        try:
+            aliases([alias])
+        except FieldError as exc:
+            self.report.warn(entry.label, f"old address {alias[:80]} not kept as an alias: {exc.message}")
+            return False
+        return True
 
     @staticmethod
     def _key(entry: Entry) -> str:

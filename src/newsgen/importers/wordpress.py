@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..config import SectionConfig
 from ..slugs import is_valid_slug, short_slug, slugify
-from .common import Entry, Options, Report, clean_text, pick_section
+from .common import Entry, Options, Report, clean_text, old_path, pick_section
 from .html import GalleryFn, plain_text
 from .run import Importer
 from .wxr import Export, Item, read
@@ -89,7 +89,7 @@ class WordPress:
         out = []
         link = urlsplit(item.get("link"))
         if link.path or link.query:
-            out.append(unquote(link.path or "/") + (f"?{link.query}" if link.query else ""))
+            out.append(old_path(link.path, link.query))
         key = "page_id" if item.get("wp:post_type") == "page" else "p"
         if item.get("wp:post_id"):
             out.append(f"{self.home}?{key}={item.get('wp:post_id')}")

@@ -12,10 +12,11 @@ from .xmlsafe import attr, events, local, open_source, text_of
 
 _CONTENT = "http://purl.org/rss/1.0/modules/content/"
 _DC = "http://purl.org/dc/elements/1.1/"
+_WP = ("http://wordpress.org/export/", "https://wordpress.org/export/")
 
 
 def _prefix(ns: str) -> str:
-    if ns.startswith("http://wordpress.org/export/"):
+    if ns.startswith(_WP):  # (WordPress.com and recent exports write the https:// form)
         return "excerpt" if ns.rstrip("/").endswith("excerpt") else "wp"
     return {_CONTENT: "content", _DC: "dc"}.get(ns, "")
 
