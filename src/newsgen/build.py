@@ -120,6 +120,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
         result.seconds = time.perf_counter() - started
         return result  # nothing to do: Jinja, the Markdown engine and Pillow are never loaded
     # the stages are imported here, after the no-change exit
+    from . import search
     from .config import load_config, with_base_url
     from .incremental import cache
     from .incremental.ahead import SavedAhead
@@ -131,7 +132,8 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     from .publish import Publication
 
     config = with_base_url(load_config(root), options.base_url)
-    _refuse(check_output_folder(out, root, ours=last is not None) + check_links(root, found.links))
+    _refuse(check_output_folder(out, root, ours=last is not None) + check_links(root, found.links)
+            + search.missing(config.search))
     remembered = state if state is not None else _load_state(root, out, result.warnings)  # (articles not decoded yet)
     if unfinished(out) or (state is None and (last is None or last.state != remembered.token)):
         remembered.pages = {}  # pages written in place by a build that was killed, or an output this state did

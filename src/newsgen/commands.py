@@ -109,7 +109,7 @@ def check(site: Path, drafts: bool) -> None:
     except BuildError as exc:
         fail(exc, " found")  # check never writes: "nothing was written" would suggest a build was stopped
         return
-    click.echo(f"ok: {count} articles, no problems found")
+    click.echo(f"ok: {count} article{'' if count == 1 else 's'}, no problems found")
 
 
 @main.command()
@@ -117,7 +117,9 @@ def check(site: Path, drafts: bool) -> None:
 @click.argument("title")
 @click.option("--section", required=True, help="Section name, as in newsgen.yaml.")
 @click.option("--author", "authors", multiple=True, help="Author name (repeat for several).")
-@click.option("--draft/--no-draft", default=True, show_default=True, help="Start it as a draft.")
+@click.option("--draft/--no-draft", default=True, show_default=True,
+              help="Start it as a draft. With --no-draft it is published by the next build, which first asks "
+                   "for its summary and lead to be written in place of the placeholder text.")
 @click.option("--lang", default=None, help="The language edition to write it in (a code of `languages:`).  "
               "[default: the first]")
 def new(site: Path, title: str, section: str, authors: tuple[str, ...], draft: bool, lang: str | None) -> None:

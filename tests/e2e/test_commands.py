@@ -104,6 +104,8 @@ def test_check_ok_writes_nothing(make_site, run_cli, snapshot) -> None:  # type:
     assert result.stdout.strip() == "ok: 2 articles, no problems found"
     assert snapshot(root) == before
     assert sorted(p.name for p in root.iterdir()) == ["content", "newsgen.yaml"]
+    (root / "content/politics/d.md").unlink()
+    assert run_cli(["check"], root).stdout.strip() == "ok: 1 article, no problems found"
 
 
 def test_check_finds_template_errors(make_site, run_cli, snapshot) -> None:  # type: ignore[no-untyped-def]

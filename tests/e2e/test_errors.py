@@ -389,3 +389,25 @@ def test_real_console_script_error_has_no_traceback(make_site, run_script, snaps
         "newsgen: 1 error, nothing was written",
     ]
     assert snapshot(root / "public") == before
+
+
+def test_search_without_pagefind_stops_the_build_before_anything_is_written(built, run_cli, snapshot, monkeypatch,
+                                                                           write_file) -> None:  # type: ignore[no-untyped-def]
+    """`search: true` where Pagefind is not installed: the pages link to the search page, and the index is
+    made once they are in place, so the missing program was found only after the site had been
+    published (19 files rewritten, the search page added, the cache not saved). It is an error before
+    anything is written now, in `newsgen check` too."""
+    import sys
+
+    root, before = built
+    cache_before = snapshot(root / ".newsgen-cache")
+    raw = (root / "newsgen.yaml").read_text(encoding="utf-8")
+    write_file(root, "newsgen.yaml", raw + "search: true\n")
+    monkeypatch.setitem(sys.modules, "pagefind", None)  # (`import pagefind` fails, as when it is not installed)
+    for command in (["build", "--jobs", "1"], ["check"]):
+        result = run_cli(command, root)
+        check_one_line(result, Rule(files={}, path="newsgen.yaml", line=None,
+                                    message="search: true needs Pagefind, which is not installed",
+                                    hint="pip install 'pagefind[bin]'"))
+    assert snapshot(root / "public") == before
+    assert snapshot(root / ".newsgen-cache") == cache_before
