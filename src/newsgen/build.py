@@ -132,8 +132,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     from .publish import Publication
 
     config = with_base_url(load_config(root), options.base_url)
-    _refuse(check_output_folder(out, root, ours=last is not None) + check_links(root, found.links)
-            + search.missing(config.search))
+    _refuse(check_output_folder(out, root, ours=bool(last)) + check_links(root, found.links) + search.missing(config))
     remembered = state if state is not None else _load_state(root, out, result.warnings)  # (articles not decoded yet)
     if unfinished(out) or (state is None and (last is None or last.state != remembered.token)):
         remembered.pages = {}  # pages written in place by a build that was killed, or an output this state did
@@ -287,8 +286,7 @@ def _load_state(root: Path, out: Path, warnings: list[str]) -> State:
     from .incremental import cache
 
     state, warning = cache.load(root, out, lazy=True)
-    if warning:
-        warnings.append(warning)
+    warnings.extend([warning] if warning else [])
     return state
 
 

@@ -29,7 +29,7 @@ from .site import Selection, build_site, select
 def check_site(root: Path, drafts: bool = False) -> int:
     config = load_config(root)
     found = snapshot.take(root)
-    diags: list[Diagnostic] = check_links(root, found.links) + search.missing(config.search)
+    diags: list[Diagnostic] = check_links(root, found.links) + search.missing(config)
     # a link leading out of the site is reported, never followed: nothing under it is read (as a build refuses
     # before reading anything; a link's target must not reach the output of a check run in CI either)
     outside = tuple(d.path.rstrip("/") for d in diags)

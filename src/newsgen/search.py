@@ -8,25 +8,30 @@ from pathlib import Path
 
 from .errors import BuildError, Diagnostic
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .config import SiteConfig
+
 FOLDER = "pagefind"
 
 
-def missing(search: bool) -> list[Diagnostic]:
-    """The error of a site with `search: true` where Pagefind is not installed: asked before anything is
+_MISSING = Diagnostic("newsgen.yaml", None, "search: true needs Pagefind, which is not installed",
+                      "pip install 'pagefind[bin]'")
+
+
+def missing(config: SiteConfig) -> list[Diagnostic]:
+    """The error of a site with `search: true` where Pagefind is not installed, asked before anything is
     written (the index is made once the pages are in place, and a build that fails writes nothing)."""
     from importlib.util import find_spec
 
-    if not search or find_spec("pagefind") is not None:
-        return []
-    return [Diagnostic("newsgen.yaml", None, "search: true needs Pagefind, which is not installed",
-                       "pip install 'pagefind[bin]'")]
+    return [_MISSING] if config.search and find_spec("pagefind") is None else []
 
 
 def index(out: Path) -> None:
     try:
         import pagefind  # noqa: F401
     except ImportError:
-        raise BuildError(missing(True)) from None
+        raise BuildError([_MISSING]) from None
     import shutil
     import subprocess  # here: every build imports this module, few sites index for search
 
