@@ -196,3 +196,28 @@ def test_ctrl_c_during_the_no_change_answer_is_a_clean_stop(make_site) -> None: 
     done = subprocess.run([sys.executable, "-c", _STOPPED_IN_THE_ANSWER], cwd=root, capture_output=True, text=True,
                           timeout=60, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # noqa: PLW1509
     assert done.returncode == 1 and done.stderr == "\nAborted!\n", done.stderr
+
+
+def test_a_file_the_user_keeps_in_the_output_is_never_replaced_nor_removed(make_site, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """public/CNAME, put there by hand (not in .newsgen-output): a static/CNAME added later was copied over
+    it, and when that static file went, the next build removed public/CNAME as its own. Now the build
+    that would replace it stops, with one line naming it, and writes nothing."""
+    root = make_site({"content/politics/a.md": make_site.article("A")})
+    assert run_cli(["build", "--jobs", "1"], root).exit_code == 0
+    cname = root / "public" / "CNAME"
+    cname.write_text("news.example.org\n", encoding="utf-8")
+    (root / "static").mkdir(exist_ok=True)
+    (root / "static" / "CNAME").write_text("other.example.org\n", encoding="utf-8")
+    before = _tree(root / "public")
+    result = run_cli(["build", "--jobs", "1"], root)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{cname}: is not newsgen's (not in .newsgen-output), and this build would replace it (to publish it with "
+        "the site, move it into static/; else remove it)", "newsgen: 1 error, nothing was written"]
+    assert _tree(root / "public") == before
+    (root / "static" / "CNAME").unlink()
+    assert run_cli(["build", "--jobs", "1"], root).exit_code == 0
+    assert cname.read_text(encoding="utf-8") == "news.example.org\n"
+    (root / "content/politics/b.md").write_text(make_site.article("B"), encoding="utf-8")
+    assert run_cli(["build", "--jobs", "1"], root).exit_code == 0  # (another build: still there)
+    assert cname.read_text(encoding="utf-8") == "news.example.org\n"
