@@ -125,14 +125,14 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     from .incremental import cache
     from .incremental.ahead import SavedAhead
     from .incremental.bodyedit import body_edit
-    from .inputs import check_links
+    from .inputs import check_inputs
     from .output import unfinished
     from .output_guard import check_output_folder
     from .parallel import Executor, jobs_wanted
     from .publish import Publication
 
     config = with_base_url(load_config(root), options.base_url)
-    _refuse(check_output_folder(out, root, ours=bool(last)) + check_links(root, found.links) + search.missing(config))
+    _refuse(check_output_folder(out, root, ours=bool(last)) + check_inputs(root, found) + search.missing(config))
     remembered = state if state is not None else _load_state(root, out, result.warnings)  # (articles not decoded yet)
     if unfinished(out) or (state is None and (last is None or last.state != remembered.token)):
         remembered.pages = {}  # pages written in place by a build that was killed, or an output this state did

@@ -17,7 +17,7 @@ from .images import for_article_images
 from .incremental import snapshot
 from .incremental.cache import CACHE_DIR
 from .incremental.state import State
-from .inputs import check_links
+from .inputs import check_inputs
 from .pages import collision_diagnostics, plan_editions
 from .parallel import Executor, jobs_wanted
 from .render.inputs import RenderInputs
@@ -29,7 +29,7 @@ from .site import Selection, build_site, select
 def check_site(root: Path, drafts: bool = False) -> int:
     config = load_config(root)
     found = snapshot.take(root)
-    diags: list[Diagnostic] = check_links(root, found.links) + search.missing(config)
+    diags: list[Diagnostic] = check_inputs(root, found) + search.missing(config)
     # a link leading out of the site is reported, never followed: nothing under it is read (as a build refuses
     # before reading anything; a link's target must not reach the output of a check run in CI either)
     outside = tuple(d.path.rstrip("/") for d in diags)

@@ -33,7 +33,8 @@ class Diagnostic:
     draft: bool = False  # a mistake in a file that says `draft: true` (a warning when drafts are not built)
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
+        path = _UNSAFE.sub(_escaped, self.path)  # (a line break in a file name is shown as \x0a, not a space)
+        where = f"{path}:{self.line}" if self.line else path
         text = f"{where}: {self.message}"
         if self.hint:
             text += f" ({self.hint})"

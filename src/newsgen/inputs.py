@@ -13,9 +13,14 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import Diagnostic
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .incremental.snapshot import Inputs
 
 INPUT_FOLDERS = ("content", "static", "templates")
 LINK_HINT = "newsgen never publishes files from outside the site: copy the file into the site instead"
@@ -36,6 +41,26 @@ def is_outward_link(root: Path, rel: str) -> bool:
     if not os.path.islink(f"{root}/{rel}"):  # noqa: PTH114 - False, not OSError, for a name too long
         return False
     return leaves_site(root, rel)
+
+
+# in a file's path: a control character (a line break ends a name in the output's manifest) or a byte that
+# is not UTF-8 (os gives it as a lone surrogate); neither can be a page's or a file's address
+_UNNAMEABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def check_inputs(root: Path, found: Inputs) -> list[Diagnostic]:
+    """`check_links`, and an error for each input file or folder whose name cannot be published."""
+    return check_links(root, found.links) + check_names(found.stamps)
+
+
+def check_names(stamps: Iterable[str]) -> list[Diagnostic]:
+    """An error for each path (the walk's stamps) with a control character or bytes that are not UTF-8:
+    a newline in a static file's name split its line of the output's manifest in two, and the next build
+    removed a file of the user's by that second name."""
+    if not _UNNAMEABLE.search("".join(stamps)):  # (one search over every path: the usual answer)
+        return []
+    return [Diagnostic(rel, None, "a file name with a control character or bytes that are not UTF-8 cannot be "
+                                  "published", "rename it") for rel in sorted(stamps) if _UNNAMEABLE.search(rel)]
 
 
 def check_links(root: Path, links: list[str]) -> list[Diagnostic]:

@@ -164,3 +164,33 @@ def test_check_reports_a_link_out_of_the_site_without_reading_it(make_site, run_
     assert any("content/politics/2026/linked.md" in line and "outside" in line for line in lines), result.stderr
     assert any("content/politics/folder" in line and "outside" in line for line in lines), result.stderr
     assert any("content/politics/2026/b.md" in line and "Sprots" in line for line in lines), result.stderr  # the rest
+
+
+@pytest.mark.parametrize(("name", "shown"), [
+    (b"static/notes\nCNAME", "static/notes\\x0aCNAME"),  # (a line break: it split the manifest's line in two)
+    (b"static/caf\xe9.txt", "static/caf\\udce9.txt"),  # (Latin-1 bytes: not UTF-8)
+    (b"content/politics/caf\xe9.md", "content/politics/caf\\udce9.md"),
+])
+def test_a_file_name_that_cannot_be_published_is_one_line_and_nothing_is_lost(name: bytes, shown: str, make_site,
+                                                                              run_cli) -> None:  # type: ignore[no-untyped-def]
+    """A newline in a static file's name was written into the output's manifest as two names, and a later
+    build removed a file of the user's by the second one (public/CNAME); a name that is not UTF-8 stopped
+    the build and `newsgen check` with a traceback. Each is now one line naming the file, escaped."""
+    root = make_site({"content/politics/a.md": make_site.article("A")})
+    assert run_cli(["build", "--jobs", "1"], root).exit_code == 0
+    (root / "public" / "CNAME").write_text("news.example.org\n", encoding="utf-8")
+    path = os.path.join(os.fsencode(root), name)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(b"---\ntitle: T\nsection: Politics\nauthor: A\ndate: 2025-03-18 10:00\n---\n\nBody.\n")
+    before = {p: p.read_bytes() for p in (root / "public").rglob("*") if p.is_file()}
+    for command in (["build", "--jobs", "1"], ["check"]):
+        result = run_cli(command, root)
+        assert result.exit_code == 1 and not result.traceback, result.stderr
+        assert result.stderr.splitlines()[0] == (f"{shown}: a file name with a control character or bytes that are "
+                                                 "not UTF-8 cannot be published (rename it)")
+        assert len(result.stderr.splitlines()) == 2
+    assert {p: p.read_bytes() for p in (root / "public").rglob("*") if p.is_file()} == before
+    os.unlink(path)
+    assert run_cli(["build", "--jobs", "1"], root).exit_code == 0
+    assert (root / "public" / "CNAME").read_text(encoding="utf-8") == "news.example.org\n"
