@@ -7,7 +7,9 @@ write a page against ~26 us. A cold 10k build reads ~20k sources and writes ~13k
 
 from __future__ import annotations
 
+import errno
 import os
+from stat import S_ISREG as _regular
 
 MANIFEST = ".newsgen-output"  # in an output folder: what newsgen wrote there (output.py writes it)
 
@@ -16,14 +18,20 @@ if TYPE_CHECKING:  # (collections.abc is not imported: the no-change answer of `
     from collections.abc import Callable
 
 CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 Stamp = tuple[str, int, int]  # a file's path relative to the site, mtime_ns, size
 
 
 def read_bytes(path: str) -> bytes:
-    """The file's bytes (OSError as open() raises it: missing, a folder, no permission)."""
-    fd = os.open(path, os.O_RDONLY | CLOEXEC)
+    """The file's bytes (OSError as open() raises it: missing, a folder, no permission; and "not a regular
+    file" for a FIFO, a socket or a device, opened without blocking: a FIFO named like an article must
+    not hang the build)."""
+    fd = os.open(path, os.O_RDONLY | _NONBLOCK | CLOEXEC)
     try:
-        size = os.fstat(fd).st_size
+        st = os.fstat(fd)
+        if not _regular(st.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        size = st.st_size
         data = os.read(fd, size + 1)  # one byte more than expected: a file that grew is read on below
         if len(data) == size:
             return data

@@ -194,3 +194,15 @@ def test_a_file_name_that_cannot_be_published_is_one_line_and_nothing_is_lost(na
     os.unlink(path)
     assert run_cli(["build", "--jobs", "1"], root).exit_code == 0
     assert (root / "public" / "CNAME").read_text(encoding="utf-8") == "news.example.org\n"
+
+
+@pytest.mark.parametrize("rel", ["content/politics/pipe.md", "content/politics/bundle/index.md"])
+def test_a_fifo_named_like_an_article_is_an_error_not_a_hang(rel: str, make_site, run_script) -> None:  # type: ignore[no-untyped-def]
+    """`mkfifo content/.../x.md`: the build and `newsgen check` blocked for ever opening it to read."""
+    root = make_site({"content/politics/a.md": make_site.article("A")})
+    (root / rel).parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(root / rel)
+    for command in (["build", "-q"], ["check"]):
+        result = run_script(command, root, timeout=60)
+        assert result.exit_code == 1, result.stderr
+        assert result.stderr.splitlines()[0] == f"{rel}: cannot read file: not a regular file"
