@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+from stat import S_ISDIR as _folder
 from stat import S_ISREG as _regular
 
 MANIFEST = ".newsgen-output"  # in an output folder: what newsgen wrote there (output.py writes it)
@@ -30,7 +31,8 @@ def read_bytes(path: str) -> bytes:
     try:
         st = os.fstat(fd)
         if not _regular(st.st_mode):
-            raise OSError(errno.EINVAL, "not a regular file")
+            code = errno.EISDIR if _folder(st.st_mode) else errno.EINVAL  # (a folder: IsADirectoryError, as before)
+            raise OSError(code, os.strerror(code) if code == errno.EISDIR else "not a regular file")
         size = st.st_size
         data = os.read(fd, size + 1)  # one byte more than expected: a file that grew is read on below
         if len(data) == size:

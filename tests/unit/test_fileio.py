@@ -35,6 +35,9 @@ def test_read_bytes_raises_what_open_raises(tmp_path: Path) -> None:
         read_bytes(str(tmp_path / "missing"))
     with pytest.raises(IsADirectoryError):
         read_bytes(str(tmp_path))
+    os.mkfifo(tmp_path / "pipe")  # (opened without blocking: not a hang)
+    with pytest.raises(OSError, match="not a regular file"):
+        read_bytes(str(tmp_path / "pipe"))
 
 
 def test_read_bytes_closes_its_file(tmp_path: Path) -> None:
