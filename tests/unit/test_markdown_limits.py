@@ -35,6 +35,7 @@ HOSTILE: dict[str, str] = {
     "a table 1000 columns wide": "|" + "a|" * 1000 + "\n|" + "-|" * 1000 + "\n" + ("|" + "b|" * 1000 + "\n") * 30,
     "pipes on one line": "a | " * 25_000 + "\n",
     "quotes": "\"a 'b " * 17_000,
+    "a million straight quotes in one paragraph": "\"'" * 499_990,  # (their time grew with the square: minutes)
     "one paragraph of 50,000 lines": "a\n" * 50_000,
     "50,000 list items": "- a\n" * 25_000,
     "backticks": "`a " * 30_000 + "\n",
@@ -103,3 +104,25 @@ def test_body_problem_is_cheap() -> None:
         assert body_problem(body) is None
     per_body = (time.perf_counter() - started) / 1000
     assert per_body < 100e-6, per_body  # ~5 us when the machine is idle
+
+
+def test_the_linear_smart_quotes_rule_answers_as_markdown_it_py_s_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    """typography.smartquotes_rule stands in for markdown-it-py's `smartquotes` core rule (whose time grows
+    with the square of a paragraph's quotes): the same HTML on every example of the Markdown suites, the
+    fuzz documents, and 20,000 seeded random strings of quotes, words, punctuation and inline markup."""
+    import random
+
+    from newsgen.content import markdown
+
+    from .markdown_suites import load_examples
+    from .test_markdown_fuzz import SEED, _documents
+
+    ours = markdown._parser.__wrapped__(20)
+    monkeypatch.setattr(markdown, "STOCK_SMARTQUOTES", True)
+    stock = markdown._parser.__wrapped__(20)
+    assert [r.__name__ for r in ours.core.ruler.getRules("")] != [r.__name__ for r in stock.core.ruler.getRules("")]
+    rng = random.Random(20261206)
+    pieces = ['"', "'", "a", "1", " ", "-", ".", "(", "*", "_", "`", "\n", "[x](u)", "<b>", "'s", "''", '""']
+    texts = [ex.markdown for ex in load_examples()] + _documents(SEED, 5_000)
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 40))) for _ in range(20_000)]
+    assert [t for t in texts if ours.render(t) != stock.render(t)] == []
