@@ -94,7 +94,12 @@ def process(root: Path, wanted: Iterable[Variant], cache_dir: Path, known: dict[
     `known` (source -> (stamp, content digest, variant sizes)) is read and updated, so unchanged sources
     are not re-read.
     `run` does the work of the sources that need some (the build's process pool); inline without."""
-    cache_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # (a file where the cache folder goes: named, not a traceback)
+        where = cache_dir.relative_to(root) if cache_dir.is_relative_to(root) else cache_dir
+        return {}, [Diagnostic(f"{where}", None, f"cannot make the image cache folder: {exc.strerror}",
+                               "remove what is in its place: newsgen makes this folder, and may delete it")]
     by_source: dict[str, dict[str, Variant]] = {}
     for v in wanted:
         by_source.setdefault(v.source, {}).setdefault(v.url, v)

@@ -149,3 +149,27 @@ def test_a_cut_short_file_in_the_image_cache_is_made_again_not_published(make_si
     result = run_cli(["build", "--jobs", "1"], root)
     assert result.exit_code == 0, result.stderr
     assert _tree(root / "public") == first
+
+
+def test_a_file_where_the_cache_folder_goes_is_one_line(make_site, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """`.newsgen-cache` a regular file: a NotADirectoryError traceback from the image cache."""
+    root = make_site({"content/politics/a.md": make_site.article("A")})
+    (root / ".newsgen-cache").write_text("x", encoding="utf-8")
+    result = run_cli(["build", "--jobs", "1"], root)
+    assert result.exit_code == 1 and not result.traceback, result.stderr
+    assert result.stderr.splitlines() == [
+        ".newsgen-cache/images: cannot make the image cache folder: Not a directory (remove what is in its place: "
+        "newsgen makes this folder, and may delete it)", "newsgen: 1 error, nothing was written"]
+    assert not (root / "public").exists() or not any((root / "public").iterdir())
+
+
+def test_a_template_that_is_not_utf8_is_one_line_at_its_line(make_site, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """A Latin-1 templates/article.html: a UnicodeDecodeError traceback from the build, a vague line from check."""
+    root = make_site({"content/politics/a.md": make_site.article("A")})
+    (root / "templates").mkdir(exist_ok=True)
+    (root / "templates" / "article.html").write_bytes(b'{% extends "base.html" %}\n{# caf\xe9 #}\n')
+    for command in (["build", "--jobs", "1"], ["check"]):
+        result = run_cli(command, root)
+        assert result.exit_code == 1 and not result.traceback, result.stderr
+        assert result.stderr.splitlines()[0] == \
+            "templates/article.html:2: is not UTF-8 text (byte 0xe9) (save it as UTF-8)"

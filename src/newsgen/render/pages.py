@@ -114,6 +114,10 @@ def template_diagnostic(exc: BaseException, config: SiteConfig, spec: PageSpec) 
         return Diagnostic(path, line, f"template error: {exc.message}", f"while rendering /{spec.url}")
     if isinstance(exc, OSError):
         return Diagnostic(getattr(exc, "filename", None) or path, None, f"cannot read: {exc.strerror}")
+    if isinstance(exc, UnicodeDecodeError) and spec.template:
+        from .templates import not_utf8
+
+        return not_utf8(spec.template, exc)
     return Diagnostic(path, line, f"template error: {type(exc).__name__}: {exc}", f"while rendering /{spec.url}")
 
 

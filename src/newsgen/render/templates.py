@@ -31,6 +31,10 @@ def template_digests(env: jinja2.Environment, names: list[str],
                 source_cache[name] = loader.get_source(env, name)[0]
             except jinja2.TemplateNotFound:
                 source_cache[name] = None
+            except UnicodeDecodeError as exc:
+                from ..errors import BuildError
+
+                raise BuildError([not_utf8(name, exc)]) from None
         return source_cache[name]
 
     def closure(name: str) -> list[str] | None:
@@ -201,6 +205,15 @@ def with_syntax_problems(config: SiteConfig, diagnostics: list[Diagnostic]) -> l
         except jinja2.TemplateSyntaxError as exc:
             found.append(Diagnostic(f"templates/{name}", exc.lineno, f"template syntax error: {exc.message}",
                                     "check the {% %} and {{ }} tags"))
-        except (jinja2.TemplateError, OSError, UnicodeDecodeError):
+        except UnicodeDecodeError as exc:
+            found.append(not_utf8(name, exc))
+        except (jinja2.TemplateError, OSError):
             continue  # (anything else is reported when a page renders with it)
     return found
+
+
+def not_utf8(name: str, exc: UnicodeDecodeError) -> Diagnostic:
+    """A site template that is not UTF-8 text (the theme's are), at the line of its first bad byte."""
+    line = exc.object[: exc.start].count(b"\n") + 1 if isinstance(exc.object, bytes) else None
+    return Diagnostic(f"templates/{name}", line, f"is not UTF-8 text (byte 0x{exc.object[exc.start]:02x})",
+                      "save it as UTF-8")
