@@ -40,7 +40,39 @@ SITE_OPTION = click.option("--site", "-s", "site", type=click.Path(file_okay=Fal
                            default=".", show_default=True, help="The site folder (holds newsgen.yaml).")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _UsageLine(click.ClickException):
+    """A mistake on the command line (an unknown option, `-j zero`, `-o` naming a file): one line and status
+    1, like every other error, where click shows its usage block and exits with 2."""
+
+    exit_code = 1
+
+    def __init__(self, exc: click.UsageError, within: click.Context | None = None) -> None:
+        from .errors import visible
+
+        command = exc.ctx.command_path if exc.ctx is not None else "newsgen"
+        if within is not None and within.invoked_subcommand and exc.ctx in (None, within):  # (its options' parser)
+            command = f"{within.command_path} {within.invoked_subcommand}"
+        super().__init__(visible(f"{command}: {exc.format_message()} (see {command} --help)"))
+
+    def show(self, file: Any = None) -> None:
+        click.echo(self.message, err=True)
+
+
+class _Main(click.Group):
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.UsageError as exc:
+            raise _UsageLine(exc) from None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:  # (a command's options and arguments, read here)
+            raise _UsageLine(exc, ctx) from None
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="newsgen", message="%(prog)s %(version)s")
 def main() -> None:
     """newsgen: build a news site from Markdown articles.

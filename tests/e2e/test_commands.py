@@ -217,7 +217,24 @@ def test_new_article_errors(make_site, run_cli) -> None:  # type: ignore[no-unty
     again = run_cli(["new", "Match report", "--section", "Sports"], root)
     assert again.exit_code == 1 and "exists already" in again.stderr
     missing = run_cli(["new", "Match report"], root)
-    assert missing.exit_code == 2 and "--section" in missing.stderr
+    assert missing.exit_code == 1 and missing.stderr.splitlines() == [  # (click's usage block, status 2: one line)
+        "main new: Missing option '--section'. (see main new --help)"] or missing.stderr.splitlines() == [
+        "newsgen new: Missing option '--section'. (see newsgen new --help)"]
+
+
+@pytest.mark.parametrize(("args", "line"), [
+    (["build", "-j", "zero"], "newsgen build: Invalid value for '--jobs' / '-j': 'zero' is not a valid integer range."),
+    (["build", "extra"], "newsgen build: Got unexpected extra argument (extra)"),
+    (["nosuch"], "newsgen: No such command 'nosuch'."),
+    (["import", "wordpress"], "newsgen import wordpress: Missing argument 'EXPORT'."),
+])
+def test_a_command_line_mistake_is_one_line_and_status_1(args: list[str], line: str, make_site, run_script) -> None:  # type: ignore[no-untyped-def]
+    """The real program: click's usage block (three lines, status 2) is one line, as every other error."""
+    root = make_site({"content/politics/a.md": make_site.article("A")})
+    result = run_script(args, root)
+    assert result.exit_code == 1
+    command = line.split(":", 1)[0]
+    assert result.stderr.splitlines() == [f"{line} (see {command} --help)"]
 
 
 def test_the_real_program_ends_a_build_at_once_with_everything_done(make_site, run_script, snapshot) -> None:  # type: ignore[no-untyped-def]
