@@ -224,3 +224,25 @@ def test_a_runaway_range_in_a_template_stops_the_build_at_its_line(make_site, ru
                                            "{% for i in range(2, 100002, 25000) %}{{ i }},{% endfor %}{% endblock %}\n")
     assert run_cli(["build", "--jobs", "1"], root).exit_code == 0
     assert "2,25002,50002,75002," in (root / "public/404.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("template", "message"), [
+    ("{{ 'x' * 10**10 }}", "a repetition of 10,000,000,000 items, more than the 10,000,000 a template may make"),
+    ("{{ [0] * (10**9) }}", "a repetition of 1,000,000,000 items, more than the 10,000,000 a template may make"),
+    ("{{ 3 ** (10**8) }}", "a power of 200,000,000 bits, more than a template may make"),
+    ("{{ lipsum(10**6) }}", "lipsum() of 1,000,000 paragraphs, more than the 1,000 a template may make"),
+])
+def test_a_template_expression_too_big_to_make_stops_the_build_at_its_line(template: str, message: str, make_site,
+                                                                          run_cli) -> None:  # type: ignore[no-untyped-def]
+    """`{{ 'x' * 10**10 }}` in a template took 22 GB (Jinja folds constants when it compiles) before the
+    kernel killed the build; such an expression is now a template error at its line, with a small memory."""
+    import resource
+
+    root = make_site({"content/politics/a.md": make_site.article("A"),
+                      "templates/article.html": "{% extends 'base.html' %}\n{% block content %}\n" + template +
+                      "\n{% endblock %}\n"})
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    result = run_cli(["build", "--jobs", "1"], root)
+    assert result.exit_code == 1 and not result.traceback, result.stderr
+    assert result.stderr.splitlines()[0].startswith(f"templates/article.html:3: template error: OverflowError: {message}")
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 500_000  # KB

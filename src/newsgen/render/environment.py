@@ -37,7 +37,8 @@ def make_env(config: SiteConfig, cache: bool = True) -> jinja2.Environment:
     loaders.append(theme)
     bytecode: jinja2.BytecodeCache | None = None
     if cache:  # compiled templates kept between builds (not by `newsgen check`, which writes nothing)
-        cache_dir = config.root / ".newsgen-cache" / "jinja"
+        # (by the kind of environment: templates compiled for hooks.FastEnvironment call its guards)
+        cache_dir = config.root / ".newsgen-cache" / "jinja" / ("guarded" if hooks.enabled() else "stock")
         try:
             cache_dir.mkdir(parents=True, exist_ok=True)
             bytecode = jinja2.FileSystemBytecodeCache(str(cache_dir))
@@ -68,6 +69,7 @@ def make_env(config: SiteConfig, cache: bool = True) -> jinja2.Environment:
     env.globals["url"] = functools.partial(urls.href, config)
     env.globals["abs_url"] = functools.partial(urls.absolute, config)
     env.globals["range"] = bounded_range
+    env.globals["lipsum"] = bounded_lipsum
     return env
 
 
@@ -81,6 +83,13 @@ def bounded_range(*args: int) -> range:
     if len(r) > MAX_RANGE:
         raise OverflowError(f"range() of {len(r):,} items, more than the {MAX_RANGE:,} a template may make")
     return r
+
+
+def bounded_lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> Any:  # noqa: A002 - Jinja's
+    """Jinja's `lipsum()` (placeholder text) of at most 1,000 paragraphs (lipsum(10**6) made 1.7 GB)."""
+    if n > 1000:
+        raise OverflowError(f"lipsum() of {n:,} paragraphs, more than the 1,000 a template may make")
+    return jinja2.utils.generate_lorem_ipsum(n, html, min, max)
 
 
 def load_dates(config: SiteConfig) -> None:

@@ -94,6 +94,13 @@ class FastEnvironment(jinja2.Environment):
 
     context_class = _Context
     template_class = _Template
+    # `*` and `**` in templates go through call_binop, which refuses a result too big to make: Jinja folds
+    # constants at compile time, and {{ 'x' * 10**10 }} took 22 GB before the kernel killed the build.
+    # Jinja does this for an environment that says it is sandboxed; nothing else of its sandbox is taken
+    # (its compiled calls then go through `call`, which is the context's own)
+    sandboxed = True
+    intercepted_binops = frozenset(("*", "**"))
+    intercepted_unops: frozenset[str] = frozenset()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -101,3 +108,22 @@ class FastEnvironment(jinja2.Environment):
 
     def make_globals(self, d: Any = None) -> Any:
         return {**self.globals, **(d or {})}
+
+    def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's
+        return __context.call(__obj, *args, **kwargs)
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if isinstance(seq, (str, bytes, list, tuple)) and type(times) is int and len(seq) * times > MAX_MADE:
+                    raise OverflowError(f"a repetition of {len(seq) * times:,} items, more than the {MAX_MADE:,} a "
+                                        "template may make")
+            return left * right
+        if type(left) is int and type(right) is int and right > 0 and abs(left) > 1 and \
+                right * abs(left).bit_length() > MAX_BITS:
+            raise OverflowError(f"a power of {right * abs(left).bit_length():,} bits, more than a template may make")
+        return left**right
+
+
+MAX_MADE = 10_000_000  # characters (or items) a template's `*` may make: a page is ~100 KB
+MAX_BITS = 1_000_000  # of an integer a template's `**` may make (~300,000 digits; a page shows at most 4,300)
