@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import SplitResult, urlsplit
 
 from ..config import SectionConfig, SiteConfig
 from ..errors import visible
@@ -27,6 +28,14 @@ class ImportFailure(Exception):  # noqa: N818 - the one line the user sees, not 
     def text(self) -> str:
         place = f"{self.where}:{self.line}" if self.line is not None else self.where
         return visible(f"{place}: {self.message}" + (f" ({self.hint})" if self.hint else ""))
+
+
+def split_url(url: str) -> SplitResult:
+    """urlsplit, with an address it refuses (an unclosed IPv6 bracket: `http://[x/`) as no address."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return urlsplit("")
 
 
 def old_path(path: str, query: str = "") -> str:

@@ -17,16 +17,17 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 import feedparser  # type: ignore[import-untyped]
 
 from ..slugs import name_slug
-from .common import Entry, ImportFailure, Options, Report, clean_text, old_path, pick_section
+from . import feeddates, jsonlimits
+from .common import Entry, ImportFailure, Options, Report, clean_text, old_path, pick_section, split_url
 from .html import autop, plain_text
 from .media import fetch
 from .run import Importer
-from .xmlsafe import events, local
+from .xmlsafe import encoding_failure, events, local
 
 _ATOM = "http://www.w3.org/2005/Atom"
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -89,14 +90,40 @@ def _zoneless(value: Any) -> bool:
         return False
 
 
+_DATE_HINT = "a date such as 2024-03-19T10:40:00+07:00 or Tue, 19 Mar 2024 10:40:00 +0700"
+
+
+def _which(bad: dict[str, str]) -> str:
+    return " and ".join(f"{key} date {text}" for key, text in bad.items())
+
+
+def _xml_date(e: Any, key: str, bad: dict[str, str]) -> dt.datetime | None:
+    """An XML item's published or updated date as feedparser read it, when its text names a real moment
+    (else None, and the text in `bad`)."""
+    text = str(dict.get(e, key) or "").strip()
+    when = _when(dict.get(e, f"{key}_parsed"))
+    if text and (when is None or not feeddates.real(text)):
+        bad[key] = text[:80]
+        return None
+    return when
+
+
+def _json_date(item: dict[str, Any], key: str, zone: dt.tzinfo, bad: dict[str, str]) -> dt.datetime | None:
+    value = item.get(f"date_{'published' if key == 'published' else 'modified'}")
+    when = _when(value, zone)
+    if when is None and value not in (None, ""):
+        bad[key] = _text(value).strip()[:80] or "(not text)"
+    return when
+
+
 class FeedItems:
     def __init__(self, options: Options, report: Report, home: str) -> None:
         self.options, self.report = options, report
-        hosts = {urlsplit(home).hostname, urlsplit(options.config.base_url).hostname}
+        hosts = {split_url(home).hostname, split_url(options.config.base_url).hostname}
         self.hosts = {h for h in hosts if h}
 
     def _slug_and_aliases(self, link: str, title: str) -> tuple[str, list[str]]:
-        parts = urlsplit(link)
+        parts = split_url(link)
         last = unquote(parts.path.rstrip("/").rsplit("/", 1)[-1]) if parts.path else ""
         for ext in (".html", ".htm", ".php"):
             last = last.removesuffix(ext)
@@ -108,15 +135,21 @@ class FeedItems:
 
     def make(self, *, title: str, link: str, published: dt.datetime | None, modified: dt.datetime | None,
              authors: list[str], categories: list[tuple[str, str]], tags: list[str], summary: str, body: str,
-             image: str) -> Entry | None:
+             image: str, unreadable: dict[str, str] | None = None) -> Entry | None:
+        """The entry, or None (reported). `unreadable`: "published" / "updated" -> a date's text that
+        names no real moment (2024-13-45): never taken, the other date used if there is one."""
         title = clean_text(plain_text(title))
         if not title:
             self.report.skip(f"(untitled: {link or 'no link'})", "no title (newsgen needs one)")
             return None
+        bad = unreadable or {}
         date = published or modified
         if date is None:
-            self.report.skip(title, "no date")
+            self.report.skip(title, f"its {_which(bad)} cannot be read ({_DATE_HINT})" if bad else "no date")
             return None
+        for key, text in bad.items():
+            self.report.warn(title, f"its {key} date {text} cannot be read: "
+                                    + ("its updated date used" if key == "published" else "left out"))
         section, used = pick_section(categories, self.options)
         if section is None:
             names = ", ".join(f'"{n}"' for n, _ in categories) or "none"
@@ -130,7 +163,7 @@ class FeedItems:
                      authors=list(dict.fromkeys(a for a in (clean_text(x) for x in authors) if a)),
                      tags=list({t.casefold(): t for t in kept if t}.values())[:100],
                      summary=clean_text(plain_text(summary)), image=image, aliases=aliases, wordpress=False,
-                     base=link if urlsplit(link).scheme in ("http", "https") else "")
+                     base=link if split_url(link).scheme in ("http", "https") else "")
 
 
 def _xml_entries(parsed: Any, items: FeedItems) -> Iterator[Entry]:
@@ -162,30 +195,41 @@ def _xml_entries(parsed: Any, items: FeedItems) -> Iterator[Entry]:
         for media in others:  # (a podcast's audio, a video: newsgen articles carry photos only)
             items.report.warn(clean_text(plain_text(title)) or e.get("link", ""),
                               f"enclosure not imported ({media.get('type') or 'no type'}): {media.get('href')}")
+        bad: dict[str, str] = {}
         entry = items.make(title=title, link=e.get("link", ""),
-                           published=_when(e.get("published_parsed")), modified=_when(dict.get(e, "updated_parsed")),
+                           published=_xml_date(e, "published", bad), modified=_xml_date(e, "updated", bad),
+                           unreadable=bad,
                            authors=names, categories=[t for t in terms if t[0]], tags=[], summary=summary,
                            body=body, image=next((u for u in images if u), ""))
         if entry is not None:
             yield entry
 
 
+def _text(value: Any) -> str:
+    """A JSON Feed value as text: a string, or a number written out; not a list or an object (whose
+    text, Python's repr, is no title, and may be nested deeper than repr can go)."""
+    if isinstance(value, str):
+        return value
+    return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else ""
+
+
 def _json_entries(entries: list[dict[str, Any]], items: FeedItems) -> Iterator[Entry]:
     for item in entries:
         authors = item.get("authors") or ([item["author"]] if isinstance(item.get("author"), dict) else [])
         authors = authors if isinstance(authors, list) else []
-        body = item.get("content_html") or ""
+        body = _text(item.get("content_html"))
         if not body and item.get("content_text"):
-            body = autop(htmllib.escape(str(item["content_text"])))
+            body = autop(htmllib.escape(_text(item["content_text"])))
         raw_tags = item.get("tags")
-        tags = [str(t) for t in raw_tags if isinstance(t, str | int)] if isinstance(raw_tags, list) else []
+        tags = [_text(t) for t in raw_tags if isinstance(t, str | int)] if isinstance(raw_tags, list) else []
         zone = items.options.config.tz
-        entry = items.make(title=str(item.get("title") or ""), link=str(item.get("url") or ""),
-                           published=_when(item.get("date_published"), zone),
-                           modified=_when(item.get("date_modified"), zone),
-                           authors=[str(a.get("name", "")) for a in authors if isinstance(a, dict)],
-                           categories=[(t, t) for t in tags], tags=[], summary=str(item.get("summary") or ""),
-                           body=str(body), image=str(item.get("image") or item.get("banner_image") or ""))
+        bad: dict[str, str] = {}
+        entry = items.make(title=_text(item.get("title")), link=_text(item.get("url")),
+                           published=_json_date(item, "published", zone, bad),
+                           modified=_json_date(item, "updated", zone, bad), unreadable=bad,
+                           authors=[_text(a.get("name")) for a in authors if isinstance(a, dict)],
+                           categories=[(t, t) for t in tags], tags=[], summary=_text(item.get("summary")),
+                           body=body, image=_text(item.get("image")) or _text(item.get("banner_image")))
         if entry is not None:
             for key in ("date_published", "date_modified"):
                 if _zoneless(item.get(key)):
@@ -197,18 +241,23 @@ def _json_entries(entries: list[dict[str, Any]], items: FeedItems) -> Iterator[E
 def _json_feed(data: bytes, label: str) -> tuple[str, list[dict[str, Any]]]:
     """The feed's home page and its items."""
     try:
-        doc = json.loads(data.decode("utf-8-sig"))
+        text = data.decode("utf-8-sig")
+        doc = json.loads(text)
     except UnicodeDecodeError as exc:
         raise ImportFailure(label, None, f"not UTF-8 text (byte {exc.start})", _HINT) from exc
     except json.JSONDecodeError as exc:
         raise ImportFailure(label, exc.lineno, f"malformed JSON: {exc.msg} (column {exc.colno})", _HINT) from exc
+    except RecursionError as exc:
+        raise jsonlimits.too_deep(text, label) from exc
+    except ValueError as exc:  # an integer longer than Python reads (sys.get_int_max_str_digits)
+        raise jsonlimits.too_long(text, label, exc) from exc
     version = doc.get("version") if isinstance(doc, dict) else None
     if not isinstance(version, str) or not version.startswith("https://jsonfeed.org/version/"):
         raise ImportFailure(label, 1, 'unknown format: JSON without a JSON Feed "version"', _HINT)
     entries = doc.get("items")
     if not isinstance(entries, list):
         raise ImportFailure(label, 1, 'a JSON Feed without an "items" list', _HINT)
-    return str(doc.get("home_page_url") or ""), [i for i in entries if isinstance(i, dict)]
+    return _text(doc.get("home_page_url")), [i for i in entries if isinstance(i, dict)]
 
 
 def import_feed(source: str, options: Options, report: Report) -> None:
@@ -218,6 +267,9 @@ def import_feed(source: str, options: Options, report: Report) -> None:
         home, entries = _json_feed(data, label)
         Importer(options, report, base_url=home).run(_json_entries(entries, FeedItems(options, report, home)))
         return
-    parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=True)
+    try:
+        parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=True)
+    except (LookupError, ValueError) as exc:  # (an encoding expat took and feedparser cannot: unicode_escape)
+        raise encoding_failure(io.BytesIO(data), label, exc) from exc
     home = str(parsed.feed.get("link", ""))
     Importer(options, report, base_url=home).run(_xml_entries(parsed, FeedItems(options, report, home)))

@@ -6,7 +6,7 @@ text given its paragraphs (WordPress's `wpautop`), `[caption]` and figures -> an
 the caption (newsgen renders it as a figure), `[gallery]` and gallery blocks -> images, `[embed]`,
 embed blocks, iframes and a URL alone on its line -> a link; headings start at h2 and skip no level.
 Every image's address goes through `image(src)`, which returns the address to write (a local file
-name or the URL kept).
+name or the URL kept), or "" to leave the image out.
 """
 
 from __future__ import annotations
@@ -14,12 +14,13 @@ from __future__ import annotations
 import html as htmllib
 import re
 from collections.abc import Callable
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from bs4 import BeautifulSoup, Tag
 from markdownify import MarkdownConverter
 
 from ..content.sanitize import LINK_SCHEMES
+from .common import split_url
 
 ImageMap = Callable[[str], str]
 GalleryFn = Callable[[dict[str, str]], list[tuple[str, str, str]]]
@@ -205,7 +206,11 @@ def _cleanup(soup: BeautifulSoup, image: ImageMap, link: ImageMap | None) -> Non
         if not src:
             img.decompose()
             continue
-        keep = {"src": image(htmllib.unescape(src)), "alt": str(img.get("alt") or "")}
+        mapped = image(htmllib.unescape(src))
+        if not mapped:  # (an address the article cannot show: left out, reported by `image`)
+            img.decompose()
+            continue
+        keep = {"src": mapped, "alt": str(img.get("alt") or "")}
         if img.get("title"):
             keep["title"] = str(img["title"])
         img.attrs = keep  # type: ignore[assignment]  # bs4's attribute mapping type is wider
@@ -243,7 +248,7 @@ class _Converter(MarkdownConverter):
         src = _media_src(el)
         if not src:
             return ""
-        name = unquote(urlsplit(src).path.rsplit("/", 1)[-1]) or src
+        name = unquote(split_url(src).path.rsplit("/", 1)[-1]) or src
         name = " ".join(name.split()).replace("[", "(").replace("]", ")")
         src = src.replace(" ", "%20").replace(")", "%29").replace("(", "%28")
         return f"\n\n[{kind}: {name}]({src})\n\n"

@@ -2,8 +2,10 @@
 
 `Bundle.image(url)` is given every image address of one article (the lead image and the body's) and
 returns what the article should say: a file name next to it when the file could be had, else the URL
-as it was (listed in the report). Downloads use urllib with a timeout, only when asked (`--download`),
-never in a dry run; a file is kept only when its first bytes are those of an image newsgen reads.
+as it was (listed in the report); an address that is not http(s) (file:, data:, a path with no site to
+read it against) is left out, with a warning: the build would refuse it, or the page could not show
+it. Downloads use urllib with a timeout, only when asked (`--download`), never in a dry run; a file
+is kept only when its first bytes are those of an image newsgen reads.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import re
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
 from ..slugs import slugify
 from .common import Options, Report
@@ -23,6 +25,7 @@ from .common import Options, Report
 MAX_BYTES = 50 * 1024 * 1024
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp")
 _SIZED = re.compile(r"-\d+x\d+(?=\.[a-z]+$)", re.I)  # WordPress's resized copies: photo-1024x768.jpg
+_UNSAFE = re.compile(r"[\x00-\x20\x7f-\x9f]")
 _SCALED = re.compile(r"-(scaled|rotated)(?=\.[a-z]+$)", re.I)
 
 
@@ -61,7 +64,7 @@ def uploads_path(url: str, uploads: Path) -> Path | None:
 
 def fetch(url: str, timeout: float) -> bytes:
     """The bytes at an http(s) URL; OSError (with the reason) when it cannot be had."""
-    if urlsplit(url).scheme not in ("http", "https"):
+    if web_address(url) is None:
         raise OSError(f"not an http(s) address: {url}")
     request = urllib.request.Request(url, headers={"User-Agent": "newsgen-import"})  # noqa: S310 - scheme checked
     try:
@@ -72,6 +75,18 @@ def fetch(url: str, timeout: float) -> bytes:
     if len(data) > MAX_BYTES:
         raise OSError(f"larger than {MAX_BYTES // (1024 * 1024)} MB")
     return data
+
+
+def web_address(src: str, base: str = "") -> str | None:
+    """`src` (read against `base`) as an http(s) URL with a host, its scheme in lower case (the build
+    takes `https://` only so) and any space or control character percent-encoded; None for any other."""
+    try:
+        parts = urlsplit(urljoin(base, src) if base else src)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            return None
+    except ValueError:  # (an unclosed IPv6 bracket: http://[x/)
+        return None
+    return _UNSAFE.sub(lambda m: quote(m.group(0)), urlunsplit(parts))
 
 
 @dataclass
@@ -87,11 +102,14 @@ class Bundle:
     remote: list[str] = field(default_factory=list)
 
     def image(self, src: str) -> str:
-        url = urljoin(self.base_url, src) if self.base_url else src
+        """The address to write for the image at `src`: a file name next to the article, an http(s)
+        URL, or "" (left out, with a warning) for any other address (file:, data:, a path on no site),
+        which the build would refuse or the page could not show."""
+        url = web_address(src, self.base_url)
+        if url is None:
+            return self._left_out(src)
         if url in self.sources:
             return self.sources[url]
-        if urlsplit(url).scheme not in ("http", "https"):
-            return src
         name = safe_name(urlsplit(url).path)
         if not name.lower().endswith(IMAGE_SUFFIXES):
             return self._kept(url, "not a JPEG, PNG, GIF or WebP file")
@@ -132,6 +150,14 @@ class Bundle:
         if not is_image_bytes(data[:16]):
             return None, f"{path} is not an image newsgen reads", ""
         return data, "", str(path)
+
+    def _left_out(self, src: str) -> str:
+        if src not in self.sources:
+            self.sources[src] = ""
+            shown = src if len(src) <= 100 else src[:100] + "..."
+            self.report.warn(self.label, f"image left out: {shown} (not a web address: an article's image is a "
+                                         "file next to it or an http(s) address)")
+        return ""
 
     def _kept(self, url: str, why: str) -> str:
         if url not in self.remote:

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from ..config import load_config
+from ..content.markdown import body_problem
 from ..errors import BuildError, did_you_mean
 from .common import Entry, ImportFailure, Options, Report, old_path
 from .html import media_links, to_markdown, unknown_shortcodes
 from .media import Bundle
 from .write import existing, front_matter, target, write_bundle
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # what the build refuses in a body
 
 
 def site_options(site: Path, section_map: tuple[str, ...], default_section: str | None,
@@ -73,7 +78,11 @@ class Importer:
         relative to the item's page (`base`: `budget.pdf`, `../other/`), which would lead nowhere on the
         new site: the old site's full address."""
         base = base or self.base_url
-        parts = urlsplit(urljoin(base, href) if base else href)
+        try:
+            parts = urlsplit(urljoin(base, href) if base else href)
+            urlsplit(self.base_url)
+        except ValueError:  # (an address urllib refuses, http://[x/: kept as it was)
+            return href
         if parts.scheme not in ("http", "https", "") or (
                 parts.hostname and parts.hostname != urlsplit(self.base_url).hostname):
             return href
@@ -105,7 +114,17 @@ class Importer:
         except RecursionError:
             self.report.skip(entry.label, "its HTML is nested too deeply to convert")
             return
+        body = self._no_controls(entry, body)
+        problem = body_problem(body)  # the build's own limits (size, nesting, links): it would refuse this body
+        if problem is not None:
+            self.report.skip(entry.label, f"newsgen build would refuse it: {problem[0]} ({problem[1]})")
+            return
         text = front_matter(entry, tz, image, body)
+        halves = len(_SURROGATE.findall(text))  # a JSON "\\ud800": half of a character, which no file can hold
+        if halves:
+            text = _SURROGATE.sub("\ufffd", text)
+            self.report.warn(entry.label, f"{halves} invalid character{'s' if halves > 1 else ''} (a lone UTF-16 "
+                                          "surrogate, such as \\ud800) replaced with U+FFFD")
         if not options.dry_run:
             try:
                 write_bundle(options.site, rel, text, bundle.files)
@@ -113,6 +132,16 @@ class Importer:
                 raise ImportFailure(rel, None, f"cannot write: {exc.strerror or exc}",
                                     "check the folder's permissions and free space") from exc
         self.report.wrote(rel)
+
+    def _no_controls(self, entry: Entry, body: str) -> str:
+        """The body without its control characters (invisible, and they make feeds invalid XML: the
+        build refuses a body that holds one), with a warning."""
+        found = _CONTROL.findall(body)
+        if found:
+            codes = ", ".join(dict.fromkeys(f"U+{ord(c):04X}" for c in found))
+            self.report.warn(entry.label, f"{len(found)} control character{'s' if len(found) > 1 else ''} "
+                                          f"({codes}) removed from its body")
+        return _CONTROL.sub("", body) if found else body
 
     def _alias_ok(self, entry: Entry, alias: str) -> bool:
         """Whether the build takes `alias` as an old address of this site (`frontmatter.aliases`): one it

@@ -11,11 +11,11 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from ..config import SectionConfig
 from ..slugs import is_valid_slug, short_slug, slugify
-from .common import Entry, Options, Report, clean_text, old_path, pick_section
+from .common import Entry, Options, Report, clean_text, old_path, pick_section, split_url
 from .html import GalleryFn, plain_text
 from .run import Importer
 from .wxr import Export, Item, read
@@ -58,7 +58,7 @@ class WordPress:
         self.used: Counter[str] = Counter()  # attachment id -> articles that show it
         self.unmatched: Counter[str] = Counter()  # categories that matched no section
         base = export.channel.get("wp:base_blog_url") or export.channel.get("link") or ""
-        self.home = (urlsplit(base).path or "/").rstrip("/") + "/"
+        self.home = (split_url(base).path or "/").rstrip("/") + "/"
         self.site_url = export.channel.get("wp:base_site_url") or base
 
     # ------------------------------------------------------------------ dates, people, slugs
@@ -87,7 +87,7 @@ class WordPress:
 
     def _aliases(self, item: Item) -> list[str]:
         out = []
-        link = urlsplit(item.get("link"))
+        link = split_url(item.get("link"))
         if link.path or link.query:
             out.append(old_path(link.path, link.query))
         key = "page_id" if item.get("wp:post_type") == "page" else "p"
@@ -102,7 +102,7 @@ class WordPress:
         if att is None or not att.get("wp:attachment_url"):
             return None
         self.used[attachment_id.strip()] += 1
-        caption = plain_text(att.get("excerpt:encoded"))
+        caption = clean_text(plain_text(att.get("excerpt:encoded")))
         return att.get("wp:attachment_url"), caption, clean_text(att.meta.get("_wp_attachment_image_alt", ""))
 
     def _gallery(self, item: Item) -> GalleryFn:

@@ -3,6 +3,7 @@ as one line with the place: `export.xml:12: malformed XML: mismatched tag (colum
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -14,6 +15,7 @@ import defusedxml.ElementTree as safe_et
 from .common import ImportFailure
 
 _HINT = "the file is cut short or was changed by hand: export it again"
+_ENCODING = re.compile(rb"""<\?xml[^>]*?\bencoding\s*=\s*["']([^"'>]{0,80})""")
 
 
 def events(source: IO[bytes], label: str) -> Iterator[tuple[str, Element]]:
@@ -27,6 +29,25 @@ def events(source: IO[bytes], label: str) -> Iterator[tuple[str, Element]]:
     except defusedxml.DefusedXmlException as exc:
         raise ImportFailure(label, _declaration_line(source), "a DTD or entity declaration: refused",
                             "an export from WordPress has none; remove the <!DOCTYPE ...> part") from exc
+    except (LookupError, ValueError) as exc:  # (an unknown or unusable encoding: expat asks Python's codecs)
+        raise encoding_failure(source, label, exc) from exc
+
+
+def encoding_failure(source: IO[bytes], label: str, exc: Exception) -> ImportFailure:
+    """The one line for an XML declaration whose encoding cannot be read (`encoding="X-NOPE"`, a codec
+    that is not a text encoding, a multi-byte one expat cannot take)."""
+    hint = 'save the file as UTF-8, with encoding="UTF-8" in its first line'
+    try:
+        source.seek(0)
+        head = source.read(1 << 10)
+    except (OSError, ValueError):
+        head = b""
+    found = _ENCODING.search(head)
+    if found is None:
+        return ImportFailure(label, None, f"cannot read the file's encoding: {exc}", hint)
+    name = found.group(1).decode("ascii", "replace")
+    return ImportFailure(label, head.count(b"\n", 0, found.start()) + 1,
+                         f'the XML declaration names an encoding newsgen cannot read: "{name}"', hint)
 
 
 def _declaration_line(source: IO[bytes]) -> int | None:
