@@ -69,7 +69,7 @@ def make_env(config: SiteConfig, cache: bool = True) -> jinja2.Environment:
     env.globals["url"] = functools.partial(urls.href, config)
     env.globals["abs_url"] = functools.partial(urls.absolute, config)
     env.globals["range"] = bounded_range
-    env.globals["lipsum"] = bounded_lipsum
+    env.globals["lipsum"] = hooks.bounded_lipsum
     return env
 
 
@@ -83,13 +83,6 @@ def bounded_range(*args: int) -> range:
     if len(r) > MAX_RANGE:
         raise OverflowError(f"range() of {len(r):,} items, more than the {MAX_RANGE:,} a template may make")
     return r
-
-
-def bounded_lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> Any:  # noqa: A002 - Jinja's
-    """Jinja's `lipsum()` (placeholder text) of at most 1,000 paragraphs (lipsum(10**6) made 1.7 GB)."""
-    if n > 1000:
-        raise OverflowError(f"lipsum() of {n:,} paragraphs, more than the 1,000 a template may make")
-    return jinja2.utils.generate_lorem_ipsum(n, html, min, max)
 
 
 def load_dates(config: SiteConfig) -> None:

@@ -127,3 +127,10 @@ class FastEnvironment(jinja2.Environment):
 
 MAX_MADE = 10_000_000  # characters (or items) a template's `*` may make: a page is ~100 KB
 MAX_BITS = 1_000_000  # of an integer a template's `**` may make (~300,000 digits; a page shows at most 4,300)
+
+
+def bounded_lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> Any:  # noqa: A002 - Jinja's
+    """Jinja's `lipsum()` (placeholder text) of at most 1,000 paragraphs (lipsum(10**6) made 1.7 GB)."""
+    if n > 1000:
+        raise OverflowError(f"lipsum() of {n:,} paragraphs, more than the 1,000 a template may make")
+    return jinja2.utils.generate_lorem_ipsum(n, html, min, max)
