@@ -58,7 +58,7 @@ def fail(exc: Any, outcome: str = ", nothing was written") -> NoReturn:
     for d in exc.diagnostics:
         say(str(d), sys.stderr)
     n = len(exc.diagnostics)
-    say(f"newsgen: {n} error{'s' if n != 1 else ''}{outcome}", sys.stderr)
+    say(f"newsgen: {n} error{'s' if n != 1 else ''}{getattr(exc, 'outcome', None) or outcome}", sys.stderr)
     sys.exit(1)
 
 

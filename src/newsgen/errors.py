@@ -44,8 +44,9 @@ class Diagnostic:
 class BuildError(Exception):
     """The one exception for user mistakes: carries every diagnostic of the run."""
 
-    def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
+    def __init__(self, diagnostics: Iterable[Diagnostic], outcome: str | None = None) -> None:
         self.diagnostics = sorted(set(diagnostics), key=_sort_key)
+        self.outcome = outcome  # what became of the output, when not "nothing was written" (the summary line)
         super().__init__("\n".join(str(d) for d in self.diagnostics))
 
 

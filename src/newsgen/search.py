@@ -13,6 +13,8 @@ if TYPE_CHECKING:
     from .config import SiteConfig
 
 FOLDER = "pagefind"
+# the summary line of a build whose indexing failed: the pages are in place (Pagefind reads them there)
+PUBLISHED = ", the pages were published without their search index (the next build makes it)"
 
 
 _MISSING = Diagnostic("newsgen.yaml", None, "search: true needs Pagefind, which is not installed",
@@ -47,9 +49,10 @@ def index(out: Path) -> None:
     )
     if proc.returncode != 0:
         shutil.rmtree(new, ignore_errors=True)
+        shutil.rmtree(out / FOLDER, ignore_errors=True)  # (not an index of other pages: the next build makes it)
         message = (proc.stderr or proc.stdout).strip().splitlines()
         raise BuildError([Diagnostic("newsgen.yaml", None, "search indexing failed: "
-                                     + (message[-1] if message else f"exit {proc.returncode}"))])
+                                     + (message[-1] if message else f"exit {proc.returncode}"))], PUBLISHED)
     _languages_in_order(new / "pagefind-entry.json")
     target = out / FOLDER
     try:
@@ -59,7 +62,7 @@ def index(out: Path) -> None:
     except OSError as exc:
         shutil.rmtree(new, ignore_errors=True)
         raise BuildError([Diagnostic(str(target), None, f"cannot put the search index in place: {exc.strerror}",
-                                     "remove what is there in its place")]) from None
+                                     "remove what is there in its place")], PUBLISHED) from None
     shutil.rmtree(old, ignore_errors=True)
 
 

@@ -411,3 +411,36 @@ def test_search_without_pagefind_stops_the_build_before_anything_is_written(buil
                                     hint="pip install 'pagefind[bin]'"))
     assert snapshot(root / "public") == before
     assert snapshot(root / ".newsgen-cache") == cache_before
+
+
+def test_a_failed_search_index_says_the_pages_were_published_and_the_next_build_makes_it(
+        built, run_cli, monkeypatch, write_file) -> None:  # type: ignore[no-untyped-def]
+    """Pagefind reads the pages where they are, so it runs once they are published: when it fails, the
+    summary said "nothing was written", and the next build (nothing else changed) kept the old index."""
+    import subprocess
+
+    root, _ = built
+    write_file(root, "newsgen.yaml", (root / "newsgen.yaml").read_text(encoding="utf-8") + "search: true\n")
+    assert run_cli(["build", "--jobs", "1"], root).exit_code == 0
+    assert (root / "public" / "pagefind").is_dir()
+    edited = (root / "content/politics/2025/good.md").read_text(encoding="utf-8") + "\nOne more line.\n"
+    write_file(root, "content/politics/2025/good.md", edited)
+    real = subprocess.run
+
+    def failing(args, *rest, **kwargs):  # type: ignore[no-untyped-def]
+        if "pagefind" in args:
+            return subprocess.CompletedProcess(args, 1, "", "Error: out of disk space\n")
+        return real(args, *rest, **kwargs)
+
+    monkeypatch.setattr(subprocess, "run", failing)
+    result = run_cli(["build", "--jobs", "1"], root)
+    assert result.exit_code == 1 and not result.traceback
+    assert result.stderr.splitlines() == [
+        "newsgen.yaml: search indexing failed: Error: out of disk space",
+        "newsgen: 1 error, the pages were published without their search index (the next build makes it)"]
+    assert "One more line." in (root / "public/politics/the-council-votes-on-the-flood-barrier/index.html").read_text(
+        encoding="utf-8")
+    assert not (root / "public" / "pagefind").exists()
+    monkeypatch.setattr(subprocess, "run", real)
+    assert run_cli(["build", "--jobs", "1"], root).exit_code == 0
+    assert (root / "public" / "pagefind" / "pagefind-entry.json").is_file()
