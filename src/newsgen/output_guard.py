@@ -29,7 +29,10 @@ def locked(root: Path, out: Path) -> Iterator[None]:
         out.mkdir(parents=True, exist_ok=True)
         fd = os.open(out, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     except OSError as exc:
-        raise BuildError([Diagnostic(str(out), None, f"cannot create the output folder: {exc.strerror}",
+        dangling = os.path.islink(out) and not os.path.exists(out)  # noqa: PTH114 - (os: as the rest here)
+        raise BuildError([Diagnostic(str(out), None, "is a link to nothing (its target is missing)" if dangling else
+                                     f"cannot create the output folder: {exc.strerror}",
+                                     "remove the link, or point it at a folder" if dangling else
                                      "check the path and its permissions")]) from None
     note = root / CACHE_DIR / f"output-{hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:12]}.pid"
     try:

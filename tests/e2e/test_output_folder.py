@@ -122,3 +122,12 @@ def test_a_deleted_manifest_is_written_again(make_site, run_cli) -> None:  # typ
     assert cold.exit_code == 0, cold.stderr
     assert not (out / "politics/beta").exists()  # known from the manifest written again: removed
     assert (out / "keep.txt").read_text(encoding="utf-8") == "the web team's"
+
+
+def test_an_output_folder_that_is_a_link_to_nothing_is_named_so(make_site, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """`-o out` where out is a dangling symlink said "cannot create the output folder: File exists"."""
+    root = make_site({"content/politics/a.md": make_site.article("A")})
+    (root / "out").symlink_to(root / "gone" / "x")
+    result = run_cli(["build", "--jobs", "1", "--out", str(root / "out")], root)
+    assert result.exit_code == 1 and result.stderr.splitlines()[0] == (
+        f"{root / 'out'}: is a link to nothing (its target is missing) (remove the link, or point it at a folder)")
