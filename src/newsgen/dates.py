@@ -45,9 +45,9 @@ def parse_date(value: object, tz: ZoneInfo) -> dt.datetime:
     if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
         raise DateProblem(f"{_quoted(value)} is out of range" if isinstance(value, str) else "the date is out of range",
                           f"a date must be between the years {FIRST_YEAR} and {LAST_YEAR}")
-    what = _quoted(value) if isinstance(value, str) else "the date"
     if _odd_offset(parsed):  # (feeds, sitemaps and JSON-LD write an offset in hours and minutes only)
-        raise DateProblem(f"{what} has a UTC offset with seconds", "write the offset in hours and minutes, e.g. +07:00")
+        raise DateProblem(f"{_quoted(value) if isinstance(value, str) else 'the date'} has a UTC offset with seconds",
+                          "write the offset in hours and minutes, e.g. +07:00")
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=tz)
         if parsed.utcoffset() != parsed.replace(fold=1).utcoffset() and \
@@ -56,28 +56,16 @@ def parse_date(value: object, tz: ZoneInfo) -> dt.datetime:
             # twice, when they go back, is its first time)
             raise DateProblem(f"{_quoted(str(value))} is not a time of the site's timezone ({tz.key}): the clocks "
                               "skip it", "write the time the clocks showed, e.g. one hour later")
-        if _odd_offset(parsed):  # (a zone's local mean time before standard time: Asia/Ho_Chi_Minh until 1906)
-            raise DateProblem(f"{what} is in {tz.key}'s local mean time, UTC{_offset(parsed, 1)}: an offset with "
-                              f"seconds", f"give it an offset in hours and minutes, e.g. {_with_offset(parsed)}")
+        if _odd_offset(parsed):  # a zone's local mean time (Asia/Ho_Chi_Minh +07:06:40 until 1906): the time
+            # as written, at the offset rounded to the minute (30 s away at most), which feeds and sitemaps can write
+            offset = round((parsed.utcoffset() or dt.timedelta()).total_seconds() / 60)
+            parsed = parsed.replace(tzinfo=dt.timezone(dt.timedelta(minutes=offset)))
     return parsed
 
 
 def _odd_offset(when: dt.datetime) -> bool:
     offset = when.utcoffset()
     return offset is not None and bool(offset.seconds % 60 or offset.microseconds)
-
-
-def _offset(when: dt.datetime, unit: int) -> str:
-    """The UTC offset of `when` as +HH:MM[:SS], rounded to `unit` seconds (60: to the minute)."""
-    seconds = round((when.utcoffset() or dt.timedelta()).total_seconds() / unit) * unit
-    sign, seconds = "+-"[seconds < 0], abs(seconds)
-    text = f"{sign}{seconds // 3600:02}:{seconds // 60 % 60:02}"
-    return text + f":{seconds % 60:02}" if seconds % 60 else text
-
-
-def _with_offset(when: dt.datetime) -> str:
-    """The date written with its offset rounded to the minute: "1900-01-01 10:00 +07:07"."""
-    return f"{when:%Y-%m-%d %H:%M} {_offset(when, 60)}"
 
 
 def _quoted(text: str) -> str:

@@ -33,11 +33,13 @@ def test_offsets_in_whole_minutes_are_kept(text: str) -> None:
     assert parse_date(text, HCM).utcoffset().seconds % 60 == 0  # type: ignore[union-attr]
 
 
-def test_a_naive_date_in_local_mean_time_is_refused_with_a_date_to_write() -> None:
-    with pytest.raises(DateProblem) as info:
-        parse_date("1905-03-19 10:00", HCM)
-    assert info.value.args == ('"1905-03-19 10:00" is in Asia/Ho_Chi_Minh\'s local mean time, UTC+07:06:30: an '
-                               "offset with seconds", "give it an offset in hours and minutes, e.g. 1905-03-19 10:00 +07:06")
-    assert parse_date("1905-03-19 10:00 +07:06", HCM).utcoffset() == dt.timedelta(hours=7, minutes=6)
-    with pytest.raises(DateProblem, match=r"UTC-00:44:30.*e\.g\. 1970-01-01 00:00 -00:44"):
-        parse_date("1970-01-01", ZoneInfo("Africa/Monrovia"))
+def test_a_naive_date_in_local_mean_time_gets_its_offset_to_the_minute() -> None:
+    """Asia/Ho_Chi_Minh was UTC+07:06:30 until 1911, Africa/Monrovia UTC-00:44:30 until 1972: a date written
+    without an offset keeps its time on the clock, at the offset rounded to the minute (30 s away at most)."""
+    parsed = parse_date("1905-03-19 10:00", HCM)
+    assert (parsed.hour, parsed.minute, parsed.utcoffset()) == (10, 0, dt.timedelta(hours=7, minutes=6))
+    assert abs(parsed - dt.datetime(1905, 3, 19, 10, 0, tzinfo=HCM)) <= dt.timedelta(seconds=30)
+    assert parsed.isoformat() == "1905-03-19T10:00:00+07:06"
+    assert parse_date("1970-01-01", ZoneInfo("Africa/Monrovia")).isoformat() == "1970-01-01T00:00:00-00:44"
+    assert parse_date("1972-06-01", ZoneInfo("Africa/Monrovia")).utcoffset() == dt.timedelta(0)
+    assert parse_date("2026-01-02 10:00", HCM).tzinfo is HCM  # (today's dates keep the site's zone)

@@ -175,15 +175,15 @@ def site_address_problem(url: str) -> tuple[str, str] | None:
     """What is wrong with `url` as the site's address (base_url): (problem, hint), the problem said after the
     address; None for an http(s) address with a host, perhaps a port and a path, and nothing a page, feed or
     robots.txt could not hold as it is (a line break, a space, a quote, a query or a fragment)."""
-    if not url.isprintable() or any(c.isspace() for c in url):
-        return "has a space, line break or control character in it", "a web address has none: " + _SITE_HINT
-    try:
+    try:  # (urlsplit drops a tab or line break, and spaces around: found next)
         parts = urlsplit(url)
         port = parts.port
     except ValueError:  # a bad port, an unclosed [
         parts, port = urlsplit(url.partition("[")[0]), -1
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return "is not a web address", "e.g. https://news.example.org/"
+    if not url.isprintable() or any(c.isspace() for c in url):
+        return "has a space, line break or control character in it", "a web address has none: " + _SITE_HINT
     if "?" in url or "#" in url:
         return 'has a query or a fragment ("?" or "#")', "the site's address ends with its path: " + _SITE_HINT
     if "@" in parts.netloc:
