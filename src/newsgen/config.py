@@ -295,10 +295,11 @@ def parse_config(text: str, root: Path, digest: str = "") -> SiteConfig:
         if len(values["languages"]) == 1 and not diags:  # one language: a site like any other, in its names
             values.update(_single_language(values, values.pop("languages")[0]))
     if "embed_hosts" in values:
-        hosts = [str(h).strip().lower() for h in values["embed_hosts"]]
-        for host in (h for h in hosts if not is_host_name(h)):
-            err("embed_hosts", f"embed_hosts: {_shown(host)} is not a host name",
-                "write the host name alone, e.g. www.youtube.com: no https://, no path")
+        hosts = [h.strip().lower() if isinstance(h, str) else "" for h in values["embed_hosts"]]
+        for given, host in zip(values["embed_hosts"], hosts, strict=True):
+            if not is_host_name(host):  # ("" too: an iframe with no host a browser reads otherwise got through)
+                err("embed_hosts", f"embed_hosts: {_shown(str(given))} is not a host name",
+                    "write the host name alone, e.g. www.youtube.com: no https://, no path")
         values["embed_hosts"] = tuple(h.removesuffix(".") for h in hosts)
 
     if diags:

@@ -71,6 +71,9 @@ def test_embed_hosts_must_be_host_names() -> None:
         'newsgen.yaml:2: embed_hosts: "https://player.vimeo.com/" is not a host name (write the host name alone, '
         "e.g. www.youtube.com: no https://, no path)",
     ]
+    assert problems("sections: [A]\nembed_hosts: [~]\n") == [
+        'newsgen.yaml:2: embed_hosts: "None" is not a host name (write the host name alone, e.g. www.youtube.com: '
+        "no https://, no path)"]
     config = parse_config("sections: [A]\nembed_hosts: [WWW.YouTube.com, player.vimeo.com.]\n", ROOT)
     assert config.embed_hosts == ("www.youtube.com", "player.vimeo.com")
 
