@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from babel import Locale, UnknownLocaleError
 
 from . import yamlio
+from .content.sanitize import is_host_name, site_address_problem
 from .errors import BuildError, Diagnostic, did_you_mean
 from .languages import Language, edition_changes, news_language, og_locale, parse_languages, text_direction
 from .site_images import LOGO_HINT, PHOTO_TYPES, SHARE_HINT, image_problem
@@ -243,11 +244,9 @@ def parse_config(text: str, root: Path, digest: str = "") -> SiteConfig:
             values.pop(key)
 
     if "base_url" in values:
-        parts = urlsplit(values["base_url"])
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            err("base_url", f'base_url "{values["base_url"]}" is not a web address',
-                "e.g. https://news.example.org/")
-            values.pop("base_url")
+        problem = site_address_problem(values["base_url"])
+        if problem:
+            err("base_url", f"base_url {_shown(values.pop('base_url'))} {problem[0]}", problem[1])
         elif not values["base_url"].endswith("/"):
             values["base_url"] += "/"
 
@@ -296,7 +295,12 @@ def parse_config(text: str, root: Path, digest: str = "") -> SiteConfig:
         if len(values["languages"]) == 1 and not diags:  # one language: a site like any other, in its names
             values.update(_single_language(values, values.pop("languages")[0]))
     if "embed_hosts" in values:
-        values["embed_hosts"] = tuple(str(h).lower() for h in values["embed_hosts"])
+        hosts = [h.strip().lower() if isinstance(h, str) else "" for h in values["embed_hosts"]]
+        for given, host in zip(values["embed_hosts"], hosts, strict=True):
+            if not is_host_name(host):  # ("" too: an iframe with no host a browser reads otherwise got through)
+                err("embed_hosts", f"embed_hosts: {_shown(str(given))} is not a host name",
+                    "write the host name alone, e.g. www.youtube.com: no https://, no path")
+        values["embed_hosts"] = tuple(h.removesuffix(".") for h in hosts)
 
     if diags:
         raise BuildError(diags)
@@ -373,10 +377,15 @@ def with_base_url(config: SiteConfig, base_url: str | None) -> SiteConfig:
     """The config with `--base-url` in place of newsgen.yaml's base_url."""
     if not base_url:
         return config
-    parts = urlsplit(base_url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise BuildError([Diagnostic("--base-url", None, f'"{base_url}" is not a web address',
-                                     "e.g. https://news.example.org/")])
+    problem = site_address_problem(base_url)
+    if problem:
+        raise BuildError([Diagnostic("--base-url", None, f"{_shown(base_url)} {problem[0]}", problem[1])])
     if not base_url.endswith("/"):
         base_url += "/"
     return dataclasses.replace(config, base_url=base_url)
+
+
+def _shown(value: str) -> str:
+    """A value quoted in a message, on one line: a line break shown as \\n, a long one cut."""
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in value)
+    return f'"{text}"' if len(text) <= 80 else f'"{text[:77]}..."'

@@ -45,6 +45,9 @@ def parse_date(value: object, tz: ZoneInfo) -> dt.datetime:
     if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
         raise DateProblem(f"{_quoted(value)} is out of range" if isinstance(value, str) else "the date is out of range",
                           f"a date must be between the years {FIRST_YEAR} and {LAST_YEAR}")
+    if _odd_offset(parsed):  # (feeds, sitemaps and JSON-LD write an offset in hours and minutes only)
+        raise DateProblem(f"{_quoted(value) if isinstance(value, str) else 'the date'} has a UTC offset with seconds",
+                          "write the offset in hours and minutes, e.g. +07:00")
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=tz)
         if parsed.utcoffset() != parsed.replace(fold=1).utcoffset() and \
@@ -53,7 +56,16 @@ def parse_date(value: object, tz: ZoneInfo) -> dt.datetime:
             # twice, when they go back, is its first time)
             raise DateProblem(f"{_quoted(str(value))} is not a time of the site's timezone ({tz.key}): the clocks "
                               "skip it", "write the time the clocks showed, e.g. one hour later")
+        if _odd_offset(parsed):  # a zone's local mean time (Asia/Ho_Chi_Minh +07:06:40 until 1906): the time
+            # as written, at the offset rounded to the minute (30 s away at most), which feeds and sitemaps can write
+            offset = round((parsed.utcoffset() or dt.timedelta()).total_seconds() / 60)
+            parsed = parsed.replace(tzinfo=dt.timezone(dt.timedelta(minutes=offset)))
     return parsed
+
+
+def _odd_offset(when: dt.datetime) -> bool:
+    offset = when.utcoffset()
+    return offset is not None and bool(offset.seconds % 60 or offset.microseconds)
 
 
 def _quoted(text: str) -> str:

@@ -17,7 +17,7 @@ from typing import TypeVar
 from .config import SiteConfig
 from .errors import Diagnostic
 from .model import Article, Author, Listing, Pager, Site, Tag
-from .slugs import name_slug
+from .slugs import fallback_slugs, name_slug
 
 T = TypeVar("T", Author, Tag)
 RELATED_COUNT = 4
@@ -116,19 +116,33 @@ def unique_by_slug(values: Iterable[T]) -> list[T]:
 
 
 def authors_of(arts: tuple[Article, ...], config: SiteConfig) -> dict[str, Author]:
-    profiles = {p.slug: p for p in config.authors}
+    """Each author name of `arts` (newest first) with its author, named by a profile or the newest spelling.
+    A name with no letter or digit ("---") has a slug of its own (`fallback_slugs`), its profile found by name."""
+    profiles = {"\0" + p.name.casefold(): p for p in config.authors}
+    profiles.update({p.slug: p for p in config.authors if p.slug})
     by_slug: dict[str, Author] = {}
     out: dict[str, Author] = {}
+    later: list[str] = []
+
+    def author(name: str, slug: str, key: str) -> Author:
+        if slug not in by_slug:
+            p = profiles.get(key)
+            by_slug[slug] = Author(name=p.name if p else name, slug=slug, bio=p.bio if p else "",
+                                   edition=config.prefix)
+        return by_slug[slug]
+
     for a in arts:
         for name in a.authors:
-            if name in out:
-                continue
-            slug = name_slug(name) or "author"
-            if slug not in by_slug:
-                p = profiles.get(slug)
-                by_slug[slug] = Author(name=p.name if p else name, slug=slug, bio=p.bio if p else "",
-                                       edition=config.prefix)
-            out[name] = by_slug[slug]
+            if name not in out:
+                slug = name_slug(name)
+                if slug:
+                    out[name] = author(name, slug, slug)
+                else:
+                    later.append(name)
+    if later:
+        slugs = fallback_slugs("author", later, by_slug.keys())
+        for name in later:
+            out[name] = author(name, slugs[name], "\0" + name.casefold())
     return out
 
 
@@ -137,11 +151,29 @@ def tags_of(arts: Sequence[Article], edition: str, older: dict[str, Tag] | None 
     `older`: tags_of the stories older than every one of `arts` (their names keep their tags, and come first)."""
     out: dict[str, Tag] = dict(older) if older else {}
     by_slug = {t.slug: t for t in out.values()}
+    later: list[str] = []  # names with no letter or digit ("!!!"): a slug of their own (`fallback_slugs`)
+    moved: set[Tag] = set()
     for a in reversed(arts):  # the oldest spelling of a tag names it
         for name in a.tags:
             if name not in out:
-                slug = name_slug(name) or "tag"
-                out[name] = by_slug.setdefault(slug, Tag(name=name, slug=slug, edition=edition))
+                slug = name_slug(name)
+                if not slug:
+                    later.append(name)
+                    continue
+                tag = by_slug.get(slug)
+                if tag is None or not name_slug(tag.name):  # (an older fallback slug goes to the real name)
+                    if tag is not None:
+                        moved.add(tag)
+                    tag = by_slug[slug] = Tag(name=name, slug=slug, edition=edition)
+                out[name] = tag
+    if later or moved:
+        later = [*[name for name, t in out.items() if t in moved], *later]
+        for name in later:
+            out.pop(name, None)
+        given = {name.casefold(): t.slug for name, t in out.items() if not name_slug(name)}
+        slugs = fallback_slugs("tag", later, by_slug.keys(), given)
+        for name in later:
+            out[name] = by_slug.setdefault(slugs[name], Tag(name=name, slug=slugs[name], edition=edition))
     return out
 
 

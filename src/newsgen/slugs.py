@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import unicodedata
+from collections.abc import Collection, Iterable
+from itertools import chain, count
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
@@ -50,3 +53,24 @@ def name_slug(name: str) -> str:
 
 def is_valid_slug(slug: str) -> bool:
     return bool(SLUG_RE.match(slug))
+
+
+def fallback_slugs(kind: str, names: Iterable[str], taken: Collection[str],
+                   given: dict[str, str] | None = None) -> dict[str, str]:
+    """Each name with no letter or digit to make a slug of ("!!!", "---") -> its own slug: `kind` and a short
+    hash of the name, "tag-3fa9c2", the same in every build. Names equal but for case (as front matter
+    compares them) share one. A slug in `taken` (a real name's) is never given: the hash grows longer.
+    `given`: case-folded names that have theirs already (an older build's)."""
+    mine = dict(given or {})
+    used = set(mine.values())
+    out: dict[str, str] = {}
+    for name in names:
+        key = name.casefold()
+        if key not in mine:
+            digest = hashlib.sha256(key.encode()).hexdigest()
+            tries = chain([f"{kind}-{digest[:n]}" for n in (6, 10, 16, 64)], (f"{kind}-{digest}-{n}" for n in count(2)))
+            slug = next(s for s in tries if s not in taken and s not in used)
+            mine[key] = slug
+            used.add(slug)
+        out[name] = mine[key]
+    return out

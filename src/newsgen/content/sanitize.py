@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from html import unescape as html_unescape
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 if TYPE_CHECKING:
     import nh3
@@ -124,14 +125,94 @@ _SRC = re.compile(r'\ssrc="([^"]*)"')
 
 
 def _allowed_iframe(tag: str, hosts: tuple[str, ...]) -> str:
-    """An embed stays only when its src is https on one of the site's embed_hosts."""
+    """An embed stays only when its src is https on one of the site's embed_hosts, as a browser reads it."""
     m = _SRC.search(tag)
     if m is None:
         return ""
-    parts = urlsplit(html_unescape(m.group(1)))
-    if parts.scheme == "https" and (parts.hostname or "") in {h.lower() for h in hosts}:
+    scheme, host = browser_host(html_unescape(m.group(1)))
+    if scheme == "https" and host.removesuffix(".") in {h.lower() for h in hosts}:
         return tag
     return ""
+
+
+_C0_SPACE = "".join(map(chr, range(0x21)))
+_TAB_NEWLINE = str.maketrans("", "", "\t\n\r")
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+_AUTHORITY_END = re.compile(r"[/\\?#]")
+_DOTS = str.maketrans("\u3002\uff0e\uff61", "...")  # the dots UTS 46 reads as "." in a host name
+
+
+def browser_host(url: str) -> tuple[str, str]:
+    """(scheme, host) of an http(s) address as a browser reads it (the WHATWG URL standard): C0 controls
+    and spaces around it and tabs and newlines in it ignored, the scheme in any case, any run of / and \\
+    after it, a user name before @, the port after :; the host percent-decoded, NFKC, lower-case.
+    ("", "") for anything else (a relative address, another scheme)."""
+    url = url.strip(_C0_SPACE).translate(_TAB_NEWLINE)
+    m = _SCHEME.match(url)
+    if m is None or m.group(1).lower() not in ("http", "https"):
+        return "", ""
+    authority = _AUTHORITY_END.split(url[m.end():].lstrip("/\\"), 1)[0]
+    host = authority.rpartition("@")[2]
+    host = host[: host.find("]") + 1] if host.startswith("[") and "]" in host else host.partition(":")[0]
+    return m.group(1).lower(), unicodedata.normalize("NFKC", unquote(host)).translate(_DOTS).lower()
+
+
+_HOST_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
+
+
+def is_host_name(host: str) -> bool:
+    """A host name as embed_hosts and base_url hold it: dot-separated labels of lower-case ASCII letters,
+    digits and inner hyphens (an IDN in its xn-- form); one trailing dot at most."""
+    labels = host.removesuffix(".").split(".")
+    return len(host) <= 253 and all(_HOST_LABEL.fullmatch(label) for label in labels)
+
+
+_URL_CHARS = re.compile(r"(?:[A-Za-z0-9._~!$&'()*+,;=:@/-]|%[0-9A-Fa-f]{2}|[^\x00-\x7f])*")
+_SITE_HINT = "e.g. https://news.example.org/ or https://example.org/news/"
+
+
+def site_address_problem(url: str) -> tuple[str, str] | None:
+    """What is wrong with `url` as the site's address (base_url): (problem, hint), the problem said after the
+    address; None for an http(s) address with a host, perhaps a port and a path, and nothing a page, feed or
+    robots.txt could not hold as it is (a line break, a space, a quote, a query or a fragment)."""
+    try:  # (urlsplit drops a tab or line break, and spaces around: found next)
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:  # a bad port, an unclosed [
+        parts, port = urlsplit(url.partition("[")[0]), -1
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return "is not a web address", "e.g. https://news.example.org/"
+    if not url.isprintable() or any(c.isspace() for c in url):
+        return "has a space, line break or control character in it", "a web address has none: " + _SITE_HINT
+    if "?" in url or "#" in url:
+        return 'has a query or a fragment ("?" or "#")', "the site's address ends with its path: " + _SITE_HINT
+    if "@" in parts.netloc:
+        return "has a user name in it", "the site's address is its host and path: " + _SITE_HINT
+    if port is not None and not 0 < port <= 65535:
+        return "has an invalid port", "a port is a number from 1 to 65535, e.g. http://localhost:8000/"
+    host = parts.hostname or ""
+    if not (is_host_name(host) or _ip6(host) or (not host.isascii() and is_host_name(_ascii_host(host)))):
+        return "has no valid host name", _SITE_HINT
+    if not _URL_CHARS.fullmatch(parts.path):
+        bad = next(c for c in parts.path if not _URL_CHARS.fullmatch(c))
+        return f"has a character a web address cannot hold ({bad})", f"write it percent-encoded: %{ord(bad):02X}"
+    return None
+
+
+def _ip6(host: str) -> bool:
+    import ipaddress
+
+    try:
+        return ipaddress.ip_address(host).version == 6
+    except ValueError:
+        return False
+
+
+def _ascii_host(host: str) -> str:
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return ""
 
 
 _IMG_NO_ALT = re.compile(r"<img(?![^>]*\salt=)")
