@@ -177,6 +177,8 @@ def _measure(node: yaml.Node, depth: int, known: dict[int, tuple[int, int]], ope
 
 
 def _hint_for(problem: str) -> str | None:
+    if "invalid Unicode character escape" in problem:  # ("\ud800": half of a character)
+        return 'write the character itself, or the \\u escape of a whole character: "caf\\u00e9"'
     if "mapping values are not allowed" in problem:
         return 'quote a value that contains ": ", e.g. title: "Vote: what next"'
     if "found character '\\t'" in problem or "tab character" in problem:

@@ -239,3 +239,11 @@ def test_common_mistakes_get_their_line_and_a_hint(text: str, line: int, message
         yamlio.load(text)
     assert caught.value.line == line and message in caught.value.message
     assert caught.value.hint is not None and hint in caught.value.hint
+
+
+def test_half_a_character_escaped_gets_a_hint_about_escapes_not_quotes() -> None:
+    """`title: "a\\ud800b"` was told to close its quote (the context of the error is a quoted scalar)."""
+    with pytest.raises(yamlio.YamlProblem) as caught:
+        yamlio.load('title: "a\\ud800b"\n')
+    assert caught.value.message == "invalid YAML: found invalid Unicode character escape code"
+    assert caught.value.hint == 'write the character itself, or the \\u escape of a whole character: "caf\\u00e9"'
