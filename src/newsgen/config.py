@@ -197,7 +197,7 @@ def load_config(root: Path) -> SiteConfig:
     """Read and validate `root/newsgen.yaml`. Raises BuildError with every problem found."""
     path = root / CONFIG_NAME
     if not path.is_file():
-        raise BuildError([Diagnostic(CONFIG_NAME, None, "no newsgen.yaml here",
+        raise BuildError([Diagnostic(CONFIG_NAME, None, "is not a file" if path.exists() else "no newsgen.yaml here",
                                      "run newsgen in the site folder, or `newsgen init DIR` for a new site")])
     raw = path.read_bytes()
     try:

@@ -206,3 +206,12 @@ def test_a_fifo_named_like_an_article_is_an_error_not_a_hang(rel: str, make_site
         result = run_script(command, root, timeout=60)
         assert result.exit_code == 1, result.stderr
         assert result.stderr.splitlines()[0] == f"{rel}: cannot read file: not a regular file"
+
+
+def test_a_fifo_named_newsgen_yaml_is_not_a_file(tmp_path, run_script) -> None:  # type: ignore[no-untyped-def]
+    """It said "no newsgen.yaml here", in a folder that has one."""
+    os.mkfifo(tmp_path / "newsgen.yaml")
+    result = run_script(["build"], tmp_path, timeout=60)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == ("newsgen.yaml: is not a file (run newsgen in the site folder, or "
+                                             "`newsgen init DIR` for a new site)")
