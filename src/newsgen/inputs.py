@@ -59,8 +59,11 @@ def check_names(stamps: Iterable[str]) -> list[Diagnostic]:
     removed a file of the user's by that second name."""
     if not _UNNAMEABLE.search("".join(stamps)):  # (one search over every path: the usual answer)
         return []
+    from .content.discover import is_junk  # (what no build reads: editors' and systems' files, such as Icon\r)
+
     return [Diagnostic(rel, None, "a file name with a control character or bytes that are not UTF-8 cannot be "
-                                  "published", "rename it") for rel in sorted(stamps) if _UNNAMEABLE.search(rel)]
+                                  "published", "rename it") for rel in sorted(stamps)
+            if _UNNAMEABLE.search(rel) and not any(is_junk(part) for part in rel.rstrip("/").split("/"))]
 
 
 def check_links(root: Path, links: list[str]) -> list[Diagnostic]:

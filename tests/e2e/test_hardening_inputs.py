@@ -215,3 +215,15 @@ def test_a_fifo_named_newsgen_yaml_is_not_a_file(tmp_path, run_script) -> None: 
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == ("newsgen.yaml: is not a file (run newsgen in the site folder, or "
                                              "`newsgen init DIR` for a new site)")
+
+
+def test_files_the_build_ignores_are_not_refused_for_their_names(make_site, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """macOS puts `Icon\\r` in a folder with a custom icon, and editors leave hidden files: no build reads
+    them, so their names are never an error (and Icon\\r is never published)."""
+    root = make_site({"content/politics/a.md": make_site.article("A")})
+    (root / "static").mkdir(exist_ok=True)
+    (root / "static" / "Icon\r").write_bytes(b"")
+    (root / "content" / "politics" / ".#a\x01.md").write_bytes(b"")
+    result = run_cli(["build", "--jobs", "1"], root)
+    assert result.exit_code == 0, result.stderr
+    assert not (root / "public" / "Icon\r").exists()

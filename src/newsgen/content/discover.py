@@ -19,6 +19,7 @@ def is_junk(name: str) -> bool:
         or name == "4913"  # vim's write test
         or (name.startswith("sed") and len(name) == 9 and "." not in name)  # sed -i temporaries
         or name.lower() in ("thumbs.db", "desktop.ini")
+        or name == "Icon\r"  # macOS Finder: a folder's custom icon
     )
 
 
