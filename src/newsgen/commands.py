@@ -63,13 +63,21 @@ class _Main(click.Group):
         try:
             return super().make_context(*args, **kwargs)
         except click.UsageError as exc:
-            raise _UsageLine(exc) from None
+            raise _usage_line(exc) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except click.UsageError as exc:  # (a command's options and arguments, read here)
-            raise _UsageLine(exc, ctx) from None
+            raise _usage_line(exc, ctx) from None
+
+
+def _usage_line(exc: click.UsageError, within: click.Context | None = None) -> click.ClickException:
+    """The one line of a mistake; `newsgen` or `newsgen import` alone is click's help, as it was (click 8.2
+    and later raise that as a usage error whose message is the whole help)."""
+    if type(exc).__name__ == "NoArgsIsHelpError":
+        return exc
+    return _UsageLine(exc, within)
 
 
 @click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})

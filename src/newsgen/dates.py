@@ -56,10 +56,9 @@ def parse_date(value: object, tz: ZoneInfo) -> dt.datetime:
             # twice, when they go back, is its first time)
             raise DateProblem(f"{_quoted(str(value))} is not a time of the site's timezone ({tz.key}): the clocks "
                               "skip it", "write the time the clocks showed, e.g. one hour later")
-        if _odd_offset(parsed):  # a zone's local mean time (Asia/Ho_Chi_Minh +07:06:40 until 1906): the time
-            # as written, at the offset rounded to the minute (30 s away at most), which feeds and sitemaps can write
-            offset = round((parsed.utcoffset() or dt.timedelta()).total_seconds() / 60)
-            parsed = parsed.replace(tzinfo=dt.timezone(dt.timedelta(minutes=offset)))
+        if _odd_offset(parsed):  # a zone's local mean time (Asia/Ho_Chi_Minh +07:06:40 until 1906): the same
+            # moment in UTC, whose offset feeds and sitemaps can write (pages show it in the site's timezone)
+            parsed = parsed.astimezone(dt.UTC)
     return parsed
 
 

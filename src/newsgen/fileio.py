@@ -27,7 +27,12 @@ def read_bytes(path: str) -> bytes:
     """The file's bytes (OSError as open() raises it: missing, a folder, no permission; and "not a regular
     file" for a FIFO, a socket or a device, opened without blocking: a FIFO named like an article must
     not hang the build)."""
-    fd = os.open(path, os.O_RDONLY | _NONBLOCK | CLOEXEC)
+    try:
+        fd = os.open(path, os.O_RDONLY | _NONBLOCK | CLOEXEC)
+    except BlockingIOError:  # a lease another process holds (Samba, NFS): a regular file waits for it, as open() does
+        if not _regular(os.stat(path).st_mode):
+            raise
+        fd = os.open(path, os.O_RDONLY | CLOEXEC)
     try:
         st = os.fstat(fd)
         if not _regular(st.st_mode):

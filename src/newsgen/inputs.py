@@ -50,7 +50,8 @@ _UNNAMEABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 def check_inputs(root: Path, found: Inputs) -> list[Diagnostic]:
     """`check_links`, and an error for each input file or folder whose name cannot be published."""
-    return check_links(root, found.links) + check_names(found.stamps)
+    # (newsgen serve: only the paths stamped again since its last good build, whose names were checked)
+    return check_links(root, found.links) + check_names(found.stamps if found.touched is None else found.touched)
 
 
 def check_names(stamps: Iterable[str]) -> list[Diagnostic]:

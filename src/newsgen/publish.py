@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import unicodedata
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from contextlib import AbstractContextManager
@@ -41,7 +42,6 @@ class Publication:
         self._unfinished = False  # the manifest says a build killed while writing in place left it
         self._manifest = Manifest(None)
         self._expected: object = None  # the files given to expect() when they were exactly those listed before
-        self._ours: AbstractSet[str] = frozenset()
 
     def __enter__(self) -> Publication:
         self._stack.enter_context(locked(self.root, self.out))  # (makes the folder when missing)
@@ -55,8 +55,6 @@ class Publication:
             raise BuildError([Diagnostic(str(self.out), None, f"cannot prepare the output folder: {exc.strerror}",
                                          "check the path and its permissions")]) from None
         written = self._manifest.files
-        # newsgen's files here, as far as it knows (the manifest lost: what the cache says the last build left)
-        self._ours = written if written is not None else frozenset(self._last_outputs or ())
         if written is None:  # no output, or an older newsgen's: what its cache says it wrote
             marked = self._last_outputs is not None and (self.out / MARKER).exists()
             written = frozenset(self._last_outputs or ()) if marked and not in_place else frozenset()
@@ -68,9 +66,11 @@ class Publication:
         """Every file this build may write, listed in the manifest before the first is written. One that is
         in the output folder but not newsgen's (not in the manifest: a `CNAME` the user put there) stops the
         build: it would be replaced, then removed by the build after the one that stops making it."""
-        if not self.staging.in_place:
+        if not self.staging.in_place and self._manifest.files is not None:  # (it says which files are newsgen's)
             files = files if isinstance(files, (set, frozenset)) else set(files)
-            _refuse_theirs(self.out, [rel for rel in files - self._ours if not rel.endswith("/")])
+            if not self.written_before.issuperset(files):  # (the usual answer: no new file)
+                _refuse_theirs(self.out, [rel for rel in files - self.written_before if not rel.endswith("/")],
+                               self.written_before)
         try:
             self.listed = journal(self.out, self._manifest, self.written_before, files, in_place=self.staging.in_place)
         except OSError as exc:
@@ -102,9 +102,14 @@ class Publication:
             self._stack.close()
 
 
-def _refuse_theirs(out: Path, new: Iterable[str]) -> None:
-    """BuildError for each of `new` (files no build wrote here before) that is in the output folder."""
+def _refuse_theirs(out: Path, new: Iterable[str], ours: AbstractSet[str]) -> None:
+    """BuildError for each of `new` (files the manifest does not list) that is in the output folder, but
+    one that is a listed file under another case or Unicode form (a file system that folds them: a
+    static `Logo.png` renamed `logo.png`)."""
     theirs = [rel for rel in sorted(new) if os.path.lexists(os.path.join(out, rel))]
+    if theirs:
+        folded = {unicodedata.normalize("NFC", rel).casefold() for rel in ours}
+        theirs = [rel for rel in theirs if unicodedata.normalize("NFC", rel).casefold() not in folded]
     if theirs:
         raise BuildError([Diagnostic(f"{out / rel}", None, "is not newsgen's (not in .newsgen-output), and this build "
                                      "would replace it", "to publish it with the site, move it into static/; else "

@@ -291,3 +291,13 @@ def test_new_article_refuses_a_title_check_would_refuse(make_site, run_cli, titl
     assert result.exit_code == 1 and not result.traceback, result.stderr
     assert result.stderr.splitlines()[0].startswith("TITLE: the title must be one line")
     assert list((root / "content").iterdir()) == []
+
+
+@pytest.mark.parametrize("args", [[], ["import"]])
+def test_a_command_group_alone_shows_its_help(args: list[str], make_site, run_script) -> None:  # type: ignore[no-untyped-def]
+    """`newsgen` alone is click's help, not that help flattened into one error line (click 8.2+ raises it
+    as a usage error)."""
+    result = run_script(args, make_site({}))
+    assert result.stdout.startswith(f"Usage: newsgen {'import ' if args else ''}[OPTIONS] COMMAND") or \
+        result.stderr.startswith(f"Usage: newsgen {'import ' if args else ''}[OPTIONS] COMMAND")
+    assert "Commands:" in result.stdout + result.stderr

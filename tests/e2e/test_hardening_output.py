@@ -221,3 +221,18 @@ def test_a_file_the_user_keeps_in_the_output_is_never_replaced_nor_removed(make_
     (root / "content/politics/b.md").write_text(make_site.article("B"), encoding="utf-8")
     assert run_cli(["build", "--jobs", "1"], root).exit_code == 0  # (another build: still there)
     assert cname.read_text(encoding="utf-8") == "news.example.org\n"
+
+
+def test_a_first_build_into_a_gh_pages_checkout_publishes_the_site_s_own_cname(make_site, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """A gh-pages worktree (.git and CNAME only) is a folder newsgen may build into, and the site's
+    static/CNAME goes there: the check of files newsgen did not write needs a manifest that says which
+    ones it did (review: this first build was refused)."""
+    root = make_site({"content/politics/a.md": make_site.article("A")})
+    (root / "static").mkdir(exist_ok=True)
+    (root / "static" / "CNAME").write_text("news.example.org\n", encoding="utf-8")
+    out = root / "public"
+    (out / ".git").mkdir(parents=True)
+    (out / "CNAME").write_text("news.example.org\n", encoding="utf-8")
+    result = run_cli(["build", "--jobs", "1"], root)
+    assert result.exit_code == 0, result.stderr
+    assert (out / "CNAME").read_text(encoding="utf-8") == "news.example.org\n" and (out / ".git").is_dir()

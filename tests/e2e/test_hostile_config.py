@@ -169,24 +169,25 @@ def test_a_utc_offset_with_seconds_is_a_date_error(built, run_cli, snapshot, wri
 
 
 def test_a_date_in_the_timezones_local_mean_time_is_written_valid(make_site, run_cli, parse_xml, parse_html) -> None:  # type: ignore[no-untyped-def]
-    """Asia/Ho_Chi_Minh was UTC+07:06:30 until 1911: a date written without an offset then gets the
-    offset rounded to the minute, and every feed, sitemap and JSON-LD date is valid."""
+    """Asia/Ho_Chi_Minh was UTC+07:06:30 until 1911: a date written without an offset is that moment,
+    written in UTC, so every feed, sitemap and JSON-LD date is valid; the page shows the time as written."""
     root = make_site({"content/politics/old.md": article("title: Old\nsection: Politics\ndate: 1905-03-19 10:00")})
     result = run_cli(["build", "--jobs", "1"], root)
     assert result.exit_code == 0, result.stderr
     pub = root / "public"
     rss = parse_xml(pub / "feed.xml").findtext("channel/item/pubDate")
-    assert rss == "Sun, 19 Mar 1905 10:00:00 +0706"
+    assert rss == "Sun, 19 Mar 1905 02:53:30 +0000"
     atom = "{http://www.w3.org/2005/Atom}"
-    assert parse_xml(pub / "atom.xml").findtext(f"{atom}entry/{atom}updated") == "1905-03-19T10:00:00+07:06"
+    assert parse_xml(pub / "atom.xml").findtext(f"{atom}entry/{atom}updated") == "1905-03-19T02:53:30+00:00"
     lastmods = [e.text for e in parse_xml(pub / "sitemap.xml").iter("{*}lastmod")]
-    assert "1905-03-19T10:00:00+07:06" in lastmods
+    assert "1905-03-19T02:53:30+00:00" in lastmods
     iso = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?([+-]\d\d:\d\d|Z)")
     assert all(iso.fullmatch(t) for t in lastmods), lastmods
     page = parse_html(pub / "politics/old/index.html")
     data = [json.loads(s.text) for s in page.iterfind(".//script[@type='application/ld+json']")]
     published = [d["datePublished"] for d in data if "datePublished" in d]
-    assert published == ["1905-03-19T10:00:00+07:06"]
+    assert published == ["1905-03-19T02:53:30+00:00"]
+    assert "10:00" in page.findtext(".//time")  # (shown in the site's timezone, as written)
 
 
 # ---------------------------------------------------------------------------- names with no letter or digit

@@ -76,3 +76,18 @@ def test_append_bytes_says_where_each_append_starts(tmp_path: Path) -> None:
     assert append_bytes(path, b"") == 5
     assert append_bytes(path, b"second") == 5
     assert (tmp_path / "spool").read_bytes() == b"firstsecond"
+
+
+def test_read_bytes_waits_for_a_lease_as_open_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another process's write lease (Samba, NFS) makes a non-blocking open fail with EAGAIN: a regular
+    file is then opened as open() opens it (review)."""
+    (tmp_path / "a.md").write_bytes(b"text")
+    real = os.open
+
+    def leased(path, flags, *rest):  # type: ignore[no-untyped-def]
+        if flags & os.O_NONBLOCK:
+            raise BlockingIOError(11, "Resource temporarily unavailable")
+        return real(path, flags, *rest)
+
+    monkeypatch.setattr(os, "open", leased)
+    assert read_bytes(str(tmp_path / "a.md")) == b"text"

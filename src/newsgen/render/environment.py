@@ -38,7 +38,7 @@ def make_env(config: SiteConfig, cache: bool = True) -> jinja2.Environment:
     bytecode: jinja2.BytecodeCache | None = None
     if cache:  # compiled templates kept between builds (not by `newsgen check`, which writes nothing)
         # (by the kind of environment: templates compiled for hooks.FastEnvironment call its guards)
-        cache_dir = config.root / ".newsgen-cache" / "jinja" / ("guarded" if hooks.enabled() else "stock")
+        cache_dir = config.root / ".newsgen-cache" / "jinja" / (hooks.GUARDS if hooks.enabled() else "stock")
         try:
             cache_dir.mkdir(parents=True, exist_ok=True)
             bytecode = jinja2.FileSystemBytecodeCache(str(cache_dir))

@@ -125,6 +125,7 @@ class FastEnvironment(jinja2.Environment):
         return left**right
 
 
+GUARDS = "guarded1"  # the bytecode cache's folder of FastEnvironment's templates: renamed when what they call changes
 MAX_MADE = 10_000_000  # characters (or items) a template's `*` may make: a page is ~100 KB
 MAX_BITS = 1_000_000  # of an integer a template's `**` may make (~300,000 digits; a page shows at most 4,300)
 
