@@ -56,7 +56,8 @@ def test_other_bad_base_urls(url: str) -> None:
 
 @pytest.mark.parametrize("url", ["https://example.org/", "https://example.org/news/", "http://localhost:8000/",
                                  "https://example.org/news", "http://127.0.0.1:8000/", "http://[::1]:8000/",
-                                 "https://báo.example/tin-tức/", "https://example.org/a%20b/", "HTTPS://Example.ORG/"])
+                                 "https://báo.example/tin-tức/", "https://example.org/a%20b/", "HTTPS://Example.ORG/",
+                                 "https://my_site.intranet.example/"])  # (an underscore: browsers take it)
 def test_ordinary_base_urls(url: str) -> None:
     assert site_address_problem(url) is None
     config = parse_config(f"sections: [A]\nbase_url: {url}\n", ROOT)

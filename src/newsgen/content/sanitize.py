@@ -157,12 +157,12 @@ def browser_host(url: str) -> tuple[str, str]:
     return m.group(1).lower(), unicodedata.normalize("NFKC", unquote(host)).translate(_DOTS).lower()
 
 
-_HOST_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
+_HOST_LABEL = re.compile(r"(?!-)[a-z0-9_-]{1,63}(?<!-)")  # (an underscore: not DNS, but browsers take it)
 
 
 def is_host_name(host: str) -> bool:
     """A host name as embed_hosts and base_url hold it: dot-separated labels of lower-case ASCII letters,
-    digits and inner hyphens (an IDN in its xn-- form); one trailing dot at most."""
+    digits, underscores and inner hyphens (an IDN in its xn-- form); one trailing dot at most."""
     labels = host.removesuffix(".").split(".")
     return len(host) <= 253 and all(_HOST_LABEL.fullmatch(label) for label in labels)
 
