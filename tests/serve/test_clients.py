@@ -151,3 +151,13 @@ def test_tabs_outside_the_site_are_not_shown() -> None:
     hub.connect("/elsewhere/", hub.token)
     hub.connect("/news/politics/", hub.token)
     assert hub.shown() == {"politics/index.html"}
+
+
+def test_a_build_token_that_is_no_number_is_a_page_to_reload_not_a_crash() -> None:
+    """`?build=<server>-²` ("²".isdigit() is true, int("²") fails): a traceback, and a tab left in the hub."""
+    hub = Hub()
+    for gen in ("²", "9" * 5000, "x"):
+        tab = hub.connect("/", f"{hub.server_id}-{gen}")
+        assert [kind for kind, _ in drain(tab)] == ["hello", "reload"]
+        hub.disconnect(tab)
+    assert hub.count() == 0

@@ -279,3 +279,15 @@ def test_many_concurrent_requests_are_answered_quickly(running: Running) -> None
     p95 = times[int(len(times) * 0.95) - 1]
     assert len(times) == n
     assert p95 < 0.9, f"p95 {p95:.2f} s, max {times[-1]:.2f} s"  # a dropped SYN alone costs 1 s
+
+
+def test_a_request_for_an_address_urllib_cannot_read_is_a_400(running: Running,
+                                                               caplog: pytest.LogCaptureFixture) -> None:
+    """`GET http://[/`: a ValueError from urlsplit, a traceback on the console and no answer."""
+    import socket
+
+    with socket.create_connection(("127.0.0.1", running.preview.server.port), timeout=10) as sock:
+        sock.sendall(b"GET http://[/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        answer = sock.recv(4096)
+    assert answer.startswith(b"HTTP/1.1 400 ")
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]

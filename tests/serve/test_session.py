@@ -352,3 +352,19 @@ def test_a_build_that_keeps_meeting_saves_reports_it_after_a_few_tries(make_site
     assert s.rebuild(rebuild_for(["content/politics/budget.md"])) is None  # type: ignore[arg-type]
     assert s.ok is False and s.builds == 1 + 4
     assert s.hub.errors == ["content/politics/budget.md: the file changed while the site was being built (build again)"]
+
+
+def test_files_removed_while_a_build_read_them_are_built_again_not_reported(tmp_path: Path) -> None:
+    """A `git checkout` that removes articles while the preview builds them: "cannot read file: No such
+    file or directory" for each (up to 500 lines) is the same as a file saved meanwhile: build again, quietly.
+    One that is still there, or any other error, is reported as before."""
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "here.md").write_text("x", encoding="utf-8")
+    gone = Diagnostic("content/gone.md", None, "cannot read file: No such file or directory")
+    rendered = Diagnostic(str(tmp_path / "content" / "gone2.md"), None, "cannot read: No such file or directory")
+    here = Diagnostic("content/here.md", None, "cannot read file: No such file or directory")
+    other = Diagnostic("content/bad.md", 3, 'unknown section "Sprots"')
+    assert session_mod._saved_meanwhile(BuildError([gone, rendered]), tmp_path) == ("content/gone.md",
+                                                                                    "content/gone2.md")
+    assert session_mod._saved_meanwhile(BuildError([gone, here]), tmp_path) == ()
+    assert session_mod._saved_meanwhile(BuildError([gone, other]), tmp_path) == ()

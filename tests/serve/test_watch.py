@@ -137,3 +137,27 @@ def test_modified_since(site: Path) -> None:
     assert "content/politics/new.md" in found
     assert all(".swp" not in p for p in found)
     assert "content/politics/a.md" not in found
+
+
+def test_a_watcher_stopped_before_it_started_and_one_out_of_inotify_watches(tmp_path: Path,
+                                                                            caplog: pytest.LogCaptureFixture) -> None:
+    """Ctrl-C while watchdog starts its observer (it adds the inotify watches there): stop() joined a thread
+    never started (RuntimeError, a traceback, the preview's folder left behind). Out of inotify watches, the
+    observer's start raised OSError and ended the preview: a warning now, and the walk finds changes."""
+    import errno
+
+    from watchdog.observers import Observer
+
+    Watcher(tmp_path, lambda paths: None).stop()  # (never started)
+
+    class Full(Observer):  # type: ignore[misc,valid-type]
+        def start(self) -> None:
+            raise OSError(errno.ENOSPC, "inotify watch limit reached")
+
+    (tmp_path / "content").mkdir()
+    watcher = Watcher(tmp_path, lambda paths: None, observer=Full())
+    with caplog.at_level("WARNING"):
+        watcher.start()
+    assert any("cannot watch" in r.getMessage() and "inotify watch limit reached" in r.getMessage()
+               for r in caplog.records)
+    watcher.stop()

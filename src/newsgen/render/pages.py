@@ -112,8 +112,10 @@ def template_diagnostic(exc: BaseException, config: SiteConfig, spec: PageSpec) 
                           "check the name in extends/include, or add it under templates/")
     if isinstance(exc, jinja2.UndefinedError):
         return Diagnostic(path, line, f"template error: {exc.message}", f"while rendering /{spec.url}")
-    if isinstance(exc, OSError):
-        return Diagnostic(getattr(exc, "filename", None) or path, None, f"cannot read: {exc.strerror}")
+    if isinstance(exc, OSError):  # (an article's file, removed since it was parsed: named from the site folder)
+        name = str(getattr(exc, "filename", None) or path)
+        where = name.removeprefix(f"{config.root}/") if Path(name).is_absolute() else name
+        return Diagnostic(where, None, f"cannot read: {exc.strerror}")
     if isinstance(exc, UnicodeDecodeError) and spec.template:
         from .templates import not_utf8
 

@@ -172,8 +172,8 @@ class Hub:
 
     def _stale(self, tab: Tab, token: str) -> bool:
         server, _, gen = token.rpartition("-")
-        if server != self.server_id or not gen.isdigit():
-            return bool(token)  # a page from an earlier server: reload once
+        if server != self.server_id or not (gen.isascii() and gen.isdigit()) or len(gen) > 18:
+            return bool(token)  # a page from an earlier server (or no build's number: "²"): reload once
         loaded = int(gen)
         if tab.shown is None:
             return False

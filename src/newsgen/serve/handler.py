@@ -126,7 +126,11 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self._send(HTTPStatus.FORBIDDEN, b"This preview only answers to localhost.\n",
                        "text/plain; charset=utf-8", head)
             return
-        parts = urlsplit(self.path)
+        try:
+            parts = urlsplit(self.path)
+        except ValueError:  # (`GET http://[/`: an address urllib cannot read)
+            self._send(HTTPStatus.BAD_REQUEST, b"Bad request.\n", "text/plain; charset=utf-8", head)
+            return
         if parts.path == CLIENT_URL:
             self._send(HTTPStatus.OK, client_script(), "text/javascript; charset=utf-8", head)
             return

@@ -28,6 +28,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import logging
+import os
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
@@ -225,7 +226,7 @@ class Session:
             # model those pages show (`reuse.site_model`): the last good one is put back. Parsed
             # files are kept: keyed by their stamps.
             self.state.site = site
-            moved = _saved_meanwhile(exc)
+            moved = _saved_meanwhile(exc, self.root)
             if moved and again > 0 and self.inputs is not None:  # "build again": the preview does it itself,
                 # with those files stamped again (their watcher event may have been spent on this build)
                 self.inputs = snapshot.refresh(self.root, self.inputs, moved) or snapshot.take(self.root)
@@ -264,13 +265,19 @@ class Session:
         self.hub.failed(lines, last_good=self.succeeded)
 
 
-def _saved_meanwhile(exc: BuildError) -> tuple[str, ...]:
-    """The articles saved while the failed build ran, when that is all that stopped it; else ()."""
+def _saved_meanwhile(exc: BuildError, root: Path) -> tuple[str, ...]:
+    """The articles saved or removed while the failed build ran (a `git checkout`), when that is all that
+    stopped it; else ()."""
     from ..content.body import CHANGED_WHILE_BUILDING
 
-    if not all(d.message == CHANGED_WHILE_BUILDING for d in exc.diagnostics):
-        return ()
-    return tuple(sorted({d.path for d in exc.diagnostics}))
+    found: set[str] = set()
+    for d in exc.diagnostics:
+        rel = os.path.relpath(d.path, root) if Path(d.path).is_absolute() else d.path
+        gone = d.message.endswith(": No such file or directory") and not os.path.lexists(root / rel)
+        if d.message != CHANGED_WHILE_BUILDING and not gone:
+            return ()
+        found.add(rel)
+    return tuple(sorted(found))
 
 
 def _short(result: BuildResult, seconds: float | None = None) -> str:

@@ -80,11 +80,17 @@ class Watcher:
         self._observer.schedule(self._handler, str(self.root), recursive=False)
         for name in WATCHED_FOLDERS:
             self._watch_folder(name)
-        self._observer.start()
+        try:  # (watchdog adds its inotify watches here: out of them, the periodic walk still finds changes)
+            self._observer.start()
+        except OSError as exc:
+            log.warning("cannot watch %s: %s (saved files are found by a walk of the site every 30 s; on Linux, "
+                        "raise fs.inotify.max_user_watches)", self.root, exc.strerror or exc)
+            self._observer.unschedule_all()
 
     def stop(self) -> None:
         self._observer.stop()
-        self._observer.join(timeout=5)
+        if self._observer.ident is not None:  # (started: a Ctrl-C may come while watchdog starts it)
+            self._observer.join(timeout=5)
 
     def handle(self, event: FileSystemEvent) -> None:
         paths = event_paths(event, self.root)
