@@ -291,3 +291,22 @@ def test_a_request_for_an_address_urllib_cannot_read_is_a_400(running: Running,
         answer = sock.recv(4096)
     assert answer.startswith(b"HTTP/1.1 400 ")
     assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
+def test_a_large_file_is_sent_in_parts_and_one_range_of_it_when_asked(serve: Callable[..., Any], make_site: Any) -> None:
+    """A 300 MB video was read whole into memory for each request, and `Range` was ignored (Safari plays
+    a video only from 206 answers)."""
+    body = bytes(range(256)) * 8192  # 2 MB
+    root = make_site({"content/politics/2025/a.md": make_site.article("A"), "static/video/clip.mp4": body})
+    with serve(root) as running:
+        whole = running.get("/video/clip.mp4")
+        assert whole.status == 200 and whole.body == body and whole.headers["accept-ranges"] == "bytes"
+        first = running.get("/video/clip.mp4", headers={"Range": "bytes=0-9"})
+        assert first.status == 206 and first.body == body[:10]
+        assert first.headers["content-range"] == f"bytes 0-9/{len(body)}"
+        last = running.get("/video/clip.mp4", headers={"Range": "bytes=-5"})
+        assert last.status == 206 and last.body == body[-5:]
+        rest = running.get("/video/clip.mp4", headers={"Range": f"bytes={len(body) - 3}-"})
+        assert rest.status == 206 and rest.body == body[-3:]
+        assert running.get("/video/clip.mp4", headers={"Range": f"bytes={len(body)}-"}).status == 416
+        assert running.get("/video/clip.mp4", headers={"If-None-Match": whole.headers["etag"]}).status == 304

@@ -10,6 +10,7 @@ only; the files on disk are exactly what `build()` wrote.
 from __future__ import annotations
 
 import logging
+import re
 import select
 import socket
 import sys
@@ -17,7 +18,7 @@ import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import parse_qs, urlsplit
 
 from .clients import Hub
@@ -37,6 +38,8 @@ log = logging.getLogger(__name__)
 
 KEEP_ALIVE = 15.0  # seconds between SSE comments: keeps proxies and browsers from timing out
 _GONE_CHECK = 0.5  # seconds between checks that an SSE client is still there
+STREAM_ABOVE = 1 << 20  # bytes: a larger file (not a page) is sent in parts, and one range of it when asked
+_RANGE = re.compile(r"bytes=(\d*)-(\d*)")  # (one range; several, or none understood: the whole file)
 _LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 
 
@@ -149,14 +152,23 @@ class PreviewHandler(BaseHTTPRequestHandler):
             if page is None:
                 status = HTTPStatus.NOT_FOUND
                 page = not_found_page(srv.out, srv.base_path, parts.path)
+            big = None  # a large file other than a page: opened here, sent in parts below (a video, a PDF)
             if page is not None and found.status != HTTPStatus.MOVED_PERMANENTLY:
                 try:
                     stat = page.stat()
-                    data = page.read_bytes()
                     tag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
+                    if stat.st_size > STREAM_ABOVE and status == HTTPStatus.OK and \
+                            not content_type(page.name).startswith("text/html"):
+                        big = page.open("rb")  # (a build replaces files by renaming: this one stays as it is)
+                    else:
+                        data = page.read_bytes()
                 except OSError:
                     data, status = None, HTTPStatus.NOT_FOUND
             token = srv.hub.token
+        if big is not None and page is not None:
+            with big:
+                self._send_file(big, stat.st_size, content_type(page.name), tag, head)
+            return
         if found.status == HTTPStatus.MOVED_PERMANENTLY:
             self._redirect(found.location + (f"?{parts.query}" if parts.query else ""), head)
             return
@@ -189,6 +201,43 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self.end_headers()
         if not head:
             self.wfile.write(data)
+
+    def _send_file(self, file: BinaryIO, size: int, kind: str, tag: str, head: bool) -> None:
+        """A large file in parts of 64 KB (a 300 MB video was read whole for each request), or the one
+        range asked for (`Range: bytes=a-b`: Safari plays a video only so)."""
+        if self.headers.get("If-None-Match") == tag:
+            self._send(HTTPStatus.NOT_MODIFIED, b"", kind, head=True, etag=tag)
+            return
+        start, end, status = 0, size - 1, HTTPStatus.OK
+        wanted = _RANGE.fullmatch(self.headers.get("Range", "").strip())
+        if wanted and (wanted.group(1) or wanted.group(2)):
+            first, last = wanted.groups()
+            start, end = (int(first), min(int(last), size - 1) if last else size - 1) if first else (
+                max(size - int(last), 0), size - 1)
+            status = HTTPStatus.PARTIAL_CONTENT
+            if start > end or start >= size:
+                self.send_response(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
+                self.send_header("Content-Range", f"bytes */{size}")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(end - start + 1))
+        self.send_header("Accept-Ranges", "bytes")
+        if status == HTTPStatus.PARTIAL_CONTENT:
+            self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
+        self.send_header("ETag", tag)
+        self.send_header("Cache-Control", "no-cache")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+        if head:
+            return
+        file.seek(start)
+        left = end - start + 1
+        while left > 0 and (chunk := file.read(min(left, 1 << 16))):
+            self.wfile.write(chunk)
+            left -= len(chunk)
 
     def _redirect(self, location: str, head: bool) -> None:
         self.send_response(HTTPStatus.MOVED_PERMANENTLY)
