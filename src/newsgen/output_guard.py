@@ -43,11 +43,18 @@ def locked(root: Path, out: Path) -> Iterator[None]:
                 raise
             raise BuildError([Diagnostic(str(out), None, f"another build is writing this folder{_holder(note)}",
                                          "wait for it to finish, or use another --out")]) from None
+        noted = False
         with contextlib.suppress(OSError):  # only for the message above: never a reason to fail
             note.parent.mkdir(parents=True, exist_ok=True)
             if note.is_file() or not note.exists():
                 note.write_text(f"{os.getpid()}\n", encoding="utf-8")
-        yield
+                noted = True
+        try:
+            yield
+        finally:
+            if noted:  # (still holding the lock: no other build's note is removed; each newsgen serve
+                with contextlib.suppress(OSError):  # has an output folder of its own, whose notes piled up)
+                    note.unlink()
     finally:
         os.close(fd)  # releases the lock
 

@@ -236,3 +236,12 @@ def test_a_first_build_into_a_gh_pages_checkout_publishes_the_site_s_own_cname(m
     result = run_cli(["build", "--jobs", "1"], root)
     assert result.exit_code == 0, result.stderr
     assert (out / "CNAME").read_text(encoding="utf-8") == "news.example.org\n" and (out / ".git").is_dir()
+
+
+def test_a_finished_build_leaves_no_note_of_its_lock(make_site, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """The note naming the build that holds an output folder's lock (for "another build is writing this
+    folder (pid N)") stayed after it: newsgen serve, with a new output folder each session, piled them up."""
+    root = make_site({"content/politics/a.md": make_site.article("A")})
+    for out in ("public", "other"):
+        assert run_cli(["build", "--jobs", "1", "--out", str(root / out)], root).exit_code == 0
+    assert sorted(p.name for p in (root / ".newsgen-cache").glob("output-*.pid")) == []
