@@ -180,3 +180,11 @@ def test_broken_site_still_starts_and_prints_the_errors(make_site: Any) -> None:
         code, _, err = stop(proc)
     assert code == 0
     assert re.search(r"^content/politics/a\.md:\d+: ", err, re.M), err
+
+
+def test_one_network_address_warns_too_and_loopback_does_not() -> None:
+    """--host 192.168.1.20 (a LAN address) said nothing, where 0.0.0.0 warns: the same drafts are shown."""
+    from newsgen.serve.server import _loopback
+
+    assert [_loopback(h) for h in ("127.0.0.1", "127.1.2.3", "::1", "[::1]", "localhost", "LOCALHOST.")] == [True] * 6
+    assert [_loopback(h) for h in ("192.168.1.20", "10.0.0.1", "fe80::1", "news.example.org")] == [False] * 4

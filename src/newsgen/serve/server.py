@@ -48,6 +48,18 @@ _SHM_FREE_NEEDED = 1 << 30  # use memory for the output only when at least 1 GB 
 _ALL_INTERFACES = ("0.0.0.0", "::", "")  # noqa: S104 - names we warn about, not a default
 
 
+def _loopback(host: str) -> bool:
+    """Whether `host` is this machine only: localhost, 127.0.0.0/8, ::1."""
+    import ipaddress
+
+    if host.rstrip(".").lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:  # (another name: it may be any address)
+        return False
+
+
 def run(site: Path, host: str = "127.0.0.1", port: int = 8000, drafts: bool = True) -> int:
     """Serve `site` until Ctrl-C. Returns the exit code: 0 after Ctrl-C, 1 when it cannot start."""
     root = site.absolute()
@@ -68,6 +80,9 @@ def run(site: Path, host: str = "127.0.0.1", port: int = 8000, drafts: bool = Tr
             if host in _ALL_INTERFACES:
                 click.echo(f"warning: listening on all interfaces ({host or '*'}): anyone who can reach "
                            "this machine can open the preview, drafts included", err=True)
+            elif not _loopback(host):
+                click.echo(f"warning: listening on {host}: anyone on that network can open the preview, "
+                           "drafts included", err=True)
             preview.start(announce=True)
             preview.loop()
         except KeyboardInterrupt:
