@@ -310,3 +310,17 @@ def test_a_large_file_is_sent_in_parts_and_one_range_of_it_when_asked(serve: Cal
         assert rest.status == 206 and rest.body == body[-3:]
         assert running.get("/video/clip.mp4", headers={"Range": f"bytes={len(body)}-"}).status == 416
         assert running.get("/video/clip.mp4", headers={"If-None-Match": whole.headers["etag"]}).status == 304
+
+
+def test_a_get_with_a_body_does_not_become_the_next_request(running: Running) -> None:
+    """The body of a GET on a keep-alive connection was parsed as the next request ("501 helloGET")."""
+    import socket
+
+    with socket.create_connection(("127.0.0.1", running.preview.server.port), timeout=10) as sock:
+        sock.sendall(b"GET /robots.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\n\r\nhello"
+                     b"GET /robots.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    assert [line for line in answer.decode("latin-1").splitlines() if line.startswith("HTTP/")] == [
+        "HTTP/1.1 200 OK", "HTTP/1.1 200 OK"]

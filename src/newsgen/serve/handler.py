@@ -114,10 +114,24 @@ class PreviewHandler(BaseHTTPRequestHandler):
         return self.server_version
 
     def do_GET(self) -> None:
+        self._skip_body()
         self._respond(head=False)
 
     def do_HEAD(self) -> None:
+        self._skip_body()
         self._respond(head=True)
+
+    def _skip_body(self) -> None:
+        """A body sent with a GET or HEAD (no browser does) is read and dropped, not taken for the next
+        request of the connection; a large or unreadable one closes the connection after the answer."""
+        length = self.headers.get("Content-Length", "0").strip()
+        if length != "0":
+            if length.isascii() and length.isdigit() and int(length) <= 1 << 16:
+                self.rfile.read(int(length))
+            else:
+                self.close_connection = True
+        if self.headers.get("Transfer-Encoding"):
+            self.close_connection = True
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
         log.debug("%s %s", self.address_string(), format % args)
