@@ -188,3 +188,14 @@ def test_one_network_address_warns_too_and_loopback_does_not() -> None:
 
     assert [_loopback(h) for h in ("127.0.0.1", "127.1.2.3", "::1", "[::1]", "localhost", "LOCALHOST.")] == [True] * 6
     assert [_loopback(h) for h in ("192.168.1.20", "10.0.0.1", "fe80::1", "news.example.org")] == [False] * 4
+
+
+def test_sighup_when_the_terminal_closes_stops_and_cleans_up(site: Path) -> None:
+    """Closing the terminal (SIGHUP) killed the preview without its cleanup: its folder stayed in /dev/shm
+    until the next preview started."""
+    before = set(tempfile_folders())
+    proc = start(site, "--port", "0")
+    wait_for_url(proc)
+    code, out, err = stop(proc, signal.SIGHUP)
+    assert code == 0 and "Traceback" not in out + err
+    assert set(tempfile_folders()) <= before

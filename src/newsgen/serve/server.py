@@ -90,7 +90,8 @@ def run(site: Path, host: str = "127.0.0.1", port: int = 8000, drafts: bool = Tr
         finally:
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not break cleanup
             preview.close()
-        click.echo("stopped")
+        with contextlib.suppress(OSError):  # (the terminal may be gone: SIGHUP)
+            click.echo("stopped")
     return 0
 
 
@@ -273,7 +274,8 @@ def _terminal_logging() -> Iterator[None]:
 
 @contextlib.contextmanager
 def _signals_as_interrupt() -> Iterator[None]:
-    """Ctrl-C and SIGTERM stop the preview through KeyboardInterrupt in the main thread.
+    """Ctrl-C, SIGTERM and SIGHUP (the terminal closed) stop the preview through KeyboardInterrupt in the
+    main thread.
 
     Worker processes forked by the first build inherit the handler and leave quietly instead of
     each printing a traceback; the parent then stops the build and cleans up. An interrupt that
@@ -307,6 +309,9 @@ def _signals_as_interrupt() -> Iterator[None]:
 
     old_int = signal.signal(signal.SIGINT, stop)
     old_term = signal.signal(signal.SIGTERM, stop)
+    hangup = getattr(signal, "SIGHUP", None)  # the terminal closed: stop and clean up (not under nohup)
+    old_hup = signal.signal(hangup, stop) if hangup is not None and signal.getsignal(hangup) == signal.SIG_DFL \
+        else None
     old_hook, sys.unraisablehook = sys.unraisablehook, unraisable
     old_thread_hook, threading.excepthook = threading.excepthook, thread_failed
     try:
@@ -316,3 +321,5 @@ def _signals_as_interrupt() -> Iterator[None]:
         sys.unraisablehook = old_hook
         signal.signal(signal.SIGINT, old_int)
         signal.signal(signal.SIGTERM, old_term)
+        if old_hup is not None and hangup is not None:
+            signal.signal(hangup, old_hup)
