@@ -75,7 +75,7 @@ class _Main(click.Group):
 def _usage_line(exc: click.UsageError, within: click.Context | None = None) -> click.ClickException:
     """The one line of a mistake; `newsgen` or `newsgen import` alone is click's help, as it was (click 8.2
     and later raise that as a usage error whose message is the whole help)."""
-    if type(exc).__name__ == "NoArgsIsHelpError":
+    if isinstance(exc, getattr(click.exceptions, "NoArgsIsHelpError", ())):
         return exc
     return _UsageLine(exc, within)
 

@@ -30,7 +30,7 @@ _REQUIRED = ("title", "section", "date")
 # the same in UTF-8 bytes: a C0 control or DEL (a byte deleted by translate()), or a C1 (\xc2\x80-\x9f)
 _RAW_C0 = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 _RAW_C1 = re.compile(rb"\xc2[\x80-\x9f]")
-_BODY_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # C0 and C1, but tab and line ends
+BODY_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # C0 and C1, but tab and line ends
 _NOT_LEAD = ("#", "!", "<", ">", "- ", "* ", "+ ", "|", "```", "~~~", "[^", "    ", "\t")
 
 
@@ -138,7 +138,7 @@ def parse_bytes(raw: bytes, rel: str, root: Path, config: SiteConfig,
     too_much = body_problem(src.body)  # a body beyond what newsgen renders in bounded time
     # (the file's bytes first: ~8 us for a 5 kB article, where one regex over the Vietnamese text costs
     # ~100 us and one over the bytes with an alternation ~50 us)
-    control = _BODY_CONTROL.search(src.body) if _raw_control(raw) else None
+    control = BODY_CONTROL.search(src.body) if _raw_control(raw) else None
     assets: tuple[Asset, ...] = ()
     if too_much is not None:
         diags.append(Diagnostic(rel, src.body_line, *too_much))

@@ -10,6 +10,7 @@ from urllib.parse import urljoin, urlsplit
 
 from ..config import load_config
 from ..content.markdown import body_problem
+from ..content.parse import BODY_CONTROL  # (what the build refuses in a body)
 from ..errors import BuildError, did_you_mean
 from .common import Entry, ImportFailure, Options, Report, old_path
 from .html import media_links, to_markdown, unknown_shortcodes
@@ -17,7 +18,6 @@ from .media import Bundle
 from .write import existing, front_matter, target, write_bundle
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # what the build refuses in a body
 
 
 def site_options(site: Path, section_map: tuple[str, ...], default_section: str | None,
@@ -136,12 +136,12 @@ class Importer:
     def _no_controls(self, entry: Entry, body: str) -> str:
         """The body without its control characters (invisible, and they make feeds invalid XML: the
         build refuses a body that holds one), with a warning."""
-        found = _CONTROL.findall(body)
+        found = BODY_CONTROL.findall(body)
         if found:
             codes = ", ".join(dict.fromkeys(f"U+{ord(c):04X}" for c in found))
             self.report.warn(entry.label, f"{len(found)} control character{'s' if len(found) > 1 else ''} "
                                           f"({codes}) removed from its body")
-        return _CONTROL.sub("", body) if found else body
+        return BODY_CONTROL.sub("", body) if found else body
 
     def _alias_ok(self, entry: Entry, alias: str) -> bool:
         """Whether the build takes `alias` as an old address of this site (`frontmatter.aliases`): one it
