@@ -21,6 +21,7 @@ from .inputs import check_inputs
 from .pages import collision_diagnostics, plan_editions
 from .parallel import Executor, jobs_wanted
 from .render.inputs import RenderInputs
+from .render.limits import limited, next_page, reset, tripped
 from .render.pages import Renderer, template_diagnostic
 from .render.templates import with_syntax_problems
 from .site import Selection, build_site, select
@@ -50,18 +51,21 @@ def check_site(root: Path, drafts: bool = False) -> int:
         copies = [*files_to_copy(config, shown), *variants]
         diags = output_clashes(root, specs, (), copies, [e.site for e in editions])
     seen: set[tuple[int, str, str]] = set()
+    reset()
     for k, edition in enumerate(editions if not diags else ()):  # one page of each kind, in memory
         inputs = RenderInputs(config=edition.config, site=edition.site, now=now, bodies=Bodies(config),
                               preview=True, alternates=edition.alternates)
         renderer = Renderer(inputs, cache=False)
-        for spec in specs:
-            if spec.edition != k or (k, spec.kind, spec.template) in seen:
-                continue
-            seen.add((k, spec.kind, spec.template))
-            try:
-                renderer.render(spec)
-            except Exception as exc:  # noqa: BLE001 - reported with the template's line
-                diags.append(template_diagnostic(exc, config, spec))
+        with limited():
+            for spec in specs:
+                if spec.edition != k or (k, spec.kind, spec.template) in seen or tripped() is not None:
+                    continue
+                seen.add((k, spec.kind, spec.template))
+                next_page()
+                try:
+                    renderer.render(spec)
+                except Exception as exc:  # noqa: BLE001 - reported with the template's line
+                    diags.append(template_diagnostic(exc, config, spec))
     if diags:
         raise BuildError(diags)
     return len(parsed.articles)

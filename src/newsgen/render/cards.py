@@ -28,6 +28,7 @@ from ..parallel import PARALLEL_MIN, Executor, spool_folder
 from .environment import make_env
 from .helpers import Helpers
 from .inputs import RenderInputs
+from .limits import limited
 from .templates import CardVariant, card_variants
 
 if TYPE_CHECKING:
@@ -161,7 +162,8 @@ def _card_task(shared: tuple[RenderInputs, str | None], local: dict[str, Any],
     if helpers is None:
         helpers = local["helpers"] = Helpers(inputs, _env(inputs))
     arts = inputs.site.articles
-    rendered = helpers.render_cards([(arts[i], variant) for i, variant in todo])
+    with limited():
+        rendered = helpers.render_cards([(arts[i], variant) for i, variant in todo])
     if folder is None:
         return rendered
     path = f"{folder}/{os.getpid()}.html"  # one file per worker, appended to chunk by chunk

@@ -21,6 +21,7 @@ from ..model import Article, Author, Image, Tag
 from .direct import Direct, for_site
 from .environment import iso
 from .inputs import RenderInputs
+from .limits import next_page, tripped
 from .templates import CardVariant
 
 if TYPE_CHECKING:
@@ -74,6 +75,9 @@ class Helpers:
         out = []
         params: dict[CardVariant, tuple[tuple[str, ...], tuple[object, ...]]] = {}
         for article, variant in todo:
+            if tripped() is not None:  # (render.limits: a card ran away; its pages say so)
+                break
+            next_page()
             try:
                 known = params.get(variant)
                 if known is None:  # the variant's full arguments, card()'s defaults filled in

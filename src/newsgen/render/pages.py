@@ -33,6 +33,7 @@ from .environment import format_datetime, load_dates, make_env, theme_dir
 from .feeds import json_feed, redirects_file
 from .helpers import Helpers, status
 from .inputs import RenderInputs
+from .limits import PageLimit, limited, next_page, reset, tripped, unreported
 from .sitemap import sitemap_xml, stock
 from .templates import compiled
 
@@ -107,6 +108,12 @@ def template_diagnostic(exc: BaseException, config: SiteConfig, spec: PageSpec) 
     path, line = _template_location(exc, config)
     if isinstance(exc, jinja2.TemplateSyntaxError):
         return Diagnostic(path, line, f"template syntax error: {exc.message}", "check the {% %} and {{ }} tags")
+    if isinstance(exc, PageLimit):
+        if line is None and spec.template:  # (stopped outside the template's own code: the page's template)
+            own = config.root / "templates" / spec.template
+            path = str(own.relative_to(config.root)) if own.is_file() else f"theme/{spec.template}"
+        return Diagnostic(path, line, f"a page {exc}", f"while rendering /{spec.url}: a loop that runs too long, or "
+                          "one inside another? NEWSGEN_PAGE_SECONDS and NEWSGEN_PAGE_MEMORY_MB set the limits")
     if isinstance(exc, jinja2.TemplateNotFound):
         return Diagnostic(path, line, f'template "{exc.name}" not found',
                           "check the name in extends/include, or add it under templates/")
@@ -153,20 +160,29 @@ def _template_location(exc: BaseException, config: SiteConfig) -> tuple[str, int
 
 
 def render_pages(renderer: Renderer, specs: Sequence[PageSpec], staging: Staging) -> list[PageResult]:
-    """Each page rendered and staged; a page that fails is a diagnostic (the build reports them all)."""
+    """Each page rendered and staged; a page that fails is a diagnostic (the build reports them all). After a
+    page that ran away (render.limits) this process renders no more: the build fails with that page's error."""
     from ..output import WriteFailed
 
-    results = []
-    for spec in specs:
-        try:
-            data = renderer.render(spec)
-        except Exception as exc:  # noqa: BLE001 - reported as a diagnostic with the template line
-            results.append(PageResult(spec.out, None, template_diagnostic(exc, renderer.inputs.config, spec)))
-            continue
-        try:
-            results.append(PageResult(spec.out, staging.write(spec.out, data)))
-        except WriteFailed as exc:
-            results.append(PageResult(spec.out, None, exc.diagnostic))
+    results: list[PageResult] = []
+    config = renderer.inputs.config
+    with limited():
+        for spec in specs:
+            if tripped() is not None:  # (a page, or a card, stopped: its error once, and no more pages)
+                stopped = unreported()
+                return results + ([PageResult(spec.out, None, template_diagnostic(stopped, config, spec))]
+                                  if stopped is not None else [])
+            next_page()
+            try:
+                data = renderer.render(spec)
+            except Exception as exc:  # noqa: BLE001 - reported as a diagnostic with the template line
+                unreported(exc)
+                results.append(PageResult(spec.out, None, template_diagnostic(exc, config, spec)))
+                continue
+            try:
+                results.append(PageResult(spec.out, staging.write(spec.out, data)))
+            except WriteFailed as exc:
+                results.append(PageResult(spec.out, None, exc.diagnostic))
     return results
 
 
@@ -194,6 +210,7 @@ def render_all(inputs: RenderInputs, specs: Sequence[PageSpec], staging: Staging
                each: Callable[[list[PageResult]], None] | None = None) -> list[PageResult]:
     """Every page of `specs`, inline or over the executor's processes. `each`: given each chunk's results
     as they come (none are collected then: a cold build's are one per page)."""
+    reset()  # (newsgen serve: a page stopped by its limits in an earlier build)
     with cards_up_front(specs, inputs, executor) as cards:
         return executor.map(_render_task, (inputs, specs, staging, cards), list(range(len(specs))),
                             progress=progress, each=each)

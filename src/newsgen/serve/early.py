@@ -35,6 +35,7 @@ from ..model import Article, Edition
 from ..output import Staging
 from ..pages import root_redirects
 from ..render.inputs import RenderInputs
+from ..render.limits import limited, next_page, reset
 from ..render.pages import Renderer
 from ..site import order_key
 from .changes import classify
@@ -185,18 +186,21 @@ def render_shown(root: Path, out: Path, memory: Memory | None, state: State, pat
     now = tz_now(editions[0].config.tz)
     renderers: dict[int, Renderer] = {}
     staging = Staging(out)
-    for spec in specs:
-        renderer = renderers.get(spec.edition)
-        if renderer is None:
-            e = editions[spec.edition]
-            renderer = renderers[spec.edition] = Renderer(RenderInputs(
-                config=e.config, site=e.site, now=now, bodies=Bodies(e.config), preview=preview,
-                alternates=e.alternates, redirects=root_redirects(editions, spec.edition)))
-        try:
-            staging.add(staging.write(spec.out, renderer.render(spec)))
-        except Exception:  # noqa: BLE001 - a template error, a file saved again: the build reports it
-            staging.rollback()
-            return None
+    reset()  # (render.limits: the page's time and memory are bounded)
+    with limited():
+        for spec in specs:
+            next_page()
+            renderer = renderers.get(spec.edition)
+            if renderer is None:
+                e = editions[spec.edition]
+                renderer = renderers[spec.edition] = Renderer(RenderInputs(
+                    config=e.config, site=e.site, now=now, bodies=Bodies(e.config), preview=preview,
+                    alternates=e.alternates, redirects=root_redirects(editions, spec.edition)))
+            try:
+                staging.add(staging.write(spec.out, renderer.render(spec)))
+            except Exception:  # noqa: BLE001 - a template error, a file saved again: the build reports it
+                staging.rollback()
+                return None
     changed = [rel for _, rel in staging.pending]
     with lock:
         staging.commit()
