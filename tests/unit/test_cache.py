@@ -459,3 +459,24 @@ def test_an_upgrade_starts_over_silently_with_a_delta_too(tmp_path: Path, monkey
     assert back == State() and warning is not None and "full build" in warning
     delta_file(tmp_path, out).write_bytes(delta)
     assert cache_file(tmp_path, out).read_bytes() == full and load(tmp_path, out)[0] == state
+
+
+def test_a_cache_of_another_newsgen_is_not_decoded_past_its_head(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """An upgrade: the cache is started over silently, and only its first record is decoded (at a million
+    articles the rest took ~4 s and gigabytes, only to be thrown away). Its checksum is still verified:
+    damage is still reported as damage."""
+    out = tmp_path / "public"
+    save(tmp_path, out, _state(50))
+    monkeypatch.setattr(cache, "VERSION", "newsgen 9.9 python (3, 11) code 0123456789abcdef")
+    decoded: list[object] = []
+    real = marshal.loads
+    monkeypatch.setattr(cache.marshal, "loads", lambda data: decoded.append(real(data)) or decoded[-1])
+    state, warning = load(tmp_path, out)
+    assert warning is None and state == State()
+    assert len(decoded) == 1
+    path = cache_file(tmp_path, out)
+    data = bytearray(path.read_bytes())
+    data[-1] ^= 1
+    path.write_bytes(bytes(data))
+    state, warning = load(tmp_path, out)
+    assert state == State() and warning is not None and "checksum" in warning

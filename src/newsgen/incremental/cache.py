@@ -146,10 +146,18 @@ def _records(raw: memoryview, skip: Skip | None = None) -> list[object]:
             else:
                 with payload[at : at + length] as record:
                     records.append(marshal.loads(record))  # noqa: S302 - our own cache file, checksummed
+                if len(records) == 1 and _other_version(records[0]):
+                    return []  # written by another newsgen (an upgrade): start over, the rest not decoded
             at += length
     if not records:
         raise Damaged("empty")
     return records
+
+
+def _other_version(first: object) -> bool:
+    """Whether a file's first record (a full file's head, or a delta) names another version of newsgen's
+    code: a cache of a million articles is then not decoded (~4 s, and gigabytes) to be thrown away."""
+    return isinstance(first, tuple) and bool(first) and isinstance(first[0], str) and first[0] != VERSION
 
 
 def _older_newsgen(raw: bytes | memoryview) -> bool:
