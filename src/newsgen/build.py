@@ -146,7 +146,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
                           options.explain) if last is not None and options.only is None else None
         planned = _planned(short) if short is not None else _plan(root, config, found, remembered, options, executor,
                                                                    progress, out, outputs, lap, result.warnings,
-                                                                   getattr(last, "since", None), state is not None)
+                                                                   last, state is not None)
         editions, decision = planned.editions, planned.decision
         result.articles, result.pages, result.rendered = planned.articles, planned.pages, len(decision.todo)
         result.unchanged, result.deferred, result.reasons = decision.unchanged, decision.deferred, decision.reasons
@@ -230,9 +230,9 @@ class _Planned:
 
 def _plan(root: Path, config: SiteConfig, found: snapshot.Inputs, remembered: State, options: BuildOptions,
           executor: Executor, progress: Progress | None, out: Path, outputs: Outputs,
-          lap: Callable[[str], None], warnings: list[str], since: float | None, whole: bool) -> _Planned:
-    """The whole way: parse what changed, the site model, every page's spec and which to render. `since`:
-    the clock of the last build (its snapshot's); `whole`: every page planned, none carried (newsgen serve)."""
+          lap: Callable[[str], None], warnings: list[str], last: snapshot.Snapshot | None, whole: bool) -> _Planned:
+    """The whole way: parse what changed, the site model, every page's spec and which to render. `last`: the
+    last build's snapshot (its clock; its stamps are let go of); `whole`: every page planned, none carried."""
     from .content.collect import parse_site
     from .editions import site_models
     from .incremental.codec import materialize
@@ -243,6 +243,7 @@ def _plan(root: Path, config: SiteConfig, found: snapshot.Inputs, remembered: St
     from .render.templates import template_digests, with_syntax_problems
     from .site import Selection, select
 
+    since = last.release() if last is not None else None
     if not materialize(remembered):  # every article the cache holds (one it cannot give: start over)
         warnings.append(f"{root / '.newsgen-cache'}: build cache unreadable (an article in it), doing a full build")
     parsed = parse_site(root, config, found.stamps, remembered, executor, progress)
@@ -387,10 +388,7 @@ def _render(editions: list[Edition], now: dt.datetime, preview: bool, decision: 
 def _staged(publication: Publication, failed: list[Diagnostic], results: list[PageResult]) -> None:
     """Pages rendered (a chunk's, as they come): staged, or their diagnostics kept."""
     for r in results:
-        if r.diagnostic is not None:
-            failed.append(r.diagnostic)
-        else:
-            publication.staging.add(r.staged)
+        failed.append(r.diagnostic) if r.diagnostic is not None else publication.staging.add(r.staged)
 
 
 def _index_for_search(config: SiteConfig, out: Path, result: BuildResult) -> None:

@@ -108,6 +108,13 @@ class Snapshot:
         return self._packed
 
 
+    def release(self) -> float:
+        """The stamps let go of (the build took the whole way, and compares none: ~190 MB at a million
+        inputs); returns `since`, the clock that build saw."""
+        self._packed, self._stamps = b"", {}
+        return self.since
+
+
 def pack(stamps: Stamps) -> bytes:
     """The stamps as bytes, in the order of the walk that took them: the same walk of the same files
     gives the same bytes. marshal format 0: no references between objects, no interning flags, so
