@@ -78,6 +78,15 @@ def test_describe_names_the_file_not_the_editor_temporary() -> None:
     assert many is not None and many.describe() == "500 files changed (content)"
 
 
+def test_describe_names_a_renamed_folder_and_a_few_files() -> None:
+    renamed = rebuild_for(["content/politics/old-story", "content/politics/new-story"])
+    assert renamed is not None and renamed.describe() == "content/politics/new-story and content/politics/old-story changed"
+    few = rebuild_for(["content/a/x.md", "static/s.css", "templates/base.html"])
+    assert few is not None and few.describe() == "content/a/x.md, static/s.css and templates/base.html changed"
+    four = rebuild_for(["content/a/w.md", "content/a/x.md", "content/a/y.md", "content/a/z.md"])
+    assert four is not None and four.describe() == "4 files changed (content)"
+
+
 @pytest.mark.parametrize(("url", "base", "rel"), [
     ("/", "/", "index.html"),
     ("/politics/", "/", "politics/index.html"),

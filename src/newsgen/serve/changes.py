@@ -58,11 +58,14 @@ class Rebuild:
         return self.kinds == {"static"} and all(p.endswith(_STYLES) for p in self.paths)
 
     def describe(self) -> str:
-        """"content/x.md changed". Names without a suffix (an editor's temporary file renamed
-        over the real one, a folder) are left out of the wording when there is anything else."""
+        """"content/x.md changed", "a, b and c changed", "12 files changed (content)". Names without a
+        suffix (an editor's temporary file renamed over the real one, a folder) are left out of the wording
+        when there is anything else."""
         named = [p for p in self.paths if "." in p.rsplit("/", 1)[-1]] or list(self.paths)
         if len(named) == 1:
             return f"{named[0]} changed"
+        if len(named) <= 3:  # (a folder renamed is its two names, not "2 files")
+            return f"{', '.join(named[:-1])} and {named[-1]} changed"
         return f"{len(named)} files changed ({', '.join(sorted(self.kinds))})"
 
 
