@@ -25,13 +25,17 @@ environment change the limits (a site with a template that is slow on purpose; t
 from __future__ import annotations
 
 import os
-import resource
 import signal
 import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
+
+try:
+    import resource
+except ImportError:  # (Windows: no setitimer either, pages render unguarded)
+    resource = None  # type: ignore[assignment]
 
 
 def _number(name: str, default: float) -> float:
@@ -95,7 +99,8 @@ def reset() -> None:
 @contextmanager
 def limited() -> Iterator[None]:
     """Pages rendered in this block are stopped past the limits (where this thread can have a timer)."""
-    if _watch.depth or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+    if (_watch.depth or resource is None or not hasattr(signal, "setitimer")
+            or threading.current_thread() is not threading.main_thread()):
         _watch.depth += 1
         try:
             yield
