@@ -365,8 +365,10 @@ def _render(editions: list[Edition], now: dt.datetime, preview: bool, decision: 
     from .content.body import Bodies
     from .pages import root_redirects
     from .render.inputs import RenderInputs
+    from .render.limits import reset
     from .render.pages import loaded_templates, once_each, render_all
 
+    reset()  # (render.limits: a page stopped in a build before, by newsgen serve; once for every edition)
     todos = [[s for s in decision.todo if s.edition == k] for k in range(len(editions))]
     envs = loaded_templates([e.config for e in editions], todos, executor)  # (while the bodies ahead are finished)
     ahead = executor.background.spool() if executor.background is not None else None

@@ -21,7 +21,7 @@ from .inputs import check_inputs
 from .pages import collision_diagnostics, plan_editions
 from .parallel import Executor, jobs_wanted
 from .render.inputs import RenderInputs
-from .render.limits import limited, next_page, reset, tripped
+from .render.limits import limited, next_page, page_done, reset, tripped
 from .render.pages import Renderer, template_diagnostic
 from .render.templates import with_syntax_problems
 from .site import Selection, build_site, select
@@ -64,7 +64,9 @@ def check_site(root: Path, drafts: bool = False) -> int:
                 next_page()
                 try:
                     renderer.render(spec)
+                    page_done()
                 except Exception as exc:  # noqa: BLE001 - reported with the template's line
+                    page_done()
                     diags.append(template_diagnostic(exc, config, spec))
     if diags:
         raise BuildError(diags)

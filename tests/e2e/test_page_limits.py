@@ -149,3 +149,54 @@ def _spin(seconds: float) -> None:
     end = time.process_time() + seconds
     while time.process_time() < end:
         pass
+
+
+def test_time_past_the_limit_outside_the_pages_code_stops_nothing(make_site, run_cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Only the page's own code is raised in: a page whose write (after it rendered) is slow is written,
+    and the build succeeds; no traceback from the loop between two pages."""
+    from newsgen import output
+
+    root = make_site({"content/politics/a.md": make_site.article("Alpha")})
+    real = output.Staging.write
+
+    def slow_write(self, rel, data):  # type: ignore[no-untyped-def]
+        if rel == "index.html":
+            _spin(0.8)
+        return real(self, rel, data)
+
+    monkeypatch.setattr(output.Staging, "write", slow_write)
+    monkeypatch.setattr(limits, "SECONDS", 0.3)
+    result = run_cli(["build", "--jobs", "1"], root)
+    assert result.exit_code == 0, result.stderr
+    assert not result.traceback
+    assert (root / "public/index.html").is_file()
+
+
+def test_a_runaway_page_is_met_once_in_a_site_of_several_languages(make_site, run_cli, write_file,
+                                                                    monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Every edition renders with the same templates: the runaway home page stops the build once, not
+    once per edition."""
+    root = make_site({"content/politics/a.md": make_site.article("Alpha"),
+                      "content/vi/politics/b.md": make_site.article("Bêta"),
+                      "content/fr/politics/c.md": make_site.article("Gamma")},
+                     extra_config="languages:\n  - code: en\n  - code: vi\n  - code: fr\n")
+    assert run_cli(["build", "--jobs", "1"], root).exit_code == 0
+    write_file(root, "templates/home.html", _home_with(NESTED))
+    monkeypatch.setattr(limits, "SECONDS", 1.0)
+    started = time.process_time()
+    result = run_cli(["build", "--jobs", "1"], root)
+    assert time.process_time() - started < 2.5  # one runaway page (~1.1 s of CPU), not three
+    assert result.exit_code == 1
+    assert result.stderr.startswith("templates/home.html:2: a page took more than 1 s to render"), result.stderr
+
+
+@pytest.mark.parametrize("value", ["inf", "1e309", "nan", "-5", "lots", ""])
+def test_any_value_of_the_variables_is_a_build(make_site, run_cli, value) -> None:  # type: ignore[no-untyped-def]
+    """`inf` is no limit; what is not a positive number is the default; none of them is a traceback."""
+    root = make_site({"content/politics/a.md": make_site.article("Alpha")})
+    env = {**os.environ, "NEWSGEN_PAGE_SECONDS": value, "NEWSGEN_PAGE_MEMORY_MB": value,
+           "PYTHONDONTWRITEBYTECODE": "1"}
+    proc = subprocess.run([*console_script(), "build"], cwd=root, capture_output=True, text=True, timeout=60, env=env,
+                          check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr

@@ -21,7 +21,7 @@ from ..model import Article, Author, Image, Tag
 from .direct import Direct, for_site
 from .environment import iso
 from .inputs import RenderInputs
-from .limits import next_page, tripped
+from .limits import next_page, page_done, tripped
 from .templates import CardVariant
 
 if TYPE_CHECKING:
@@ -88,7 +88,9 @@ class Helpers:
                 # as card() renders it, but not kept here: the caller keeps it (render.cards)
                 html = self._fragment("_card.html", (article.source, *args), keep=False, article=article,
                                       **dict(zip(names, args, strict=True)))
-            except Exception:  # noqa: BLE001, S112 - reported where a page asks for the card
+                page_done()
+            except Exception:  # noqa: BLE001 - reported where a page asks for the card
+                page_done()
                 continue
             out.append((("_card.html", article.source, *args), str(html)))
         return out

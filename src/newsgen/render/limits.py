@@ -9,21 +9,25 @@ the process's peak memory grow by more than `MEMORY` since it started (2 GB).
 How: while pages render (`limited()`, one region per chunk of pages, not per page), a profiling timer
 (`ITIMER_PROF`, CPU time) ticks every 0.1 s and a signal handler looks at which page is rendering. A
 page has a number (`next_page()`: one increment per page); the same number over the ticks adds up its
-CPU time. Past a limit the handler raises `PageLimit` in the page's own code: Jinja turns the traceback
-into the template's line, and the page fails as a template error. The handler raises again a second
-later if the page is still rendering, so code that catches the error and goes on is stopped too.
+CPU time. Past a limit the handler raises `PageLimit` in the page's own code (between `next_page()` and
+`page_done()`, and never in the frame of the loop that calls them: a write or the loop's bookkeeping is
+not a template): Jinja turns the traceback into the template's line, and the page fails as a template
+error. The handler raises again a second later if the page is still rendering, so code that catches
+the error and goes on is stopped too.
 
 Once a page has failed this way (`tripped()`), the process renders no more pages of that build: the
-build fails anyway, and the same template would run away once per page. So a build stops after at most
-about `SECONDS` per process that meets it.
+build fails anyway, and the same template would run away once per page (and once per language edition:
+`reset()` is called once a build). So a build stops after at most about `SECONDS` per process that meets it.
 
 Only the main thread can handle signals, and only where `setitimer` exists (not Windows): elsewhere
 pages render unguarded, as before. `NEWSGEN_PAGE_SECONDS` and `NEWSGEN_PAGE_MEMORY_MB` in the
-environment change the limits (a site with a template that is slow on purpose; the tests).
+environment change the limits (a site with a template that is slow on purpose; the tests); `inf` is no
+limit, and anything but a positive number is the default.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import signal
 import sys
@@ -39,15 +43,16 @@ except ImportError:  # (Windows: no setitimer either, pages render unguarded)
 
 
 def _number(name: str, default: float) -> float:
+    """A positive number from the environment; `inf` (no limit) too. Anything else: the default."""
     try:
         value = float(os.environ.get(name) or default)
     except ValueError:
         return default
-    return value if value > 0 else default
+    return value if value > 0 and not math.isnan(value) else default
 
 
 SECONDS = _number("NEWSGEN_PAGE_SECONDS", 30.0)  # CPU seconds a page may take
-MEMORY = int(_number("NEWSGEN_PAGE_MEMORY_MB", 2048) * 1024 * 1024)  # bytes the peak may grow by in a page
+MEMORY = _number("NEWSGEN_PAGE_MEMORY_MB", 2048) * 1024 * 1024  # bytes the peak may grow by in a page
 TICK = 0.1  # CPU seconds between two looks
 GRACE = 10  # ticks after an error raised before it is raised again (the page's code caught it and went on)
 
@@ -62,6 +67,8 @@ class _Watch:
     ticks = 0  # ticks the same page has been seen for
     peak = 0  # the process's peak memory when the page was first seen (bytes)
     raised: int | None = None  # the tick at which the page's error was raised
+    rendering = False  # between next_page() and page_done(): ticks elsewhere (writing the page) are not its
+    loop: FrameType | None = None  # the frame of the loop over the pages: a tick there raises nothing
     depth = 0  # limited() regions open
     tripped: PageLimit | None = None  # the first page stopped in this build, in this process
     reported = False  # its error has been given to the build (a card's is not: the card is left out)
@@ -71,8 +78,20 @@ _watch = _Watch()
 
 
 def next_page() -> None:
-    """A page (or a card) starts rendering: its CPU time and memory are counted from here."""
-    _watch.page += 1
+    """A page (or a card) starts rendering: its CPU time and memory are counted from here. Called by the
+    loop over the pages, right before the page's code (the loop's own frame is never raised in)."""
+    w = _watch
+    w.page += 1
+    w.loop = sys._getframe(1)  # noqa: SLF001 - the caller's frame, compared by identity
+    w.rendering = True
+
+
+def page_done() -> None:
+    """The page's own code has returned (or raised): nothing is raised in what follows (its write, its
+    error's report, the loop), where it would not be a template error. Called first thing after it, in
+    the same `try` (and first thing in its `except`)."""
+    _watch.rendering = False
+    _watch.loop = None
 
 
 def tripped() -> PageLimit | None:
@@ -107,6 +126,7 @@ def limited() -> Iterator[None]:
         finally:
             _watch.depth -= 1
         return
+    _watch.rendering = False
     old = signal.signal(signal.SIGPROF, _on_tick)
     signal.setitimer(signal.ITIMER_PROF, TICK, TICK)
     _watch.depth += 1
@@ -125,6 +145,8 @@ def _peak() -> int:
 
 def _on_tick(signum: int, frame: FrameType | None) -> None:
     w = _watch
+    if not w.rendering or frame is None or frame is w.loop or frame.f_code in _OWN:
+        return  # (not in the page's own code: the loop between two pages, or these functions)
     if w.page != w.seen:
         w.seen, w.ticks, w.peak, w.raised = w.page, 0, _peak(), None
         return
@@ -134,7 +156,7 @@ def _on_tick(signum: int, frame: FrameType | None) -> None:
     if w.ticks * TICK > SECONDS:
         problem = f"took more than {SECONDS:g} s to render"
     elif _peak() - w.peak > MEMORY:
-        problem = f"needed more than {MEMORY >> 20:,} MB to render"
+        problem = f"needed more than {MEMORY / (1 << 20):,.0f} MB to render"
     else:
         return
     exc = PageLimit(problem)
@@ -142,3 +164,6 @@ def _on_tick(signum: int, frame: FrameType | None) -> None:
     if w.tripped is None:
         w.tripped = exc
     raise exc
+
+
+_OWN = frozenset((next_page.__code__, page_done.__code__))

@@ -33,7 +33,7 @@ from .environment import format_datetime, load_dates, make_env, theme_dir
 from .feeds import json_feed, redirects_file
 from .helpers import Helpers, status
 from .inputs import RenderInputs
-from .limits import PageLimit, limited, next_page, reset, tripped, unreported
+from .limits import PageLimit, limited, next_page, page_done, tripped, unreported
 from .sitemap import sitemap_xml, stock
 from .templates import compiled
 
@@ -175,7 +175,9 @@ def render_pages(renderer: Renderer, specs: Sequence[PageSpec], staging: Staging
             next_page()
             try:
                 data = renderer.render(spec)
+                page_done()
             except Exception as exc:  # noqa: BLE001 - reported as a diagnostic with the template line
+                page_done()
                 unreported(exc)
                 results.append(PageResult(spec.out, None, template_diagnostic(exc, config, spec)))
                 continue
@@ -210,7 +212,6 @@ def render_all(inputs: RenderInputs, specs: Sequence[PageSpec], staging: Staging
                each: Callable[[list[PageResult]], None] | None = None) -> list[PageResult]:
     """Every page of `specs`, inline or over the executor's processes. `each`: given each chunk's results
     as they come (none are collected then: a cold build's are one per page)."""
-    reset()  # (newsgen serve: a page stopped by its limits in an earlier build)
     with cards_up_front(specs, inputs, executor) as cards:
         return executor.map(_render_task, (inputs, specs, staging, cards), list(range(len(specs))),
                             progress=progress, each=each)
