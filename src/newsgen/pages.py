@@ -225,14 +225,15 @@ def feed_specs(site: Site, config: SiteConfig) -> list[PageSpec]:
     """The feeds of the site and of each section, in the three formats: what they show is their items'
     whole files (the digest: feeds may carry the full text), their cards (the lead image's enclosure:
     its size in bytes), the files their bodies show (an image's width and height) and the names of
-    their authors and tags (`shown_names`)."""
+    their authors and tags (`shown_names`), and their files' names (each item's id)."""
     arts = site.articles
     specs: list[PageSpec] = []
     authors, tags = site.authors, site.tags
 
     def item(a: Article) -> str:
         names = "\x1f".join([*[authors[n].name for n in a.authors], "", *[tags[t].name for t in a.tags]])
-        return f"{a.digest} {a.card_digest} {names} {a.assets!r}" if a.assets else f"{a.digest} {a.card_digest} {names}"
+        shown = f"{a.source} {a.digest} {a.card_digest} {names}"
+        return f"{shown} {a.assets!r}" if a.assets else shown
 
     feed_ids = range(min(config.feed_items, len(arts)))
     _feeds(specs.append, config.prefix, (), _h(*(item(arts[i]) for i in feed_ids)))

@@ -183,3 +183,30 @@ def test_an_rss_description_is_html_holding_the_summary_as_text(make_site, build
     assert html.unescape(entry.summary) == summary
     atom = feedparser.parse((root / "public/atom.xml").read_bytes()).entries[0]
     assert atom.summary == summary  # (Atom says its summary is text: once escaped, as before)
+
+
+def test_a_storys_feed_id_survives_a_new_headline_a_corrected_date_and_another_section(make_site, build,
+                                                                                      write_file) -> None:  # type: ignore[no-untyped-def]
+    """Feed readers key stories by their id: one made of the headline's slug or the date showed an edited
+    story twice. It is the story's file, in all three formats, and it is a valid IRI for any file name."""
+    root = make_site({"content/politics/2025/council vote.md": make_site.article("Council votes", date="2025-03-10 10:00"),
+                      "content/politics/2025/other.md": make_site.article("Other story", date="2025-03-09 10:00")})
+    build(root)
+    out = root / "public"
+
+    def ids() -> tuple[list[str], list[str], list[str]]:
+        rss = feedparser.parse((out / "feed.xml").read_bytes())
+        atom = feedparser.parse((out / "atom.xml").read_bytes())
+        feed = json.loads((out / "feed.json").read_text(encoding="utf-8"))
+        return [e.id for e in rss.entries], [e.id for e in atom.entries], [i["id"] for i in feed["items"]]
+
+    before = ids()
+    assert before[0] == before[1] == before[2]
+    assert before[0][0] == "https://gazette.example.org/#content/politics/2025/council%20vote.md"
+    write_file(root, "content/politics/2025/council vote.md",
+               make_site.article("Council votes again, headline fixed", date="2025-03-10 11:30", section="Sports"))
+    build(root)
+    after = ids()
+    assert sorted(after[0]) == sorted(before[0]) and after[0] == after[1] == after[2]
+    assert json.loads((out / "feed.json").read_text(encoding="utf-8"))["items"][0]["title"] == (
+        "Council votes again, headline fixed")

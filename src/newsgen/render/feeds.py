@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import json
 from typing import Any
+from urllib.parse import quote
 
 from .. import urls
 from ..pages import alias_pairs
@@ -35,7 +36,7 @@ def json_feed(ctx: dict[str, Any], inputs: RenderInputs, helpers: Helpers) -> by
     corrections = ""  # the heading, in the site's language: looked up once a feed item has corrections
     for a in ctx["items"]:
         item: dict[str, Any] = {
-            "id": f"{link(config.prefix)}#{a.section}/{iso(a.date)}/{a.slug}",  # the same id as the RSS guid
+            "id": f"{link(config.prefix)}#{quote(a.source)}",  # the RSS guid, the Atom id: the article's file
             "url": link(a.url),
             "title": a.title,
             "summary": a.summary,
