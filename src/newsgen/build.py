@@ -168,7 +168,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
             result.changed = sorted([rel for _, rel in publication.staging.pending])
             lap("render")
             result.written, result.removed = publication.publish(keep, publish_lock)
-            _index_for_search(config, out, result)
+            search.refresh(config, out, bool(result.written or result.removed))
             lap("write")
             warning = ahead.done() if ahead is not None else cache.remember(
                 root, out, remembered, decision.fingerprints, keep, changed, persist, decision.deferred)
@@ -390,11 +390,7 @@ def _render(editions: list[Edition], now: dt.datetime, preview: bool, decision: 
 def _staged(publication: Publication, failed: list[Diagnostic], results: list[PageResult]) -> None:
     """Pages rendered (a chunk's, as they come): staged, or their diagnostics kept."""
     for r in results:
-        failed.append(r.diagnostic) if r.diagnostic is not None else publication.staging.add(r.staged)
-
-
-def _index_for_search(config: SiteConfig, out: Path, result: BuildResult) -> None:
-    from . import search
-
-    if config.search and (result.written or result.removed or not (out / search.FOLDER).is_dir()):
-        search.index(out)
+        if r.diagnostic is not None:
+            failed.append(r.diagnostic)
+        else:
+            publication.staging.add(r.staged)

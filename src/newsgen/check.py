@@ -21,7 +21,7 @@ from .inputs import check_inputs
 from .pages import collision_diagnostics, plan_editions
 from .parallel import Executor, jobs_wanted
 from .render.inputs import RenderInputs
-from .render.limits import limited, next_page, page_done, reset, tripped
+from .render.limits import guarded, limited, reset, tripped
 from .render.pages import Renderer, template_diagnostic
 from .render.templates import with_syntax_problems
 from .site import Selection, build_site, select
@@ -61,12 +61,9 @@ def check_site(root: Path, drafts: bool = False) -> int:
                 if spec.edition != k or (k, spec.kind, spec.template) in seen or tripped() is not None:
                     continue
                 seen.add((k, spec.kind, spec.template))
-                next_page()
                 try:
-                    renderer.render(spec)
-                    page_done()
+                    guarded(renderer.render, spec)
                 except Exception as exc:  # noqa: BLE001 - reported with the template's line
-                    page_done()
                     diags.append(template_diagnostic(exc, config, spec))
     if diags:
         raise BuildError(diags)

@@ -29,6 +29,12 @@ def missing(config: SiteConfig) -> list[Diagnostic]:
     return [_MISSING] if config.search and find_spec("pagefind") is None else []
 
 
+def refresh(config: SiteConfig, out: Path, changed: bool) -> None:
+    """The index made again after a build that `changed` the output, or made when it is not there."""
+    if config.search and (changed or not (out / FOLDER).is_dir()):
+        index(out)
+
+
 def index(out: Path) -> None:
     try:
         import pagefind  # noqa: F401

@@ -115,11 +115,9 @@ def test_a_page_is_counted_on_its_own() -> None:
         limits.reset()
         with limits.limited():
             for _ in range(12):  # ~1.2 s of CPU in all, 0.1 s a page
-                limits.next_page()
-                _spin(0.1)
-            limits.next_page()
+                limits.guarded(_spin, 0.1)
             with pytest.raises(limits.PageLimit, match="took more than 0.3 s"):
-                _spin(5)
+                limits.guarded(_spin, 5)
         assert limits.tripped() is not None
     finally:
         limits.SECONDS = saved
@@ -135,7 +133,7 @@ def test_outside_the_main_thread_pages_render_unguarded() -> None:
     def run() -> None:
         try:
             with limits.limited():
-                limits.next_page()
+                limits.guarded(_spin, 0.05)
         except BaseException as exc:  # noqa: BLE001
             failures.append(exc)
 

@@ -107,7 +107,6 @@ class Snapshot:
             self._packed = pack(self._stamps) if self._stamps is not None else b""
         return self._packed
 
-
     def release(self) -> float:
         """The stamps let go of (the build took the whole way, and compares none: ~190 MB at a million
         inputs); returns `since`, the clock that build saw."""

@@ -21,7 +21,7 @@ from ..model import Article, Author, Image, Tag
 from .direct import Direct, for_site
 from .environment import iso
 from .inputs import RenderInputs
-from .limits import next_page, page_done, tripped
+from .limits import guarded, tripped
 from .templates import CardVariant
 
 if TYPE_CHECKING:
@@ -77,7 +77,6 @@ class Helpers:
         for article, variant in todo:
             if tripped() is not None:  # (render.limits: a card ran away; its pages say so)
                 break
-            next_page()
             try:
                 known = params.get(variant)
                 if known is None:  # the variant's full arguments, card()'s defaults filled in
@@ -86,11 +85,9 @@ class Helpers:
                     known = params[variant] = tuple(bound.arguments)[1:], tuple(bound.arguments.values())[1:]
                 names, args = known
                 # as card() renders it, but not kept here: the caller keeps it (render.cards)
-                html = self._fragment("_card.html", (article.source, *args), keep=False, article=article,
-                                      **dict(zip(names, args, strict=True)))
-                page_done()
-            except Exception:  # noqa: BLE001 - reported where a page asks for the card
-                page_done()
+                html = guarded(self._fragment, "_card.html", (article.source, *args), keep=False, article=article,
+                               **dict(zip(names, args, strict=True)))
+            except Exception:  # noqa: BLE001, S112 - reported where a page asks for the card
                 continue
             out.append((("_card.html", article.source, *args), str(html)))
         return out

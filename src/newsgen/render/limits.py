@@ -8,12 +8,12 @@ the process's peak memory grow by more than `MEMORY` since it started (2 GB).
 
 How: while pages render (`limited()`, one region per chunk of pages, not per page), a profiling timer
 (`ITIMER_PROF`, CPU time) ticks every 0.1 s and a signal handler looks at which page is rendering. A
-page has a number (`next_page()`: one increment per page); the same number over the ticks adds up its
-CPU time. Past a limit the handler raises `PageLimit` in the page's own code (between `next_page()` and
-`page_done()`, and never in the frame of the loop that calls them: a write or the loop's bookkeeping is
-not a template): Jinja turns the traceback into the template's line, and the page fails as a template
-error. The handler raises again a second later if the page is still rendering, so code that catches
-the error and goes on is stopped too.
+page is rendered through `guarded()`, which gives it a number; the same number over the ticks adds up
+its CPU time. Past a limit the handler raises `PageLimit` in the page's own code (what `guarded()`
+calls, never `guarded()`'s frame or its caller's: a write or the loop's bookkeeping is not a template):
+Jinja turns the traceback into the template's line, and the page fails as a template error. The
+handler raises again a second later if the page is still rendering, so code that catches the error and
+goes on is stopped too.
 
 Once a page has failed this way (`tripped()`), the process renders no more pages of that build: the
 build fails anyway, and the same template would run away once per page (and once per language edition:
@@ -32,9 +32,10 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
+from typing import Any, TypeVar
 
 try:
     import resource
@@ -57,18 +58,21 @@ TICK = 0.1  # CPU seconds between two looks
 GRACE = 10  # ticks after an error raised before it is raised again (the page's code caught it and went on)
 
 
+T = TypeVar("T")
+
+
 class PageLimit(Exception):  # noqa: N818 - what the template error says: the page went past a limit
     """A page went past a limit (raised in the page's code by the timer's handler)."""
 
 
 class _Watch:
-    page = 0  # the page rendering now (next_page)
+    page = 0  # the page rendering now (one more for each guarded() call)
     seen = -1  # the page the last tick saw
     ticks = 0  # ticks the same page has been seen for
     peak = 0  # the process's peak memory when the page was first seen (bytes)
     raised: int | None = None  # the tick at which the page's error was raised
-    rendering = False  # between next_page() and page_done(): ticks elsewhere (writing the page) are not its
-    loop: FrameType | None = None  # the frame of the loop over the pages: a tick there raises nothing
+    rendering = False  # inside guarded(): ticks elsewhere (writing the page) are not the page's
+    loop: FrameType | None = None  # guarded()'s own frame: a tick there raises nothing
     depth = 0  # limited() regions open
     tripped: PageLimit | None = None  # the first page stopped in this build, in this process
     reported = False  # its error has been given to the build (a card's is not: the card is left out)
@@ -77,21 +81,18 @@ class _Watch:
 _watch = _Watch()
 
 
-def next_page() -> None:
-    """A page (or a card) starts rendering: its CPU time and memory are counted from here. Called by the
-    loop over the pages, right before the page's code (the loop's own frame is never raised in)."""
+def guarded(render: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """`render(*args, **kwargs)`: a page's (or a card's) own code, its CPU time and memory counted from
+    here. Past a limit `PageLimit` is raised in what it calls, never in this frame: what the caller does
+    with the result (its write, the loop over the pages) is not a template."""
     w = _watch
+    before = (w.loop, w.rendering)
     w.page += 1
-    w.loop = sys._getframe(1)  # noqa: SLF001 - the caller's frame, compared by identity
-    w.rendering = True
-
-
-def page_done() -> None:
-    """The page's own code has returned (or raised): nothing is raised in what follows (its write, its
-    error's report, the loop), where it would not be a template error. Called first thing after it, in
-    the same `try` (and first thing in its `except`)."""
-    _watch.rendering = False
-    _watch.loop = None
+    w.loop, w.rendering = sys._getframe(), True  # noqa: SLF001 - this frame, compared by identity
+    try:
+        return render(*args, **kwargs)
+    finally:
+        w.loop, w.rendering = before
 
 
 def tripped() -> PageLimit | None:
@@ -145,8 +146,8 @@ def _peak() -> int:
 
 def _on_tick(signum: int, frame: FrameType | None) -> None:
     w = _watch
-    if not w.rendering or frame is None or frame is w.loop or frame.f_code in _OWN:
-        return  # (not in the page's own code: the loop between two pages, or these functions)
+    if not w.rendering or frame is None or frame is w.loop:
+        return  # (not in the page's own code)
     if w.page != w.seen:
         w.seen, w.ticks, w.peak, w.raised = w.page, 0, _peak(), None
         return
@@ -164,6 +165,3 @@ def _on_tick(signum: int, frame: FrameType | None) -> None:
     if w.tripped is None:
         w.tripped = exc
     raise exc
-
-
-_OWN = frozenset((next_page.__code__, page_done.__code__))

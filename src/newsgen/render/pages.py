@@ -33,7 +33,7 @@ from .environment import format_datetime, load_dates, make_env, theme_dir
 from .feeds import json_feed, redirects_file
 from .helpers import Helpers, status
 from .inputs import RenderInputs
-from .limits import PageLimit, limited, next_page, page_done, tripped, unreported
+from .limits import PageLimit, guarded, limited, tripped, unreported
 from .sitemap import sitemap_xml, stock
 from .templates import compiled
 
@@ -172,12 +172,9 @@ def render_pages(renderer: Renderer, specs: Sequence[PageSpec], staging: Staging
                 stopped = unreported()
                 return results + ([PageResult(spec.out, None, template_diagnostic(stopped, config, spec))]
                                   if stopped is not None else [])
-            next_page()
             try:
-                data = renderer.render(spec)
-                page_done()
+                data = guarded(renderer.render, spec)
             except Exception as exc:  # noqa: BLE001 - reported as a diagnostic with the template line
-                page_done()
                 unreported(exc)
                 results.append(PageResult(spec.out, None, template_diagnostic(exc, config, spec)))
                 continue

@@ -35,7 +35,7 @@ from ..model import Article, Edition
 from ..output import Staging
 from ..pages import root_redirects
 from ..render.inputs import RenderInputs
-from ..render.limits import limited, next_page, page_done, reset
+from ..render.limits import guarded, limited, reset
 from ..render.pages import Renderer
 from ..site import order_key
 from .changes import classify
@@ -195,13 +195,9 @@ def render_shown(root: Path, out: Path, memory: Memory | None, state: State, pat
                 renderer = renderers[spec.edition] = Renderer(RenderInputs(
                     config=e.config, site=e.site, now=now, bodies=Bodies(e.config), preview=preview,
                     alternates=e.alternates, redirects=root_redirects(editions, spec.edition)))
-            next_page()
             try:
-                page = renderer.render(spec)
-                page_done()
-                staging.add(staging.write(spec.out, page))
+                staging.add(staging.write(spec.out, guarded(renderer.render, spec)))
             except Exception:  # noqa: BLE001 - a template error, a file saved again: the build reports it
-                page_done()
                 staging.rollback()
                 return None
     changed = [rel for _, rel in staging.pending]
