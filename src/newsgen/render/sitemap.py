@@ -49,15 +49,20 @@ def sitemap_xml(site: Site, config: SiteConfig, alternates: Mapping[str, tuple[A
     if config.languages or alternates:  # (several editions: each entry lists its versions, as it comes)
         return _lines(sitemap_entries(site, config, alternates, part), bool(config.languages))
     stories = site.articles[sitemap_part(site, part)[1]]
-    locs = [a.url for a in stories]
-    base, joined = config.base_url, "".join(locs)
-    if any(c in base or c in joined for c in _UNSAFE):  # (slugs and base URLs never need it: the rule kept)
+    base = config.base_url
+    listings = sitemap_entries(site, config, None, part, False)
+    # each line formatted straight from its fields (an article's URL as Article.url makes it): when none of
+    # them holds a character XML escapes (never a slug or section newsgen accepts, nor a usual base URL)
+    fields = "".join([base, *{a.section for a in stories}, *{a.edition for a in stories}, *[a.slug for a in stories],
+                      *[loc for loc, _, _ in listings]])
+    if any(c in fields for c in _UNSAFE):
         return _lines(sitemap_entries(site, config, None, part), False)
-    out = [_HEAD, ">\n", *[_line(loc, mod, ()) for loc, mod, _ in sitemap_entries(site, config, None, part, False)]]
-    out += [f"<url><loc>{base}{loc}</loc><lastmod>{a.modified_iso or lastmod(a.modified)}</lastmod></url>\n"
-            for a, loc in zip(stories, locs, strict=True)]
-    out.append("</urlset>\n")
-    return "".join(out)
+    lines = [f"<url><loc>{loc}</loc><lastmod>{mod}</lastmod></url>\n" if mod else f"<url><loc>{loc}</loc></url>\n"
+             for loc, mod, _ in listings]
+    lines += [f"<url><loc>{base}{a.edition}{a.section}/{a.slug}/</loc><lastmod>"
+              f"{a.modified_iso or lastmod(a.modified)}</lastmod></url>\n" for a in stories]
+    text = "".join(lines)
+    return f"{_HEAD}>\n{text}</urlset>\n"
 
 
 def _lines(entries: list[tuple[str, str, tuple[tuple[str, str], ...]]], languages: bool) -> str:
