@@ -20,6 +20,7 @@ import time
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
     from typing import Any, NoReturn
 
@@ -171,7 +172,7 @@ def _no_change(args: list[str], program: _Program) -> tuple[str, Inputs] | None:
 
         program.gc_off()
         key = snapshot.key(out, "drafts" in options, "future" in options, False, options.get("base_url"))
-        answer = snapshot.quick(site, out, key, time.time())
+        answer = snapshot.quick(site, out, key, time.time(), meanwhile=_warm_up)
     except OSError:
         return None
     if answer is None or isinstance(answer, snapshot.Inputs):
@@ -182,6 +183,13 @@ def _no_change(args: list[str], program: _Program) -> tuple[str, Inputs] | None:
         say(f"{answer.articles} articles, {answer.pages} pages: 0 rendered, {answer.pages} unchanged, "
              f"0 files written, 0 removed in {time.perf_counter() - started:.2f} s")
     program.done()
+
+
+def _warm_up(ready: Callable[[], bool]) -> None:
+    """While a child walks the inputs: the build's modules imported until it has answered (startup.warm_up)."""
+    from . import startup
+
+    startup.warm_up(ready)
 
 
 def plain_build(args: list[str]) -> dict[str, str] | None:

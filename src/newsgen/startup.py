@@ -119,3 +119,33 @@ def remember() -> None:
     except (OSError, ValueError):  # (ValueError: something marshal cannot hold; never a reason to fail)
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
+
+
+# The modules a build imports when it first needs them (build.py's stages), in that order: what
+# `warm_up` loads while `newsgen build` walks its inputs in a child (incremental/walkaside.py).
+# tests/unit/test_startup.py checks that a build imports no newsgen module these leave out.
+BUILD_MODULES = (
+    "newsgen.buildcommand", "newsgen.build", "newsgen.search", "newsgen.config", "newsgen.incremental.cache",
+    "newsgen.incremental.records", "newsgen.incremental.ahead", "newsgen.incremental.bodyedit", "newsgen.inputs",
+    "newsgen.output", "newsgen.output_guard", "newsgen.parallel.executor", "newsgen.publish",
+    "newsgen.content.collect", "newsgen.editions", "newsgen.incremental.codec", "newsgen.incremental.decide",
+    "newsgen.incremental.reuse", "newsgen.pages", "newsgen.render.environment", "newsgen.render.templates",
+    "newsgen.site", "newsgen.images", "newsgen.content.body", "newsgen.parallel.prerender",
+    "newsgen.incremental.grow", "newsgen.clashes", "newsgen.files", "newsgen.render.inputs", "newsgen.render.limits",
+    "newsgen.render.pages",
+)
+
+
+def warm_up(ready: Any) -> None:
+    """Import the build's modules (compiled once, as `compile_once` has them) one at a time, until
+    `ready()`: `newsgen build` does this while a child walks its inputs, in time it would otherwise wait
+    (snapshot.quick). A module that fails to import is left to the build, which imports it again and
+    says what is wrong."""
+    compile_once()
+    for name in BUILD_MODULES:
+        if ready():
+            return
+        try:
+            __import__(name)  # (importlib.import_module: importlib's own import, ~5 ms)
+        except Exception:  # noqa: BLE001 - see above
+            return

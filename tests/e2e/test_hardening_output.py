@@ -10,6 +10,10 @@ import sys
 import time
 from pathlib import Path
 
+from tests.conftest import console_script
+
+from newsgen.incremental import snapshot
+from newsgen.incremental.walkaside import SIZES
 from newsgen.output import MARKER, STAGING, unfinished
 from newsgen.output_guard import locked
 
@@ -179,7 +183,7 @@ _STOPPED_IN_THE_ANSWER = """
 import os, signal, sys
 from newsgen.incremental import snapshot
 
-def quick(*args):  # Ctrl-C while the no-change answer walks the inputs
+def quick(*args, **kwargs):  # Ctrl-C while the no-change answer walks the inputs
     os.kill(os.getpid(), signal.SIGINT)
     for _ in range(100_000):
         pass
@@ -195,6 +199,35 @@ def test_ctrl_c_during_the_no_change_answer_is_a_clean_stop(make_site) -> None: 
     root = make_site({"content/politics/one.md": make_site.article("One")})
     done = subprocess.run([sys.executable, "-c", _STOPPED_IN_THE_ANSWER], cwd=root, capture_output=True, text=True,
                           timeout=60, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # noqa: PLW1509
+    assert done.returncode == 1 and done.stderr == "\nAborted!\n", done.stderr
+
+
+_STOPPED_WHILE_THE_BUILD_IS_IMPORTED = """
+import os, signal, sys
+from newsgen import startup
+
+def warm_up(ready):  # Ctrl-C while a child walks the inputs and this process imports the build
+    os.kill(os.getpid(), signal.SIGINT)
+    for _ in range(100_000):
+        pass
+
+startup.warm_up = warm_up
+sys.argv = ["newsgen", "build"]
+from newsgen.cli import run
+run()
+"""
+
+
+def test_ctrl_c_while_the_build_is_imported_is_a_clean_stop(make_site) -> None:  # type: ignore[no-untyped-def]
+    """A site whose inputs a child walks (incremental/walkaside.py): the child is stopped with the program."""
+    root = make_site({"content/politics/one.md": make_site.article("One")} | {
+        f"static/s{i % 5}/file-{i}.txt": str(i) for i in range(1200)})
+    subprocess.run([*console_script(), "build", "-q"], cwd=root, check=True, timeout=120)
+    last = snapshot.load(root, root / "public")
+    assert last is not None and len(last.packed) in SIZES
+    (root / "content/politics/two.md").write_text(make_site.article("Two"), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-c", _STOPPED_WHILE_THE_BUILD_IS_IMPORTED], cwd=root, capture_output=True,
+                          text=True, timeout=60, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # noqa: PLW1509
     assert done.returncode == 1 and done.stderr == "\nAborted!\n", done.stderr
 
 

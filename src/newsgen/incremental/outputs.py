@@ -8,20 +8,23 @@ from ..fileio import present
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import os
-    from collections.abc import Callable, Iterable, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Sequence
     from collections.abc import Set as AbstractSet
+
+    from ..parallel.aside import Aside
 
 
 class Outputs:
     """Which of the files the last build left (`left`: the snapshot's) are still in the output folder:
     `there(rel)`, for the no-change exit and for every page whose fingerprint is unchanged. With
     thousands of them, the check runs aside (a forked child) while this process walks the inputs,
-    loads the cache and plans; a file the last build did not leave is checked when asked for."""
+    loads the cache and plans; a file the last build did not leave is checked when asked for.
+    `aside=False`: no child of its own; `shared()` gives the check to another one (incremental/walkaside.py)."""
 
     ASIDE_MIN = 2000  # fewer files: a fork is not worth it
 
     def __init__(self, out: str | os.PathLike[str], left: Sequence[str] = (),
-                 redo: AbstractSet[str] = frozenset()) -> None:
+                 redo: AbstractSet[str] = frozenset(), aside: bool = True) -> None:
         from ..parallel.aside import Aside
 
         self._redo = redo  # not there, for this build: pages newsgen serve rendered early (State.early)
@@ -30,7 +33,16 @@ class Outputs:
         self._missing: frozenset[str] | None = None  # known once the aside has answered
         self._left_set: frozenset[str] = frozenset()
         self._gone: AbstractSet[str] | None = None  # not there: the aside's missing files and `redo`
-        self._aside = Aside(_missing, self._check, left) if self.ASIDE_MIN <= len(left) else None
+        self._aside: Aside | Shared | None = (
+            Aside(_missing, self._check, left) if aside and self.ASIDE_MIN <= len(left) else None)
+
+    def shared(self) -> Shared | None:
+        """The check, to be shared with another child (`Shared`), when it is worth one and this object
+        has none of its own."""
+        if self._aside is None and self.ASIDE_MIN <= len(self._left):
+            self._aside = Shared(self._check, self._left)
+            return self._aside
+        return None
 
     def there(self, rel: str) -> bool:
         """(Asked for every page whose fingerprint is unchanged: two set lookups once the aside answered.)"""
@@ -52,13 +64,58 @@ class Outputs:
 
     def _known_missing(self) -> frozenset[str] | None:
         if self._aside is not None:
-            answer = self._aside.result()
-            self._aside = None
-            if answer is not None:
+            aside, self._aside = self._aside, None
+            answers = aside.answers() if isinstance(aside, Shared) else [aside.result()]
+            if None not in answers:
                 left = self._left
-                self._missing = frozenset(left[i] for i in _indices(answer, len(left)))
+                self._missing = frozenset(left[i] for a in answers for i in _indices(a or b"i", len(left)))
                 self._left_set = frozenset(left)
         return self._missing
+
+
+class Shared:
+    """The output check shared by this process and a child that has other work first (the walk of the
+    inputs: `walkaside`): the files are checked in slices of CHUNK, each taken by whichever is free (a
+    counter in memory both see). The no-change answer asks at once: both check side by side; a build that
+    goes on asks when the child has long checked them all."""
+
+    CHUNK = 500
+
+    def __init__(self, check: Callable[[str], bool], left: Sequence[str]) -> None:
+        import mmap  # (a C module)
+
+        self._check, self._left = check, left
+        self._next_chunk = mmap.mmap(-1, 8)  # shared with the child forked after (MAP_SHARED)
+        self._answer: Callable[[], bytes | None] = lambda: None
+        self._stop: Callable[[], None] = lambda: None
+
+    def in_child(self) -> Iterator[bytes]:
+        """(In the child.) The missing files of the slices it took."""
+        yield self._take_slices()
+
+    def given(self, answer: Callable[[], bytes | None], stop: Callable[[], None]) -> None:
+        """How this process reads the child's answer, and stops the child."""
+        self._answer, self._stop = answer, stop
+
+    def answers(self) -> list[bytes | None]:
+        """The missing files of the slices this process took, and of the child's (None: its answer did
+        not come, and the caller checks every file itself)."""
+        mine = self._take_slices()
+        theirs = self._answer()
+        self.cancel()
+        return [mine, theirs]
+
+    def _take_slices(self) -> bytes:
+        """The slices no one has taken yet, checked (two taking one at the same moment both check it)."""
+        counter, left, size, gone = self._next_chunk, self._left, self.CHUNK, []
+        while (start := int.from_bytes(counter[:8], "little") * size) < len(left):
+            counter[:8] = (start // size + 1).to_bytes(8, "little")
+            gone += _gone(self._check, left, start, min(start + size, len(left)))
+        return _answer(gone, len(left))
+
+    def cancel(self) -> None:
+        self._stop()
+        self._answer, self._stop = lambda: None, lambda: None
 
 
 def _missing(there: Callable[[str], bool], left: Sequence[str]) -> bytes:
@@ -66,10 +123,17 @@ def _missing(there: Callable[[str], bool], left: Sequence[str]) -> bytes:
     each), or b"b" and a bit per file when that is shorter. Usually none is missing: one byte, however
     many files (1.28 million at a million articles) were checked. An answer too long for the pipe makes
     the caller check them itself (`Aside`)."""
-    gone = [i for i, rel in enumerate(left) if not there(rel)]
-    if len(gone) * 4 <= (len(left) + 7) // 8:  # (no `array`: it imports collections, which `quick` never needs)
+    return _answer(_gone(there, left, 0, len(left)), len(left))
+
+
+def _gone(there: Callable[[str], bool], left: Sequence[str], start: int, stop: int) -> list[int]:
+    return [i for i in range(start, stop) if not there(left[i])]
+
+
+def _answer(gone: list[int], count: int) -> bytes:
+    if len(gone) * 4 <= (count + 7) // 8:  # (no `array`: it imports collections, which `quick` never needs)
         return b"i" + b"".join(i.to_bytes(4, "little") for i in gone)
-    bits = bytearray((len(left) + 7) // 8)
+    bits = bytearray((count + 7) // 8)
     for i in gone:
         bits[i >> 3] |= 1 << (i & 7)
     return b"b" + bytes(bits)

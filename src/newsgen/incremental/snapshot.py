@@ -12,10 +12,9 @@ A stamp that differs only means "look closer": the incremental build then decide
 (a git checkout gives every file a new mtime and changes nothing). The stamps taken at the start
 of a build are the ones saved at its end, so a file saved while a build runs is seen by the next.
 
-`newsgen build` asks `quick` before click or any stage is imported (`cli.run`): this module imports
-only os, marshal, zlib and stat when it is loaded (no pathlib, dataclasses or typing, ~25 ms of
-imports), and the stamps are kept as the bytes of the walk (`pack`), compared as bytes.
-"""
+`newsgen build` asks `quick` before click or any stage is imported (`cli.run`; a child walks a big site
+while the build's modules are imported: `walkaside`): this module imports only os, marshal, zlib and
+stat, and the stamps are kept as the bytes of the walk (`pack`), compared as bytes."""
 
 from __future__ import annotations
 
@@ -33,7 +32,7 @@ from .outputs import Outputs
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Iterable, Iterator, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Sequence
     from typing import TypeAlias
 
     from ..model import Article
@@ -358,17 +357,29 @@ def forget(root: Place, out: Place) -> None:
             pass
 
 
-def quick(root: str, out: str, key: str, now: float) -> Snapshot | Inputs | None:
+def quick(root: str, out: str, key: str, now: float,
+          meanwhile: Callable[[Callable[[], bool]], None] | None = None) -> Snapshot | Inputs | None:
     """The no-change answer, as `build` gives it, for `newsgen build` before anything else is loaded
     (cli.run): the last build's snapshot when there is nothing to do; else the inputs when they were
-    walked (the build goes on with them: `build(inputs=)`), or None when the snapshot alone said no."""
+    walked (the build goes on with them: `build(inputs=)`), or None when the snapshot alone said no.
+    `meanwhile(ready)`: what this process does while a child walks (`walkaside`), if one can."""
     last = load(root, out)
     if last is None or last.key != key or not in_time(last, now):
         return None
-    outputs = Outputs(out, last.outputs)
-    found = take(root)
-    if up_to_date(last, key, found.stamps, now, outputs):
-        return last
+    from .walkaside import SIZES, walk_aside  # (marshal only)
+
+    aside = meanwhile if len(last.packed) in SIZES else None
+    outputs, walked = Outputs(out, last.outputs, aside=aside is None), None
+    if aside is not None:
+        walked = walk_aside(lambda: (pack((f := take(root)).stamps), f.links), last.packed, outputs, aside)
+    if walked is None:
+        if up_to_date(last, key, (found := take(root)).stamps, now, outputs):
+            return last
+    elif walked[1] is None and outputs.all_there() and outputs.there(MANIFEST):
+        return last  # (up_to_date: the same stamps; the key and the clock are checked above)
+    else:
+        links, packed = walked
+        found = Inputs(last.stamps if packed is None else marshal.loads(packed), links)  # noqa: S302 - our walk's
     found.checked = (out, last, outputs)
     return found
 

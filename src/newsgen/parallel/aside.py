@@ -10,7 +10,10 @@ never waits for the parent: it writes, exits, and is reaped by `result()`. When 
 fork here, an answer too big, the child killed), `result()` is None and the caller does the job
 itself: the aside changes when the work is done, never what it finds.
 
-The no-change answer of `newsgen build` (`cli.run`, `snapshot.quick`) uses it before anything else is
+`Answers` is the same for a job that answers in parts, each as soon as it is ready, of any size (the
+inputs walked, then the output checked: `incremental/walkaside.py`).
+
+The no-change answer of `newsgen build` (`cli.run`, `snapshot.quick`) uses them before anything else is
 imported: it imports nothing but `os` (and the `parallel` package imports its other modules only when
 their names are first used).
 """
@@ -22,7 +25,7 @@ import os
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
     from typing import NoReturn
 
 LIMIT = 60_000  # bytes: under Linux's smallest pipe buffer (64 KiB)
@@ -96,5 +99,104 @@ def _child(read: int, write: int, job: Callable[..., bytes], args: tuple[object,
             while view:
                 view = view[os.write(write, view):]
             code = 0
+    finally:
+        os._exit(code)
+
+
+class Answers:
+    """A job done aside that answers in parts as they are ready: `job(*args)` yields its answers (bytes),
+    each written to the pipe as soon as it is made, its length first (the child waits for this process to
+    read a big one). `ready()`: whether the next answer has begun to come, without waiting; `next()`: the
+    next answer, waited for, or None (the job failed, or has no answer left: the caller does that part
+    itself); `close()` stops and reaps the child (also when the object is dropped)."""
+
+    def __init__(self, job: Callable[..., Iterator[bytes]], *args: object) -> None:
+        self._pid = 0
+        self._fd = -1
+        self._buffer = b""
+        try:
+            read, write = os.pipe()
+        except (OSError, AttributeError):
+            return
+        try:
+            pid = os.fork()
+        except (OSError, AttributeError):
+            os.close(read)
+            os.close(write)
+            return
+        if pid == 0:  # pragma: no cover - the child (its answers are what the tests check)
+            _answering(read, write, job, args)
+        os.close(write)
+        self._pid, self._fd = pid, read
+
+    @property
+    def started(self) -> bool:
+        return self._fd >= 0
+
+    def ready(self) -> bool:
+        if self._fd < 0 or self._buffer:
+            return True
+        import select  # (a C module: ~0.1 ms)
+
+        try:
+            return bool(select.select([self._fd], [], [], 0)[0])
+        except (OSError, ValueError):
+            return True
+
+    def next(self) -> bytes | None:
+        if self._fd < 0:
+            return None
+        try:
+            head = self._take(8)
+            answer = self._take(int.from_bytes(head, "little")) if head is not None else None
+        except OSError:
+            answer = None
+        if answer is None:
+            self.close()
+        return answer
+
+    def _take(self, size: int) -> bytes | None:
+        chunks, have = [self._buffer], len(self._buffer)
+        while have < size:
+            chunk = os.read(self._fd, max(size - have, 1 << 16))
+            if not chunk:
+                return None
+            chunks.append(chunk)
+            have += len(chunk)
+        data = b"".join(chunks) if len(chunks) > 1 else chunks[0]
+        self._buffer = data[size:]
+        return data[:size]
+
+    def close(self) -> None:
+        if self._fd < 0:
+            return
+        try:
+            os.kill(self._pid, _signal.SIGKILL)
+        except OSError:
+            pass
+        os.close(self._fd)
+        self._fd = -1
+        try:
+            os.waitpid(self._pid, 0)
+        except ChildProcessError:
+            pass
+
+    def __del__(self) -> None:
+        self.close()
+
+
+def _answering(read: int, write: int, job: Callable[..., Iterator[bytes]], args: tuple[object, ...]) -> NoReturn:
+    """(The child of Answers.) Each answer as it comes, its length first; then exit."""
+    code = 1
+    try:
+        _signal.signal(_signal.SIGINT, _signal.SIG_IGN)  # as _child
+        _signal.signal(_signal.SIGTERM, _signal.SIG_DFL)
+        os.close(read)
+        for answer in job(*args):
+            for part in (len(answer).to_bytes(8, "little"), answer):
+                view = memoryview(part)
+                while view:
+                    view = view[os.write(write, view):]
+        code = 0
     finally:
         os._exit(code)
