@@ -179,20 +179,21 @@ def test_a_stop_that_comes_while_a_module_is_being_imported_is_still_a_clean_sto
         assert says in done.stderr
 
 
-_STOPPED_IN_THE_ANSWER = """
+_STOPPED_IN = """
 import os, signal, sys
-from newsgen.incremental import snapshot
+from {package} import {name}
 
-def quick(*args, **kwargs):  # Ctrl-C while the no-change answer walks the inputs
+def stop(*args, **kwargs):  # Ctrl-C in the middle of it
     os.kill(os.getpid(), signal.SIGINT)
     for _ in range(100_000):
         pass
 
-snapshot.quick = quick
+{name}.{function} = stop
 sys.argv = ["newsgen", "build"]
 from newsgen.cli import run
 run()
 """
+_STOPPED_IN_THE_ANSWER = _STOPPED_IN.format(package="newsgen.incremental", name="snapshot", function="quick")  # (the walk)
 
 
 def test_ctrl_c_during_the_no_change_answer_is_a_clean_stop(make_site) -> None:  # type: ignore[no-untyped-def]
@@ -200,22 +201,6 @@ def test_ctrl_c_during_the_no_change_answer_is_a_clean_stop(make_site) -> None: 
     done = subprocess.run([sys.executable, "-c", _STOPPED_IN_THE_ANSWER], cwd=root, capture_output=True, text=True,
                           timeout=60, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # noqa: PLW1509
     assert done.returncode == 1 and done.stderr == "\nAborted!\n", done.stderr
-
-
-_STOPPED_WHILE_THE_BUILD_IS_IMPORTED = """
-import os, signal, sys
-from newsgen import startup
-
-def warm_up(ready):  # Ctrl-C while a child walks the inputs and this process imports the build
-    os.kill(os.getpid(), signal.SIGINT)
-    for _ in range(100_000):
-        pass
-
-startup.warm_up = warm_up
-sys.argv = ["newsgen", "build"]
-from newsgen.cli import run
-run()
-"""
 
 
 def test_ctrl_c_while_the_build_is_imported_is_a_clean_stop(make_site) -> None:  # type: ignore[no-untyped-def]
@@ -226,7 +211,8 @@ def test_ctrl_c_while_the_build_is_imported_is_a_clean_stop(make_site) -> None: 
     last = snapshot.load(root, root / "public")
     assert last is not None and len(last.packed) in SIZES
     (root / "content/politics/two.md").write_text(make_site.article("Two"), encoding="utf-8")
-    done = subprocess.run([sys.executable, "-c", _STOPPED_WHILE_THE_BUILD_IS_IMPORTED], cwd=root, capture_output=True,
+    script = _STOPPED_IN.format(package="newsgen", name="startup", function="warm_up")  # (a child walks meanwhile)
+    done = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True,
                           text=True, timeout=60, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # noqa: PLW1509
     assert done.returncode == 1 and done.stderr == "\nAborted!\n", done.stderr
 

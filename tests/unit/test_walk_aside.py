@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from tests.unit.test_outputs_aside import _tree
 
 from newsgen import startup
 from newsgen.incremental import snapshot
@@ -103,14 +104,6 @@ def test_no_child_no_walk_aside(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert walk_aside(_walk(tmp_path), b"", Outputs(tmp_path), _idle) is None  # the caller walks
 
 
-def _outputs(out: Path, n: int) -> list[str]:
-    rels = [f"s{i % 5}/a{i}/index.html" for i in range(n)]
-    for rel in rels:
-        (out / rel).parent.mkdir(parents=True, exist_ok=True)
-        (out / rel).write_text("x", encoding="utf-8")
-    return rels
-
-
 def _shared_job(shared):  # type: ignore[no-untyped-def]
     yield b"walked"
     yield from shared.in_child()
@@ -118,7 +111,7 @@ def _shared_job(shared):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("when", ["at once", "after the child", "child stopped"])
 def test_the_output_checked_together_finds_what_checking_each_file_finds(tmp_path: Path, when: str) -> None:
-    rels = _outputs(tmp_path, Outputs.ASIDE_MIN + 101)
+    rels = _tree(tmp_path, Outputs.ASIDE_MIN + 101)
     gone = set(random.Random(7).sample(rels, 40)) | {rels[0], rels[-1], rels[len(rels) // 2]}
     for rel in gone:
         (tmp_path / rel).unlink()
@@ -143,7 +136,7 @@ def test_small_outputs_are_not_shared(tmp_path: Path) -> None:
 
 def _big_site(root: Path, out: Path) -> tuple[str, list[str]]:
     _inputs(root, 1500)
-    left = _outputs(out, Outputs.ASIDE_MIN)
+    left = _tree(out, Outputs.ASIDE_MIN)
     (out / ".newsgen-output").write_text("newsgen\n", encoding="utf-8")
     key = snapshot.key(out, False, False, False, None)
     stamps = snapshot.take(root).stamps

@@ -26,29 +26,14 @@ import os
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
-    from typing import NoReturn
+    from typing import Any, NoReturn
 
 LIMIT = 60_000  # bytes: under Linux's smallest pipe buffer (64 KiB)
 
 
 class Aside:
     def __init__(self, job: Callable[..., bytes], *args: object) -> None:
-        self._pid = 0
-        self._fd = -1
-        try:
-            read, write = os.pipe()
-        except (OSError, AttributeError):
-            return
-        try:
-            pid = os.fork()
-        except (OSError, AttributeError):
-            os.close(read)
-            os.close(write)
-            return
-        if pid == 0:  # pragma: no cover - the child (its answer is what the tests check)
-            _child(read, write, job, args)
-        os.close(write)
-        self._pid, self._fd = pid, read
+        self._pid, self._fd = _fork(job, args, framed=False)
 
     def result(self) -> bytes | None:
         """The job's answer, or None (the caller then does the job itself). Once."""
@@ -85,22 +70,51 @@ class Aside:
             self.result()
 
 
-def _child(read: int, write: int, job: Callable[..., bytes], args: tuple[object, ...]) -> NoReturn:
+def _fork(job: Callable[..., Any], args: tuple[object, ...], framed: bool) -> tuple[int, int]:
+    """A forked child doing `job(*args)` (`_child`), and (its pid, the pipe's end its answers come from),
+    or (0, -1) when there is no pipe or no fork here."""
+    try:
+        read, write = os.pipe()
+    except (OSError, AttributeError):
+        return 0, -1
+    try:
+        pid = os.fork()
+    except (OSError, AttributeError):
+        os.close(read)
+        os.close(write)
+        return 0, -1
+    if pid == 0:  # pragma: no cover - the child (its answers are what the tests check)
+        _child(read, write, job, args, framed)
+    os.close(write)
+    return pid, read
+
+
+def _child(read: int, write: int, job: Callable[..., Any], args: tuple[object, ...], framed: bool) -> NoReturn:
     """Do the job, write the answer, exit: whatever happens, this copy of the build never returns
-    into the caller's code (an exception here would otherwise run the build on in the child)."""
+    into the caller's code (an exception here would otherwise run the build on in the child). `framed`:
+    the job yields its answers (Answers), each written as it comes, its length first; else it returns
+    one, written when it fits the pipe (Aside)."""
     code = 1
     try:
         _signal.signal(_signal.SIGINT, _signal.SIG_IGN)  # Ctrl-C reaches the process group: the parent handles it
         _signal.signal(_signal.SIGTERM, _signal.SIG_DFL)  # not the parent's handler
         os.close(read)
-        answer = job(*args)
-        if 0 < len(answer) <= LIMIT:
-            view = memoryview(answer)
-            while view:
-                view = view[os.write(write, view):]
+        if framed:
+            for answer in job(*args):
+                _write(write, len(answer).to_bytes(8, "little"))
+                _write(write, answer)
+            code = 0
+        elif 0 < len(answer := job(*args)) <= LIMIT:
+            _write(write, answer)
             code = 0
     finally:
         os._exit(code)
+
+
+def _write(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 class Answers:
@@ -111,23 +125,8 @@ class Answers:
     itself); `close()` stops and reaps the child (also when the object is dropped)."""
 
     def __init__(self, job: Callable[..., Iterator[bytes]], *args: object) -> None:
-        self._pid = 0
-        self._fd = -1
         self._buffer = b""
-        try:
-            read, write = os.pipe()
-        except (OSError, AttributeError):
-            return
-        try:
-            pid = os.fork()
-        except (OSError, AttributeError):
-            os.close(read)
-            os.close(write)
-            return
-        if pid == 0:  # pragma: no cover - the child (its answers are what the tests check)
-            _answering(read, write, job, args)
-        os.close(write)
-        self._pid, self._fd = pid, read
+        self._pid, self._fd = _fork(job, args, framed=True)
 
     @property
     def started(self) -> bool:
@@ -183,20 +182,3 @@ class Answers:
 
     def __del__(self) -> None:
         self.close()
-
-
-def _answering(read: int, write: int, job: Callable[..., Iterator[bytes]], args: tuple[object, ...]) -> NoReturn:
-    """(The child of Answers.) Each answer as it comes, its length first; then exit."""
-    code = 1
-    try:
-        _signal.signal(_signal.SIGINT, _signal.SIG_IGN)  # as _child
-        _signal.signal(_signal.SIGTERM, _signal.SIG_DFL)
-        os.close(read)
-        for answer in job(*args):
-            for part in (len(answer).to_bytes(8, "little"), answer):
-                view = memoryview(part)
-                while view:
-                    view = view[os.write(write, view):]
-        code = 0
-    finally:
-        os._exit(code)
