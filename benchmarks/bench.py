@@ -122,7 +122,9 @@ def snapshot(cmd: list[str], work: Path) -> tuple[list[str], dict]:
     # byte-compile it as pip does on install (PYTHONDONTWRITEBYTECODE, if set, would otherwise make
     # every run compile newsgen's source again: about 0.2-0.4 s of each run)
     subprocess.run([py, "-m", "compileall", "-q", str(dest)], check=True, stdout=subprocess.DEVNULL)
-    env = dict(os.environ, PYTHONPATH=str(dest))
+    # ... and free to keep what it keeps next to its bytecode (startup.py's memo), as an installed newsgen is
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPATH"] = str(dest)
     where = subprocess.run([py, "-c", "import newsgen; print(newsgen.__file__)"], env=env,
                            capture_output=True, text=True).stdout.strip()
     if not where.startswith(str(dest)):

@@ -17,10 +17,12 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
+from babel import __version__ as BABEL  # noqa: N812 - a constant
 from babel.core import get_global
 
 from .errors import Diagnostic, did_you_mean
 from .slugs import is_valid_slug, name_slug
+from .startup import answer
 
 CONFIG_NAME = "newsgen.yaml"
 
@@ -58,6 +60,10 @@ class Language:
 
 @functools.lru_cache(maxsize=64)
 def og_locale(code: str) -> str:
+    return answer(("og_locale", BABEL, code), lambda: _og_locale(code))  # (startup.answer: see text_direction)
+
+
+def _og_locale(code: str) -> str:
     loc = Locale.parse(code.replace("-", "_"))
     if loc.territory:
         return f"{loc.language}_{loc.territory}"
@@ -80,7 +86,12 @@ def news_language(code: str) -> str:
 
 @functools.lru_cache(maxsize=64)
 def text_direction(code: str) -> str:
-    """"rtl" for Arabic, Hebrew, Persian, Urdu...; "ltr" otherwise (Babel's character order)."""
+    """"rtl" for Arabic, Hebrew, Persian, Urdu...; "ltr" otherwise (Babel's character order). Kept between
+    runs by `startup.answer` (with Babel's version): a page's `dir` would else read Babel's locale data."""
+    return answer(("text_direction", BABEL, code), lambda: _text_direction(code))
+
+
+def _text_direction(code: str) -> str:
     try:
         order = Locale.parse(code.replace("-", "_")).character_order
     except (UnknownLocaleError, ValueError):

@@ -94,3 +94,45 @@ def test_patterns_past_the_most_are_compiled_but_not_kept(monkeypatch) -> None: 
     assert made.fullmatch("not-kept-7-xyz").group(1) == "7"
     assert (r"not-kept-(\d+)-xyz", 0) not in startup._patterns
     assert startup._re_compile(r"kept-(\d+)-xyz", 0).fullmatch("kept-3-xyz")  # (one kept: still made from it)
+
+
+_BABEL = r"""
+import datetime as dt, marshal, sys
+from pathlib import Path
+import babel.localedata
+from newsgen import startup
+startup.MEMO = Path(sys.argv[1])
+if sys.argv[2] == "memo":
+    startup.compile_once()
+loads = []
+real = babel.localedata.load
+babel.localedata.load = lambda *a, **k: loads.append(a[0]) or real(*a, **k)
+from newsgen.languages import og_locale, text_direction
+from newsgen.render.environment import format_datetime
+from zoneinfo import ZoneInfo
+codes = ["en", "vi", "ar", "he", "fa", "pt-BR", "zh-Hant", "zh", "sr-Latn", "de-CH", "xx"]
+locales = ["en", "vi", "ar", "pt_BR", "zh_Hant", "de_CH"]
+first = dt.datetime(2023, 12, 25, 23, 30, tzinfo=dt.timezone.utc)
+days = [format_datetime(first + dt.timedelta(days=k, hours=k), locale, ZoneInfo("Asia/Ho_Chi_Minh"))
+        for k in range(0, 900, 7) for locale in locales]
+found = (days, [og_locale(c) for c in codes[:-1]], [text_direction(c) for c in codes])  # ("xx": no locale)
+startup.remember()
+sys.stdout.buffer.write(marshal.dumps((found, len(loads))))
+"""
+
+
+def test_babels_answers_kept_are_babels(tmp_path: Path) -> None:
+    """Dates' words, directions and Open Graph locales from the memo are what Babel answers, and a run that
+    finds them there reads none of Babel's locale data."""
+    def run(how: str, **env: str) -> tuple[object, int]:
+        proc = subprocess.run([sys.executable, "-c", _BABEL, str(memo), how], capture_output=True, check=True,
+                              env={**os.environ, "PYTHONDONTWRITEBYTECODE": "", **env}, timeout=120)
+        return marshal.loads(proc.stdout)  # type: ignore[no-any-return]
+
+    memo = tmp_path / "startup.marshal"
+    stock, read = run("stock")
+    assert read > 3 and not memo.exists()
+    assert "rtl" in stock[2] and "ltr" in stock[2] and "pt_BR" in stock[1]  # (Babel answered)
+    assert run("memo") == (stock, read)  # computed, and kept
+    assert run("memo") == (stock, 0)  # from the memo: Babel's data not read
+    assert run("memo", NEWSGEN_STOCK_STARTUP="1") == (stock, read)

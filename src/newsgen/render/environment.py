@@ -12,12 +12,14 @@ from typing import Any
 
 import jinja2
 from babel import Locale
+from babel import __version__ as BABEL  # noqa: N812 - a constant
 from babel.dates import get_date_format
 from markupsafe import Markup
 
 from .. import urls
 from ..config import SiteConfig
 from ..content.typography import smart_text, typographer  # (standard library only: no markdown-it-py)
+from ..startup import answer
 from . import hooks, translations
 
 THEME = Path(__file__).resolve().parent.parent / "theme"
@@ -111,6 +113,11 @@ def format_day(value: dt.datetime, locale: str, tz: Any) -> str:
 
 @functools.lru_cache(maxsize=65536)
 def _local_day(day: dt.date, locale: str) -> str:
+    """(Kept between runs by `startup.answer`: a new story's build then does not read Babel's data.)"""
+    return answer(("day", BABEL, locale, day.toordinal()), lambda: _babel_day(day, locale))
+
+
+def _babel_day(day: dt.date, locale: str) -> str:
     loc, date_pattern = _patterns(locale)
     return str(date_pattern.apply(day, loc))
 
