@@ -46,6 +46,7 @@ _answers: dict[tuple[Any, ...], Any] = {}  # (what, the library's version, its a
 _used: set[object] = set()  # keys this process asked for (what is saved once the memo holds much more)
 _new = [0]  # compiled (or answered) by this process, not found in the memo
 _reading = [False]  # compile_once has read the memo: `answer` keeps what it computes
+_made_by: list[str] = []  # newsgen's version and code, as _newsgen() found them
 _MOST = 4096  # patterns kept (~120 at import; patterns made at run time from data would be more: not kept)
 
 _compiler: Any = getattr(re, "_compiler", None)
@@ -76,10 +77,11 @@ def _load() -> None:
         head = _header()
         if not raw.startswith(head):
             return
-        code, patterns, answers = marshal.loads(memoryview(raw)[len(head):])  # noqa: S302 - newsgen's, as .pyc
+        code, patterns, (made_by, answers) = marshal.loads(memoryview(raw)[len(head):])  # noqa: S302 - as .pyc
         _code.update((k, v) for k, v in code.items() if isinstance(k, str) and isinstance(v, CodeType))
         _patterns.update((k, v) for k, v in patterns.items() if isinstance(k, tuple) and isinstance(v, tuple))
-        _answers.update((k, v) for k, v in answers.items() if isinstance(k, tuple))
+        if made_by == _newsgen():  # (answers of other code: what newsgen makes of Babel's data may differ)
+            _answers.update((k, v) for k, v in answers.items() if isinstance(k, tuple) and isinstance(v, str))
     except (OSError, ValueError, EOFError, TypeError, AttributeError):
         pass  # none yet, or not ours: compiled as usual
 
@@ -117,9 +119,10 @@ def _re_compile(p: Any, flags: int = 0) -> Any:
 
 
 def answer(key: tuple[Any, ...], compute: Callable[[], T]) -> T:
-    """What `compute()` returns, kept in the memo under `key` once `compile_once` has read it: for a pure
-    function of a library's data, whose version is in the key (render/environment.py, languages.py).
-    tests/unit/test_startup.py compares the answers both ways."""
+    """What `compute()` returns (a str), kept in the memo under `key` once `compile_once` has read it: for a
+    pure function of a library's data, whose version is in the key (render/environment.py, languages.py);
+    the memo keeps them for the newsgen code that made them (`_newsgen`). tests/unit/test_startup.py
+    compares the answers both ways."""
     if not _reading[0]:
         return compute()
     _used.add(key)
@@ -138,18 +141,30 @@ def remember() -> None:
     tmp = MEMO.with_suffix(f".{os.getpid()}.tmp")
     try:
         MEMO.parent.mkdir(exist_ok=True)
-        tmp.write_bytes(_header() + marshal.dumps(tuple(kept)))
+        tmp.write_bytes(_header() + marshal.dumps((kept[0], kept[1], (_newsgen(), kept[2]))))
         os.replace(tmp, MEMO)
     except (OSError, ValueError):  # (ValueError: something marshal cannot hold; never a reason to fail)
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
 
 
+def _newsgen() -> str:
+    """newsgen's version and the stamps of its code (`codestamp`, ~0.3 ms, once): Babel's answers are
+    kept for the code that made them (the date format it asks for, how it reads a language's subtags)."""
+    if not _made_by:
+        from .codestamp import code_stamps
+
+        _made_by.append(code_stamps())
+    return _made_by[0]
+
+
 def _kept(memo: dict[Any, Any]) -> dict[Any, Any]:
     """All of it; or, when it holds much more than this process asked for (an upgrade left what no run asks
     for any more), what this one did."""
     used = sum(1 for k in memo if k in _used)
-    return memo if len(memo) < 2 * used + 200 else {k: v for k, v in memo.items() if k in _used}
+    if not used or len(memo) < 2 * used + 200:  # (none used: a run that had no use for these, not a sign)
+        return memo
+    return {k: v for k, v in memo.items() if k in _used}
 
 
 # The modules a build imports when it first needs them (build.py's stages), in that order: what
@@ -178,5 +193,19 @@ def warm_up(ready: Any) -> None:
             return
         try:
             __import__(name)  # (importlib.import_module: importlib's own import, ~5 ms)
-        except Exception:  # noqa: BLE001 - see above
+        except Exception as exc:  # noqa: BLE001 - see above; but not a stop (Ctrl-C, SIGTERM) that Python 3.11
+            if _a_stop(exc):  # turned into a RuntimeError (raised in a __set_name__): cli.run says it stopped
+                raise
             return
+
+
+def _a_stop(exc: BaseException) -> bool:
+    """Whether what caused `exc` (its chain) is not an error but a stop: KeyboardInterrupt, a SIGTERM's."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        if not isinstance(cause, Exception):
+            return True
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return False

@@ -136,3 +136,59 @@ def test_babels_answers_kept_are_babels(tmp_path: Path) -> None:
     assert run("memo") == (stock, read)  # computed, and kept
     assert run("memo") == (stock, 0)  # from the memo: Babel's data not read
     assert run("memo", NEWSGEN_STOCK_STARTUP="1") == (stock, read)
+
+
+def test_babels_answers_kept_by_other_code_are_not_taken(tmp_path: Path) -> None:
+    """The memo keeps Babel's answers for the newsgen code that made them: what another version (or an
+    edited checkout) made of Babel's data is asked again, not taken (review: a date format changed in
+    newsgen's code kept the old words for every day already in the memo)."""
+    from newsgen import startup
+
+    memo = tmp_path / "startup.marshal"
+
+    def run() -> tuple[object, int]:
+        proc = subprocess.run([sys.executable, "-c", _BABEL, str(memo), "memo"], capture_output=True, check=True,
+                              env={**os.environ, "PYTHONDONTWRITEBYTECODE": ""}, timeout=120)
+        return marshal.loads(proc.stdout)  # type: ignore[no-any-return]
+
+    stock, read = run()
+    head = startup._header()
+
+    def rewrite(made_by: object) -> None:
+        code, patterns, (_, answers) = marshal.loads(memo.read_bytes()[len(head):])
+        memo.write_bytes(head + marshal.dumps((code, patterns, (made_by, {k: "stale" for k in answers}))))
+
+    rewrite(startup._newsgen())  # (this process's code is the child's)
+    assert run()[0][0][0].startswith("stale ")  # taken from the memo: it is used
+    rewrite("newsgen 0.0.1 python (3, 11) code other")
+    assert run() == (stock, read)  # another code's: asked again
+
+
+def test_a_stop_while_the_build_is_imported_is_not_taken_for_an_error(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """warm_up leaves a module that fails to import to the build, but not a stop that Python 3.11 turned
+    into a RuntimeError (a signal handled in a __set_name__): cli.run reports it as the stop it is."""
+    import builtins
+
+    from newsgen import startup
+
+    real = builtins.__import__
+
+    def fake(name, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if name == "newsgen.stops_here":
+            try:
+                raise KeyboardInterrupt
+            except KeyboardInterrupt as stop:
+                raise RuntimeError("Error calling __set_name__") from stop
+        if name == "newsgen.fails_here":
+            raise ImportError("broken")
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(startup, "compile_once", lambda: None)
+    monkeypatch.setattr(builtins, "__import__", fake)
+    monkeypatch.setattr(startup, "BUILD_MODULES", ("newsgen.fails_here", "newsgen.stops_here"))
+    assert startup.warm_up(lambda: False) is None  # an error: left to the build
+    monkeypatch.setattr(startup, "BUILD_MODULES", ("newsgen.stops_here",))
+    import pytest
+
+    with pytest.raises(RuntimeError):
+        startup.warm_up(lambda: False)

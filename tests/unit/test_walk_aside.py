@@ -101,7 +101,12 @@ def test_no_child_no_walk_aside(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
         raise OSError("no fork here")
 
     monkeypatch.setattr(os, "fork", no_fork)
-    assert walk_aside(_walk(tmp_path), b"", Outputs(tmp_path), _idle) is None  # the caller walks
+    rels = _tree(tmp_path / "out", Outputs.ASIDE_MIN)
+    (tmp_path / "out" / rels[5]).unlink()
+    outputs = Outputs(tmp_path / "out", rels, aside=False)
+    assert walk_aside(_walk(tmp_path), b"", outputs, _idle) is None  # the caller walks
+    assert outputs._aside is None  # and the output is checked here, once (review: it was checked twice)
+    assert [r for r in rels if not outputs.there(r)] == [rels[5]]
 
 
 def _shared_job(shared):  # type: ignore[no-untyped-def]

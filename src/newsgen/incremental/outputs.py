@@ -44,6 +44,11 @@ class Outputs:
             return self._aside
         return None
 
+    def unshared(self) -> None:
+        """No child to share the check with after all: this object checks each file when asked."""
+        if isinstance(self._aside, Shared):
+            self._aside = None
+
     def there(self, rel: str) -> bool:
         """(Asked for every page whose fingerprint is unchanged: two set lookups once the aside answered.)"""
         gone = self._gone

@@ -22,10 +22,9 @@ import itertools
 import marshal
 import os
 import stat
-import sys
 import zlib
 
-from .. import __version__
+from ..codestamp import code_stamps
 from ..fileio import CLOEXEC, MANIFEST, read_regular
 from .outputs import Outputs
 
@@ -233,26 +232,9 @@ def key(out: Place, drafts: bool, future: bool, preview: bool, base_url: str | N
 
 
 def code() -> str:
-    """newsgen's version, the Python version and the stamps of newsgen's code (the theme's files are
-    among the inputs): a newsgen upgraded, or its code edited, is a build to look closer at. Stamps,
-    not the content digest the build cache uses (`version.VERSION`: every file read and hashed, ~5 ms
-    with hashlib's import), like the inputs' own: ~0.3 ms."""
-    found = []
-    folders = [("", PACKAGE)]
-    while folders:
-        rel, path = folders.pop()
-        try:
-            with os.scandir(path) as entries:
-                for entry in entries:
-                    if entry.name.endswith(".py") and entry.is_file():
-                        st = entry.stat()
-                        found.append(f"{rel}{entry.name}:{st.st_mtime_ns}:{st.st_size}")
-                    elif entry.is_dir(follow_symlinks=False) and entry.name not in ("__pycache__", "theme", "scaffold"):
-                        folders.append((f"{rel}{entry.name}/", entry.path))
-        except OSError:
-            found.append(f"{rel}?")
-    found.sort()
-    return f"newsgen {__version__} python {sys.version_info[:2]} code {' '.join(found)}"
+    """newsgen's code by the stamps of its files (`codestamp`): a newsgen upgraded, or its code edited,
+    is a build to look closer at."""
+    return code_stamps(PACKAGE)
 
 
 def horizon(articles: Sequence[Article], shown: Sequence[Article], now: dt.datetime) -> float:

@@ -49,6 +49,7 @@ def walk_aside(walk: Walk, same_as: bytes, outputs: Outputs,
     shared = outputs.shared()
     child = Answers(_walked, walk, same_as, shared)
     if not child.started:
+        outputs.unshared()
         return None
     if shared is not None:
         shared.given(child.next, child.close)

@@ -77,19 +77,28 @@ def _fork(job: Callable[..., Any], args: tuple[object, ...], framed: bool) -> tu
         read, write = os.pipe()
     except (OSError, AttributeError):
         return 0, -1
+    # Ctrl-C and SIGTERM held back until the child has set its own handlers (else one that came right
+    # after the fork would run the parent's in the child: a second "Aborted!"); the parent gets its own after
+    stops = {_signal.SIGINT, _signal.SIGTERM}
+    held = _signal.pthread_sigmask(_signal.SIG_BLOCK, stops) if hasattr(_signal, "pthread_sigmask") else None
     try:
         pid = os.fork()
     except (OSError, AttributeError):
         os.close(read)
         os.close(write)
-        return 0, -1
+        pid = -1
     if pid == 0:  # pragma: no cover - the child (its answers are what the tests check)
-        _child(read, write, job, args, framed)
+        _child(read, write, job, args, framed, held)
+    if held is not None:
+        _signal.pthread_sigmask(_signal.SIG_SETMASK, held)
+    if pid < 0:
+        return 0, -1
     os.close(write)
     return pid, read
 
 
-def _child(read: int, write: int, job: Callable[..., Any], args: tuple[object, ...], framed: bool) -> NoReturn:
+def _child(read: int, write: int, job: Callable[..., Any], args: tuple[object, ...], framed: bool,
+           held: set[int] | None) -> NoReturn:
     """Do the job, write the answer, exit: whatever happens, this copy of the build never returns
     into the caller's code (an exception here would otherwise run the build on in the child). `framed`:
     the job yields its answers (Answers), each written as it comes, its length first; else it returns
@@ -98,6 +107,8 @@ def _child(read: int, write: int, job: Callable[..., Any], args: tuple[object, .
     try:
         _signal.signal(_signal.SIGINT, _signal.SIG_IGN)  # Ctrl-C reaches the process group: the parent handles it
         _signal.signal(_signal.SIGTERM, _signal.SIG_DFL)  # not the parent's handler
+        if held is not None:
+            _signal.pthread_sigmask(_signal.SIG_SETMASK, held)
         os.close(read)
         if framed:
             for answer in job(*args):
