@@ -44,7 +44,11 @@ _code: dict[str, CodeType] = {}  # dataclasses' method text -> its code
 _patterns: dict[tuple[str | bytes, int], tuple[Any, ...]] = {}  # (pattern, flags) -> _sre.compile's arguments
 _answers: dict[tuple[Any, ...], Any] = {}  # (what, the library's version, its arguments) -> what it returned
 _used: set[object] = set()  # keys this process asked for (what is saved once the memo holds much more)
-_new = [0]  # compiled (or answered) by this process, not found in the memo
+# compiled, and answered, by this process, not found in the memo. A pattern or two are new in every run:
+# Babel's plural rules make one from a set, in the order of the run's string hashes; the memo is written
+# again for an answer, or for more compiled than that (a first run, an upgrade)
+_new = [0, 0]
+_NEW_COMPILED = 3
 _reading = [False]  # compile_once has read the memo: `answer` keeps what it computes
 _made_by: list[str] = []  # newsgen's version and code, as _newsgen() found them
 _MOST = 4096  # patterns kept (~120 at import; patterns made at run time from data would be more: not kept)
@@ -129,14 +133,14 @@ def answer(key: tuple[Any, ...], compute: Callable[[], T]) -> T:
     if key in _answers:
         return _answers[key]  # type: ignore[no-any-return]
     found = _answers[key] = compute()
-    _new[0] += 1
+    _new[1] += 1
     return found
 
 
 def remember() -> None:
-    if not _new[0] or sys.dont_write_bytecode:
+    if (_new[0] < _NEW_COMPILED and not _new[1]) or sys.dont_write_bytecode:
         return
-    _new[0] = 0
+    _new[:] = [0, 0]
     kept = [_kept(_code), _kept(_patterns), _kept(_answers)]
     tmp = MEMO.with_suffix(f".{os.getpid()}.tmp")
     try:
@@ -171,15 +175,15 @@ def _kept(memo: dict[Any, Any]) -> dict[Any, Any]:
 # `warm_up` loads while `newsgen build` walks its inputs in a child (incremental/walkaside.py).
 # tests/unit/test_startup.py checks that a build imports no newsgen module these leave out.
 BUILD_MODULES = (
-    "newsgen.buildcommand", "newsgen.build", "newsgen.search", "newsgen.config", "newsgen.incremental.cache",
-    "newsgen.incremental.records", "newsgen.incremental.ahead", "newsgen.incremental.bodyedit", "newsgen.inputs",
-    "newsgen.output", "newsgen.output_guard", "newsgen.parallel.executor", "newsgen.publish",
-    "newsgen.content.collect", "newsgen.editions", "newsgen.incremental.codec", "newsgen.incremental.decide",
-    "newsgen.incremental.reuse", "newsgen.pages", "newsgen.render.environment", "newsgen.render.templates",
-    "newsgen.site", "newsgen.images", "newsgen.content.body", "newsgen.parallel.prerender",
-    "newsgen.incremental.grow", "newsgen.clashes", "newsgen.files", "newsgen.render.inputs", "newsgen.render.limits",
-    "newsgen.render.pages",
-)
+    "newsgen.buildcommand", "newsgen.build", "yaml", "babel.core", "babel", "zoneinfo", "hashlib", "newsgen.search",
+    "newsgen.config", "newsgen.incremental.cache", "newsgen.incremental.records", "newsgen.incremental.ahead",
+    "newsgen.incremental.bodyedit", "newsgen.inputs", "newsgen.output", "newsgen.output_guard",
+    "newsgen.parallel.executor", "newsgen.publish", "newsgen.content.collect", "newsgen.editions",
+    "newsgen.incremental.codec", "newsgen.incremental.decide", "newsgen.incremental.reuse", "newsgen.pages",
+    "markupsafe", "jinja2", "babel.dates", "newsgen.render.environment", "newsgen.render.templates",
+    "newsgen.site", "newsgen.images", "newsgen.content.body", "newsgen.parallel.prerender", "newsgen.incremental.grow",
+    "newsgen.clashes", "newsgen.files", "newsgen.render.inputs", "newsgen.render.limits", "newsgen.render.pages",
+)  # (the libraries' big modules on their own: each import is a step the walk's answer waits for at most)
 
 
 def warm_up(ready: Any) -> None:

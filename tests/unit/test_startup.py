@@ -192,3 +192,19 @@ def test_a_stop_while_the_build_is_imported_is_not_taken_for_an_error(monkeypatc
 
     with pytest.raises(RuntimeError):
         startup.warm_up(lambda: False)
+
+
+def test_the_memo_is_not_written_again_for_a_pattern_or_two(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Every run compiles a pattern or two anew (Babel's plural rules make one from a set, in the order of
+    the run's string hashes): not a reason to write the memo again, every run; an answer is."""
+    from newsgen import startup
+
+    memo = tmp_path / "startup.marshal"
+    monkeypatch.setattr(startup, "MEMO", memo)
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    monkeypatch.setattr(startup, "_new", [startup._NEW_COMPILED - 1, 0])
+    startup.remember()
+    assert not memo.exists()
+    monkeypatch.setattr(startup, "_new", [0, 1])
+    startup.remember()
+    assert memo.exists() and startup._new == [0, 0]
