@@ -5,6 +5,7 @@ from nothing leaves."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -21,7 +22,20 @@ def _build(root: Path, *args: str) -> str:
     proc = subprocess.run([*console_script(), "build", *args], cwd=root, capture_output=True, text=True, timeout=300,
                           check=False)
     assert proc.returncode == 0, proc.stderr
+    assert not _left_running(root)  # the walking child ended with the program, whichever way it went
     return proc.stdout
+
+
+def _left_running(root: Path) -> list[int]:
+    """Processes still at work in `root` (a child the program forked would have its folder)."""
+    found = []
+    for pid in os.listdir("/proc"):
+        try:
+            if pid.isdigit() and Path(f"/proc/{pid}/cwd").resolve() == root.resolve():
+                found.append(int(pid))
+        except OSError:
+            continue
+    return found
 
 
 def _same_as_a_build_from_nothing(root: Path, tmp_path: Path) -> None:
@@ -70,3 +84,7 @@ def test_builds_of_a_big_site_leave_what_a_build_from_nothing_leaves(tmp_path: P
     _build(root)
     _same_as_a_build_from_nothing(root, tmp_path)
     assert " 0 rendered, " in _build(root)
+    (root / "content" / "news" / "a0.md").write_text("---\ntitle: [broken\n---\n", encoding="utf-8")  # an error
+    failed = subprocess.run([*console_script(), "build"], cwd=root, capture_output=True, text=True, timeout=300,
+                            check=False)
+    assert failed.returncode == 1 and "Traceback" not in failed.stderr and not _left_running(root)
