@@ -71,9 +71,10 @@ class Outputs:
         if self._aside is not None:
             aside, self._aside = self._aside, None
             answers = aside.answers() if isinstance(aside, Shared) else [aside.result()]
-            if None not in answers:
+            found = [a for a in answers if a is not None]
+            if len(found) == len(answers):  # (one that did not come: each file checked when asked)
                 left = self._left
-                self._missing = frozenset(left[i] for a in answers for i in _indices(a or b"i", len(left)))
+                self._missing = frozenset(left[i] for a in found for i in _indices(a, len(left)))
                 self._left_set = frozenset(left)
         return self._missing
 

@@ -57,12 +57,13 @@ def sitemap_xml(site: Site, config: SiteConfig, alternates: Mapping[str, tuple[A
                       *[loc for loc, _, _ in listings]])
     if any(c in fields for c in _UNSAFE):
         return _lines(sitemap_entries(site, config, None, part), False)
-    lines = [f"<url><loc>{loc}</loc><lastmod>{mod}</lastmod></url>\n" if mod else f"<url><loc>{loc}</loc></url>\n"
-             for loc, mod, _ in listings]
+    lines = [_HEAD, ">\n"]
+    lines += [f"<url><loc>{loc}</loc><lastmod>{mod}</lastmod></url>\n" if mod else f"<url><loc>{loc}</loc></url>\n"
+              for loc, mod, _ in listings]
     lines += [f"<url><loc>{base}{a.edition}{a.section}/{a.slug}/</loc><lastmod>"
               f"{a.modified_iso or lastmod(a.modified)}</lastmod></url>\n" for a in stories]
-    text = "".join(lines)
-    return f"{_HEAD}>\n{text}</urlset>\n"
+    lines.append("</urlset>\n")
+    return "".join(lines)
 
 
 def _lines(entries: list[tuple[str, str, tuple[tuple[str, str], ...]]], languages: bool) -> str:
