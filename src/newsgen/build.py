@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from .incremental.decide import Decision
     from .model import Article, Edition, Site
     from .pages import PageSpec
-    from .parallel import Executor
+    from .parallel import Executor, Spool
     from .publish import Publication
     from .render.pages import PageResult
     from .site import RelatedMemo
@@ -235,6 +235,7 @@ def _plan(root: Path, config: SiteConfig, found: snapshot.Inputs, remembered: St
     last build's snapshot (its clock; its stamps are let go of); `whole`: every page planned, none carried."""
     from .content.collect import parse_site
     from .editions import site_models
+    from .fileio import is_empty
     from .incremental.codec import materialize
     from .incremental.decide import carry_over, common_key, decide
     from .incremental.reuse import known_inputs
@@ -246,7 +247,9 @@ def _plan(root: Path, config: SiteConfig, found: snapshot.Inputs, remembered: St
     since = last.release() if last is not None else None
     if not materialize(remembered):  # every article the cache holds (one it cannot give: start over)
         warnings.append(f"{root / '.newsgen-cache'}: build cache unreadable (an article in it), doing a full build")
-    parsed = parse_site(root, config, found.stamps, remembered, executor, progress)
+    # every article page is rendered: no page fingerprints (a first build), or an empty output folder (a CI
+    every = options.only is None and (not remembered.pages or is_empty(out))  # runner that restored the cache)
+    parsed = parse_site(root, config, found.stamps, remembered, executor, progress, spool_bodies=every)
     # until this build finishes (State.unrendered); a first build's set itself, not a copy of a million names
     remembered.unrendered = remembered.unrendered | parsed.reparsed if remembered.unrendered else parsed.reparsed
     now = tz_now(config.tz)
@@ -254,7 +257,7 @@ def _plan(root: Path, config: SiteConfig, found: snapshot.Inputs, remembered: St
                                                     future=options.future or options.preview))
     lap("parse")
     problems = parsed.errors(options.drafts or options.preview, warnings)  # (a draft's: warnings unless drafts built)
-    _render_bodies_ahead(executor, config, chosen, remembered, options, out, failed=bool(problems))
+    _render_bodies_ahead(executor, config, chosen, parsed.markdown, every and not problems)
 
     editions, site_diags, stale = site_models(chosen, config, remembered, _site_builder(executor))
     articles = [a for edition in editions for a in edition.site.articles]
@@ -291,24 +294,23 @@ def _load_state(root: Path, out: Path, warnings: list[str]) -> State:
     return state
 
 
-def _render_bodies_ahead(executor: Executor, config: SiteConfig, chosen: list[Article], state: State,
-                         options: BuildOptions, out: Path, failed: bool) -> None:
-    """When every article page will be rendered (no page fingerprints: a first build; or an empty output
-    folder: a CI runner that restored the cache but not the output) and there are enough for a pool to
-    pay, render the article bodies over the pool while this process builds the site model and the plan.
-    Not when parsing already failed (the build stops after the site model)."""
+def _render_bodies_ahead(executor: Executor, config: SiteConfig, chosen: list[Article], markdown: Spool | None,
+                         wanted: bool) -> None:
+    """When every article page will be rendered and parsing did not fail (else the build stops after the
+    site model): `wanted`; and there are enough for a pool to pay, render the article bodies over the
+    pool while this process builds the site model and the plan. `markdown`: the bodies the parse stage
+    spooled (taken over, or removed)."""
     from .content.body import article_html
-    from .fileio import is_empty
     from .parallel import PRERENDER_MIN, BodiesAhead
 
-    if executor.jobs <= 1 or options.only is not None or len(chosen) < PRERENDER_MIN or failed:
-        return
-    if state.pages and not is_empty(out):
+    if executor.jobs <= 1 or len(chosen) < PRERENDER_MIN or not wanted:
+        if markdown is not None:
+            markdown.discard()
         return
     try:
-        executor.background = BodiesAhead(functools.partial(article_html, config), chosen, executor.jobs)
+        executor.background = BodiesAhead(functools.partial(article_html, config), chosen, executor.jobs, markdown)
     except OSError:  # no temp folder to write to, no process to fork: the pages render their bodies
-        pass
+        pass  # (BodiesAhead removed the folder it took over)
 
 
 def _site_builder(executor: Executor) -> BuildSite:

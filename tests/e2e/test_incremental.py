@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from markupsafe import Markup
 
+from newsgen.errors import BuildError
+
 
 def small_site(make_site) -> Path:  # type: ignore[no-untyped-def]
     a = make_site.article
@@ -250,6 +252,62 @@ def test_first_build_renders_bodies_ahead_byte_identical(make_site, build, snaps
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
     build(root, out=tmp_path / "third", jobs=2)
     assert snapshot(tmp_path / "third") == snapshot(tmp_path / "parallel")
+
+
+def test_first_build_renders_bodies_from_the_markdown_the_parse_spooled(make_site, build, snapshot, tmp_path,
+                                                                        monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A first parallel build's parse stage spools each article's Markdown body as it parses the file;
+    the bodies rendered ahead take it from there (their files are not read again), the pages are the
+    serial build's, and the spool folder is gone afterwards. When the bodies are not rendered ahead (the
+    parse found errors) the spool is removed too."""
+    import tempfile
+
+    from newsgen.content import body, source
+    from newsgen.parallel import prerender
+
+    root = generated_site(make_site, 150)
+    (root / "content/sports/2024/story-001.md").write_bytes(  # CRLF line ends and non-ASCII text
+        (root / "content/sports/2024/story-001.md").read_text().replace("More about", "Más sobre").replace(
+            "\n", "\r\n").encode("utf-8"))
+    monkeypatch.setattr("newsgen.parallel.PRERENDER_MIN", 100)
+    spool_parent = tmp_path / "tmp"
+    spool_parent.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spool_parent))
+    given: list[dict[str, str]] = []
+    real_init = prerender.BodiesAhead.__init__
+
+    def init(self, render, articles, jobs, markdown=None):  # type: ignore[no-untyped-def]
+        assert markdown is not None
+        given.append({k: markdown.read(k) for k in markdown.places})
+        real_init(self, render, articles, jobs, markdown)
+
+    monkeypatch.setattr(prerender.BodiesAhead, "__init__", init)
+    reread = tmp_path / "reread"  # (appended to by any process that reads an article's body again)
+    real_markdown = body.article_markdown
+
+    def markdown(config, article):  # type: ignore[no-untyped-def]
+        with reread.open("a") as f:
+            f.write(article.source + "\n")
+        return real_markdown(config, article)
+
+    monkeypatch.setattr(body, "article_markdown", markdown)
+    build(root, out=tmp_path / "serial", jobs=1)
+    assert set(reread.read_text().split()) == {str(p.relative_to(root)) for p in (root / "content").rglob("*.md")}
+    reread.unlink()
+    build(root, out=tmp_path / "parallel", jobs=2)
+    assert len(given) == 1 and len(given[0]) == 150
+    for rel, text in given[0].items():
+        assert text == source.split(source.decode((root / rel).read_bytes(), rel), rel).body
+    assert not reread.exists()  # the pages and feeds took the bodies rendered ahead; those the spooled Markdown
+    assert snapshot(tmp_path / "serial") == snapshot(tmp_path / "parallel")
+    assert list(spool_parent.iterdir()) == []
+
+    # a file with errors: the build stops after the site model, nothing rendered ahead, no spool left
+    (root / "content/politics/2024/story-000.md").write_text("---\ntitle: x\n---\nno section, no date\n")
+    with pytest.raises(BuildError):
+        build(root, out=tmp_path / "third", jobs=2)
+    assert len(given) == 1
+    assert list(spool_parent.iterdir()) == []
 
 
 def test_bodies_ahead_with_images_and_failures(make_site, build, snapshot, png, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

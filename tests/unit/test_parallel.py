@@ -157,7 +157,8 @@ def test_bodies_ahead_spool_every_body_and_leave_no_file(tmp_path: Path, monkeyp
     assert list(tmp_path.iterdir()) == []
 
 
-def _body(doc: Any) -> str:
+def _body(doc: Any, markdown: str | None) -> str:
+    assert markdown is None  # (no spool of Markdown bodies given)
     if doc.source == "content/13.md":
         raise ValueError("a body that cannot be rendered: its page reports it")
     return f"<p>{doc.source}</p>"

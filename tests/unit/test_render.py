@@ -262,3 +262,54 @@ def test_the_stock_jinja_switch_renders_every_demo_page_the_same(tmp_path: Path,
                           if p.is_file() and p.name != ".newsgen-output"}
     assert outputs["0"] == outputs["1"]
     assert len(outputs["0"]) > 50
+
+
+def test_the_themes_compiled_templates_are_kept_beside_newsgen(site, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A build without a build cache (a first build, a CI runner) loads the built-in theme's templates
+    compiled by an earlier build, kept next to newsgen's bytecode; a site's own templates stay in its
+    build cache only; a kept template whose source changed is compiled again; nothing is written there
+    when Python writes no bytecode; and each way renders the same."""
+    import shutil
+    import sys
+
+    from newsgen.render import environment
+
+    kept = tmp_path / "kept"
+    monkeypatch.setattr(environment, "THEME_CODE", kept)
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    (site.root / "templates").mkdir()
+    (site.root / "templates/mine.html").write_text("{% extends 'base.html' %}", encoding="utf-8")
+    compiled_now: list[str] = []
+    real = jinja2.Environment.compile
+
+    def compile_(self, source, name=None, filename=None, raw=False, defer_init=False):  # type: ignore[no-untyped-def]
+        compiled_now.append(name)
+        return real(self, source, name, filename, raw, defer_init)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", compile_)
+    names = ["article.html", "mine.html", "theme/_card.html"]
+    first = [make_env(site).get_template(n) for n in names]
+    assert sorted(compiled_now) == ["_card.html", "article.html", "mine.html"]
+    assert len(list(kept.rglob("*.cache"))) == 2  # the theme's, not mine.html
+
+    shutil.rmtree(site.root / ".newsgen-cache")  # no build cache: the theme's templates are not compiled
+    compiled_now.clear()
+    again = [make_env(site).get_template(n) for n in names]
+    assert compiled_now == ["mine.html"]
+    assert [t.root_render_func.__code__.co_code for t in again] == [t.root_render_func.__code__.co_code for t in first]
+
+    # a kept template's source changed (another theme file under the same name): Jinja compiles it again
+    shutil.rmtree(site.root / ".newsgen-cache")
+    monkeypatch.setattr(jinja2.bccache.Bucket, "load_bytecode",
+                        lambda self, f: self.reset())  # (what a checksum that does not match does)
+    compiled_now.clear()
+    make_env(site).get_template("article.html")
+    assert "article.html" in compiled_now
+
+    # no bytecode written by Python: none written beside newsgen either
+    monkeypatch.undo()
+    monkeypatch.setattr(environment, "THEME_CODE", tmp_path / "none")
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    shutil.rmtree(site.root / ".newsgen-cache")
+    make_env(site).get_template("article.html")
+    assert not (tmp_path / "none").exists()

@@ -82,3 +82,38 @@ def test_decode_is_utf8_sig_with_line_ends_made_newlines(raw: bytes) -> None:
     except SourceProblem as p:
         got = p.diagnostic.line or 0
     assert got == expected
+
+
+@pytest.mark.parametrize("raw", [
+    b"---\ntitle: A\n---\nBody \xc3\xa9 text.\n\nMore.\n",  # non-ASCII, trailing newline
+    b"---\ntitle: A\n---\n",  # nothing after the fence
+    b"---\ntitle: A\n---",  # the fence is the last line, no newline
+    b"---\ntitle: A\n...\nBody after a YAML end marker\n",
+    b"---\r\ntitle: A\r\n---\r\nWindows\r\nline ends\r\n",
+    b"\xef\xbb\xbf---\ntitle: A\n---\nWith a BOM\n",
+    b"---\rtitle: A\r---\rOld Mac\r",
+    b"---\n---\n\n\nBlank lines first\n",
+    b"--- \ntitle: A\n---  \nFences with trailing spaces\n",
+])
+def test_body_bytes_are_the_split_body(raw: bytes) -> None:
+    """What the parse stage spools of a body for the bodies rendered ahead (`body_bytes`, taken from the
+    file's bytes) is what `split` gives, encoded."""
+    from newsgen.content.source import body_bytes
+
+    src = split(decode(raw, "x.md"), "x.md")
+    assert body_bytes(raw, src.body_line, "x.md") == src.body.encode("utf-8")
+
+
+def test_body_bytes_of_every_fixture() -> None:
+    from newsgen.content.source import body_bytes
+
+    checked = 0
+    for path in sorted((FIXTURES.parent).rglob("*.md")):
+        raw = path.read_bytes()
+        try:
+            src = split(decode(raw, path.name), path.name)
+        except SourceProblem:
+            continue
+        assert body_bytes(raw, src.body_line, path.name) == src.body.encode("utf-8"), path
+        checked += 1
+    assert checked >= 15

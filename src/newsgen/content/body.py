@@ -46,11 +46,11 @@ def article_markdown(config: SiteConfig, article: Article) -> str:
     return split(decode(raw, article.source), article.source).body
 
 
-def article_html(config: SiteConfig, article: Article) -> str:
+def article_html(config: SiteConfig, article: Article, markdown: str | None = None) -> str:
     """The article's body as sanitized HTML, its images with their sizes and variants, its links under
-    the site's base path."""
-    html = render_body(article_markdown(config, article), trust_html=config.unsafe_html,
-                       embed_hosts=config.embed_hosts)
+    the site's base path. `markdown`: its Markdown body, as parsed (else read from its file again)."""
+    html = render_body(article_markdown(config, article) if markdown is None else markdown,
+                       trust_html=config.unsafe_html, embed_hosts=config.embed_hosts)
     local = {posixpath.basename(a.url): a.image for a in article.assets if a.image is not None}
     html = enhance_body(html, local, BODY_SIZES)
     if config.base_path != "/":  # base_url with a path: "/politics/x/" -> "/news/politics/x/"

@@ -17,15 +17,20 @@ from ..incremental import codec
 from ..incremental.parsed import entry_for, still_valid
 from ..incremental.state import Dependency, ParsedEntry, State
 from ..model import Article
-from ..parallel import Executor
+from ..parallel import Executor, Spool, spool_folder, spool_write
+from ..parallel.prerender import Spooled
 from .discover import articles_in
 from .frontmatter import KnownImages
-from .parse import parse_file
+from .parse import read_and_parse
+from .source import body_bytes
 
 # Files parsed by one build above which the articles' packed tuples (the cache's form, ~0.5 KB each) are
 # not kept for the save: it packs them again (~4 us each), and a big first build holds ~0.5 GB less
 # per million articles through the site model and the plan.
 KEEP_PACKED_MAX = 20_000
+# Files parsed above which their Markdown bodies are not spooled (parse_site's spool_bodies): the spool's
+# index (~0.2 KB a body in the main process, from the parse to the first page) is not worth its ~2 % then.
+SPOOL_MARKDOWN_MAX = 200_000
 
 
 @dataclass
@@ -34,6 +39,7 @@ class Parsed:
     diagnostics: list[Diagnostic] = field(default_factory=list)  # of every file, old ones included
     reparsed: set[str] = field(default_factory=set)  # files parsed by this build
     changed: bool = False  # anything parsed or dropped: the state needs saving
+    markdown: Spool | None = None  # the Markdown bodies of the articles parsed, by source (spool_bodies)
 
     def errors(self, drafts: bool, warnings: list[str]) -> list[Diagnostic]:
         """The diagnostics that stop the build. Those of a draft (a file that says `draft: true`) go to
@@ -47,9 +53,13 @@ class Parsed:
 
 
 def parse_site(root: Path, config: SiteConfig, stamps: dict[str, tuple[int, int]], state: State,
-               executor: Executor, progress: Callable[[str, int, int], None] | None = None) -> Parsed:
+               executor: Executor, progress: Callable[[str, int, int], None] | None = None,
+               spool_bodies: bool = False) -> Parsed:
     """Parse what changed since the build `state` remembers (updated in place); reuse the rest.
-    `stamps`: the build's input stamps (snapshot.take), which also say which article files exist."""
+    `stamps`: the build's input stamps (snapshot.take), which also say which article files exist.
+    `spool_bodies`: the articles' bodies will be rendered ahead (a first build): when the files are
+    parsed over a pool, each article's Markdown body is written to a spool as it is parsed, so that
+    rendering it does not read, check and split its file again (~26 us an article)."""
     if state.config_digest != config.digest:
         state.parsed = {}
         state.config_digest = config.digest
@@ -70,10 +80,20 @@ def parse_site(root: Path, config: SiteConfig, stamps: dict[str, tuple[int, int]
     tick = (lambda n: progress("parse", n, len(todo))) if progress else None
 
     keep_packed = len(todo) <= KEEP_PACKED_MAX
+    from ..parallel import PRERENDER_MIN  # (looked up here: tests lower it)
 
-    def take(results: list[tuple[str, tuple[Any, ...]]]) -> None:  # a chunk's, as they come
-        for rel, raw in results:
+    spool = None
+    if spool_bodies and PRERENDER_MIN <= len(todo) <= SPOOL_MARKDOWN_MAX and executor.forks(len(todo)):
+        try:
+            spool = Spool(folder=spool_folder("bodies"))
+        except OSError:  # no temp folder to write to: the bodies are read from their files
+            pass
+
+    def take(results: list[tuple[str, tuple[Any, ...], Spooled | None]]) -> None:  # a chunk's, as they come
+        for rel, raw, place in results:
             rel = common.get(rel, rel)
+            if place is not None and spool is not None:
+                spool.places[rel] = place
             fresh[rel] = e = codec.entry(raw, zones, common)
             numbers = e.stamp[1:]
             walked = stamps.get(rel)  # (its numbers kept once too: the walk's, when they are the same)
@@ -81,29 +101,43 @@ def parse_site(root: Path, config: SiteConfig, stamps: dict[str, tuple[int, int]
             if not keep_packed:
                 e.packed = None  # packed again when the cache is written
 
-    executor.map(_parse_task, (root, config, known, stamps), todo, progress=tick, each=take)
+    try:
+        executor.map(_parse_task, (root, config, known, stamps, spool.folder if spool is not None else None), todo,
+                     progress=tick, each=take)
+    except BaseException:
+        if spool is not None:
+            spool.discard()
+        raise
     changed = bool(todo) or len(fresh) != len(state.parsed) or any(
         fresh[rel] is not state.parsed.get(rel) for rel in fresh)
     state.parsed = fresh
     return Parsed(articles=[e.article for e in fresh.values() if e.article is not None],
                   diagnostics=[d for e in fresh.values() for d in e.diagnostics],
-                  reparsed=set(todo), changed=changed)
+                  reparsed=set(todo), changed=changed, markdown=spool)
 
 
-def _parse_task(shared: tuple[Path, SiteConfig, KnownImages, dict[str, tuple[int, int]]], local: dict[str, Any],
-                rels: list[str]) -> list[tuple[str, tuple[Any, ...]]]:
+def _parse_task(shared: tuple[Path, SiteConfig, KnownImages, dict[str, tuple[int, int]], str | None],
+                local: dict[str, Any], rels: list[str]) -> list[tuple[str, tuple[Any, ...], Spooled | None]]:
     """Each file parsed, as the cache entry to keep (stamps and the digests of what it names), in the
     cache's plain tuples: cheaper to send back from a worker than objects, and the save then finds
-    the article already packed."""
-    root, config, known, seen = shared
+    the article already packed. With a spool folder, also where each article's Markdown body went."""
+    root, config, known, seen, folder = shared
     memo: dict[str, Dependency] = local.setdefault("deps", {})  # many articles share one static image
     out = []
+    bodies: list[tuple[str, bytes]] = []
     for rel in rels:
         # a stamp taken before reading it (see entry_for): the build's own, taken before anything was read
         walked = seen.get(rel)
         before = (rel, *walked) if walked is not None else stamp(root, rel)
-        out.append((rel, codec.raw(entry_for(root, rel, before, *parse_file(root, rel, config, known), memo, seen))))
-    return out
+        article, diagnostics, raw = read_and_parse(root, rel, config, known)
+        if folder is not None and article is not None:
+            bodies.append((rel, body_bytes(raw, article.body_line, rel)))
+        out.append((rel, codec.raw(entry_for(root, rel, before, article, diagnostics, memo, seen))))
+    try:
+        places = dict(spool_write(folder, bodies)) if bodies and folder is not None else {}
+    except OSError:  # a full disk: these bodies are read from their files
+        places = {}
+    return [(rel, raw, places.get(rel)) for rel, raw in out]
 
 
 def known_images(root: Path, entries: Iterable[ParsedEntry]) -> KnownImages:

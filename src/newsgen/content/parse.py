@@ -37,11 +37,18 @@ _NOT_LEAD = ("#", "!", "<", ">", "- ", "* ", "+ ", "|", "```", "~~~", "[^", "   
 def parse_file(root: Path, rel: str, config: SiteConfig,
                known: fmv.KnownImages | None = None) -> tuple[Article | None, list[Diagnostic]]:
     """Read `root/rel` and parse it. `known`: image sizes the last build read (frontmatter.image_info)."""
+    article, diagnostics, _ = read_and_parse(root, rel, config, known)
+    return article, diagnostics
+
+
+def read_and_parse(root: Path, rel: str, config: SiteConfig, known: fmv.KnownImages | None = None
+                   ) -> tuple[Article | None, list[Diagnostic], bytes]:
+    """parse_file's answer, and the bytes it read (b"" when it could not read them)."""
     try:
         raw = read_bytes(f"{root}/{rel}")
     except OSError as exc:
-        return None, [Diagnostic(rel, None, f"cannot read file: {exc.strerror}")]
-    return parse_bytes(raw, rel, root, config, known)
+        return None, [Diagnostic(rel, None, f"cannot read file: {exc.strerror}")], b""
+    return (*parse_bytes(raw, rel, root, config, known), raw)
 
 
 def parse_bytes(raw: bytes, rel: str, root: Path, config: SiteConfig,

@@ -59,3 +59,16 @@ def split(text: str, path: str) -> Source:
         start = end + 1
     raise SourceProblem(Diagnostic(path, 1, "front matter is not closed",
                                    "end it with a line of three dashes: ---"))
+
+
+def body_bytes(raw: bytes, body_line: int, path: str) -> bytes:
+    """The body's UTF-8 bytes, as `split` gives it (`body_line`: its first line, from `split`), taken from
+    the file's bytes without decoding them again when they need nothing of `decode` (no BOM, no \\r)."""
+    if raw.startswith(_BOM) or b"\r" in raw:
+        return split(decode(raw, path), path).body.encode("utf-8")
+    at = 0
+    for _ in range(body_line - 1):
+        at = raw.find(b"\n", at) + 1
+        if not at:  # the closing fence is the file's last line: no body
+            return b""
+    return raw[at:]

@@ -12,14 +12,15 @@ from __future__ import annotations
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from .executor import PARALLEL_MIN, Executor, alive, give_back_free_memory, jobs_wanted
-    from .prerender import PRERENDER_MIN, BodiesAhead, Spool, spool_folder
+    from .prerender import PRERENDER_MIN, BodiesAhead, Spool, spool_folder, spool_write
 
 __all__ = ["PARALLEL_MIN", "PRERENDER_MIN", "BodiesAhead", "Executor", "Spool", "alive", "give_back_free_memory",
-           "jobs_wanted", "spool_folder"]
+           "jobs_wanted", "spool_folder", "spool_write"]
 
 _HOME = {"PARALLEL_MIN": "executor", "Executor": "executor", "alive": "executor", "jobs_wanted": "executor",
          "give_back_free_memory": "executor",
-         "PRERENDER_MIN": "prerender", "BodiesAhead": "prerender", "Spool": "prerender", "spool_folder": "prerender"}
+         "PRERENDER_MIN": "prerender", "BodiesAhead": "prerender", "Spool": "prerender", "spool_folder": "prerender",
+         "spool_write": "prerender"}
 
 
 def __getattr__(name: str) -> object:

@@ -14,7 +14,7 @@ import os
 import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..fileio import Readers, append_bytes
 from .executor import alive, chunks, forked_pool
@@ -24,14 +24,17 @@ if TYPE_CHECKING:  # (concurrent.futures and tempfile: imported when a build ren
 
 PRERENDER_MIN = 1000  # articles: below this the window it fills is too small to pay for a pool
 Spooled = tuple[str, int, int]  # spool file, offset, length
+K = TypeVar("K")
 
 
 class Spool:
     """Where each body rendered ahead is (by article source), and the open files to read them from.
-    Each process opens a spool file once (a worker reads thousands of bodies from the same few)."""
+    Each process opens a spool file once (a worker reads thousands of bodies from the same few).
+    `folder`: the spool folder these files are in, when this spool owns it (`discard` removes it)."""
 
-    def __init__(self, places: dict[str, Spooled] | None = None) -> None:
+    def __init__(self, places: dict[str, Spooled] | None = None, folder: str | None = None) -> None:
         self.places = places or {}
+        self.folder = folder
         self._readers = Readers()
 
     def __bool__(self) -> bool:
@@ -47,21 +50,40 @@ class Spool:
         """Close this process's descriptors (before the files are deleted)."""
         self._readers.close()
 
+    def discard(self) -> None:
+        """Close, and remove the folder this spool owns (a spool nobody will read)."""
+        self.close()
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
 
-Render = Callable[[Any], str]  # article -> its body's HTML
+
+def spool_write(folder: str, pieces: list[tuple[K, bytes]]) -> list[tuple[K, Spooled]]:
+    """`pieces` (key, bytes) appended to this process's spool file in `folder`: where each went."""
+    path = f"{folder}/{os.getpid()}"  # one file per process, appended to chunk by chunk
+    at = append_bytes(path, b"".join(data for _, data in pieces))
+    placed = []
+    for key, data in pieces:
+        placed.append((key, (path, at, len(data))))
+        at += len(data)
+    return placed
+
+
+Render = Callable[[Any, "str | None"], str]  # (article, its Markdown body when spooled at parse) -> the body's HTML
 
 
 class BodiesAhead:
     """Bodies of `articles` rendered by `render` over a pool from the moment this is made;
-    `spool()` waits and says where each went; `close()` (always) stops the pool and deletes the files."""
+    `spool()` waits and says where each went; `close()` (always) stops the pool and deletes the files.
+    `markdown`: the articles' Markdown bodies as the parse stage spooled them (by source; any missing is
+    read from its file), whose folder this takes over."""
 
-    def __init__(self, render: Render, articles: Sequence[Any], jobs: int) -> None:
-        self.folder = spool_folder("bodies")
+    def __init__(self, render: Render, articles: Sequence[Any], jobs: int, markdown: Spool | None = None) -> None:
+        self.folder = markdown.folder if markdown is not None and markdown.folder else spool_folder("bodies")
         self._spool: Spool | None = None
         self.pool: forked_pool | None = None
         self.futures: list[Future[list[tuple[str, Spooled]]]] = []
         try:
-            self.pool = forked_pool(jobs, {"shared": (render, articles, self.folder)})
+            self.pool = forked_pool(jobs, {"shared": (render, articles, self.folder, markdown)})
             self.futures = [self.pool.pool.submit(_body_chunk, chunk)
                             for chunk in chunks(range(len(articles)), jobs)]
             self.pool.started()
@@ -120,18 +142,13 @@ def _remove_stale_spools(temp: str) -> None:
 def _body_chunk(indexes: list[int]) -> list[tuple[str, Spooled]]:
     from .executor import _WORKER
 
-    render, articles, folder = _WORKER["shared"]
-    path = f"{folder}/{os.getpid()}.html"  # one file per worker, appended to chunk by chunk
+    render, articles, folder, markdown = _WORKER["shared"]
     done: list[tuple[str, bytes]] = []
     for i in indexes:
         article = articles[i]
         try:
-            done.append((article.source, render(article).encode("utf-8")))
+            text = markdown.read(article.source) if markdown is not None else None
+            done.append((article.source, render(article, text).encode("utf-8")))
         except Exception:  # noqa: BLE001, S112 - its page renders the body and reports the problem
             continue
-    at = append_bytes(path, b"".join(data for _, data in done))
-    placed = []
-    for source, data in done:
-        placed.append((source, (path, at, len(data))))
-        at += len(data)
-    return placed
+    return spool_write(folder, done)

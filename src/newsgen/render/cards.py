@@ -13,7 +13,6 @@ shows it. So the cards' HTML is never held in memory, neither here nor copied in
 
 from __future__ import annotations
 
-import os
 import shutil
 from array import array
 from collections import OrderedDict
@@ -23,8 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
-from ..fileio import Readers, append_bytes
-from ..parallel import PARALLEL_MIN, Executor, spool_folder
+from ..fileio import Readers
+from ..parallel import PARALLEL_MIN, Executor, spool_folder, spool_write
 from .environment import make_env
 from .helpers import Helpers
 from .inputs import RenderInputs
@@ -166,17 +165,11 @@ def _card_task(shared: tuple[RenderInputs, str | None], local: dict[str, Any],
         rendered = helpers.render_cards([(arts[i], variant) for i, variant in todo])
     if folder is None:
         return rendered
-    path = f"{folder}/{os.getpid()}.html"  # one file per worker, appended to chunk by chunk
-    data = [html.encode("utf-8") for _, html in rendered]
     try:
-        at = append_bytes(path, b"".join(data))
+        placed = spool_write(folder, [(key, html.encode("utf-8")) for key, html in rendered])
     except OSError:  # a full disk: these cards are rendered by the pages that show them
         return []
-    placed = []
-    for (key, _), d in zip(rendered, data, strict=True):
-        placed.append((key, path, at, len(d)))
-        at += len(d)
-    return placed
+    return [(key, *place) for key, place in placed]
 
 
 def cards_to_warm(specs: Sequence[PageSpec], inputs: RenderInputs,
