@@ -121,7 +121,7 @@ def test_an_article_saved_while_it_is_parsed_is_read_again(archive: Path, monkey
     target = archive / "content" / "politics" / "story-000.md"
     text = target.read_text(encoding="utf-8")
     target.write_text(text.replace("---\n\n", "draft: true\n---\n\n", 1), encoding="utf-8")
-    real, saves = collect.parse_file, [text.replace("Story number 0", "Published at last")]
+    real, saves = collect.read_and_parse, [text.replace("Story number 0", "Published at last")]
 
     def parse_then_save(root: Path, rel: str, *args, **kwargs):  # type: ignore[no-untyped-def]
         parsed = real(root, rel, *args, **kwargs)
@@ -129,10 +129,10 @@ def test_an_article_saved_while_it_is_parsed_is_read_again(archive: Path, monkey
             target.write_text(saves.pop(), encoding="utf-8")
         return parsed
 
-    monkeypatch.setattr(collect, "parse_file", parse_then_save)
+    monkeypatch.setattr(collect, "read_and_parse", parse_then_save)
     build(archive, BuildOptions(jobs=1))  # it read the draft: nothing of it published
     assert not (archive / "public/politics/published-at-last").exists()
-    monkeypatch.setattr(collect, "parse_file", real)
+    monkeypatch.setattr(collect, "read_and_parse", real)
     build(archive, BuildOptions(jobs=1))
     assert (archive / "public/politics/published-at-last/index.html").is_file()
 
@@ -183,7 +183,7 @@ def test_an_image_replaced_while_its_article_is_parsed_is_read_again(make_site, 
     build(root, BuildOptions(jobs=1))
     story = root / "content/politics/harbour.md"
     story.write_text(story.read_text(encoding="utf-8").replace("Harbour", "Harbour at dawn", 1), encoding="utf-8")
-    real, swaps = collect.parse_file, [png(80, 50)]
+    real, swaps = collect.read_and_parse, [png(80, 50)]
 
     def parse_then_swap(*args, **kwargs):  # type: ignore[no-untyped-def]
         parsed = real(*args, **kwargs)
@@ -191,9 +191,9 @@ def test_an_image_replaced_while_its_article_is_parsed_is_read_again(make_site, 
             (root / "static/images/photo.png").write_bytes(swaps.pop())
         return parsed
 
-    monkeypatch.setattr(collect, "parse_file", parse_then_swap)
+    monkeypatch.setattr(collect, "read_and_parse", parse_then_swap)
     build(root, BuildOptions(jobs=1))
-    monkeypatch.setattr(collect, "parse_file", real)
+    monkeypatch.setattr(collect, "read_and_parse", real)
     build(root, BuildOptions(jobs=1))
     fresh = root.parent / "fresh"
     build(root, BuildOptions(out=fresh, jobs=1))

@@ -317,7 +317,7 @@ def test_an_article_saved_while_the_preview_parses_it_is_built_again_by_itself(m
     story = root / "content/politics/budget.md"
     s = Session(root, root / "public", Hub(), ReadWriteLock())
     assert s.first() is not None
-    real, saves = collect.parse_file, [a("Budget passes at dawn, with changes", date="2024-03-01 09:00")]
+    real, saves = collect.read_and_parse, [a("Budget passes at dawn, with changes", date="2024-03-01 09:00")]
 
     def parse_then_save(*args: Any, **kwargs: Any) -> Any:
         parsed = real(*args, **kwargs)
@@ -326,7 +326,7 @@ def test_an_article_saved_while_the_preview_parses_it_is_built_again_by_itself(m
         return parsed
 
     story.write_text(a("Budget passes after a long night", date="2024-03-01 09:00"), encoding="utf-8")
-    monkeypatch.setattr(collect, "parse_file", parse_then_save)
+    monkeypatch.setattr(collect, "read_and_parse", parse_then_save)
     result = s.rebuild(rebuild_for(["content/politics/budget.md"]))  # type: ignore[arg-type]
     assert result is not None and s.ok is True, s.hub.errors
     assert (root / "public/politics/budget-passes-at-dawn-with-changes/index.html").is_file()
