@@ -28,7 +28,7 @@ from markupsafe import Markup
 from ..config import SiteConfig
 from ..fileio import digest
 from ..pages import PageSpec
-from .environment import iso, jsonld, theme_dir
+from .environment import iso, theme_dir
 from .hooks import enabled as hooks_enabled
 from .hooks import output_escape as E  # noqa: N812 - Jinja's {{ }} escape: str in, str out; Markup kept
 
@@ -210,9 +210,10 @@ class Direct:
                   'content="summary_large_image">\n<meta name="twitter:image" content="', image, '">\n']
         else:
             m.append(self._default_image())
+        ld, crumbs = h.ld_json(a)
         m += ['<meta name="twitter:title" content="', title, '">\n<meta name="twitter:description" content="',
-              summary, '">\n<script type="application/ld+json">', jsonld(h.news_article_ld(a)),
-              '</script>\n<script type="application/ld+json">', jsonld(h.breadcrumbs_ld(a)), "</script>\n"]
+              summary, '">\n<script type="application/ld+json">', ld,
+              '</script>\n<script type="application/ld+json">', crumbs, "</script>\n"]
         # article.html's content block, with _macros.html's status_badge and byline
         o = ['<div class="story-layout">\n<article class="story" data-pagefind-body>\n  <header class="story-head">\n'
              '    <p class="kicker"><a href="', E(url(section.url)), '">', E(section.name), "</a> "]

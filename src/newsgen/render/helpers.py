@@ -19,8 +19,9 @@ from .. import urls
 from ..images import Srcset, srcset
 from ..model import Article, Author, Image, Tag
 from .direct import Direct, for_site
-from .environment import iso
+from .environment import iso, jsonld
 from .inputs import RenderInputs
+from .ldjson import ArticleJson
 from .limits import guarded, tripped
 from .templates import CardVariant
 
@@ -49,6 +50,7 @@ class Helpers:
         self._pictures: OrderedDict[tuple[object, ...], Markup] = OrderedDict()  # the last lazy ones (`picture`)
         # pages, cards and pictures written without Jinja (render.direct)
         self.direct: Direct | None = for_site(inputs.config, env) if env is not None else None
+        self._ld: ArticleJson | None = None
 
     def _fragment(self, template: str, key: tuple[object, ...], keep: bool = True, **variables: Any) -> Markup:
         html = self._fragments.get((template, *key))
@@ -160,6 +162,17 @@ class Helpers:
             ld["correction"] = [{"@type": "CorrectionComment", "text": c.text, "datePublished": iso(c.date)}
                                 for c in article.corrections]
         return ld
+
+    def ld_json(self, article: Article) -> tuple[str, str]:
+        """`jsonld(news_article_ld(article))` and `jsonld(breadcrumbs_ld(article))`, written directly
+        (render/ldjson.py) for an article without translations."""
+        if self._in.alternates and self._in.alternates.get(article.url):
+            return str(jsonld(self.news_article_ld(article))), str(jsonld(self.breadcrumbs_ld(article)))
+        if self._ld is None:
+            self._ld = ArticleJson(self._in.config)
+        section = self.section(article)
+        return (self._ld.news_article(article, section.name, self.authors(article)),
+                self._ld.breadcrumbs(article, section.name, section.url))
 
     def breadcrumbs_ld(self, article: Article) -> dict[str, Any]:
         """schema.org BreadcrumbList: site, section, article."""
