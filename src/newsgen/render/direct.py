@@ -84,6 +84,22 @@ class Direct:
         self._section_links: dict[str, str] = {}
         self._words: dict[str, str] = {}
         self._head, self._masthead_end = self._constants()
+        site, url = config, self.url  # base.html's text around the page's own values, made once
+        rtl = ' dir="rtl"' if site.text_direction == "rtl" else ""
+        self._base_parts = (
+            f'<!DOCTYPE html>\n<html lang="{E(site.language)}"{rtl}>'
+            '\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">'
+            "\n<title>",
+            f'<link rel="icon" href="{E(url("theme/favicon.svg"))}" type="image/svg+xml">\n<link rel="stylesheet" '
+            f'href="{E(url("theme/newsgen.css"))}">\n<meta property="og:site_name" content="{E(site.title)}">\n'
+            '<meta property="og:url" content="',
+            f'">\n<meta property="og:locale" content="{E(site.og_locale)}">\n')
+        self._article_parts = (  # article.html's Latest News and scripts, and the title's end
+            '</article>\n<aside class="latest" aria-labelledby="latest_title" data-latest="'
+            f'{E(url(site.prefix + "latest-news.json"))}">\n  <h2 id="latest_title">{self.word("Latest News")}'
+            "</h2>\n  ",
+            f'<script src="{E(url("theme/latest.js"))}" defer></script>' if site.shared_latest_news else "",
+            E(site.title))
 
     def word(self, message: str) -> str:
         """`{{ _(message) }}`: the site's word for it, escaped; looked up once per process."""
@@ -154,20 +170,15 @@ class Direct:
         url, abs_url, _ = self.url, self.abs_url, self.gettext
         alternates, switcher, feed_url = c["alternates"], c["switcher"], c["feed_url"]
         canonical = E(abs_url(page.url))
-        o = ['<!DOCTYPE html>\n<html lang="', E(site.language), '"',
-             ' dir="rtl"' if site.text_direction == "rtl" else "",
-             '>\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">'
-             "\n<title>", title, '</title>\n<meta name="description" content="', description,
+        top, icons, locale = self._base_parts
+        o = [top, title, '</title>\n<meta name="description" content="', description,
              '">\n<link rel="canonical" href="', canonical, '">\n']
         for alt in alternates:
             o.append(f'<link rel="alternate" hreflang="{E(alt.lang)}" href="{E(abs_url(alt.url))}">\n')
         o.append(self._head)
         if section and feed_url != site.prefix + "feed.xml":
             o.append(self._section_feeds(section.name, feed_url))
-        o += ['<link rel="icon" href="', E(url("theme/favicon.svg")), '" type="image/svg+xml">\n'
-              '<link rel="stylesheet" href="', E(url("theme/newsgen.css")),
-              '">\n<meta property="og:site_name" content="', E(site.title), '">\n<meta property="og:url" content="',
-              canonical, '">\n<meta property="og:locale" content="', E(site.og_locale), '">\n']
+        o += [icons, canonical, locale]
         for alt in alternates:
             if alt.lang != site.language and alt.lang != "x-default":
                 o.append(f'<meta property="og:locale:alternate" content="{E(alt.locale)}">\n')
@@ -188,7 +199,7 @@ class Direct:
         return "".join(o)
 
     def _article(self, c: dict[str, Any]) -> str:
-        site, h, a, section = self.config, c["h"], c["article"], c["section"]
+        h, a, section = c["h"], c["article"], c["section"]
         url, abs_url, _, typo, when = self.url, self.abs_url, self.gettext, self.typo, self.datetime
         people, tags, im = h.authors(a), h.tags(a), a.image
         title, summary = E(a.title), E(a.summary)
@@ -280,12 +291,9 @@ class Direct:
             o += ['  <section class="related" data-pagefind-ignore aria-labelledby="related_title">\n'
                   '    <h2 id="related_title">', self.word("Related"), '</h2>\n    <div class="card-grid">\n',
                   *[E(h.card(r, level=3, summary=False)) for r in c["related"]], "    </div>\n  </section>\n"]
-        o += ['</article>\n<aside class="latest" aria-labelledby="latest_title" data-latest="',
-              E(url(site.prefix + "latest-news.json")), '">\n  <h2 id="latest_title">', self.word("Latest News"),
-              "</h2>\n  ", E(h.latest_list()), "\n</aside>\n</div>\n"]
-        scripts = f'<script src="{E(url("theme/latest.js"))}" defer></script>' if site.shared_latest_news else ""
-        return self._base(c, f"{title} | {E(site.title)}", E(a.summary or a.title), "".join(m), "".join(o),
-                          scripts)
+        aside, scripts, site_title = self._article_parts
+        o += [aside, E(h.latest_list()), "\n</aside>\n</div>\n"]
+        return self._base(c, f"{title} | {site_title}", E(a.summary or a.title), "".join(m), "".join(o), scripts)
 
     def _default_image(self) -> str:
         """The share tags of a page without its own image (base.html's and _article_meta.html's)."""
