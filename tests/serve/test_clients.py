@@ -161,3 +161,30 @@ def test_a_build_token_that_is_no_number_is_a_page_to_reload_not_a_crash() -> No
         assert [kind for kind, _ in drain(tab)] == ["hello", "reload"]
         hub.disconnect(tab)
     assert hub.count() == 0
+
+
+def test_a_tab_closed_just_before_a_build_is_not_counted_as_reloaded() -> None:
+    """A browser tab closed less than the handler's check interval before a build: the build asks each
+    stream first (`Tab.gone`, the handler's socket check), forgets a closed one, stops its handler, and
+    counts only the tabs it told."""
+    import socket
+    from types import SimpleNamespace
+
+    from newsgen.serve.handler import PreviewHandler as Handler
+
+    hub = Hub()
+    server_side, browser = socket.socketpair()
+    closed_side, closed_browser = socket.socketpair()
+    try:
+        alive = hub.connect("/politics/x/", hub.token, lambda: Handler._client_gone(SimpleNamespace(connection=server_side)))
+        closed = hub.connect("/politics/x/", hub.token,
+                             lambda: Handler._client_gone(SimpleNamespace(connection=closed_side)))
+        drain(alive), drain(closed)
+        closed_browser.close()  # the tab is closed: its socket reads as ended
+        assert hub.built(["politics/x/index.html"], []) == 1
+        assert drain(alive) == [("reload", {})]
+        assert closed.next(0) == ("", "")  # its handler is told to stop
+        assert hub.count() == 1
+    finally:
+        for s in (server_side, browser, closed_side):
+            s.close()

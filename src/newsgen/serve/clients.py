@@ -12,7 +12,7 @@ import json
 import queue
 import secrets
 import threading
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
 from .changes import output_for_url, tab_action
@@ -27,6 +27,8 @@ class Tab:
     path: str = ""  # its URL path, which `shown` is read from under the site's base path
     messages: queue.Queue[Message] = field(default_factory=queue.Queue)
     follow: str | None = None  # the URL path its article moved to, until the page there is written
+    # whether the browser closed its stream (the handler checks every half second; a build asks first)
+    gone: Callable[[], bool] | None = None
 
     def send(self, event: str, data: object) -> None:
         self.messages.put((event, json.dumps(data, ensure_ascii=False)))
@@ -82,8 +84,8 @@ class Hub:
         with self._lock:
             return list(self._errors)
 
-    def connect(self, path: str, token: str) -> Tab:
-        tab = Tab(output_for_url(path, self._base_path), path)
+    def connect(self, path: str, token: str, gone: Callable[[], bool] | None = None) -> Tab:
+        tab = Tab(output_for_url(path, self._base_path), path, gone=gone)
         with self._lock:
             if self._closed:
                 tab.messages.put(_CLOSE)
@@ -134,6 +136,9 @@ class Hub:
             had_errors, self._errors = bool(self._errors), []
             told = 0
             written, gone = set(changed), set(removed)
+            for tab in [t for t in self._tabs if t.gone is not None and t.gone()]:  # closed just now: not
+                self._tabs.remove(tab)  # counted as reloaded (its handler stops on this)
+                tab.messages.put(_CLOSE)
             for tab in self._tabs:
                 action = tab_action(tab.shown, changed, removed)
                 if had_errors:

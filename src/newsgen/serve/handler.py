@@ -270,7 +270,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self.close_connection = True
         if head:
             return
-        tab = self.server.hub.connect(params.get("path", ["/"])[0], params.get("build", [""])[0])
+        tab = self.server.hub.connect(params.get("path", ["/"])[0], params.get("build", [""])[0], self._client_gone)
         try:
             self.wfile.write(b"retry: 1000\n\n")
             quiet = 0.0
