@@ -258,6 +258,7 @@ def _plan(root: Path, config: SiteConfig, found: snapshot.Inputs, remembered: St
     lap("parse")
     problems = parsed.errors(options.drafts or options.preview, warnings)  # (a draft's: warnings unless drafts built)
     _render_bodies_ahead(executor, config, chosen, parsed.markdown, every and not problems)
+    parsed.markdown = None  # (its index: the workers have it; `parsed` itself lives to the end of the build)
 
     editions, site_diags, stale = site_models(chosen, config, remembered, _site_builder(executor))
     articles = [a for edition in editions for a in edition.site.articles]

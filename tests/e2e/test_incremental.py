@@ -258,17 +258,23 @@ def test_first_build_renders_bodies_from_the_markdown_the_parse_spooled(make_sit
                                                                         monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """A first parallel build's parse stage spools each article's Markdown body as it parses the file;
     the bodies rendered ahead take it from there (their files are not read again), the pages are the
-    serial build's, and the spool folder is gone afterwards. When the bodies are not rendered ahead (the
-    parse found errors) the spool is removed too."""
+    serial build's, and the spool folder is gone afterwards. A file saved in the last seconds is not
+    spooled: its page reads it again and checks it is what was parsed (a second save in the same second
+    has the same stamp on some file systems: only that check sees it). When the bodies are not rendered
+    ahead (the parse found errors) the spool is removed too."""
     import tempfile
+    import time
 
-    from newsgen.content import body, source
+    from newsgen.content import body, collect, source
     from newsgen.parallel import prerender
 
     root = generated_site(make_site, 150)
     (root / "content/sports/2024/story-001.md").write_bytes(  # CRLF line ends and non-ASCII text
         (root / "content/sports/2024/story-001.md").read_text().replace("More about", "Más sobre").replace(
             "\n", "\r\n").encode("utf-8"))
+    hour_ago = time.time() - 3600
+    for path in (root / "content").rglob("*.md"):
+        os.utime(path, (hour_ago, hour_ago))
     monkeypatch.setattr("newsgen.parallel.PRERENDER_MIN", 100)
     spool_parent = tmp_path / "tmp"
     spool_parent.mkdir()
@@ -302,11 +308,34 @@ def test_first_build_renders_bodies_from_the_markdown_the_parse_spooled(make_sit
     assert snapshot(tmp_path / "serial") == snapshot(tmp_path / "parallel")
     assert list(spool_parent.iterdir()) == []
 
+    # saved just now, then saved again while the build runs (the same size, and the same stamp, as a file
+    # system that stamps in whole seconds gives it): not spooled, its page reads it again and the build stops
+    recent = root / "content/culture/2024/story-002.md"
+    recent.write_text(recent.read_text().replace("More about", "Some about"))
+    stamped = recent.stat().st_mtime_ns
+    real_parse = collect.parse_site
+
+    def parse_then_save(*args, **kwargs):  # type: ignore[no-untyped-def]
+        parsed = real_parse(*args, **kwargs)
+        recent.write_text(recent.read_text().replace("Some about", "SOME about"))
+        os.utime(recent, ns=(stamped, stamped))
+        return parsed
+
+    monkeypatch.setattr(collect, "parse_site", parse_then_save)
+    with pytest.raises(BuildError, match="changed while the site was being built"):
+        build(root, out=tmp_path / "recent", jobs=2)
+    assert str(recent.relative_to(root)) not in given[-1] and len(given[-1]) == 149
+    monkeypatch.setattr(collect, "parse_site", real_parse)
+    build(root, out=tmp_path / "recent", jobs=2)  # the next build publishes the last save
+    assert "SOME about" in (tmp_path / "recent/culture/story-number-2/index.html").read_text()
+    assert list(spool_parent.iterdir()) == []
+
     # a file with errors: the build stops after the site model, nothing rendered ahead, no spool left
     (root / "content/politics/2024/story-000.md").write_text("---\ntitle: x\n---\nno section, no date\n")
+    before = len(given)
     with pytest.raises(BuildError):
         build(root, out=tmp_path / "third", jobs=2)
-    assert len(given) == 1
+    assert len(given) == before
     assert list(spool_parent.iterdir()) == []
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,8 +30,13 @@ from .source import body_bytes
 # per million articles through the site model and the plan.
 KEEP_PACKED_MAX = 20_000
 # Files parsed above which their Markdown bodies are not spooled (parse_site's spool_bodies): the spool's
-# index (~0.2 KB a body in the main process, from the parse to the first page) is not worth its ~2 % then.
+# index (~0.2 KB a body in the main process, from the parse until the bodies ahead start, and in each of
+# their workers) is not worth its ~2 % then.
 SPOOL_MARKDOWN_MAX = 200_000
+# A file saved this recently (or dated in the future) is not spooled: its page reads it again and checks it
+# is what was parsed. A file system that stamps in whole seconds (FAT: two) gives a second save within the
+# same second the same stamp; saved while the build runs, only that check sees it (the next build would not).
+RACY_NS = 3_000_000_000
 
 
 @dataclass
@@ -125,12 +131,13 @@ def _parse_task(shared: tuple[Path, SiteConfig, KnownImages, dict[str, tuple[int
     memo: dict[str, Dependency] = local.setdefault("deps", {})  # many articles share one static image
     out = []
     bodies: list[tuple[str, bytes]] = []
+    settled = time.time_ns() - RACY_NS  # (a file stamped after this: read again for its page, see RACY_NS)
     for rel in rels:
         # a stamp taken before reading it (see entry_for): the build's own, taken before anything was read
         walked = seen.get(rel)
         before = (rel, *walked) if walked is not None else stamp(root, rel)
         article, diagnostics, raw = read_and_parse(root, rel, config, known)
-        if folder is not None and article is not None:
+        if folder is not None and article is not None and before[1] < settled:
             bodies.append((rel, body_bytes(raw, article.body_line, rel)))
         out.append((rel, codec.raw(entry_for(root, rel, before, article, diagnostics, memo, seen))))
     try:

@@ -68,7 +68,8 @@ class _SiteAndTheme(jinja2.FileSystemBytecodeCache):
                 pass
 
 
-THEME_CODE = Path(__file__).resolve().parent / "__pycache__" / f"jinja-{jinja2.__version__}"
+THEME_CODE = Path(__file__).resolve().parent / "__pycache__" / (
+    f"jinja-{jinja2.__version__}.{sys.implementation.cache_tag}")
 _THEME_PREFIX = str(THEME) + os.sep
 
 
