@@ -190,9 +190,14 @@ _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circul
 def jsonld(value: Any) -> Markup:
     """JSON for a <script type="application/ld+json">: `<`, `>`, `&` escaped so that no
     `</script>` in a title can break out of the element."""
-    text = _JSON.encode(value)
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return Markup(text)  # noqa: S704 - escaped above for the script context
+    return Markup(script_safe(_JSON.encode(value)))  # noqa: S704 - escaped for the script context
+
+
+def script_safe(text: str) -> str:
+    """JSON text with `<`, `>`, `&` escaped: no `</script>` in a title can break out of the element."""
+    if "<" in text or ">" in text or "&" in text:
+        text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return text
 
 
 def typo(value: object) -> Markup:

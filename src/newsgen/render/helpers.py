@@ -52,12 +52,17 @@ class Helpers:
         self.direct: Direct | None = for_site(inputs.config, env) if env is not None else None
         self._ld: ArticleJson | None = None
 
+    def _known(self, key: tuple[object, ...]) -> Markup | None:
+        """A fragment rendered already: here, or elsewhere and seeded (not kept: read again when asked
+        again, see render.cards)."""
+        html = self._fragments.get(key)
+        if html is None and self._seeded is not None:
+            html = self._seeded.get(key)
+        return html
+
     def _fragment(self, template: str, key: tuple[object, ...], keep: bool = True, **variables: Any) -> Markup:
-        html = self._fragments.get((template, *key))
+        html = self._known((template, *key))
         if html is None:
-            html = self._seeded.get((template, *key)) if self._seeded is not None else None
-            if html is not None:
-                return html  # (not kept: read again when asked again, see render.cards)
             html = self.direct.fragment(template, self, variables) if self.direct is not None else None
             if html is None:
                 assert self._env is not None
@@ -99,9 +104,7 @@ class Helpers:
         # the key is the article and every argument, in order (render_cards builds it the same way); one
         # rendered already, here or up front (~95,000 asked for at 10,000 articles), found without _fragment
         key = ("_card.html", article.source, level, image, summary, eager)
-        html = self._fragments.get(key)
-        if html is None and self._seeded is not None:
-            html = self._seeded.get(key)
+        html = self._known(key)
         if html is not None:
             return html
         return self._fragment("_card.html", key[1:], article=article, level=level, image=image, summary=summary,

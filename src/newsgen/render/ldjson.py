@@ -2,7 +2,8 @@
 makes of `Helpers.news_article_ld(article)` and `Helpers.breadcrumbs_ld(article)` (the theme's
 `_article_meta.html`), without building the dictionaries and walking them in the encoder (~14 -> ~5 us
 an article page). Each string goes through the encoder's own string function (`encode_basestring`, as
-`environment._JSON` does with ensure_ascii=False), and the whole text through `jsonld`'s escapes.
+`environment._JSON` does with ensure_ascii=False), and the whole text through `jsonld`'s escapes
+(`environment.script_safe`).
 
 Used by `render.direct` for the theme's article pages; an article in several language editions (its
 translation links) takes the dictionaries' way. tests/unit/test_ldjson.py compares both ways on
@@ -16,7 +17,7 @@ from typing import Any
 from .. import urls
 from ..config import SiteConfig
 from ..model import Article
-from .environment import iso
+from .environment import iso, script_safe
 
 
 class ArticleJson:
@@ -53,19 +54,13 @@ class ArticleJson:
             o += [',"correction":[', ",".join([f'{{"@type":"CorrectionComment","text":{s(c.text)},'
                                                 f'"datePublished":{s(iso(c.date))}}}' for c in a.corrections]), "]"]
         o.append("}")
-        return _escaped("".join(o))
+        return script_safe("".join(o))
 
     def breadcrumbs(self, a: Article, section_name: str, section_url: str) -> str:
         """`jsonld(h.breadcrumbs_ld(a))`."""
         link = self.link
-        return _escaped(
+        return script_safe(
             '{"@context":"https://schema.org","@type":"BreadcrumbList","itemListElement":[' + self.home_crumb
             + f',{{"@type":"ListItem","position":2,"name":{s(section_name)},"item":{s(link(section_url))}}}'
             + f',{{"@type":"ListItem","position":3,"name":{s(a.title)},"item":{s(link(a.url))}}}]}}')
 
-
-def _escaped(text: str) -> str:
-    """`jsonld`'s escapes: no `</script>` in a title can break out of the element."""
-    if "<" in text or ">" in text or "&" in text:
-        text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return text
