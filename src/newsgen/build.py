@@ -114,7 +114,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
         outputs = Outputs(out, last.outputs if last else ())  # checked aside while the inputs are walked
     found = inputs or snapshot.take(root)  # inputs: every file's stamp, taken before any is read
     key = snapshot.key(out, options.drafts, options.future, options.preview, options.base_url)
-    if state is None and last is not None and snapshot.up_to_date(last, key, found.stamps,
+    if state is None and last is not None and snapshot.up_to_date(last, key, found,
                                                                    tz_now(ZoneInfo("UTC")).timestamp(), outputs):
         result.articles, result.pages, result.unchanged = last.articles, last.pages, last.pages
         result.seconds = time.perf_counter() - started
@@ -176,7 +176,8 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
                 result.warnings.append(warning)
             result.valid_until = planned.valid_until()
             if options.only is None and not warning:  # (a cache not saved: no snapshot to go with it)
-                done = snapshot.Snapshot(key, found.stamps, result.valid_until, sorted(keep) if persist else [],
+                names = snapshot.names(keep, last) if persist else []  # (the output's files, sorted)
+                done = snapshot.Snapshot(key, found, result.valid_until, names,
                                          result.articles, result.pages, since=planned.now.timestamp(),
                                          state=remembered.token)
                 if persist:

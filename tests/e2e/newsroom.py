@@ -104,12 +104,18 @@ class Newsroom:
         path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-@pytest.fixture(params=["latest news in each page", "shared latest news"])
-def newsroom(request, make_site, png, tmp_path: Path) -> Newsroom:  # type: ignore[no-untyped-def]
+@pytest.fixture(params=["latest news in each page", "shared latest news", "shared latest news, cache in small parts"])
+def newsroom(request, make_site, png, tmp_path: Path, monkeypatch) -> Newsroom:  # type: ignore[no-untyped-def]
     """The site built once. With the default `shared_latest_news: true` an article page's own Latest News
     list is not kept current (the page shows /latest-news.json's), so it is compared only after body
-    edits, which never change that list."""
-    shared = request.param == "shared latest news"
+    edits, which never change that list. "Cache in small parts": the cache file's parts hold ~2 entries
+    each, as a site of a million articles' hold 16,384 (`records.RECORD_ENTRIES`), so that reading by key
+    (`keyed.Parts`) and saving from the keys changed are what these builds go through."""
+    if request.param.endswith("small parts"):
+        from newsgen.incremental import records
+
+        monkeypatch.setattr(records, "RECORD_ENTRIES", 2)
+    shared = request.param.startswith("shared latest news")
     room = Newsroom(make_site(newsroom_files(png), extra_config=f"shared_latest_news: {str(shared).lower()}\n"), tmp_path)
     room.shared = shared
     room.check(short=False)  # the first build

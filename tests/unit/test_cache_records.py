@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from newsgen.build import BuildOptions, build
-from newsgen.incremental import cache, records
+from newsgen.incremental import cache, keyed, records
 from newsgen.incremental.cache import cache_file, load
 from newsgen.incremental.state import State
 
@@ -20,6 +20,12 @@ def _site(make_site: Any) -> Path:
     files |= {f"content/sports/2025/s{i}.md": art(f"Race {i}", section="Sports", date=f"2025-03-{i + 1:02d} 10:00",
                                                   tags=["council"], author=f"Writer {i % 2}") for i in range(5)}
     return make_site(files)
+
+
+def _decoded(root: Path, out: Path) -> list[object]:
+    found = cache._read(cache_file(root, out))
+    assert found is not None
+    return [record() for record in found]
 
 
 def _full(root: Path, out: Path, state: State) -> None:
@@ -34,19 +40,28 @@ def test_a_site_in_small_parts_reads_back_the_same(make_site: Any, tmp_path: Pat
     assert warning is None and state.site is not None and len(state.related) == 14
     state.related["content/elsewhere.md"] = ("k", ("content/politics/2025/p1.md",))  # a memo entry outside the order
     _full(root, out, state)
-    whole = cache._read(cache_file(root, out))
+    whole = _decoded(root, out)
     monkeypatch.setattr(records, "RECORD_ENTRIES", 3)
     monkeypatch.setattr(records, "PAGES_A_PART", 2)
     monkeypatch.setattr(records, "SECTION_ITEMS", 6)
     _full(root, out, state)
-    parts = cache._read(cache_file(root, out))
-    assert whole is not None and parts is not None and len(parts) > len(whole) + 15
+    parts = _decoded(root, out)
+    assert len(parts) > len(whole) + 15
     back, warning = load(root, out)
     assert warning is None and back == state
     assert back.site == state.site and back.related == state.related and back.outputs == state.outputs
     head = parts[1]
     assert isinstance(head, tuple) and head[7] == 5  # (14 stories: the order in parts of 3)
-    for record in parts[2:]:  # every part bounded: at most 3 names, entries, fingerprints or lists
+    n_parsed, n_pages = head[4], head[5]
+    keyed_parts = parts[len(parts) - n_parsed - n_pages:]  # the parsed entries and the pages: each key in its part
+    assert n_parsed == 5 and n_pages == -(-len(state.pages) // 3)
+    order = [record[0] for record in parts[2 + head[6] : 2 + head[6] + head[7]]]  # (the order's parts)
+    for i, part in enumerate(keyed_parts[:n_parsed]):  # each story in its place in the order, the others after
+        assert all((i < len(order) and key in order[i]) or (i >= len(order) and not any(key in o for o in order))
+                   for key in part)
+    for i, part in enumerate(keyed_parts[n_parsed:]):
+        assert all(keyed.page_part(key, n_pages) == i for key in part)
+    for record in parts[2 : len(parts) - n_parsed - n_pages]:  # every part bounded: at most 3 names or lists
         if isinstance(record, tuple) and len(record) == 7:
             continue  # the model's small fields, and how many parts of each kind follow
         if isinstance(record, tuple) and len(record) == 2 and isinstance(record[1], dict):
@@ -66,11 +81,18 @@ def test_the_skipped_model_parts_are_those_past_the_order(make_site: Any, tmp_pa
     state, _ = load(root, out)
     monkeypatch.setattr(records, "RECORD_ENTRIES", 4)
     _full(root, out, state)
-    found = cache._read(cache_file(root, out))
-    assert found is not None
-    skipped = cache._read(cache_file(root, out), cache._site_of(found[0][1]))  # type: ignore[index]
-    assert skipped is not None
-    gone = [i for i, r in enumerate(skipped) if r is None]
+    found = _decoded(root, out)
+    decoded: list[object] = []
+    real = marshal.loads
+    monkeypatch.setattr(cache.marshal, "loads", lambda data: decoded.append(real(data)) or decoded[-1])
+    loads = cache._read(cache_file(root, out))
+    assert loads is not None
+    data = records.from_records(loads[1:], model=False)
+    data[1].whole()  # (the parsed entries and the pages: read when asked for)
+    data[2].whole()
+    monkeypatch.undo()
+    assert data[-1] is None  # (no site model)
+    gone = [i for i, r in enumerate(found) if i and not any(r is d or r == d for d in decoded)]
     assert gone and gone == list(range(gone[0], gone[-1] + 1)) and gone[-1] < len(found) - 1
     packed = state.site[1]  # type: ignore[index]
     assert found[gone[0]][:3] == (packed[1], packed[2], packed[5])  # its small fields: authors, tags, latest

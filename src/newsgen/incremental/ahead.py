@@ -8,6 +8,7 @@ docs/performance.md, "Where the memory goes")."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from .state import State
 
 
 class SavedAhead:
-    def __init__(self, root: Path, out: Path, state: State, fingerprints: dict[str, Any], keep: AbstractSet[str],
+    def __init__(self, root: Path, out: Path, state: State, fingerprints: Mapping[str, Any], keep: AbstractSet[str],
                  changed: bool) -> None:
         """`cache.remember`'s work up to the file moved into place (`changed`: what the plan changed in the
         state); then the state released, and `fingerprints` (the plan's: nothing reads them after the
@@ -26,7 +27,8 @@ class SavedAhead:
         self.encoded = cache.encode(root, out, state, release=True) if cache.settle(
             state, fingerprints, keep, changed) else None  # (None: the cache file as it is fits this build)
         cache.release(state)
-        fingerprints.clear()
+        if isinstance(fingerprints, dict):
+            fingerprints.clear()
 
     def done(self) -> str | None:
         """The build succeeded: the cache moved into place. Returns a warning when it could not be."""

@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
+import operator
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +40,7 @@ from ..fileio import stamp
 from ..output import MARKER
 from . import codec
 from .decide import Decision, common_key, decide
+from .keyed import over
 from .parsed import entry_for
 from .reuse import unpack_site
 from .snapshot import in_time
@@ -170,7 +173,7 @@ def _edited(now: dict[str, tuple[int, int]], then: dict[str, tuple[int, int]], p
         changed = sorted(rel for rel in touched if rel in now and rel in then and now[rel] != then[rel])
     else:
         differ = set(now.keys() ^ then.keys()) if now.keys() != then.keys() else set()
-        changed = [rel for rel, st in now.items() if then.get(rel, st) != st]
+        changed = _changed(now, then)
     if differ and not all(junk(rel) for rel in differ):
         return None
     files = [rel for rel in changed if not rel.endswith("/") and not junk(rel)]
@@ -180,6 +183,15 @@ def _edited(now: dict[str, tuple[int, int]], then: dict[str, tuple[int, int]], p
     if folders and parsed.depends_on(folders):
         return None
     return files
+
+
+def _changed(now: dict[str, tuple[int, int]], then: dict[str, tuple[int, int]]) -> list[str]:
+    """The paths in both whose stamps differ. Two walks of the same files list them in the same order: the
+    stamps are then compared pairwise in C (`map`, `compress`), ~0.1 s at a million files where a
+    look-up of each took ~0.6 s."""
+    if len(now) == len(then) and list(now) == list(then):
+        return list(itertools.compress(now, map(operator.ne, now.values(), then.values())))
+    return [rel for rel, st in now.items() if then.get(rel, st) != st]
 
 
 def _parsed_again(root: Path, config: SiteConfig, rel: str, parsed: _LastParse,
@@ -290,5 +302,5 @@ def _decide(specs: list[PageSpec], config: SiteConfig, state: State, outputs: Ou
         previous = state.pages.get(out)
         if previous is None or previous[:4] != fp[:4]:
             return None
-    decision.fingerprints = {**state.pages, **decision.fingerprints}
+    decision.fingerprints = over(state.pages, decision.fingerprints)  # (read by key: an overlay of the file's parts)
     return decision

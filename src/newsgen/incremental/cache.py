@@ -4,15 +4,18 @@ It holds, per output folder, the parsed articles keyed by file stamp (with the f
 depends on) and the fingerprint of every page written: a full file, and a small delta file next to
 it for the builds since (an edit writes a few KB, not the whole cache).
 
-Every file starts with a magic line and a checksum (CRC-32) of the rest, verified before anything is decoded:
-a damaged cache (flipped bits, a truncated file, something else in its place) means a full build
-with a warning, never wrong output. A cache that cannot be saved is a warning too: the site is
-already published by then, and the next build is simply a full one.
+Every file starts with a magic line; the rest is a sequence of records, each a length, a checksum
+(CRC-32) of its bytes and a marshalled object (`records.records`). A record's checksum is verified
+before it is decoded: a damaged cache (flipped bits, a truncated file, something else in its place)
+means a full build with a warning, never wrong output. The parsed entries and the page fingerprints
+are decoded a part at a time, when a key in that part is asked for (`keyed.Parts`; an edit of one
+body at a million articles reads ~2 of their ~140 parts); the file stays mapped while any of them is
+undecoded. A cache that cannot be saved is a warning: the site is already published by then, and the
+next build is simply a full one.
 
-The rest is a sequence of records, each a length and a marshalled object (`records.records`): a full
-file is written record by record into a temporary file (ahead, on a first build: while the workers
-finish) and moved into place when the build has succeeded, so that saving never holds the bytes of
-the whole file (~100 MB at 100,000 articles), let alone a second copy with the header.
+A full file is written record by record into a temporary file (ahead, on a first build: while the
+workers finish) and moved into place when the build has succeeded, so that saving never holds the
+bytes of the whole file (~100 MB at 100,000 articles), let alone a second copy with the header.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import itertools
 import marshal
 import os
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,16 +37,17 @@ from .state import State
 from .version import VERSION
 
 CACHE_DIR = ".newsgen-cache"
-_MAGIC = b"newsgen-cache 5\n"
-_LENGTH = 8  # bytes of a record's length, before its marshalled object
-_SUM = 4  # bytes of the payload's CRC-32: damage, not tampering, is what it guards against (4 ms for 10 MB,
+_MAGIC = b"newsgen-cache 6\n"
+_LENGTH = 8  # bytes of a record's length, before its checksum and its marshalled object
+_SUM = 4  # bytes of a record's CRC-32: damage, not tampering, is what it guards against (4 ms for 10 MB,
 # where blake2b takes 15: every build reads the cache)
 _LIMIT = 1 << 31  # a cache file larger than this is not ours
 _BIG = 4 << 20  # a record of more bytes than this: the C heap's free memory is given back after it
 
 
-class Damaged(Exception):
-    pass
+class Damaged(ValueError):
+    """The cache file is not sound (a ValueError: a record found damaged while a build reads by key is
+    a reason to take the whole way, like any other it cannot read)."""
 
 
 def cache_file(root: Path, out: Path) -> Path:
@@ -57,7 +61,8 @@ def delta_file(root: Path, out: Path) -> Path:
 
 def load(root: Path, out: Path, lazy: bool = False) -> tuple[State, str | None]:
     """The last build's state, or an empty one and a warning saying why it was not usable. `lazy`: the
-    parsed entries left as read (`State.pending`, see codec.decode)."""
+    parsed entries and the pages left as read (`State.pending`, see codec.decode), each part decoded
+    when a key in it is asked for."""
     from . import codec
     from .records import from_records
 
@@ -69,24 +74,30 @@ def load(root: Path, out: Path, lazy: bool = False) -> tuple[State, str | None]:
         damage: Damaged | None = None
         try:  # (read first: a site model in it spares decoding the full file's)
             found = _read(delta_file(root, out))
+            found = [load() for load in found] if found is not None else None  # type: ignore[misc]
+            if found and _other_version(found[0]):
+                found = None  # written by another newsgen: the full file says what to do
             delta = found[0] if found is not None and len(found) == 1 else found
         except Damaged as exc:
             damage = exc
         fits = isinstance(delta, tuple) and len(delta) >= 3 and delta[0] == VERSION
-        records = _read(path, _site_of(delta[1]) if fits and delta[-1] is not None else None)
+        records = _read(path)
         if records is None:
             return State(), None
-        head = records[0]
+        head = records[0]()
         if not isinstance(head, tuple) or len(head) != 2 or head[0] != VERSION:
             return State(), None  # an upgrade (the checksum held): silently start over
         if damage is not None:
             raise damage
         if delta is not None and not fits:
             raise Damaged("not a build state delta")
-        data = (head[1], *from_records(records[1:]))
-        if delta is not None and delta[1] != data[0]:
+        if delta is not None and delta[1] != head[1]:
             delta = None  # left from before the last full save: that one is newer
-        state = codec.decode(data, delta[3:] if delta else None, lazy)
+        data = (head[1], *from_records(records[1:], model=delta is None or delta[-1] is None))
+        del records  # (the parts not decoded yet keep the file mapped, each until it is)
+        state = codec.decode(data, delta[3:] if delta else None, lazy=True)
+        if not lazy and not codec.materialize(state):
+            raise Damaged("a part of it")
         state.token = delta[2] if delta else data[0]  # (VERSION, the base's id, its own id, what changed)
         return state, None
     except Exception as exc:  # noqa: BLE001 - any damage means: rebuild everything
@@ -94,60 +105,56 @@ def load(root: Path, out: Path, lazy: bool = False) -> tuple[State, str | None]:
         return State(), f"{path}: build cache unreadable ({reason}), doing a full build"
 
 
-def _read(path: Path, skip: Skip | None = None) -> list[object] | None:
-    """The checked records of a cache file, None when there is none; Damaged when it is not sound.
-    Opened without blocking and checked to be a regular file first (a FIFO put there would hang), then
-    mapped, not read (cache files are only ever replaced, never rewritten in place: see save). `skip`:
-    given the records before, says which to leave undecoded (None)."""
+def _read(path: Path) -> list[_Record] | None:
+    """The records of a cache file, each decoded (its checksum checked) when called; None when there is
+    none, or it was written by an older newsgen; Damaged when it is not sound. Opened without blocking
+    and checked to be a regular file first (a FIFO put there would hang), then mapped, not read (cache
+    files are only ever replaced, never rewritten in place: see save)."""
     if not os.path.lexists(path):
         return None
     raw = map_regular(path)  # (a FIFO put there would hang a plain read)
     if raw is None:
         raise Damaged("not a file")
-    with raw:
-        return _records(raw, skip) or None
+    return _records(raw) or None
 
 
-Skip = Callable[[list[object]], bool]
+class _Record:
+    """One record of a mapped cache file: called, its checksum is checked and its object decoded (once:
+    the bytes are let go of then, and with the last of them the file's mapping)."""
+
+    __slots__ = ("_data", "_sum")
+
+    def __init__(self, data: memoryview, checksum: bytes) -> None:
+        self._data: memoryview | None = data
+        self._sum = checksum
+
+    def __call__(self) -> object:
+        data = self._data
+        if data is None:
+            raise Damaged("read twice")
+        self._data = None
+        with data:
+            if _checksum(data) != self._sum:
+                raise Damaged("checksum mismatch")
+            return marshal.loads(data)  # noqa: S302 - our own cache file, checksummed
 
 
-def _site_of(base_id: object) -> Skip:
-    """Whether the next record of a full cache file is a part of its site model past the order
-    (`records.model_parts`) and the file is the one `base_id` names: a delta with a site model of its
-    own replaces that one (decoded for nothing: ~7 ms at 10,000 articles, growing with the site)."""
-    from .records import model_parts
-
-    def skip(found: list[object]) -> bool:
-        return len(found) >= 2 and found[0] == (VERSION, base_id) and model_parts(found)
-
-    return skip
-
-
-def _records(raw: memoryview, skip: Skip | None = None) -> list[object]:
+def _records(raw: memoryview) -> list[_Record]:
     if len(raw) > _LIMIT:
         raise Damaged("too large")
-    head = len(_MAGIC) + _SUM
-    if raw[: len(_MAGIC)] != _MAGIC or len(raw) < head:
-        if bytes(raw[:14]) == b"newsgen-cache " or _older_newsgen(raw):
-            return []  # written by an older newsgen (an upgrade): silently start over
-        raise Damaged("not a newsgen cache file")
-    with raw[head:] as payload:
-        if _checksum(payload) != raw[len(_MAGIC) : head]:
-            raise Damaged("checksum mismatch")
-        records: list[object] = []
-        at = 0
-        while at < len(payload):
-            length = int.from_bytes(payload[at : at + _LENGTH], "big")
-            at += _LENGTH
-            if length > len(payload) - at:
+    with raw:
+        if raw[: len(_MAGIC)] != _MAGIC:
+            if bytes(raw[:14]) == b"newsgen-cache " or _older_newsgen(raw):
+                return []  # written by an older newsgen (an upgrade): silently start over
+            raise Damaged("not a newsgen cache file")
+        records: list[_Record] = []
+        at = len(_MAGIC)
+        while at < len(raw):
+            length = int.from_bytes(raw[at : at + _LENGTH], "big")
+            at += _LENGTH + _SUM
+            if length > len(raw) - at:
                 raise Damaged("truncated")
-            if skip is not None and skip(records):
-                records.append(None)
-            else:
-                with payload[at : at + length] as record:
-                    records.append(marshal.loads(record))  # noqa: S302 - our own cache file, checksummed
-                if len(records) == 1 and _other_version(records[0]):
-                    return []  # written by another newsgen (an upgrade): start over, the rest not decoded
+            records.append(_Record(raw[at : at + length], bytes(raw[at - _SUM : at])))
             at += length
     if not records:
         raise Damaged("empty")
@@ -195,21 +202,16 @@ def encode(root: Path, out: Path, state: State, release: bool = False) -> Encode
     try:
         _folder(target.parent)
         with open(tmp, "wb", buffering=0) as f:  # (records are written whole: no buffer needed)
-            f.write(_MAGIC + bytes(_SUM))  # the checksum is known at the end
-            crc = 0
+            f.write(_MAGIC)
             for record in itertools.chain([(VERSION, token)], records(state, release)):
                 data = marshal.dumps(record)
                 del record  # (neither kept while the next record is made)
-                size = len(data).to_bytes(_LENGTH, "big")
-                crc = zlib.crc32(data, zlib.crc32(size, crc))
-                f.write(size)
+                f.write(len(data).to_bytes(_LENGTH, "big") + _checksum(data))
                 f.write(data)
                 big = len(data) > _BIG
                 del data
                 if big:  # (its buffer and marshal's table of what it wrote, given back now: they added up)
                     give_back_free_memory()
-            f.seek(len(_MAGIC))
-            f.write(crc.to_bytes(_SUM, "big"))
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         return Encoded(target, error=exc)
@@ -218,8 +220,8 @@ def encode(root: Path, out: Path, state: State, release: bool = False) -> Encode
 
 def _file(records: Iterable[Any]) -> bytes:
     """A cache file's bytes (a small one: a delta)."""
-    payload = b"".join(len(data).to_bytes(_LENGTH, "big") + data for data in map(marshal.dumps, records))
-    return _MAGIC + _checksum(payload) + payload
+    return _MAGIC + b"".join(len(data).to_bytes(_LENGTH, "big") + _checksum(data) + data
+                              for data in map(marshal.dumps, records))
 
 
 def _checksum(payload: bytes | memoryview) -> bytes:
@@ -249,16 +251,17 @@ def discard(encoded: Encoded) -> None:
         encoded.tmp.unlink(missing_ok=True)
 
 
-def settle(state: State, fingerprints: dict[str, Any], keep: AbstractSet[str], changed: bool,
+def settle(state: State, fingerprints: Mapping[str, Any], keep: AbstractSet[str], changed: bool,
            deferred: Iterable[str] = ()) -> bool:
     """The state updated for the next build with this build's page fingerprints and output files (`keep`,
     and the manifest). `deferred`: pages this build left for later (newsgen serve's `only`). Returns whether
     it must be saved: `changed` (what the plan changed in it), or the pages or the files differ."""
     from ..output import MARKER, lists_exactly
+    from .keyed import differ
 
     last = state.outputs
     same = last is not None and MARKER in last and lists_exactly(keep, last)  # (last is keep and the manifest)
-    changed = changed or not same or state.pages != fingerprints
+    changed = changed or not same or differ(state.pages, fingerprints)
     state.pages = fingerprints
     state.unrendered.clear()  # (the pages of every file parsed are this build's now, and every page shown early
     state.early.intersection_update(deferred)  # but those left for later: rendered again when they are)
@@ -266,7 +269,7 @@ def settle(state: State, fingerprints: dict[str, Any], keep: AbstractSet[str], c
     return changed
 
 
-def remember(root: Path, out: Path, state: State, fingerprints: dict[str, Any], keep: AbstractSet[str],
+def remember(root: Path, out: Path, state: State, fingerprints: Mapping[str, Any], keep: AbstractSet[str],
              changed: bool, persist: bool, deferred: Iterable[str] = ()) -> str | None:
     """The state settled (`settle`) and saved (`persist`; newsgen serve keeps it in its memory) when
     something in it changed. Returns a warning when it could not be saved."""

@@ -20,6 +20,7 @@ import marshal
 import pickle
 import types
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,6 +28,7 @@ from zoneinfo import ZoneInfo
 from .. import frozen
 from ..errors import Diagnostic
 from ..model import Article, Author, Image, Listing, Tag
+from . import keyed
 from .state import Fingerprint, ParsedEntry, State
 
 
@@ -35,8 +37,8 @@ class Base:
     """A full cache file as read: what a delta is computed against (the same objects, not copies)."""
 
     base_id: str
-    parsed: dict[str, tuple[Any, ...]]
-    pages: dict[str, Any]
+    parsed: Mapping[str, tuple[Any, ...]]  # (keyed.Parts, as read)
+    pages: Mapping[str, Any]
     outputs: frozenset[str] | None
     related: dict[str, Any]
     site: Any
@@ -245,7 +247,9 @@ def encode_delta(state: State) -> tuple[Any, ...] | None:
         pending = state.pending
         parsed_upd = {rel: pending[rel] for rel in base.by_delta if rel in pending and rel not in state.parsed}
         parsed_upd.update({rel: raw(e) for rel, e in state.parsed.items()})
-        parsed_del = [rel for rel in base.parsed if rel not in pending and rel not in state.parsed]
+        known = keyed.changes(pending, base.parsed)  # (the delta's removals: not every key looked at)
+        removed = known[1] if known is not None else [rel for rel in base.parsed if rel not in pending]
+        parsed_del = [rel for rel in removed if rel not in state.parsed]
     else:
         decoded = base.entries or {}
         for rel, e in state.parsed.items():
@@ -256,10 +260,17 @@ def encode_delta(state: State) -> tuple[Any, ...] | None:
             if old is None or old[3] is not now[3] or old[:3] != now[:3] or old[4] != now[4]:
                 parsed_upd[rel] = now
         parsed_del = [rel for rel in base.parsed if rel not in state.parsed]
-    pages_upd = {k: tuple(v) for k, v in state.pages.items() if base.pages.get(k) != v}
-    pages_del = [k for k in base.pages if k not in state.pages]
-    related_upd = {k: v for k, v in state.related.items() if base.related.get(k) != v}
-    related_del = [k for k in base.related if k not in state.related]
+    known = keyed.changes(state.pages, base.pages)  # (read by key: only the keys this build or the delta set)
+    if known is not None:
+        pages_upd, pages_del = {k: tuple(v) for k, v in known[0].items()}, known[1]
+    else:
+        pages_upd = {k: tuple(v) for k, v in state.pages.items() if base.pages.get(k) != v}
+        pages_del = [k for k in base.pages if k not in state.pages]
+    if state.related is base.related:  # (read lazily and not decoded again: the same)
+        related_upd, related_del = {}, []
+    else:
+        related_upd = {k: v for k, v in state.related.items() if base.related.get(k) != v}
+        related_del = [k for k in base.related if k not in state.related]
     if (len(parsed_upd) + len(parsed_del) + len(pages_upd) + len(pages_del) + len(related_upd) + len(related_del)
             > DELTA_MAX or (base.outputs is None) != (state.outputs is None)):
         return None
@@ -286,36 +297,54 @@ def decode(data: tuple[Any, ...], delta: tuple[Any, ...] | None = None, lazy: bo
             site = new_site[0]
         if outputs is not None:
             outputs = (outputs - frozenset(outputs_del)) | frozenset(outputs_add)
-    # copies: a build changes these in place, and the base must stay as read
-    parsed = _updated(parsed, parsed_upd, parsed_del)
-    plain_pages = _updated(pages, pages_upd, pages_del)
-    typed_pages = dict(zip(plain_pages, map(Fingerprint._make, plain_pages.values()), strict=True))
-    related = _updated(related, related_upd, related_del)
+    # a build changes `parsed` and `related` in place, and the base must stay as read: `parsed` is read
+    # through (pending: the file's parts, the delta's changes over them), `related` copied when decoded
+    pending = _over(parsed, parsed_upd, parsed_del)
+    typed_pages = _over(pages, dict(zip(pages_upd, map(Fingerprint._make, pages_upd.values()), strict=True)),
+                        pages_del)
+    if not isinstance(typed_pages, keyed.Parts | keyed.Overlay):  # (a dict given: tests, and older callers)
+        typed_pages = dict(zip(typed_pages, map(Fingerprint._make, typed_pages.values()), strict=True))
+    same = not related_upd and not related_del and lazy  # (copied when decoded: materialize)
+    related = related if same else _updated(related, related_upd, related_del)
     base.by_delta = frozenset(parsed_upd)
     state = State(config_digest=config_digest, pages=typed_pages, images=images, outputs=outputs,
-                  template_refs=template_refs, related=related, site=site, base=base, pending=parsed)
+                  template_refs=template_refs, related=related, site=site, base=base, pending=pending)
     if not lazy:
         materialize(state)
     return state
 
 
+def _over(base: Mapping[str, Any], upd: dict[str, Any], deleted: list[str]) -> Mapping[str, Any]:
+    """`base` with a delta's changes: read through when it is read by key, else a changed copy."""
+    if isinstance(base, keyed.Parts):
+        return keyed.Overlay(base, upd, frozenset(deleted)) if upd or deleted else base
+    return _updated(dict(base), upd, deleted)
+
+
 def materialize(state: State) -> bool:
-    """The entries a lazily read state left as read, decoded (`state.parsed`). False when one cannot be:
-    the state is then an empty one (a full build)."""
+    """The entries and the pages a lazily read state left as read, decoded (`state.parsed`, `state.pages`
+    as dicts). False when one cannot be: the state is then an empty one (a full build)."""
     pending, base = state.pending, state.base
-    if pending is None:
+    if pending is None and isinstance(state.pages, dict):
         return True
     zones: dict[object, dt.tzinfo] = {}
     try:
-        entries = {rel: entry(raw, zones) for rel, raw in pending.items()}
+        if isinstance(base, Base) and isinstance(base.parsed, keyed.Parts):
+            base.parsed.whole()  # (one dict from here on: looked up by every key to save)
+        entries = {rel: entry(raw, zones) for rel, raw in pending.items()} if pending is not None else {}
+        pages = keyed.whole(state.pages)
     except Exception:  # noqa: BLE001 - any damage means: rebuild everything
         empty = State()
         for f in dataclasses.fields(State):
             setattr(state, f.name, getattr(empty, f.name))
         return False
-    if isinstance(base, Base):  # entries exactly as in the full file (not changed by its delta): unchanged
-        base.entries = {rel: e for rel, e in entries.items() if rel not in base.by_delta}  # while the same object
+    if isinstance(base, Base):
+        if pending is not None:  # entries exactly as in the full file (not changed by its delta): unchanged
+            base.entries = {rel: e for rel, e in entries.items() if rel not in base.by_delta}  # while the same object
+        if state.related is base.related:
+            state.related = dict(base.related)  # (the build changes it; the base stays as read)
     state.parsed = {**entries, **state.parsed}  # (entries a build already replaced stay)
+    state.pages = pages
     state.pending = None
     return True
 

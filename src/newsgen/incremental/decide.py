@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 @dataclass
 class Decision:
     todo: list[PageSpec] = field(default_factory=list)  # pages to render now
-    fingerprints: dict[str, Fingerprint] = field(default_factory=dict)  # every planned page's, to remember
+    # every planned page's, to remember (the body-edit path: an overlay of the last build's, read by key)
+    fingerprints: Mapping[str, Fingerprint] = field(default_factory=dict)
     unchanged: int = 0  # pages skipped: nothing they show changed
     deferred: list[str] = field(default_factory=list)  # left out by `only`: their old file stays, still stale
     reasons: list[str] = field(default_factory=list)  # "/url: why" for each page in todo (build -v)
@@ -55,8 +56,9 @@ def decide(specs: Iterable[PageSpec], common: str, templates: Mapping[str, str],
     that file in the output folder (outputs.Outputs.there); `only`: render
     just these output files now (newsgen serve: what the browser shows), deferring the rest. `carried`:
     the pages not planned, unchanged (`carry_over`)."""
-    decision = Decision()
-    fingerprints, previous_of, template_of = decision.fingerprints, last.get, templates.get
+    fingerprints: dict[str, Fingerprint] = {}
+    decision = Decision(fingerprints=fingerprints)
+    previous_of, template_of = last.get, templates.get
     new, unchanged = tuple.__new__, 0  # (Fingerprint's own __new__ is a Python function: 12,600 calls at 10k)
     for spec in specs:
         kind, out = spec.kind, spec.out
@@ -71,9 +73,9 @@ def decide(specs: Iterable[PageSpec], common: str, templates: Mapping[str, str],
         if only is not None and spec.out not in only:
             decision.deferred.append(spec.out)  # its old file stays; the next build renders it
             if previous is None:
-                del decision.fingerprints[spec.out]
+                del fingerprints[spec.out]
             else:
-                decision.fingerprints[spec.out] = previous
+                fingerprints[spec.out] = previous
             continue
         decision.todo.append(spec)
         if explain:

@@ -17,29 +17,33 @@ largest process ~0.3 GB larger for the moment it took (a cold build at 1,000,000
     model           the rest of the site model: its small fields, then its listings (PAGES_A_PART of
                     their pages a part, or one listing), the sections' lists (SECTION_ITEMS a part, or
                     one section), related lists and previous/next links (RECORD_ENTRIES a part)
-    parsed          the parsed entries, RECORD_ENTRIES a part
-    pages           the page fingerprints, RECORD_ENTRIES a part
+    parsed          the parsed entries: those of the site model's articles in the order's parts, then
+                    the others, ~RECORD_ENTRIES a part (`keyed.InOrder`); read back as a `keyed.Parts`,
+                    a part decoded when a key in it is asked for
+    pages           the page fingerprints, the same way (`keyed.page_part`: the feeds and other files
+                    that are not a folder's index.html all in the first)
 
-A delta that brings a site model of its own makes the full file's model parts useless: `cache._read`
-leaves them undecoded (`model_parts`); its order is still read (the memo's parts refer to it).
+A delta that brings a site model of its own makes the full file's model parts useless: they are left
+undecoded (`from_records`' `model`); its order is still read (the memo's parts refer to it).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import itertools
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from ..model import Listing
 from .codec import materialize, raw
-from .state import State
+from .keyed import InOrder, Load, Parts, page_part, split
+from .state import Fingerprint, State
 
 RECORD_ENTRIES = 16_384  # names, entries or fingerprints per part
 PAGES_A_PART = 2048  # listings' pages per part (a section's listing at 1M articles: ~6,000 pages, ~1 MB)
 SECTION_ITEMS = 65_536  # articles of the sections' lists per part (a section at 1M: ~125,000)
 _PAGES = [f.name for f in dataclasses.fields(Listing)].index("pages")  # (in a packed listing)
-_HEAD = 11  # fields of the head
+_HEAD = 13  # fields of the head
 
 
 def records(state: State, release: bool = False) -> Iterator[Any]:
@@ -54,8 +58,11 @@ def records(state: State, release: bool = False) -> Iterator[Any]:
     aligned = sum(1 for source in order if source in memo)
     outside = {} if aligned == len(memo) else _outside(memo, set(order))
     n_model, model = _model_parts(packed[1:]) if packed is not None else (0, iter(()))
-    yield (state.config_digest, state.images, state.template_refs, key, _parts(state.parsed), _parts(state.pages),
-           None if outputs is None else _parts(outputs), _parts(order), _parts(outside), n_model, len(order))
+    placed = InOrder(list(_chunks(order, tuple)))
+    n_parsed = placed.ordered + _parts(range(placed.outside(state.parsed))) if state.parsed else 0
+    yield (state.config_digest, state.images, state.template_refs, key, n_parsed, _parts(state.pages),
+           None if outputs is None else _parts(outputs), _parts(order), _parts(outside), n_model, len(order),
+           len(state.parsed), len(state.pages))
     yield from _chunks(outputs or (), list)
     for part in _chunks(order, tuple):
         yield part, {source: memo[source] for source in part if source in memo}
@@ -63,47 +70,54 @@ def records(state: State, release: bool = False) -> Iterator[Any]:
     del outside
     yield from model
     del model
-    entries = iter(state.parsed.items())
-    while part := list(itertools.islice(entries, RECORD_ENTRIES)):
-        yield {rel: raw(e) for rel, e in part}
+    parsed, pages = state.parsed, state.pages
+    for keys in _by_part(parsed, n_parsed, placed):
+        yield {rel: raw(parsed[rel]) for rel in keys}
         if release:
-            for _, e in part:
-                e.packed = None
-    yield from _chunks(((out, tuple(fp)) for out, fp in state.pages.items()), dict)
+            for rel in keys:
+                parsed[rel].packed = None
+    for keys in _by_part(pages, _parts(pages), page_part):
+        yield {out: tuple(pages[out]) for out in keys}
 
 
-def model_parts(found: list[object]) -> bool:
-    """Whether the next record of a full file is one of its site model's parts past the order and the
-    memo (`found`: the records before it; found[0] the file's own head, found[1] the state's)."""
-    head: Any = found[1] if len(found) >= 2 else None
+def _by_part(mapping: Mapping[str, Any], n: int, where: Callable[[str, int], int]) -> Iterator[list[str]]:
+    """The keys of each of `n` parts, in order (`keyed.split`), each list let go of once it is written."""
+    parts = split(mapping, n, where)
+    for i in range(len(parts)):
+        keys, parts[i] = parts[i], []
+        yield keys  # (one may be empty: each part's place is its number)
+
+def from_records(found: Sequence[Load], model: bool = True) -> tuple[Any, ...]:
+    """records() read back (`found`: each record's loader, without the file's own head): (config digest,
+    parsed, pages, images, outputs, template refs, related, site); the parsed entries and the pages as
+    `keyed.Parts`, read when asked for. `model`: False when a delta's site model replaces this one (its
+    parts are not decoded). ValueError when they do not fit together."""
+    head = found[0]() if found else None
     if not isinstance(head, tuple) or len(head) != _HEAD:
-        return False
-    first = 2 + (head[6] or 0) + head[7] + head[8]
-    return bool(first <= len(found) < first + head[9])
-
-
-def from_records(found: list[Any]) -> tuple[Any, ...]:
-    """records() read back (`found`: without the file's own head): (config digest, parsed, pages, images,
-    outputs, template refs, related, site). ValueError when they do not fit together."""
-    if not found or not isinstance(found[0], tuple) or len(found[0]) != _HEAD:
         raise ValueError("not a build state")
-    config_digest, images, template_refs, key, n_parsed, n_pages, *counts = found[0]
-    n_outputs, n_order, n_outside, n_model, size = counts
+    config_digest, images, template_refs, key, n_parsed, n_pages, *counts = head
+    n_outputs, n_order, n_outside, n_model, size, n_entries, n_fingerprints = counts
     parts = iter(found[1:])
-    names = list(itertools.islice(parts, n_outputs or 0))
+    names = [load() for load in itertools.islice(parts, n_outputs or 0)]
     outputs = None if n_outputs is None else frozenset(itertools.chain.from_iterable(names))
-    ordered = list(itertools.islice(parts, n_order))
+    del names
+    ordered = [load() for load in itertools.islice(parts, n_order)]
     order = tuple(itertools.chain.from_iterable(part for part, _ in ordered))
     if len(order) != size:
         raise ValueError("not a build state")
-    related = _merged([memo for _, memo in ordered] + list(itertools.islice(parts, n_outside)))
+    related = _merged([memo for _, memo in ordered] + [load() for load in itertools.islice(parts, n_outside)])
+    placed = InOrder([part for part, _ in ordered])
     del ordered
-    model = list(itertools.islice(parts, n_model))  # (None: not decoded, a delta's site model replaces it)
-    site = (key, (order, *_model(model))) if key is not None and None not in model else None
+    model_loads = list(itertools.islice(parts, n_model))
+    site = (key, (order, *_model([load() for load in model_loads]))) if key is not None and model else None
     entries, pages = list(itertools.islice(parts, n_parsed)), list(parts)
-    if len(pages) != n_pages or not all(isinstance(part, dict) for part in (*entries, *pages)):
+    if len(pages) != n_pages or len(entries) != n_parsed:
         raise ValueError("not a build state")
-    return config_digest, _merged(entries), _merged(pages), images, outputs, template_refs, related, site
+    if n_parsed < placed.ordered and n_entries:
+        raise ValueError("not a build state")
+    fingerprints = Parts(pages, n_fingerprints, Fingerprint._make, page_part)
+    entries_read = Parts(entries, n_entries, where=placed)
+    return config_digest, entries_read, fingerprints, images, outputs, template_refs, related, site
 
 
 def _parts(items: Any) -> int:

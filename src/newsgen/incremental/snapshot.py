@@ -32,6 +32,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import datetime as dt
     from collections.abc import Callable, Iterable, Iterator, Sequence
+    from collections.abc import Set as AbstractSet
     from typing import TypeAlias
 
     from ..model import Article
@@ -52,10 +53,11 @@ Stamps = dict[str, tuple[int, int]]
 class Inputs:
     """What a build may read, as found at its start."""
 
-    __slots__ = ("checked", "links", "stamps", "touched")
+    __slots__ = ("checked", "links", "packed", "stamps", "touched")
 
     def __init__(self, stamps: Stamps, links: list[str] | None = None) -> None:
         self.stamps = stamps
+        self.packed: bytes | None = None  # pack(stamps), once made (`packed_stamps`): the snapshot saves these bytes
         self.links = [] if links is None else links  # symlinks met in the input folders (inputs.check_links)
         # (output folder, the last build's snapshot, its output check under way) when `quick` found a
         # change: the build goes on with them instead of reading and checking again
@@ -79,8 +81,11 @@ class Snapshot:
 
     __slots__ = ("_packed", "_stamps", "articles", "key", "outputs", "pages", "since", "state", "valid_until")
 
-    def __init__(self, key: str, stamps: Stamps | None, valid_until: float, outputs: list[str], articles: int,
+    def __init__(self, key: str, stamps: Stamps | Inputs | None, valid_until: float, outputs: list[str], articles: int,
                  pages: int, packed: bytes | None = None, since: float = 0.0, state: str = "") -> None:
+        if isinstance(stamps, Inputs):  # (a build's: its stamps, and their bytes when the no-change check made them)
+            packed = stamps.packed if packed is None else packed
+            stamps = stamps.stamps
         self.key = key  # newsgen's version and code, the output folder and the build options
         self._stamps = stamps
         self._packed = packed if packed is not None or stamps is not None else b""  # (packed when asked for)
@@ -309,8 +314,8 @@ _SLICE = 8192  # stamps or names marshalled at a time (save)
 
 
 def _packed_parts(snap: Snapshot) -> Iterator[bytes]:
-    """pack(snap.stamps), a slice at a time (or the bytes a loaded snapshot has)."""
-    if snap._stamps is None:
+    """pack(snap.stamps), a slice at a time (or the bytes a loaded snapshot has, or its build made)."""
+    if snap._stamps is None or snap._packed is not None:
         yield snap.packed
         return
     items = iter(snap._stamps.items())
@@ -325,6 +330,13 @@ def _names_parts(names: list[str]) -> Iterator[bytes]:
     yield b"[" + len(names).to_bytes(4, "little")
     for i in range(0, len(names), _SLICE):
         yield marshal.dumps(names[i : i + _SLICE], 2)[5:]
+
+
+def names(keep: AbstractSet[str], last: Snapshot | None) -> list[str]:
+    """The output's files sorted: the last build's list when they are the same (1.28 million sorted: ~0.6 s)."""
+    if last is not None and len(last.outputs) == len(keep) and all(map(keep.__contains__, last.outputs)):
+        return last.outputs
+    return sorted(keep)
 
 
 def forget(root: Place, out: Place) -> None:
@@ -355,22 +367,29 @@ def quick(root: str, out: str, key: str, now: float,
     if aside is not None:
         walked = walk_aside(lambda: (pack((f := take(root)).stamps), f.links), last.packed, outputs, aside)
     if walked is None:
-        if up_to_date(last, key, (found := take(root)).stamps, now, outputs):
+        if up_to_date(last, key, (found := take(root)), now, outputs):
             return last
     elif walked[1] is None and outputs.all_there() and outputs.there(MANIFEST):
         return last  # (up_to_date: the same stamps; the key and the clock are checked above)
     else:
         links, packed = walked
         found = Inputs(last.stamps if packed is None else marshal.loads(packed), links)  # noqa: S302 - our walk's
+        found.packed = last.packed if packed is None else None  # (the child's are not kept: made again if needed)
     found.checked = (out, last, outputs)
     return found
 
 
-def up_to_date(previous: Snapshot | None, key: str, stamps: Stamps, now: float, outputs: Outputs) -> bool:
+def packed_stamps(found: Inputs) -> bytes:  # pack(found.stamps), made once
+    if found.packed is None:
+        found.packed = pack(found.stamps)
+    return found.packed
+
+
+def up_to_date(previous: Snapshot | None, key: str, found: Inputs, now: float, outputs: Outputs) -> bool:
     """True when a build would change nothing: same inputs, same options, clock between the previous
     build's own and its horizon, and every file it wrote still in the output folder, its manifest too (without
     it, the next build without a cache would take the folder for someone else's and refuse it)."""
-    if previous is None or previous.key != key or not in_time(previous, now) or previous.packed != pack(stamps):
+    if previous is None or previous.key != key or not in_time(previous, now) or previous.packed != packed_stamps(found):
         return False
     return outputs.all_there() and outputs.there(MANIFEST)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -43,7 +44,8 @@ class ParsedEntry:
 class State:
     config_digest: str = ""
     parsed: dict[str, ParsedEntry] = field(default_factory=dict)
-    pages: dict[str, Fingerprint] = field(default_factory=dict)  # output file -> fingerprint
+    # output file -> fingerprint (read lazily: `keyed.Parts` or an `Overlay` of them until `codec.materialize`)
+    pages: Mapping[str, Fingerprint] = field(default_factory=dict)
     # image source -> (stamp, digest, sizes of its variants in the image cache): images.Known
     images: dict[str, tuple[Stamp, str, tuple[tuple[str, int], ...]]] = field(default_factory=dict)
     outputs: frozenset[str] | None = None  # every file the last build left in the output (None: unknown)
@@ -61,7 +63,7 @@ class State:
     # read but not yet decoded (cache.load(lazy=True)): the parsed entries as the file stores them, by
     # source; `codec.materialize` turns them into `parsed`. The body-edit path (bodyedit.py) reads
     # the few articles it needs from here and leaves the rest as they are.
-    pending: dict[str, tuple[object, ...]] | None = field(default=None, compare=False, repr=False)
+    pending: Mapping[str, tuple[object, ...]] | None = field(default=None, compare=False, repr=False)
     # newsgen serve: the snapshot of the last build that succeeded (the CLI reads it from the output
     # folder), kept in memory, none while a build runs; what the body-edit path compares against
     snapshot: Snapshot | None = field(default=None, compare=False, repr=False)

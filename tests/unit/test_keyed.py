@@ -1,0 +1,179 @@
+"""keyed.py: the cache's parsed entries and page fingerprints read by key, a part at a time, and saved
+from the keys a build changed; the same answers as the dicts they stand for."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newsgen.build import BuildOptions, build
+from newsgen.incremental import cache, keyed, records
+from newsgen.incremental.cache import cache_file, delta_file, load
+
+
+def _parts(d: dict[str, Any], n: int, decoded: list[int] | None = None, where: Any = keyed.part_of) -> keyed.Parts:
+    split = keyed.split(d, n, where)
+
+    def loader(i: int) -> keyed.Load:
+        def load() -> dict[str, Any]:
+            if decoded is not None:
+                decoded.append(i)
+            return {k: d[k] for k in split[i]}
+        return load
+
+    return keyed.Parts([loader(i) for i in range(len(split))], len(d), where=where)
+
+
+def _keys(rng: random.Random) -> list[str]:
+    odd = ["content/é.md", "content/\udcff.md", "", "a/b/", "x" * 300, "feed.xml", "politics/index.html", "a/index.html"]  # (non-ASCII, a lone surrogate from a file name)
+    return list(dict.fromkeys(odd + [f"content/s{rng.randrange(1000)}/{rng.random()}.md" for _ in range(rng.randrange(60))]))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_parts_and_overlays_answer_as_the_dicts_they_stand_for(seed: int) -> None:
+    rng = random.Random(seed)
+    keys = _keys(rng)
+    d = {k: (i, k) for i, k in enumerate(keys)}
+    n = rng.choice([0, 1, 2, 3, 7]) if d else 0
+    n = max(n, 1) if d else 0
+    parts = _parts(d, n, where=rng.choice([keyed.part_of, keyed.page_part]))
+    assert len(parts) == len(d) and dict(parts.items()) == d and parts == d
+    for k in [*keys, "missing", "content/s1/x.md"]:
+        assert (k in parts) == (k in d) and parts.get(k) == d.get(k)
+    changed = {k: ("new", k) for k in rng.sample(keys, min(len(keys), 5))} | {"added.md": ("added",)}
+    removed = frozenset(rng.sample(keys, min(len(keys), 4))) | {"never there.md"}
+    overlay = keyed.Overlay(parts, changed, removed)
+    expected = {k: v for k, v in {**d, **changed}.items() if k not in removed or k in changed}
+    assert len(overlay) == len(expected) and dict(overlay.items()) == expected and overlay == expected
+    assert keyed.whole(overlay) == expected and keyed.whole(parts) == d
+    for k in [*keys, "added.md", "never there.md"]:
+        assert (k in overlay) == (k in expected) and overlay.get(k) == expected.get(k)
+    more = {keys[0]: "again"} if keys else {}
+    again = keyed.over(overlay, more)
+    assert isinstance(again, keyed.Overlay) and again.base is parts and dict(again.items()) == {**expected, **more}
+    # what a delta needs: from the overlay's own keys, the same as comparing every key
+    upd, gone = keyed.changes(again, parts)  # type: ignore[misc]
+    every = {k: v for k, v in again.items() if d.get(k, object()) != v}
+    assert upd == every and sorted(gone) == sorted(k for k in d if k not in again)
+    assert keyed.differ(again, overlay) == (dict(again.items()) != dict(overlay.items()))
+    assert keyed.differ(again, keyed.over(again, {})) is False
+    assert keyed.differ(parts, dict(parts.items())) is False
+
+
+def test_a_key_is_looked_up_in_its_own_part_only() -> None:
+    d = {f"content/{i}.md": i for i in range(500)}
+    decoded: list[int] = []
+    parts = _parts(d, 31, decoded)
+    assert parts["content/7.md"] == 7 and "content/9.md" in parts and parts.get("content/nope.md") is None
+    assert 1 <= len(decoded) <= 3 and len(set(decoded)) == len(decoded)  # each part decoded once
+    assert parts["content/7.md"] == 7 and len(decoded) <= 3
+    assert parts.whole() == d and sorted(decoded) == list(range(31))
+
+
+def test_a_mapping_of_no_parts_holds_nothing() -> None:
+    for where in (keyed.part_of, keyed.page_part, keyed.InOrder([])):
+        empty = keyed.Parts([], 0, where=where)
+        assert empty.get("x") is None and "x" not in empty and list(empty) == [] and empty.whole() == {}
+        assert dict(keyed.Overlay(keyed.Parts([], 0, where=where), {"a": 1}).items()) == {"a": 1}
+
+
+def test_a_part_that_is_not_a_mapping_is_damage() -> None:
+    parts = keyed.Parts([lambda: ["not", "a", "dict"]], 3)
+    with pytest.raises(ValueError):
+        parts.get("x")
+    short = keyed.Parts([lambda: {"a": 1}], 2)  # (the head says two entries)
+    with pytest.raises(ValueError):
+        short.whole()
+
+
+def _site(make_site: Any) -> Path:
+    art = make_site.article
+    files = {f"content/politics/2025/p{i}.md": art(f"Council story {i}", date=f"2025-{i // 28 + 3:02d}-{i % 28 + 1:02d} 09:00",
+                                                   tags=["council", f"t{i % 3}"]) for i in range(80)}
+    return make_site(files)
+
+
+def test_a_body_edit_decodes_a_few_parts_and_saves_a_delta_of_its_keys(make_site: Any, tmp_path: Path,
+                                                                        monkeypatch: Any) -> None:
+    """A site whose cache is in many parts (2 entries each, as a million articles' are in parts of
+    16,384): an edit of one body reads the parts of the entries and pages it needs, not the others, and
+    saves a delta with that article's entry and the pages it changed; read back whole, the state is the
+    one a build that decoded everything would have saved."""
+    monkeypatch.setattr(records, "RECORD_ENTRIES", 2)
+    root, out = _site(make_site), tmp_path / "public"
+    build(root, BuildOptions(out=out, jobs=1))
+    assert not delta_file(root, out).exists()
+    path = root / "content/politics/2025/p5.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nA line the desk added.\n", encoding="utf-8")
+    decoded = []
+    real = cache._Record.__call__
+
+    def counted(self: Any) -> object:
+        found = real(self)
+        decoded.append(found)
+        return found
+
+    monkeypatch.setattr(cache._Record, "__call__", counted)
+    result = build(root, BuildOptions(out=out, jobs=1))
+    monkeypatch.setattr(cache._Record, "__call__", real)
+    assert "parse" not in {name for name, _ in result.stages}  # (the body-edit path)
+    assert result.rendered >= 1 and delta_file(root, out).exists()
+    found = cache._read(cache_file(root, out))
+    assert found is not None
+    head = found[1]()
+    n_parsed, n_pages = head[4], head[5]  # type: ignore[index]
+    assert n_parsed == 40 and n_pages > 60
+    parts = [r for r in decoded if isinstance(r, dict) and r and all(isinstance(v, tuple) and len(v) == 5 for v in r.values())]
+    entries = [r for r in parts if all(k.startswith("content/") for k in r)]
+    pages = [r for r in parts if r not in entries]
+    # (the edited one and what its page and the feeds show: its neighbours, related stories, feed items)
+    assert 1 <= len(entries) < n_parsed * 3 // 4, len(entries)
+    assert 1 <= len(pages) <= 2, len(pages)  # (its page's, and the first: every feed's)
+    lazily, _ = load(root, out)
+    delta = [r() for r in cache._read(delta_file(root, out))]  # type: ignore[union-attr]
+    assert set(delta[0][4]) == {"content/politics/2025/p5.md"}  # (the parsed entries it carries)
+    assert "politics/council-story-5/index.html" in delta[0][6] and len(delta[0][6]) <= 8  # (the pages)
+    # the same as a cache-less build's state, read back whole
+    fresh = tmp_path / "fresh"
+    build(root, BuildOptions(out=fresh, jobs=1))
+    theirs, _ = load(root, fresh)
+    assert lazily.parsed.keys() == theirs.parsed.keys()
+    assert all(lazily.parsed[k].article == theirs.parsed[k].article for k in theirs.parsed)
+    assert dict(lazily.pages) == dict(theirs.pages)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_stamps_compared_pairwise_find_what_a_lookup_of_each_finds(seed: int) -> None:
+    """bodyedit._changed: two walks of the same files (the same order) compared pairwise in C; any other
+    pair of stamps (a file added, removed, or listed in another order) the old way. The same answer."""
+    from newsgen.incremental.bodyedit import _changed
+
+    rng = random.Random(seed)
+    then = {f"content/{i}.md": (rng.randrange(5), rng.randrange(3)) for i in range(rng.randrange(1, 200))}
+    now = {k: (v if rng.random() < 0.9 else (v[0] + 1, v[1])) for k, v in then.items()}
+    kind = seed % 4
+    if kind == 1:  # another order
+        items = list(now.items())
+        rng.shuffle(items)
+        now = dict(items)
+    elif kind == 2:  # a file added and one removed
+        now.pop(next(iter(now)))
+        now["content/new.md"] = (1, 1)
+    elif kind == 3:  # a file added at the end: the same length no more
+        now["content/z.md"] = (0, 0)
+    expected = [rel for rel, st in now.items() if then.get(rel, st) != st]
+    assert sorted(_changed(now, then)) == sorted(expected)
+
+
+def test_the_snapshot_keeps_the_last_builds_sorted_names_when_the_files_are_the_same() -> None:
+    from newsgen.incremental import snapshot
+
+    last = snapshot.Snapshot("k", {}, 0.0, ["a/index.html", "b.xml", "c/d.html"], 3, 3)
+    same = frozenset(last.outputs)
+    assert snapshot.names(same, last) is last.outputs
+    assert snapshot.names(same | {"e.html"}, last) == [*last.outputs, "e.html"]
+    assert snapshot.names(frozenset({"a/index.html", "b.xml", "x.html"}), last) == ["a/index.html", "b.xml", "x.html"]
+    assert snapshot.names(same, None) == last.outputs
