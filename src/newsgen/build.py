@@ -247,7 +247,7 @@ def _plan(root: Path, config: SiteConfig, found: snapshot.Inputs, remembered: St
 
     since = last.release() if last is not None else None
     if not materialize(remembered):  # every article the cache holds (one it cannot give: start over)
-        warnings.append(f"{root / '.newsgen-cache'}: build cache unreadable (an article in it), doing a full build")
+        warnings.append(f"{root / '.newsgen-cache'}: build cache unreadable (a damaged part), doing a full build")
     # every article page is rendered: no page fingerprints (a first build), or an empty output folder (a CI
     every = options.only is None and (not remembered.pages or is_empty(out))  # runner that restored the cache)
     parsed = parse_site(root, config, found.stamps, remembered, executor, progress, spool_bodies=every)

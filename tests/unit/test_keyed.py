@@ -177,3 +177,73 @@ def test_the_snapshot_keeps_the_last_builds_sorted_names_when_the_files_are_the_
     assert snapshot.names(same | {"e.html"}, last) == [*last.outputs, "e.html"]
     assert snapshot.names(frozenset({"a/index.html", "b.xml", "x.html"}), last) == ["a/index.html", "b.xml", "x.html"]
     assert snapshot.names(same, None) == last.outputs
+
+
+def _records_at(path: Path) -> list[tuple[int, int]]:
+    raw = path.read_bytes()
+    at, found = len(cache._MAGIC), []
+    while at < len(raw):
+        n = int.from_bytes(raw[at : at + cache._LENGTH], "big")
+        at += cache._LENGTH + cache._SUM
+        found.append((at, n))
+        at += n
+    return found
+
+
+@pytest.mark.parametrize("small_parts", [False, True])
+@pytest.mark.parametrize("where", ["an entry part", "a page part"])
+@pytest.mark.parametrize("then", ["a body edit", "the snapshot lost, then builds and an edit"])
+def test_a_part_found_damaged_late_is_a_warning_and_a_full_build(make_site: Any, tmp_path: Path, monkeypatch: Any,
+                                                                  small_parts: bool, where: str, then: str) -> None:
+    """A part of the cache is decoded only when a key in it is asked for: damage in one that the short
+    way meets is the whole way, which reads every part and says so (warning, full build); damage met
+    while a delta is made (the snapshot lost: the pages start over, the file's were never read) is a
+    cache not saved, with a warning, never a traceback; and the output is what a build without a cache
+    makes, every time."""
+    from tests.e2e.newsroom import assert_same, output_of
+
+    from newsgen.incremental import snapshot
+
+    if small_parts:
+        monkeypatch.setattr(records, "RECORD_ENTRIES", 2)
+    root, out = _site(make_site), tmp_path / "public"
+    build(root, BuildOptions(out=out, jobs=1))
+    path = cache_file(root, out)
+    head = cache._read(path)[1]()  # type: ignore[index]
+    n_parsed, n_pages = head[4], head[5]  # type: ignore[index]
+    spans = _records_at(path)
+    pages = spans[len(spans) - n_pages :]
+    entries = spans[len(spans) - n_pages - n_parsed : len(spans) - n_pages]
+    at, n = (entries if where == "an entry part" else pages)[0 if not small_parts else 1]
+    data = bytearray(path.read_bytes())
+    data[at + n // 2] ^= 0x55
+    path.write_bytes(bytes(data))
+
+    def edit(i: int) -> None:
+        file = root / f"content/politics/2025/p{i}.md"
+        file.write_text(file.read_text(encoding="utf-8") + f"\nA line added {i}.\n", encoding="utf-8")
+
+    def check() -> list[str]:
+        result = build(root, BuildOptions(out=out, jobs=1))
+        reference = tmp_path / f"reference-{len(list(tmp_path.iterdir()))}"
+        build(root, BuildOptions(out=reference, jobs=1))
+        assert_same(output_of(out), output_of(reference))
+        return result.warnings
+
+    if then == "a body edit":
+        edit(5)
+        warnings = check()
+        assert all("full build" in w for w in warnings), warnings
+        assert warnings or small_parts  # (in parts of two, the edit may not need the damaged one: then it is not read)
+        headline = root / "content/politics/2025/p9.md"  # the whole way: every part read
+        headline.write_text(headline.read_text(encoding="utf-8").replace("Council story 9", "Council story nine"),
+                            encoding="utf-8")
+        warnings += check()
+        assert len(warnings) == 1 and "full build" in warnings[0], warnings
+    else:
+        Path(snapshot.file_for(root, out)).unlink()
+        check()
+        check()
+        edit(7)
+        check()
+    assert load(root, out)[1] is None  # (the cache saved again is sound)

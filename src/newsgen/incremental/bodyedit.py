@@ -74,7 +74,17 @@ class BodyEdit:
 def body_edit(root: Path, config: SiteConfig, found: Inputs, last: Snapshot, key: str, state: State,
               outputs: Outputs, now: dt.datetime, preview: bool, explain: bool) -> BodyEdit | None:
     """The pages an edit of article bodies changes, or None when this build must take the whole way.
-    `state` (read lazily, or newsgen serve's in memory) is then updated in place with the edited files' entries."""
+    `state` (read lazily, or newsgen serve's in memory) is then updated in place with the edited files' entries.
+    A part of the cache found damaged on the way (`cache.Damaged`, a ValueError) is the whole way too: it
+    reads every part, and gives the warning and the full build."""
+    try:
+        return _body_edit(root, config, found, last, key, state, outputs, now, preview, explain)
+    except ValueError:
+        return None
+
+
+def _body_edit(root: Path, config: SiteConfig, found: Inputs, last: Snapshot, key: str, state: State,
+               outputs: Outputs, now: dt.datetime, preview: bool, explain: bool) -> BodyEdit | None:
     from ..model import Edition
 
     if (state.site is None or not state.pages or state.outputs is None or config.languages or state.unrendered

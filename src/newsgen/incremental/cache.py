@@ -184,7 +184,7 @@ class Encoded:
     target: Path
     data: bytes | None = None
     tmp: Path | None = None
-    error: OSError | None = None  # the temporary file could not be written
+    error: OSError | ValueError | None = None  # the temporary file could not be written, or the state read was damaged
 
 
 def encode(root: Path, out: Path, state: State, release: bool = False) -> Encoded:
@@ -194,7 +194,10 @@ def encode(root: Path, out: Path, state: State, release: bool = False) -> Encode
     from .records import records
 
     state.token = token = os.urandom(8).hex()  # (the snapshot saved with it names it: State.token)
-    delta = codec.encode_delta(state)
+    try:
+        delta = codec.encode_delta(state)
+    except ValueError as exc:  # a part of the file read found damaged only now (cache.Damaged): not saved
+        return Encoded(cache_file(root, out), error=exc)
     if delta is not None:
         return Encoded(delta_file(root, out), data=_file([(VERSION, delta[0], token, *delta[1:])]))
     target = cache_file(root, out)
@@ -212,7 +215,7 @@ def encode(root: Path, out: Path, state: State, release: bool = False) -> Encode
                 del data
                 if big:  # (its buffer and marshal's table of what it wrote, given back now: they added up)
                     give_back_free_memory()
-    except OSError as exc:
+    except (OSError, ValueError) as exc:  # (ValueError: a part of the state read was damaged)
         tmp.unlink(missing_ok=True)
         return Encoded(target, error=exc)
     return Encoded(target, tmp=tmp)
@@ -298,13 +301,14 @@ def save(root: Path, out: Path, encoded: Encoded) -> str | None:
             _folder(path.parent)
             tmp.write_bytes(encoded.data)
         os.replace(tmp, target)
-    except OSError as exc:
+    except (OSError, ValueError) as exc:  # (ValueError: the state read was found damaged while it was encoded)
         for stale in (tmp, path, delta_file(root, out)):  # an older state must not pass for this build's
             try:
                 stale.unlink(missing_ok=True)
             except OSError:
                 pass
-        return (f"{target}: cannot save the build cache ({exc.strerror or type(exc).__name__}); "
+        why = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        return (f"{target}: cannot save the build cache ({why}); "
                 "the site was built, and the next build will be a full one")
     if target == path:
         try:

@@ -329,8 +329,10 @@ def materialize(state: State) -> bool:
         return True
     zones: dict[object, dt.tzinfo] = {}
     try:
-        if isinstance(base, Base) and isinstance(base.parsed, keyed.Parts):
-            base.parsed.whole()  # (one dict from here on: looked up by every key to save)
+        if isinstance(base, Base):  # (one dict each from here on, looked up by every key to save; damage found now)
+            for read in (base.parsed, base.pages):
+                if isinstance(read, keyed.Parts):
+                    read.whole()
         entries = {rel: entry(raw, zones) for rel, raw in pending.items()} if pending is not None else {}
         pages = keyed.whole(state.pages)
     except Exception:  # noqa: BLE001 - any damage means: rebuild everything

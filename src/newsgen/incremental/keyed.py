@@ -144,8 +144,7 @@ class Parts(Mapping[str, Any]):
         if self._whole is None:
             merged = self.part(0) if len(self._made) == 1 else {}
             for i in range(len(self._made) if len(self._made) > 1 else 0):
-                merged.update(self.part(i))
-                self._made[i] = None
+                merged.update(self.part(i))  # (each part kept until all are merged: one that fails leaves them)
             if len(merged) != self._size:
                 raise ValueError("not a build state")
             self._whole, self._made = merged, [merged] * len(self._made)

@@ -51,7 +51,8 @@ def records(state: State, release: bool = False) -> Iterator[Any]:
     are never all in memory, nor these tuples of every article and page). `release`: each entry's packed
     article dropped once its record is written (a first build keeps the articles to the end, and their
     packed copies would only wait for a save that already happened)."""
-    materialize(state)  # (a lazily read state: every entry is written)
+    if not materialize(state):  # (a lazily read state: every entry is written)
+        raise ValueError("a part of the build cache read is damaged")
     outputs, memo = state.outputs, state.related
     key, packed = state.site if state.site is not None else (None, None)
     order: Any = packed[0] if packed is not None else ()
