@@ -3,6 +3,7 @@ from the keys a build changed; the same answers as the dicts they stand for."""
 
 from __future__ import annotations
 
+import os
 import random
 from pathlib import Path
 from typing import Any
@@ -247,3 +248,50 @@ def test_a_part_found_damaged_late_is_a_warning_and_a_full_build(make_site: Any,
         edit(7)
         check()
     assert load(root, out)[1] is None  # (the cache saved again is sound)
+
+
+@pytest.mark.parametrize("beside", [False, True])
+def test_an_edit_saved_by_renaming_asks_the_heads_folders_not_every_entry(make_site: Any, png: Any, tmp_path: Path,
+                                                                         monkeypatch: Any, beside: bool) -> None:
+    """An editor that saves by renaming a temporary file over the article changes its folder's stamp.
+    Whether an article depends on that folder (a bundle's, or one naming a file beside it) is read from
+    the file's head (`records._folders`), not from every entry: the short way then decodes a few parts.
+    With an article that names an image beside it in that folder, the build takes the whole way, as it
+    must (a new image there may change that article); the output is a cache-less build's either way."""
+    from tests.e2e.newsroom import assert_same, output_of
+
+    monkeypatch.setattr(records, "RECORD_ENTRIES", 2)
+    art = make_site.article
+    files: dict[str, str | bytes] = {
+        f"content/politics/2025/p{i}.md": art(f"Council story {i}", date=f"2025-{i // 28 + 3:02d}-{i % 28 + 1:02d} 09:00")
+        for i in range(60)}
+    files["content/sports/2025/race/index.md"] = art("A race in a bundle", section="Sports", date="2025-01-05 08:00",
+                                                     body="Lead.\n\n![The finish](finish.png)\n")
+    files["content/sports/2025/race/finish.png"] = png(20, 10)
+    if beside:
+        files["content/politics/2025/map.png"] = png(12, 8)
+        files["content/politics/2025/p3.md"] = art("Council story 3", date="2025-03-04 09:00",
+                                                   body="Lead.\n\n![A map](map.png)\n")
+    root, out = make_site(files), tmp_path / "public"
+    build(root, BuildOptions(out=out, jobs=1))
+    head = cache._read(cache_file(root, out))[1]()  # type: ignore[index]
+    expected = ["content/politics/2025", "content/sports/2025/race"] if beside else ["content/sports/2025/race"]
+    assert list(head[13]) == expected  # type: ignore[index]
+    path = root / "content/politics/2025/p40.md"
+    tmp = path.with_name(".p40.md.tmp")
+    tmp.write_text(path.read_text(encoding="utf-8") + "\nSaved by renaming.\n", encoding="utf-8")
+    os.replace(tmp, path)
+    decoded: list[object] = []
+    real = cache._Record.__call__
+    monkeypatch.setattr(cache._Record, "__call__", lambda self: decoded.append(found := real(self)) or found)
+    result = build(root, BuildOptions(out=out, jobs=1))
+    monkeypatch.setattr(cache._Record, "__call__", real)
+    short = "parse" not in {name for name, _ in result.stages}
+    assert short is not beside
+    if short:
+        entries = [r for r in decoded if isinstance(r, dict) and r and all(str(k).startswith("content/") for k in r)
+                   and all(isinstance(v, tuple) and len(v) == 5 for v in r.values())]
+        assert len(entries) < head[4] * 3 // 4, (len(entries), head[4])  # type: ignore[index]
+    reference = tmp_path / "reference"
+    build(root, BuildOptions(out=reference, jobs=1))
+    assert_same(output_of(out), output_of(reference))

@@ -40,7 +40,7 @@ from ..fileio import stamp
 from ..output import MARKER
 from . import codec
 from .decide import Decision, common_key, decide
-from .keyed import over
+from .keyed import Overlay, Parts, over
 from .parsed import entry_for
 from .reuse import unpack_site
 from .snapshot import in_time
@@ -145,8 +145,14 @@ class _LastParse:
 
     def depends_on(self, folders: set[str]) -> bool:
         """Whether an article depends on one of these folders (a bundle's, or one that names files there)."""
-        if self._pending is not None:
-            return any(dep[0][0] in folders for raw in self._pending.values() for dep in raw[2])  # type: ignore[attr-defined]
+        pending = self._pending
+        if pending is not None:
+            base = pending.base if isinstance(pending, Overlay) else pending
+            known = base.folders if isinstance(base, Parts) else None  # (the file's head: no entry decoded)
+            if known is None:
+                return any(dep[0][0] in folders for raw in pending.values() for dep in raw[2])  # type: ignore[attr-defined]
+            changed = pending.changed.values() if isinstance(pending, Overlay) else ()  # (the delta's entries)
+            return bool(folders & known) or any(dep[0][0] in folders for raw in changed for dep in raw[2])
         return any(dep[0][0] in folders for entry in self._parsed.values() for dep in entry.deps)
 
     def entry(self, source: str) -> ParsedEntry:

@@ -90,7 +90,7 @@ class Parts(Mapping[str, Any]):
     each of its values then made by `make` (Fingerprint._make), when given. `size`: how many keys in all
     (the file's head says). Once `whole` is asked for, the parts are one dict, which every look-up uses."""
 
-    __slots__ = ("_loads", "_made", "_make", "_size", "_where", "_whole")
+    __slots__ = ("_loads", "_made", "_make", "_size", "_where", "_whole", "folders")
 
     def __init__(self, loads: Sequence[Load], size: int, make: Callable[[Any], Any] | None = None,
                  where: Callable[[str, int], int] = part_of) -> None:
@@ -98,6 +98,7 @@ class Parts(Mapping[str, Any]):
         self._made: list[dict[str, Any] | None] = [None] * len(loads)
         self._size, self._make, self._where = size, make, where
         self._whole: dict[str, Any] | None = None
+        self.folders: frozenset[str] | None = None  # (parsed entries: the folders they depend on, the file's head says)
 
     def part(self, i: int) -> dict[str, Any]:
         made = self._made[i]
