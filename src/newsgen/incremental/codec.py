@@ -302,10 +302,8 @@ def decode(data: tuple[Any, ...], delta: tuple[Any, ...] | None = None, lazy: bo
     pending = _over(parsed, parsed_upd, parsed_del)
     typed_pages = _over(pages, dict(zip(pages_upd, map(Fingerprint._make, pages_upd.values()), strict=True)),
                         pages_del)
-    if not isinstance(typed_pages, keyed.Parts | keyed.Overlay):  # (a dict given: tests, and older callers)
-        typed_pages = dict(zip(typed_pages, map(Fingerprint._make, typed_pages.values()), strict=True))
     same = not related_upd and not related_del and lazy  # (copied when decoded: materialize)
-    related = related if same else _updated(related, related_upd, related_del)
+    related = related if same else keyed.updated(related, related_upd, related_del)
     base.by_delta = frozenset(parsed_upd)
     state = State(config_digest=config_digest, pages=typed_pages, images=images, outputs=outputs,
                   template_refs=template_refs, related=related, site=site, base=base, pending=pending)
@@ -314,11 +312,9 @@ def decode(data: tuple[Any, ...], delta: tuple[Any, ...] | None = None, lazy: bo
     return state
 
 
-def _over(base: Mapping[str, Any], upd: dict[str, Any], deleted: list[str]) -> Mapping[str, Any]:
-    """`base` with a delta's changes: read through when it is read by key, else a changed copy."""
-    if isinstance(base, keyed.Parts):
-        return keyed.Overlay(base, upd, frozenset(deleted)) if upd or deleted else base
-    return _updated(dict(base), upd, deleted)
+def _over(base: keyed.Parts, upd: dict[str, Any], deleted: list[str]) -> Mapping[str, Any]:
+    """The file's parts with a delta's changes put over them (read through, never copied)."""
+    return keyed.Overlay(base, upd, frozenset(deleted)) if upd or deleted else base
 
 
 def materialize(state: State) -> bool:
@@ -349,15 +345,6 @@ def materialize(state: State) -> bool:
     state.pages = pages
     state.pending = None
     return True
-
-
-def _updated(base: dict[str, Any], upd: dict[str, Any], deleted: list[str]) -> dict[str, Any]:
-    if not upd and not deleted:
-        return dict(base)
-    out = {**base, **upd}
-    for k in deleted:
-        out.pop(k, None)
-    return out
 
 
 def _packed(e: ParsedEntry) -> tuple[Any, ...] | None:

@@ -143,16 +143,15 @@ class Parts(Mapping[str, Any]):
         """Every part decoded, as one dict (the whole way), which look-ups use from then on: the same
         object each time, not to be changed."""
         if self._whole is None:
-            merged = self.part(0) if len(self._made) == 1 else {}
-            for i in range(len(self._made) if len(self._made) > 1 else 0):
-                merged.update(self.part(i))  # (each part kept until all are merged: one that fails leaves them)
+            parts = [self.part(i) for i in range(len(self._made))]  # (all decoded before any is let go of)
+            merged = parts[0] if len(parts) == 1 else {key: v for part in parts for key, v in part.items()}
             if len(merged) != self._size:
                 raise ValueError("not a build state")
-            self._whole, self._made = merged, [merged] * len(self._made)
+            self._whole, self._made = merged, []  # (the parts let go of: every look-up goes to the whole)
         return self._whole
 
     def __eq__(self, other: object) -> bool:
-        return self is other or (isinstance(other, Mapping) and differ(self, other) is False)
+        return self is other or (isinstance(other, Mapping) and not differ(self, other))
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -193,7 +192,7 @@ class Overlay(Mapping[str, Any]):
         return len(self.base) + added - sum(1 for key in self.removed if key in self.base)
 
     def __eq__(self, other: object) -> bool:
-        return self is other or (isinstance(other, Mapping) and differ(self, other) is False)
+        return self is other or (isinstance(other, Mapping) and not differ(self, other))
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -225,6 +224,8 @@ def differ(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     of the same parts, else every key compared (as dicts compare)."""
     if a is b:
         return False
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a != b  # (compared in C: newsgen serve's state, the whole way)
     base_a = a.base if isinstance(a, Overlay) else a
     base_b = b.base if isinstance(b, Overlay) else b
     if base_a is base_b and isinstance(base_a, Parts):
@@ -249,9 +250,13 @@ def whole(mapping: Mapping[str, Any]) -> dict[str, Any]:
     if isinstance(mapping, Parts):
         return dict(mapping.whole())  # (a copy: the base stays as read)
     if isinstance(mapping, Overlay):
-        out = dict(mapping.base.whole())
-        out.update(mapping.changed)
-        for key in mapping.removed:
-            out.pop(key, None)
-        return out
+        return updated(mapping.base.whole(), mapping.changed, mapping.removed)
     return dict(mapping)
+
+
+def updated(base: Mapping[str, Any], changed: Mapping[str, Any], removed: Iterable[str]) -> dict[str, Any]:
+    """A copy of `base` with `changed` put over it and `removed` taken out (a delta applied)."""
+    out = {**base, **changed}
+    for key in removed:
+        out.pop(key, None)
+    return out

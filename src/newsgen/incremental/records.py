@@ -59,13 +59,14 @@ def records(state: State, release: bool = False) -> Iterator[Any]:
     aligned = sum(1 for source in order if source in memo)
     outside = {} if aligned == len(memo) else _outside(memo, set(order))
     n_model, model = _model_parts(packed[1:]) if packed is not None else (0, iter(()))
-    placed = InOrder(list(_chunks(order, tuple)))
-    n_parsed = placed.ordered + _parts(range(placed.outside(state.parsed))) if state.parsed else 0
+    order_parts = list(_chunks(order, tuple))  # (where the entries go, and the order's own records)
+    placed = InOrder(order_parts)
+    n_parsed = placed.ordered + -(-placed.outside(state.parsed) // RECORD_ENTRIES) if state.parsed else 0
     yield (state.config_digest, state.images, state.template_refs, key, n_parsed, _parts(state.pages),
-           None if outputs is None else _parts(outputs), _parts(order), _parts(outside), n_model, len(order),
+           None if outputs is None else _parts(outputs), len(order_parts), _parts(outside), n_model, len(order),
            len(state.parsed), len(state.pages), _folders(state.parsed))
     yield from _chunks(outputs or (), list)
-    for part in _chunks(order, tuple):
+    for part in order_parts:
         yield part, {source: memo[source] for source in part if source in memo}
     yield from _chunks(outside.items(), dict)
     del outside
