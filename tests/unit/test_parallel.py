@@ -162,3 +162,72 @@ def _body(doc: Any, markdown: str | None) -> str:
     if doc.source == "content/13.md":
         raise ValueError("a body that cannot be rendered: its page reports it")
     return f"<p>{doc.source}</p>"
+
+
+def _cut_short(shared: str, local: dict[str, Any], chunk: list[int]) -> list[int]:
+    """(In a worker.) Starts a chunk's answer and stops partway, as a worker killed while it writes one:
+    the answer's length, a few of its bytes, then nothing."""
+    import struct
+
+    frame = sys._getframe()
+    while frame.f_code.co_name != "_process_worker":  # concurrent.futures' worker loop holds the results' queue
+        assert frame.f_back is not None
+        frame = frame.f_back
+    os.write(frame.f_locals["result_queue"]._writer.fileno(), struct.pack("!i", 1 << 20) + b"x" * 10)
+    Path(shared).touch()
+    time.sleep(120)
+    return chunk
+
+
+def test_a_stop_while_a_worker_writes_its_answer_does_not_hang(tmp_path: Path) -> None:
+    """Ctrl-C killed the workers while one wrote a chunk's results: the pool's thread then waited for the
+    rest of that message forever, and the build with it (one stop in ~15 hung, by hand)."""
+    marker = tmp_path / "writing"
+    script = tmp_path / "stop.py"
+    script.write_text(
+        "import sys, time\n"
+        f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        "from pathlib import Path\n"
+        "from test_parallel import _cut_short\n"
+        "from newsgen.parallel.executor import forked_pool, _call\n"
+        f"marker = Path({str(marker)!r})\n"
+        "try:\n"
+        "    with forked_pool(2, {'shared': str(marker)}) as pool:\n"
+        "        pool.submit(_call, (_cut_short, [1]))\n"
+        "        while not marker.exists(): time.sleep(0.01)\n"
+        "        time.sleep(0.2)  # the pool's thread is reading the message cut short\n"
+        "        raise KeyboardInterrupt\n"
+        "except KeyboardInterrupt:\n"
+        "    print('stopped', flush=True)\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)  # noqa: S603
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "stopped\n"
+    assert "Traceback" not in done.stderr
+
+
+_STOPS = """
+import os, signal, sys, threading, time
+sys.path.insert(0, {tests!r})
+from test_parallel import _sleep
+from newsgen.parallel import Executor
+for k in range(6):
+    threading.Timer(0.3 + 0.05 * k, os.kill, (os.getpid(), signal.SIGINT)).start()
+    try:
+        Executor(2).map(_sleep, 0.05, list(range(400)), smallest=1)
+    except KeyboardInterrupt:
+        pass
+    else:
+        raise AssertionError("not stopped")
+print("stopped", flush=True)
+"""
+
+
+def test_ctrl_c_while_the_pool_works_is_a_clean_stop(tmp_path: Path) -> None:
+    """Ctrl-C while chunks wait for a worker: every stop is quiet (no traceback from the pool's thread) and
+    the program ends (it hung at exit when that thread had died of the traceback)."""
+    done = subprocess.run([sys.executable, "-c", _STOPS.format(tests=str(Path(__file__).parent))],  # noqa: S603
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path,
+                          preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # noqa: PLW1509
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "stopped\n"
+    assert done.stderr == ""

@@ -116,8 +116,12 @@ class Executor:
                     progress(len(chunk))
             return results
         with forked_pool(self.jobs, {"shared": shared}) as pool:
-            done: Iterator[list[R]] = pool.map(_call, [(task, c) for c in chunks(items, self.jobs, smallest)])
-            for part in done:
+            # each chunk's answer taken in order (not `pool.map`: a stop while it waits cancels the chunks not
+            # started, which the pool then fails to mark broken, CPython 3.11: a traceback, and a hang at exit)
+            waiting = [pool.submit(_call, (task, c)) for c in chunks(items, self.jobs, smallest)]
+            waiting.reverse()
+            while waiting:
+                part: list[R] = waiting.pop().result()
                 n = len(part)
                 take(part)
                 del part  # (not kept until the next chunk arrives)
@@ -151,10 +155,22 @@ class forked_pool:  # noqa: N801 - used as a context manager, like open()
         _WORKER.clear()
 
     def close(self, kill: bool = False) -> None:
-        """Wait for the workers to finish, or (`kill`) stop them now."""
+        """Wait for the workers to finish, or (`kill`: Ctrl-C, an error) stop them now.
+
+        A worker killed while it wrote a chunk's results leaves a message cut short in the results' pipe;
+        the pool's thread that reads it (CPython 3.11-3.13) then waits for the rest forever, and so did
+        this `shutdown` (one Ctrl-C in ~15 hung the build). This process's own copy of the pipe's writing
+        end is closed once the workers are dead: the read then ends (no writer left), the pool counts
+        itself broken, and its thread ends."""
         if kill:
-            for process in list((getattr(self.pool, "_processes", None) or {}).values()):
+            processes = list((getattr(self.pool, "_processes", None) or {}).values())
+            for process in processes:
                 process.kill()
+            for process in processes:
+                process.join()
+            writer = getattr(getattr(self.pool, "_result_queue", None), "_writer", None)
+            if writer is not None:
+                writer.close()
         self.pool.shutdown(wait=True, cancel_futures=kill)
         _WORKER.clear()
 
