@@ -154,7 +154,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
             remembered.site = None
         lap("plan")
 
-        with Publication(root, out, remembered.outputs) as publication:
+        with Publication(root, out, remembered.outputs, (short.manifest, short.keep) if short else None) as publication:
             snapshot.forget(root, out)  # until this build has finished, the next one cannot skip its work
             keep = _images_and_files(root, config, planned, remembered, publication, executor)
             lap("images and files")
@@ -176,7 +176,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
                 result.warnings.append(warning)
             result.valid_until = planned.valid_until()
             if options.only is None and not warning:  # (a cache not saved: no snapshot to go with it)
-                names = snapshot.names(keep, last) if persist else []  # (the output's files, sorted)
+                names = snapshot.names(keep, last, planned.keep is not None) if persist else []  # (sorted)
                 done = snapshot.Snapshot(key, found, result.valid_until, names,
                                          result.articles, result.pages, since=planned.now.timestamp(),
                                          state=remembered.token)
@@ -186,7 +186,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
                     remembered.snapshot = done
             lap("cache")
     if options.keep_alive is not None:
-        options.keep_alive.append((remembered, editions, planned.specs, decision))  # (serve/early.py reads it)
+        options.keep_alive.extend([locals(), (remembered, editions, planned.specs, decision)])  # (serve/early: last)
     return result
 
 

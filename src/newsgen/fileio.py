@@ -103,6 +103,16 @@ def digest(root: object, rel: str) -> str:
     return hashlib.blake2b(data, digest_size=12).hexdigest()
 
 
+def identity(path: object) -> tuple[int, ...] | None:
+    """A file's identity: device, inode, size, change times (None: no file). Writing it, replacing it or
+    copying it elsewhere gives another; an output's manifest is trusted while it has the one recorded."""
+    try:
+        st = os.stat(path)  # type: ignore[arg-type]
+    except (OSError, ValueError):
+        return None
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
 def read_regular(path: object, limit: int | None = None) -> bytes | None:
     """The bytes of a regular file (its first `limit` at most), or None when it is missing or something
     else (a folder, a FIFO someone put there: opened without blocking, so it cannot hang a build)."""

@@ -46,6 +46,7 @@ def is_outward_link(root: Path, rel: str) -> bool:
 # in a file's path: a control character (a line break ends a name in the output's manifest) or a byte that
 # is not UTF-8 (os gives it as a lone surrogate); neither can be a page's or a file's address
 _UNNAMEABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_PRINTABLE = bytes(range(0x20, 0x7f))  # ASCII without its control characters: a path of only these is nameable
 
 
 def check_inputs(root: Path, found: Inputs) -> list[Diagnostic]:
@@ -58,7 +59,8 @@ def check_names(stamps: Iterable[str]) -> list[Diagnostic]:
     """An error for each path (the walk's stamps) with a control character or bytes that are not UTF-8:
     a newline in a static file's name split its line of the output's manifest in two, and the next build
     removed a file of the user's by that second name."""
-    if not _UNNAMEABLE.search("".join(stamps)):  # (one search over every path: the usual answer)
+    joined = "".join(stamps)  # (every path at once: the usual answer, none, at ~1 ns a character)
+    if (joined.isascii() and not joined.encode("ascii").translate(None, _PRINTABLE)) or not _UNNAMEABLE.search(joined):
         return []
     from .content.discover import is_junk  # (what no build reads: editors' and systems' files, such as Icon\r)
 

@@ -32,9 +32,11 @@ from .output_guard import locked
 
 
 class Publication:
-    def __init__(self, root: Path, out: Path, last_outputs: frozenset[str] | None = None) -> None:
+    def __init__(self, root: Path, out: Path, last_outputs: frozenset[str] | None = None,
+                 trusted: tuple[tuple[int, ...] | None, frozenset[str]] | None = None) -> None:
         self.root, self.out = root, out
         self._last_outputs = last_outputs  # what the build cache says the last build wrote (older outputs)
+        self._trusted = trusted  # the manifest's identity as the last build left it, and what it listed then
         self._stack = contextlib.ExitStack()
         self._published = False
         self.staging = Staging(out)
@@ -46,7 +48,7 @@ class Publication:
     def __enter__(self) -> Publication:
         self._stack.enter_context(locked(self.root, self.out))  # (makes the folder when missing)
         try:
-            self._manifest = Manifest.read(self.out)  # (read once)
+            self._manifest = Manifest.read(self.out, self._trusted)  # (read once)
             clean_leftovers(self.out, self._manifest)  # what an interrupted build left
             in_place = is_empty(self.out)  # nothing in it to keep intact or to compare with
             self._unfinished = self._manifest.unfinished
@@ -68,7 +70,7 @@ class Publication:
         build: it would be replaced, then removed by the build after the one that stops making it."""
         if not self.staging.in_place and self._manifest.files is not None:  # (it says which files are newsgen's)
             files = files if isinstance(files, (set, frozenset)) else set(files)
-            if not self.written_before.issuperset(files):  # (the usual answer: no new file)
+            if files is not self.written_before and not self.written_before.issuperset(files):  # (usually no new file)
                 _refuse_theirs(self.out, [rel for rel in files - self.written_before if not rel.endswith("/")],
                                self.written_before)
         try:

@@ -69,6 +69,7 @@ class BodyEdit:
     pages: int  # planned
     valid_until: float  # the last build's horizon (no date changed)
     now: dt.datetime  # the clock the fingerprints were made with
+    manifest: tuple[int, ...] | None = None  # the output manifest's identity as the last build left it, listing `keep`
 
 
 def body_edit(root: Path, config: SiteConfig, found: Inputs, last: Snapshot, key: str, state: State,
@@ -125,7 +126,7 @@ def _body_edit(root: Path, config: SiteConfig, found: Inputs, last: Snapshot, ke
     state.parsed.update(entries)  # (the rest stays pending, if read lazily: saving writes these over the last build's)
     state.unrendered.update(entries)
     return BodyEdit([Edition(config, site, {})], specs, decision, keep, entries, last.articles, last.pages,
-                    last.valid_until, now)
+                    last.valid_until, now, last.manifest)
 
 
 class _LastParse:
