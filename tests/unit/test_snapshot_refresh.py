@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from newsgen.incremental import snapshot
+from newsgen.incremental import snapshot, stampdiff
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def test_edits_new_and_removed_files_match_a_walk(site: Path) -> None:
     refreshed = snapshot.refresh(site, before, changed)
     assert refreshed is not None
     assert refreshed.stamps == snapshot.take(site).stamps
-    assert snapshot.differences(refreshed.stamps, snapshot.take(site).stamps) == []
+    assert stampdiff.differences(refreshed.stamps, snapshot.take(site).stamps) == []
 
 
 @pytest.mark.parametrize("make", ["folder", "removed folder", "symlink", "outside"])
@@ -75,10 +75,10 @@ def test_differences_leave_editor_junk_out(site: Path) -> None:
     (site / "content/politics/2025/.a.md.swp").write_bytes(b"vim")
     (site / "content/politics/2025/a.md~").write_bytes(b"backup")
     after = snapshot.take(site)
-    missed = snapshot.differences(before.stamps, after.stamps)
+    missed = stampdiff.differences(before.stamps, after.stamps)
     assert missed == []
     (site / "content/politics/2025/a.md").write_text("missed by the watcher\n", encoding="utf-8")
-    assert "content/politics/2025/a.md" in snapshot.differences(before.stamps, snapshot.take(site).stamps)
+    assert "content/politics/2025/a.md" in stampdiff.differences(before.stamps, snapshot.take(site).stamps)
 
 
 def test_refresh_says_which_stamps_it_took_again_since_a_base(site: Path) -> None:

@@ -38,12 +38,12 @@ from typing import TYPE_CHECKING, overload
 
 from ..fileio import stamp
 from ..output import MARKER
-from . import codec
+from . import codec, stampdiff
 from .decide import Decision, common_key, decide
 from .keyed import Overlay, Parts, over
 from .parsed import entry_for
 from .reuse import unpack_site
-from .snapshot import in_time
+from .snapshot import in_time, packed_stamps
 from .state import ParsedEntry, State
 
 if TYPE_CHECKING:
@@ -93,7 +93,10 @@ def _body_edit(root: Path, config: SiteConfig, found: Inputs, last: Snapshot, ke
         return None
     zones: dict[object, dt.tzinfo] = {}
     parsed = _LastParse(state, zones)
-    files = _edited(found.stamps, last.stamps, parsed, found.touched)
+    sliced = stampdiff.changed_slices(packed_stamps(found), found.slices, last.packed, last.slices) if (
+        found.touched is None) else None  # (the stamps of the slices that differ: not a million decoded)
+    then, touched = sliced or (last.stamps, found.touched)
+    files = _edited(found.stamps, then, parsed, touched)
     if files is None:
         return None
     entries: dict[str, ParsedEntry] = {}

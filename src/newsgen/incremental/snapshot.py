@@ -26,6 +26,7 @@ import zlib
 from ..codestamp import code_stamps
 from ..fileio import CLOEXEC, MANIFEST, identity, read_regular
 from .outputs import Outputs
+from .stampdiff import SLICE, pack_sliced
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
 
     Place: TypeAlias = str | os.PathLike[str]  # a folder: a build passes Paths, `quick` the command line's strings
 
-FORMAT = 9
+FORMAT = 10
 CONFIG = "newsgen.yaml"
 INPUT_FOLDERS = ("content", "static", "templates")
 CACHE_DIR = ".newsgen-cache"  # cache.CACHE_DIR (a test checks), not imported: the no-change answer never loads it
@@ -52,11 +53,12 @@ Stamps = dict[str, tuple[int, int]]
 class Inputs:
     """What a build may read, as found at its start."""
 
-    __slots__ = ("checked", "links", "packed", "stamps", "touched")
+    __slots__ = ("checked", "links", "packed", "slices", "stamps", "touched")
 
     def __init__(self, stamps: Stamps, links: list[str] | None = None) -> None:
         self.stamps = stamps
         self.packed: bytes | None = None  # pack(stamps), once made (`packed_stamps`): the snapshot saves these bytes
+        self.slices: list[int] | None = None  # and their slices' lengths (stampdiff.pack_sliced), when known
         self.links = [] if links is None else links  # symlinks met in the input folders (inputs.check_links)
         # (output folder, the last build's snapshot, its output check under way) when `quick` found a
         # change: the build goes on with them instead of reading and checking again
@@ -75,15 +77,16 @@ class Snapshot:
     """What a complete build leaves for the next one's no-change answer. `packed`: the stamps as saved
     (`pack`); a snapshot that was loaded has only those, and gives `stamps` when asked for them."""
 
-    __slots__ = ("_packed", "_stamps", "articles", "key", "manifest", "outputs", "pages", "since", "state",
+    __slots__ = ("_packed", "_stamps", "articles", "key", "manifest", "outputs", "pages", "since", "slices", "state",
                  "valid_until")
 
     def __init__(self, key: str, stamps: Stamps | Inputs | None, valid_until: float, outputs: list[str], articles: int,
                  pages: int, packed: bytes | None = None, since: float = 0.0, state: str = "",
-                 manifest: tuple[int, ...] | None = None) -> None:
+                 manifest: tuple[int, ...] | None = None, slices: list[int] | None = None) -> None:
         if isinstance(stamps, Inputs):  # (a build's: its stamps, and their bytes when the no-change check made them)
-            packed = stamps.packed if packed is None else packed
+            packed, slices = (stamps.packed, stamps.slices) if packed is None else (packed, slices)
             stamps = stamps.stamps
+        self.slices = slices  # the lengths of `packed`'s slices (stampdiff), when known
         self.key = key  # newsgen's version and code, the output folder and the build options
         self._stamps = stamps
         self._packed = packed if packed is not None or stamps is not None else b""  # (packed when asked for)
@@ -182,16 +185,6 @@ def refresh(root: Place, previous: Inputs, changed: Iterable[str]) -> Inputs | N
     return found
 
 
-def differences(a: Stamps, b: Stamps) -> list[str]:
-    """Files stamped differently in `a` and `b`, leaving out editor junk (swap files, temporaries) and
-    folders (a file added or removed is itself a difference): what a periodic walk found that a
-    watcher's events did not say."""
-    from ..content.discover import is_junk
-
-    return sorted(rel for rel in a.keys() ^ b.keys() | {k for k in a.keys() & b.keys() if a[k] != b[k]}
-                  if not rel.endswith("/") and not any(is_junk(part) for part in rel.split("/")))
-
-
 def _walk(path: str, rel: str, stamps: Stamps, links: list[str] | None = None, parent: int | None = None) -> None:
     """Stamp the folder `path` (`rel` in the stamps) and everything under it. Each folder is opened, and
     its entries listed and stamped, by descriptor: a stat of one name relative to its folder instead of
@@ -266,11 +259,12 @@ def load(root: Place, out: Place) -> Snapshot | None:
         if data is None or zlib.crc32(view := memoryview(data)[4:]).to_bytes(4, "big") != data[:4]:
             return None  # none, or damaged: no fast path
         at = len(view) - 4 - int.from_bytes(view[-4:], "big")
-        fmt, key, valid_until, articles, pages, since, state, manifest, packed, names = marshal.loads(view[at:-4])  # noqa: S302
+        head = marshal.loads(view[at:-4])  # noqa: S302
+        fmt, key, valid_until, articles, pages, since, state, manifest, slices, packed, names = head
         if fmt != FORMAT:
             return None
         return Snapshot(key, None, valid_until, marshal.loads(view[packed : packed + names]), articles, pages,  # noqa: S302
-                        packed=bytes(view[:packed]), since=since, state=state, manifest=manifest)
+                        packed=bytes(view[:packed]), since=since, state=state, manifest=manifest, slices=slices)
     except Exception:  # noqa: BLE001 - a missing or damaged snapshot only means: no fast path
         return None
 
@@ -296,7 +290,7 @@ def save(root: Place, out: Place, snap: Snapshot) -> None:
                     f.write(data)
             snap.manifest = identity(os.path.join(out, MANIFEST))  # (as this build left it)
             head = marshal.dumps((FORMAT, snap.key, snap.valid_until, snap.articles, snap.pages, snap.since, snap.state,
-                                  snap.manifest, *sizes))
+                                  snap.manifest, snap.slices, *sizes))
             head += len(head).to_bytes(4, "big")
             f.write(head)
             f.seek(0)
@@ -309,18 +303,20 @@ def save(root: Place, out: Place, snap: Snapshot) -> None:
             pass
 
 
-_SLICE = 8192  # stamps or names marshalled at a time (save)
+_SLICE = SLICE  # stamps (stampdiff's slices) or names marshalled at a time (save)
 
 
 def _packed_parts(snap: Snapshot) -> Iterator[bytes]:
-    """pack(snap.stamps), a slice at a time (or the bytes a loaded snapshot has, or its build made)."""
+    """pack(snap.stamps), a slice at a time, their lengths kept (or the bytes a loaded snapshot has, or its build
+    made)."""
     if snap._stamps is None or snap._packed is not None:
         yield snap.packed
         return
-    items = iter(snap._stamps.items())
+    items, snap.slices = iter(snap._stamps.items()), []
     yield b"{"
     while part := dict(itertools.islice(items, _SLICE)):
-        yield marshal.dumps(part, 0)[1:-1]
+        snap.slices.append(len(data := marshal.dumps(part, 0)[1:-1]))
+        yield data
     yield b"0"
 
 
@@ -373,14 +369,15 @@ def quick(root: str, out: str, key: str, now: float,
     else:
         links, packed = walked
         found = Inputs(last.stamps if packed is None else marshal.loads(packed), links)  # noqa: S302 - our walk's
-        found.packed = last.packed if packed is None else None  # (the child's are not kept: made again if needed)
+        found.packed, found.slices = (last.packed, last.slices) if packed is None else (None, None)  # (the child's
+        # are not kept: made again if needed)
     found.checked = (out, last, outputs)
     return found
 
 
-def packed_stamps(found: Inputs) -> bytes:  # pack(found.stamps), made once
+def packed_stamps(found: Inputs) -> bytes:  # pack(found.stamps), made once, in slices (`stampdiff`)
     if found.packed is None:
-        found.packed = pack(found.stamps)
+        found.packed, found.slices = pack_sliced(found.stamps)
     return found.packed
 
 

@@ -37,7 +37,7 @@ from typing import Any
 
 from ..build import BuildOptions, BuildResult, build
 from ..errors import BuildError
-from ..incremental import snapshot
+from ..incremental import snapshot, stampdiff
 from ..incremental.state import State
 from . import early
 from .changes import Rebuild, rebuild_for
@@ -149,7 +149,7 @@ class Session:
             return None
         before = self.inputs
         self._inputs_for(None)
-        missed = snapshot.differences(before.stamps, self.inputs.stamps)
+        missed = stampdiff.differences(before.stamps, self.inputs.stamps)
         change = rebuild_for(missed) or (Rebuild(("content",), frozenset({"content"})) if missed else None)
         if change is not None:
             log.info("found %d change%s the file watcher did not report", len(missed), "s" if len(missed) != 1 else "")
