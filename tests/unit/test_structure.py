@@ -76,7 +76,7 @@ def test_no_import_cycles() -> None:
 PRIVATE = {
     r"jinja2\.(runtime|utils|compiler|nodes\._)|_PassArg|_from_namespace|markupsafe\._|_escape_inner":
         {"newsgen/render/hooks.py"},
-    r"\._processes\b|concurrent\.futures|import multiprocessing|multiprocessing\.":
+    r"\._processes\b|\._result_queue\b|concurrent\.futures|import multiprocessing|multiprocessing\.":
         {"newsgen/parallel/__init__.py", "newsgen/parallel/executor.py", "newsgen/parallel/prerender.py",
          "newsgen/serve/server.py"},
 }
