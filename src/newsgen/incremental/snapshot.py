@@ -7,9 +7,9 @@ files the build left in the output. The next build with the same options takes t
 same, the clock is before that moment and every output file is there, there is nothing to do and the build stops,
 before loading the build cache, the templates or the Markdown engine.
 
-A stamp that differs only means "look closer": the build then decides by content (a git checkout gives
-every file a new mtime). The stamps taken at a build's start are saved at its end: a file saved meanwhile
-is seen by the next.
+A stamp that differs only means "look closer": the build then decides by content (a git checkout gives every
+file a new mtime and changes nothing). The stamps taken at a build's start are saved at its end: a file saved
+while a build runs is seen by the next.
 
 `newsgen build` asks `quick` before click or any stage is imported (`cli.run`; a child walks a big site while the
 build's modules are imported: `walkaside`): this module imports only os, marshal, zlib and stat, and the stamps are
