@@ -295,3 +295,22 @@ def test_an_edit_saved_by_renaming_asks_the_heads_folders_not_every_entry(make_s
     reference = tmp_path / "reference"
     build(root, BuildOptions(out=reference, jobs=1))
     assert_same(output_of(out), output_of(reference))
+
+
+def test_in_order_places_each_key_in_its_part_whatever_is_asked_first() -> None:
+    """InOrder finds the places a part at a time, as far as a look-up needs: every answer is the one a map of
+    every key gives, in any order of look-ups, with `outside` in between."""
+    rng = random.Random(7)
+    parts = [tuple(f"content/{p}/{i}.md" for i in range(rng.randrange(1, 40))) for p in range(9)]
+    truth = {key: i for i, part in enumerate(parts) for key in part}
+    others = [f"drafts/{n}.md" for n in range(30)]
+    for _ in range(20):
+        asked = rng.sample([*truth, *others], 60)
+        where = keyed.InOrder(parts)
+        for n, key in enumerate(asked):
+            if n == 30:
+                assert where.outside([*others, *truth]) == len(others)
+            for total in (len(parts), len(parts) + 4):
+                expected = truth[key] if key in truth else (
+                    len(parts) + keyed.part_of(key, total - len(parts)) if total > len(parts) else -1)
+                assert where(key, total) == expected, key
