@@ -184,8 +184,8 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
                 else:  # (newsgen serve: its output is its own, no snapshot of it is saved)
                     remembered.snapshot = done
             lap("cache")
-    if (kept := options.keep_alive) is not None:  # (serve/early.py reads the last)
-        kept += [(found, last, outputs, publication, planned, keep), (remembered, editions, planned.specs, decision)]
+    if (kept := options.keep_alive) is not None:  # (serve/early.py reads the last; `outputs` reaps its child)
+        kept += [(found, last, publication, planned, keep), (remembered, editions, planned.specs, decision)]
     return result
 
 

@@ -104,13 +104,16 @@ def digest(root: object, rel: str) -> str:
 
 
 def identity(path: object) -> tuple[int, ...] | None:
-    """A file's identity: device, inode, size, change times (None: no file). Writing it, replacing it or
-    copying it elsewhere gives another; an output's manifest is trusted while it has the one recorded."""
+    """A regular file's identity: device, inode, links, size, change times (None: no such file, or a symlink
+    or something else). Writing it, replacing it, linking it elsewhere or copying it gives another; an
+    output's manifest is trusted while it has the one recorded."""
     try:
-        st = os.stat(path)  # type: ignore[arg-type]
+        st = os.lstat(path)  # type: ignore[arg-type]
     except (OSError, ValueError):
         return None
-    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    if not _regular(st.st_mode):
+        return None
+    return (st.st_dev, st.st_ino, st.st_nlink, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
 def read_regular(path: object, limit: int | None = None) -> bytes | None:

@@ -259,6 +259,14 @@ def test_a_body_edit_trusts_the_manifest_the_last_build_left(newsroom: Newsroom,
     newsroom.check(short=True)
     assert manifest in reads
 
+    # linked from elsewhere (`cp -al`: another folder's now too): read
+    reads.clear()
+    os.link(manifest, newsroom.tmp / "linked-manifest")
+    newsroom.append("content/politics/story-12.md", "\nAnd linked.\n")
+    newsroom.check(short=True)
+    assert manifest in reads
+    (newsroom.tmp / "linked-manifest").unlink()
+
     # a line changed by hand, the file's size and mtime kept: read, and the file no longer listed is refused
     # as someone else's (the build would write over it)
     from newsgen.build import BuildError

@@ -160,14 +160,11 @@ class forked_pool:  # noqa: N801 - used as a context manager, like open()
         A worker killed while it wrote a chunk's results leaves a message cut short in the results' pipe;
         the pool's thread that reads it (CPython 3.11-3.13) then waits for the rest forever, and so did
         this `shutdown` (one Ctrl-C in ~15 hung the build). This process's own copy of the pipe's writing
-        end is closed once the workers are dead: the read then ends (no writer left), the pool counts
-        itself broken, and its thread ends."""
+        end is closed as they are killed: the read ends once they are dead (no writer left), the pool counts
+        itself broken, and its thread ends (it reaps them)."""
         if kill:
-            processes = list((getattr(self.pool, "_processes", None) or {}).values())
-            for process in processes:
+            for process in list((getattr(self.pool, "_processes", None) or {}).values()):
                 process.kill()
-            for process in processes:
-                process.join()
             writer = getattr(getattr(self.pool, "_result_queue", None), "_writer", None)
             if writer is not None:
                 writer.close()
