@@ -246,7 +246,7 @@ class Manifest:
         path = out / MARKER
         seen = identity(path)
         if trusted is not None and seen is not None and seen == trusted[0]:
-            return Manifest(trusted[1], appendable=True, size=seen[3])
+            return Manifest(trusted[1], appendable=True, size=seen[3])  # (identity: dev, ino, nlink, size, ...)
         last = _LAST_READ.get(str(path))
         if seen is not None and last is not None and last[0] == seen:
             return last[1]

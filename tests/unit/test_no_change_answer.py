@@ -111,7 +111,10 @@ def test_the_snapshot_is_written_slice_by_slice_as_the_bytes_of_the_whole(tmp_pa
     the whole (what pack gives, and what loading reads), for any values."""
     import marshal
 
-    monkeypatch.setattr(snapshot, "_SLICE", 7)
+    from newsgen.incremental import stampdiff
+
+    monkeypatch.setattr(snapshot, "SLICE", 7)  # (the names' slices)
+    monkeypatch.setattr(stampdiff, "SLICE", 7)  # (the stamps')
     for n in (0, 1, 7, 8, 50):
         stamps = {f"content/{i}é/{'x' * (i % 3)}.md": (1_733_000_000_123_456_789 * (i + 1), i) for i in range(n)}
         names = [f"{i}/ü{'y' * (i % 5)}.html" for i in range(n)] + ["", "a\nb"]

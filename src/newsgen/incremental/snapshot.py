@@ -17,7 +17,6 @@ kept as the bytes of the walk (`pack`), compared as bytes."""
 
 from __future__ import annotations
 
-import itertools
 import marshal
 import os
 import stat
@@ -26,7 +25,7 @@ import zlib
 from ..codestamp import code_stamps
 from ..fileio import CLOEXEC, MANIFEST, identity, read_regular
 from .outputs import Outputs
-from .stampdiff import SLICE, pack_sliced
+from .stampdiff import SLICE, pack_sliced, sliced_pairs
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -303,19 +302,16 @@ def save(root: Place, out: Place, snap: Snapshot) -> None:
             pass
 
 
-_SLICE = SLICE  # stamps (stampdiff's slices) or names marshalled at a time (save)
-
-
 def _packed_parts(snap: Snapshot) -> Iterator[bytes]:
-    """pack(snap.stamps), a slice at a time, their lengths kept (or the bytes a loaded snapshot has, or its build
-    made)."""
+    """pack(snap.stamps), a slice at a time (`stampdiff.sliced_pairs`), their lengths kept (or the bytes a loaded
+    snapshot has, or its build made)."""
     if snap._stamps is None or snap._packed is not None:
         yield snap.packed
         return
-    items, snap.slices = iter(snap._stamps.items()), []
+    snap.slices = []
     yield b"{"
-    while part := dict(itertools.islice(items, _SLICE)):
-        snap.slices.append(len(data := marshal.dumps(part, 0)[1:-1]))
+    for data in sliced_pairs(snap._stamps):
+        snap.slices.append(len(data))
         yield data
     yield b"0"
 
@@ -323,8 +319,8 @@ def _packed_parts(snap: Snapshot) -> Iterator[bytes]:
 def _names_parts(names: list[str]) -> Iterator[bytes]:
     """marshal.dumps(names, 2), a slice at a time: a list's marker and length, then its items."""
     yield b"[" + len(names).to_bytes(4, "little")
-    for i in range(0, len(names), _SLICE):
-        yield marshal.dumps(names[i : i + _SLICE], 2)[5:]
+    for i in range(0, len(names), SLICE):
+        yield marshal.dumps(names[i : i + SLICE], 2)[5:]
 
 
 def names(keep: AbstractSet[str], last: Snapshot | None, same: bool = False) -> list[str]:

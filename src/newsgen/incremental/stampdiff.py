@@ -16,6 +16,7 @@ import marshal
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from typing import TypeAlias
 
     Stamps: TypeAlias = dict[str, tuple[int, int]]  # (snapshot.Stamps: path -> (mtime_ns, size))
@@ -23,12 +24,16 @@ if TYPE_CHECKING:
 SLICE = 8192  # stamps packed at a time
 
 
+def sliced_pairs(stamps: Stamps) -> Iterator[bytes]:
+    """The pairs' bytes of marshal.dumps(stamps, 0), SLICE pairs at a time (between `{` and `0`)."""
+    items = iter(stamps.items())
+    while part := dict(itertools.islice(items, SLICE)):
+        yield marshal.dumps(part, 0)[1:-1]
+
+
 def pack_sliced(stamps: Stamps) -> tuple[bytes, list[int]]:
     """marshal.dumps(stamps, 0), made a slice at a time, and each slice's length (its pairs' bytes)."""
-    items = iter(stamps.items())
-    parts: list[bytes] = []
-    while part := dict(itertools.islice(items, SLICE)):
-        parts.append(marshal.dumps(part, 0)[1:-1])
+    parts = list(sliced_pairs(stamps))
     return b"{" + b"".join(parts) + b"0", [len(part) for part in parts]
 
 
