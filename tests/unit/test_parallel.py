@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 
+from newsgen.errors import BuildError
 from newsgen.parallel import Executor
-from newsgen.parallel.executor import BUSY_INLINE, chunks
+from newsgen.parallel.executor import BUSY_INLINE, GRACE, WATCH, WorkerLost, chunks
 
 
 def _square(shared: int, local: dict[str, Any], chunk: list[int]) -> list[tuple[int, int, int]]:
@@ -230,4 +231,63 @@ def test_ctrl_c_while_the_pool_works_is_a_clean_stop(tmp_path: Path) -> None:
                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # noqa: PLW1509
     assert done.returncode == 0, done.stderr
     assert done.stdout == "stopped\n"
+    assert done.stderr == ""
+
+
+def _killed(shared: bool, local: dict[str, Any], chunk: list[int]) -> list[int]:
+    """(In a worker.) The first chunk's worker dies as the out-of-memory killer kills one: SIGKILL, at once
+    (`shared`: after it has started writing that chunk's answer, the length and a few bytes)."""
+    if 0 in chunk:
+        if shared:
+            _cut_short_write()
+        os.kill(os.getpid(), signal.SIGKILL)
+    time.sleep(0.01)
+    return chunk
+
+
+def _cut_short_write() -> None:
+    import struct
+
+    frame = sys._getframe()
+    while frame.f_code.co_name != "_process_worker":
+        assert frame.f_back is not None
+        frame = frame.f_back
+    os.write(frame.f_locals["result_queue"]._writer.fileno(), struct.pack("!i", 1 << 20) + b"x" * 10)
+
+
+def test_a_worker_killed_by_the_system_is_one_line_not_a_traceback() -> None:
+    """A worker killed from outside (the out-of-memory killer): the pool's BrokenProcessPool becomes the
+    build's one-line error, which names the signal and says what to do."""
+    with pytest.raises(WorkerLost) as raised:
+        Executor(2).map(_killed, False, list(range(400)), smallest=1)
+    (line,) = [str(d) for d in raised.value.diagnostics]
+    assert line.startswith("newsgen: a build process was killed (SIGKILL)")
+    assert "-j 1" in line
+    assert isinstance(raised.value, BuildError)
+
+
+_KILLED_WRITING = """
+import sys, time
+sys.path.insert(0, {tests!r})
+from test_parallel import _killed
+from newsgen.parallel import Executor
+from newsgen.parallel.executor import WorkerLost
+started = time.monotonic()
+try:
+    Executor(2).map(_killed, True, list(range(400)), smallest=1)
+except WorkerLost as exc:
+    print(exc, round(time.monotonic() - started), flush=True)
+"""
+
+
+def test_a_worker_killed_while_it_writes_its_answer_ends_the_build_in_bounded_time() -> None:
+    """Killed while it wrote a chunk's answer, a worker left the pool's thread waiting for the rest of
+    the message, and the build with it, forever (CPython 3.11): the watchdog stops the pool within its
+    grace time and the build ends on the same one-line error."""
+    done = subprocess.run([sys.executable, "-c", _KILLED_WRITING.format(tests=str(Path(__file__).parent))],  # noqa: S603
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    message, seconds = done.stdout.rsplit(" ", 1)
+    assert message.startswith("newsgen: a build process was killed (SIGKILL)"), done.stdout
+    assert int(seconds) <= GRACE + 2 * WATCH + 2
     assert done.stderr == ""

@@ -15,11 +15,15 @@ SIGTERM) exits instead of waiting forever on a pipe and holding the terminal.
 from __future__ import annotations
 
 import os
+import signal
+import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from ..errors import BuildError, Diagnostic
+
 if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 S = TypeVar("S")
 T = TypeVar("T")
@@ -121,7 +125,7 @@ class Executor:
             waiting = [pool.submit(_call, (task, c)) for c in chunks(items, self.jobs, smallest)]
             waiting.reverse()
             while waiting:
-                part: list[R] = waiting.pop().result()
+                part: list[R] = pool.result(waiting.pop())
                 n = len(part)
                 take(part)
                 del part  # (not kept until the next chunk arrives)
@@ -143,8 +147,51 @@ class forked_pool:  # noqa: N801 - used as a context manager, like open()
         self.pool: ProcessPoolExecutor = ProcessPoolExecutor(
             max_workers=jobs, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker)
 
-    def __enter__(self) -> ProcessPoolExecutor:
-        return self.pool
+    def __enter__(self) -> forked_pool:
+        return self
+
+    def submit(self, fn: Callable[[Any], R], arg: Any) -> Future[R]:
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return self.pool.submit(fn, arg)
+        except BrokenProcessPool:  # (a worker died before every chunk was given out)
+            raise self._lost() from None
+
+    def result(self, future: Future[R]) -> R:
+        """`future`'s result, or WorkerLost when a worker died without being told to (the system's
+        out-of-memory killer, a kill -9): the pool notices a dead worker and fails its futures, except
+        when the worker died while it wrote an answer. The pool's thread then waits for the rest of that
+        message forever (CPython 3.11-3.13): a worker found dead for GRACE seconds without the future
+        failing means that, and the pool is stopped."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        dead_since: float | None = None
+        while True:
+            try:
+                return future.result(timeout=WATCH)
+            except TimeoutError:
+                if self._dead() is None:
+                    continue
+                now = time.monotonic()
+                dead_since = dead_since or now
+                if now - dead_since >= GRACE:
+                    lost = self._lost()
+                    self.close(kill=True)
+                    raise lost from None
+            except BrokenProcessPool:
+                raise self._lost() from None
+
+    def _dead(self) -> int | None:
+        """The exit status of a worker that has ended (a signal as its negative number), if any; the
+        pool's own SIGTERMs (sent to the others once it is broken) only when it is the only one."""
+        codes: list[int | None] = [p.exitcode for p in list((getattr(self.pool, "_processes", None) or {}).values())]
+        ended = [c for c in codes if c is not None]
+        first = [c for c in ended if c != -signal.SIGTERM] or ended
+        return first[0] if first else None
+
+    def _lost(self) -> WorkerLost:
+        return WorkerLost(self._dead())
 
     def __exit__(self, *exc: object) -> None:
         self.close(kill=exc[0] is not None)
@@ -172,6 +219,27 @@ class forked_pool:  # noqa: N801 - used as a context manager, like open()
         _WORKER.clear()
 
 
+WATCH = 1.0  # seconds between looks at the workers while a chunk's answer is awaited
+GRACE = 3.0  # seconds a worker may be dead before the pool is stopped (it usually fails at once)
+
+
+class WorkerLost(BuildError):
+    """A worker process ended in the middle of the build without being told to: one line, as every
+    user-facing problem, instead of the pool's traceback (or, before the watchdog, a build that hung)."""
+
+    def __init__(self, status: int | None) -> None:
+        if status is not None and status < 0:
+            try:
+                how = f"was killed ({signal.Signals(-status).name})"
+            except ValueError:
+                how = f"was killed (signal {-status})"
+        else:
+            how = "ended unexpectedly" + (f" (exit status {status})" if status else "")
+        hint = ("the system may have run out of memory: build with fewer processes (-j 1), or free memory"
+                if status == -signal.SIGKILL else "nothing was published; build again")
+        super().__init__([Diagnostic("newsgen", None, f"a build process {how}", hint)])
+
+
 def _call(job: tuple[Task[Any, Any, Any], list[Any]]) -> list[Any]:
     task, chunk = job
     return task(_WORKER["shared"], _WORKER["local"], chunk)
@@ -182,7 +250,6 @@ def _start_worker() -> None:
     from the parent frozen (never scanned, and its memory pages stay shared instead of being copied
     by the collector's writes)."""
     import gc
-    import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the parent stops us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler

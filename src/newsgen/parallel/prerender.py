@@ -102,7 +102,8 @@ class BodiesAhead:
             places: dict[str, Spooled] = {}
             for future in self.futures:
                 try:
-                    places.update(future.result())
+                    done: list[tuple[str, Spooled]] = self.pool.result(future) if self.pool else future.result()
+                    places.update(done)
                 except Exception:  # noqa: BLE001, S112 - an optimisation that did not happen, not an error
                     continue
             if self.pool is not None:
