@@ -17,6 +17,8 @@ takes ~10-20 minutes to write and ~8 GB):
   the end) and `newsgen build -v`: wall, peak RSS, and the stage times it prints;
 - with --serve: the same edit in `newsgen serve`'s build loop (serve_edits.py's measurement, in a
   child process: its own first build, then the rebuild after each save).
+- the floor of any build that is not told what changed: every input and every output file stat'ed
+  once in a bare Python loop (`stat_floor`), with its user and system (kernel) time.
 
 Then one table with a row per N and the growth from each N to the next (x), against the issue's
 targets: peak RSS <= 1 GB at 100,000; peak RSS <= 4 GB at 1,000,000 with the build completed; a
@@ -100,6 +102,7 @@ def one_size(n: int, args: argparse.Namespace, cmd: list[str], env: dict[str, st
         article.write_bytes(original)
         timed([*build, "-q"], corpus, env)  # (the cache and output as the corpus is again)
     row["edits"] = edits
+    row["floor"] = stat_floor(corpus, out)
     if not args.keep_output:
         shutil.rmtree(out, ignore_errors=True)  # (before serve writes its own: ~25 GB each at 1M)
     if args.serve:
@@ -118,6 +121,50 @@ def one_size(n: int, args: argparse.Namespace, cmd: list[str], env: dict[str, st
             print(f"scale: {n:,}: newsgen serve's measurement failed: {row['serve']['error']}", file=sys.stderr)
         shutil.rmtree(serve_out, ignore_errors=True)
     return row
+
+
+_FLOOR = r"""
+import json, os, resource, sys
+what, folders = sys.argv[1], sys.argv[2:]
+before = resource.getrusage(resource.RUSAGE_SELF)
+files = 0
+if what == "inputs":  # every file under the input folders: a walk, one stat a file
+    todo = list(folders)
+    while todo:
+        with os.scandir(todo.pop()) as entries:
+            for e in entries:
+                if e.is_dir(follow_symlinks=False):
+                    todo.append(e.path)
+                else:
+                    e.stat(follow_symlinks=False)
+                    files += 1
+else:  # every file the output's manifest lists: one stat each, no walk
+    with open(os.path.join(folders[0], ".newsgen-output"), encoding="utf-8") as f:
+        names = f.read().splitlines()[2:]
+    os.chdir(folders[0])
+    for name in names:
+        try:
+            os.stat(name)
+            files += 1
+        except OSError:
+            pass
+after = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"files": files, "user": after.ru_utime - before.ru_utime, "sys": after.ru_stime - before.ru_stime}))
+"""
+
+
+def stat_floor(corpus: Path, out: Path) -> dict | None:
+    """What it costs to learn each input's and each output file's stat, as a build that trusts nothing but
+    the file system must, in a bare loop (`_FLOOR`): {"inputs"|"outputs": {"files", "user", "sys"}}. The
+    system time is the kernel's, which no language and no design of that build removes."""
+    found = {}
+    inputs = [str(corpus / name) for name in ("content", "static", "templates") if (corpus / name).is_dir()]
+    for name, folders in (("inputs", inputs), ("outputs", [str(out)])):
+        proc = subprocess.run([sys.executable, "-c", _FLOOR, name, *folders], capture_output=True, text=True)
+        if proc.returncode:
+            return None
+        found[name] = json.loads(proc.stdout)
+    return found
 
 
 def _x(a: float | None, b: float | None) -> str:
@@ -181,6 +228,15 @@ def table(rows: list[dict], args: argparse.Namespace, argv: list[str]) -> str:
                              f"{edit:.1f} s ({'met' if edit < 3 else 'not met'})"
                              + (f"; `newsgen serve` {serve} ms ({'met' if serve < 3000 else 'not met'})"
                                 if serve else ""))
+    for r in rows:
+        floor = r.get("floor")
+        if floor:
+            i, o = floor["inputs"], floor["outputs"]
+            both = (i["user"] + i["sys"] + o["user"] + o["sys"]) / 2
+            lines.append(f"- {r['n']:,}: the floor of a process that checks every input and output file (one stat a "
+                         f"file in a bare Python loop): {i['files']:,} inputs {i['user']:.2f} s user + "
+                         f"{i['sys']:.2f} s system, {o['files']:,} output files {o['user']:.2f} + {o['sys']:.2f} s: "
+                         f"{both:.2f} s on two cores at best ({(i['sys'] + o['sys']) / 2:.2f} s of it the kernel's)")
     lines += ["", "The edits' stages (`newsgen build -v`):", ""]
     lines += [f"- {r['n']:,}, edit {k + 1}: {e['wall']:.2f} s (CPU {e['cpu']:.2f} s): {e['stages'] or '-'}"
               for r in rows for k, e in enumerate(r["edits"])]
