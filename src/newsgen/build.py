@@ -13,6 +13,7 @@ way to the same output (`incremental.bodyedit`): the last plan, the pages that s
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import time
 from collections.abc import Callable, Mapping
@@ -125,17 +126,13 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     from .incremental.ahead import SavedAhead
     from .incremental.bodyedit import body_edit
     from .inputs import check_inputs
-    from .output import unfinished
     from .output_guard import check_output_folder
     from .parallel import Executor, jobs_wanted
     from .publish import Publication
 
     config = with_base_url(load_config(root), options.base_url)
     _refuse(check_output_folder(out, root, ours=bool(last)) + check_inputs(root, found) + search.missing(config))
-    remembered = state if state is not None else _load_state(root, out, result.warnings)  # (articles not decoded yet)
-    if unfinished(out) or (state is None and (last is None or last.state != remembered.token)):
-        remembered.pages = {}  # pages written in place by a build that was killed, or an output this state did
-        # not write (a build killed after it published, a delta file lost): every page rendered and compared
+    remembered = _remembered(root, out, state, last, result.warnings)  # (the articles not decoded yet)
     before = (dict(remembered.images), dict(remembered.related), remembered.site)
     lap("start")
 
@@ -235,7 +232,6 @@ def _plan(root: Path, config: SiteConfig, found: snapshot.Inputs, remembered: St
     last build's snapshot (its clock; its stamps are let go of); `whole`: every page planned, none carried."""
     from .content.collect import parse_site
     from .editions import site_models
-    from .fileio import is_empty
     from .incremental.codec import materialize
     from .incremental.decide import carry_over, common_key, decide
     from .incremental.reuse import known_inputs
@@ -247,8 +243,8 @@ def _plan(root: Path, config: SiteConfig, found: snapshot.Inputs, remembered: St
     since = last.release() if last is not None else None
     if not materialize(remembered):  # every article the cache holds (one it cannot give: start over)
         warnings.append(f"{root / '.newsgen-cache'}: build cache unreadable (a damaged part), doing a full build")
-    # every article page is rendered: no page fingerprints (a first build), or an empty output folder (a CI
-    every = options.only is None and (not remembered.pages or is_empty(out))  # runner that restored the cache)
+    # every article page is rendered: no page fingerprints (a first build, or an empty output folder: a CI
+    every = options.only is None and not remembered.pages  # runner that restored the cache)
     parsed = parse_site(root, config, found.stamps, remembered, executor, progress, spool_bodies=every)
     # until this build finishes (State.unrendered); a first build's set itself, not a copy of a million names
     remembered.unrendered = remembered.unrendered | parsed.reparsed if remembered.unrendered else parsed.reparsed
@@ -286,21 +282,27 @@ def _planned(edit: BodyEdit) -> _Planned:
                     keep=edit.keep)
 
 
-def _load_state(root: Path, out: Path, warnings: list[str]) -> State:
-    """The cache, read; its articles decoded when first needed (the whole way decodes them all)."""
+def _remembered(root: Path, out: Path, state: State | None, last: snapshot.Snapshot | None,
+                warnings: list[str]) -> State:
+    """newsgen serve's `state`, or the cache read (its articles decoded when first needed), without its page
+    fingerprints (every page rendered) when they may not describe the output: a build that wrote pages in place
+    was killed, the output is empty (not even decoded), or another build wrote it (a delta file lost...)."""
+    from .fileio import is_empty
     from .incremental import cache
+    from .output import unfinished
 
-    state, warning = cache.load(root, out, lazy=True)
+    remembered, warning = (state, None) if state is not None else cache.load(root, out, lazy=True)
     warnings.extend([warning] if warning else [])
-    return state
+    if unfinished(out) or is_empty(out) or (state is None and (last is None or last.state != remembered.token)):
+        remembered.pages = {}
+    return remembered
 
 
 def _render_bodies_ahead(executor: Executor, config: SiteConfig, chosen: list[Article], markdown: Spool | None,
                          wanted: bool) -> None:
-    """When every article page will be rendered and parsing did not fail (else the build stops after the
-    site model): `wanted`; and there are enough for a pool to pay, render the article bodies over the
-    pool while this process builds the site model and the plan. `markdown`: the bodies the parse stage
-    spooled (taken over, or removed)."""
+    """When every article page will be rendered and parsing did not fail (`wanted`), and there are enough for a
+    pool to pay, the article bodies rendered over it while this process builds the site model and the plan.
+    `markdown`: the bodies the parse stage spooled (taken over, or removed)."""
     from .content.body import article_html
     from .parallel import PRERENDER_MIN, BodiesAhead
 
@@ -308,16 +310,13 @@ def _render_bodies_ahead(executor: Executor, config: SiteConfig, chosen: list[Ar
         if markdown is not None:
             markdown.discard()
         return
-    try:
+    with contextlib.suppress(OSError):  # no temp folder, no fork: pages render their bodies (BodiesAhead cleaned up)
         executor.background = BodiesAhead(functools.partial(article_html, config), chosen, executor.jobs, markdown)
-    except OSError:  # no temp folder to write to, no process to fork: the pages render their bodies
-        pass  # (BodiesAhead removed the folder it took over)
 
 
 def _site_builder(executor: Executor) -> BuildSite:
-    """build_site(articles, config, related_memo), ranking the related lists that the memo (the last
-    build's) cannot give over the executor (in this process while bodies are rendered ahead: the pool is
-    busy, and this process would wait)."""
+    """build_site(articles, config, related_memo), ranking the related lists the memo (the last build's) cannot
+    give over the executor (in this process while bodies are rendered ahead: the pool is busy)."""
     from .site import RANK_PARALLEL_MIN, build_site, rank_task
 
     def rank(ranker: Callable[[int], tuple[int, ...]], ids: list[int]) -> list[tuple[int, tuple[int, ...]]]:

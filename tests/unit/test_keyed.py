@@ -13,6 +13,7 @@ import pytest
 from newsgen.build import BuildOptions, build
 from newsgen.incremental import cache, keyed, records
 from newsgen.incremental.cache import cache_file, delta_file, load
+from newsgen.incremental.state import Fingerprint
 
 
 def _parts(d: dict[str, Any], n: int, decoded: list[int] | None = None, where: Any = keyed.part_of) -> keyed.Parts:
@@ -314,3 +315,88 @@ def test_in_order_places_each_key_in_its_part_whatever_is_asked_first() -> None:
                 expected = truth[key] if key in truth else (
                     len(parts) + keyed.part_of(key, total - len(parts)) if total > len(parts) else -1)
                 assert where(key, total) == expected, key
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_compared_part_by_part_finds_what_comparing_every_key_finds(seed: int) -> None:
+    """`keyed.compared`: a build that started its page fingerprints over compares them with the file's part by
+    part, each part decoded once and let go of (it is the file's last use); the same answer as every key
+    compared; None for anything but parts not yet decoded whole."""
+    rng = random.Random(seed)
+    keys = _keys(rng)
+    d = {k: (i, k) for i, k in enumerate(keys)}
+    n = rng.choice([1, 2, 3, 7])
+    decoded: list[int] = []
+    where = rng.choice([keyed.part_of, keyed.page_part])
+    parts = _parts(d, n, decoded, where=where)
+    now = {k: v for k, v in d.items() if rng.random() < 0.8}
+    now.update({k: ("new", k) for k in rng.sample(list(now), min(len(now), 3))} | {"added.md": ("added",)})
+    found = keyed.compared(now, parts)
+    assert found is not None
+    upd, gone = found
+    assert upd == {k: v for k, v in now.items() if d.get(k, object()) != v}
+    assert sorted(gone) == sorted(k for k in d if k not in now)
+    assert sorted(decoded) == list(range(n))  # each part once
+    with pytest.raises(ValueError):  # and let go of
+        for k in keys:
+            parts.get(k)
+    assert keyed.compared(now, d) is None
+    whole = _parts(d, n, where=where)
+    whole.whole()
+    assert keyed.compared(now, whole) is None
+    assert keyed.compared({"a": 1}, keyed.Parts([], 0)) == ({"a": 1}, [])
+
+
+def test_an_emptied_output_folder_decodes_no_page_fingerprint_before_the_save(make_site: Any, tmp_path: Path,
+                                                                              monkeypatch: Any) -> None:
+    """A CI runner that restored the cache but not the output: every page is rendered, so the last build's page
+    fingerprints are not decoded while the build runs (at a million articles, ~0.35 GB held all build long);
+    the save compares them part by part. The entries' packed copies and the stored tuples are let go of once
+    decoded. The output and the state saved are a cache-less build's."""
+    import shutil
+
+    from tests.e2e.newsroom import output_of
+
+    from newsgen.incremental import codec
+
+    monkeypatch.setattr(records, "RECORD_ENTRIES", 4)
+    root, out = _site(make_site), tmp_path / "public"
+    build(root, BuildOptions(out=out, jobs=1))
+    shutil.rmtree(out)
+    out.mkdir()
+    made: list[str] = []
+    real_make = keyed.Parts.part
+    seen: dict[str, Any] = {}
+
+    def part(self: keyed.Parts, i: int) -> dict[str, Any]:
+        found = real_make(self, i)
+        if found and all(isinstance(v, Fingerprint) for v in found.values()):
+            made.append(f"{id(self)}:{i}:{'saving' if seen.get('saving') else 'building'}")
+        return found
+
+    real_encode = codec.encode_delta
+
+    def encode(state: Any) -> Any:
+        seen["saving"] = True
+        seen["packed"] = [e.packed for e in state.parsed.values()]
+        seen["stored"] = set(state.base.parsed.values())
+        return real_encode(state)
+
+    monkeypatch.setattr(keyed.Parts, "part", part)
+    monkeypatch.setattr(codec, "encode_delta", encode)
+    result = build(root, BuildOptions(out=out, jobs=1))
+    monkeypatch.undo()
+    assert result.rendered == result.pages and result.unchanged == 0
+    assert made and all(m.endswith(":saving") for m in made) and len(made) == len(set(made))  # each part once, then
+    assert delta_file(root, out).exists()
+    assert seen["stored"] == {None} and set(seen["packed"]) == {None}  # (the entries the build kept)
+    mine, warning = load(root, out)
+    assert warning is None
+    fresh = tmp_path / "fresh"
+    shutil.rmtree(root / cache.CACHE_DIR)
+    build(root, BuildOptions(out=fresh, jobs=1))
+    assert output_of(out) == output_of(fresh)
+    theirs, _ = load(root, fresh)
+    assert mine.parsed.keys() == theirs.parsed.keys()
+    assert all(mine.parsed[k].article == theirs.parsed[k].article for k in theirs.parsed)
+    assert dict(mine.pages) == dict(theirs.pages) and mine.outputs == theirs.outputs

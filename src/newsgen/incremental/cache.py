@@ -20,6 +20,7 @@ bytes of the whole file (~100 MB at 100,000 articles), let alone a second copy w
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import marshal
@@ -119,24 +120,44 @@ def _read(path: Path) -> list[_Record] | None:
 
 
 class _Record:
-    """One record of a mapped cache file: called, its checksum is checked and its object decoded (once:
-    the bytes are let go of then, and with the last of them the file's mapping)."""
+    """One record of a mapped cache file (at `at` in it): called, its checksum is checked and its object
+    decoded (once: the bytes are let go of then, and with the last of them the file's mapping). Its pages
+    of the mapping are given back then too: while other records wait to be decoded (an edit's build reads
+    a few), the file stays mapped, and every page read would else count in this process's memory until the
+    last one is (~1 GB of a million articles' file, when the build reads all but the page fingerprints)."""
 
-    __slots__ = ("_data", "_sum")
+    __slots__ = ("_at", "_data", "_sum")
 
-    def __init__(self, data: memoryview, checksum: bytes) -> None:
+    def __init__(self, data: memoryview, checksum: bytes, at: int) -> None:
         self._data: memoryview | None = data
-        self._sum = checksum
+        self._sum, self._at = checksum, at
 
     def __call__(self) -> object:
         data = self._data
         if data is None:
             raise Damaged("read twice")
         self._data = None
+        mapped, size = data.obj, len(data)
         with data:
             if _checksum(data) != self._sum:
                 raise Damaged("checksum mismatch")
-            return marshal.loads(data)  # noqa: S302 - our own cache file, checksummed
+            found = marshal.loads(data)  # noqa: S302 - our own cache file, checksummed
+        _unmapped(mapped, self._at, size)
+        return found
+
+
+def _unmapped(mapped: object, at: int, size: int) -> None:
+    """The whole pages of bytes [at, at + size) of a mapped file dropped from this process's memory (they
+    stay in the kernel's page cache; the file is never read there again)."""
+    import mmap
+
+    advise = getattr(mapped, "madvise", None)  # (an mmap's; not the bytes of a file that could not be mapped)
+    if advise is not None and hasattr(mmap, "MADV_DONTNEED"):
+        start = -(-at // mmap.PAGESIZE) * mmap.PAGESIZE
+        end = (at + size) // mmap.PAGESIZE * mmap.PAGESIZE
+        if end > start:
+            with contextlib.suppress(OSError, ValueError):
+                advise(mmap.MADV_DONTNEED, start, end - start)
 
 
 def _records(raw: memoryview) -> list[_Record]:
@@ -154,7 +175,7 @@ def _records(raw: memoryview) -> list[_Record]:
             at += _LENGTH + _SUM
             if length > len(raw) - at:
                 raise Damaged("truncated")
-            records.append(_Record(raw[at : at + length], bytes(raw[at - _SUM : at])))
+            records.append(_Record(raw[at : at + length], bytes(raw[at - _SUM : at]), at))
             at += length
     if not records:
         raise Damaged("empty")

@@ -37,7 +37,7 @@ class Base:
     """A full cache file as read: what a delta is computed against (the same objects, not copies)."""
 
     base_id: str
-    parsed: Mapping[str, tuple[Any, ...]]  # (keyed.Parts, as read)
+    parsed: Mapping[str, Any]  # (keyed.Parts, as read; once the whole way decoded it, its keys only: values None)
     pages: Mapping[str, Any]
     outputs: frozenset[str] | None
     related: dict[str, Any]
@@ -189,7 +189,7 @@ pack_listing, unpack_listing = _NAMESPACE["_pack_Listing"], _NAMESPACE["_unpack_
 def raw(e: ParsedEntry) -> tuple[Any, ...]:
     """The entry as plain tuples: what the cache stores, and what the parse workers send back
     (cheaper to pickle than objects, and the save then has the article already packed)."""
-    return (e.stamp, e.digest, e.deps, _packed(e), [dataclasses.astuple(d) for d in e.diagnostics])
+    return (e.stamp, e.digest, e.deps, _packed(e), tuple([dataclasses.astuple(d) for d in e.diagnostics]))
 
 
 def entry(t: tuple[Any, ...], zones: dict[object, dt.tzinfo], common: dict[Any, Any] | None = None) -> ParsedEntry:
@@ -261,6 +261,7 @@ def encode_delta(state: State) -> tuple[Any, ...] | None:
                 parsed_upd[rel] = now
         parsed_del = [rel for rel in base.parsed if rel not in state.parsed]
     known = keyed.changes(state.pages, base.pages)  # (read by key: only the keys this build or the delta set)
+    known = known if known is not None else keyed.compared(state.pages, base.pages)  # (or part by part)
     if known is not None:
         pages_upd, pages_del = {k: tuple(v) for k, v in known[0].items()}, known[1]
     else:
@@ -325,8 +326,9 @@ def materialize(state: State) -> bool:
         return True
     zones: dict[object, dt.tzinfo] = {}
     try:
-        if isinstance(base, Base):  # (one dict each from here on, looked up by every key to save; damage found now)
-            for read in (base.parsed, base.pages):
+        if isinstance(base, Base):  # (one dict each from here on, looked up by every key to save; damage found now;
+            # the pages not, when this build started them over: compared part by part when saved, keyed.compared)
+            for read in (base.parsed, base.pages if not isinstance(state.pages, dict) else None):
                 if isinstance(read, keyed.Parts):
                     read.whole()
         entries = {rel: entry(raw, zones) for rel, raw in pending.items()} if pending is not None else {}
@@ -339,6 +341,10 @@ def materialize(state: State) -> bool:
     if isinstance(base, Base):
         if pending is not None:  # entries exactly as in the full file (not changed by its delta): unchanged
             base.entries = {rel: e for rel, e in entries.items() if rel not in base.by_delta}  # while the same object
+        if isinstance(base.parsed, keyed.Parts):  # the entries as stored let go of, and their packed articles: an
+            base.parsed = dict.fromkeys(base.parsed.whole())  # entry the build replaces is saved whole (no stored
+            for e in entries.values():  # one to compare it with); one it keeps is saved in no delta, and packed
+                e.packed = None  # again only by a full save (~0.6 KB an article less, all build long)
         if state.related is base.related:
             state.related = dict(base.related)  # (the build changes it; the base stays as read)
     state.parsed = {**entries, **state.parsed}  # (entries a build already replaced stay)

@@ -112,7 +112,8 @@ class Parts(Mapping[str, Any]):
         made = self._made[i]
         if made is None:
             load = self._loads[i]
-            assert load is not None
+            if load is None:
+                raise ValueError("a part read twice")  # (`drained`)
             found = load()
             if not isinstance(found, dict):
                 raise ValueError("not a build state part")
@@ -157,6 +158,15 @@ class Parts(Mapping[str, Any]):
                 raise ValueError("not a build state")
             self._whole, self._made = merged, []  # (the parts let go of: every look-up goes to the whole)
         return self._whole
+
+    def drained(self) -> Iterator[dict[str, Any]]:
+        """Each part decoded in turn, and let go of once the next is asked for: a mapping read once, part by
+        part, never whole (the last use of it: a part let go of cannot be read again, a ValueError)."""
+        for i in range(len(self._made)):
+            part = self.part(i)
+            self._made[i] = None
+            yield part
+            del part
 
     def __eq__(self, other: object) -> bool:
         return self is other or (isinstance(other, Mapping) and not differ(self, other))
@@ -225,6 +235,23 @@ def changes(mapping: Mapping[str, Any], base: Mapping[str, Any]) -> tuple[dict[s
         changed = {k: v for k, v in mapping.changed.items() if base.get(k, _NONE) != v}
         return changed, [k for k in mapping.removed if k in base]
     return None
+
+
+def compared(mapping: Mapping[str, Any], base: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]] | None:
+    """`changes` found by comparing every key, when `base` is a `Parts` not decoded whole: part by part,
+    each let go of when compared (`Parts.drained`: the base's last use), so that it is never all in memory;
+    None for any other `base`."""
+    if not isinstance(base, Parts) or base._whole is not None:
+        return None
+    if not base._made:  # (no part: an empty base)
+        return dict(mapping), []
+    where = split(mapping, len(base._made), base._where)
+    changed: dict[str, Any] = {}
+    removed: list[str] = []
+    for keys, part in zip(where, base.drained(), strict=True):
+        changed.update((k, mapping[k]) for k in keys if part.get(k, _NONE) != mapping[k])
+        removed += [k for k in part if k not in mapping]
+    return changed, removed
 
 
 def differ(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
