@@ -246,6 +246,7 @@ def _plan(root: Path, config: SiteConfig, found: snapshot.Inputs, remembered: St
     # every article page is rendered: no page fingerprints (a first build, or an empty output folder: a CI
     every = options.only is None and not remembered.pages  # runner that restored the cache)
     parsed = parse_site(root, config, found.stamps, remembered, executor, progress, spool_bodies=every)
+    snapshot.parse_done(found, kept=whole)  # (the stamps let go of: packed, they are what the snapshot saves)
     # until this build finishes (State.unrendered); a first build's set itself, not a copy of a million names
     remembered.unrendered = remembered.unrendered | parsed.reparsed if remembered.unrendered else parsed.reparsed
     now = tz_now(config.tz)

@@ -377,6 +377,14 @@ def packed_stamps(found: Inputs) -> bytes:  # pack(found.stamps), made once, in 
     return found.packed
 
 
+def parse_done(found: Inputs, kept: bool) -> None:
+    """The parse stage is done: the stamps packed (what the snapshot saves) and let go of (~0.1 GB at a million
+    inputs, for the rest of the build), unless they are `kept` (newsgen serve updates them between builds)."""
+    if not kept:
+        packed_stamps(found)
+        found.stamps = {}
+
+
 def up_to_date(previous: Snapshot | None, key: str, found: Inputs, now: float, outputs: Outputs) -> bool:
     """True when a build would change nothing: same inputs, same options, clock between the previous
     build's own and its horizon, and every file it wrote still in the output folder, its manifest too (without
