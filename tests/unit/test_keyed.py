@@ -400,3 +400,41 @@ def test_an_emptied_output_folder_decodes_no_page_fingerprint_before_the_save(ma
     assert mine.parsed.keys() == theirs.parsed.keys()
     assert all(mine.parsed[k].article == theirs.parsed[k].article for k in theirs.parsed)
     assert dict(mine.pages) == dict(theirs.pages) and mine.outputs == theirs.outputs
+
+
+def test_a_damaged_fingerprint_part_met_with_an_empty_output_leaves_a_whole_cache(make_site: Any,
+                                                                                  tmp_path: Path,
+                                                                                  monkeypatch: Any) -> None:
+    """The last build's page fingerprints are not decoded when the output is empty, so a damaged part of them
+    is found only when the new ones are compared at the save: the build then writes a full cache file
+    (which holds every fingerprint) instead of throwing the cache away, and the build after it renders
+    nothing."""
+    import shutil
+
+    from tests.e2e.newsroom import output_of
+
+    monkeypatch.setattr(records, "RECORD_ENTRIES", 4)
+    root, out = _site(make_site), tmp_path / "public"
+    build(root, BuildOptions(out=out, jobs=1))
+    path = cache_file(root, out)
+    found = cache._read(path)
+    assert found is not None
+    n_pages = found[1]()[5]  # type: ignore[index]
+    last = found[-n_pages]  # (a part of the page fingerprints)
+    at, size = last._at, len(last._data)  # type: ignore[arg-type]
+    del found, last
+    data = bytearray(path.read_bytes())
+    data[at + size // 2] ^= 0xFF
+    tmp = path.with_suffix(".tmp")
+    tmp.write_bytes(bytes(data))
+    os.replace(tmp, path)
+    shutil.rmtree(out)
+    result = build(root, BuildOptions(out=out, jobs=1))
+    assert result.rendered == result.pages
+    assert not [w for w in result.warnings if "cannot save" in w], result.warnings
+    assert not delta_file(root, out).exists()  # (a full file)
+    again = build(root, BuildOptions(out=out, jobs=1))
+    assert again.rendered == 0 and again.unchanged == again.pages
+    fresh = tmp_path / "fresh"
+    build(root, BuildOptions(out=fresh, jobs=1))
+    assert output_of(out) == output_of(fresh)

@@ -102,7 +102,8 @@ def test_a_million_files_none_missing_is_a_one_byte_answer() -> None:
     assert len(Aside(_missing, lambda rel: True, left).result() or b"") == 1
 
 
-@pytest.mark.parametrize("gone", [[], [5], list(range(0, Outputs.ASIDE_MIN + 37, 3)), list(range(Outputs.ASIDE_MIN + 37))])
+@pytest.mark.parametrize("gone", [[], [0], [5], [0, 5], list(range(0, Outputs.ASIDE_MIN + 37, 3)),
+                                  list(range(Outputs.ASIDE_MIN + 37))])
 def test_all_there_answers_from_the_aside_without_a_set_of_the_missing(tmp_path: Path, gone: list[int]) -> None:
     """The no-change check asks `all_there` first: from the child's answer as it came (none missing, a few
     indices, or a bit per file), without making a set of every missing file (an emptied output folder:

@@ -261,7 +261,10 @@ def encode_delta(state: State) -> tuple[Any, ...] | None:
                 parsed_upd[rel] = now
         parsed_del = [rel for rel in base.parsed if rel not in state.parsed]
     known = keyed.changes(state.pages, base.pages)  # (read by key: only the keys this build or the delta set)
-    known = known if known is not None else keyed.compared(state.pages, base.pages)  # (or part by part)
+    try:  # (or part by part; a part found damaged only now: a full file, which holds every fingerprint)
+        known = known if known is not None else keyed.compared(state.pages, base.pages)
+    except ValueError:
+        return None
     if known is not None:
         pages_upd, pages_del = {k: tuple(v) for k, v in known[0].items()}, known[1]
     else:

@@ -79,7 +79,8 @@ class Outputs:
         """(From the aside's answers as they came: a set of the missing files is made only if `there` is asked;
         an output folder emptied, 1.28 million names at a million articles, held all build long.)"""
         if self._missing is None and (answers := self._answered()) is not None:
-            return all(a == b"i" or not a[1:].strip(b"\0") for a in answers)
+            return all(a == b"i" or (a[:1] == b"b" and not a[1:].strip(b"\0")) for a in answers)  # (none, as
+            # indices or as bits: an index answer's zero bytes are file 0)
         missing = self._known_missing()
         return not missing if missing is not None else all(map(self._check, self._left))
 
