@@ -168,13 +168,7 @@ def _body(doc: Any, markdown: str | None) -> str:
 def _cut_short(shared: str, local: dict[str, Any], chunk: list[int]) -> list[int]:
     """(In a worker.) Starts a chunk's answer and stops partway, as a worker killed while it writes one:
     the answer's length, a few of its bytes, then nothing."""
-    import struct
-
-    frame = sys._getframe()
-    while frame.f_code.co_name != "_process_worker":  # concurrent.futures' worker loop holds the results' queue
-        assert frame.f_back is not None
-        frame = frame.f_back
-    os.write(frame.f_locals["result_queue"]._writer.fileno(), struct.pack("!i", 1 << 20) + b"x" * 10)
+    _cut_short_write()
     Path(shared).touch()
     time.sleep(120)
     return chunk
@@ -246,10 +240,11 @@ def _killed(shared: bool, local: dict[str, Any], chunk: list[int]) -> list[int]:
 
 
 def _cut_short_write() -> None:
+    """(In a worker.) A chunk's answer begun in the results' pipe: its length, a few of its bytes."""
     import struct
 
     frame = sys._getframe()
-    while frame.f_code.co_name != "_process_worker":
+    while frame.f_code.co_name != "_process_worker":  # concurrent.futures' worker loop holds the results' queue
         assert frame.f_back is not None
         frame = frame.f_back
     os.write(frame.f_locals["result_queue"]._writer.fileno(), struct.pack("!i", 1 << 20) + b"x" * 10)

@@ -191,7 +191,16 @@ class forked_pool:  # noqa: N801 - used as a context manager, like open()
         return first[0] if first else None
 
     def _lost(self) -> WorkerLost:
-        return WorkerLost(self._dead())
+        """The error, with the status of the worker that died first. (The pool's thread, broken, kills the
+        others and reaps every worker: while it does, a status read here can be missing (both wait for the
+        same process) or be one of its SIGTERMs; a moment later every status is known.)"""
+        status = self._dead()
+        for _ in range(20):
+            if status is not None and status != -signal.SIGTERM:
+                break
+            time.sleep(0.05)
+            status = self._dead()
+        return WorkerLost(status)
 
     def __exit__(self, *exc: object) -> None:
         self.close(kill=exc[0] is not None)
