@@ -83,6 +83,12 @@ def test_builds_of_a_big_site_leave_what_a_build_from_nothing_leaves(tmp_path: P
     (root / "public" / f"d{2048 % 9}" / "f2048.txt").unlink()  # ... and in the other
     _build(root)
     _same_as_a_build_from_nothing(root, tmp_path)
+    last = snapshot.load(root, root / "public")
+    assert last is not None
+    first = root / "public" / last.outputs[0]  # (the check's answer for it alone: index 0, four zero bytes)
+    first.unlink()
+    assert " 0 rendered, " not in _build(root) and first.is_file()
+    _same_as_a_build_from_nothing(root, tmp_path)
     assert " 0 rendered, " in _build(root)
     (root / "content" / "news" / "a0.md").write_text("---\ntitle: [broken\n---\n", encoding="utf-8")  # an error
     failed = subprocess.run([*console_script(), "build"], cwd=root, capture_output=True, text=True, timeout=300,
