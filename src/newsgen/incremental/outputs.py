@@ -59,7 +59,10 @@ class Outputs:
         gone = self._gone
         if gone is None:
             missing = self._known_missing()
-            gone = self._gone = self._redo if missing is None else missing | self._redo if self._redo else missing
+            if missing is None or not self._redo:
+                gone = self._gone = missing if missing is not None else self._redo
+            else:
+                gone = self._gone = missing | self._redo
         if rel in gone:
             return False
         if self._asked < self.ASK_FIRST:
@@ -79,8 +82,7 @@ class Outputs:
         """(From the aside's answers as they came: a set of the missing files is made only if `there` is asked;
         an output folder emptied, 1.28 million names at a million articles, held all build long.)"""
         if self._missing is None and (answers := self._answered()) is not None:
-            return all(a == b"i" or (a[:1] == b"b" and not a[1:].strip(b"\0")) for a in answers)  # (none, as
-            # indices or as bits: an index answer's zero bytes are file 0)
+            return not any(map(_any_missing, answers))
         missing = self._known_missing()
         return not missing if missing is not None else all(map(self._check, self._left))
 
@@ -165,6 +167,11 @@ def _answer(gone: list[int], count: int) -> bytes:
     for i in gone:
         bits[i >> 3] |= 1 << (i & 7)
     return b"b" + bytes(bits)
+
+
+def _any_missing(answer: bytes) -> bool:
+    """Whether `_missing` answered any file (indices, or a bit set; an index's zero bytes are file 0)."""
+    return answer != b"i" if answer[:1] == b"i" else bool(answer[1:].strip(b"\0"))
 
 
 def _indices(answer: bytes, count: int) -> Iterable[int]:
