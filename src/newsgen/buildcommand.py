@@ -15,10 +15,12 @@ if TYPE_CHECKING:
 
 def build_command(site: Path, out: Path | None, *, drafts: bool = False, future: bool = False,
                   base_url: str | None = None, jobs: int | None = None, quiet: bool = False,
-                  verbose: bool = False, program: Any = None, progress: Any = None) -> None:
+                  verbose: bool = False, changed: list[str] | None = None, program: Any = None,
+                  progress: Any = None) -> None:
     """`newsgen build` once its options are read (by click in commands.py, or by _build_now): the
     build, then its warnings, `-v`'s reasons and timings and the summary line, or every diagnostic and
-    exit status 1. `progress`: a progress bar (with close()), or None."""
+    exit status 1. `changed`: the files --changed named (`restamp.named`). `progress`: a progress bar (with
+    close()), or None."""
     from pathlib import Path
 
     from .build import BuildOptions, build
@@ -30,12 +32,15 @@ def build_command(site: Path, out: Path | None, *, drafts: bool = False, future:
     options = BuildOptions(out=out if out is None or out.is_absolute() else Path.cwd() / out,
                            drafts=drafts, future=future, base_url=base_url, jobs=jobs, explain=verbose,
                            keep_alive=left if program else None)
+    inputs = program.inputs(site) if program else None
+    if changed is not None and inputs is None:
+        inputs = _told(site, options, changed, verbose)
     try:
-        result = build(site, options, progress=progress, inputs=program.inputs(site) if program else None)
+        result = build(site, options, progress=progress, inputs=inputs)
     except BuildError as exc:
         if progress:
             progress.close()
-        fail(exc)
+        fail(_unnamed(exc) if changed is not None and inputs is not None else exc)
     if progress:
         progress.close()
     for w in result.warnings:
@@ -51,6 +56,32 @@ def build_command(site: Path, out: Path | None, *, drafts: bool = False, future:
         say(result.summary())
     if program:
         program.done()
+
+
+def _told(site: Path, options: Any, changed: list[str], verbose: bool) -> Any:
+    """The inputs `--changed` names, with the output trusted; None (every file checked) when that cannot be."""
+    from .incremental import restamp, snapshot
+
+    out = (options.out or site / "public").absolute()
+    found = restamp.named(site, out, snapshot.key(out, options.drafts, options.future, options.preview,
+                                                  options.base_url), changed)
+    if isinstance(found, str):
+        if verbose:
+            say(f"--changed: every file checked ({found})")
+        return None
+    return found
+
+
+def _unnamed(exc: Any) -> Any:
+    """A file --changed did not name, found changed when the build read it (a page it wrote again shows it):
+    said so, with what to do (building again as before would meet it again)."""
+    from .content.body import CHANGED_WHILE_BUILDING
+    from .errors import Diagnostic
+
+    exc.diagnostics = [Diagnostic(d.path, d.line, "the file changed since the last build, but --changed did not "
+                                  "name it", "name it too, or build without --changed")
+                       if d.message == CHANGED_WHILE_BUILDING else d for d in exc.diagnostics]
+    return exc
 
 
 def fail(exc: Any, outcome: str = ", nothing was written") -> NoReturn:

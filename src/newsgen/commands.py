@@ -99,14 +99,25 @@ def main() -> None:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Processes to use.  [default: all cores]")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @click.option("-v", "--verbose", is_flag=True, help="Say why each page was rendered again, and where the time went.")
+@click.option("--changed", metavar="PATH", multiple=True,
+              help="Only these files changed since the last build (repeat it; '-': a list, one a line, on stdin). "
+                   "Skips checking every file: for very large sites.")
 def build(site: Path, out: Path | None, drafts: bool, future: bool, base_url: str | None, jobs: int | None,
-          quiet: bool, verbose: bool) -> None:
+          quiet: bool, verbose: bool, changed: tuple[str, ...]) -> None:
     """Build the site into the output folder (only what changed is written)."""
     from .buildcommand import build_command
 
     build_command(site, out, drafts=drafts, future=future, base_url=base_url, jobs=jobs, quiet=quiet,
-                  verbose=verbose, program=_program(),
+                  verbose=verbose, changed=_named(changed) if changed else None, program=_program(),
                   progress=_ProgressBar() if not quiet and terminal(sys.stderr) else None)
+
+
+def _named(changed: tuple[str, ...]) -> list[str]:
+    """The paths of --changed, with those of the lines on stdin for '-'."""
+    paths = [path for path in changed if path != "-"]
+    if "-" in changed:
+        paths += [line.rstrip("\r\n") for line in sys.stdin if line.strip()]
+    return paths
 
 
 class _ProgressBar:

@@ -4,6 +4,7 @@ stamped into the key, `snapshot.quick`, and what it leaves out of the imports.""
 
 from __future__ import annotations
 
+import marshal
 import os
 import subprocess
 import sys
@@ -91,11 +92,20 @@ def test_a_snapshot_saved_is_loaded_with_its_stamps(tmp_path: Path) -> None:
     back = snapshot.load(tmp_path, tmp_path / "public")
     assert back is not None and (back.key, back.outputs, back.since, back.stamps) == ("k2", names, 2.5, stamps)
     assert back.state == "0123abcd"  # (the build cache it goes with: State.token)
+    # the symlinks met (newsgen build --changed refuses to take one's word), and the names kept as their bytes
+    found = snapshot.Inputs(dict(stamps), ["content/link.md"])
+    names = sorted(set(names))
+    snapshot.save(tmp_path, tmp_path / "public", snapshot.Snapshot("k3", found, 9.0, names, 5, 6))
+    back = snapshot.load(tmp_path, tmp_path / "public")
+    assert back is not None and back.links == ["content/link.md"] and back.count == len(names)
+    assert snapshot.names(set(names), back, same=True) == back.saved_names() == marshal.dumps(names, 2)
+    snapshot.save(tmp_path, tmp_path / "public", back)  # (saved again as loaded: the same bytes, undecoded)
+    again = snapshot.load(tmp_path, tmp_path / "public")
+    assert again is not None and again.outputs == names and again.links == back.links
     whole = Path(path).read_bytes()
     for cut in (len(whole) - 1, 9, 4, 0):
         Path(path).write_bytes(whole[:cut])
         assert snapshot.load(tmp_path, tmp_path / "public") is None  # cut short
-    import marshal
     import zlib
 
     older = marshal.dumps((5, "k", snapshot.pack(stamps), 7.5, ["a"], 3, 4, 0.0))  # format 5: one tuple
@@ -109,8 +119,6 @@ def test_the_snapshot_is_written_slice_by_slice_as_the_bytes_of_the_whole(tmp_pa
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """save writes the stamps and the names a slice at a time: joined, the slices are marshal's bytes of
     the whole (what pack gives, and what loading reads), for any values."""
-    import marshal
-
     from newsgen.incremental import stampdiff
 
     monkeypatch.setattr(snapshot, "SLICE", 7)  # (the names' slices)

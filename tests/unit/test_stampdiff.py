@@ -1,6 +1,7 @@
 """stampdiff: the stamps packed in slices are `snapshot.pack`'s bytes, and `changed_slices` finds exactly
 the paths whose stamps differ between two walks (what comparing every stamp finds), decoding the slices that
-differ only."""
+differ only. `patched` (newsgen build --changed) makes the bytes packing the changed stamps makes, and
+`lookup` finds any path's stamp, each decoding one slice a path."""
 
 from __future__ import annotations
 
@@ -42,8 +43,9 @@ def _changes(now: dict[str, tuple[int, int]], then: dict[str, tuple[int, int]], 
     monkeypatch.setattr(stampdiff, "_loads", lambda pairs: decoded.append(pairs) or real(pairs))
     found = changed_slices(*pack_sliced(now), *pack_sliced(then))
     assert found is not None
-    old, touched = found
-    assert all(then[rel] == st for rel, st in old.items())
+    old, new, touched = found
+    assert all(then[rel] == st for rel, st in old.items()) and all(now[rel] == st for rel, st in new.items())
+    assert {rel for rel in touched if rel in now} <= new.keys()
     assert {rel for rel in touched if rel in then} <= old.keys()  # (`_edited` looks them up there)
     return set(touched), len(decoded) // 2
 
@@ -88,3 +90,53 @@ def test_unknown_or_inconsistent_slices_mean_every_stamp(monkeypatch) -> None:  
     assert changed_slices(*now, then[0], None) is None
     assert changed_slices(now[0], [now[1][0] + 1], *then) is None  # (lengths that do not add up: damage)
     assert changed_slices(b"", [], *then) is None
+
+
+@pytest.mark.parametrize("change", ["one edit", "edits in several slices", "a number of another size",
+                                    "removed", "the first and the last", "unchanged"])
+def test_patched_is_what_packing_the_changed_stamps_makes(change: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    then = _walk(3 * stampdiff.SLICE + 100)
+    names = list(then)
+    rng = random.Random(change)
+    changed: dict[str, tuple[int, int] | None] = {}
+    if change == "one edit":
+        changed[names[2 * stampdiff.SLICE + 3]] = (then[names[2 * stampdiff.SLICE + 3]][0] + 1, 77)
+    elif change == "edits in several slices":
+        for rel in rng.sample(names, 30):
+            changed[rel] = (then[rel][0] + 10**9, then[rel][1] + 1)
+    elif change == "a number of another size":  # (marshal writes it in more bytes: its slice grows)
+        changed[names[40]] = (then[names[40]][0], 2**62)
+    elif change == "removed":
+        changed[names[stampdiff.SLICE + 1]] = None
+        changed[names[7]] = None
+    elif change == "the first and the last":
+        changed[names[0]] = (1, 1)
+        changed[names[-1]] = (2, 2)
+    else:
+        changed[names[5]] = then[names[5]]
+    now = {rel: changed.get(rel, st) for rel, st in then.items() if changed.get(rel, st) is not None}
+    decoded: list[bytes] = []
+    real = stampdiff._loads
+    monkeypatch.setattr(stampdiff, "_loads", lambda pairs: decoded.append(pairs) or real(pairs))
+    packed, slices = stampdiff.patched(*pack_sliced(then), changed)  # type: ignore[misc]
+    assert packed == snapshot.pack(now)  # (what the no-change check compares with a walk's)
+    assert sum(slices) == len(packed) - 2
+    assert len(decoded) == len(changed)  # (one slice each, never all of them)
+    # what changed_slices then finds between the two
+    found = changed_slices(packed, slices, *pack_sliced(then))
+    assert found is not None and set(found[2]) == _truth(now, then)
+
+
+def test_patched_cannot_add_a_path_and_lookup_finds_any() -> None:
+    stamps = _walk(2 * stampdiff.SLICE + 10)
+    packed, slices = pack_sliced(stamps)
+    assert stampdiff.patched(packed, slices, {"content/s1/new.md": (1, 2)}) is None  # (a walk puts it elsewhere)
+    assert stampdiff.patched(packed, slices, {"content/s1/": None, "content/s1": (1, 2)}) is None
+    for rel in [*list(stamps)[:3], *random.Random(4).sample(list(stamps), 20), list(stamps)[-1]]:
+        assert stampdiff.lookup(packed, slices, rel) == stamps[rel]
+    # a name that is the end of another's, or its start: only a whole key matches
+    assert stampdiff.lookup(packed, slices, "s1/story-50-.md") is None
+    assert stampdiff.lookup(packed, slices, "content/s1/story-50") is None
+    assert stampdiff.lookup(packed, slices, "content/s1/story-51-.md") == stamps["content/s1/story-51-.md"]
+    odd = {"content/\udcff-bytes.md": (1, 2), "content/x.md": (3, 4)}  # (a name that is not UTF-8: surrogates)
+    assert stampdiff.lookup(*pack_sliced(odd), "content/\udcff-bytes.md") == (1, 2)

@@ -31,7 +31,7 @@ import dataclasses
 import datetime as dt
 import itertools
 import operator
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, overload
@@ -94,15 +94,15 @@ def _body_edit(root: Path, config: SiteConfig, found: Inputs, last: Snapshot, ke
     zones: dict[object, dt.tzinfo] = {}
     parsed = _LastParse(state, zones)
     sliced = stampdiff.changed_slices(packed_stamps(found), found.slices, last.packed, last.slices) if (
-        found.touched is None) else None  # (the stamps of the slices that differ: not a million decoded)
-    then, touched = sliced or (last.stamps, found.touched)
-    files = _edited(found.stamps, then, parsed, touched)
+        found.touched is None or found.slices is not None) else None  # (the slices that differ: not a million decoded)
+    then, current, touched = sliced or (last.stamps, found.stamps, found.touched)
+    files = _edited(current, then, parsed, touched)
     if files is None:
         return None
     entries: dict[str, ParsedEntry] = {}
     for rel in files:
         try:
-            entry = _parsed_again(root, config, rel, parsed, found.stamps)
+            entry = _parsed_again(root, config, rel, parsed, _Stamps(current, found) if sliced else found.stamps)
         except (LookupError, TypeError, ValueError):  # its cache entry cannot be read: the whole way says so
             return None
         if entry is None:
@@ -214,8 +214,32 @@ def _changed(now: dict[str, tuple[int, int]], then: dict[str, tuple[int, int]]) 
     return [rel for rel, st in now.items() if then.get(rel, st) != st]
 
 
+class _Stamps(Mapping[str, tuple[int, int]]):
+    """The stamps of `found`: those of the slices that differ (`now`), any other looked up in its slice alone
+    (an image the article names, in static/), all decoded only if they are listed."""
+
+    def __init__(self, now: dict[str, tuple[int, int]], found: Inputs) -> None:
+        self._now, self._found = now, found
+
+    def __getitem__(self, rel: str) -> tuple[int, int]:
+        if rel in self._now:
+            return self._now[rel]
+        found = self._found
+        if found.packed is not None and found.slices is not None:
+            if (st := stampdiff.lookup(found.packed, found.slices, rel)) is None:
+                raise KeyError(rel)
+            return st
+        return found.stamps[rel]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._found.stamps)
+
+    def __len__(self) -> int:
+        return len(self._found.stamps)
+
+
 def _parsed_again(root: Path, config: SiteConfig, rel: str, parsed: _LastParse,
-                  stamps: dict[str, tuple[int, int]]) -> ParsedEntry | None:
+                  stamps: Mapping[str, tuple[int, int]]) -> ParsedEntry | None:
     """The file parsed again, when it parses cleanly and only its body changed."""
     from ..content.collect import known_images
     from ..content.parse import parse_file

@@ -31,6 +31,7 @@ class Outputs:
         self._redo = redo  # not there, for this build: pages newsgen serve rendered early (State.early)
         self._check = present(str(out))
         self._left = left
+        self._lazy_left: Callable[[], Sequence[str]] | None = None  # (`trusted`: `left` asked for when needed)
         self._missing: frozenset[str] | None = None  # known once the aside has answered
         self._answers: list[bytes] | None = None  # what it answered, until `_missing` is made of them
         self._left_set: frozenset[str] = frozenset()  # made once ASK_FIRST files were asked for
@@ -38,6 +39,15 @@ class Outputs:
         self._gone: AbstractSet[str] | None = None  # not there: the aside's missing files and `redo`
         self._aside: Aside | Shared | None = (
             Aside(_missing, self._check, left) if aside and self.ASIDE_MIN <= len(left) else None)
+
+    @classmethod
+    def trusted(cls, out: str | os.PathLike[str], left: Callable[[], Sequence[str]]) -> Outputs:
+        """Every file the last build left (`left()`, asked for only if needed) taken to be there, none checked
+        but the first few asked for (`there`): the caller vouches for the output as that build left it
+        (`newsgen build --changed`)."""
+        outputs = cls(out, (), aside=False)
+        outputs._missing, outputs._lazy_left = frozenset(), left
+        return outputs
 
     def shared(self) -> Shared | None:
         """The check, to be shared with another child (`Shared`), when it is worth one and this object
@@ -68,7 +78,7 @@ class Outputs:
         if self._asked < self.ASK_FIRST:
             self._asked += 1
             if self._asked == self.ASK_FIRST and self._missing is not None:
-                self._left_set = frozenset(self._left)
+                self._left_set = frozenset(self._lazy_left() if self._lazy_left else self._left)
             return self._check(rel)
         return rel in self._left_set or self._check(rel)
 

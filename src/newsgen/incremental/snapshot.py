@@ -12,14 +12,13 @@ file a new mtime and changes nothing). The stamps taken at a build's start are s
 while a build runs is seen by the next.
 
 `newsgen build` asks `quick` before click or any stage is imported (`cli.run`; a child walks a big site while the
-build's modules are imported: `walkaside`): this module imports only os, marshal, zlib and stat, and the stamps are
+build's modules are imported: `walkaside`): this module imports only os, marshal and zlib, and the stamps are
 kept as the bytes of the walk (`pack`), compared as bytes."""
 
 from __future__ import annotations
 
 import marshal
 import os
-import stat
 import zlib
 
 from ..codestamp import code_stamps
@@ -30,7 +29,7 @@ from .stampdiff import SLICE, pack_sliced, sliced_pairs
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Callable, Iterable, Iterator, Sequence
+    from collections.abc import Callable, Iterator, Sequence
     from collections.abc import Set as AbstractSet
     from typing import TypeAlias
 
@@ -38,7 +37,7 @@ if TYPE_CHECKING:
 
     Place: TypeAlias = str | os.PathLike[str]  # a folder: a build passes Paths, `quick` the command line's strings
 
-FORMAT = 10
+FORMAT = 11
 CONFIG = "newsgen.yaml"
 INPUT_FOLDERS = ("content", "static", "templates")
 CACHE_DIR = ".newsgen-cache"  # cache.CACHE_DIR (a test checks), not imported: the no-change answer never loads it
@@ -52,19 +51,29 @@ Stamps = dict[str, tuple[int, int]]
 class Inputs:
     """What a build may read, as found at its start."""
 
-    __slots__ = ("checked", "links", "packed", "slices", "stamps", "touched")
+    __slots__ = ("_stamps", "checked", "links", "packed", "slices", "touched")
 
-    def __init__(self, stamps: Stamps, links: list[str] | None = None) -> None:
-        self.stamps = stamps
+    def __init__(self, stamps: Stamps | None, links: list[str] | None = None) -> None:
+        self._stamps = stamps  # None: decoded from `packed` when asked for (`restamp.named`'s, a walk aside's)
         self.packed: bytes | None = None  # pack(stamps), once made (`packed_stamps`): the snapshot saves these bytes
         self.slices: list[int] | None = None  # and their slices' lengths (stampdiff.pack_sliced), when known
         self.links = [] if links is None else links  # symlinks met in the input folders (inputs.check_links)
         # (output folder, the last build's snapshot, its output check under way) when `quick` found a
         # change: the build goes on with them instead of reading and checking again
         self.checked: tuple[str, Snapshot, Outputs] | None = None
-        # newsgen serve: the paths stamped again (`refresh`) since the inputs of its last good build, which
+        # newsgen serve: the paths stamped again (`restamp.refresh`) since the inputs of its last good build, which
         # sets this to () after it; every other stamp is that build's. None: unknown (compare every stamp)
         self.touched: frozenset[str] | None = None
+
+    @property
+    def stamps(self) -> Stamps:
+        if self._stamps is None:
+            self._stamps = marshal.loads(self.packed or b"{0")  # noqa: S302 - our walk's, or a checksummed snapshot's
+        return self._stamps
+
+    @stamps.setter
+    def stamps(self, stamps: Stamps) -> None:
+        self._stamps = stamps
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Inputs) and (self.stamps, self.links) == (other.stamps, other.links)
@@ -76,15 +85,19 @@ class Snapshot:
     """What a complete build leaves for the next one's no-change answer. `packed`: the stamps as saved
     (`pack`); a snapshot that was loaded has only those, and gives `stamps` when asked for them."""
 
-    __slots__ = ("_packed", "_stamps", "articles", "key", "manifest", "outputs", "pages", "since", "slices", "state",
-                 "valid_until")
+    __slots__ = ("_names", "_outputs", "_packed", "_stamps", "articles", "count", "key", "links", "manifest", "pages",
+                 "since", "slices", "state", "valid_until")
 
-    def __init__(self, key: str, stamps: Stamps | Inputs | None, valid_until: float, outputs: list[str], articles: int,
+    def __init__(self, key: str, stamps: Stamps | Inputs | None, valid_until: float, outputs: list[str] | bytes,
+                 articles: int,
                  pages: int, packed: bytes | None = None, since: float = 0.0, state: str = "",
-                 manifest: tuple[int, ...] | None = None, slices: list[int] | None = None) -> None:
+                 manifest: tuple[int, ...] | None = None, slices: list[int] | None = None,
+                 links: list[str] | None = None) -> None:
         if isinstance(stamps, Inputs):  # (a build's: its stamps, and their bytes when the no-change check made them)
             packed, slices = (stamps.packed, stamps.slices) if packed is None else (packed, slices)
-            stamps = stamps.stamps
+            links = stamps.links
+            stamps = stamps._stamps  # noqa: SLF001 - (not decoded for this: the bytes are saved)
+        self.links = links or []  # the symlinks met in the input folders (`Inputs.links`)
         self.slices = slices  # the lengths of `packed`'s slices (stampdiff), when known
         self.key = key  # newsgen's version and code, the output folder and the build options
         self._stamps = stamps
@@ -93,7 +106,10 @@ class Snapshot:
         # the clock the build saw (POSIX time): a clock set back before it (another machine's, a corrected
         # one) may show what that build no longer showed (a scheduled story not due yet): look closer
         self.since = since
-        self.outputs = outputs  # files the build left in the output folder
+        # files the build left in the output folder: a list, or its marshal bytes as saved (decoded when asked for)
+        self._outputs: list[str] | None = None if isinstance(outputs, bytes) else outputs
+        self._names: bytes | None = outputs if isinstance(outputs, bytes) else None
+        self.count = int.from_bytes(outputs[1:5], "little") if isinstance(outputs, bytes) else len(outputs)
         self.articles, self.pages = articles, pages
         self.state = state  # the build cache this build saved or kept (State.token): it describes this output
         self.manifest = manifest  # the output's manifest's `fileio.identity` as saved, when it listed `outputs`
@@ -103,6 +119,17 @@ class Snapshot:
         if self._stamps is None:
             self._stamps = marshal.loads(self.packed)  # noqa: S302 - our own bytes, checksummed
         return self._stamps
+
+    @property
+    def outputs(self) -> list[str]:
+        if self._outputs is None:
+            self._outputs = outputs = marshal.loads(self._names or b"[\0\0\0\0")  # noqa: S302 - (checksummed)
+            return outputs  # type: ignore[no-any-return]
+        return self._outputs
+
+    def saved_names(self) -> list[str] | bytes:
+        """The output's files, as loaded: their bytes when they were not decoded (saved again as they are)."""
+        return self._names if self._outputs is None and self._names is not None else self.outputs
 
     @property
     def packed(self) -> bytes:
@@ -137,50 +164,6 @@ def take(root: Place) -> Inputs:
     for name in INPUT_FOLDERS:
         _walk(f"{root}/{name}", name, found.stamps, found.links)
     _walk(THEME, "theme:", found.stamps, None)
-    return found
-
-
-def refresh(root: Place, previous: Inputs, changed: Iterable[str]) -> Inputs | None:
-    """The inputs after the files `changed` (site-relative paths a file watcher reported since
-    `previous` was taken) were saved, created or removed: `previous` with those files and their
-    folders stamped again, without walking every folder (newsgen serve, 10,000 articles: ~1 ms instead
-    of ~60 ms). None when only a walk can tell: a folder appeared, vanished or was renamed (what is
-    under it is unknown), a symlink is involved, or a path is outside the input folders. The paths it
-    stamped again (and their folders) are added to `previous.touched`, when that is known."""
-    stamps = dict(previous.stamps)
-    touched: set[str] = set()
-    for rel in dict.fromkeys(changed):
-        touched.add(rel)
-        if rel in previous.links:
-            return None
-        top = rel.split("/", 1)[0]
-        if rel != CONFIG and (top not in INPUT_FOLDERS or rel == top or rel.endswith("/")):
-            return None
-        try:
-            st = os.lstat(f"{root}/{rel}")
-        except FileNotFoundError:
-            if f"{rel}/" in stamps:
-                return None  # a folder removed or renamed: its files went with it
-            stamps.pop(rel, None)
-        except OSError:
-            return None
-        else:
-            if not stat.S_ISREG(st.st_mode):
-                return None  # a folder, a symlink, something else: walk
-            stamps[rel] = (st.st_mtime_ns, st.st_size)
-        if rel == CONFIG:
-            continue
-        folder = rel.rpartition("/")[0]
-        if f"{folder}/" not in stamps:
-            return None  # in a folder the last walk did not see
-        try:
-            st = os.stat(f"{root}/{folder}")
-        except OSError:
-            return None
-        stamps[f"{folder}/"] = (st.st_mtime_ns, st.st_size)
-        touched.add(f"{folder}/")
-    found = Inputs(stamps, list(previous.links))
-    found.touched = None if previous.touched is None else previous.touched | touched
     return found
 
 
@@ -259,11 +242,12 @@ def load(root: Place, out: Place) -> Snapshot | None:
             return None  # none, or damaged: no fast path
         at = len(view) - 4 - int.from_bytes(view[-4:], "big")
         head = marshal.loads(view[at:-4])  # noqa: S302
-        fmt, key, valid_until, articles, pages, since, state, manifest, slices, packed, names = head
+        fmt, key, valid_until, articles, pages, since, state, manifest, slices, links, packed, names = head
         if fmt != FORMAT:
             return None
-        return Snapshot(key, None, valid_until, marshal.loads(view[packed : packed + names]), articles, pages,  # noqa: S302
-                        packed=bytes(view[:packed]), since=since, state=state, manifest=manifest, slices=slices)
+        return Snapshot(key, None, valid_until, bytes(view[packed : packed + names]), articles, pages,
+                        packed=bytes(view[:packed]), since=since, state=state, manifest=manifest, slices=slices,
+                        links=links)
     except Exception:  # noqa: BLE001 - a missing or damaged snapshot only means: no fast path
         return None
 
@@ -282,14 +266,14 @@ def save(root: Place, out: Place, snap: Snapshot) -> None:
         with open(tmp, "wb", buffering=0) as f:  # noqa: PTH123
             f.write(bytes(4))  # (the checksum: known at the end)
             crc, sizes = 0, []
-            for part in (_packed_parts(snap), _names_parts(snap.outputs)):
+            for part in (_packed_parts(snap), _names_parts(snap.saved_names())):
                 sizes.append(0)
                 for data in part:
                     crc, sizes[-1] = zlib.crc32(data, crc), sizes[-1] + len(data)
                     f.write(data)
             snap.manifest = identity(os.path.join(out, MANIFEST))  # (as this build left it)
             head = marshal.dumps((FORMAT, snap.key, snap.valid_until, snap.articles, snap.pages, snap.since, snap.state,
-                                  snap.manifest, snap.slices, *sizes))
+                                  snap.manifest, snap.slices, snap.links, *sizes))
             head += len(head).to_bytes(4, "big")
             f.write(head)
             f.seek(0)
@@ -316,17 +300,21 @@ def _packed_parts(snap: Snapshot) -> Iterator[bytes]:
     yield b"0"
 
 
-def _names_parts(names: list[str]) -> Iterator[bytes]:
+def _names_parts(names: list[str] | bytes) -> Iterator[bytes]:
     """marshal.dumps(names, 2), a slice at a time: a list's marker and length, then its items."""
+    if isinstance(names, bytes):
+        yield names
+        return
     yield b"[" + len(names).to_bytes(4, "little")
     for i in range(0, len(names), SLICE):
         yield marshal.dumps(names[i : i + SLICE], 2)[5:]
 
 
-def names(keep: AbstractSet[str], last: Snapshot | None, same: bool = False) -> list[str]:
-    """The output's files sorted: the last build's when the same (1.28M sorted ~0.6 s, compared ~0.3 s: `same`)."""
-    if last is not None and len(last.outputs) == len(keep) and (same or all(map(keep.__contains__, last.outputs))):
-        return last.outputs
+def names(keep: AbstractSet[str], last: Snapshot | None, same: bool = False) -> list[str] | bytes:
+    """The output's files sorted: the last build's when the same (1.28M sorted ~0.6 s, compared ~0.3 s: `same`;
+    as loaded, decoded or not: `Snapshot.saved_names`)."""
+    if last is not None and last.count == len(keep) and (same or all(map(keep.__contains__, last.outputs))):
+        return last.saved_names()
     return sorted(keep)
 
 
@@ -356,19 +344,23 @@ def quick(root: str, out: str, key: str, now: float,
     aside = meanwhile if len(last.packed) in SIZES else None
     outputs, walked = Outputs(out, last.outputs, aside=aside is None), None
     if aside is not None:
-        walked = walk_aside(lambda: (pack((f := take(root)).stamps), f.links), last.packed, outputs, aside)
+        walked = walk_aside(lambda: _walked(take(root)), last.packed, outputs, aside)
     if walked is None:
         if up_to_date(last, key, (found := take(root)), now, outputs):
             return last
     elif walked[1] is None and outputs.all_there() and outputs.there(MANIFEST):
         return last  # (up_to_date: the same stamps; the key and the clock are checked above)
     else:
-        links, packed = walked
-        found = Inputs(last.stamps if packed is None else marshal.loads(packed), links)  # noqa: S302 - our walk's
-        found.packed, found.slices = (last.packed, last.slices) if packed is None else (None, None)  # (the child's
-        # are not kept: made again if needed)
+        (links, slices), packed = walked
+        found = Inputs(None, links)  # (the stamps decoded if asked for: an edit of one body decodes its slice)
+        found.packed, found.slices = (last.packed, last.slices) if packed is None else (bytes(packed), slices)
     found.checked = (out, last, outputs)
     return found
+
+
+def _walked(found: Inputs) -> tuple[bytes, tuple[list[str], list[int]]]:
+    packed, slices = pack_sliced(found.stamps)  # (what the child sends: the bytes a snapshot saves, their slices)
+    return packed, (found.links, slices)
 
 
 def packed_stamps(found: Inputs) -> bytes:  # pack(found.stamps), made once, in slices (`stampdiff`)

@@ -11,6 +11,7 @@ differ replaces decoding the last build's stamps whole (~0.4 s) and comparing th
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import marshal
 
@@ -38,9 +39,9 @@ def pack_sliced(stamps: Stamps) -> tuple[bytes, list[int]]:
 
 
 def changed_slices(now: bytes, now_slices: list[int] | None, then: bytes,
-                   then_slices: list[int] | None) -> tuple[Stamps, frozenset[str]] | None:
-    """The last walk's stamps of the slices whose bytes differ, and the paths whose stamps differ (or that
-    are in one walk only): `bodyedit._edited`'s `then` and `touched`. None when either walk's slices are
+                   then_slices: list[int] | None) -> tuple[Stamps, Stamps, frozenset[str]] | None:
+    """The last walk's stamps of the slices whose bytes differ, this one's, and the paths whose stamps differ
+    (or that are in one walk only): `bodyedit._edited`'s `then`, `now` and `touched`. None when either walk's slices are
     unknown or do not add up (every stamp is compared then)."""
     if now_slices is None or then_slices is None or sum(now_slices) != len(now) - 2 or \
             sum(then_slices) != len(then) - 2 or now[:1] != b"{" or then[:1] != b"{":
@@ -55,7 +56,49 @@ def changed_slices(now: bytes, now_slices: list[int] | None, then: bytes,
             old.update(_loads(then[a : a + m]))
             new.update(_loads(now[b : b + n]))
         a, b = a + m, b + n
-    return old, frozenset(rel for rel in old.keys() | new.keys() if old.get(rel) != new.get(rel))
+    return old, new, frozenset(rel for rel in old.keys() | new.keys() if old.get(rel) != new.get(rel))
+
+
+def patched(packed: bytes, slices: list[int],
+            stamps: dict[str, tuple[int, int] | None]) -> tuple[bytes, list[int]] | None:
+    """`packed` and its `slices` (`pack_sliced`'s) with the stamps of these paths replaced (None: the path
+    removed): the bytes a walk packs when only they changed, made without decoding a million stamps (~0.4 s)
+    or packing them again (~0.25 s). None when a path is not among them (a walk puts a new file in its
+    folder's place, not at the end)."""
+    starts = list(itertools.accumulate(slices, initial=1))
+    edits: list[tuple[int, int, bytes, int]] = []  # (start, end, new bytes, slice)
+    for rel, stamp in stamps.items():
+        if (pair := _pair(packed, starts, rel)) is None:
+            return None
+        at, end, k, _ = pair
+        edits.append((at, end, b"" if stamp is None else marshal.dumps(rel, 0) + marshal.dumps(stamp, 0), k))
+    edits.sort()
+    pieces, sizes, last = [], list(slices), 0
+    for start, end, data, k in edits:
+        pieces += [packed[last:start], data]
+        sizes[k] += len(data) - (end - start)
+        last = end
+    pieces.append(packed[last:])
+    return b"".join(pieces), sizes
+
+
+def lookup(packed: bytes, slices: list[int], rel: str) -> tuple[int, int] | None:
+    """The stamp of path `rel` in `packed` (`pack_sliced`'s, with its `slices`), its slice alone decoded."""
+    pair = _pair(packed, list(itertools.accumulate(slices, initial=1)), rel)
+    return pair[3][rel] if pair is not None else None
+
+
+def _pair(packed: bytes, starts: list[int], rel: str) -> tuple[int, int, int, Stamps] | None:
+    """Where the pair of path `rel` is in `packed` (its start and end), which slice has it, and that slice's
+    stamps decoded; None when it is not there (or is not where its bytes were found). It is found by its key's
+    bytes: `u`, a length that has a zero byte, the name (which has none), so they only match a key."""
+    name = marshal.dumps(rel, 0)
+    at = packed.find(name, 1)
+    k = bisect.bisect_right(starts, at) - 1
+    if at < 0 or k >= len(starts) - 1 or rel not in (part := _loads(packed[starts[k] : starts[k + 1]])):
+        return None
+    end = at + len(name) + len(value := marshal.dumps(part[rel], 0))
+    return (at, end, k, part) if packed[at + len(name) : end] == value else None
 
 
 def _loads(pairs: bytes) -> Stamps:

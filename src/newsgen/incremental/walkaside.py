@@ -26,10 +26,11 @@ import marshal
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
+    from typing import Any
 
     from .outputs import Outputs, Shared
 
-    Walk = Callable[[], tuple[bytes, list[str]]]  # the stamps packed (snapshot.pack), the symlinks met
+    Walk = Callable[[], tuple[bytes, Any]]  # the stamps packed (snapshot.pack), and what else goes with them
 
 _SAME, _OTHER = b"=", b"!"
 # bytes of the last build's packed stamps (~100 each) for which a child walks: below, a fork does not pay;
@@ -39,8 +40,9 @@ SIZES = range(50_000, 2_500_000)
 
 
 def walk_aside(walk: Walk, same_as: bytes, outputs: Outputs,
-               meanwhile: Callable[[Callable[[], bool]], None]) -> tuple[list[str], memoryview | None] | None:
-    """The symlinks met and the stamps as `pack` makes them, or None for stamps packed as `same_as`: what
+               meanwhile: Callable[[Callable[[], bool]], None]) -> tuple[Any, memoryview | None] | None:
+    """What goes with the stamps (the symlinks met, ...) and the stamps as `pack` makes them, or None for stamps
+    packed as `same_as`: what
     `walk()` finds (snapshot.take's walk), in a forked child while `meanwhile(ready)` runs here (`ready()`:
     whether the child has answered). The child then checks `outputs` (with this process, when it asks:
     `Outputs.shared`). None when no child did the walk: the caller walks."""
@@ -68,8 +70,8 @@ def walk_aside(walk: Walk, same_as: bytes, outputs: Outputs,
 
 
 def _walked(walk: Walk, same_as: bytes, shared: Shared | None) -> Iterator[bytes]:
-    """(In the child.) `_SAME` or `_OTHER`, the length of the symlinks' marshal bytes (4 bytes), those, and
-    the packed stamps when they are not `same_as`; then the output check's answers."""
+    """(In the child.) `_SAME` or `_OTHER`, the length of the marshal bytes of what goes with the stamps (4
+    bytes), those, and the packed stamps when they are not `same_as`; then the output check's answers."""
     packed, found = walk()
     links = marshal.dumps(found)
     head = (_SAME if packed == same_as else _OTHER) + len(links).to_bytes(4, "little") + links

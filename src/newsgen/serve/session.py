@@ -3,7 +3,7 @@
 Every build goes through `newsgen.build.build` into the preview's own output folder, with one
 State kept in memory (the incremental cache), so a rebuild parses, renders and writes only what
 changed. The stamps of the inputs stay in memory too: a rebuild stamps again only the paths the
-watcher reported (`snapshot.refresh`), and walks every input folder only when those cannot say
+watcher reported (`restamp.refresh`), and walks every input folder only when those cannot say
 (a folder created, removed or renamed, a symlink) and, to catch what a watcher misses (a full
 inotify queue, a network file system), when idle every `VERIFY_EVERY` seconds (`verify`).
 
@@ -37,7 +37,7 @@ from typing import Any
 
 from ..build import BuildOptions, BuildResult, build
 from ..errors import BuildError
-from ..incremental import snapshot, stampdiff
+from ..incremental import restamp, snapshot, stampdiff
 from ..incremental.state import State
 from . import early
 from .changes import Rebuild, rebuild_for
@@ -164,7 +164,7 @@ class Session:
 
     def _inputs_for(self, paths: tuple[str, ...] | None) -> None:
         """The stamps of the inputs: the last ones with `paths` stamped again, or a walk of every folder."""
-        found = snapshot.refresh(self.root, self.inputs, paths) if self.inputs is not None and paths else None
+        found = restamp.refresh(self.root, self.inputs, paths) if self.inputs is not None and paths else None
         if found is None:
             found = snapshot.take(self.root)
             self.walked = time.monotonic()
@@ -229,7 +229,7 @@ class Session:
             moved = _saved_meanwhile(exc, self.root)
             if moved and again > 0 and self.inputs is not None:  # "build again": the preview does it itself,
                 # with those files stamped again (their watcher event may have been spent on this build)
-                self.inputs = snapshot.refresh(self.root, self.inputs, moved) or snapshot.take(self.root)
+                self.inputs = restamp.refresh(self.root, self.inputs, moved) or snapshot.take(self.root)
                 for rel in moved:  # and read again, whatever their stamps say
                     self.state.parsed.pop(rel, None)
                 return self._build(only, jobs, again - 1)

@@ -1,4 +1,4 @@
-"""snapshot.refresh: the last stamps with the paths a watcher reported stamped again are the stamps a
+"""restamp.refresh: the last stamps with the paths a watcher reported stamped again are the stamps a
 walk would take; anything it cannot know (folders, symlinks) asks for a walk."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from newsgen.incremental import snapshot, stampdiff
+from newsgen.incremental import restamp, snapshot, stampdiff
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ def test_edits_new_and_removed_files_match_a_walk(site: Path) -> None:
     later(site / "content/politics/2025")
     changed = ["content/politics/2025/a.md", "content/politics/2025/c.md", "content/politics/2025/b.md",
                "templates/article.html", "newsgen.yaml"]
-    refreshed = snapshot.refresh(site, before, changed)
+    refreshed = restamp.refresh(site, before, changed)
     assert refreshed is not None
     assert refreshed.stamps == snapshot.take(site).stamps
     assert stampdiff.differences(refreshed.stamps, snapshot.take(site).stamps) == []
@@ -60,14 +60,14 @@ def test_what_only_a_walk_can_tell(site: Path, make: str) -> None:
         changed = ["content/politics/2025/link.md"]
     else:
         changed = ["public/index.html"]
-    assert snapshot.refresh(site, before, changed) is None
+    assert restamp.refresh(site, before, changed) is None
 
 
 def test_a_file_in_a_folder_the_walk_did_not_see(site: Path) -> None:
     before = snapshot.take(site)
     (site / "content/world/2025").mkdir(parents=True)
     (site / "content/world/2025/x.md").write_text("x\n", encoding="utf-8")
-    assert snapshot.refresh(site, before, ["content/world/2025/x.md"]) is None
+    assert restamp.refresh(site, before, ["content/world/2025/x.md"]) is None
 
 
 def test_differences_leave_editor_junk_out(site: Path) -> None:
@@ -89,14 +89,14 @@ def test_refresh_says_which_stamps_it_took_again_since_a_base(site: Path) -> Non
 
     base = snapshot.take(site)
     assert base.touched is None
-    assert snapshot.refresh(site, base, ["content/politics/2025/a.md"]).touched is None  # type: ignore[union-attr]
+    assert restamp.refresh(site, base, ["content/politics/2025/a.md"]).touched is None  # type: ignore[union-attr]
     base.touched = frozenset()
     (site / "content/politics/2025/a.md").write_text("changed\n", encoding="utf-8")
     later(site / "content/politics/2025/a.md")
-    one = snapshot.refresh(site, base, ["content/politics/2025/a.md"])
+    one = restamp.refresh(site, base, ["content/politics/2025/a.md"])
     (site / "content/politics/2025/.a.md.swp").write_text("junk\n", encoding="utf-8")
     (site / "templates/article.html").write_text("y", encoding="utf-8")
-    two = snapshot.refresh(site, one, ["content/politics/2025/.a.md.swp", "templates/article.html"])  # type: ignore[arg-type]
+    two = restamp.refresh(site, one, ["content/politics/2025/.a.md.swp", "templates/article.html"])  # type: ignore[arg-type]
     assert one is not None and two is not None
     assert one.touched == {"content/politics/2025/a.md", "content/politics/2025/"}
     assert two.touched == one.touched | {"content/politics/2025/.a.md.swp", "templates/article.html", "templates/"}
