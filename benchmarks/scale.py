@@ -85,23 +85,25 @@ def one_size(n: int, args: argparse.Namespace, cmd: list[str], env: dict[str, st
     row["no_change"] = [timed([*build, "-q"], corpus, env)["median"] for _ in range(2)]
     article = middle_article(corpus)
     original = article.read_bytes()
-    edits = []
+    edits, told = [], []  # (a plain build's edit and one told what changed, in turns: A B A B)
     log = args.work / str(n) / "scale-edit.log"
     try:
         for k in range(args.edits):
-            time.sleep(0.05)  # (a new mtime)
-            article.write_bytes(original + f"\nA sentence added by scale.py, number {k}.\n".encode())
-            log.unlink(missing_ok=True)
-            found = timed([*build, "-v"], corpus, env, log)
-            text = log.read_text(encoding="utf-8", errors="replace")
-            stages, summary = STAGES.findall(text), SUMMARY.findall(text)
-            edits.append({"wall": found["median"], "rss_mb": found["rss_mb_median"], "cpu": found["cpu_median"],
-                          "stages": stages[-1] if stages else "", "summary": " ".join(summary[-1]) if summary else ""})
-            print(f"scale: {n:,}: edit {k + 1}: {found['median']:.2f} s", file=sys.stderr, flush=True)
+            for kind, runs, more in (("edit", edits, []), ("--changed edit", told, ["--changed", str(article)])):
+                time.sleep(0.05)  # (a new mtime)
+                article.write_bytes(original + f"\nA sentence added by scale.py, {kind} {k}.\n".encode())
+                log.unlink(missing_ok=True)
+                found = timed([*build, "-v", *more], corpus, env, log)
+                text = log.read_text(encoding="utf-8", errors="replace")
+                stages, summary = STAGES.findall(text), SUMMARY.findall(text)
+                runs.append({"wall": found["median"], "rss_mb": found["rss_mb_median"], "cpu": found["cpu_median"],
+                             "stages": stages[-1] if stages else "",
+                             "summary": " ".join(summary[-1]) if summary else ""})
+                print(f"scale: {n:,}: {kind} {k + 1}: {found['median']:.2f} s", file=sys.stderr, flush=True)
     finally:
         article.write_bytes(original)
         timed([*build, "-q"], corpus, env)  # (the cache and output as the corpus is again)
-    row["edits"] = edits
+    row["edits"], row["told"] = edits, told
     row["floor"] = stat_floor(corpus, out)
     if not args.keep_output:
         shutil.rmtree(out, ignore_errors=True)  # (before serve writes its own: ~25 GB each at 1M)
@@ -181,12 +183,14 @@ def table(rows: list[dict], args: argparse.Namespace, argv: list[str]) -> str:
              "cold build on a disk takes more system time)",
              "- cold: cache and output removed, under memtree.py (main = the main process's VmHWM; largest = "
              "ru_maxrss of any process; tree = the largest RSS / PSS sum of the process tree at one poll); "
-             "edit: the middle article's body, `newsgen build -v`, a fresh process; serve: the same edit in "
+             "edit: the middle article's body, `newsgen build -v`, a fresh process (told: with `--changed` "
+             "naming it, in turns with the plain ones); serve: the same edit in "
              "`newsgen serve`'s build loop (serve_edits.py: the watcher's path handed over, the state in memory)",
              "",
              "| articles | cold wall | ms an article | cold CPU | main peak | largest process | tree RSS / PSS | "
-             "no change | one body edited (`newsgen build`) | edit's peak RSS | one body edited (`newsgen serve`) |",
-             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             "no change | one body edited (`newsgen build`) | edit's peak RSS | told (`--changed`) | "
+             "one body edited (`newsgen serve`) |",
+             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for r in rows:
         c = r["cold"]
         edits = [e["wall"] for e in r["edits"]]
@@ -199,7 +203,10 @@ def table(rows: list[dict], args: argparse.Namespace, argv: list[str]) -> str:
             f"{c['main_mb']:,.0f} MB | {c['any_mb']:,.0f} MB | {c['tree_rss_mb']:,.0f} / {c['tree_pss_mb']:,.0f} MB | "
             f"{r['no_change'][-1]:.2f} s (first {r['no_change'][0]:.2f}) | "
             f"{statistics.median(edits):.2f} s ({min(edits):.2f}-{max(edits):.2f})" if edits else "-")
-        lines[-1] += f" | {statistics.median(rss):,.0f} MB | {serve_s} |" if rss else f" | - | {serve_s} |"
+        told = [e["wall"] for e in r.get("told", [])]
+        told_s = f"{statistics.median(told):.2f} s ({min(told):.2f}-{max(told):.2f})" if told else "-"
+        lines[-1] += (f" | {statistics.median(rss):,.0f} MB | {told_s} | {serve_s} |" if rss
+                      else f" | - | {told_s} | {serve_s} |")
     for a, b in zip(rows, rows[1:], strict=False):
         ea = statistics.median([e["wall"] for e in a["edits"]]) if a["edits"] else None
         eb = statistics.median([e["wall"] for e in b["edits"]]) if b["edits"] else None
@@ -210,7 +217,7 @@ def table(rows: list[dict], args: argparse.Namespace, argv: list[str]) -> str:
             f"{_x(ca['wall'] / a['n'], cb['wall'] / b['n'])} | {_x(ca['user'] + ca['sys'], cb['user'] + cb['sys'])} | "
             f"{_x(ca['main_mb'], cb['main_mb'])} | {_x(ca['any_mb'], cb['any_mb'])} | "
             f"{_x(ca['tree_rss_mb'], cb['tree_rss_mb'])} / {_x(ca['tree_pss_mb'], cb['tree_pss_mb'])} | "
-            f"{_x(a['no_change'][-1], b['no_change'][-1])} | {_x(ea, eb)} | - | "
+            f"{_x(a['no_change'][-1], b['no_change'][-1])} | {_x(ea, eb)} | - | - | "
             f"{_x(sa, sb)} |")
     lines += ["", "Targets (issue 18):", ""]
     for r in rows:
@@ -220,12 +227,15 @@ def table(rows: list[dict], args: argparse.Namespace, argv: list[str]) -> str:
             lines.append(f"- 100,000: peak RSS <= 1 GB: {peak} ({'met' if largest <= 1e9 else 'not met'})")
         if r["n"] == 1_000_000:
             edit = statistics.median([e["wall"] for e in r["edits"]]) if r["edits"] else None
+            told = statistics.median([e["wall"] for e in r["told"]]) if r.get("told") else None
             serve = (r.get("serve") or {}).get("median_ms")
             lines.append(f"- 1,000,000: the cold build completes with peak RSS <= 4 GB: {peak} "
                          f"({'met' if largest <= 4e9 else 'not met'})")
             if edit is not None:
                 lines.append(f"- 1,000,000: a one-article edit under 3 s: `newsgen build` (a fresh process) "
                              f"{edit:.1f} s ({'met' if edit < 3 else 'not met'})"
+                             + (f"; told what changed (`--changed`) {told:.2f} s ({'met' if told < 3 else 'not met'})"
+                                if told is not None else "")
                              + (f"; `newsgen serve` {serve} ms ({'met' if serve < 3000 else 'not met'})"
                                 if serve else ""))
     for r in rows:
@@ -238,8 +248,9 @@ def table(rows: list[dict], args: argparse.Namespace, argv: list[str]) -> str:
                          f"{i['sys']:.2f} s system, {o['files']:,} output files {o['user']:.2f} + {o['sys']:.2f} s: "
                          f"{both:.2f} s on two cores at best ({(i['sys'] + o['sys']) / 2:.2f} s of it the kernel's)")
     lines += ["", "The edits' stages (`newsgen build -v`):", ""]
-    lines += [f"- {r['n']:,}, edit {k + 1}: {e['wall']:.2f} s (CPU {e['cpu']:.2f} s): {e['stages'] or '-'}"
-              for r in rows for k, e in enumerate(r["edits"])]
+    lines += [f"- {r['n']:,}, {kind} {k + 1}: {e['wall']:.2f} s (CPU {e['cpu']:.2f} s): {e['stages'] or '-'}"
+              for r in rows for kind, runs in (("edit", r["edits"]), ("--changed edit", r.get("told", [])))
+              for k, e in enumerate(runs)]
     return "\n".join(lines)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -133,7 +134,7 @@ class Site:
     sections: tuple[SectionConfig, ...]
     authors: dict[str, Author]  # by name as written in articles
     tags: dict[str, Tag]  # by name as written in articles
-    listings: tuple[Listing, ...]
+    listings: Sequence[Listing]  # (a tuple; read from the cache when first used: incremental.keyed.Later)
     by_section: dict[str, tuple[int, ...]]  # section slug -> article indexes, newest first
     latest: tuple[int, ...]
     related: dict[int, tuple[int, ...]]

@@ -484,3 +484,34 @@ def test_a_cache_of_another_newsgen_is_not_decoded_past_its_head(tmp_path: Path,
     path.write_bytes(bytes(data))
     state, warning = load(tmp_path, out)
     assert state == State() and warning is not None and "checksum" in warning
+
+
+def test_the_listings_are_read_when_first_used_and_damage_in_them_is_a_full_build(tmp_path: Path) -> None:
+    """An edit of article bodies shows no listing: the site model's listings are read from the file when first
+    used (keyed.Later), as they were saved. A build that uses them all (the whole way, a full save) reads
+    them first (`codec.materialize`): one found damaged then means a full build, as any damage does."""
+    from newsgen.incremental import codec
+    from newsgen.incremental.keyed import Later
+
+    out = tmp_path / "public"
+    first = _state(10)
+    listing = ("section", "politics", "Politics", "A description found in one record", "politics/", ())
+    first.site = ("key", (("content/a0.md",), {}, {}, (listing,), {"politics": (0,)}, (0,), {0: ()}, {0: (None, None)}))
+    save(tmp_path, out, first)
+    state, warning = load(tmp_path, out, lazy=True)
+    assert warning is None and state.site is not None
+    listings = state.site[1][3]
+    assert isinstance(listings, Later) and listings._make is not None  # (not read yet)
+    assert list(listings) == [listing] and listings == (listing,) and len(listings) == 1
+    assert load(tmp_path, out)[0].site == first.site  # (read whole: made by materialize)
+
+    path = cache_file(tmp_path, out)
+    data = bytearray(path.read_bytes())
+    at = data.index(b"found in one record")
+    data[at] ^= 1  # (the record's own checksum fails: the file's head and the other records are sound)
+    path.write_bytes(bytes(data))
+    state, warning = load(tmp_path, out, lazy=True)
+    assert warning is None and state.site is not None  # (not read yet: nothing known)
+    assert codec.materialize(state) is False and state.site is None and not state.parsed  # a full build
+    state, warning = load(tmp_path, out)
+    assert warning is not None and "build cache unreadable" in warning and state.site is None

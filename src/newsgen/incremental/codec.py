@@ -325,6 +325,11 @@ def materialize(state: State) -> bool:
     """The entries and the pages a lazily read state left as read, decoded (`state.parsed`, `state.pages`
     as dicts). False when one cannot be: the state is then an empty one (a full build)."""
     pending, base = state.pending, state.base
+    try:  # (the site model's listings, left as read: `keyed.Later`)
+        if state.site is not None and isinstance(listings := state.site[1][3], keyed.Later):
+            listings.made()
+    except Exception:  # noqa: BLE001 - any damage means: rebuild everything
+        return _emptied(state)
     if pending is None and isinstance(state.pages, dict):
         return True
     zones: dict[object, dt.tzinfo] = {}
@@ -337,10 +342,7 @@ def materialize(state: State) -> bool:
         entries = {rel: entry(raw, zones) for rel, raw in pending.items()} if pending is not None else {}
         pages = keyed.whole(state.pages)
     except Exception:  # noqa: BLE001 - any damage means: rebuild everything
-        empty = State()
-        for f in dataclasses.fields(State):
-            setattr(state, f.name, getattr(empty, f.name))
-        return False
+        return _emptied(state)
     if isinstance(base, Base):
         if pending is not None:  # entries exactly as in the full file (not changed by its delta): unchanged
             base.entries = {rel: e for rel, e in entries.items() if rel not in base.by_delta}  # while the same object
@@ -354,6 +356,14 @@ def materialize(state: State) -> bool:
     state.pages = pages
     state.pending = None
     return True
+
+
+def _emptied(state: State) -> bool:
+    """The state made an empty one (a full build); False."""
+    empty = State()
+    for f in dataclasses.fields(State):
+        setattr(state, f.name, getattr(empty, f.name))
+    return False
 
 
 def _packed(e: ParsedEntry) -> tuple[Any, ...] | None:

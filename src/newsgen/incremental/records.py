@@ -36,7 +36,7 @@ from typing import Any
 
 from ..model import Listing
 from .codec import materialize, raw
-from .keyed import InOrder, Load, Parts, page_part, split
+from .keyed import InOrder, Later, Load, Parts, page_part, split
 from .state import Fingerprint, State
 
 RECORD_ENTRIES = 16_384  # names, entries or fingerprints per part
@@ -119,7 +119,7 @@ def from_records(found: Sequence[Load], model: bool = True) -> tuple[Any, ...]:
     placed = InOrder([part for part, _ in ordered])
     del ordered
     model_loads = list(itertools.islice(parts, n_model))
-    site = (key, (order, *_model([load() for load in model_loads]))) if key is not None and model else None
+    site = (key, (order, *_model(model_loads))) if key is not None and model else None
     entries, pages = list(itertools.islice(parts, n_parsed)), list(parts)
     if len(pages) != n_pages or len(entries) != n_parsed:
         raise ValueError("not a build state")
@@ -157,12 +157,15 @@ def _model_parts(rest: tuple[Any, ...]) -> tuple[int, Iterator[Any]]:
     return 1 + sum(counts), parts
 
 
-def _model(parts: list[Any]) -> tuple[Any, ...]:
-    """_model_parts() put back together: (authors, tags, listings, by_section, latest, related, prev_next)."""
-    (authors, tags, latest, n_listings, n_sections, n_related, n_prev_next), rest = parts[0], iter(parts[1:])
-    if len(parts) != 1 + n_listings + n_sections + n_related + n_prev_next:
+def _model(loads: list[Load]) -> tuple[Any, ...]:
+    """_model_parts() put back together: (authors, tags, listings, by_section, latest, related, prev_next); the
+    listings read when first used (`keyed.Later`: an edit of bodies does not show them)."""
+    (authors, tags, latest, n_listings, n_sections, n_related, n_prev_next) = loads[0]()
+    if len(loads) != 1 + n_listings + n_sections + n_related + n_prev_next:
         raise ValueError("not a build state")
-    listings = tuple(itertools.chain.from_iterable(itertools.islice(rest, n_listings)))
+    listed = loads[1 : 1 + n_listings]
+    listings = Later(lambda: tuple(itertools.chain.from_iterable(load() for load in listed)))
+    rest = (load() for load in loads[1 + n_listings :])
     by_section = _merged(list(itertools.islice(rest, n_sections)))
     related = _merged(list(itertools.islice(rest, n_related)))
     prev_next = _merged(list(rest))

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import codec
+from .keyed import Later
 from .state import State
 
 if TYPE_CHECKING:
     from ..config import SiteConfig
     from ..errors import Diagnostic
-    from ..model import Article, Site
+    from ..model import Article, Listing, Site
 
 BuildSite = Callable[[list["Article"]], tuple["Site", list["Diagnostic"]]]
 
@@ -104,11 +105,19 @@ def unpack_site(packed: tuple[Any, ...], by_source: Mapping[str, Article] | Call
     site = Site(articles=articles, sections=sections,
                 authors={name: codec.unpack_author(a, None) for name, a in authors.items()},
                 tags={name: codec.unpack_tag(t, None) for name, t in tags.items()},
-                listings=tuple(codec.unpack_listing(lst, None) for lst in listings),
+                listings=_listings(listings),
                 by_section=by_section, latest=latest, related=related, prev_next=prev_next)
     if callable(by_source):
         _UNPACKED["last"] = (packed, sections, site)
     return site
+
+
+def _listings(packed: Sequence[Any]) -> Any:
+    """The listings unpacked, now or (read lazily: `keyed.Later`) when first used."""
+    def unpack(listings: Sequence[Any]) -> tuple[Listing, ...]:
+        return tuple(codec.unpack_listing(lst, None) for lst in listings)
+
+    return packed.then(unpack) if isinstance(packed, Later) else unpack(packed)
 
 
 # The site model the body-edit path unpacked last, with the packed model it came from: its lists are
