@@ -122,7 +122,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     # the stages are imported here, after the no-change exit
     from . import search
     from .config import load_config, with_base_url
-    from .incremental import cache
+    from .incremental import cache, keyed
     from .incremental.ahead import SavedAhead
     from .incremental.bodyedit import body_edit
     from .inputs import check_inputs
@@ -133,7 +133,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
     config = with_base_url(load_config(root), options.base_url)
     _refuse(check_output_folder(out, root, ours=bool(last)) + check_inputs(root, found) + search.missing(config))
     remembered = _remembered(root, out, state, last, result.warnings)  # (the articles not decoded yet)
-    before = (dict(remembered.images), dict(remembered.related), remembered.site)
+    before = (dict(remembered.images), keyed.unchanged(remembered.related), remembered.site)
     lap("start")
 
     with Executor(jobs_wanted(options.jobs)) as executor:
@@ -155,7 +155,7 @@ def build(root: Path, options: BuildOptions = BuildOptions(), progress: Progress
             keep = _images_and_files(root, config, planned, remembered, publication, executor)
             lap("images and files")
             persist = state is None
-            changed = (planned.changed or remembered.images != before[0] or remembered.related != before[1]
+            changed = (planned.changed or remembered.images != before[0] or keyed.differ(remembered.related, before[1])
                        or remembered.site is not before[2])
             # saved while the workers finish the bodies rendered ahead, not alone at the end (incremental/ahead.py)
             ahead = SavedAhead(root, out, remembered, decision.fingerprints, keep, changed) if (

@@ -286,6 +286,8 @@ def whole(mapping: Mapping[str, Any]) -> dict[str, Any]:
         return dict(mapping.whole())  # (a copy: the base stays as read)
     if isinstance(mapping, Overlay):
         return updated(mapping.base.whole(), mapping.changed, mapping.removed)
+    if isinstance(mapping, Merged):
+        return mapping.whole()  # (not a copy: as read, not to be changed)
     return dict(mapping)
 
 
@@ -330,3 +332,50 @@ class Later(Sequence[Any]):
 
     def __iter__(self) -> Iterator[Any]:
         return iter(self.made())
+
+
+class Merged(Mapping[Any, Any]):
+    """Dicts with no key in common (a cache file's parts of one mapping) read as one: a key looked up in each
+    in turn; merged into one dict only when iterated or counted. At a million articles a merge is ~0.2 s, and
+    an edit of article bodies looks up a few keys (the related lists' memo, which only the whole way uses,
+    is not looked into at all: a build that changes it changes a copy, `codec.materialize`)."""
+
+    def __init__(self, parts: list[dict[Any, Any]]) -> None:
+        self._parts: list[dict[Any, Any]] | None = parts
+        self._whole: dict[Any, Any] = {}
+
+    def whole(self) -> dict[Any, Any]:
+        if self._parts is not None:
+            parts, self._parts = self._parts, None
+            if len(parts) == 1:
+                self._whole = parts[0]
+            else:
+                for part in parts:
+                    self._whole.update(part)
+        return self._whole
+
+    def __getitem__(self, key: Any) -> Any:
+        if self._parts is None:
+            return self._whole[key]
+        for part in self._parts:
+            if key in part:
+                return part[key]
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.whole())
+
+    def __len__(self) -> int:
+        return len(self.whole())
+
+    def __eq__(self, other: object) -> bool:  # (as the dict it stands for)
+        whole = other.whole() if isinstance(other, Merged) else other
+        return self.whole() == whole if isinstance(whole, dict) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def unchanged(before: Mapping[Any, Any]) -> Mapping[Any, Any]:
+    """What to compare a mapping with after a build: a copy, or a `Merged` itself (a build that changes one
+    changes a copy: `codec.materialize`); `differ(after, before)` then compares them (not if the same object)."""
+    return before if isinstance(before, Merged) else dict(before)

@@ -36,7 +36,7 @@ from typing import Any
 
 from ..model import Listing
 from .codec import materialize, raw
-from .keyed import InOrder, Later, Load, Parts, page_part, split
+from .keyed import InOrder, Later, Load, Merged, Parts, page_part, split
 from .state import Fingerprint, State
 
 RECORD_ENTRIES = 16_384  # names, entries or fingerprints per part
@@ -115,7 +115,7 @@ def from_records(found: Sequence[Load], model: bool = True) -> tuple[Any, ...]:
     order = tuple(itertools.chain.from_iterable(part for part, _ in ordered))
     if len(order) != size:
         raise ValueError("not a build state")
-    related = _merged([memo for _, memo in ordered] + [load() for load in itertools.islice(parts, n_outside)])
+    related = Merged([memo for _, memo in ordered] + [load() for load in itertools.islice(parts, n_outside)])
     placed = InOrder([part for part, _ in ordered])
     del ordered
     model_loads = list(itertools.islice(parts, n_model))
@@ -166,9 +166,9 @@ def _model(loads: list[Load]) -> tuple[Any, ...]:
     listed = loads[1 : 1 + n_listings]
     listings = Later(lambda: tuple(itertools.chain.from_iterable(load() for load in listed)))
     rest = (load() for load in loads[1 + n_listings :])
-    by_section = _merged(list(itertools.islice(rest, n_sections)))
-    related = _merged(list(itertools.islice(rest, n_related)))
-    prev_next = _merged(list(rest))
+    by_section = Merged(list(itertools.islice(rest, n_sections)))  # (looked up by key, merged only if listed)
+    related = Merged(list(itertools.islice(rest, n_related)))
+    prev_next = Merged(list(rest))
     return authors, tags, listings, by_section, latest, related, prev_next
 
 
@@ -184,12 +184,3 @@ def _grouped(items: Iterable[Any], weight: Callable[[Any], int], limit: int) -> 
             group, total = [], 0
     if group:
         yield group
-
-
-def _merged(parts: list[Any]) -> dict[str, Any]:
-    if len(parts) == 1:
-        return parts[0]  # type: ignore[no-any-return]
-    merged: dict[str, Any] = {}
-    for part in parts:
-        merged.update(part)
-    return merged

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import codec
-from .keyed import Later
+from .keyed import Later, Merged
 from .state import State
 
 if TYPE_CHECKING:
@@ -87,7 +87,7 @@ def pack_site(site: Site) -> tuple[Any, ...]:
             {name: codec.pack_author(a) for name, a in site.authors.items()},
             {name: codec.pack_tag(t) for name, t in site.tags.items()},
             tuple(codec.pack_listing(lst) for lst in site.listings),
-            site.by_section, site.latest, site.related, site.prev_next)
+            _plain(site.by_section), site.latest, _plain(site.related), _plain(site.prev_next))
 
 
 def unpack_site(packed: tuple[Any, ...], by_source: Mapping[str, Article] | Callable[[tuple[str, ...]], Any],
@@ -110,6 +110,11 @@ def unpack_site(packed: tuple[Any, ...], by_source: Mapping[str, Article] | Call
     if callable(by_source):
         _UNPACKED["last"] = (packed, sections, site)
     return site
+
+
+def _plain(mapping: Mapping[Any, Any]) -> Mapping[Any, Any]:
+    """A dict as read (`keyed.Merged`, merged): what marshal can write."""
+    return mapping.whole() if isinstance(mapping, Merged) else mapping
 
 
 def _listings(packed: Sequence[Any]) -> Any:
