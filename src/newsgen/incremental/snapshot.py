@@ -22,7 +22,7 @@ import os
 import zlib
 
 from ..codestamp import code_stamps
-from ..fileio import CLOEXEC, MANIFEST, identity, read_regular
+from ..fileio import CLOEXEC, MANIFEST, identity, map_regular
 from .outputs import Outputs
 from .stampdiff import SLICE, pack_sliced, sliced_pairs
 
@@ -237,7 +237,7 @@ def file_for(root: Place, out: Place) -> str:
 
 def load(root: Place, out: Place) -> Snapshot | None:
     try:
-        data = read_regular(file_for(root, out))  # (a FIFO must not hang us)
+        data = map_regular(file_for(root, out))  # (a FIFO must not hang us; only ever replaced, never rewritten)
         if data is None or zlib.crc32(view := memoryview(data)[4:]).to_bytes(4, "big") != data[:4]:
             return None  # none, or damaged: no fast path
         at = len(view) - 4 - int.from_bytes(view[-4:], "big")
