@@ -432,11 +432,11 @@ def test_a_delta_with_a_site_model_spares_decoding_the_full_files(tmp_path: Path
     records = [record() for record in found]
     # the delta's one, and all of the file's but the four parts of its site model past the order
     assert len(decoded) == 1 + len(records) - 4
-    # (after the file's head, the state's, one part of names, one of the order with its memo and one of
+    # (after the file's head, the state's, one part of names, one of the order, one of its memo and one of
     # the memo of the stories outside the order: its small fields, the sections' lists, related lists,
     # previous/next)
-    assert [i for i, r in enumerate(records) if not any(r is d or r == d for d in decoded[1:])] == [5, 6, 7, 8]
-    assert records[6:9] == [{"politics": (0,)}, {0: ()}, {0: (None, None)}]
+    assert [i for i, r in enumerate(records) if not any(r is d or r == d for d in decoded[1:])] == [6, 7, 8, 9]
+    assert records[7:10] == [{"politics": (0,)}, {0: ()}, {0: (None, None)}]
 
 
 def test_an_upgrade_starts_over_silently_with_a_delta_too(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -515,3 +515,14 @@ def test_the_listings_are_read_when_first_used_and_damage_in_them_is_a_full_buil
     assert codec.materialize(state) is False and state.site is None and not state.parsed  # a full build
     state, warning = load(tmp_path, out)
     assert warning is not None and "build cache unreadable" in warning and state.site is None
+
+    # the related lists' memo: read when first looked into (the whole way), damage in it a full build too
+    first.related["content/a0.md"] = ("a memo found in one record", ())
+    save(tmp_path, out, first)
+    state, warning = load(tmp_path, out, lazy=True)
+    assert warning is None and state.related == first.related
+    data = bytearray(path.read_bytes())
+    data[data.index(b"a memo found in one record")] ^= 1
+    path.write_bytes(bytes(data))
+    state, warning = load(tmp_path, out, lazy=True)
+    assert warning is None and codec.materialize(state) is False and not state.related

@@ -55,7 +55,9 @@ def test_a_site_in_small_parts_reads_back_the_same(make_site: Any, tmp_path: Pat
     n_parsed, n_pages = head[4], head[5]
     keyed_parts = parts[len(parts) - n_parsed - n_pages:]  # the parsed entries and the pages: each key in its part
     assert n_parsed == 5 and n_pages == -(-len(state.pages) // 3)
-    order = [record[0] for record in parts[2 + head[6] : 2 + head[6] + head[7]]]  # (the order's parts)
+    order = parts[2 + head[6] : 2 + head[6] + head[7]]  # (the order's parts, then their memo's: records of their own)
+    memo = parts[2 + head[6] + head[7] : 2 + head[6] + 2 * head[7]]
+    assert all(set(m) <= set(o) for o, m in zip(order, memo, strict=True))  # (each part's memo: its stories')
     for i, part in enumerate(keyed_parts[:n_parsed]):  # each story in its place in the order, the others after
         assert all((i < len(order) and key in order[i]) or (i >= len(order) and not any(key in o for o in order))
                    for key in part)
@@ -64,8 +66,8 @@ def test_a_site_in_small_parts_reads_back_the_same(make_site: Any, tmp_path: Pat
     for record in parts[2 : len(parts) - n_parsed - n_pages]:  # every part bounded: at most 3 names or lists
         if isinstance(record, tuple) and len(record) == 7:
             continue  # the model's small fields, and how many parts of each kind follow
-        if isinstance(record, tuple) and len(record) == 2 and isinstance(record[1], dict):
-            assert len(record[0]) <= 3 and set(record[1]) <= set(record[0])  # a part of the order, and its memo
+        if isinstance(record, tuple) and record and all(isinstance(source, str) for source in record):
+            assert len(record) <= 3  # a part of the order
         elif isinstance(record, tuple):  # listings: two pages a part, or one listing
             assert all(listing[0] in ("section", "tag", "author") for listing in record)
             assert len(record) == 1 or sum(len(listing[-1]) for listing in record[:-1]) < 2
@@ -90,6 +92,9 @@ def test_the_skipped_model_parts_are_those_past_the_order(make_site: Any, tmp_pa
     data = records.from_records(loads[1:], model=False)
     data[1].whole()  # (the parsed entries and the pages: read when asked for)
     data[2].whole()
+    memo = data[6]  # (the related lists' memo: decoded when first looked into, as the whole way does)
+    assert isinstance(memo, keyed.Merged) and memo._parts and all(map(callable, memo._parts))
+    memo.whole()
     monkeypatch.undo()
     assert data[-1] is None  # (no site model)
     gone = [i for i, r in enumerate(found) if i and not any(r is d or r == d for d in decoded)]

@@ -326,9 +326,11 @@ def materialize(state: State) -> bool:
     """The entries and the pages a lazily read state left as read, decoded (`state.parsed`, `state.pages`
     as dicts). False when one cannot be: the state is then an empty one (a full build)."""
     pending, base = state.pending, state.base
-    try:  # (the site model's listings, left as read: `keyed.Later`)
+    try:  # (the site model's listings and the related lists' memo, left as read: `keyed.Later`, `keyed.Merged`)
         if state.site is not None and isinstance(listings := state.site[1][3], keyed.Later):
             listings.made()
+        if isinstance(state.related, keyed.Merged):
+            state.related.whole()
     except Exception:  # noqa: BLE001 - any damage means: rebuild everything
         return _emptied(state)
     if pending is None and isinstance(state.pages, dict):

@@ -335,18 +335,26 @@ class Later(Sequence[Any]):
 
 
 class Merged(Mapping[Any, Any]):
-    """Dicts with no key in common (a cache file's parts of one mapping) read as one: a key looked up in each
-    in turn; merged into one dict only when iterated or counted. At a million articles a merge is ~0.2 s, and
-    an edit of article bodies looks up a few keys (the related lists' memo, which only the whole way uses,
-    is not looked into at all: a build that changes it changes a copy, `codec.materialize`)."""
+    """Dicts with no key in common (a cache file's parts of one mapping) read as one, decoded when first
+    looked into: a key looked up in each in turn; merged into one dict only when iterated or counted. At a
+    million articles a merge is ~0.2 s, and an edit of article bodies looks up a few keys (the related
+    lists' memo, which only the whole way uses, it does not look into at all: a build that changes it
+    changes a copy, `codec.materialize`)."""
 
-    def __init__(self, parts: list[dict[Any, Any]]) -> None:
-        self._parts: list[dict[Any, Any]] | None = parts
+    def __init__(self, parts: list[dict[Any, Any]] | list[Load]) -> None:
+        self._parts: list[Any] | None = parts  # (dicts, or each part's loader: decoded when first looked into)
         self._whole: dict[Any, Any] = {}
+
+    def _decoded(self) -> list[dict[Any, Any]]:
+        parts = self._parts or []
+        if any(callable(part) for part in parts):
+            self._parts = parts = [part() if callable(part) else part for part in parts]
+        return parts
 
     def whole(self) -> dict[Any, Any]:
         if self._parts is not None:
-            parts, self._parts = self._parts, None
+            parts = self._decoded()
+            self._parts = None
             if len(parts) == 1:
                 self._whole = parts[0]
             else:
@@ -357,7 +365,7 @@ class Merged(Mapping[Any, Any]):
     def __getitem__(self, key: Any) -> Any:
         if self._parts is None:
             return self._whole[key]
-        for part in self._parts:
+        for part in self._decoded():
             if key in part:
                 return part[key]
         raise KeyError(key)

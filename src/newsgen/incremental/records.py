@@ -9,11 +9,13 @@ largest process ~0.3 GB larger for the moment it took (a cold build at 1,000,000
     head            (config digest, images, template refs, the site model's key, and how many parts
                     of each kind follow)
     outputs         every file of the output, RECORD_ENTRIES names a part
-    order, memo     the site model's articles (their sources), RECORD_ENTRIES a part, each with the
-                    related lists' memo (`site.RelatedMemo`) of those articles: marshal writes each
-                    source once a part, and a story's related ones are nearly all in its own part
-                    (earlier stories, close in the order: 97 % at 100,000 articles); then the memo of
-                    sources outside the order, if any
+    order           the site model's articles (their sources), RECORD_ENTRIES a part
+    memo            the related lists' memo (`site.RelatedMemo`) of those articles, a part for each of
+                    the order's (a story's related ones are nearly all in its own part: earlier stories,
+                    close in the order, 97 % at 100,000 articles, so marshal writes each source once a
+                    part); then the memo of sources outside the order, if any. Records of their own: the
+                    whole way uses the memo, an edit of bodies reads the order only (`keyed.Merged`
+                    decodes them when first looked into: ~0.4 s at a million articles)
     model           the rest of the site model: its small fields, then its listings (PAGES_A_PART of
                     their pages a part, or one listing), the sections' lists (SECTION_ITEMS a part, or
                     one section), related lists and previous/next links (RECORD_ENTRIES a part)
@@ -66,8 +68,9 @@ def records(state: State, release: bool = False) -> Iterator[Any]:
            None if outputs is None else _parts(outputs), len(order_parts), _parts(outside), n_model, len(order),
            len(state.parsed), len(state.pages), _folders(state.parsed))
     yield from _chunks(outputs or (), list)
+    yield from order_parts
     for part in order_parts:
-        yield part, {source: memo[source] for source in part if source in memo}
+        yield {source: memo[source] for source in part if source in memo}
     yield from _chunks(outside.items(), dict)
     del outside
     yield from model
@@ -112,11 +115,11 @@ def from_records(found: Sequence[Load], model: bool = True) -> tuple[Any, ...]:
     outputs = None if n_outputs is None else frozenset(itertools.chain.from_iterable(names))
     del names
     ordered = [load() for load in itertools.islice(parts, n_order)]
-    order = tuple(itertools.chain.from_iterable(part for part, _ in ordered))
+    order = tuple(itertools.chain.from_iterable(ordered))
     if len(order) != size:
         raise ValueError("not a build state")
-    related = Merged([memo for _, memo in ordered] + [load() for load in itertools.islice(parts, n_outside)])
-    placed = InOrder([part for part, _ in ordered])
+    related = Merged(list(itertools.islice(parts, n_order + n_outside)))  # (decoded when first looked into)
+    placed = InOrder(ordered)
     del ordered
     model_loads = list(itertools.islice(parts, n_model))
     site = (key, (order, *_model(model_loads))) if key is not None and model else None
