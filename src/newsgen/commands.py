@@ -4,6 +4,7 @@ has nothing to do before this module, and click, are imported."""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
@@ -115,8 +116,8 @@ def build(site: Path, out: Path | None, drafts: bool, future: bool, base_url: st
 def _named(changed: tuple[str, ...]) -> list[str]:
     """The paths of --changed, with those of the lines on stdin for '-'."""
     paths = [path for path in changed if path != "-"]
-    if "-" in changed:
-        paths += [line.rstrip("\r\n") for line in sys.stdin if line.strip()]
+    if "-" in changed and sys.stdin is not None:  # (bytes: a name need not be UTF-8, as on the command line)
+        paths += [os.fsdecode(line.rstrip(b"\r")) for line in sys.stdin.buffer.read().split(b"\n") if line.strip()]
     return paths
 
 

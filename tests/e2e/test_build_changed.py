@@ -159,3 +159,49 @@ def test_an_edit_the_caller_did_not_name_is_built_by_the_next_plain_build(site: 
     assert " 0 rendered, " not in _newsgen(site, "build").stdout
     assert "Not named." in page.read_text("utf-8")
     _same_as_a_build_from_nothing(site, tmp_path)
+
+
+def test_a_symlinked_input_folder_or_a_file_a_symlink_points_to_is_checked_closely(site: Path,
+                                                                                      tmp_path: Path, png) -> None:  # type: ignore[no-untyped-def]
+    """The walk stamps a symlink with its target's stamp, and a symlinked input folder's files under its
+    own name: a file named through either way is not what the stamps say, so every file is checked."""
+    (site / "static/extra").mkdir()
+    os.symlink("../images/photo.png", site / "static/extra/logo.png")  # (inside the site: allowed)
+    _newsgen(site, "build", "-q")
+    (site / "static/images/photo.png").write_bytes(png(31, 17))
+    proc = _newsgen(site, "build", "-v", "--changed", "static/images/photo.png")
+    assert _checked_every_file(proc) and "a symlink points to" in proc.stdout
+    assert (site / "public/extra/logo.png").read_bytes() == png(31, 17)
+    _same_as_a_build_from_nothing(site, tmp_path)
+
+    (site / "content").rename(site / "articles")
+    os.symlink("articles", site / "content")
+    _newsgen(site, "build", "-q")
+    _append(site, "content/politics/story-12.md", "\nThrough the symlink.\n")
+    proc = _newsgen(site, "build", "-v", "--changed", "content/politics/story-12.md")
+    assert _checked_every_file(proc) and "an input folder is a symlink" in proc.stdout
+    assert "Through the symlink." in (site / "public/politics/story-number-12/index.html").read_text("utf-8")
+    _same_as_a_build_from_nothing(site, tmp_path)
+
+
+def test_hostile_lists_on_stdin_end_in_a_build_not_a_traceback(site: Path, tmp_path: Path) -> None:
+    _append(site, "content/politics/story-12.md", "\nListed oddly.\n")
+    for listed in (b"content/\xff\xfe.md\ncontent/politics/story-12.md\n", b"content/x\0y/a.md\n",
+                   b"\r\n\n   \n" + b"content/politics/story-12.md\r\n", b"\0" * 5000, b""):
+        proc = subprocess.run([*console_script(), "build", "-v", "--changed", "-"], cwd=site, input=listed,
+                              capture_output=True, timeout=120, check=False)
+        assert proc.returncode == 0 and b"Traceback" not in proc.stderr, proc.stderr
+    assert "Listed oddly." in (site / "public/politics/story-number-12/index.html").read_text("utf-8")
+    _same_as_a_build_from_nothing(site, tmp_path)
+
+
+def test_more_files_named_than_searching_for_them_is_worth_checks_every_file(site: Path, tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsgen.incremental import restamp
+
+    key = snapshot.key((site / "public").absolute(), False, False, False, None)
+    paths = [str(path) for path in sorted((site / "content/politics").glob("story-*.md"))[:6]]
+    assert len(paths) == 6
+    assert not isinstance(restamp.named(site, (site / "public").absolute(), key, paths), str)
+    monkeypatch.setattr(restamp, "SCANNED", 10)
+    assert restamp.named(site, (site / "public").absolute(), key, paths) == "too many files were named"

@@ -438,3 +438,39 @@ def test_a_damaged_fingerprint_part_met_with_an_empty_output_leaves_a_whole_cach
     fresh = tmp_path / "fresh"
     build(root, BuildOptions(out=fresh, jobs=1))
     assert output_of(out) == output_of(fresh)
+
+
+def test_a_later_sequence_that_fails_to_be_made_fails_again() -> None:
+    """A listing record found damaged when first used is not taken for no listings the next time."""
+    from newsgen.incremental.keyed import Later
+
+    calls: list[int] = []
+
+    def make() -> tuple[int, ...]:
+        calls.append(1)
+        if len(calls) == 1:
+            raise ValueError("damaged")
+        return (1, 2)
+
+    later = Later(make)
+    with pytest.raises(ValueError, match="damaged"):
+        later.made()
+    assert list(later) == [1, 2] and later == (1, 2) and len(calls) == 2
+    assert later.then(lambda seq: tuple(x * 10 for x in seq)) == (10, 20)
+
+
+def test_merged_reads_parts_as_one_and_damage_makes_it_differ() -> None:
+    from newsgen.incremental.keyed import Merged, differ, unchanged
+
+    def damaged() -> dict[str, int]:
+        raise ValueError("damaged")
+
+    merged = Merged([lambda: {"a": 1}, lambda: {"b": 2}])
+    assert merged["b"] == 2 and "a" in merged and "c" not in merged and merged.get("c") is None
+    assert dict(merged) == {"a": 1, "b": 2} and merged == {"a": 1, "b": 2} and len(merged) == 2
+    kept = Merged([{"a": 1}])
+    assert unchanged(kept) is kept and not differ(kept, kept) and differ({"a": 2}, kept)
+    assert not differ({"a": 1}, kept)
+    plain = {"x": 1}
+    assert unchanged(plain) == plain and unchanged(plain) is not plain
+    assert differ({}, Merged([damaged]))  # (the state started over: not the same, never a traceback)

@@ -259,6 +259,11 @@ def differ(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     of the same parts, else every key compared (as dicts compare)."""
     if a is b:
         return False
+    if isinstance(a, Merged) or isinstance(b, Merged):
+        try:
+            return whole(a) != whole(b)
+        except ValueError:  # (a part found damaged: the build started over, from nothing)
+            return True
     if isinstance(a, dict) and isinstance(b, dict):
         return a != b  # (compared in C: newsgen serve's state, the whole way)
     base_a = a.base if isinstance(a, Overlay) else a
@@ -310,8 +315,8 @@ class Later(Sequence[Any]):
 
     def made(self) -> Sequence[Any]:
         if self._make is not None:
-            make, self._make = self._make, None
-            self._made = tuple(make())
+            self._made = tuple(self._make())  # (not made: made again when used again, failing again)
+            self._make = None
         return self._made
 
     def then(self, change: Callable[[Sequence[Any]], Sequence[Any]]) -> Later:

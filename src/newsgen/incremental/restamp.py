@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import stat
+from pathlib import Path
 
 from ..fileio import MANIFEST, identity
 from . import stampdiff
@@ -68,6 +69,9 @@ def refresh(root: Place, previous: Inputs, changed: Iterable[str]) -> Inputs | N
     return found
 
 
+SCANNED = 8 * 10**9  # bytes of packed stamps searched for the paths named, at most: past that a walk is as fast
+
+
 def named(root: Place, out: Place, key: str, paths: Iterable[str]) -> Inputs | str:
     """`newsgen build --changed PATH...`: the inputs of the last build with `paths` (as typed: relative to the
     working folder, or absolute) stamped again, and the output taken to be as that build left it (only its
@@ -80,9 +84,11 @@ def named(root: Place, out: Place, key: str, paths: Iterable[str]) -> Inputs | s
         return "no record of a complete build with these options into this output folder"
     if last.manifest is None or identity(os.path.join(out, MANIFEST)) != last.manifest:
         return "the output folder is not as the last build left it"
+    if any(Path(root, name).is_symlink() for name in (CONFIG, *INPUT_FOLDERS)):
+        return "an input folder is a symlink"  # (its files' paths are not what a walk stamps)
     rels = inputs_of(root, paths)
-    if rels is None:
-        return "an input folder itself was named"
+    if isinstance(rels, str):
+        return rels
     stamps: dict[str, tuple[int, int] | None] = {}
     for rel in rels:
         if rel in last.links:
@@ -103,6 +109,10 @@ def named(root: Place, out: Place, key: str, paths: Iterable[str]) -> Inputs | s
             except (OSError, ValueError):
                 return "a file in a folder that is gone was named"
             stamps[f"{folder}/"] = (st.st_mtime_ns, st.st_size)
+    if len(stamps) * len(last.packed) > SCANNED:
+        return "too many files were named"
+    if last.links and _linked_to(root, last.links, rels):
+        return "a file a symlink points to was named"  # (the walk stamps a symlink with its target's stamp)
     packed = stampdiff.patched(last.packed, last.slices, stamps)
     if packed is None:
         return "a new file, or one in a new folder, was named"
@@ -113,17 +123,28 @@ def named(root: Place, out: Place, key: str, paths: Iterable[str]) -> Inputs | s
     return found
 
 
-def inputs_of(root: Place, paths: Iterable[str]) -> list[str] | None:
+def inputs_of(root: Place, paths: Iterable[str]) -> list[str] | str:
     """The site-relative names of the input files among `paths` (folders on the way resolved, the file's own
-    name not: a symlink stays one), or None when an input folder itself is among them."""
+    name not: a symlink stays one), or why they cannot say which (an input folder itself named, a path that
+    is no path)."""
     site = os.path.realpath(root)
     rels = []
     for path in paths:
-        folder, name = os.path.split(os.path.abspath(path))  # noqa: PTH100 - (not resolved: see below)
-        rel = os.path.relpath(os.path.join(os.path.realpath(folder), name), site).replace(os.sep, "/")
+        try:
+            folder, name = os.path.split(os.path.abspath(path))  # noqa: PTH100 - (not resolved: see below)
+            rel = os.path.relpath(os.path.join(os.path.realpath(folder), name), site).replace(os.sep, "/")
+        except ValueError:  # (a NUL in it)
+            return "a path that cannot be one was named"
         top = rel.split("/", 1)[0]
         if rel == top and top in INPUT_FOLDERS:
-            return None
+            return "an input folder itself was named"
         if rel == CONFIG or top in INPUT_FOLDERS:
             rels.append(rel)
     return rels
+
+
+def _linked_to(root: Place, links: list[str], rels: list[str]) -> bool:
+    """Whether a symlink the last walk met points to one of the files `rels` (the symlink's stamp is its
+    target's, and changes with it)."""
+    named = {os.path.realpath(f"{root}/{rel}") for rel in rels}
+    return any(os.path.realpath(f"{root}/{link}") in named for link in links)
