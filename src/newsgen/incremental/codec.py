@@ -354,7 +354,7 @@ def materialize(state: State) -> bool:
             for e in entries.values():  # one to compare it with); one it keeps is saved in no delta, and packed
                 e.packed = None  # again only by a full save (~0.6 KB an article less, all build long)
         if state.related is base.related or isinstance(state.related, keyed.Merged):
-            state.related = dict(state.related)  # (the build changes it; the base stays as read)
+            state.related = dict(keyed.whole(state.related))  # (the build changes it; the base stays as read)
     state.parsed = {**entries, **state.parsed}  # (entries a build already replaced stay)
     state.pages = pages
     state.pending = None

@@ -298,7 +298,7 @@ def whole(mapping: Mapping[str, Any]) -> dict[str, Any]:
 
 def updated(base: Mapping[str, Any], changed: Mapping[str, Any], removed: Iterable[str]) -> dict[str, Any]:
     """A copy of `base` with `changed` put over it and `removed` taken out (a delta applied)."""
-    out = {**base, **changed}
+    out = {**(base.whole() if isinstance(base, Merged) else base), **changed}  # (copied in C, not key by key)
     for key in removed:
         out.pop(key, None)
     return out

@@ -102,27 +102,28 @@ def unpack_site(packed: tuple[Any, ...], by_source: Mapping[str, Article] | Call
         if last is not None and last[0] is packed and last[1] == sections:
             return dataclasses.replace(last[2], articles=by_source(order))
     articles = by_source(order) if callable(by_source) else tuple(by_source[s] for s in order)
+    plain = (lambda mapping: mapping) if callable(by_source) else _plain  # (the whole way: dicts, looked up in C)
     site = Site(articles=articles, sections=sections,
                 authors={name: codec.unpack_author(a, None) for name, a in authors.items()},
                 tags={name: codec.unpack_tag(t, None) for name, t in tags.items()},
-                listings=_listings(listings),
-                by_section=by_section, latest=latest, related=related, prev_next=prev_next)
+                listings=_listings(listings, lazy=callable(by_source)), by_section=plain(by_section),
+                latest=latest, related=plain(related), prev_next=plain(prev_next))
     if callable(by_source):
         _UNPACKED["last"] = (packed, sections, site)
     return site
 
 
-def _plain(mapping: Mapping[Any, Any]) -> Mapping[Any, Any]:
-    """A dict as read (`keyed.Merged`, merged): what marshal can write."""
+def _plain(mapping: Mapping[Any, Any]) -> Any:
+    """A dict as read (`keyed.Merged`, merged): what marshal can write, and looked up in C."""
     return mapping.whole() if isinstance(mapping, Merged) else mapping
 
 
-def _listings(packed: Sequence[Any]) -> Any:
-    """The listings unpacked, now or (read lazily: `keyed.Later`) when first used."""
+def _listings(packed: Sequence[Any], lazy: bool) -> Any:
+    """The listings unpacked, now or (`lazy`, read lazily: `keyed.Later`) when first used."""
     def unpack(listings: Sequence[Any]) -> tuple[Listing, ...]:
         return tuple(codec.unpack_listing(lst, None) for lst in listings)
 
-    return packed.then(unpack) if isinstance(packed, Later) else unpack(packed)
+    return packed.then(unpack) if lazy and isinstance(packed, Later) else unpack(packed)
 
 
 # The site model the body-edit path unpacked last, with the packed model it came from: its lists are
