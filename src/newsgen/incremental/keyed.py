@@ -320,8 +320,8 @@ class Later(Sequence[Any]):
         return self._made
 
     def then(self, change: Callable[[Sequence[Any]], Sequence[Any]]) -> Later:
-        """`change(self)` as a Later itself, while this one has not been made."""
-        return Later(lambda: change(self.made())) if self._make is not None else Later(lambda: change(self._made))
+        """`change(self)` as a Later itself: made when it is first used."""
+        return Later(lambda: change(self.made()))
 
     def __getitem__(self, index: Any) -> Any:
         return self.made()[index]
@@ -329,14 +329,14 @@ class Later(Sequence[Any]):
     def __len__(self) -> int:
         return len(self.made())
 
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.made())
+
     def __eq__(self, other: object) -> bool:  # (as the tuple it stands for)
         made = other.made() if isinstance(other, Later) else other
         return self.made() == made if isinstance(made, tuple) else NotImplemented
 
     __hash__ = None  # type: ignore[assignment]
-
-    def __iter__(self) -> Iterator[Any]:
-        return iter(self.made())
 
 
 class Merged(Mapping[Any, Any]):
