@@ -68,13 +68,14 @@ def test_what_differs_is_what_comparing_every_stamp_finds(change: str, monkeypat
         for k in rng.sample(range(len(items)), 40):
             items[k] = (items[k][0], (items[k][1][0] + 5, items[k][1][1]))
     elif change == "one added":
-        items.insert(9000, ("content/new-one.md", (1, 2)))
+        items.insert(stampdiff.SLICE + 808, ("content/new-one.md", (1, 2)))
     elif change == "one removed":
         del items[100]
     elif change == "renamed":  # (a name of the same length: the slices' lengths stay the same)
-        items[20000] = (items[20000][0].replace("story", "stori"), items[20000][1])
+        k = 2 * stampdiff.SLICE + 450
+        items[k] = (items[k][0].replace("story", "stori"), items[k][1])
     elif change == "reordered":  # (a folder listed in another order by the file system)
-        items[8000:8300] = list(reversed(items[8000:8300]))
+        items[stampdiff.SLICE - 192 : stampdiff.SLICE + 108] = list(reversed(items[stampdiff.SLICE - 192 : stampdiff.SLICE + 108]))
     elif change == "another size of number":
         items[5] = (items[5][0], (items[5][1][0], 2**40))
     elif change == "all new":
@@ -140,3 +141,36 @@ def test_patched_cannot_add_a_path_and_lookup_finds_any() -> None:
     assert stampdiff.lookup(packed, slices, "content/s1/story-51-.md") == stamps["content/s1/story-51-.md"]
     odd = {"content/\udcff-bytes.md": (1, 2), "content/x.md": (3, 4)}  # (a name that is not UTF-8: surrogates)
     assert stampdiff.lookup(*pack_sliced(odd), "content/\udcff-bytes.md") == (1, 2)
+
+
+def _inserted(stamps: dict[str, tuple[int, int]], at: int, rel: str) -> dict[str, tuple[int, int]]:
+    items = list(stamps.items())
+    return dict([*items[:at], (rel, (1_800_000_000_000_000_000, 12)), *items[at:]])
+
+
+@pytest.mark.parametrize("at", [0, 5, stampdiff.SLICE - 1, stampdiff.SLICE, 2 * stampdiff.SLICE + 40])
+def test_first_added_names_the_new_file_from_one_slice(at: int, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A file added (a story just filed): named from the first slice that differs, not every later one."""
+    then = _walk(3 * stampdiff.SLICE + 100)
+    now = _inserted(then, at, "content/s1/just-filed.md")
+    decoded: list[bytes] = []
+    real = stampdiff._loads
+    monkeypatch.setattr(stampdiff, "_loads", lambda pairs: decoded.append(pairs) or real(pairs))
+    assert stampdiff.first_added(*pack_sliced(now), *pack_sliced(then)) == "content/s1/just-filed.md"
+    assert len(decoded) <= 2  # (its slice in each walk; the look-up in the last walk finds no such key)
+
+
+def test_first_added_is_none_for_edits_removals_and_unknown_slices() -> None:
+    then = _walk(2 * stampdiff.SLICE + 10)
+    names = list(then)
+    edited = {**then, names[30]: (then[names[30]][0] + 1, 5)}
+    removed = {rel: st for rel, st in then.items() if rel != names[stampdiff.SLICE + 3]}
+    for now in (then, edited, removed):
+        assert stampdiff.first_added(*pack_sliced(now), *pack_sliced(then)) is None
+    # an edit before the new file: the first slice that differs shows the edit, so no file is named
+    both = _inserted(edited, 2 * stampdiff.SLICE, "content/s9/late.md")
+    assert stampdiff.first_added(*pack_sliced(both), *pack_sliced(then)) is None
+    assert stampdiff.first_added(pack_sliced(then)[0], None, *pack_sliced(then)) is None
+    # a path moved within the walk (removed and added elsewhere) is not a new file
+    moved = _inserted(removed, 2, names[stampdiff.SLICE + 3])
+    assert stampdiff.first_added(*pack_sliced(moved), *pack_sliced(then)) is None

@@ -91,6 +91,9 @@ def _body_edit(root: Path, config: SiteConfig, found: Inputs, last: Snapshot, ke
     if (state.site is None or not state.pages or state.outputs is None or config.languages or state.unrendered
             or state.config_digest != config.digest or last.key != key or not in_time(last, now.timestamp())):
         return None
+    if found.touched is None and (added := stampdiff.first_added(packed_stamps(found), found.slices, last.packed,
+                                                                  last.slices)) is not None and not _junk(added):
+        return None  # a new file (a story just filed): the whole way, told before every later slice is decoded
     zones: dict[object, dt.tzinfo] = {}
     parsed = _LastParse(state, zones)
     sliced = stampdiff.changed_slices(packed_stamps(found), found.slices, last.packed, last.slices) if (
@@ -183,26 +186,28 @@ def _edited(now: dict[str, tuple[int, int]], then: dict[str, tuple[int, int]], p
     editor that saves by renaming a temporary file over the article) unless an article depends on
     that folder (a bundle's index.md, or one that names files beside it). `touched`: the only paths
     whose stamps can differ (newsgen serve: `Inputs.touched`), else every stamp is compared."""
-    from ..content.discover import is_junk
-
-    def junk(rel: str) -> bool:  # (no build reads editor junk: swap files, backups, hidden files)
-        return any(is_junk(part) for part in rel.rstrip("/").split("/"))
-
     if touched is not None:  # (a million stamps compared take ~0.6 s)
         differ: set[str] = {rel for rel in touched if (rel in now) != (rel in then)}
         changed = sorted(rel for rel in touched if rel in now and rel in then and now[rel] != then[rel])
     else:
         differ = set(now.keys() ^ then.keys()) if now.keys() != then.keys() else set()
         changed = _changed(now, then)
-    if differ and not all(junk(rel) for rel in differ):
+    if differ and not all(map(_junk, differ)):
         return None
-    files = [rel for rel in changed if not rel.endswith("/") and not junk(rel)]
+    files = [rel for rel in changed if not rel.endswith("/") and not _junk(rel)]
     if not files or len(files) > MAX_FILES or not all(map(parsed.clean, files)):
         return None
     folders = {rel[:-1] for rel in changed if rel.endswith("/")}
     if folders and parsed.depends_on(folders):
         return None
     return files
+
+
+def _junk(rel: str) -> bool:
+    """Editor junk (swap files, backups, hidden files), or in a folder of it: no build reads it."""
+    from ..content.discover import is_junk
+
+    return any(is_junk(part) for part in rel.rstrip("/").split("/"))
 
 
 def _changed(now: dict[str, tuple[int, int]], then: dict[str, tuple[int, int]]) -> list[str]:

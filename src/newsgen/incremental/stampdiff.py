@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     Stamps: TypeAlias = dict[str, tuple[int, int]]  # (snapshot.Stamps: path -> (mtime_ns, size))
 
-SLICE = 8192  # stamps packed at a time
+SLICE = 1024  # stamps packed at a time
 
 
 def sliced_pairs(stamps: Stamps) -> Iterator[bytes]:
@@ -57,6 +57,25 @@ def changed_slices(now: bytes, now_slices: list[int] | None, then: bytes,
             new.update(_loads(now[b : b + n]))
         a, b = a + m, b + n
     return old, new, frozenset(rel for rel in old.keys() | new.keys() if old.get(rel) != new.get(rel))
+
+
+def first_added(now: bytes, now_slices: list[int] | None, then: bytes, then_slices: list[int] | None) -> str | None:
+    """The path that the first slice to differ shows added (this walk, `now`, has it and the last, `then`, has
+    not), or None (a stamp changed or a path removed there first; the slices not known). Asked before
+    `changed_slices` by an edit's build: a file added moves a pair of every later slice into the next, so
+    that every later slice differs and would be decoded (~0.4 s at a million inputs) to say what one says."""
+    if now_slices is None or then_slices is None or now[:1] != b"{" or then[:1] != b"{":
+        return None
+    a = b = 1
+    for m, n in zip(then_slices, now_slices):
+        if m != n or then[a : a + m] != now[b : b + n]:
+            old, new = _loads(then[a : a + m]), _loads(now[b : b + n])
+            ours = next((rel for rel, was in zip(new, old) if rel != was), None)
+            if ours is None and len(new) > len(old):
+                ours = next(itertools.islice(new, len(old), None))
+            return ours if ours is not None and ours not in old and lookup(then, then_slices, ours) is None else None
+        a, b = a + m, b + n
+    return None
 
 
 def patched(packed: bytes, slices: list[int],
