@@ -67,10 +67,10 @@ def first_added(now: bytes, now_slices: list[int] | None, then: bytes, then_slic
     if now_slices is None or then_slices is None or now[:1] != b"{" or then[:1] != b"{":
         return None
     a = b = 1
-    for m, n in zip(then_slices, now_slices):
+    for m, n in zip(then_slices, now_slices, strict=False):
         if m != n or then[a : a + m] != now[b : b + n]:
             old, new = _loads(then[a : a + m]), _loads(now[b : b + n])
-            ours = next((rel for rel, was in zip(new, old) if rel != was), None)
+            ours = next((rel for rel, was in zip(new, old, strict=False) if rel != was), None)
             if ours is None and len(new) > len(old):
                 ours = next(itertools.islice(new, len(old), None))
             return ours if ours is not None and ours not in old and lookup(then, then_slices, ours) is None else None
