@@ -134,7 +134,7 @@ class Site:
     sections: tuple[SectionConfig, ...]
     authors: dict[str, Author]  # by name as written in articles
     tags: dict[str, Tag]  # by name as written in articles
-    listings: Sequence[Listing]  # (a tuple; read from the cache when first used: incremental.keyed.Later)
+    listings: Sequence[Listing]  # (a tuple; read from the cache when first used: incremental.later.Later)
     by_section: dict[str, tuple[int, ...]]  # section slug -> article indexes, newest first
     latest: tuple[int, ...]
     related: dict[int, tuple[int, ...]]

@@ -229,3 +229,28 @@ def test_newsgen_serve_plans_every_page(make_site, png, tmp_path: Path,  # type:
         result = build(root, options, state=state)
         assert kept[-1][2] is not None and len(kept[-1][2]) == result.pages  # (the plan: every page)
     assert answers == []
+
+
+def test_the_grown_model_is_written_once_and_the_edits_after_it_name_it(newsroom: Newsroom) -> None:
+    """A new story's build writes the grown site model to a file of its own (`cache.site_file`); the edits
+    after it take the short way and leave that file as it is (at a million articles it is ~190 MB, which a
+    delta carrying it wrote and read again at every build until the next full file): the delta stays small,
+    and every output is a cache-less serial build's."""
+    from newsgen.incremental.cache import delta_file, site_file
+
+    root, out = newsroom.root, newsroom.out
+    (root / "content/politics/breaking.md").write_text(_story("Breaking: the port reopens", 0), "utf-8")
+    newsroom.whole_way()
+    site = site_file(root, out)
+    written, identity = site.read_bytes(), site.stat().st_ino
+    for k in range(2):
+        newsroom.append("content/politics/breaking.md", f"\nA line added, number {k}.\n")
+        newsroom.last = newsroom.build()
+        assert newsroom.short(), newsroom.last.stages
+        if not newsroom.shared:  # (shared: the older pages keep the Latest News list they were written with)
+            newsroom.compare()
+        assert site.read_bytes() == written and site.stat().st_ino == identity
+        assert delta_file(root, out).stat().st_size < len(written)
+    newsroom.replace("content/politics/breaking.md", "Breaking: the port reopens", "The port reopens")
+    newsroom.whole_way()  # (a headline: the model made again, in a new site file)
+    assert site.read_bytes() != written

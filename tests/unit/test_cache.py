@@ -9,7 +9,7 @@ from pathlib import Path
 
 from newsgen.fileio import stamp
 from newsgen.incremental import cache
-from newsgen.incremental.cache import cache_file, delta_file, load
+from newsgen.incremental.cache import cache_file, delta_file, load, site_file
 from newsgen.incremental.state import Fingerprint, State
 
 
@@ -409,9 +409,24 @@ def test_each_save_is_named_and_the_state_read_says_which(tmp_path: Path) -> Non
     assert load(tmp_path, out)[0].token not in ("", delta.token)
 
 
+def _reads(monkeypatch) -> dict[str, list[int]]:  # type: ignore[no-untyped-def]
+    """Which records of which cache file (by its suffix) a load decodes, in order."""
+    called: dict[str, list[int]] = {}
+    real = cache._read
+
+    def read(path: Path):  # type: ignore[no-untyped-def]
+        found = real(path)
+        log = called.setdefault(path.suffix, [])
+        return None if found is None else [
+            (lambda r=record, i=i: (log.append(i), r())[1]) for i, record in enumerate(found)]
+
+    monkeypatch.setattr(cache, "_read", read)
+    return called
+
+
 def test_a_delta_with_a_site_model_spares_decoding_the_full_files(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """A new story's build saves its site model in the delta; the builds after it read that one, and leave
-    the full file's (its order aside) undecoded. A delta of another full file leaves it decoded."""
+    """A new story's build saves its site model in a site file that its delta names; the builds after it
+    read that one, and leave the full file's (its order aside) undecoded."""
     out = tmp_path / "public"
     first = _state(10)
     first.site = ("key one", (("content/a0.md",), {}, {}, (), {"politics": (0,)}, (0,), {0: ()}, {0: (None, None)}))
@@ -420,23 +435,77 @@ def test_a_delta_with_a_site_model_spares_decoding_the_full_files(tmp_path: Path
     assert state.site == first.site
     state.site = ("key two", (("content/a0.md",), {}, {}, (), {"politics": (0,)}, (0,), {0: (1,)}, {0: (None, None)}))
     save(tmp_path, out, state)  # (a delta: one page of ten changed, and the site model)
-    assert delta_file(tmp_path, out).exists()
-    decoded: list[object] = []
-    real = marshal.loads
-    monkeypatch.setattr(cache.marshal, "loads", lambda data: decoded.append(real(data)) or decoded[-1])
+    assert delta_file(tmp_path, out).exists() and site_file(tmp_path, out).exists()
+    called = _reads(monkeypatch)
     back, warning = load(tmp_path, out)
-    monkeypatch.undo()
     assert warning is None and back == state and back.site == state.site
+    monkeypatch.undo()
     found = cache._read(cache_file(tmp_path, out))
     assert found is not None
     records = [record() for record in found]
-    # the delta's one, and all of the file's but the four parts of its site model past the order
-    assert len(decoded) == 1 + len(records) - 4
-    # (after the file's head, the state's, one part of names, one of the order, one of its memo and one of
-    # the memo of the stories outside the order: its small fields, the sections' lists, related lists,
-    # previous/next)
-    assert [i for i, r in enumerate(records) if not any(r is d or r == d for d in decoded[1:])] == [6, 7, 8, 9]
+    # all of the full file's records but the four parts of its site model past the order: (after the file's
+    # head, the state's, one part of names, one of the order, one of its memo and one of the memo of the
+    # stories outside the order) its small fields, the sections' lists, related lists, previous/next
+    assert sorted(set(called[".marshal"])) == [i for i in range(len(records)) if i not in (6, 7, 8, 9)]
     assert records[7:10] == [{"politics": (0,)}, {0: ()}, {0: (None, None)}]
+    site_records = cache._read(site_file(tmp_path, out))
+    assert site_records is not None and len(site_records) == 6  # (head, order, the model's: small fields, lists)
+    assert called[".delta"] == [0] and sorted(called[".site"]) == list(range(6))  # (compared whole above)
+
+
+def test_a_site_file_is_written_once_and_named_by_the_deltas_after_it(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The builds after a new story name its site file, never write it again (at a million articles it is
+    ~190 MB); an edit of bodies decodes its order only. Missing, damaged or another save's: a full build.
+    A full file written removes it."""
+    out = tmp_path / "public"
+    first = _state(10)
+    first.site = ("key one", (("content/a0.md",), {}, {}, (), {"politics": (0,)}, (0,), {0: ()}, {0: (None, None)}))
+    save(tmp_path, out, first)
+    state, _ = load(tmp_path, out)
+    from newsgen.incremental import codec as statecodec
+    from newsgen.model import Listing, Pager
+
+    pager = Pager(number=1, total=1, url="/politics/", items=(0, 1))
+    listing = statecodec.pack_listing(Listing("section", "politics", "Politics", "", "/politics/", (pager,)))
+    model = ("key two", (("content/a0.md", "content/a1.md"), {}, {}, (listing,), {"politics": (0, 1)}, (0, 1),
+                         {0: (), 1: (0,)}, {0: (None, 1), 1: (0, None)}))
+    state.site = model
+    save(tmp_path, out, state)
+    written = site_file(tmp_path, out).read_bytes()
+    identity = site_file(tmp_path, out).stat().st_ino
+    for text in ("edit one", "edit two"):  # (edits after it: the same site model, read lazily)
+        called = _reads(monkeypatch)
+        later, warning = load(tmp_path, out, lazy=True)
+        # its head, its order, the model's small fields and lists; not its listings (read when first used)
+        assert warning is None and called[".site"] == [0, 1, 2, 4, 5, 6]
+        monkeypatch.undo()
+        later.pages = {**later.pages, "p1/index.html": FP(text)}
+        save(tmp_path, out, later)
+        assert site_file(tmp_path, out).read_bytes() == written and site_file(tmp_path, out).stat().st_ino == identity
+        assert delta_file(tmp_path, out).stat().st_size < 2000
+    back, _ = load(tmp_path, out)
+    assert back.site == model and back.pages["p1/index.html"] == FP("edit two")
+    # another story: a new site file, and the delta names it
+    back.site = ("key three", model[1])
+    save(tmp_path, out, back)
+    assert site_file(tmp_path, out).read_bytes() != written
+    assert load(tmp_path, out)[0].site == ("key three", model[1])
+    # the site file lost, damaged, or one of another save (a build killed between the two files): a full build
+    kept = site_file(tmp_path, out).read_bytes()
+    for damage in (b"", kept[:-3] + b"xyz", written):
+        if damage:
+            site_file(tmp_path, out).write_bytes(damage)
+        else:
+            site_file(tmp_path, out).unlink()
+        again, warning = load(tmp_path, out)
+        assert again == State() and warning is not None and "full build" in warning
+    site_file(tmp_path, out).write_bytes(kept)
+    # a full file written: the delta and the site file removed
+    whole, _ = load(tmp_path, out)
+    whole.parsed = {f"content/b{i}.md": _entry(f"content/b{i}.md", i) for i in range(statecodec.DELTA_MAX + 1)}
+    save(tmp_path, out, whole)
+    assert not delta_file(tmp_path, out).exists() and not site_file(tmp_path, out).exists()
+    assert load(tmp_path, out)[0] == whole
 
 
 def test_an_upgrade_starts_over_silently_with_a_delta_too(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -488,10 +557,10 @@ def test_a_cache_of_another_newsgen_is_not_decoded_past_its_head(tmp_path: Path,
 
 def test_the_listings_are_read_when_first_used_and_damage_in_them_is_a_full_build(tmp_path: Path) -> None:
     """An edit of article bodies shows no listing: the site model's listings are read from the file when first
-    used (keyed.Later), as they were saved. A build that uses them all (the whole way, a full save) reads
+    used (later.Later), as they were saved. A build that uses them all (the whole way, a full save) reads
     them first (`codec.materialize`): one found damaged then means a full build, as any damage does."""
     from newsgen.incremental import codec
-    from newsgen.incremental.keyed import Later
+    from newsgen.incremental.later import Later
 
     out = tmp_path / "public"
     first = _state(10)
@@ -526,3 +595,36 @@ def test_the_listings_are_read_when_first_used_and_damage_in_them_is_a_full_buil
     path.write_bytes(bytes(data))
     state, warning = load(tmp_path, out, lazy=True)
     assert warning is None and codec.materialize(state) is False and not state.related
+
+
+def test_the_memo_under_a_deltas_changes_is_read_only_when_used(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A new story's build changes the related lists' memo (its delta carries the changes); the builds after
+    it that do not use the memo (an edit of bodies) neither decode the full file's memo nor compare it
+    with anything to save theirs (at a million articles ~1 s each way): they carry the delta's changes on."""
+    from newsgen.incremental import keyed
+
+    out = tmp_path / "public"
+    first = _state(10)
+    first.site = ("key one", (tuple(first.related), {}, {}, (), {}, (), {}, {}))  # (the memo's parts follow the order)
+    save(tmp_path, out, first)
+    state, _ = load(tmp_path, out)
+    state.related = {**state.related, "content/a1.md": ("k2", ("content/a0.md",))}
+    del state.related["content/a2.md"]
+    save(tmp_path, out, state)  # (a delta: the memo's changes)
+    expected = dict(state.related)
+    for text in ("edit one", "edit two"):
+        called = _reads(monkeypatch)
+        later, _ = load(tmp_path, out, lazy=True)
+        monkeypatch.undo()
+        assert isinstance(later.related, keyed.Overlay) and keyed.lazy(later.related)
+        memo_records = set(called[".marshal"])
+        later.pages = {**later.pages, "p1/index.html": FP(text)}
+        save(tmp_path, out, later)
+        assert keyed.unchanged(later.related) is later.related
+        # the full file's memo part (after the head, the state's, names and order) was never decoded
+        assert 4 not in memo_records
+    called = _reads(monkeypatch)
+    back, _ = load(tmp_path, out)  # (read whole: the memo part decoded)
+    monkeypatch.undo()
+    assert 4 in called[".marshal"]
+    assert back.related == expected and back.pages["p1/index.html"] == FP("edit two")

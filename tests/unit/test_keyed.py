@@ -442,7 +442,7 @@ def test_a_damaged_fingerprint_part_met_with_an_empty_output_leaves_a_whole_cach
 
 def test_a_later_sequence_that_fails_to_be_made_fails_again() -> None:
     """A listing record found damaged when first used is not taken for no listings the next time."""
-    from newsgen.incremental.keyed import Later
+    from newsgen.incremental.later import Later
 
     calls: list[int] = []
 

@@ -60,6 +60,11 @@ def delta_file(root: Path, out: Path) -> Path:
     return cache_file(root, out).with_suffix(".delta")
 
 
+def site_file(root: Path, out: Path) -> Path:
+    """The site model a delta brings (a story published since the full file), named by the deltas after it."""
+    return cache_file(root, out).with_suffix(".site")
+
+
 def load(root: Path, out: Path, lazy: bool = False) -> tuple[State, str | None]:
     """The last build's state, or an empty one and a warning saying why it was not usable. `lazy`: the
     parsed entries and the pages left as read (`State.pending`, see codec.decode), each part decoded
@@ -94,9 +99,14 @@ def load(root: Path, out: Path, lazy: bool = False) -> tuple[State, str | None]:
             raise Damaged("not a build state delta")
         if delta is not None and delta[1] != head[1]:
             delta = None  # left from before the last full save: that one is newer
+        site_token = delta[-1][1] if delta and delta[-1] is not None and delta[-1][0] == "file" else None
+        if site_token is not None:  # (the delta's site model, in its own file: read as the full file's would be)
+            delta = (*delta[:-1], (_site(root, out, site_token),))
         data = (head[1], *from_records(records[1:], model=delta is None or delta[-1] is None))
         del records  # (the parts not decoded yet keep the file mapped, each until it is)
         state = codec.decode(data, delta[3:] if delta else None, lazy=True)
+        if site_token is not None:
+            state.base.site_file = (site_token, state.site)  # type: ignore[attr-defined]  # (codec.Base)
         if not lazy and not codec.materialize(state):
             raise Damaged("a part of it")
         state.token = delta[2] if delta else data[0]  # (VERSION, the base's id, its own id, what changed)
@@ -104,6 +114,19 @@ def load(root: Path, out: Path, lazy: bool = False) -> tuple[State, str | None]:
     except Exception as exc:  # noqa: BLE001 - any damage means: rebuild everything
         reason = str(exc) if isinstance(exc, Damaged) else type(exc).__name__
         return State(), f"{path}: build cache unreadable ({reason}), doing a full build"
+
+
+def _site(root: Path, out: Path, token: str) -> Any:
+    """The site model of the site file the delta names (`token`); Damaged when it is missing or another."""
+    from .records import site_from_records
+
+    found = _read(site_file(root, out))
+    if found is None:
+        raise Damaged("its site model is missing")
+    try:
+        return site_from_records(found, token)
+    except ValueError as exc:
+        raise Damaged(str(exc)) from None
 
 
 def _read(path: Path) -> list[_Record] | None:
@@ -206,13 +229,14 @@ class Encoded:
     data: bytes | None = None
     tmp: Path | None = None
     error: OSError | ValueError | None = None  # the temporary file could not be written, or the state read was damaged
+    site_tmp: Path | None = None  # a delta's new site model, written to a temporary file (moved into place first)
 
 
 def encode(root: Path, out: Path, state: State, release: bool = False) -> Encoded:
     """What save() writes, made ahead (a first build encodes while its workers finish). `release`: the
     articles' packed tuples dropped as they are written (records.records)."""
     from . import codec
-    from .records import records
+    from .records import records, site_records
 
     state.token = token = os.urandom(8).hex()  # (the snapshot saved with it names it: State.token)
     try:
@@ -220,14 +244,28 @@ def encode(root: Path, out: Path, state: State, release: bool = False) -> Encode
     except ValueError as exc:  # a part of the file read found damaged only now (cache.Damaged): not saved
         return Encoded(cache_file(root, out), error=exc)
     if delta is not None:
-        return Encoded(delta_file(root, out), data=_file([(VERSION, delta[0], token, *delta[1:])]))
+        site_tmp = None
+        if delta[-1] is not None and delta[-1][0] == "new":  # (a new site model: in a file of its own)
+            site_tmp = site_file(root, out).with_suffix(f".site.{os.getpid()}.tmp")
+            error = _write(site_tmp, site_records(token, delta[-1][1]))
+            if error is not None:
+                return Encoded(delta_file(root, out), error=error)
+            delta = (*delta[:-1], ("file", token))
+        return Encoded(delta_file(root, out), data=_file([(VERSION, delta[0], token, *delta[1:])]), site_tmp=site_tmp)
     target = cache_file(root, out)
     tmp = _tmp(target)
+    error = _write(tmp, itertools.chain([(VERSION, token)], records(state, release)))
+    return Encoded(target, error=error) if error is not None else Encoded(target, tmp=tmp)
+
+
+def _write(tmp: Path, records: Iterable[Any]) -> OSError | ValueError | None:
+    """A cache file written record by record (a record is marshalled only when the last one is written); the
+    error, when it could not be (the file then removed)."""
     try:
-        _folder(target.parent)
+        _folder(tmp.parent)
         with open(tmp, "wb", buffering=0) as f:  # (records are written whole: no buffer needed)
             f.write(_MAGIC)
-            for record in itertools.chain([(VERSION, token)], records(state, release)):
+            for record in records:
                 data = marshal.dumps(record)
                 del record  # (neither kept while the next record is made)
                 f.write(len(data).to_bytes(_LENGTH, "big") + _checksum(data))
@@ -238,8 +276,8 @@ def encode(root: Path, out: Path, state: State, release: bool = False) -> Encode
                     give_back_free_memory()
     except (OSError, ValueError) as exc:  # (ValueError: a part of the state read was damaged)
         tmp.unlink(missing_ok=True)
-        return Encoded(target, error=exc)
-    return Encoded(target, tmp=tmp)
+        return exc
+    return None
 
 
 def _file(records: Iterable[Any]) -> bytes:
@@ -270,9 +308,10 @@ def _folder(folder: Path) -> None:
 
 
 def discard(encoded: Encoded) -> None:
-    """An encoded state that will not be saved: its temporary file removed."""
-    if encoded.tmp is not None:
-        encoded.tmp.unlink(missing_ok=True)
+    """An encoded state that will not be saved: its temporary files removed."""
+    for tmp in (encoded.tmp, encoded.site_tmp):
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
 
 
 def settle(state: State, fingerprints: Mapping[str, Any], keep: AbstractSet[str], changed: bool,
@@ -318,12 +357,16 @@ def save(root: Path, out: Path, encoded: Encoded) -> str | None:
     try:
         if encoded.error is not None:
             raise encoded.error
+        if encoded.site_tmp is not None:  # (before the delta that names it; the last delta names another)
+            os.replace(encoded.site_tmp, site_file(root, out))
         if encoded.data is not None:
             _folder(path.parent)
             tmp.write_bytes(encoded.data)
         os.replace(tmp, target)
     except (OSError, ValueError) as exc:  # (ValueError: the state read was found damaged while it was encoded)
-        for stale in (tmp, path, delta_file(root, out)):  # an older state must not pass for this build's
+        for stale in (tmp, encoded.site_tmp, path, delta_file(root, out), site_file(root, out)):  # an older state
+            if stale is None:  # must not pass for this build's
+                continue
             try:
                 stale.unlink(missing_ok=True)
             except OSError:
@@ -332,8 +375,9 @@ def save(root: Path, out: Path, encoded: Encoded) -> str | None:
         return (f"{target}: cannot save the build cache ({why}); "
                 "the site was built, and the next build will be a full one")
     if target == path:
-        try:
-            delta_file(root, out).unlink()  # written for the previous base: ignored from now on anyway
-        except OSError:
-            pass
+        for stale in (delta_file(root, out), site_file(root, out)):  # written for the previous base: ignored
+            try:  # from now on anyway
+                stale.unlink()
+            except OSError:
+                pass
     return None

@@ -29,6 +29,7 @@ from .. import frozen
 from ..errors import Diagnostic
 from ..model import Article, Author, Image, Listing, Tag
 from . import keyed
+from .later import Later
 from .state import Fingerprint, ParsedEntry, State
 
 
@@ -40,10 +41,11 @@ class Base:
     parsed: Mapping[str, Any]  # (keyed.Parts, as read; once the whole way decoded it, its keys only: values None)
     pages: Mapping[str, Any]
     outputs: frozenset[str] | None
-    related: dict[str, Any]
+    related: Any  # (the file's memo: a `keyed.Merged` read lazily, or a dict)
     site: Any
     entries: dict[str, ParsedEntry] | None = None  # decoded from `parsed` as is: the same object = unchanged
     by_delta: frozenset[str] = frozenset()  # entries the delta file read with it replaced
+    site_file: tuple[str, Any] | None = None  # (its token, the site model read from it): the delta's site file
 
 
 DELTA_MAX = 2000  # changed entries above which a full file is written instead of a delta
@@ -238,7 +240,7 @@ def _shared(a: tuple[Any, ...], common: dict[Any, Any]) -> tuple[Any, ...]:
 
 def encode_delta(state: State) -> tuple[Any, ...] | None:
     """What changed since `state.base`, or None when a full file should be written (no base, or too
-    much changed for a delta to pay). A new site model goes into the delta whole."""
+    much changed for a delta to pay). A new site model goes into a file of its own (`_site`)."""
     base = state.base
     if not isinstance(base, Base):
         return None
@@ -272,6 +274,8 @@ def encode_delta(state: State) -> tuple[Any, ...] | None:
         pages_del = [k for k in base.pages if k not in state.pages]
     if state.related is base.related:  # (read lazily and not decoded again: the same)
         related_upd, related_del = {}, []
+    elif isinstance(state.related, keyed.Overlay) and state.related.base is base.related:  # (the delta's, as read)
+        related_upd, related_del = dict(state.related.changed), sorted(state.related.removed)
     else:
         related_upd = {k: v for k, v in state.related.items() if base.related.get(k) != v}
         related_del = [k for k in base.related if k not in state.related]
@@ -281,9 +285,19 @@ def encode_delta(state: State) -> tuple[Any, ...] | None:
     ours, read = state.outputs, base.outputs  # (the same set when the same files: 1.28M names at 1M, not compared)
     outputs_add = sorted(ours - read) if ours is not None and read and ours is not read else []
     outputs_del = sorted(read - ours) if ours is not None and read and ours is not read else []
-    site = None if state.site is base.site else (state.site,)  # a new site model: ~2 MB at 10k articles
+    site = None if state.site is base.site else _site(base, state.site)
     return (base.base_id, state.config_digest, parsed_upd, parsed_del, pages_upd, pages_del, state.images,
             outputs_add, outputs_del, state.template_refs, related_upd, related_del, site)
+
+
+def _site(base: Base, site: Any) -> tuple[Any, ...]:
+    """A site model other than the full file's, in a delta: the site file read with the delta when it is the
+    one read from there (("file", its token): named, not written again), else ("new", the model), which
+    `cache.encode` writes to a new site file (~2 MB at 10,000 articles, ~190 MB at a million: a delta
+    that carried it made every build after a new story read and write it again), or (None,): no model."""
+    if base.site_file is not None and site is base.site_file[1]:
+        return ("file", base.site_file[0])
+    return ("new", site) if site is not None else (None,)
 
 
 def decode(data: tuple[Any, ...], delta: tuple[Any, ...] | None = None, lazy: bool = False) -> State:
@@ -302,13 +316,14 @@ def decode(data: tuple[Any, ...], delta: tuple[Any, ...] | None = None, lazy: bo
             site = new_site[0]
         if outputs is not None and (outputs_del or outputs_add):  # (else the same set: not copied, nor compared
             outputs = (outputs - frozenset(outputs_del)) | frozenset(outputs_add)  # when saved: 1.28M names at 1M)
-    # a build changes `parsed` and `related` in place, and the base must stay as read: `parsed` is read
-    # through (pending: the file's parts, the delta's changes over them), `related` copied when decoded
+    # a build changes `parsed` and `related` in place, and the base must stay as read: both are read through
+    # (pending: the file's parts, the delta's changes over them; the memo likewise), copied when decoded
     pending = _over(parsed, parsed_upd, parsed_del)
     typed_pages = _over(pages, dict(zip(pages_upd, map(Fingerprint._make, pages_upd.values()), strict=True)),
                         pages_del)
-    same = not related_upd and not related_del and lazy  # (copied when decoded: materialize)
-    related = related if same else keyed.updated(related, related_upd, related_del)
+    if related_upd or related_del:  # (read through too when lazily: ~1 s to merge and compare at a million
+        related = (keyed.Overlay(related, related_upd, frozenset(related_del)) if lazy  # articles, for every
+                   else keyed.updated(related, related_upd, related_del))  # build after a new story's)
     base.by_delta = frozenset(parsed_upd)
     state = State(config_digest=config_digest, pages=typed_pages, images=images, outputs=outputs,
                   template_refs=template_refs, related=related, site=site, base=base, pending=pending)
@@ -326,11 +341,10 @@ def materialize(state: State) -> bool:
     """The entries and the pages a lazily read state left as read, decoded (`state.parsed`, `state.pages`
     as dicts). False when one cannot be: the state is then an empty one (a full build)."""
     pending, base = state.pending, state.base
-    try:  # (the site model's listings and the related lists' memo, left as read: `keyed.Later`, `keyed.Merged`)
-        if state.site is not None and isinstance(listings := state.site[1][3], keyed.Later):
+    try:  # (the site model's listings and the related lists' memo, left as read: `later.Later`, `keyed.Merged`)
+        if state.site is not None and isinstance(listings := state.site[1][3], Later):
             listings.made()
-        if isinstance(state.related, keyed.Merged):
-            state.related.whole()
+        keyed.read_whole(state.related)  # (the file's memo, under the delta's changes or not)
     except Exception:  # noqa: BLE001 - any damage means: rebuild everything
         return _emptied(state)
     if pending is None and isinstance(state.pages, dict):
@@ -353,8 +367,9 @@ def materialize(state: State) -> bool:
             base.parsed = dict.fromkeys(base.parsed.whole())  # entry the build replaces is saved whole (no stored
             for e in entries.values():  # one to compare it with); one it keeps is saved in no delta, and packed
                 e.packed = None  # again only by a full save (~0.6 KB an article less, all build long)
-        if state.related is base.related or isinstance(state.related, keyed.Merged):
-            state.related = dict(keyed.whole(state.related))  # (the build changes it; the base stays as read)
+        if state.related is base.related or keyed.lazy(state.related):
+            memo = keyed.whole(state.related)  # (the build changes it; the base stays as read: a copy, or an
+            state.related = memo if isinstance(state.related, keyed.Overlay) else dict(memo)  # overlay's own)
     state.parsed = {**entries, **state.parsed}  # (entries a build already replaced stay)
     state.pages = pages
     state.pending = None

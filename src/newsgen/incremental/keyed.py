@@ -175,11 +175,12 @@ class Parts(Mapping[str, Any]):
 
 
 class Overlay(Mapping[str, Any]):
-    """`base` (a `Parts`) with `changed` put over it and `removed` taken out."""
+    """`base` (a `Parts`, or a `Merged`: the related lists' memo) with `changed` put over it and `removed` taken
+    out."""
 
     __slots__ = ("base", "changed", "removed")
 
-    def __init__(self, base: Parts, changed: dict[str, Any], removed: frozenset[str] = frozenset()) -> None:
+    def __init__(self, base: Parts | Merged, changed: dict[str, Any], removed: frozenset[str] = frozenset()) -> None:
         self.base, self.changed, self.removed = base, changed, removed - changed.keys()
 
     def __getitem__(self, key: str) -> Any:
@@ -259,7 +260,7 @@ def differ(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     of the same parts, else every key compared (as dicts compare)."""
     if a is b:
         return False
-    if isinstance(a, Merged) or isinstance(b, Merged):
+    if lazy(a) or lazy(b):
         try:
             return whole(a) != whole(b)
         except ValueError:  # (a part found damaged: the build started over, from nothing)
@@ -302,41 +303,6 @@ def updated(base: Mapping[str, Any], changed: Mapping[str, Any], removed: Iterab
     for key in removed:
         out.pop(key, None)
     return out
-
-
-class Later(Sequence[Any]):
-    """A sequence made by `make()` when it is first used: the site model's listings, which an edit of
-    article bodies never shows (its article pages and feeds), read from the cache only when a build does
-    (~0.37 s decoded and unpacked at a million articles)."""
-
-    def __init__(self, make: Callable[[], Sequence[Any]]) -> None:
-        self._make: Callable[[], Sequence[Any]] | None = make
-        self._made: Sequence[Any] = ()
-
-    def made(self) -> Sequence[Any]:
-        if self._make is not None:
-            self._made = tuple(self._make())  # (not made: made again when used again, failing again)
-            self._make = None
-        return self._made
-
-    def then(self, change: Callable[[Sequence[Any]], Sequence[Any]]) -> Later:
-        """`change(self)` as a Later itself: made when it is first used."""
-        return Later(lambda: change(self.made()))
-
-    def __getitem__(self, index: Any) -> Any:
-        return self.made()[index]
-
-    def __len__(self) -> int:
-        return len(self.made())
-
-    def __iter__(self) -> Iterator[Any]:
-        return iter(self.made())
-
-    def __eq__(self, other: object) -> bool:  # (as the tuple it stands for)
-        made = other.made() if isinstance(other, Later) else other
-        return self.made() == made if isinstance(made, tuple) else NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]
 
 
 class Merged(Mapping[Any, Any]):
@@ -388,7 +354,20 @@ class Merged(Mapping[Any, Any]):
     __hash__ = None  # type: ignore[assignment]
 
 
+def lazy(mapping: Mapping[Any, Any]) -> bool:
+    """Whether `mapping` is a `Merged`, or a delta's changes over one (`Overlay`): the related lists' memo as
+    read, which a build that changes it changes a copy of (`codec.materialize`)."""
+    return isinstance(mapping, Merged) or (isinstance(mapping, Overlay) and isinstance(mapping.base, Merged))
+
+
+def read_whole(mapping: Mapping[Any, Any]) -> None:
+    """Every part of the memo as read decoded (`lazy`: damage in it found now), when it is."""
+    base = mapping.base if isinstance(mapping, Overlay) else mapping
+    if isinstance(base, Merged):
+        base.whole()
+
+
 def unchanged(before: Mapping[Any, Any]) -> Mapping[Any, Any]:
-    """What to compare a mapping with after a build: a copy, or a `Merged` itself (a build that changes one
-    changes a copy: `codec.materialize`); `differ(after, before)` then compares them (not if the same object)."""
-    return before if isinstance(before, Merged) else dict(before)
+    """What to compare a mapping with after a build: a copy, or the memo as read itself (`lazy`: a build that
+    changes it changes a copy); `differ(after, before)` then compares them (not if the same object)."""
+    return before if lazy(before) else dict(before)

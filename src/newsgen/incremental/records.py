@@ -26,7 +26,9 @@ largest process ~0.3 GB larger for the moment it took (a cold build at 1,000,000
                     that are not a folder's index.html all in the first)
 
 A delta that brings a site model of its own makes the full file's model parts useless: they are left
-undecoded (`from_records`' `model`); its order is still read (the memo's parts refer to it).
+undecoded (`from_records`' `model`); its order is still read (the memo's parts refer to it). That model is in
+a file of its own (`site_records`, `cache.site_file`), written by the build that made it and named by every
+delta after it that keeps it.
 """
 
 from __future__ import annotations
@@ -38,7 +40,8 @@ from typing import Any
 
 from ..model import Listing
 from .codec import materialize, raw
-from .keyed import InOrder, Later, Load, Merged, Parts, page_part, split
+from .keyed import InOrder, Load, Merged, Parts, page_part, split
+from .later import Later
 from .state import Fingerprint, State
 
 RECORD_ENTRIES = 16_384  # names, entries or fingerprints per part
@@ -83,6 +86,32 @@ def records(state: State, release: bool = False) -> Iterator[Any]:
                 parsed[rel].packed = None
     for keys in _by_part(pages, _parts(pages), page_part):
         yield {out: tuple(pages[out]) for out in keys}
+
+
+def site_records(token: str, site: tuple[str, tuple[Any, ...]]) -> Iterator[Any]:
+    """A site model a delta brings (`cache.site_file`), as records: a head (`token`, the model's key, how
+    many parts follow), its order in parts, then the rest as a full file has it (`_model_parts`)."""
+    key, packed = site
+    order_parts = list(_chunks(packed[0], tuple))
+    n_model, model = _model_parts(packed[1:])
+    yield (token, key, len(order_parts), n_model, len(packed[0]))
+    yield from order_parts
+    yield from model
+
+
+def site_from_records(found: Sequence[Load], token: str) -> tuple[str, tuple[Any, ...]]:
+    """site_records() read back, its listings and lists read when first used (`_model`). ValueError when they
+    are not the records of the site model the delta names (`token`), or do not fit together."""
+    head = found[0]() if found else None
+    if not isinstance(head, tuple) or len(head) != 5 or head[0] != token:
+        raise ValueError("not the site model of this build state")
+    _, key, n_order, n_model, size = head
+    if len(found) != 1 + n_order + n_model:
+        raise ValueError("not a site model")
+    order = tuple(itertools.chain.from_iterable(load() for load in found[1 : 1 + n_order]))
+    if len(order) != size:
+        raise ValueError("not a site model")
+    return key, (order, *_model(list(found[1 + n_order :])))
 
 
 def _folders(parsed: Mapping[str, Any]) -> tuple[str, ...]:
@@ -162,7 +191,7 @@ def _model_parts(rest: tuple[Any, ...]) -> tuple[int, Iterator[Any]]:
 
 def _model(loads: list[Load]) -> tuple[Any, ...]:
     """_model_parts() put back together: (authors, tags, listings, by_section, latest, related, prev_next); the
-    listings read when first used (`keyed.Later`: an edit of bodies does not show them)."""
+    listings read when first used (`later.Later`: an edit of bodies does not show them)."""
     (authors, tags, latest, n_listings, n_sections, n_related, n_prev_next) = loads[0]()
     if len(loads) != 1 + n_listings + n_sections + n_related + n_prev_next:
         raise ValueError("not a build state")

@@ -9,7 +9,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import codec
-from .keyed import Later, Merged
+from .keyed import Merged
+from .later import Later
 from .state import State
 
 if TYPE_CHECKING:
@@ -119,7 +120,7 @@ def _plain(mapping: Mapping[Any, Any]) -> Any:
 
 
 def _listings(packed: Sequence[Any], lazy: bool) -> Any:
-    """The listings unpacked, now or (`lazy`, read lazily: `keyed.Later`) when first used."""
+    """The listings unpacked, now or (`lazy`, read lazily: `later.Later`) when first used."""
     def unpack(listings: Sequence[Any]) -> tuple[Listing, ...]:
         return tuple(codec.unpack_listing(lst, None) for lst in listings)
 
