@@ -261,7 +261,7 @@ def encode_delta(state: State) -> tuple[Any, ...] | None:
             now = raw(e)
             if old is None or old[3] is not now[3] or old[:3] != now[:3] or old[4] != now[4]:
                 parsed_upd[rel] = now
-        parsed_del = [rel for rel in base.parsed if rel not in state.parsed]
+        parsed_del = _gone(base.parsed, state.parsed)
     known = keyed.changes(state.pages, base.pages)  # (read by key: only the keys this build or the delta set)
     try:  # (or part by part; a part found damaged only now: a full file, which holds every fingerprint)
         known = known if known is not None else keyed.compared(state.pages, base.pages)
@@ -269,16 +269,18 @@ def encode_delta(state: State) -> tuple[Any, ...] | None:
         return None
     if known is not None:
         pages_upd, pages_del = {k: tuple(v) for k, v in known[0].items()}, known[1]
-    else:
-        pages_upd = {k: tuple(v) for k, v in state.pages.items() if base.pages.get(k) != v}
-        pages_del = [k for k in base.pages if k not in state.pages]
+    else:  # (every page compared: looked up in C, and the same object, carried over, not compared at all)
+        get = (old := keyed.as_read(base.pages)).get
+        pages_upd = {k: tuple(v) for k, v in state.pages.items() if (was := get(k)) is not v and was != v}
+        pages_del = _gone(old, state.pages)
     if state.related is base.related:  # (read lazily and not decoded again: the same)
         related_upd, related_del = {}, []
     elif isinstance(state.related, keyed.Overlay) and state.related.base is base.related:  # (the delta's, as read)
         related_upd, related_del = dict(state.related.changed), sorted(state.related.removed)
     else:
-        related_upd = {k: v for k, v in state.related.items() if base.related.get(k) != v}
-        related_del = [k for k in base.related if k not in state.related]
+        get = (memo := keyed.as_read(base.related)).get
+        related_upd = {k: v for k, v in state.related.items() if (was := get(k)) is not v and was != v}
+        related_del = _gone(memo, state.related)
     if (len(parsed_upd) + len(parsed_del) + len(pages_upd) + len(pages_del) + len(related_upd) + len(related_del)
             > DELTA_MAX or (base.outputs is None) != (state.outputs is None)):
         return None
@@ -290,11 +292,16 @@ def encode_delta(state: State) -> tuple[Any, ...] | None:
             outputs_add, outputs_del, state.template_refs, related_upd, related_del, site)
 
 
+def _gone(before: Mapping[str, Any], now: Mapping[str, Any]) -> list[str]:
+    """The keys of `before` that `now` has not, sorted (two dicts': a set difference in C, ~0.1 s for 1M keys)."""
+    if isinstance(before, dict) and isinstance(now, dict):
+        return sorted(before.keys() - now.keys())
+    return [key for key in before if key not in now]
+
+
 def _site(base: Base, site: Any) -> tuple[Any, ...]:
-    """A site model other than the full file's, in a delta: the site file read with the delta when it is the
-    one read from there (("file", its token): named, not written again), else ("new", the model), which
-    `cache.encode` writes to a new site file (~2 MB at 10,000 articles, ~190 MB at a million: a delta
-    that carried it made every build after a new story read and write it again), or (None,): no model."""
+    """A site model other than the full file's, in a delta: ("file", token) for the one read from the site file
+    (named, not written again: ~190 MB at 1M), ("new", model) for `cache.encode` to write one, (None,): none."""
     if base.site_file is not None and site is base.site_file[1]:
         return ("file", base.site_file[0])
     return ("new", site) if site is not None else (None,)

@@ -297,6 +297,11 @@ def whole(mapping: Mapping[str, Any]) -> dict[str, Any]:
     return dict(mapping)
 
 
+def as_read(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A `Parts` or a `Merged` as the one dict it reads as (every part decoded; not a copy, not to be changed)."""
+    return mapping.whole() if isinstance(mapping, (Parts, Merged)) else mapping
+
+
 def updated(base: Mapping[str, Any], changed: Mapping[str, Any], removed: Iterable[str]) -> dict[str, Any]:
     """A copy of `base` with `changed` put over it and `removed` taken out (a delta applied)."""
     out = {**(base.whole() if isinstance(base, Merged) else base), **changed}  # (copied in C, not key by key)
