@@ -99,14 +99,11 @@ def load(root: Path, out: Path, lazy: bool = False) -> tuple[State, str | None]:
             raise Damaged("not a build state delta")
         if delta is not None and delta[1] != head[1]:
             delta = None  # left from before the last full save: that one is newer
-        site_token = delta[-1][1] if delta and delta[-1] is not None and delta[-1][0] == "file" else None
-        if site_token is not None:  # (the delta's site model, in its own file: read as the full file's would be)
-            delta = (*delta[:-1], (_site(root, out, site_token),))
+        token = _site_token(delta)  # (the delta's site model, in its own file: read as the full file's is)
+        site = (token, _site(root, out, token)) if token is not None else None
         data = (head[1], *from_records(records[1:], model=delta is None or delta[-1] is None))
         del records  # (the parts not decoded yet keep the file mapped, each until it is)
-        state = codec.decode(data, delta[3:] if delta else None, lazy=True)
-        if site_token is not None:
-            state.base.site_file = (site_token, state.site)  # type: ignore[attr-defined]  # (codec.Base)
+        state = codec.decode(data, delta[3:] if delta else None, lazy=True, site_file=site)
         if not lazy and not codec.materialize(state):
             raise Damaged("a part of it")
         state.token = delta[2] if delta else data[0]  # (VERSION, the base's id, its own id, what changed)
@@ -114,6 +111,11 @@ def load(root: Path, out: Path, lazy: bool = False) -> tuple[State, str | None]:
     except Exception as exc:  # noqa: BLE001 - any damage means: rebuild everything
         reason = str(exc) if isinstance(exc, Damaged) else type(exc).__name__
         return State(), f"{path}: build cache unreadable ({reason}), doing a full build"
+
+
+def _site_token(delta: tuple[Any, ...] | None) -> str | None:
+    """The token of the site file a delta (as stored) names (`codec._site`), if it names one."""
+    return delta[-1][1] if delta and delta[-1] is not None and delta[-1][0] == "file" else None
 
 
 def _site(root: Path, out: Path, token: str) -> Any:

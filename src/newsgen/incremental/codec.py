@@ -294,9 +294,7 @@ def encode_delta(state: State) -> tuple[Any, ...] | None:
 
 def _gone(before: Mapping[str, Any], now: Mapping[str, Any]) -> list[str]:
     """The keys of `before` that `now` has not, sorted (two dicts': a set difference in C, ~0.1 s for 1M keys)."""
-    if isinstance(before, dict) and isinstance(now, dict):
-        return sorted(before.keys() - now.keys())
-    return [key for key in before if key not in now]
+    return sorted(before.keys() - now.keys())
 
 
 def _site(base: Base, site: Any) -> tuple[Any, ...]:
@@ -307,11 +305,12 @@ def _site(base: Base, site: Any) -> tuple[Any, ...]:
     return ("new", site) if site is not None else (None,)
 
 
-def decode(data: tuple[Any, ...], delta: tuple[Any, ...] | None = None, lazy: bool = False) -> State:
-    """The state a cache file (and its delta) holds. `lazy`: the parsed entries left as read
-    (`State.pending`), for `materialize` or for reading a few (`pending_article`)."""
+def decode(data: tuple[Any, ...], delta: tuple[Any, ...] | None = None, lazy: bool = False,
+           site_file: tuple[str, Any] | None = None) -> State:
+    """The state a cache file (and its delta) holds. `lazy`: the parsed entries left as read (`State.pending`),
+    for `materialize` or for reading a few. `site_file`: (token, model) of the site file the delta names."""
     base_id, config_digest, parsed, pages, images, outputs, template_refs, related, site = data
-    base = Base(base_id, parsed, pages, outputs, related, site)
+    base = Base(base_id, parsed, pages, outputs, related, site, site_file=site_file)
     parsed_upd: dict[str, Any] = {}
     parsed_del = pages_del = related_del = []
     pages_upd: dict[str, Any] = {}
@@ -319,8 +318,8 @@ def decode(data: tuple[Any, ...], delta: tuple[Any, ...] | None = None, lazy: bo
     if delta is not None:
         (config_digest, parsed_upd, parsed_del, pages_upd, pages_del, images, outputs_add, outputs_del,
          template_refs, related_upd, related_del, new_site) = delta
-        if new_site is not None:
-            site = new_site[0]
+        if new_site is not None:  # (("file", token): the site file's; (None,): no model)
+            site = site_file[1] if site_file is not None and new_site == ("file", site_file[0]) else new_site[0]
         if outputs is not None and (outputs_del or outputs_add):  # (else the same set: not copied, nor compared
             outputs = (outputs - frozenset(outputs_del)) | frozenset(outputs_add)  # when saved: 1.28M names at 1M)
     # a build changes `parsed` and `related` in place, and the base must stay as read: both are read through
@@ -375,8 +374,8 @@ def materialize(state: State) -> bool:
             for e in entries.values():  # one to compare it with); one it keeps is saved in no delta, and packed
                 e.packed = None  # again only by a full save (~0.6 KB an article less, all build long)
         if state.related is base.related or keyed.lazy(state.related):
-            memo = keyed.whole(state.related)  # (the build changes it; the base stays as read: a copy, or an
-            state.related = memo if isinstance(state.related, keyed.Overlay) else dict(memo)  # overlay's own)
+            memo = keyed.whole(state.related)  # (the build changes it, the base stays as read: an overlay's is a copy)
+            state.related = memo if isinstance(state.related, keyed.Overlay) else dict(memo)
     state.parsed = {**entries, **state.parsed}  # (entries a build already replaced stay)
     state.pages = pages
     state.pending = None

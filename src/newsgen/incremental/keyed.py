@@ -304,7 +304,7 @@ def as_read(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
 
 def updated(base: Mapping[str, Any], changed: Mapping[str, Any], removed: Iterable[str]) -> dict[str, Any]:
     """A copy of `base` with `changed` put over it and `removed` taken out (a delta applied)."""
-    out = {**(base.whole() if isinstance(base, Merged) else base), **changed}  # (copied in C, not key by key)
+    out = {**as_read(base), **changed}  # (copied in C, not key by key)
     for key in removed:
         out.pop(key, None)
     return out

@@ -43,19 +43,14 @@ def changed_slices(now: bytes, now_slices: list[int] | None, then: bytes,
     """The last walk's stamps of the slices whose bytes differ, this one's, and the paths whose stamps differ
     (or that are in one walk only): `bodyedit._edited`'s `then`, `now` and `touched`. None when either walk's slices are
     unknown or do not add up (every stamp is compared then)."""
-    if now_slices is None or then_slices is None or sum(now_slices) != len(now) - 2 or \
-            sum(then_slices) != len(then) - 2 or now[:1] != b"{" or then[:1] != b"{":
+    differing = _differing(now, now_slices, then, then_slices)
+    if differing is None:
         return None
     old: Stamps = {}
     new: Stamps = {}
-    a = b = 1  # (past the dict's marker)
-    for k in range(max(len(now_slices), len(then_slices))):
-        m = then_slices[k] if k < len(then_slices) else 0
-        n = now_slices[k] if k < len(now_slices) else 0
-        if m != n or then[a : a + m] != now[b : b + n]:
-            old.update(_loads(then[a : a + m]))
-            new.update(_loads(now[b : b + n]))
-        a, b = a + m, b + n
+    for before, after in differing:
+        old.update(_loads(before))
+        new.update(_loads(after))
     return old, new, frozenset(rel for rel in old.keys() | new.keys() if old.get(rel) != new.get(rel))
 
 
@@ -64,18 +59,36 @@ def first_added(now: bytes, now_slices: list[int] | None, then: bytes, then_slic
     not), or None (a stamp changed or a path removed there first; the slices not known). Asked before
     `changed_slices` by an edit's build: a file added moves a pair of every later slice into the next, so
     that every later slice differs and would be decoded (~0.4 s at a million inputs) to say what one says."""
-    if now_slices is None or then_slices is None or now[:1] != b"{" or then[:1] != b"{":
+    differing = _differing(now, now_slices, then, then_slices)
+    first = next(differing, None) if differing is not None else None
+    if first is None or then_slices is None:
         return None
-    a = b = 1
-    for m, n in zip(then_slices, now_slices, strict=False):
+    old, new = map(_loads, first)
+    ours = next((rel for rel, was in zip(new, old, strict=False) if rel != was), None)
+    if ours is None and len(new) > len(old):
+        ours = next(itertools.islice(new, len(old), None))
+    return ours if ours is not None and ours not in old and lookup(then, then_slices, ours) is None else None
+
+
+def _differing(now: bytes, now_slices: list[int] | None, then: bytes,
+               then_slices: list[int] | None) -> Iterator[tuple[bytes, bytes]] | None:
+    """The pairs' bytes of each slice whose bytes differ, the last walk's and this one's (a slice one walk has
+    and the other not: b""), in order; None when either walk's slices are unknown or do not add up."""
+    if now_slices is None or then_slices is None or sum(now_slices) != len(now) - 2 or \
+            sum(then_slices) != len(then) - 2 or now[:1] != b"{" or then[:1] != b"{":
+        return None
+    return _pairs_differing(now, now_slices, then, then_slices)
+
+
+def _pairs_differing(now: bytes, now_slices: list[int], then: bytes,
+                     then_slices: list[int]) -> Iterator[tuple[bytes, bytes]]:
+    a = b = 1  # (past the dict's marker)
+    for k in range(max(len(now_slices), len(then_slices))):
+        m = then_slices[k] if k < len(then_slices) else 0
+        n = now_slices[k] if k < len(now_slices) else 0
         if m != n or then[a : a + m] != now[b : b + n]:
-            old, new = _loads(then[a : a + m]), _loads(now[b : b + n])
-            ours = next((rel for rel, was in zip(new, old, strict=False) if rel != was), None)
-            if ours is None and len(new) > len(old):
-                ours = next(itertools.islice(new, len(old), None))
-            return ours if ours is not None and ours not in old and lookup(then, then_slices, ours) is None else None
+            yield then[a : a + m], now[b : b + n]
         a, b = a + m, b + n
-    return None
 
 
 def patched(packed: bytes, slices: list[int],
