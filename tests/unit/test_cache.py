@@ -476,8 +476,10 @@ def test_a_site_file_is_written_once_and_named_by_the_deltas_after_it(tmp_path: 
     for text in ("edit one", "edit two"):  # (edits after it: the same site model, read lazily)
         called = _reads(monkeypatch)
         later, warning = load(tmp_path, out, lazy=True)
-        # its head, its order, the model's small fields and lists; not its listings (read when first used)
-        assert warning is None and called[".site"] == [0, 1, 2, 4, 5, 6]
+        # its head, its order, the model's small fields; not its listings nor its dicts (read when first used)
+        assert warning is None and called[".site"] == [0, 1, 2]
+        assert later.site is not None and later.site[1][6][1] == (0,) and called[".site"] == [0, 1, 2, 5]
+        assert later.site[1][7][0] == (None, 1) and called[".site"] == [0, 1, 2, 5, 6]
         monkeypatch.undo()
         later.pages = {**later.pages, "p1/index.html": FP(text)}
         save(tmp_path, out, later)
@@ -595,6 +597,19 @@ def test_the_listings_are_read_when_first_used_and_damage_in_them_is_a_full_buil
     path.write_bytes(bytes(data))
     state, warning = load(tmp_path, out, lazy=True)
     assert warning is None and codec.materialize(state) is False and not state.related
+
+    # the site model's related lists: a part decoded when a key in it is looked up, damage in one a full build
+    first.related = {}
+    first.site = ("key", (("content/a0.md",), {}, {}, (), {"politics": (0,)}, (0,), {0: (987_654_321,)}, {0: (None, None)}))
+    save(tmp_path, out, first)
+    state, warning = load(tmp_path, out, lazy=True)
+    assert warning is None and state.site is not None and state.site[1][6][0] == (987_654_321,)
+    data = bytearray(path.read_bytes())
+    data[data.index(marshal.dumps(987_654_321)[1:])] ^= 1
+    path.write_bytes(bytes(data))
+    state, warning = load(tmp_path, out, lazy=True)
+    assert warning is None and state.site is not None  # (not read yet)
+    assert codec.materialize(state) is False and state.site is None
 
 
 def test_the_memo_under_a_deltas_changes_is_read_only_when_used(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

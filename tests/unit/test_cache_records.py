@@ -63,9 +63,16 @@ def test_a_site_in_small_parts_reads_back_the_same(make_site: Any, tmp_path: Pat
                    for key in part)
     for i, part in enumerate(keyed_parts[n_parsed:]):
         assert all(keyed.page_part(key, n_pages) == i for key in part)
+    small = 0
     for record in parts[2 : len(parts) - n_parsed - n_pages]:  # every part bounded: at most 3 names or lists
-        if isinstance(record, tuple) and len(record) == 7:
-            continue  # the model's small fields, and how many parts of each kind follow
+        if isinstance(record, tuple) and len(record) == 9:  # the model's small fields, how many parts of each kind
+            related, prev_next = parts[-n_parsed - n_pages - record[5] - record[6] : -n_parsed - n_pages - record[6]], (
+                parts[-n_parsed - n_pages - record[6] : -n_parsed - n_pages])
+            for dicts, firsts in ((related, record[7]), (prev_next, record[8])):  # by index, each part's least known
+                assert [min(d) for d in dicts] == list(firsts) and sorted(dicts[-1]) == list(dicts[-1])
+                assert [k for d in dicts for k in d] == sorted(k for d in dicts for k in d)
+            small += 1
+            continue
         if isinstance(record, tuple) and record and all(isinstance(source, str) for source in record):
             assert len(record) <= 3  # a part of the order
         elif isinstance(record, tuple):  # listings: two pages a part, or one listing
@@ -73,6 +80,7 @@ def test_a_site_in_small_parts_reads_back_the_same(make_site: Any, tmp_path: Pat
             assert len(record) == 1 or sum(len(listing[-1]) for listing in record[:-1]) < 2
         else:
             assert len(record) <= 3, record
+    assert small == 1
 
 
 def test_the_skipped_model_parts_are_those_past_the_order(make_site: Any, tmp_path: Path, monkeypatch: Any) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import random
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +77,7 @@ def test_a_key_is_looked_up_in_its_own_part_only() -> None:
 
 
 def test_a_mapping_of_no_parts_holds_nothing() -> None:
-    for where in (keyed.part_of, keyed.page_part, keyed.InOrder([])):
+    for where in (keyed.part_of, keyed.page_part, records.InOrder([])):
         empty = keyed.Parts([], 0, where=where)
         assert empty.get("x") is None and "x" not in empty and list(empty) == [] and empty.whole() == {}
         assert dict(keyed.Overlay(keyed.Parts([], 0, where=where), {"a": 1}).items()) == {"a": 1}
@@ -299,15 +300,18 @@ def test_an_edit_saved_by_renaming_asks_the_heads_folders_not_every_entry(make_s
 
 
 def test_in_order_places_each_key_in_its_part_whatever_is_asked_first() -> None:
-    """InOrder finds the places a part at a time, as far as a look-up needs: every answer is the one a map of
-    every key gives, in any order of look-ups, with `outside` in between."""
+    """InOrder places only the part that holds a key asked for (a story in the middle of a million: one part,
+    not every newer one), then, past a bound of misses, every part: every answer is the one a map of every key
+    gives, in any order of look-ups, with `outside` in between."""
     rng = random.Random(7)
     parts = [tuple(f"content/{p}/{i}.md" for i in range(rng.randrange(1, 40))) for p in range(9)]
     truth = {key: i for i, part in enumerate(parts) for key in part}
     others = [f"drafts/{n}.md" for n in range(30)]
+    middle = records.InOrder(parts)
+    assert middle(parts[5][0], len(parts)) == 5 and set(middle._at) == set(parts[5])  # (its part alone placed)
     for _ in range(20):
         asked = rng.sample([*truth, *others], 60)
-        where = keyed.InOrder(parts)
+        where = records.InOrder(parts)
         for n, key in enumerate(asked):
             if n == 30:
                 assert where.outside([*others, *truth]) == len(others)
@@ -474,3 +478,22 @@ def test_merged_reads_parts_as_one_and_damage_makes_it_differ() -> None:
     plain = {"x": 1}
     assert unchanged(plain) == plain and unchanged(plain) is not plain
     assert differ({}, Merged([damaged]))  # (the state started over: not the same, never a traceback)
+
+
+def test_merged_in_key_order_decodes_only_the_part_a_key_can_be_in() -> None:
+    """The site model's related lists and neighbours, stored by article index with each part's least key:
+    an edit's look-up decodes one part; a key in no part, or of another kind, decodes none."""
+    from newsgen.incremental.keyed import Merged
+
+    decoded: list[int] = []
+
+    def part(i: int) -> Callable[[], dict[int, str]]:
+        return lambda: decoded.append(i) or {k: f"v{k}" for k in range(10 * i, 10 * i + 10) if k != 25}
+
+    merged = Merged([part(i) for i in range(4)], firsts=(0, 10, 20, 30))
+    assert merged[23] == "v23" and decoded == [2]
+    assert merged.get(25) is None and 25 not in merged and decoded == [2]  # (its part, already decoded: not in it)
+    assert merged.get(-1) is None and "23" not in merged and decoded == [2]  # (before every part; another kind)
+    assert merged[39] == "v39" and merged.get(40) is None and decoded == [2, 3]
+    assert len(merged) == 39 and merged[5] == "v5" and decoded == [2, 3, 0, 1]  # (counted: every part, once)
+    assert list(Merged([{1: "a"}, {2: "b"}], firsts=(1,))) == [1, 2]  # (firsts that do not fit: looked up in turn)

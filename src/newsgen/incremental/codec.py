@@ -347,10 +347,11 @@ def materialize(state: State) -> bool:
     """The entries and the pages a lazily read state left as read, decoded (`state.parsed`, `state.pages`
     as dicts). False when one cannot be: the state is then an empty one (a full build)."""
     pending, base = state.pending, state.base
-    try:  # (the site model's listings and the related lists' memo, left as read: `later.Later`, `keyed.Merged`)
+    try:  # (the site model's listings and dicts, the related lists' memo, left as read: `later.Later`, `keyed.Merged`)
         if state.site is not None and isinstance(listings := state.site[1][3], Later):
             listings.made()
-        keyed.read_whole(state.related)  # (the file's memo, under the delta's changes or not)
+        for read in (state.related, *(state.site[1][4:] if state.site is not None else ())):
+            keyed.read_whole(read)  # (the file's memo, under the delta's changes or not)
     except Exception:  # noqa: BLE001 - any damage means: rebuild everything
         return _emptied(state)
     if pending is None and isinstance(state.pages, dict):

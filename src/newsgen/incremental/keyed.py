@@ -17,6 +17,7 @@ whole way turns both into dicts (`codec.materialize`)."""
 
 from __future__ import annotations
 
+import bisect
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
@@ -36,46 +37,6 @@ def page_part(key: str, parts: int) -> int:
     feeds, sitemaps, the home page...) in the first, with ~16,000 pages: an edit's build asks for every
     feed's (27 at eight sections), and in parts of their own they would be a third of the file's."""
     return part_of(key, parts) if key.endswith("/index.html") else 0
-
-
-class InOrder:
-    """Where a parsed entry is stored: the site model's articles in its order, in the parts the order
-    itself is stored in (`records`: RECORD_ENTRIES a part), so that the newest stories, which every feed
-    and Latest News show, are in the first part, and a story's neighbours and related stories (earlier
-    ones, close in the order) mostly in its own; then the entries of the files not on the site (drafts,
-    scheduled stories, files with errors) in the parts after those, by `part_of`. -1: in no part (a key
-    outside the order when there are no parts after it). The places are found a part at a time, newest
-    first, as far as a look-up needs (an edit of a recent story: the first part; of every part, ~0.1 s at
-    a million articles)."""
-
-    __slots__ = ("_at", "_order", "_placed", "ordered")
-
-    def __init__(self, order_parts: Sequence[Sequence[str]]) -> None:
-        self._order, self.ordered = order_parts, len(order_parts)
-        self._at: dict[str, int] = {}
-        self._placed = 0  # parts whose keys are in `_at`
-
-    def _place_next(self) -> bool:
-        if self._placed == self.ordered:
-            return False
-        self._at.update(dict.fromkeys(self._order[self._placed], self._placed))
-        self._placed += 1
-        return True
-
-    def outside(self, keys: Iterable[str]) -> int:
-        """How many of `keys` are not in the order."""
-        while self._place_next():
-            pass
-        at = self._at
-        return sum(1 for key in keys if key not in at)
-
-    def __call__(self, key: str, parts: int) -> int:
-        i = self._at.get(key)
-        while i is None and self._place_next():
-            i = self._at.get(key)
-        if i is not None:
-            return i
-        return self.ordered + part_of(key, parts - self.ordered) if parts > self.ordered else -1
 
 
 def split(keys: Iterable[str], parts: int, where: Callable[[str, int], int] = part_of) -> list[list[str]]:
@@ -315,17 +276,36 @@ class Merged(Mapping[Any, Any]):
     looked into: a key looked up in each in turn; merged into one dict only when iterated or counted. At a
     million articles a merge is ~0.2 s, and an edit of article bodies looks up a few keys (the related
     lists' memo, which only the whole way uses, it does not look into at all: a build that changes it
-    changes a copy, `codec.materialize`)."""
+    changes a copy, `codec.materialize`). `firsts`: each part's least key, when the parts hold the keys in
+    order (the site model's related lists and neighbours, by article index): a look-up decodes the one part
+    its key can be in."""
 
-    def __init__(self, parts: list[dict[Any, Any]] | list[Load]) -> None:
+    def __init__(self, parts: list[dict[Any, Any]] | list[Load], firsts: Sequence[Any] | None = None) -> None:
         self._parts: list[Any] | None = parts  # (dicts, or each part's loader: decoded when first looked into)
         self._whole: dict[Any, Any] = {}
+        self._firsts = firsts if firsts is not None and len(firsts) == len(parts) else None
 
     def _decoded(self) -> list[dict[Any, Any]]:
         parts = self._parts or []
         if any(callable(part) for part in parts):
             self._parts = parts = [part() if callable(part) else part for part in parts]
         return parts
+
+    def _holding(self, key: Any) -> dict[Any, Any]:
+        """The one part `key` can be in (`firsts`), decoded."""
+        assert self._parts is not None and self._firsts is not None
+        try:
+            i = bisect.bisect_right(self._firsts, key) - 1
+        except TypeError:  # (a key of another kind than the parts': in none)
+            return {}
+        if i < 0:
+            return {}
+        part = self._parts[i]
+        if callable(part):
+            part = self._parts[i] = part()
+        if not isinstance(part, dict):
+            raise ValueError("not a build state part")
+        return part
 
     def whole(self) -> dict[Any, Any]:
         if self._parts is not None:
@@ -341,6 +321,8 @@ class Merged(Mapping[Any, Any]):
     def __getitem__(self, key: Any) -> Any:
         if self._parts is None:
             return self._whole[key]
+        if self._firsts is not None:
+            return self._holding(key)[key]
         for part in self._decoded():
             if key in part:
                 return part[key]
@@ -365,8 +347,8 @@ def lazy(mapping: Mapping[Any, Any]) -> bool:
     return isinstance(mapping, Merged) or (isinstance(mapping, Overlay) and isinstance(mapping.base, Merged))
 
 
-def read_whole(mapping: Mapping[Any, Any]) -> None:
-    """Every part of the memo as read decoded (`lazy`: damage in it found now), when it is."""
+def read_whole(mapping: object) -> None:
+    """Every part of the memo, or of a dict of the site model, as read decoded (damage in it found now), when it is."""
     base = mapping.base if isinstance(mapping, Overlay) else mapping
     if isinstance(base, Merged):
         base.whole()
