@@ -497,3 +497,22 @@ def test_merged_in_key_order_decodes_only_the_part_a_key_can_be_in() -> None:
     assert merged[39] == "v39" and merged.get(40) is None and decoded == [2, 3]
     assert len(merged) == 39 and merged[5] == "v5" and decoded == [2, 3, 0, 1]  # (counted: every part, once)
     assert list(Merged([{1: "a"}, {2: "b"}], firsts=(1,))) == [1, 2]  # (firsts that do not fit: looked up in turn)
+
+
+def test_the_last_deltas_changes_carried_as_read_are_not_looked_up_again() -> None:
+    """A delta saved after a delta: the changes it read and carried on (the very objects) are still changes
+    against the same full file, so their parts are not decoded to compare them; a value made again is
+    compared; only the removals, when that is all that is asked."""
+    decoded: list[int] = []
+
+    def part(i: int) -> Callable[[], dict[str, tuple[int]]]:
+        return lambda: decoded.append(i) or {f"k{j}": (j,) for j in range(i, 40, 4)}
+
+    base = keyed.Parts([part(i) for i in range(4)], 40, where=lambda key, n: int(key[1:]) % n)
+    read = {"k1": (100,), "k2": (200,), "new": (7,)}  # (as the last delta had them)
+    mapping = keyed.Overlay(base, {**read, "k3": (3,)}, frozenset({"k4"}))
+    assert keyed.changes(mapping, base, read) == ({**read}, ["k4"]) and decoded == [3, 0]  # (k3 compared: same)
+    decoded.clear()
+    again = keyed.Overlay(base, {**read, "k1": (1,)})  # (k1 made again, as the file has it: no change)
+    assert keyed.changes(again, base, read) == ({"k2": (200,), "new": (7,)}, []) and decoded == [1]
+    assert keyed.changes(mapping, base, values=False) == ({}, ["k4"])

@@ -45,6 +45,7 @@ class Base:
     site: Any
     entries: dict[str, ParsedEntry] | None = None  # decoded from `parsed` as is: the same object = unchanged
     by_delta: frozenset[str] = frozenset()  # entries the delta file read with it replaced
+    pages_read: Mapping[str, Any] = dataclasses.field(default_factory=dict)  # the delta's fingerprints, as read
     site_file: tuple[str, Any] | None = None  # (its token, the site model read from it): the delta's site file
 
 
@@ -61,8 +62,7 @@ def _date(d: dt.datetime) -> tuple[tuple[int, ...], object, int]:
     if isinstance(tz, ZoneInfo):
         zone: object = tz.key
     elif isinstance(tz, dt.timezone):
-        offset = tz.utcoffset(None)
-        zone = int(offset.total_seconds())
+        zone = int(tz.utcoffset(None).total_seconds())
     else:
         zone = pickle.dumps(tz)
     return ((d.year, d.month, d.day, d.hour, d.minute, d.second, d.microsecond), zone, d.fold)
@@ -249,7 +249,7 @@ def encode_delta(state: State) -> tuple[Any, ...] | None:
         pending = state.pending
         parsed_upd = {rel: pending[rel] for rel in base.by_delta if rel in pending and rel not in state.parsed}
         parsed_upd.update({rel: raw(e) for rel, e in state.parsed.items()})
-        known = keyed.changes(pending, base.parsed)  # (the delta's removals: not every key looked at)
+        known = keyed.changes(pending, base.parsed, values=False)  # (the delta's removals: not every key looked at)
         removed = known[1] if known is not None else [rel for rel in base.parsed if rel not in pending]
         parsed_del = [rel for rel in removed if rel not in state.parsed]
     else:
@@ -262,7 +262,7 @@ def encode_delta(state: State) -> tuple[Any, ...] | None:
             if old is None or old[3] is not now[3] or old[:3] != now[:3] or old[4] != now[4]:
                 parsed_upd[rel] = now
         parsed_del = _gone(base.parsed, state.parsed)
-    known = keyed.changes(state.pages, base.pages)  # (read by key: only the keys this build or the delta set)
+    known = keyed.changes(state.pages, base.pages, base.pages_read)  # (by key: only those this build or the delta set)
     try:  # (or part by part; a part found damaged only now: a full file, which holds every fingerprint)
         known = known if known is not None else keyed.compared(state.pages, base.pages)
     except ValueError:
@@ -330,7 +330,7 @@ def decode(data: tuple[Any, ...], delta: tuple[Any, ...] | None = None, lazy: bo
     if related_upd or related_del:  # (read through too when lazily: ~1 s to merge and compare at a million
         related = (keyed.Overlay(related, related_upd, frozenset(related_del)) if lazy  # articles, for every
                    else keyed.updated(related, related_upd, related_del))  # build after a new story's)
-    base.by_delta = frozenset(parsed_upd)
+    base.by_delta, base.pages_read = frozenset(parsed_upd), getattr(typed_pages, "changed", {})
     state = State(config_digest=config_digest, pages=typed_pages, images=images, outputs=outputs,
                   template_refs=template_refs, related=related, site=site, base=base, pending=pending)
     if not lazy:

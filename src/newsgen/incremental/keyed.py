@@ -167,6 +167,9 @@ class Overlay(Mapping[str, Any]):
                 yield key
         yield from (key for key in changed if key not in self.base)
 
+    def __bool__(self) -> bool:  # (not every changed key looked up in the base, as counting does)
+        return bool(self.changed) or len(self.base) > len(self.removed) or len(self) > 0
+
     def __len__(self) -> int:
         added = sum(1 for key in self.changed if key not in self.base)
         return len(self.base) + added - sum(1 for key in self.removed if key in self.base)
@@ -187,14 +190,19 @@ def over(mapping: Mapping[str, Any], changes: Mapping[str, Any]) -> Mapping[str,
     return {**mapping, **changes}
 
 
-def changes(mapping: Mapping[str, Any], base: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]] | None:
+def changes(mapping: Mapping[str, Any], base: Mapping[str, Any], carried: Mapping[str, Any] | None = None,
+            values: bool = True) -> tuple[dict[str, Any], list[str]] | None:
     """(what `mapping` has that `base` has not, or another value of; the keys of `base` it has not),
     from an overlay's own keys when `mapping` is `base` or an overlay of it; None when only comparing
-    every key can tell."""
+    every key can tell. `carried`: the last delta's changes as read, each still a change when `mapping`
+    holds the very same object (not looked up in `base`: a part decoded for each). `values`: False when only
+    the keys gone are wanted (the first is then empty: a key outside the order is looked for in every part)."""
     if mapping is base:
         return {}, []
     if isinstance(mapping, Overlay) and mapping.base is base:
-        changed = {k: v for k, v in mapping.changed.items() if base.get(k, _NONE) != v}
+        was = carried or {}
+        changed = {k: v for k, v in mapping.changed.items()
+                   if was.get(k) is v or base.get(k, _NONE) != v} if values else {}
         return changed, [k for k in mapping.removed if k in base]
     return None
 
