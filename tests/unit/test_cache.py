@@ -443,10 +443,11 @@ def test_a_delta_with_a_site_model_spares_decoding_the_full_files(tmp_path: Path
     found = cache._read(cache_file(tmp_path, out))
     assert found is not None
     records = [record() for record in found]
-    # all of the full file's records but the four parts of its site model past the order: (after the file's
-    # head, the state's, one part of names, one of the order, one of its memo and one of the memo of the
-    # stories outside the order) its small fields, the sections' lists, related lists, previous/next
-    assert sorted(set(called[".marshal"])) == [i for i in range(len(records)) if i not in (6, 7, 8, 9)]
+    # all of the full file's records but its site model: (after the file's head, the state's, one part of
+    # names) its order (3: where the entries are stored, and every entry is decoded here), (then one part of
+    # its memo and one of the memo of the stories outside the order) its small fields, the sections' lists,
+    # related lists, previous/next
+    assert sorted(set(called[".marshal"])) == [i for i in range(len(records)) if i not in (3, 6, 7, 8, 9)]
     assert records[7:10] == [{"politics": (0,)}, {0: ()}, {0: (None, None)}]
     site_records = cache._read(site_file(tmp_path, out))
     assert site_records is not None and len(site_records) == 6  # (head, order, the model's: small fields, lists)
@@ -476,10 +477,11 @@ def test_a_site_file_is_written_once_and_named_by_the_deltas_after_it(tmp_path: 
     for text in ("edit one", "edit two"):  # (edits after it: the same site model, read lazily)
         called = _reads(monkeypatch)
         later, warning = load(tmp_path, out, lazy=True)
-        # its head, its order, the model's small fields; not its listings nor its dicts (read when first used)
-        assert warning is None and called[".site"] == [0, 1, 2]
-        assert later.site is not None and later.site[1][6][1] == (0,) and called[".site"] == [0, 1, 2, 5]
-        assert later.site[1][7][0] == (None, 1) and called[".site"] == [0, 1, 2, 5, 6]
+        # its head, the model's small fields; not its order, listings or dicts (each part read when first used)
+        assert warning is None and called[".site"] == [0, 2]
+        assert later.site is not None and later.site[1][6][1] == (0,) and called[".site"] == [0, 2, 5]
+        assert later.site[1][7][0] == (None, 1) and called[".site"] == [0, 2, 5, 6]
+        assert later.site[1][0][1] == "content/a1.md" and called[".site"] == [0, 2, 5, 6, 1]
         monkeypatch.undo()
         later.pages = {**later.pages, "p1/index.html": FP(text)}
         save(tmp_path, out, later)

@@ -7,6 +7,8 @@ import marshal
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from newsgen.build import BuildOptions, build
 from newsgen.incremental import cache, keyed, records
 from newsgen.incremental.cache import cache_file, load
@@ -85,7 +87,8 @@ def test_a_site_in_small_parts_reads_back_the_same(make_site: Any, tmp_path: Pat
 
 def test_the_skipped_model_parts_are_those_past_the_order(make_site: Any, tmp_path: Path, monkeypatch: Any) -> None:
     """A delta with its own site model: the full file's model parts (its listings, related lists and
-    previous/next links) left undecoded, its order and memo read."""
+    previous/next links) left undecoded, its memo read; its order only where an entry is looked up by key
+    (here every entry is decoded whole: not at all)."""
     root, out = _site(make_site), tmp_path / "public"
     build(root, BuildOptions(out=out, jobs=1))
     state, _ = load(root, out)
@@ -106,7 +109,40 @@ def test_the_skipped_model_parts_are_those_past_the_order(make_site: Any, tmp_pa
     monkeypatch.undo()
     assert data[-1] is None  # (no site model)
     gone = [i for i, r in enumerate(found) if i and not any(r is d or r == d for d in decoded)]
+    order = [i for i, r in enumerate(found) if isinstance(r, tuple) and r and all(  # (its parts: sources)
+        isinstance(source, str) and source.startswith("content/") for source in r)]
+    assert order and set(order) <= set(gone)
+    gone = [i for i in gone if i not in order]
     assert gone and gone == list(range(gone[0], gone[-1] + 1)) and gone[-1] < len(found) - 1
     packed = state.site[1]  # type: ignore[index]
     assert found[gone[0]][:3] == (packed[1], packed[2], packed[5])  # its small fields: authors, tags, latest
     assert all(marshal.loads(marshal.dumps(r)) == r for r in found if r is not None)
+
+
+def test_the_order_is_read_a_part_at_a_time_and_a_part_that_does_not_fit_is_damage() -> None:
+    """records.Ordered: the site model's order as stored, a part decoded when an index or a source in it is
+    first asked for (the first always: it sets the parts' length); the tuple it reads as, whatever is asked."""
+    sources = tuple(f"content/{i}.md" for i in range(10))
+    decoded: list[int] = []
+
+    def loads(parts: list[tuple[str, ...]]) -> list[Any]:
+        return [lambda p=p, part=part: decoded.append(p) or part for p, part in enumerate(parts)]
+
+    order = records.Ordered(loads([sources[0:4], sources[4:8], sources[8:]]), 10)
+    assert len(order) == 10 and not decoded
+    assert order[9] == "content/9.md" and decoded == [0, 2]
+    assert order.index("content/1.md") == 1 and decoded == [0, 2]
+    assert order.index("content/5.md") == 5 and order[-5] == "content/5.md" and decoded == [0, 2, 1]
+    assert order[2:6] == sources[2:6] and list(order) == list(sources) and order == sources and sources == order
+    assert order.whole() == sources and order != sources[:9] and "content/7.md" in order
+    with pytest.raises(IndexError):
+        order[10]
+    with pytest.raises(ValueError):
+        order.index("drafts/a.md")
+    assert records.Ordered([], 0) == () and list(records.Ordered([], 0)) == []
+    for parts, size in (([sources[0:4], sources[4:7], sources[7:]], 10),  # a middle part too short
+                        ([sources[0:4], sources[4:8], sources[8:]], 11),  # the last
+                        ([sources[0:3], sources[3:6], sources[6:]], 10),  # the first: 3 + 3 + 4
+                        ([sources], 9), ([sources[:3]], 4)):
+        with pytest.raises(ValueError):
+            list(records.Ordered(loads(parts), size))

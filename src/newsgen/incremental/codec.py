@@ -350,7 +350,7 @@ def materialize(state: State) -> bool:
     try:  # (the site model's listings and dicts, the related lists' memo, left as read: `later.Later`, `keyed.Merged`)
         if state.site is not None and isinstance(listings := state.site[1][3], Later):
             listings.made()
-        for read in (state.related, *(state.site[1][4:] if state.site is not None else ())):
+        for read in (state.related, *(state.site[1][:1] + state.site[1][4:] if state.site is not None else ())):
             keyed.read_whole(read)  # (the file's memo, under the delta's changes or not)
     except Exception:  # noqa: BLE001 - any damage means: rebuild everything
         return _emptied(state)

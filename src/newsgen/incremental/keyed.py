@@ -358,8 +358,9 @@ def lazy(mapping: Mapping[Any, Any]) -> bool:
 def read_whole(mapping: object) -> None:
     """Every part of the memo, or of a dict of the site model, as read decoded (damage in it found now), when it is."""
     base = mapping.base if isinstance(mapping, Overlay) else mapping
-    if isinstance(base, Merged):
-        base.whole()
+    whole = getattr(base, "whole", None)  # (a `Merged`; `records.Ordered`, the site model's order)
+    if callable(whole):
+        whole()
 
 
 def unchanged(before: Mapping[Any, Any]) -> Mapping[Any, Any]:

@@ -108,10 +108,7 @@ def site_from_records(found: Sequence[Load], token: str) -> tuple[str, tuple[Any
     _, key, n_order, n_model, size = head
     if len(found) != 1 + n_order + n_model:
         raise ValueError("not a site model")
-    order = tuple(itertools.chain.from_iterable(load() for load in found[1 : 1 + n_order]))
-    if len(order) != size:
-        raise ValueError("not a site model")
-    return key, (order, *_model(list(found[1 + n_order :])))
+    return key, (Ordered(found[1 : 1 + n_order], size), *_model(list(found[1 + n_order :])))
 
 
 def _folders(parsed: Mapping[str, Any]) -> tuple[str, ...]:
@@ -143,13 +140,9 @@ def from_records(found: Sequence[Load], model: bool = True) -> tuple[Any, ...]:
     names = [load() for load in itertools.islice(parts, n_outputs or 0)]
     outputs = None if n_outputs is None else frozenset(itertools.chain.from_iterable(names))
     del names
-    ordered = [load() for load in itertools.islice(parts, n_order)]
-    order = tuple(itertools.chain.from_iterable(ordered))
-    if len(order) != size:
-        raise ValueError("not a build state")
+    order = Ordered(list(itertools.islice(parts, n_order)), size)  # (each part decoded when first needed)
     related = Merged(list(itertools.islice(parts, n_order + n_outside)))  # (decoded when first looked into)
-    placed = InOrder(ordered)
-    del ordered
+    placed = InOrder(order.parts, size)
     model_loads = list(itertools.islice(parts, n_model))
     site = (key, (order, *_model(model_loads))) if key is not None and model else None
     entries, pages = list(itertools.islice(parts, n_parsed)), list(parts)
@@ -161,6 +154,88 @@ def from_records(found: Sequence[Load], model: bool = True) -> tuple[Any, ...]:
     entries_read = Parts(entries, n_entries, where=placed)
     entries_read.folders = frozenset(folders)
     return config_digest, entries_read, fingerprints, images, outputs, template_refs, related, site
+
+
+class Ordered(Sequence[str]):
+    """The site model's order as stored (`_chunks`: RECORD_ENTRIES sources a part, the last fewer), each part
+    decoded when first needed: an article by its index, the index of a source (the parts in turn, newest
+    first), and for `InOrder` (`parts`). An edit of a recent story decodes the first part, not the ~76 MB of
+    a million articles' order. Every part but the last is as long as the first; ValueError (damage) for one
+    that is not. Equal to the tuple it reads as; `whole()` decodes every part (the whole way,
+    `codec.materialize`: damage found first)."""
+
+    __slots__ = ("_loads", "_made", "_size", "_step", "parts")
+
+    def __init__(self, loads: Sequence[Load], size: int) -> None:
+        if (size > 0) != bool(loads):
+            raise ValueError("not a build state")
+        self._loads: list[Load | None] = list(loads)
+        self._made: list[tuple[str, ...] | None] = [None] * len(loads)
+        self._size, self._step = size, 0  # (the parts' length: the first's)
+        self.parts = _PartsOf(self)
+
+    def part(self, p: int) -> tuple[str, ...]:
+        made = self._made[p]
+        if made is None:
+            if p and not self._step:
+                self.part(0)  # (the first sets the length of every part but the last)
+            load = self._loads[p]
+            made = load() if load is not None else None
+            if not isinstance(made, tuple) or not self._fits(p, len(made)):
+                raise ValueError("not a build state part")
+            self._made[p], self._loads[p] = made, None
+            self._step = self._step or len(made)
+        return made
+
+    def _fits(self, p: int, length: int) -> bool:
+        n, size, step = len(self._made), self._size, self._step
+        if not p:
+            return length == size if n == 1 else 0 < length * (n - 1) < size <= length * n
+        return length == (step if p < n - 1 else size - step * (n - 1))
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return tuple(self[k] for k in range(*i.indices(self._size)))
+        if i < 0:
+            i += self._size
+        if not 0 <= i < self._size:
+            raise IndexError(i)
+        step = self._step or len(self.part(0))
+        return self.part(i // step)[i % step]
+
+    def __iter__(self) -> Iterator[str]:
+        for p in range(len(self._made)):
+            yield from self.part(p)
+
+    def index(self, value: Any, start: int = 0, stop: int | None = None) -> int:
+        for p in range(len(self._made)):
+            if value in (part := self.part(p)):
+                return p * self._step + part.index(value)
+        raise ValueError(f"{value!r} is not in the order")
+
+    def whole(self) -> tuple[str, ...]:
+        return tuple(self)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and len(other) == self._size and tuple(self) == tuple(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class _PartsOf(Sequence[tuple[str, ...]]):
+    """An `Ordered`'s parts, each decoded when asked for (`InOrder` scans them)."""
+
+    def __init__(self, order: Ordered) -> None:
+        self._order = order
+
+    def __len__(self) -> int:
+        return len(self._order._made)
+
+    def __getitem__(self, p: Any) -> Any:
+        return self._order.part(p)
 
 
 class InOrder:
@@ -176,12 +251,12 @@ class InOrder:
 
     __slots__ = ("_at", "_names", "_order", "_scanned", "_unplaced", "ordered")
 
-    def __init__(self, order_parts: Sequence[Sequence[str]]) -> None:
-        self._order, self.ordered = order_parts, len(order_parts)
+    def __init__(self, order_parts: Sequence[Sequence[str]], names: int | None = None) -> None:
+        self._order, self.ordered = order_parts, len(order_parts)  # (`Ordered.parts`: each decoded when scanned)
         self._at: dict[str, int] = {}
         self._unplaced = list(range(self.ordered))  # (newest first)
         self._scanned = 0  # names compared by the scans: at twice the order's, every part placed instead
-        self._names = sum(map(len, order_parts))
+        self._names = sum(map(len, order_parts)) if names is None else names
 
     def _place(self, p: int) -> None:
         self._at.update(dict.fromkeys(self._order[p], p))
