@@ -221,7 +221,7 @@ def _remove_empty_parents(folder: Path, stop: Path) -> None:
 # ---------------------------------------------------------------------------- the manifest
 
 
-def read_manifest(out: Path) -> frozenset[str] | None:
+def read_manifest(out: Path) -> AbstractSet[str] | None:
     """The files newsgen wrote into `out`, or None when it has no manifest (an older newsgen's marker)."""
     return Manifest.read(out).files
 
@@ -232,13 +232,13 @@ class Manifest:
     newsgen's marker), whether a build writing in place left it unfinished, and whether lines can be
     appended to it (a finished manifest that ends with a whole line)."""
 
-    files: frozenset[str] | None
+    files: AbstractSet[str] | None
     unfinished: bool = False
     appendable: bool = False
     size: int = -1  # bytes, as read
 
     @staticmethod
-    def read(out: Path, trusted: tuple[tuple[int, ...] | None, frozenset[str]] | None = None) -> Manifest:
+    def read(out: Path, trusted: tuple[tuple[int, ...] | None, AbstractSet[str]] | None = None) -> Manifest:
         """The manifest of `out`; the one read last is kept while its file is the same (inode, size,
         times) and newsgen has not written it (newsgen serve: ~50 ms of a body edit's ~250 at 100k).
         `trusted`: the identity the last build left it with, and the files it then listed (not read while
@@ -306,16 +306,16 @@ def write_manifest(out: Path, files: Iterable[str], finished: bool = True) -> No
             tmp.parent.rmdir()
 
 
-def journal(out: Path, before: Manifest, written_before: frozenset[str], to_write: Iterable[str],
+def journal(out: Path, before: Manifest, written_before: AbstractSet[str], to_write: Iterable[str],
             in_place: bool) -> AbstractSet[str]:
     """Before a build writes anything: list in the manifest every file it may write (so that files of a
     build killed half-way are still known as newsgen's). `in_place`: pages are written under their own
     names (an empty output folder), marked unfinished until `write_manifest` at the end. Returns the list.
     New files are appended to a manifest that lists `written_before` (a new article: a few lines); a line
     counts once its newline is written (a build killed while appending lists no name cut short)."""
-    to_write = to_write if isinstance(to_write, (set, frozenset)) else set(to_write)
-    listed = written_before if to_write is written_before or written_before.issuperset(to_write) else (
-        written_before.union(to_write) if written_before else to_write)  # (no copy: those listed, or those given)
+    to_write = to_write if isinstance(to_write, AbstractSet) else set(to_write)
+    listed = written_before if to_write is written_before or written_before >= to_write else (
+        written_before | to_write if written_before else to_write)  # (no copy: those listed, or those given)
     if listed is not written_before:
         _LAST_READ.clear()  # (appended to or written again below)
     if in_place or not (out / MARKER).exists():

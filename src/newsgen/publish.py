@@ -32,8 +32,8 @@ from .output_guard import locked
 
 
 class Publication:
-    def __init__(self, root: Path, out: Path, last_outputs: frozenset[str] | None = None,
-                 trusted: tuple[tuple[int, ...] | None, frozenset[str]] | None = None) -> None:
+    def __init__(self, root: Path, out: Path, last_outputs: AbstractSet[str] | None = None,
+                 trusted: tuple[tuple[int, ...] | None, AbstractSet[str]] | None = None) -> None:
         self.root, self.out = root, out
         self._last_outputs = last_outputs  # what the build cache says the last build wrote (older outputs)
         self._trusted = trusted  # the manifest's identity as the last build left it, and what it listed then
@@ -69,8 +69,8 @@ class Publication:
         in the output folder but not newsgen's (not in the manifest: a `CNAME` the user put there) stops the
         build: it would be replaced, then removed by the build after the one that stops making it."""
         if not self.staging.in_place and self._manifest.files is not None:  # (it says which files are newsgen's)
-            files = files if isinstance(files, (set, frozenset)) else set(files)
-            if files is not self.written_before and not self.written_before.issuperset(files):  # (usually no new file)
+            files = files if isinstance(files, AbstractSet) else set(files)
+            if files is not self.written_before and not self.written_before >= files:  # (usually no new file)
                 _refuse_theirs(self.out, [rel for rel in files - self.written_before if not rel.endswith("/")],
                                self.written_before)
         try:
@@ -78,8 +78,8 @@ class Publication:
         except OSError as exc:
             raise BuildError([Diagnostic(str(self.out), None,
                                          f"cannot write into the output folder: {exc.strerror}")]) from None
-        if self.listed is self.written_before and isinstance(files, (set, frozenset)) and \
-                len(files) == len(self.listed):
+        if self.listed is self.written_before and isinstance(files, AbstractSet) and \
+                (files is self.listed or len(files) == len(self.listed)):
             self._expected = files  # (the same files as listed: publish then has nothing to compare or prune)
 
     def publish(self, keep: AbstractSet[str],

@@ -57,8 +57,8 @@ def test_a_site_in_small_parts_reads_back_the_same(make_site: Any, tmp_path: Pat
     n_parsed, n_pages = head[4], head[5]
     keyed_parts = parts[len(parts) - n_parsed - n_pages:]  # the parsed entries and the pages: each key in its part
     assert n_parsed == 5 and n_pages == -(-len(state.pages) // 3)
-    order = parts[2 + head[6] : 2 + head[6] + head[7]]  # (the order's parts, then their memo's: records of their own)
-    memo = parts[2 + head[6] + head[7] : 2 + head[6] + 2 * head[7]]
+    order = parts[2 + head[6][0] : 2 + head[6][0] + head[7]]  # (the order's parts, then their memo's: records of their own)
+    memo = parts[2 + head[6][0] + head[7] : 2 + head[6][0] + 2 * head[7]]
     assert all(set(m) <= set(o) for o, m in zip(order, memo, strict=True))  # (each part's memo: its stories')
     for i, part in enumerate(keyed_parts[:n_parsed]):  # each story in its place in the order, the others after
         assert all((i < len(order) and key in order[i]) or (i >= len(order) and not any(key in o for o in order))
@@ -101,8 +101,9 @@ def test_the_skipped_model_parts_are_those_past_the_order(make_site: Any, tmp_pa
     loads = cache._read(cache_file(root, out))
     assert loads is not None
     data = records.from_records(loads[1:], model=False)
-    data[1].whole()  # (the parsed entries and the pages: read when asked for)
+    data[1].whole()  # (the parsed entries, the pages and the output's files: read when asked for)
     data[2].whole()
+    data[4].made()
     memo = data[6]  # (the related lists' memo: decoded when first looked into, as the whole way does)
     assert isinstance(memo, keyed.Merged) and memo._parts and all(map(callable, memo._parts))
     memo.whole()

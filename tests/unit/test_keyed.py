@@ -135,7 +135,10 @@ def test_a_body_edit_decodes_a_few_parts_and_saves_a_delta_of_its_keys(make_site
     # (the edited one and what its page and the feeds show: its neighbours, related stories, feed items)
     assert 1 <= len(entries) < n_parsed * 3 // 4, len(entries)
     assert 1 <= len(pages) <= 2, len(pages)  # (its page's, and the first: every feed's)
+    outputs = [r for r in decoded if isinstance(r, list) and r and all(isinstance(name, str) for name in r)]
+    assert outputs == [outputs[0]] and outputs[0][0] == ".newsgen-output"  # (the output's files: the first part)
     lazily, _ = load(root, out)
+    assert lazily.outputs == theirs_outputs(root, out)
     delta = [r() for r in cache._read(delta_file(root, out))]  # type: ignore[union-attr]
     assert set(delta[0][4]) == {"content/politics/2025/p5.md"}  # (the parsed entries it carries)
     assert "politics/council-story-5/index.html" in delta[0][6] and len(delta[0][6]) <= 8  # (the pages)
@@ -146,6 +149,11 @@ def test_a_body_edit_decodes_a_few_parts_and_saves_a_delta_of_its_keys(make_site
     assert lazily.parsed.keys() == theirs.parsed.keys()
     assert all(lazily.parsed[k].article == theirs.parsed[k].article for k in theirs.parsed)
     assert dict(lazily.pages) == dict(theirs.pages)
+
+
+def theirs_outputs(root: Path, out: Path) -> set[str]:
+    """Every file in `out` (and the manifest, as the state lists it)."""
+    return {str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()}
 
 
 @pytest.mark.parametrize("seed", range(30))

@@ -32,6 +32,7 @@ import datetime as dt
 import itertools
 import operator
 from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, overload
@@ -41,6 +42,7 @@ from ..output import MARKER
 from . import codec, stampdiff
 from .decide import Decision, common_key, decide
 from .keyed import Overlay, Parts, over
+from .names import without
 from .parsed import entry_for
 from .reuse import unpack_site
 from .snapshot import in_time, packed_stamps
@@ -63,7 +65,7 @@ class BodyEdit:
     editions: list[Edition]  # the one edition, its site model reading articles as they are asked for
     specs: list[PageSpec]  # the pages that show an edited body
     decision: Decision  # pages to render; every page's fingerprint (the last build's, those updated)
-    keep: frozenset[str]  # every file the output keeps: the last build's
+    keep: AbstractSet[str]  # every file the output keeps: the last build's (names.Names: not made a set)
     entries: dict[str, ParsedEntry]  # the edited files, parsed again
     articles: int  # on the site
     pages: int  # planned
@@ -128,7 +130,7 @@ def _body_edit(root: Path, config: SiteConfig, found: Inputs, last: Snapshot, ke
     if decision is None:
         return None
     decision.unchanged = last.pages - len(decision.todo)
-    keep = state.outputs - {MARKER}
+    keep = without(state.outputs, MARKER)  # (not made a set: every file kept, `names.Names`)
     state.parsed.update(entries)  # (the rest stays pending, if read lazily: saving writes these over the last build's)
     state.unrendered.update(entries)
     return BodyEdit([Edition(config, site, {})], specs, decision, keep, entries, last.articles, last.pages,

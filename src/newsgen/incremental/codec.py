@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 from .. import frozen
 from ..errors import Diagnostic
 from ..model import Article, Author, Image, Listing, Tag
-from . import keyed
+from . import keyed, names
 from .later import Later
 from .state import Fingerprint, ParsedEntry, State
 
@@ -284,9 +284,7 @@ def encode_delta(state: State) -> tuple[Any, ...] | None:
     if (len(parsed_upd) + len(parsed_del) + len(pages_upd) + len(pages_del) + len(related_upd) + len(related_del)
             > DELTA_MAX or (base.outputs is None) != (state.outputs is None)):
         return None
-    ours, read = state.outputs, base.outputs  # (the same set when the same files: 1.28M names at 1M, not compared)
-    outputs_add = sorted(ours - read) if ours is not None and read and ours is not read else []
-    outputs_del = sorted(read - ours) if ours is not None and read and ours is not read else []
+    outputs_add, outputs_del = names.delta(state.outputs, base.outputs)  # (the same set: not compared; 1.28M at 1M)
     site = None if state.site is base.site else _site(base, state.site)
     return (base.base_id, state.config_digest, parsed_upd, parsed_del, pages_upd, pages_del, state.images,
             outputs_add, outputs_del, state.template_refs, related_upd, related_del, site)
@@ -321,7 +319,7 @@ def decode(data: tuple[Any, ...], delta: tuple[Any, ...] | None = None, lazy: bo
         if new_site is not None:  # (("file", token): the site file's; (None,): no model)
             site = site_file[1] if site_file is not None and new_site == ("file", site_file[0]) else new_site[0]
         if outputs is not None and (outputs_del or outputs_add):  # (else the same set: not copied, nor compared
-            outputs = (outputs - frozenset(outputs_del)) | frozenset(outputs_add)  # when saved: 1.28M names at 1M)
+            outputs = names.changed(outputs, outputs_add, outputs_del)  # when saved: 1.28M names at 1M)
     # a build changes `parsed` and `related` in place, and the base must stay as read: both are read through
     # (pending: the file's parts, the delta's changes over them; the memo likewise), copied when decoded
     pending = _over(parsed, parsed_upd, parsed_del)
@@ -350,8 +348,9 @@ def materialize(state: State) -> bool:
     try:  # (the site model's listings and dicts, the related lists' memo, left as read: `later.Later`, `keyed.Merged`)
         if state.site is not None and isinstance(listings := state.site[1][3], Later):
             listings.made()
-        for read in (state.related, *(state.site[1][:1] + state.site[1][4:] if state.site is not None else ())):
-            keyed.read_whole(read)  # (the file's memo, under the delta's changes or not)
+        for read in (state.related, state.outputs,  # (the file's memo, under the delta's changes or not)
+                     *(state.site[1][:1] + state.site[1][4:] if state.site is not None else ())):
+            keyed.read_whole(read)
     except Exception:  # noqa: BLE001 - any damage means: rebuild everything
         return _emptied(state)
     if pending is None and isinstance(state.pages, dict):

@@ -42,6 +42,7 @@ from ..model import Listing
 from .codec import materialize, raw
 from .keyed import Load, Merged, Parts, page_part, part_of, split
 from .later import Later
+from .names import Names, first_the_manifest
 from .state import Fingerprint, State
 
 RECORD_ENTRIES = 16_384  # names, entries or fingerprints per part
@@ -68,9 +69,9 @@ def records(state: State, release: bool = False) -> Iterator[Any]:
     placed = InOrder(order_parts)
     n_parsed = placed.ordered + -(-placed.outside(state.parsed) // RECORD_ENTRIES) if state.parsed else 0
     yield (state.config_digest, state.images, state.template_refs, key, n_parsed, _parts(state.pages),
-           None if outputs is None else _parts(outputs), len(order_parts), _parts(outside), n_model, len(order),
-           len(state.parsed), len(state.pages), _folders(state.parsed))
-    yield from _chunks(outputs or (), list)
+           None if outputs is None else (_parts(outputs), len(outputs)), len(order_parts), _parts(outside), n_model,
+           len(order), len(state.parsed), len(state.pages), _folders(state.parsed))
+    yield from _chunks(first_the_manifest(outputs) if outputs is not None else (), list)
     yield from order_parts
     for part in order_parts:
         yield {source: memo[source] for source in part if source in memo}
@@ -137,9 +138,8 @@ def from_records(found: Sequence[Load], model: bool = True) -> tuple[Any, ...]:
     config_digest, images, template_refs, key, n_parsed, n_pages, *counts = head
     n_outputs, n_order, n_outside, n_model, size, n_entries, n_fingerprints, folders = counts
     parts = iter(found[1:])
-    names = [load() for load in itertools.islice(parts, n_outputs or 0)]
-    outputs = None if n_outputs is None else frozenset(itertools.chain.from_iterable(names))
-    del names
+    n_names, count = n_outputs if n_outputs is not None else (0, 0)  # (the output's files: made a set when used)
+    outputs = None if n_outputs is None else Names(list(itertools.islice(parts, n_names)), count)
     order = Ordered(list(itertools.islice(parts, n_order)), size)  # (each part decoded when first needed)
     related = Merged(list(itertools.islice(parts, n_order + n_outside)))  # (decoded when first looked into)
     placed = InOrder(order.parts, size)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -48,7 +49,7 @@ class State:
     pages: Mapping[str, Fingerprint] = field(default_factory=dict)
     # image source -> (stamp, digest, sizes of its variants in the image cache): images.Known
     images: dict[str, tuple[Stamp, str, tuple[tuple[str, int], ...]]] = field(default_factory=dict)
-    outputs: frozenset[str] | None = None  # every file the last build left in the output (None: unknown)
+    outputs: AbstractSet[str] | None = None  # every file the last build left in the output (None: unknown; names.Names)
     template_refs: dict[str, tuple[str, ...] | None] = field(default_factory=dict)  # source hash -> refs
     related: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)  # site.RelatedMemo
     # (key, reuse.pack_site(site)): the last site model, reused while its key is the same
