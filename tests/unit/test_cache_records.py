@@ -134,6 +134,7 @@ def test_the_order_is_read_a_part_at_a_time_and_a_part_that_does_not_fit_is_dama
     assert order[9] == "content/9.md" and decoded == [0, 2]
     assert order.index("content/1.md") == 1 and decoded == [0, 2]
     assert order.index("content/5.md") == 5 and order[-5] == "content/5.md" and decoded == [0, 2, 1]
+    assert order.index("content/5.md", 2) == 5 and order.index("content/9.md", 2, 10) == 9
     assert order[2:6] == sources[2:6] and list(order) == list(sources) and order == sources and sources == order
     assert order.whole() == sources and order != sources[:9] and "content/7.md" in order
     with pytest.raises(IndexError):

@@ -101,7 +101,8 @@ def first_the_manifest(names: AbstractSet[str]) -> Iterator[str]:
 
 
 def without(names: AbstractSet[str], name: str) -> AbstractSet[str]:
-    """`names` less `name`: a `Names` not made when `names` is not (an edit of bodies keeps every file)."""
+    """`names` less `name` (the manifest: a `Names` not made when `names` is not; an edit of bodies keeps every
+    file)."""
     if isinstance(names, Names) and names._made is None:
         return Names(base=names, removed=frozenset((name,)) if name in names else frozenset())
     return names - {name}

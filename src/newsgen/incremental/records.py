@@ -211,6 +211,8 @@ class Ordered(Sequence[str]):
             yield from self.part(p)
 
     def index(self, value: Any, start: int = 0, stop: int | None = None) -> int:
+        if start or stop is not None:
+            return super().index(value, start, stop if stop is not None else self._size)
         for p in range(len(self._made)):
             if value in (part := self.part(p)):
                 return p * self._step + part.index(value)
