@@ -323,11 +323,9 @@ def settle(state: State, fingerprints: Mapping[str, Any], keep: AbstractSet[str]
     it must be saved: `changed` (what the plan changed in it), or the pages or the files differ."""
     from ..output import MARKER, lists_exactly
     from .keyed import differ
-    from .names import is_without
 
     last = state.outputs
-    same = last is not None and MARKER in last and (  # (last is keep and the manifest; `without`'s: not made a set)
-        is_without(keep, last, MARKER) or lists_exactly(keep, last))
+    same = last is not None and MARKER in last and lists_exactly(keep, last)  # (last is keep and the manifest)
     changed = changed or not same or differ(state.pages, fingerprints)
     state.pages = fingerprints
     state.unrendered.clear()  # (the pages of every file parsed are this build's now, and every page shown early

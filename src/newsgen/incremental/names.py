@@ -5,9 +5,10 @@ At a million articles that is 1.28 million names: decoded, hashed into a frozens
 manifest and compared with the last build's list, ~0.55 s of an edit of one body, which asks none of
 that: it keeps every file, lists the same ones and saves the same set. `Names` answers what such a build
 asks without making the set: its size (the cache's head gives the full file's count), whether the manifest
-is among the names (the full file writes it first), the names a delta added and removed (against the same
-full file: `delta`), and the same object back when nothing changed. Anything else (iterating, a look-up,
-a set operation) makes the set once, and every answer after it comes from the set.
+is among the names (the full file writes it first), whether the output less its manifest is within the
+names it was taken from (`output.lists_exactly`, as `cache.settle` asks), the names a delta added and
+removed (against the same full file: `delta`), and the same object back when nothing changed. Anything else
+(iterating, a look-up, a set operation) makes the set once, and every answer after it comes from the set.
 """
 
 from __future__ import annotations
@@ -84,6 +85,11 @@ class Names(AbstractSet[str]):
     def __iter__(self) -> Iterator[str]:
         return iter(self.made())
 
+    def __le__(self, other: AbstractSet[Any]) -> bool:  # (its base less some names: within it, not made to say so)
+        if self._made is None and self.base is other and not self.added:
+            return True
+        return super().__le__(other)
+
     @classmethod
     def _from_iterable(cls, it: Iterable[Any]) -> frozenset[Any]:  # (what set operations give: a frozenset)
         return frozenset(it)
@@ -106,11 +112,6 @@ def without(names: AbstractSet[str], name: str) -> AbstractSet[str]:
     if isinstance(names, Names) and names._made is None:
         return Names(base=names, removed=frozenset((name,)) if name in names else frozenset())
     return names - {name}
-
-
-def is_without(keep: AbstractSet[str], names: AbstractSet[str], name: str) -> bool:
-    """Whether `keep` is `without(names, name)`'s answer, not made since (so: exactly `names` less `name`)."""
-    return isinstance(keep, Names) and keep.base is names and not keep.added and keep.removed <= {name}
 
 
 def changed(names: AbstractSet[str], added: Iterable[str], removed: Iterable[str]) -> AbstractSet[str]:
