@@ -103,10 +103,22 @@ def main() -> None:
 @click.option("--changed", metavar="PATH", multiple=True,
               help="Only these files changed since the last build (repeat it; '-': a list, one a line, on stdin). "
                    "Skips checking every file: for very large sites.")
+@click.option("--watch", "-w", is_flag=True, help="Keep building: after the first build, build again each time a "
+              "file is saved, until Ctrl-C.")
 def build(site: Path, out: Path | None, drafts: bool, future: bool, base_url: str | None, jobs: int | None,
-          quiet: bool, verbose: bool, changed: tuple[str, ...]) -> None:
+          quiet: bool, verbose: bool, changed: tuple[str, ...], watch: bool) -> None:
     """Build the site into the output folder (only what changed is written)."""
     from .buildcommand import build_command
+
+    if watch:
+        if changed:
+            raise click.UsageError("--watch finds what changed itself: leave out --changed")
+        from .watchbuild import run
+
+        given = {"--drafts": drafts, "--future": future, "-q": quiet, "-v": verbose}
+        run(site, out, [name for name, on in given.items() if on] + (["--base-url", base_url] if base_url else [])
+            + (["--jobs", str(jobs)] if jobs else []), quiet)
+        return
 
     build_command(site, out, drafts=drafts, future=future, base_url=base_url, jobs=jobs, quiet=quiet,
                   verbose=verbose, changed=_named(changed) if changed else None, program=_program(),

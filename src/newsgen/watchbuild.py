@@ -1,0 +1,138 @@
+"""`newsgen build --watch`: build, then keep the output folder up to date as files are saved, until Ctrl-C
+(what `hugo --watch`, `eleventy --watch` and `pelican --autoreload` do).
+
+The watcher is newsgen serve's (serve/watch.py: content/, templates/, static/ and newsgen.yaml; editor junk
+dropped; a burst of saves one batch, serve/events.py). Each batch is built by a `newsgen build --changed`
+of its paths, in a process of its own: the build trusts the watcher's word for what changed, as --changed
+trusts its caller's, so an edit at a million articles takes about a second, not the six of a build that
+checks every input and output file (docs/performance.md). What the watcher cannot see is found by a plain
+`newsgen build` when the loop is idle, every VERIFY_EVERY seconds (or ten times as long as the last one took,
+at a million articles): a change it missed (a full inotify queue, a network file system), an output file
+deleted by hand, a scheduled story come due or one leaving the two-day news sitemap.
+
+Every build is a child process, started with this program's options: it may use every core (forking
+worker processes while the watcher's threads run here could deadlock them), a failure in one build cannot
+stop the loop, and each error line is the child's own (`path:line: message`). A failed build leaves the
+output as the last good one left it, as every build does.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from .buildcommand import say
+from .serve.changes import rebuild_for
+from .serve.events import ChangeQueue
+from .serve.watch import Watcher
+
+VERIFY_EVERY = 30.0  # seconds idle between plain builds (every file checked), at least
+VERIFY_SHARE = 10  # ... and at least this many times as long as the last one took
+_NOTHING_DONE = re.compile(r" 0 files written, 0 removed in ")  # (BuildResult.summary of a build that wrote nothing)
+
+
+class WatchBuild:
+    """The loop. `options`: the command line of each build after `build` (--site and --out spelled out, the
+    rest as given); `program`: how to start newsgen (tests give the interpreter running them)."""
+
+    def __init__(self, root: Path, options: Sequence[str], quiet: bool = False,
+                 program: Sequence[str] = (sys.executable, "-m", "newsgen")) -> None:
+        self.root = root
+        self.options = list(options)
+        self.quiet = quiet
+        self.program = list(program)
+        self.changes = ChangeQueue()
+        self.watcher = Watcher(root, self.changes.put)
+        self.verified = 0.0  # time.monotonic() when the last plain build ended
+        self.verify_every = VERIFY_EVERY
+        self.builds = 0
+        self.failed = False  # did the last build fail
+        self._child: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        """The watcher first (what is saved while the first build runs is not lost), then that build."""
+        self.watcher.start()
+        self._note(f"building {self.root} ...")
+        self.verify(first=True)
+        self._note("watching content/, templates/, static/ and newsgen.yaml · Ctrl-C to stop")
+
+    def loop(self, until: float | None = None) -> None:
+        """Build each batch of changes, and verify when idle, until Ctrl-C (or `until`, time.monotonic())."""
+        while until is None or time.monotonic() < until:
+            idle_for = self.verified + self.verify_every - time.monotonic()
+            batch = self.changes.get(timeout=max(0.0, min(idle_for, 0.5)))
+            change = rebuild_for(batch) if batch else None
+            if change is not None:
+                self.changed(change.describe(), [str(self.root / rel) for rel in change.paths])
+            elif idle_for <= 0 and not self.changes.pending():
+                self.verify()
+
+    def changed(self, what: str, paths: list[str]) -> None:
+        """A build of the files the watcher reported (`newsgen build --changed -`, their paths on stdin)."""
+        self._build([*self.options, "--changed", "-"], what, "\n".join(paths).encode())
+
+    def verify(self, first: bool = False) -> None:
+        """A plain build: every file checked. Said only when it wrote or removed something (or failed)."""
+        started = time.monotonic()
+        self._build(self.options, "" if first else "a check of every file", None, quiet_if_nothing=not first)
+        self.verified = time.monotonic()
+        self.verify_every = max(VERIFY_EVERY, VERIFY_SHARE * (self.verified - started))
+
+    def stop(self) -> None:
+        """Stop the watcher, and a build still running (it leaves the output as it was)."""
+        self.changes.close()
+        self.watcher.stop()
+        child, self._child = self._child, None
+        if child is not None and child.poll() is None:
+            child.terminate()
+            try:
+                child.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+
+    # ------------------------------------------------------------------ one build
+
+    def _build(self, args: list[str], what: str, given: bytes | None, quiet_if_nothing: bool = False) -> None:
+        self.builds += 1
+        child = self._child = subprocess.Popen(  # noqa: S603 - this program, with the user's own options
+            [*self.program, "build", *args], stdin=subprocess.PIPE if given is not None else subprocess.DEVNULL,
+            stdout=subprocess.PIPE)  # (errors and warnings go straight to the terminal, as the child says them)
+        said, _ = child.communicate(given)
+        self._child = None
+        lines = said.decode("utf-8", "replace").splitlines()
+        if child.returncode:
+            self.failed = True
+            self._note(f"{what + ': ' if what else ''}the build failed; the output is as the last good build left "
+                       "it (save a fix and it builds again)", sys.stderr)
+            return
+        was_failing, self.failed = self.failed, False
+        if self.quiet or (quiet_if_nothing and not was_failing and all(_NOTHING_DONE.search(s) for s in lines)):
+            return
+        for line in lines:
+            self._note(f"{what}: {line}" if what else line)
+
+    def _note(self, line: str, stream: object = None) -> None:
+        if not self.quiet or stream is sys.stderr:
+            say(f"{time.strftime('%H:%M:%S')} {line}", stream)
+
+
+def run(site: Path, out: Path | None, args: list[str], quiet: bool = False) -> None:
+    """`newsgen build --watch` (commands.build): `args`, the build's other options as given."""
+    root = site.absolute()
+    target = out.absolute() if out is not None else root / "public"
+    loop = WatchBuild(root, ["--site", str(root), "--out", str(target), *args], quiet)
+    try:
+        loop.start()
+        loop.loop()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        loop.stop()
+    with contextlib.suppress(OSError):  # (the terminal may be gone)
+        say(f"{time.strftime('%H:%M:%S')} stopped")

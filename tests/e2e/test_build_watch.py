@@ -1,0 +1,114 @@
+"""`newsgen build --watch`: the first build, then a build of each batch of saved files (told what changed,
+as --changed is), and a plain build when idle that finds what the watcher cannot see (an output file
+deleted by hand). The real program, its real watcher (inotify), the real clock; each output compared with a
+build from nothing."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from tests.conftest import console_script
+from tests.e2e.newsroom import assert_same, newsroom_files, output_of
+
+from newsgen import watchbuild
+
+
+class Running:
+    """`newsgen build --watch` in a process of its own, its lines collected as they come."""
+
+    def __init__(self, root: Path, *args: str) -> None:
+        self.proc = subprocess.Popen([*console_script(), "build", "--watch", *args], cwd=root, text=True,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.out: list[str] = []
+        self.err: list[str] = []
+        for stream, lines in ((self.proc.stdout, self.out), (self.proc.stderr, self.err)):
+            threading.Thread(target=lambda s=stream, ls=lines: ls.extend(iter(s.readline, "")), daemon=True).start()
+
+    def wait_for(self, what: Callable[[], bool], timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while not what():
+            assert self.proc.poll() is None, "".join(self.err)
+            assert time.monotonic() < deadline, f"waited {timeout} s; it said:\n{''.join(self.out + self.err)}"
+            time.sleep(0.05)
+
+    def said(self, text: str) -> Callable[[], bool]:
+        return lambda: any(text in line for line in self.out + self.err)
+
+    def stop(self) -> int:
+        self.proc.send_signal(signal.SIGINT)
+        return self.proc.wait(timeout=60)
+
+
+@pytest.fixture
+def site(make_site, png) -> Path:  # type: ignore[no-untyped-def]
+    return make_site(newsroom_files(png), extra_config="shared_latest_news: false\n")
+
+
+def _page(root: Path, rel: str) -> str:
+    path = root / "public" / rel
+    return path.read_text("utf-8") if path.is_file() else ""
+
+
+def _same_as_a_build_from_nothing(root: Path, tmp_path: Path) -> None:
+    fresh = tmp_path / f"fresh-{len(list(tmp_path.iterdir()))}"
+    subprocess.run([*console_script(), "build", "-q", "-j", "1", "--out", str(fresh)], cwd=root, check=True,
+                   timeout=120)
+    assert_same(output_of(root / "public"), output_of(fresh))
+
+
+def test_each_save_is_built_until_ctrl_c(site: Path, tmp_path: Path) -> None:
+    watching = Running(site)
+    try:
+        watching.wait_for(watching.said("watching content/"))
+        assert (site / "public/index.html").is_file()
+        story = site / "content/politics/story-12.md"
+        story.write_text(story.read_text("utf-8") + "\nA paragraph the desk added.\n", encoding="utf-8")
+        watching.wait_for(watching.said("content/politics/story-12.md changed: "))
+        assert "A paragraph the desk added." in _page(site, "politics/story-number-12/index.html")
+        # a new story, then a mistake in it: the output stays as the last good build left it, the error is one line
+        new = site / "content/politics/a-new-story.md"
+        new.write_text(story.read_text("utf-8").replace("Story number 12", "A new story"), encoding="utf-8")
+        watching.wait_for(watching.said("content/politics/a-new-story.md changed: "))
+        assert (site / "public/politics/a-new-story/index.html").is_file()
+        before = output_of(site / "public")
+        new.write_text("---\ntitle: [unclosed\n---\nText.\n", encoding="utf-8")
+        watching.wait_for(watching.said("the build failed; the output is as the last good build left it"))
+        assert any(line.startswith("content/politics/a-new-story.md:") for line in watching.err), watching.err
+        assert output_of(site / "public") == before
+        new.unlink()
+        watching.wait_for(watching.said(" 3 removed in "))  # (its page, and its author's and tag's)
+        assert not (site / "public/politics/a-new-story").exists()
+    finally:
+        status = watching.stop()
+    assert status == 0, "".join(watching.err)
+    assert watching.out[-1].rstrip().endswith(" stopped")
+    assert not [line for line in watching.err if "Traceback" in line]
+    _same_as_a_build_from_nothing(site, tmp_path)
+
+
+def test_an_output_file_deleted_by_hand_is_written_again_by_the_check_when_idle(site: Path, tmp_path: Path) -> None:
+    loop = watchbuild.WatchBuild(site, ["--site", str(site), "--out", str(site / "public")],
+                                 program=console_script())
+    try:
+        loop.start()
+        assert loop.verify_every >= watchbuild.VERIFY_EVERY  # (at the least; longer after a long build)
+        (site / "public/feed.xml").unlink()
+        loop.verify_every = 0.5
+        loop.loop(until=time.monotonic() + 3)
+    finally:
+        loop.stop()
+    assert (site / "public/feed.xml").is_file()
+    _same_as_a_build_from_nothing(site, tmp_path)
+
+
+def test_watch_and_changed_together_is_a_one_line_mistake(site: Path) -> None:
+    proc = subprocess.run([*console_script(), "build", "--watch", "--changed", "content/politics/story-12.md"],
+                          cwd=site, capture_output=True, text=True, timeout=60, check=False)
+    assert proc.returncode == 1
+    assert proc.stderr.count("\n") == 1 and "leave out --changed" in proc.stderr
