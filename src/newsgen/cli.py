@@ -172,17 +172,50 @@ def _no_change(args: list[str], program: _Program) -> tuple[str, Inputs] | None:
 
         program.gc_off()
         key = snapshot.key(out, "drafts" in options, "future" in options, False, options.get("base_url"))
+        if _watcher_said(site, out, key, options, started):
+            program.done()
         answer = snapshot.quick(site, out, key, time.time(), meanwhile=_warm_up)
     except OSError:
         return None
     if answer is None or isinstance(answer, snapshot.Inputs):
         return (site, answer) if answer is not None else None
-    if "quiet" not in options:  # BuildResult.summary of a build with nothing to do
+    if "quiet" not in options:
         from .buildcommand import say
 
-        say(f"{answer.articles} articles, {answer.pages} pages: 0 rendered, {answer.pages} unchanged, "
-             f"0 files written, 0 removed in {time.perf_counter() - started:.2f} s")
+        say(_nothing_done(answer, started))
     program.done()
+
+
+def _watcher_said(site: str, out: str, key: str, options: dict[str, str], started: float) -> bool:
+    """A running `newsgen build --watch` of this output folder built what changed (watchask.py): what it
+    printed is said, once the last build's snapshot shows these options, the clock before its horizon and the
+    output's manifest as it left it. False when there is no such watcher, or it cannot vouch for the output."""
+    from .watchask import ask
+
+    lines = ask(site, out)
+    if lines is None:
+        return False
+    from .fileio import MANIFEST, identity
+    from .incremental import snapshot
+
+    last = snapshot.load(site, out)
+    if (last is None or last.key != key or not snapshot.in_time(last, time.time()) or last.manifest is None
+            or identity(os.path.join(out, MANIFEST)) != last.manifest):
+        return False
+    if "quiet" not in options:
+        from .buildcommand import say
+
+        if "verbose" in options:
+            say("asked the running `newsgen build --watch`: it built what was saved (no file checked here)")
+        for line in lines or [_nothing_done(last, started)]:
+            say(line)
+    return True
+
+
+def _nothing_done(last: Any, started: float) -> str:
+    """BuildResult.summary of a build with nothing to do, after the snapshot `last`'s build."""
+    return (f"{last.articles} articles, {last.pages} pages: 0 rendered, {last.pages} unchanged, "
+            f"0 files written, 0 removed in {time.perf_counter() - started:.2f} s")
 
 
 def _warm_up(ready: Callable[[], bool]) -> None:

@@ -19,17 +19,20 @@ output as the last good one left it, as every build does.
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .buildcommand import say
 from .serve.changes import rebuild_for
 from .serve.events import ChangeQueue
 from .serve.watch import Watcher
+from .watchask import CHECK_EVERY_FILE, Answering
 
 VERIFY_EVERY = 30.0  # seconds idle between plain builds (every file checked), at least
 VERIFY_SHARE = 10  # ... and at least this many times as long as the last one took
@@ -37,13 +40,14 @@ _NOTHING_DONE = re.compile(r" 0 files written, 0 removed in ")  # (BuildResult.s
 
 
 class WatchBuild:
-    """The loop. `options`: the command line of each build after `build` (--site and --out spelled out, the
-    rest as given); `program`: how to start newsgen (tests give the interpreter running them)."""
+    """The loop. `args`: the build's options besides --site and --out, as given; `program`: how to start newsgen
+    (tests give the interpreter running them). It answers a plain `newsgen build` of the same output folder that
+    asks what changed (watchask.py)."""
 
-    def __init__(self, root: Path, options: Sequence[str], quiet: bool = False,
+    def __init__(self, root: Path, out: Path, args: Sequence[str] = (), quiet: bool = False,
                  program: Sequence[str] = (sys.executable, "-m", "newsgen")) -> None:
-        self.root = root
-        self.options = list(options)
+        self.root, self.out = root, out
+        self.options = ["--site", str(root), "--out", str(out), *args]
         self.quiet = quiet
         self.program = list(program)
         self.changes = ChangeQueue()
@@ -52,39 +56,53 @@ class WatchBuild:
         self.verify_every = VERIFY_EVERY
         self.builds = 0
         self.failed = False  # did the last build fail
+        self.missed = False  # did the last check of every file find something the watcher had not reported
         self._child: subprocess.Popen[bytes] | None = None
+        self._answering: Answering | None = None
+        self._questions: list[Callable[..., None]] = []  # the replies of watchask.Answering's questions waiting
+        self._told: list[str] = []  # what the builds since the first of them printed
+        self._lock = threading.Lock()
 
     def start(self) -> None:
         """The watcher first (what is saved while the first build runs is not lost), then that build."""
         self.watcher.start()
         self._note(f"building {self.root} ...")
         self.verify(first=True)
+        self._answering = Answering(str(self.root), str(self.out), self._asked)
         self._note("watching content/, templates/, static/ and newsgen.yaml · Ctrl-C to stop")
 
     def loop(self, until: float | None = None) -> None:
         """Build each batch of changes, and verify when idle, until Ctrl-C (or `until`, time.monotonic())."""
         while until is None or time.monotonic() < until:
             idle_for = self.verified + self.verify_every - time.monotonic()
-            batch = self.changes.get(timeout=max(0.0, min(idle_for, 0.5)))
+            batch = None if self._asking() else self.changes.get(timeout=max(0.0, min(idle_for, 0.5)))
             change = rebuild_for(batch) if batch else None
             if change is not None:
-                self.changed(change.describe(), [str(self.root / rel) for rel in change.paths])
+                self.changed(change.describe(), change.paths)
+            elif self._asking():
+                self._answer()
             elif idle_for <= 0 and not self.changes.pending():
                 self.verify()
 
-    def changed(self, what: str, paths: list[str]) -> None:
-        """A build of the files the watcher reported (`newsgen build --changed -`, their paths on stdin)."""
-        self._build([*self.options, "--changed", "-"], what, "\n".join(paths).encode())
+    def changed(self, what: str, paths: Sequence[str]) -> list[str] | None:
+        """A build of the files the watcher reported (`newsgen build --changed -`, their paths on stdin): the
+        lines it printed, None when it failed."""
+        given = "\n".join(str(self.root / rel) for rel in paths).encode()
+        return self._build([*self.options, "--changed", "-"], what, given)
 
     def verify(self, first: bool = False) -> None:
         """A plain build: every file checked. Said only when it wrote or removed something (or failed)."""
         started = time.monotonic()
-        self._build(self.options, "" if first else "a check of every file", None, quiet_if_nothing=not first)
+        lines = self._build(self.options, "" if first else "a check of every file", None, quiet_if_nothing=not first)
+        self.missed = not first and lines is not None and not all(_NOTHING_DONE.search(s) for s in lines)
         self.verified = time.monotonic()
         self.verify_every = max(VERIFY_EVERY, VERIFY_SHARE * (self.verified - started))
 
     def stop(self) -> None:
         """Stop the watcher, and a build still running (it leaves the output as it was)."""
+        if self._answering is not None:
+            self._answering.close()
+        self._reply_all(None, "it stopped")
         self.changes.close()
         self.watcher.stop()
         child, self._child = self._child, None
@@ -96,13 +114,49 @@ class WatchBuild:
                 child.kill()
                 child.wait()
 
+    # ------------------------------------------------------------------ a plain build's question
+
+    def _asked(self, reply: Callable[..., None]) -> None:
+        """(Answering's thread) A plain `newsgen build` asks what changed: answered by the loop."""
+        with self._lock:
+            if not self._questions:
+                self._told = []
+            self._questions.append(reply)
+        self.changes.wake()
+
+    def _asking(self) -> bool:
+        with self._lock:
+            return bool(self._questions)
+
+    def _answer(self) -> None:
+        """Every change saved before the question handed over by the watcher (`Watcher.sync`), what is waiting
+        built now, and the questions answered: the lines of the builds made since they were asked, or why the
+        watcher cannot vouch for the output (the asker then checks every file itself)."""
+        synced = self.watcher.sync()
+        batch = self.changes.take_all()
+        change = rebuild_for(batch) if batch else None
+        lines = self.changed(change.describe(), change.paths) if change is not None else []
+        reason = ("its file watcher does not see every folder" if not self.watcher.complete else
+                  "its file watcher did not answer" if not synced else
+                  "its last build failed" if self.failed or lines is None else
+                  "its last check of every file found a change it had not seen" if self.missed else "")
+        self._reply_all(None if reason else self._told, reason)
+
+    def _reply_all(self, lines: list[str] | None, reason: str) -> None:
+        with self._lock:
+            questions, self._questions = self._questions, []
+        for reply in questions:
+            reply(lines, reason)
+
     # ------------------------------------------------------------------ one build
 
-    def _build(self, args: list[str], what: str, given: bytes | None, quiet_if_nothing: bool = False) -> None:
+    def _build(self, args: list[str], what: str, given: bytes | None, quiet_if_nothing: bool = False
+               ) -> list[str] | None:
         self.builds += 1
         child = self._child = subprocess.Popen(  # noqa: S603 - this program, with the user's own options
             [*self.program, "build", *args], stdin=subprocess.PIPE if given is not None else subprocess.DEVNULL,
-            stdout=subprocess.PIPE)  # (errors and warnings go straight to the terminal, as the child says them)
+            stdout=subprocess.PIPE,  # (errors and warnings go straight to the terminal, as the child says them)
+            env={**os.environ, CHECK_EVERY_FILE: "1"})  # (a plain build must not ask this loop, which waits for it)
         said, _ = child.communicate(given)
         self._child = None
         lines = said.decode("utf-8", "replace").splitlines()
@@ -110,12 +164,15 @@ class WatchBuild:
             self.failed = True
             self._note(f"{what + ': ' if what else ''}the build failed; the output is as the last good build left "
                        "it (save a fix and it builds again)", sys.stderr)
-            return
+            return None
         was_failing, self.failed = self.failed, False
-        if self.quiet or (quiet_if_nothing and not was_failing and all(_NOTHING_DONE.search(s) for s in lines)):
-            return
-        for line in lines:
-            self._note(f"{what}: {line}" if what else line)
+        with self._lock:
+            if self._questions:
+                self._told += lines
+        if not (self.quiet or (quiet_if_nothing and not was_failing and all(_NOTHING_DONE.search(s) for s in lines))):
+            for line in lines:
+                self._note(f"{what}: {line}" if what else line)
+        return lines
 
     def _note(self, line: str, stream: object = None) -> None:
         if not self.quiet or stream is sys.stderr:
@@ -125,8 +182,7 @@ class WatchBuild:
 def run(site: Path, out: Path | None, args: list[str], quiet: bool = False) -> None:
     """`newsgen build --watch` (commands.build): `args`, the build's other options as given."""
     root = site.absolute()
-    target = out.absolute() if out is not None else root / "public"
-    loop = WatchBuild(root, ["--site", str(root), "--out", str(target), *args], quiet)
+    loop = WatchBuild(root, out.absolute() if out is not None else root / "public", args, quiet)
     try:
         loop.start()
         loop.loop()

@@ -5,7 +5,10 @@ build from nothing."""
 
 from __future__ import annotations
 
+import os
+import shutil
 import signal
+import stat
 import subprocess
 import threading
 import time
@@ -93,8 +96,7 @@ def test_each_save_is_built_until_ctrl_c(site: Path, tmp_path: Path) -> None:
 
 
 def test_an_output_file_deleted_by_hand_is_written_again_by_the_check_when_idle(site: Path, tmp_path: Path) -> None:
-    loop = watchbuild.WatchBuild(site, ["--site", str(site), "--out", str(site / "public")],
-                                 program=console_script())
+    loop = watchbuild.WatchBuild(site, site / "public", program=console_script())
     try:
         loop.start()
         assert loop.verify_every >= watchbuild.VERIFY_EVERY  # (at the least; longer after a long build)
@@ -112,3 +114,78 @@ def test_watch_and_changed_together_is_a_one_line_mistake(site: Path) -> None:
                           cwd=site, capture_output=True, text=True, timeout=60, check=False)
     assert proc.returncode == 1
     assert proc.stderr.count("\n") == 1 and "leave out --changed" in proc.stderr
+
+
+# ---------------------------------------------------------------------------- a plain build asks the watcher
+
+
+def _build(root: Path, *args: str, env: dict[str, str] | None = None, status: int = 0) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run([*console_script(), "build", *args], cwd=root, capture_output=True, text=True, timeout=120,
+                          check=False, env=env)
+    assert proc.returncode == status, proc.stderr
+    assert "Traceback" not in proc.stderr
+    return proc
+
+
+ASKED = "asked the running `newsgen build --watch`"
+
+
+def test_a_plain_build_asks_the_watcher_and_sees_every_save_made_before_it(site: Path, tmp_path: Path) -> None:
+    watching = Running(site)
+    try:
+        watching.wait_for(watching.said("watching content/"))
+        proc = _build(site, "-v")
+        assert proc.stdout.startswith(ASKED) and " 0 rendered, " in proc.stdout
+        story = site / "content/politics/story-12.md"
+        for n in range(5):  # each save, then the build at once: the watcher has seen it (Watcher.sync)
+            story.write_text(story.read_text("utf-8") + f"\nParagraph {n} of the update.\n", encoding="utf-8")
+            proc = _build(site, "-v")
+            assert proc.stdout.startswith(ASKED), proc.stdout
+            assert f"Paragraph {n} of the update." in _page(site, "politics/story-number-12/index.html")
+        # what the builds made is what a build from nothing makes, and what a build that checks every file finds
+        _same_as_a_build_from_nothing(site, tmp_path)
+        itself = _build(site, "-v", env={**os.environ, "NEWSGEN_CHECK_EVERY_FILE": "1"})
+        assert ASKED not in itself.stdout and " 0 rendered, " in itself.stdout
+        # other options: another build, that checks every file itself
+        other = _build(site, "-v", "--drafts", "--out", str(tmp_path / "with-drafts"))
+        assert ASKED not in other.stdout
+    finally:
+        assert watching.stop() == 0
+
+
+def test_a_watcher_that_cannot_vouch_for_the_output_leaves_the_build_to_check_every_file(site: Path) -> None:
+    watching = Running(site)
+    try:
+        watching.wait_for(watching.said("watching content/"))
+        # a mistake: the watcher's build failed, so the plain build checks for itself and says what is wrong
+        story = site / "content/politics/story-12.md"
+        good = story.read_text("utf-8")
+        story.write_text("---\ntitle: [unclosed\n---\nText.\n", encoding="utf-8")
+        failed = _build(site, status=1)
+        assert failed.stderr.splitlines()[0].startswith("content/politics/story-12.md:2: ")
+        # an output folder emptied by hand: the last build's manifest is gone, so the build looks closely
+        story.write_text(good + "\nFixed.\n", encoding="utf-8")
+        assert ASKED in _build(site, "-v").stdout
+        shutil.rmtree(site / "public")
+        proc = _build(site, "-v")
+        assert ASKED not in proc.stdout and (site / "public/index.html").is_file()
+    finally:
+        assert watching.stop() == 0
+
+
+def test_a_watcher_killed_leaves_its_socket_and_the_build_goes_on_without_it(site: Path) -> None:
+    watching = Running(site)
+    watching.wait_for(watching.said("watching content/"))
+    sockets = list((site / ".newsgen-cache").glob("watch-*.sock"))
+    assert len(sockets) == 1 and stat.S_IMODE(sockets[0].stat().st_mode) == 0o600
+    watching.proc.kill()
+    watching.proc.wait(timeout=30)
+    proc = _build(site, "-v")
+    assert ASKED not in proc.stdout and " 0 rendered, " in proc.stdout
+    again = Running(site)  # (a new watcher takes the place of the one killed)
+    try:
+        again.wait_for(again.said("watching content/"))
+        assert _build(site, "-v").stdout.startswith(ASKED)
+    finally:
+        assert again.stop() == 0
+    assert not list((site / ".newsgen-cache").glob("watch-*.sock"))

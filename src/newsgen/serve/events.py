@@ -64,6 +64,11 @@ class Coalescer:
         self._peeked = True
         return 0.0, set(self._paths)
 
+    def take_all(self) -> set[str]:
+        """Every path waiting, due or not (a build is wanted now); they are then emptied."""
+        batch, self._paths = self._paths, set()
+        return batch
+
     def take(self, now: float) -> set[str] | None:
         """The batch, if it is due; it is then emptied."""
         if self.due_in(now) != 0.0:
@@ -81,6 +86,7 @@ class ChangeQueue:
         self._clock = clock
         self._cond = threading.Condition()
         self._closed = False
+        self._woken = False
 
     def put(self, paths: Iterable[str]) -> None:
         with self._cond:
@@ -104,6 +110,9 @@ class ChangeQueue:
         deadline = None if timeout is None else self._clock() + timeout
         with self._cond:
             while not self._closed:
+                if self._woken:
+                    self._woken = False
+                    return None
                 now = self._clock()
                 batch = self._coalescer.take(now)
                 if batch is not None:
@@ -119,6 +128,17 @@ class ChangeQueue:
                 # bounded waits keep Ctrl-C responsive on the main thread
                 self._cond.wait(0.5 if wait is None else min(wait, 0.5))
             return None
+
+    def take_all(self) -> set[str]:
+        """Every path waiting, due or not: a build of them is wanted now."""
+        with self._cond:
+            return self._coalescer.take_all()
+
+    def wake(self) -> None:
+        """A waiting `next` returns None now: the loop has something else to do."""
+        with self._cond:
+            self._woken = True
+            self._cond.notify_all()
 
     def close(self) -> None:
         with self._cond:

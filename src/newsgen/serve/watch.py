@@ -57,11 +57,13 @@ def event_paths(event: FileSystemEvent, root: Path) -> list[str]:
 
 
 class _Handler(FileSystemEventHandler):
-    def __init__(self, watcher: Watcher) -> None:
-        self.watcher = watcher
+    """The events of one watch (`folder`: the path watched): `Watcher.sync` tells its own from another's."""
+
+    def __init__(self, watcher: Watcher, folder: str) -> None:
+        self.watcher, self.folder = watcher, folder
 
     def on_any_event(self, event: FileSystemEvent) -> None:
-        self.watcher.handle(event)
+        self.watcher.handle(event, self.folder)
 
 
 class Watcher:
@@ -72,12 +74,14 @@ class Watcher:
         self.root = root.resolve()
         self.on_change = on_change
         self._observer = observer or Observer()
-        self._handler = _Handler(self)
         self._watches: dict[str, ObservedWatch] = {}
         self._lock = threading.Lock()
+        self.complete = True  # False once a folder could not be watched: a change may go unreported
+        self._waiting: set[str] = set()  # watched folders whose own attribute event `sync` waits for
+        self._synced = threading.Event()
 
     def start(self) -> None:
-        self._observer.schedule(self._handler, str(self.root), recursive=False)
+        self._observer.schedule(_Handler(self, str(self.root)), str(self.root), recursive=False)
         for name in WATCHED_FOLDERS:
             self._watch_folder(name)
         try:  # (watchdog adds its inotify watches here: out of them, the periodic walk still finds changes)
@@ -86,13 +90,40 @@ class Watcher:
             log.warning("cannot watch %s: %s (saved files are found by a walk of the site every 30 s; on Linux, "
                         "raise fs.inotify.max_user_watches)", self.root, exc.strerror or exc)
             self._observer.unschedule_all()
+            self.complete = False
 
     def stop(self) -> None:
         self._observer.stop()
         if self._observer.ident is not None:  # (started: a Ctrl-C may come while watchdog starts it)
             self._observer.join(timeout=5)
 
-    def handle(self, event: FileSystemEvent) -> None:
+    def sync(self, timeout: float = 5.0) -> bool:
+        """True once every change made to the watched files before this call has been handed to `on_change`
+        (watchman's cookies): each watched folder's times are set to what they are, which changes only its
+        ctime (no stamp of a build), and the watch's event of that comes after every earlier one of that watch
+        (inotify keeps each watch's events in order, and watchdog hands them over in that order). False when
+        it cannot be told (a folder whose times cannot be set, no event within `timeout` seconds)."""
+        with self._lock:
+            folders = [str(self.root), *(str(self.root / name) for name in self._watches)]
+            self._waiting = set(folders)
+            self._synced.clear()
+        try:
+            for folder in folders:
+                st = os.stat(folder)
+                os.utime(folder, ns=(st.st_atime_ns, st.st_mtime_ns))
+            return self._synced.wait(timeout)
+        except OSError:
+            return False
+        finally:
+            with self._lock:
+                self._waiting = set()
+
+    def handle(self, event: FileSystemEvent, folder: str = "") -> None:
+        if self._waiting and event.event_type == EVENT_TYPE_ATTRIB and os.fsdecode(event.src_path) == folder:
+            with self._lock:  # (`sync`'s: the folder's own event, from its own watch)
+                self._waiting.discard(folder)
+                if not self._waiting:
+                    self._synced.set()
         paths = event_paths(event, self.root)
         if not paths:
             return
@@ -114,9 +145,10 @@ class Watcher:
             if not folder.is_dir():
                 return
             try:
-                self._watches[name] = self._observer.schedule(self._handler, str(folder), recursive=True)
+                self._watches[name] = self._observer.schedule(_Handler(self, str(folder)), str(folder), recursive=True)
             except OSError as exc:  # e.g. out of inotify watches: say so, keep serving
                 log.warning("cannot watch %s: %s", folder, exc)
+                self.complete = False
 
 
 def modified_since(root: Path, since_ns: int) -> list[str]:
