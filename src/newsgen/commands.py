@@ -115,7 +115,7 @@ def build(site: Path, out: Path | None, drafts: bool, future: bool, base_url: st
             raise click.UsageError("--watch finds what changed itself: leave out --changed")
         from .watchbuild import run
 
-        given = {"--drafts": drafts, "--future": future, "-q": quiet, "-v": verbose}
+        given = {"--drafts": drafts, "--future": future, "-v": verbose}  # (-q: the loop's: it reads each summary)
         run(site, out, [name for name, on in given.items() if on] + (["--base-url", base_url] if base_url else [])
             + (["--jobs", str(jobs)] if jobs else []), quiet)
         return

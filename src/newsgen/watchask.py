@@ -74,6 +74,8 @@ class Answering:
         self.path = place(root, out)
         self._on_question = on_question
         self._sock: socket.socket | None = None
+        if not hasattr(socket, "AF_UNIX"):  # (Windows' Python: no one asks there, `cli._no_change` is for POSIX)
+            return
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)

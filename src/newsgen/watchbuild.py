@@ -36,7 +36,13 @@ from .watchask import CHECK_EVERY_FILE, Answering
 
 VERIFY_EVERY = 30.0  # seconds idle between plain builds (every file checked), at least
 VERIFY_SHARE = 10  # ... and at least this many times as long as the last one took
-_NOTHING_DONE = re.compile(r" 0 files written, 0 removed in ")  # (BuildResult.summary of a build that wrote nothing)
+_DONE = re.compile(r" (\d+) files written, (\d+) removed in [\d.]+ s$")  # (the end of BuildResult.summary)
+
+
+def wrote_nothing(lines: Sequence[str]) -> bool:
+    """Whether a build's summary line (the last one of its lines) says it wrote and removed nothing."""
+    done = _DONE.search(lines[-1]) if lines else None
+    return done is not None and done[1] == done[2] == "0"
 
 
 class WatchBuild:
@@ -94,7 +100,7 @@ class WatchBuild:
         """A plain build: every file checked. Said only when it wrote or removed something (or failed)."""
         started = time.monotonic()
         lines = self._build(self.options, "" if first else "a check of every file", None, quiet_if_nothing=not first)
-        self.missed = not first and lines is not None and not all(_NOTHING_DONE.search(s) for s in lines)
+        self.missed = not first and lines is not None and not wrote_nothing(lines)
         self.verified = time.monotonic()
         self.verify_every = max(VERIFY_EVERY, VERIFY_SHARE * (self.verified - started))
 
@@ -169,7 +175,7 @@ class WatchBuild:
         with self._lock:
             if self._questions:
                 self._told += lines
-        if not (self.quiet or (quiet_if_nothing and not was_failing and all(_NOTHING_DONE.search(s) for s in lines))):
+        if not (self.quiet or (quiet_if_nothing and not was_failing and wrote_nothing(lines))):
             for line in lines:
                 self._note(f"{what}: {line}" if what else line)
         return lines
@@ -191,4 +197,4 @@ def run(site: Path, out: Path | None, args: list[str], quiet: bool = False) -> N
     finally:
         loop.stop()
     with contextlib.suppress(OSError):  # (the terminal may be gone)
-        say(f"{time.strftime('%H:%M:%S')} stopped")
+        loop._note("stopped")

@@ -189,3 +189,29 @@ def test_a_watcher_killed_leaves_its_socket_and_the_build_goes_on_without_it(sit
     finally:
         assert again.stop() == 0
     assert not list((site / ".newsgen-cache").glob("watch-*.sock"))
+
+
+def test_a_quiet_watcher_prints_nothing_and_still_answers(site: Path) -> None:
+    watching = Running(site, "-q")
+    try:
+        watching.wait_for(lambda: bool(list((site / ".newsgen-cache").glob("watch-*.sock"))))
+        story = site / "content/politics/story-12.md"
+        story.write_text(story.read_text("utf-8") + "\nA quiet update.\n", encoding="utf-8")
+        proc = _build(site, "-v")
+        assert proc.stdout.startswith(ASKED) and " 0 rendered, " not in proc.stdout
+        assert "A quiet update." in _page(site, "politics/story-number-12/index.html")
+    finally:
+        assert watching.stop() == 0
+    assert watching.out == [] and watching.err == []
+
+
+@pytest.mark.parametrize(("lines", "nothing"), [
+    (["25 articles, 71 pages: 0 rendered, 71 unchanged, 0 files written, 0 removed in 0.01 s"], True),
+    (["time: start 0.01 s", "25 articles, 71 pages: 3 rendered, 68 unchanged, 0 files written, 0 removed in 0.09 s"],
+     True),
+    (["25 articles, 71 pages: 3 rendered, 68 unchanged, 10 files written, 0 removed in 0.09 s"], False),
+    (["25 articles, 71 pages: 0 rendered, 71 unchanged, 0 files written, 1 removed in 0.09 s"], False),
+    ([], False),
+])
+def test_what_a_check_of_every_file_found(lines: list[str], nothing: bool) -> None:
+    assert watchbuild.wrote_nothing(lines) is nothing

@@ -127,3 +127,14 @@ def test_queue_next_shows_an_editors_save_before_the_batch_is_due() -> None:
     assert q.pending()
     assert q.next(timeout=5, early=0.01) == (True, {"content/a.md"})
     assert not q.pending()
+
+
+def test_wake_makes_a_waiting_next_return_and_take_all_takes_what_is_not_due() -> None:
+    queue = ChangeQueue(quiet=10.0)
+    queue.put(["content/a.md"])
+    threading.Timer(0.05, queue.wake).start()
+    started = time.monotonic()
+    assert queue.next(timeout=5.0) is None
+    assert time.monotonic() - started < 2.0
+    assert queue.take_all() == {"content/a.md"}
+    assert not queue.pending() and queue.take_all() == set()

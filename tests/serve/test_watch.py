@@ -161,3 +161,32 @@ def test_a_watcher_stopped_before_it_started_and_one_out_of_inotify_watches(tmp_
     assert any("cannot watch" in r.getMessage() and "inotify watch limit reached" in r.getMessage()
                for r in caplog.records)
     watcher.stop()
+
+
+def test_sync_returns_once_every_earlier_save_was_handed_over(site: Path) -> None:
+    """Watcher.sync (a plain `newsgen build` asking `newsgen build --watch`): whatever was saved before it is
+    reported by the time it returns, in every watched folder, with no sleep between the save and the sync;
+    and the folders' stamps (mtime, size) are as they were."""
+    (site / "static" / "site.css").write_text("body {}\n")
+    seen = Seen()
+    watcher = Watcher(site, seen)
+    watcher.start()
+    try:
+        stamps = [(site / name).stat() for name in ("", "content", "static")]
+        for n in range(20):
+            rel = ["content/politics/a.md", "static/site.css", "newsgen.yaml"][n % 3]
+            (site / rel).write_text(f"version {n}\n")
+            assert watcher.sync()
+            with seen._cond:
+                assert rel in seen.paths, n
+            seen.clear()
+        for before, name in zip(stamps, ("", "content", "static"), strict=True):
+            after = (site / name).stat()
+            assert (after.st_mtime_ns, after.st_size) == (before.st_mtime_ns, before.st_size)
+    finally:
+        watcher.stop()
+
+
+def test_sync_of_a_watcher_that_sees_nothing_says_so(site: Path) -> None:
+    watcher = Watcher(site, lambda paths: None)  # (never started: no event comes)
+    assert watcher.sync(timeout=0.2) is False
