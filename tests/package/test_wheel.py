@@ -3,6 +3,7 @@ and installed into a fresh virtual environment runs `newsgen init`, `new`, `buil
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 import tarfile
@@ -119,6 +120,25 @@ def test_the_installed_wheel_makes_builds_and_checks_a_site(installed: Installed
     assert lxml.html.fromstring(article.read_bytes()).findtext(".//h1") == "Ferry timetable changes"
     for asset in ("theme/newsgen.css", "theme/favicon.svg", "feed.xml", "sitemap.xml"):
         assert (public / asset).is_file(), asset
+
+
+def test_the_installed_wheel_watches_and_answers_a_plain_build(installed: Installed, tmp_path: Path) -> None:
+    """`newsgen build --watch` starts its builds with the venv's own interpreter (`python -m newsgen`), and a
+    plain `newsgen build` of the venv asks it."""
+    installed.newsgen("init", "watched", cwd=tmp_path)
+    site = tmp_path / "watched"
+    watching = subprocess.Popen([installed.bin / "newsgen", "build", "--watch"], cwd=site, env=installed.env,
+                                text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        said = [watching.stdout.readline() for _ in range(3)]  # type: ignore[union-attr]
+        assert "watching content/" in said[2], said
+        story = next((site / "content").rglob("*.md"))
+        story.write_text(story.read_text(encoding="utf-8") + "\nA line added while watched.\n", encoding="utf-8")
+        asked = installed.newsgen("build", "-v", cwd=site).stdout
+        assert asked.startswith("asked the running `newsgen build --watch`") and " 0 rendered, " not in asked
+    finally:
+        watching.send_signal(signal.SIGINT)
+        assert watching.wait(timeout=60) == 0, watching.stderr.read()  # type: ignore[union-attr]
 
 
 def test_the_installed_wheel_serves_the_live_reload_client(installed: Installed, tmp_path: Path) -> None:
