@@ -188,15 +188,26 @@ def _no_change(args: list[str], program: _Program) -> tuple[str, Inputs] | None:
 
 def _watcher_said(site: str, out: str, key: str, options: dict[str, str], started: float) -> bool:
     """A running `newsgen build --watch` of this output folder built what changed (watchask.py): what it
-    printed is said, once the last build's snapshot shows these options, the clock before its horizon and the
-    output's manifest as it left it. False when there is no such watcher, or it cannot vouch for the output."""
-    from .watchask import ask
+    printed is said, when the last build's snapshot shows these options, before and after the question, the
+    clock before its horizon and the output's manifest as that build left it. False when there is no such
+    watcher or it cannot vouch for the output (with -v: why), and the build checks every file."""
+    from .watchask import ask, place
 
-    lines = ask(site, out)
-    if lines is None:
+    if not os.path.lexists(place(site, out)):  # noqa: PTH114 - (no pathlib here)
+        return False
+    from .incremental import snapshot
+
+    last = snapshot.load(site, out)
+    if last is not None and last.key != key:  # (a watcher with other options: not asked, not waited for)
+        return False
+    said = ask(site, out)
+    if isinstance(said, str):
+        if said and "verbose" in options:
+            from .buildcommand import say
+
+            say(f"the running `newsgen build --watch` cannot vouch for the output: {said}; every file checked")
         return False
     from .fileio import MANIFEST, identity
-    from .incremental import snapshot
 
     last = snapshot.load(site, out)
     if (last is None or last.key != key or not snapshot.in_time(last, time.time()) or last.manifest is None
@@ -207,7 +218,7 @@ def _watcher_said(site: str, out: str, key: str, options: dict[str, str], starte
 
         if "verbose" in options:
             say("asked the running `newsgen build --watch`: it built what was saved (no file checked here)")
-        for line in lines or [_nothing_done(last, started)]:
+        for line in said or [_nothing_done(last, started)]:
             say(line)
     return True
 

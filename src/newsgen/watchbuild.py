@@ -28,11 +28,11 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .buildcommand import say
+from .buildcommand import fail, say
 from .serve.changes import rebuild_for
 from .serve.events import ChangeQueue
 from .serve.watch import Watcher
-from .watchask import CHECK_EVERY_FILE, Answering
+from .watchask import CHECK_EVERY_FILE, Answering, Taken
 
 VERIFY_EVERY = 30.0  # seconds idle between plain builds (every file checked), at least
 VERIFY_SHARE = 10  # ... and at least this many times as long as the last one took
@@ -60,57 +60,63 @@ class WatchBuild:
         self.watcher = Watcher(root, self.changes.put)
         self.verified = 0.0  # time.monotonic() when the last plain build ended
         self.verify_every = VERIFY_EVERY
-        self.builds = 0
         self.failed = False  # did the last build fail
         self.missed = False  # did the last check of every file find something the watcher had not reported
+        self.outstanding: set[str] = set()  # files saved whose build failed: named again by the next one
+        self.whole = True  # the next build checks every file (the first, or after a plain build failed)
         self._child: subprocess.Popen[bytes] | None = None
         self._answering: Answering | None = None
         self._questions: list[Callable[..., None]] = []  # the replies of watchask.Answering's questions waiting
-        self._told: list[str] = []  # what the builds since the first of them printed
+        self._told: list[str] = []  # what the builds since the first of them was asked printed
         self._lock = threading.Lock()
 
     def start(self) -> None:
-        """The watcher first (what is saved while the first build runs is not lost), then that build."""
+        """The socket (Taken: another watcher of this output folder runs), the watcher (what is saved while
+        the first build runs is not lost), then that build."""
+        self._answering = Answering(str(self.root), str(self.out), self._asked)
         self.watcher.start()
         self._note(f"building {self.root} ...")
         self.verify(first=True)
-        self._answering = Answering(str(self.root), str(self.out), self._asked)
         self._note("watching content/, templates/, static/ and newsgen.yaml · Ctrl-C to stop")
 
     def loop(self, until: float | None = None) -> None:
-        """Build each batch of changes, and verify when idle, until Ctrl-C (or `until`, time.monotonic())."""
+        """Build each batch of changes, answer questions, and check every file when idle, until Ctrl-C (or
+        `until`, time.monotonic())."""
         while until is None or time.monotonic() < until:
+            if self._asking():
+                self._answer()
+                continue
             idle_for = self.verified + self.verify_every - time.monotonic()
-            batch = None if self._asking() else self.changes.get(timeout=max(0.0, min(idle_for, 0.5)))
+            wait = 0.5 if self.changes.pending() else max(0.0, min(idle_for, 0.5))  # (never a loop that spins)
+            batch = self.changes.get(timeout=wait)
             change = rebuild_for(batch) if batch else None
             if change is not None:
                 self.changed(change.describe(), change.paths)
-            elif self._asking():
-                self._answer()
-            elif idle_for <= 0 and not self.changes.pending():
-                self.verify()
+            elif idle_for <= 0 and not self._asking():
+                self.verify()  # (even while saves keep coming: it builds them too)
 
     def changed(self, what: str, paths: Sequence[str]) -> list[str] | None:
-        """A build of the files the watcher reported (`newsgen build --changed -`, their paths on stdin): the
-        lines it printed, None when it failed."""
-        given = "\n".join(str(self.root / rel) for rel in paths).encode()
-        return self._build([*self.options, "--changed", "-"], what, given)
+        """A build of the files the watcher reported and of those whose build failed (`newsgen build --changed
+        -`, their paths on stdin), or of every file when the last plain build failed: the lines it printed,
+        None when it failed."""
+        named = self.outstanding | set(paths)
+        if self.whole or any("\n" in rel for rel in named):
+            return self._plain(what)
+        lines = self._build([*self.options, "--changed", "-"], what, b"\n".join(
+            os.fsencode(self.root / rel) for rel in sorted(named)))
+        self.outstanding = named if lines is None else set()
+        return lines
 
     def verify(self, first: bool = False) -> None:
         """A plain build: every file checked. Said only when it wrote or removed something (or failed)."""
         started = time.monotonic()
-        lines = self._build(self.options, "" if first else "a check of every file", None, quiet_if_nothing=not first)
+        lines = self._plain("" if first else "a check of every file", quiet_if_nothing=not first)
         self.missed = not first and lines is not None and not wrote_nothing(lines)
         self.verified = time.monotonic()
         self.verify_every = max(VERIFY_EVERY, VERIFY_SHARE * (self.verified - started))
 
     def stop(self) -> None:
-        """Stop the watcher, and a build still running (it leaves the output as it was)."""
-        if self._answering is not None:
-            self._answering.close()
-        self._reply_all(None, "it stopped")
-        self.changes.close()
-        self.watcher.stop()
+        """Stop a build still running (it leaves the output as it was), the questions and the watcher."""
         child, self._child = self._child, None
         if child is not None and child.poll() is None:
             child.terminate()
@@ -119,6 +125,11 @@ class WatchBuild:
             except subprocess.TimeoutExpired:
                 child.kill()
                 child.wait()
+        if self._answering is not None:
+            self._answering.close()
+        self._reply(self._take_questions()[0], [], "it stopped")
+        self.changes.close()
+        self.watcher.stop()
 
     # ------------------------------------------------------------------ a plain build's question
 
@@ -134,10 +145,18 @@ class WatchBuild:
         with self._lock:
             return bool(self._questions)
 
+    def _take_questions(self) -> tuple[list[Callable[..., None]], list[str]]:
+        with self._lock:
+            questions, self._questions = self._questions, []
+            told, self._told = self._told, []
+        return questions, told
+
     def _answer(self) -> None:
-        """Every change saved before the question handed over by the watcher (`Watcher.sync`), what is waiting
-        built now, and the questions answered: the lines of the builds made since they were asked, or why the
-        watcher cannot vouch for the output (the asker then checks every file itself)."""
+        """The questions asked so far answered (those asked later wait for the next round): every change saved
+        before them handed over by the watcher (`Watcher.sync`), what is waiting built now, and the lines of the
+        builds since they were asked; or why the watcher cannot vouch for the output (the asker then checks
+        every file itself)."""
+        questions, told = self._take_questions()
         synced = self.watcher.sync()
         batch = self.changes.take_all()
         change = rebuild_for(batch) if batch else None
@@ -146,19 +165,24 @@ class WatchBuild:
                   "its file watcher did not answer" if not synced else
                   "its last build failed" if self.failed or lines is None else
                   "its last check of every file found a change it had not seen" if self.missed else "")
-        self._reply_all(None if reason else self._told, reason)
+        self._reply(questions, [*told, *(lines or [])], reason)
 
-    def _reply_all(self, lines: list[str] | None, reason: str) -> None:
-        with self._lock:
-            questions, self._questions = self._questions, []
+    @staticmethod
+    def _reply(questions: list[Callable[..., None]], lines: list[str], reason: str) -> None:
         for reply in questions:
-            reply(lines, reason)
+            reply(None if reason else lines, reason)
 
     # ------------------------------------------------------------------ one build
 
+    def _plain(self, what: str, quiet_if_nothing: bool = False) -> list[str] | None:
+        lines = self._build(self.options, what, None, quiet_if_nothing)
+        self.whole = lines is None
+        if lines is not None:
+            self.outstanding = set()
+        return lines
+
     def _build(self, args: list[str], what: str, given: bytes | None, quiet_if_nothing: bool = False
                ) -> list[str] | None:
-        self.builds += 1
         child = self._child = subprocess.Popen(  # noqa: S603 - this program, with the user's own options
             [*self.program, "build", *args], stdin=subprocess.PIPE if given is not None else subprocess.DEVNULL,
             stdout=subprocess.PIPE,  # (errors and warnings go straight to the terminal, as the child says them)
@@ -186,15 +210,32 @@ class WatchBuild:
 
 
 def run(site: Path, out: Path | None, args: list[str], quiet: bool = False) -> None:
-    """`newsgen build --watch` (commands.build): `args`, the build's other options as given."""
+    """`newsgen build --watch` (commands.build): `args`, the build's other options as given. What would fail
+    every build (no newsgen.yaml, an output folder refused, another watcher of it) is one line and status 1."""
+    from .config import CONFIG_NAME
+    from .errors import BuildError, Diagnostic
+    from .output_guard import check_output_folder
+
     root = site.absolute()
-    loop = WatchBuild(root, out.absolute() if out is not None else root / "public", args, quiet)
+    target = out.absolute() if out is not None else root / "public"
+    problems = [Diagnostic(CONFIG_NAME, None, f"no {CONFIG_NAME} in {root}",
+                           "run newsgen build --watch in the site folder, or pass --site")] if not (
+        root / CONFIG_NAME).is_file() else check_output_folder(target, root, ours=True)
+    if problems:
+        fail(BuildError(problems), "")
+    loop = WatchBuild(root, target, args, quiet)
+    taken = False
     try:
         loop.start()
         loop.loop()
     except KeyboardInterrupt:
         pass
+    except Taken:
+        taken = True
     finally:
         loop.stop()
+    if taken:
+        fail(BuildError([Diagnostic(str(target), None, "another `newsgen build --watch` builds this folder",
+                                    "stop it first, or use another --out")]), "")
     with contextlib.suppress(OSError):  # (the terminal may be gone)
         loop._note("stopped")

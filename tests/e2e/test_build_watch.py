@@ -102,7 +102,10 @@ def test_an_output_file_deleted_by_hand_is_written_again_by_the_check_when_idle(
         assert loop.verify_every >= watchbuild.VERIFY_EVERY  # (at the least; longer after a long build)
         (site / "public/feed.xml").unlink()
         loop.verify_every = 0.5
-        loop.loop(until=time.monotonic() + 3)
+        deadline = time.monotonic() + 60
+        while not (site / "public/feed.xml").is_file() and time.monotonic() < deadline:
+            loop.loop(until=time.monotonic() + 0.5)
+        assert loop.missed  # (until a check finds nothing to do, a plain build that asks checks every file)
     finally:
         loop.stop()
     assert (site / "public/feed.xml").is_file()
@@ -197,8 +200,8 @@ def test_a_quiet_watcher_prints_nothing_and_still_answers(site: Path) -> None:
         watching.wait_for(lambda: bool(list((site / ".newsgen-cache").glob("watch-*.sock"))))
         story = site / "content/politics/story-12.md"
         story.write_text(story.read_text("utf-8") + "\nA quiet update.\n", encoding="utf-8")
-        proc = _build(site, "-v")
-        assert proc.stdout.startswith(ASKED) and " 0 rendered, " not in proc.stdout
+        proc = _build(site, "-v")  # (asked while its first build may still run: answered after it)
+        assert proc.stdout.startswith(ASKED)
         assert "A quiet update." in _page(site, "politics/story-number-12/index.html")
     finally:
         assert watching.stop() == 0
@@ -215,3 +218,87 @@ def test_a_quiet_watcher_prints_nothing_and_still_answers(site: Path) -> None:
 ])
 def test_what_a_check_of_every_file_found(lines: list[str], nothing: bool) -> None:
     assert watchbuild.wrote_nothing(lines) is nothing
+
+
+def _edit(root: Path, rel: str, text: str) -> None:
+    path = root / rel
+    path.write_text(path.read_text("utf-8") + text, encoding="utf-8")
+
+
+BROKEN = "---\ntitle: [unclosed\n---\nText.\n"
+
+
+def test_a_failed_build_is_not_forgotten_by_the_next_one(site: Path, tmp_path: Path) -> None:
+    """A save whose build failed is built again with the next: a file still broken still fails the plain build
+    that asks, and a good edit saved with a broken file is built once the broken one is fixed."""
+    watching = Running(site)
+    try:
+        watching.wait_for(watching.said("watching content/"))
+        broken = site / "content/politics/story-12.md"
+        good = broken.read_text("utf-8")
+        broken.write_text(BROKEN, encoding="utf-8")
+        watching.wait_for(watching.said("the build failed"))
+        _edit(site, "content/sports/story-13.md", "\nA line about the match.\n")
+        failed = _build(site, status=1)
+        assert failed.stderr.startswith("content/politics/story-12.md:2: "), failed.stderr
+        # one batch: a good edit and a broken file; the fix of the broken one builds both
+        _edit(site, "content/culture/story-14.md", "\nA line about the lanterns.\n")
+        (site / "content/politics/story-15.md").write_text(BROKEN, encoding="utf-8")
+        broken.write_text(good, encoding="utf-8")
+        _build(site, status=1)
+        fixed = site / "content/politics/story-15.md"
+        fixed.write_text(good.replace("Story number 12", "Story number 15"), encoding="utf-8")
+        assert _build(site, "-v").stdout.startswith(ASKED)
+        assert "A line about the lanterns." in _page(site, "culture/story-number-14/index.html")
+        assert "A line about the match." in _page(site, "sports/story-number-13/index.html")
+    finally:
+        assert watching.stop() == 0
+    _same_as_a_build_from_nothing(site, tmp_path)
+
+
+def test_a_build_with_other_options_or_a_watcher_that_cannot_answer_is_not_trusted(site: Path) -> None:
+    watching = Running(site)
+    try:
+        watching.wait_for(watching.said("watching content/"))
+        drafts = _build(site, "-v", "--drafts")  # (the same output folder, other options: its own build)
+        assert ASKED not in drafts.stdout and "Not yet" in _page(site, "politics/not-yet/index.html")
+        _build(site, "-q")  # (back to the watcher's options)
+        watching.proc.send_signal(signal.SIGSTOP)  # a watcher stopped (Ctrl-Z): the build does not wait for it
+        started = time.monotonic()
+        itself = _build(site, "-v")
+        assert "cannot vouch for the output: it did not answer" in itself.stdout
+        assert time.monotonic() - started < 20
+    finally:
+        watching.proc.send_signal(signal.SIGCONT)
+        assert watching.stop() == 0
+
+
+def test_mistakes_that_would_fail_every_build_end_the_watch_at_once(site: Path, tmp_path: Path) -> None:
+    watching = Running(site)
+    try:
+        watching.wait_for(watching.said("watching content/"))
+        second = subprocess.run([*console_script(), "build", "--watch"], cwd=site, capture_output=True, text=True,
+                                timeout=60, check=False)
+        assert second.returncode == 1 and second.stderr.splitlines()[0].endswith(
+            "public: another `newsgen build --watch` builds this folder (stop it first, or use another --out)")
+    finally:
+        assert watching.stop() == 0
+    for args, message in ((["--site", str(tmp_path)], "newsgen.yaml: no newsgen.yaml in "),
+                          (["--out", "content/x"], "the output folder cannot be inside content/")):
+        proc = subprocess.run([*console_script(), "build", "--watch", *args], cwd=site, capture_output=True,
+                              text=True, timeout=60, check=False)
+        assert proc.returncode == 1 and message in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+
+
+def test_a_symlinked_input_folder_is_checked_by_the_build_itself(site: Path) -> None:
+    (site / "content").rename(site / "articles")
+    (site / "content").symlink_to("articles")
+    watching = Running(site)
+    try:
+        watching.wait_for(watching.said("watching content/"))
+        started = time.monotonic()
+        proc = _build(site, "-v")
+        assert "cannot vouch for the output" in proc.stdout and " 0 rendered, " in proc.stdout
+        assert time.monotonic() - started < 4  # (no wait for an event that never comes)
+    finally:
+        assert watching.stop() == 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -81,10 +82,10 @@ class Watcher:
         self._synced = threading.Event()
 
     def start(self) -> None:
-        self._observer.schedule(_Handler(self, str(self.root)), str(self.root), recursive=False)
-        for name in WATCHED_FOLDERS:
-            self._watch_folder(name)
         try:  # (watchdog adds its inotify watches here: out of them, the periodic walk still finds changes)
+            self._observer.schedule(_Handler(self, str(self.root)), str(self.root), recursive=False)
+            for name in WATCHED_FOLDERS:
+                self._watch_folder(name)
             self._observer.start()
         except OSError as exc:
             log.warning("cannot watch %s: %s (saved files are found by a walk of the site every 30 s; on Linux, "
@@ -99,19 +100,26 @@ class Watcher:
 
     def sync(self, timeout: float = 5.0) -> bool:
         """True once every change made to the watched files before this call has been handed to `on_change`
-        (watchman's cookies): each watched folder's times are set to what they are, which changes only its
-        ctime (no stamp of a build), and the watch's event of that comes after every earlier one of that watch
-        (inotify keeps each watch's events in order, and watchdog hands them over in that order). False when
-        it cannot be told (a folder whose times cannot be set, no event within `timeout` seconds)."""
+        (watchman's cookies, without a file): each watched folder's mode is set to what it is, which changes
+        only its ctime (no stamp of a build), and the watch's event of that comes after every earlier one of
+        that watch (inotify keeps each watch's events in order, and watchdog hands them over in that order).
+        False when it cannot be told: a folder that is a symlink (its events name it otherwise) or whose mode
+        cannot be set (not the user's), or no event within `timeout` seconds (the watcher is then taken to be
+        incomplete: a late event would answer the next sync too early)."""
         with self._lock:
             folders = [str(self.root), *(str(self.root / name) for name in self._watches)]
             self._waiting = set(folders)
             self._synced.clear()
         try:
             for folder in folders:
-                st = os.stat(folder)
-                os.utime(folder, ns=(st.st_atime_ns, st.st_mtime_ns))
-            return self._synced.wait(timeout)
+                st = os.lstat(folder)
+                if stat.S_ISLNK(st.st_mode):
+                    return False
+                os.chmod(folder, stat.S_IMODE(st.st_mode))  # noqa: PTH101 - (a path string, as watchdog's)
+            if self._synced.wait(timeout):
+                return True
+            self.complete = False
+            return False
         except OSError:
             return False
         finally:
