@@ -45,6 +45,20 @@ def wrote_nothing(lines: Sequence[str]) -> bool:
     return done is not None and done[1] == done[2] == "0"
 
 
+def _theme() -> list[tuple[str, int, int]]:
+    """The stamps of newsgen's own theme, an input of every build that the watcher does not watch (it changes
+    when newsgen is upgraded, or edited in a checkout of it): a change of it is built by a plain build."""
+    from .incremental.snapshot import THEME
+
+    found = []
+    for folder, _, names in os.walk(THEME):
+        for name in names:
+            with contextlib.suppress(OSError):
+                st = os.stat(os.path.join(folder, name))  # noqa: PTH118 - (os.walk's strings)
+                found.append((os.path.join(folder, name), st.st_mtime_ns, st.st_size))  # noqa: PTH118
+    return sorted(found)
+
+
 class WatchBuild:
     """The loop. `args`: the build's options besides --site and --out, as given; `program`: how to start newsgen
     (tests give the interpreter running them). It answers a plain `newsgen build` of the same output folder that
@@ -64,6 +78,7 @@ class WatchBuild:
         self.missed = False  # did the last check of every file find something the watcher had not reported
         self.outstanding: set[str] = set()  # files saved whose build failed: named again by the next one
         self.whole = True  # the next build checks every file (the first, or after a plain build failed)
+        self.theme: list[tuple[str, int, int]] = []  # newsgen's theme as the last plain build found it (`_theme`)
         self._child: subprocess.Popen[bytes] | None = None
         self._answering: Answering | None = None
         self._questions: list[Callable[..., None]] = []  # the replies of watchask.Answering's questions waiting
@@ -100,7 +115,7 @@ class WatchBuild:
         -`, their paths on stdin), or of every file when the last plain build failed: the lines it printed,
         None when it failed."""
         named = self.outstanding | set(paths)
-        if self.whole or any("\n" in rel for rel in named):
+        if self.whole or self.theme != _theme() or any("\n" in rel for rel in named):
             return self._plain(what)
         lines = self._build([*self.options, "--changed", "-"], what, b"\n".join(
             os.fsencode(self.root / rel) for rel in sorted(named)))
@@ -160,7 +175,8 @@ class WatchBuild:
         synced = self.watcher.sync()
         batch = self.changes.take_all()
         change = rebuild_for(batch) if batch else None
-        lines = self.changed(change.describe(), change.paths) if change is not None else []
+        lines = (self.changed(change.describe(), change.paths) if change is not None else
+                 self._plain("newsgen's theme changed") if self.theme != _theme() else [])
         reason = ("its file watcher does not see every folder" if not self.watcher.complete else
                   "its file watcher did not answer" if not synced else
                   "its last build failed" if self.failed or lines is None else
@@ -175,10 +191,11 @@ class WatchBuild:
     # ------------------------------------------------------------------ one build
 
     def _plain(self, what: str, quiet_if_nothing: bool = False) -> list[str] | None:
+        theme = _theme()
         lines = self._build(self.options, what, None, quiet_if_nothing)
         self.whole = lines is None
         if lines is not None:
-            self.outstanding = set()
+            self.outstanding, self.theme = set(), theme
         return lines
 
     def _build(self, args: list[str], what: str, given: bytes | None, quiet_if_nothing: bool = False

@@ -302,3 +302,24 @@ def test_a_symlinked_input_folder_is_checked_by_the_build_itself(site: Path) -> 
         assert time.monotonic() - started < 4  # (no wait for an event that never comes)
     finally:
         assert watching.stop() == 0
+
+
+def test_a_change_of_newsgens_own_theme_is_built_by_a_plain_build(site: Path, monkeypatch: pytest.MonkeyPatch
+                                                                  ) -> None:
+    """The built-in theme is an input the watcher does not watch (it changes with an upgrade, or in a checkout of
+    newsgen): a question after it changed is answered by a plain build."""
+    loop = watchbuild.WatchBuild(site, site / "public", program=console_script())
+    answers: list[tuple[list[str] | None, str]] = []
+    try:
+        loop.start()
+        loop._asked(lambda lines, reason="": answers.append((lines, reason)))
+        loop._answer()
+        assert answers[-1] == ([], "")  # nothing to build
+        monkeypatch.setattr(watchbuild, "_theme", lambda: [("theme/templates/base.html", 1, 1)])
+        loop._asked(lambda lines, reason="": answers.append((lines, reason)))
+        loop._answer()
+        lines, reason = answers[-1]
+        assert reason == "" and lines and watchbuild.wrote_nothing(lines)
+        assert loop.theme == [("theme/templates/base.html", 1, 1)]
+    finally:
+        loop.stop()
