@@ -197,7 +197,7 @@ def _watcher_said(site: str, out: str, key: str, options: dict[str, str], starte
         return False
     from .incremental import snapshot
 
-    last = snapshot.load(site, out)
+    last = snapshot.load(site, out, whole=False)
     if last is not None and last.key != key:  # (a watcher with other options: not asked, not waited for)
         return False
     said = ask(site, out)
@@ -209,7 +209,7 @@ def _watcher_said(site: str, out: str, key: str, options: dict[str, str], starte
         return False
     from .fileio import MANIFEST, identity
 
-    last = snapshot.load(site, out)
+    last = snapshot.load(site, out, whole=False)
     if (last is None or last.key != key or not snapshot.in_time(last, time.time()) or last.manifest is None
             or identity(os.path.join(out, MANIFEST)) != last.manifest):
         return False

@@ -134,6 +134,27 @@ def test_the_snapshot_is_written_slice_by_slice_as_the_bytes_of_the_whole(tmp_pa
         assert back is not None and back.stamps == stamps and back.outputs == names
 
 
+def test_the_head_alone_is_read_without_the_stamps_and_names(tmp_path: Path) -> None:
+    """load(whole=False): what a plain build that a watcher answers compares (cli._watcher_said)."""
+    stamps = {"newsgen.yaml": (1, 2), "content/": (3, 4)}
+    (tmp_path / "public").mkdir()
+    (tmp_path / "public/.newsgen-output").write_text("a\nb/c\n")  # (its identity is saved: `manifest`)
+    snapshot.save(tmp_path, tmp_path / "public", snapshot.Snapshot("k", stamps, 7.5, ["a", "b/c"], 3, 4, since=2.5))
+    head, whole = (snapshot.load(tmp_path, tmp_path / "public", whole=w) for w in (False, True))
+    assert head is not None and whole is not None and whole.manifest is not None
+    assert (head.key, head.valid_until, head.since, head.manifest, head.articles, head.pages) == (
+        "k", 7.5, 2.5, whole.manifest, 3, 4)
+    assert head.stamps == {} and head.outputs == [] and snapshot.in_time(head, 5.0)
+    path = Path(snapshot.file_for(tmp_path, tmp_path / "public"))
+    data = bytearray(path.read_bytes())
+    data[6] ^= 1  # (in the stamps: the whole file's checksum fails, the head is as it was)
+    path.write_bytes(bytes(data))
+    assert snapshot.load(tmp_path, tmp_path / "public") is None
+    assert snapshot.load(tmp_path, tmp_path / "public", whole=False) is not None
+    path.write_bytes(b"garbage")
+    assert snapshot.load(tmp_path, tmp_path / "public", whole=False) is None
+
+
 def test_a_build_saves_the_bytes_its_no_change_check_made(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The stamps' bytes made to compare with the last snapshot are the ones saved (at a million inputs,
     ~0.4 s of marshal not done twice): the same bytes, the same stamps read back."""
