@@ -36,6 +36,7 @@ from .watchask import CHECK_EVERY_FILE, Answering, Taken
 
 VERIFY_EVERY = 30.0  # seconds idle between plain builds (every file checked), at least
 VERIFY_SHARE = 10  # ... and at least this many times as long as the last one took
+VERIFY_LONGEST = 600.0  # seconds between checks that keep failing, at most
 _DONE = re.compile(r" (\d+) files written, (\d+) removed in [\d.]+ s$")  # (the end of BuildResult.summary)
 
 
@@ -74,6 +75,8 @@ class WatchBuild:
         self.watcher = Watcher(root, self.changes.put)
         self.verified = 0.0  # time.monotonic() when the last plain build ended
         self.verify_every = VERIFY_EVERY
+        self._checked_in = 0.0  # seconds the last check of every file took
+        self._backoff = 1  # 2**n after n checks in a row that failed again (a build since that succeeded: 1)
         self.failed = False  # did the last build fail
         self.missed = False  # did the last check of every file find something the watcher had not reported
         self.outstanding: set[str] = set()  # files saved whose build failed: named again by the next one
@@ -123,12 +126,19 @@ class WatchBuild:
         return lines
 
     def verify(self, first: bool = False) -> None:
-        """A plain build: every file checked. Said only when it wrote or removed something (or failed)."""
-        started = time.monotonic()
+        """A plain build: every file checked. Said only when it wrote or removed something (or failed). One that
+        fails again waits twice as long for the next (up to VERIFY_LONGEST): a broken file is not reported every
+        30 s while nothing is saved."""
+        started, failing = time.monotonic(), self.failed
         lines = self._plain("" if first else "a check of every file", quiet_if_nothing=not first)
         self.missed = not first and lines is not None and not wrote_nothing(lines)
         self.verified = time.monotonic()
-        self.verify_every = max(VERIFY_EVERY, VERIFY_SHARE * (self.verified - started))
+        self._checked_in = self.verified - started
+        self._backoff = min(2 * self._backoff, 64) if failing and lines is None else 1
+        self._next_check()
+
+    def _next_check(self) -> None:
+        self.verify_every = min(VERIFY_LONGEST, max(VERIFY_EVERY, VERIFY_SHARE * self._checked_in) * self._backoff)
 
     def stop(self) -> None:
         """Stop a build still running (it leaves the output as it was), the questions and the watcher."""
@@ -213,6 +223,9 @@ class WatchBuild:
                        "it (save a fix and it builds again)", sys.stderr)
             return None
         was_failing, self.failed = self.failed, False
+        if self._backoff > 1:
+            self._backoff = 1
+            self._next_check()
         with self._lock:
             if self._questions:
                 self._told += lines

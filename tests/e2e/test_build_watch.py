@@ -323,3 +323,24 @@ def test_a_change_of_newsgens_own_theme_is_built_by_a_plain_build(site: Path, mo
         assert loop.theme == [("theme/templates/base.html", 1, 1)]
     finally:
         loop.stop()
+
+
+def test_a_check_that_keeps_failing_waits_longer_each_time(site: Path) -> None:
+    """A broken file is not reported every 30 s while nothing is saved: each check that fails again waits twice
+    as long; a build that succeeds brings the wait back."""
+    story = site / "content/politics/story-12.md"
+    good = story.read_text("utf-8")
+    story.write_text(BROKEN, encoding="utf-8")
+    loop = watchbuild.WatchBuild(site, site / "public", program=console_script())
+    try:
+        loop.start()
+        assert loop.failed and loop.verify_every == watchbuild.VERIFY_EVERY
+        loop.verify()
+        assert loop.verify_every == 2 * watchbuild.VERIFY_EVERY
+        loop.verify()
+        assert loop.verify_every == 4 * watchbuild.VERIFY_EVERY
+        story.write_text(good, encoding="utf-8")
+        assert loop.changed("fixed", ["content/politics/story-12.md"]) is not None
+        assert not loop.failed and loop.verify_every == watchbuild.VERIFY_EVERY
+    finally:
+        loop.stop()
