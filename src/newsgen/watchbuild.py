@@ -13,7 +13,11 @@ deleted by hand, a scheduled story come due or one leaving the two-day news site
 Every build is a child process, started with this program's options: it may use every core (forking
 worker processes while the watcher's threads run here could deadlock them), a failure in one build cannot
 stop the loop, and each error line is the child's own (`path:line: message`). A failed build leaves the
-output as the last good one left it, as every build does.
+output as the last good one left it, as every build does; the files it was given are named again by the next
+one (after a failed plain build, the next is plain), so no save is lost to a failure.
+
+A plain `newsgen build` of the same output folder asks this loop what changed instead of checking every file
+(watchask.py): the loop syncs with its watcher, builds what is waiting and answers between its builds.
 """
 
 from __future__ import annotations
