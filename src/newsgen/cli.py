@@ -193,14 +193,15 @@ def _watcher_said(site: str, out: str, key: str, options: dict[str, str], starte
     watcher or it cannot vouch for the output (with -v: why), and the build checks every file."""
     from .watchask import ask, place
 
-    if not os.path.lexists(place(site, out)):  # noqa: PTH114 - (no pathlib here)
+    path = place(site, out)
+    if not os.path.lexists(path):  # noqa: PTH114 - (no pathlib here)
         return False
     from .incremental import snapshot
 
     last = snapshot.load(site, out, whole=False)
     if last is not None and last.key != key:  # (a watcher with other options: not asked, not waited for)
         return False
-    said = ask(site, out)
+    said = ask(path)
     if isinstance(said, str):
         if said and "verbose" in options:
             from .buildcommand import say

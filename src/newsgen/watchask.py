@@ -45,13 +45,12 @@ def place(root: str, out: str) -> str:
     return os.path.join(os.path.abspath(root), CACHE_DIR, f"watch-{named:08x}.sock")  # noqa: PTH100 - (no pathlib)
 
 
-def ask(root: str, out: str) -> list[str] | str:
+def ask(path: str) -> list[str] | str:
     """The lines the running watcher's builds printed since the question ([] when there was nothing to build),
     or why there is no answer to trust (the build then checks every file): no watcher (""), one that cannot
-    vouch for the output, one of another user, one that does not answer."""
+    vouch for the output, one of another user, one that does not answer. `path`: the socket's (`place`)."""
     import stat
 
-    path = place(root, out)
     try:
         st = os.lstat(path)
     except (OSError, ValueError):

@@ -50,18 +50,15 @@ def wrote_nothing(lines: Sequence[str]) -> bool:
     return done is not None and done[1] == done[2] == "0"
 
 
-def _theme() -> list[tuple[str, int, int]]:
-    """The stamps of newsgen's own theme, an input of every build that the watcher does not watch (it changes
-    when newsgen is upgraded, or edited in a checkout of it): a change of it is built by a plain build."""
-    from .incremental.snapshot import THEME
+def _theme() -> dict[str, tuple[int, int]]:
+    """The stamps of newsgen's own theme as a build takes them (`snapshot.walk`): an input of every build that the
+    watcher does not watch (it changes when newsgen is upgraded, or edited in a checkout of it); a change of it
+    is built by a plain build."""
+    from .incremental.snapshot import THEME, walk
 
-    found = []
-    for folder, _, names in os.walk(THEME):
-        for name in names:
-            with contextlib.suppress(OSError):
-                st = os.stat(os.path.join(folder, name))  # noqa: PTH118 - (os.walk's strings)
-                found.append((os.path.join(folder, name), st.st_mtime_ns, st.st_size))  # noqa: PTH118
-    return sorted(found)
+    stamps: dict[str, tuple[int, int]] = {}
+    walk(THEME, "theme:", stamps)
+    return stamps
 
 
 class WatchBuild:
@@ -85,7 +82,7 @@ class WatchBuild:
         self.missed = False  # did the last check of every file find something the watcher had not reported
         self.outstanding: set[str] = set()  # files saved whose build failed: named again by the next one
         self.whole = True  # the next build checks every file (the first, or after a plain build failed)
-        self.theme: list[tuple[str, int, int]] = []  # newsgen's theme as the last plain build found it (`_theme`)
+        self.theme: dict[str, tuple[int, int]] = {}  # newsgen's theme as the last plain build found it (`_theme`)
         self._child: subprocess.Popen[bytes] | None = None
         self._answering: Answering | None = None
         self._questions: list[Callable[..., None]] = []  # the replies of watchask.Answering's questions waiting

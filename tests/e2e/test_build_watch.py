@@ -315,12 +315,12 @@ def test_a_change_of_newsgens_own_theme_is_built_by_a_plain_build(site: Path, mo
         loop._asked(lambda lines, reason="": answers.append((lines, reason)))
         loop._answer()
         assert answers[-1] == ([], "")  # nothing to build
-        monkeypatch.setattr(watchbuild, "_theme", lambda: [("theme/templates/base.html", 1, 1)])
+        monkeypatch.setattr(watchbuild, "_theme", lambda: {"theme:templates/base.html": (1, 1)})
         loop._asked(lambda lines, reason="": answers.append((lines, reason)))
         loop._answer()
         lines, reason = answers[-1]
         assert reason == "" and lines and watchbuild.wrote_nothing(lines)
-        assert loop.theme == [("theme/templates/base.html", 1, 1)]
+        assert loop.theme == {"theme:templates/base.html": (1, 1)}
     finally:
         loop.stop()
 
